@@ -1,0 +1,120 @@
+#include "domain/codec.hpp"
+
+namespace st::domain {
+namespace {
+
+using nlohmann::json;
+
+template <class T>
+json nullable(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+const json& field(const json& j, const char* name) {
+  auto it = j.find(name);
+  if (it == j.end()) throw CodecError(std::string("missing field '") + name + "'");
+  return *it;
+}
+
+std::string string_field(const json& j, const char* name) {
+  const json& v = field(j, name);
+  if (!v.is_string()) throw CodecError(std::string("field '") + name + "' must be a string");
+  return v.get<std::string>();
+}
+
+Millis time_field(const json& j, const char* name) {
+  auto t = parse_iso8601(string_field(j, name));
+  if (!t) throw CodecError(std::string("field '") + name + "' is not an ISO-8601 UTC time");
+  return *t;
+}
+
+}  // namespace
+
+json to_json(const Ticket& t) {
+  json categorized_by = nullptr;
+  if (t.categorized_by) categorized_by = std::string(to_string(*t.categorized_by));
+  return json{{"id", t.id},
+              {"title", t.title},
+              {"description", t.description},
+              {"user_name", t.user_name},
+              {"user_email", t.user_email},
+              {"department", nullable(t.department)},
+              {"confidence_score", nullable(t.confidence_score)},
+              {"status", to_string(t.status)},
+              {"categorized_by", std::move(categorized_by)},
+              {"created_at", format_iso8601(t.created_at)},
+              {"updated_at", format_iso8601(t.updated_at)}};
+}
+
+Ticket ticket_from_json(const json& j) {
+  if (!j.is_object()) throw CodecError("ticket must be an object");
+  Ticket t;
+  const json& id = field(j, "id");
+  if (!id.is_number_integer()) throw CodecError("ticket id must be an integer");
+  t.id = id.get<TicketId>();
+  t.title = string_field(j, "title");
+  t.description = string_field(j, "description");
+  t.user_name = string_field(j, "user_name");
+  t.user_email = string_field(j, "user_email");
+  if (auto it = j.find("department"); it != j.end() && it->is_string())
+    t.department = it->get<std::string>();
+  if (auto it = j.find("confidence_score"); it != j.end() && it->is_number_integer())
+    t.confidence_score = it->get<int>();
+  if (auto it = j.find("categorized_by"); it != j.end() && it->is_string())
+    t.categorized_by = parse_categorized_by(it->get_ref<const std::string&>());
+  auto status = parse_status(string_field(j, "status"));
+  if (!status) throw CodecError("unknown ticket status");
+  t.status = *status;
+  t.created_at = time_field(j, "created_at");
+  t.updated_at = time_field(j, "updated_at");
+  return t;
+}
+
+json to_json(const Department& d) {
+  return json{{"id", d.id},
+              {"name", d.name},
+              {"description", d.description},
+              {"is_active", d.is_active},
+              {"created_at", format_iso8601(d.created_at)}};
+}
+
+json to_json(const Event& e) {
+  return json{{"event_id", e.event_id},
+              {"event_type", routing_key(e.type)},
+              {"occurred_at", format_iso8601(e.occurred_at)},
+              {"occurred_at_ms", e.occurred_at},
+              {"trace_id", e.trace_id},
+              {"ticket", to_json(e.ticket)},
+              {"data", e.data}};
+}
+
+Event event_from_json(const json& j) {
+  if (!j.is_object()) throw CodecError("event must be an object");
+  Event e;
+  e.event_id = string_field(j, "event_id");
+  if (e.event_id.empty()) throw CodecError("event_id is empty");
+  auto type = parse_event_type(string_field(j, "event_type"));
+  if (!type) throw CodecError("unknown event_type");
+  e.type = *type;
+  // occurred_at_ms keeps millisecond precision for time-to-route; occurred_at is the
+  // contract's human-readable field and the fallback for producers that omit the former.
+  if (auto it = j.find("occurred_at_ms"); it != j.end() && it->is_number_integer())
+    e.occurred_at = it->get<Millis>();
+  else
+    e.occurred_at = time_field(j, "occurred_at");
+  if (auto it = j.find("trace_id"); it != j.end() && it->is_string())
+    e.trace_id = it->get<std::string>();
+  e.ticket = ticket_from_json(field(j, "ticket"));
+  if (auto it = j.find("data"); it != j.end() && it->is_object()) e.data = *it;
+  return e;
+}
+
+Event parse_event(std::string_view body) {
+  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) throw CodecError("event body is not valid JSON");
+  return event_from_json(j);
+}
+
+std::string serialize(const Event& e) { return to_json(e).dump(); }
+
+}  // namespace st::domain

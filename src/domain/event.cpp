@@ -1,0 +1,69 @@
+#include "domain/event.hpp"
+
+#include <cstdio>
+#include <random>
+
+namespace st::domain {
+
+std::string_view routing_key(EventType t) {
+  switch (t) {
+    case EventType::created: return "ticket.created";
+    case EventType::categorized: return "ticket.categorized";
+    case EventType::routed: return "ticket.routed";
+    case EventType::status_updated: return "ticket.status.updated";
+    case EventType::department_updated: return "ticket.department.updated";
+  }
+  return "ticket.created";
+}
+
+std::optional<EventType> parse_event_type(std::string_view key) {
+  for (EventType t : kAllEventTypes)
+    if (routing_key(t) == key) return t;
+  return std::nullopt;
+}
+
+namespace {
+
+std::string format_uuid(std::uint64_t hi, std::uint64_t lo, unsigned version) {
+  hi = (hi & ~0xF000ULL) | (std::uint64_t(version) << 12);   // version nibble
+  lo = (lo & ~(0xC0ULL << 56)) | (0x80ULL << 56);            // RFC 4122 variant
+  char buf[37];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", unsigned(hi >> 32),
+                unsigned((hi >> 16) & 0xFFFF), unsigned(hi & 0xFFFF), unsigned(lo >> 48),
+                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  return buf;
+}
+
+std::uint64_t fnv1a(std::string_view a, std::string_view b, std::uint64_t seed) {
+  std::uint64_t h = seed;
+  auto mix = [&h](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+  };
+  mix(a);
+  mix("\x1f");
+  mix(b);
+  return h;
+}
+
+}  // namespace
+
+std::string new_event_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return format_uuid(rng(), rng(), 4);
+}
+
+std::string derived_event_id(std::string_view cause, std::string_view purpose) {
+  // Two independent 64-bit FNV-1a lanes: not cryptographic, only stable and well spread.
+  return format_uuid(fnv1a(cause, purpose, 0xcbf29ce484222325ULL),
+                     fnv1a(purpose, cause, 0x84222325cbf29ce4ULL), 8);
+}
+
+Event make_event(EventType type, const Ticket& ticket, Millis now, std::string trace_id,
+                 nlohmann::json data) {
+  return Event{new_event_id(), type, now, std::move(trace_id), ticket, std::move(data)};
+}
+
+}  // namespace st::domain

@@ -1,0 +1,44 @@
+#pragma once
+// Pipeline events. The JSON body is the wire format on every bus (in-process and RabbitMQ):
+// {"event_id","event_type","occurred_at","trace_id","ticket":{...},"data":{...}}
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/ticket.hpp"
+
+namespace st::domain {
+
+enum class EventType { created, categorized, routed, status_updated, department_updated };
+
+inline constexpr std::array<EventType, 5> kAllEventTypes{
+    EventType::created, EventType::categorized, EventType::routed, EventType::status_updated,
+    EventType::department_updated};
+
+// The routing key, e.g. "ticket.status.updated".
+std::string_view routing_key(EventType t);
+std::optional<EventType> parse_event_type(std::string_view routing_key);
+
+struct Event {
+  std::string event_id;  // UUID; consumers deduplicate on it
+  EventType type = EventType::created;
+  Millis occurred_at = 0;
+  std::string trace_id;  // W3C trace id of the request that started it (may be empty)
+  Ticket ticket;         // snapshot after the change
+  nlohmann::json data = nlohmann::json::object();
+};
+
+// A random (v4) UUID.
+std::string new_event_id();
+// A UUID derived from another event's id and a purpose: a consumer that emits an event in
+// answer to one it received uses it, so a redelivered input yields the same output id and
+// downstream deduplication absorbs the repeat.
+std::string derived_event_id(std::string_view cause_event_id, std::string_view purpose);
+
+Event make_event(EventType type, const Ticket& ticket, Millis now, std::string trace_id,
+                 nlohmann::json data = nlohmann::json::object());
+
+}  // namespace st::domain

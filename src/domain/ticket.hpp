@@ -1,0 +1,38 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "domain/status.hpp"
+#include "domain/time.hpp"
+
+namespace st::domain {
+
+using TicketId = std::int64_t;
+
+// What a requester submits; produced only by validate_new_ticket (trimmed, checked).
+struct NewTicket {
+  std::string title;
+  std::string description;
+  std::string user_name;
+  std::string user_email;
+};
+
+struct Ticket {
+  TicketId id = 0;
+  std::string title;
+  std::string description;
+  std::string user_name;
+  std::string user_email;
+  // Unset until the pipeline (or an agent) routes the ticket.
+  std::optional<std::string> department;
+  std::optional<int> confidence_score;
+  std::optional<CategorizedBy> categorized_by;
+  Status status = Status::pending;
+  Millis created_at = 0;
+  Millis updated_at = 0;
+
+  bool operator==(const Ticket&) const = default;
+};
+
+}  // namespace st::domain

@@ -1,0 +1,49 @@
+#pragma once
+// The rules a new ticket (and other client input) must pass. Pure functions: no I/O.
+// Lengths are counted in Unicode code points after trimming ASCII/Unicode whitespace.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/ticket.hpp"
+
+namespace st::domain {
+
+struct ValidationError {
+  std::string field;    // the offending field, e.g. "title"
+  std::string message;  // a sentence for humans: "title must be 3 to 200 characters"
+};
+
+struct TextLimits {
+  std::size_t min;
+  std::size_t max;
+};
+
+inline constexpr TextLimits kTitleLimits{3, 200};
+inline constexpr TextLimits kDescriptionLimits{10, 10'000};
+inline constexpr TextLimits kUserNameLimits{1, 100};
+inline constexpr std::size_t kEmailMaxLength = 254;
+inline constexpr TextLimits kDepartmentNameLimits{1, 100};
+inline constexpr std::size_t kDepartmentDescriptionMax = 1000;
+
+// Validates the JSON body of POST /api/tickets. Unknown fields are ignored.
+std::variant<NewTicket, ValidationError> validate_new_ticket(const nlohmann::json& body);
+
+// Trims leading/trailing whitespace (ASCII and the common Unicode spaces).
+std::string trim(std::string_view s);
+// Number of code points in valid UTF-8 text.
+std::size_t utf8_length(std::string_view s);
+bool is_valid_utf8(std::string_view s);
+// A pragmatic syntactic check: local@domain with a dot in the domain, no spaces,
+// at most kEmailMaxLength characters.
+bool is_valid_email(std::string_view s);
+
+// Reads a required string field, trims it and checks its length.
+std::variant<std::string, ValidationError> required_text(const nlohmann::json& body,
+                                                         const char* field, TextLimits limits);
+
+}  // namespace st::domain

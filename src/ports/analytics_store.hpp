@@ -1,0 +1,63 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/event.hpp"
+
+namespace st::ports {
+
+// One line of a ticket's audit trail.
+struct AuditEntry {
+  domain::EventType event_type = domain::EventType::created;
+  std::optional<std::string> department;
+  std::optional<domain::Status> status;
+  std::optional<int> confidence_score;
+  nlohmann::json metadata = nlohmann::json::object();
+  domain::Millis created_at = 0;
+};
+
+struct NamedCount {
+  std::string name;
+  std::int64_t count = 0;
+};
+
+struct AnalyticsFilter {
+  std::optional<domain::Millis> created_since;
+  std::optional<std::string> department;
+};
+
+// Aggregates over the analytics projection (one row per ticket, kept current from events).
+struct TicketAggregate {
+  std::int64_t total = 0;
+  std::vector<NamedCount> by_department;  // routed tickets only, most first
+  std::vector<NamedCount> by_status;
+  std::vector<NamedCount> by_categorizer;  // claude / model / keywords / manual
+  std::optional<double> average_confidence;
+  std::int64_t resolved = 0;
+  std::optional<double> median_time_to_route_ms;
+};
+
+struct DailyCount {
+  std::string date;  // YYYY-MM-DD
+  std::int64_t count = 0;
+};
+
+// The analytics service's own tables: analytics_events (the event log, JSON metadata)
+// and the per-ticket projection derived from it.
+class AnalyticsStore {
+ public:
+  virtual ~AnalyticsStore() = default;
+  // Appends the event and updates the projection in one transaction. Returns false when
+  // the event_id was already recorded (a redelivery): nothing changes.
+  virtual bool record(const domain::Event& e) = 0;
+  virtual std::vector<AuditEntry> trail(domain::TicketId id) = 0;
+  virtual TicketAggregate aggregate(const AnalyticsFilter& f) = 0;
+  // Tickets created per UTC day in [from, to], days without tickets included as 0.
+  virtual std::vector<DailyCount> daily_creation(domain::Millis from, domain::Millis to) = 0;
+};
+
+}  // namespace st::ports

@@ -1,0 +1,62 @@
+#pragma once
+// The message bus, with RabbitMQ's semantics whatever the adapter: a topic exchange,
+// one queue per consuming service bound to the routing keys it needs, at-least-once
+// delivery, manual ack after the consumer's commit, redelivery after a failed handler and
+// a dead-letter queue after too many deliveries.
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace st::ports {
+
+struct OutgoingMessage {
+  std::string routing_key;
+  std::string event_id;
+  std::string body;         // JSON event
+  std::string traceparent;  // W3C header of the originating request, may be empty
+};
+
+struct Delivery {
+  std::string queue;
+  std::string routing_key;
+  std::string event_id;
+  std::string body;
+  std::string traceparent;
+  int delivery_count = 1;  // 1 on first delivery
+};
+
+enum class Disposition {
+  ack,          // handled and committed: remove from the queue
+  retry,        // failed for now: deliver again later (counts toward max_deliveries)
+  dead_letter,  // can never succeed (poison): move to the queue's dead-letter queue
+};
+
+// A handler that throws is treated as `retry`.
+using Consumer = std::function<Disposition(const Delivery&)>;
+
+struct QueueSpec {
+  std::string name;                   // e.g. "categorizer"
+  std::vector<std::string> bindings;  // topic patterns: "ticket.created", "ticket.#"
+  bool durable = true;                // survives restarts; false = transient (SSE, waiters)
+  int max_deliveries = 5;             // then dead-lettered
+  int prefetch = 64;                  // unacked messages in flight per consumer
+};
+
+class EventBus {
+ public:
+  virtual ~EventBus() = default;
+  // Returns once every message is durably accepted by the broker (publisher confirms);
+  // throws if it could not be.
+  virtual void publish(const std::vector<OutgoingMessage>& batch) = 0;
+  // Declares the queue, its bindings and its dead-letter queue, and attaches the consumer.
+  // Call before start().
+  virtual void subscribe(const QueueSpec& spec, Consumer consumer) = 0;
+  virtual void start() = 0;
+  // Stops delivering; waits for handlers in flight to finish. Unacked messages stay queued.
+  virtual void stop() = 0;
+};
+
+// True when `routing_key` matches the topic `pattern` ('*' = one word, '#' = zero or more).
+bool topic_matches(std::string_view pattern, std::string_view routing_key);
+
+}  // namespace st::ports

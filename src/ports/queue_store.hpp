@@ -1,0 +1,34 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ports/event_bus.hpp"
+
+namespace st::ports {
+
+struct StoredMessage {
+  std::int64_t seq = 0;
+  std::string queue;
+  OutgoingMessage message;
+  int delivery_count = 0;  // deliveries attempted so far
+};
+
+// Durable storage behind the in-process bus, so that its queues survive a crash the way
+// RabbitMQ's durable queues do.
+class QueueStore {
+ public:
+  virtual ~QueueStore() = default;
+  // Stores `message` once per queue in `queues`, atomically. Returns the stored copies.
+  virtual std::vector<StoredMessage> enqueue(const std::vector<std::string>& queues,
+                                             const std::vector<OutgoingMessage>& messages) = 0;
+  // Everything still queued (not acked, not dead-lettered) for `queue`, oldest first.
+  virtual std::vector<StoredMessage> pending(const std::string& queue) = 0;
+  virtual void ack(const std::string& queue, const std::vector<std::int64_t>& seqs) = 0;
+  // Persists one more delivery attempt (so a poison message is still counted after a restart).
+  virtual void count_delivery(const std::string& queue, std::int64_t seq) = 0;
+  virtual void dead_letter(const std::string& queue, std::int64_t seq, const std::string& reason) = 0;
+  virtual std::vector<StoredMessage> dead_letters(const std::string& queue) = 0;
+};
+
+}  // namespace st::ports

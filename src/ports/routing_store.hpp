@@ -1,0 +1,64 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "domain/department.hpp"
+#include "domain/event.hpp"
+
+namespace st::ports {
+
+struct RoutingRecord {
+  std::int64_t id = 0;
+  domain::TicketId ticket_id = 0;
+  std::string department;
+  int confidence_score = 0;
+  domain::CategorizedBy categorized_by = domain::CategorizedBy::keywords;
+  bool manual = false;
+  domain::Millis routed_at = 0;
+};
+
+struct DepartmentCount {
+  std::string department;
+  std::int64_t count = 0;
+  double average_confidence = 0;
+};
+
+struct RoutingStatistics {
+  std::int64_t total = 0;
+  std::vector<DepartmentCount> by_department;  // most routed first
+  double overall_average_confidence = 0;
+};
+
+// The routing service's own tables: departments, ticket_routing and its outbox.
+// Department names are unique ignoring case; lookups ignore case too.
+class RoutingStore {
+ public:
+  virtual ~RoutingStore() = default;
+  virtual std::vector<domain::Department> list_departments(bool include_inactive) = 0;
+  virtual std::optional<domain::Department> find_department(std::string_view name) = 0;
+  // nullopt when a department with that name (ignoring case) exists.
+  virtual std::optional<domain::Department> add_department(const std::string& name,
+                                                           const std::string& description,
+                                                           domain::Millis now) = 0;
+  virtual std::optional<domain::Department> update_department(
+      std::string_view name, const std::optional<std::string>& description,
+      const std::optional<bool>& is_active) = 0;
+  // Inserts the default departments if the table is empty (first start).
+  virtual void ensure_default_departments(domain::Millis now) = 0;
+
+  // Inserts a routing row and the events built from it, atomically. When `cause_event_id`
+  // is given and a routing was already recorded for it (a redelivery), writes nothing and
+  // returns nullopt.
+  virtual std::optional<RoutingRecord> record_routing(
+      const RoutingRecord& r, const std::optional<std::string>& cause_event_id,
+      const std::function<std::vector<domain::Event>(const RoutingRecord&)>& events) = 0;
+  virtual std::vector<RoutingRecord> history(domain::TicketId ticket_id) = 0;
+  virtual RoutingStatistics statistics() = 0;
+};
+
+}  // namespace st::ports

@@ -1,0 +1,31 @@
+#pragma once
+// What one service needs from another. In one process these are the other service's
+// objects; in distributed mode, HTTP clients. Services see only these interfaces.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/ticket.hpp"
+
+namespace st::ports {
+
+// Routing → tickets: set the department a ticket is assigned to.
+class TicketAssigner {
+ public:
+  virtual ~TicketAssigner() = default;
+  // Idempotent: assigning the same values again changes nothing. nullopt if no such ticket.
+  virtual std::optional<domain::Ticket> assign_department(domain::TicketId id,
+                                                          const std::string& department,
+                                                          int confidence,
+                                                          domain::CategorizedBy by,
+                                                          const std::string& trace_id) = 0;
+};
+
+// Categorizer → routing: the department names a ticket may be given.
+class DepartmentDirectory {
+ public:
+  virtual ~DepartmentDirectory() = default;
+  virtual std::vector<std::string> active_department_names() = 0;
+};
+
+}  // namespace st::ports

@@ -1,0 +1,38 @@
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/event.hpp"
+#include "domain/ticket.hpp"
+
+namespace st::ports {
+
+struct TicketQuery {
+  std::optional<domain::Status> status;
+  std::optional<std::string> department;  // exact name
+  std::optional<std::string> text;        // case-insensitive substring of title or description
+  int limit = 50;
+  std::optional<domain::TicketId> before_id;  // keyset paging: newest first, ids below this
+};
+
+// Events a write wants emitted; written to the service's outbox in the same transaction.
+using EventsFor = std::function<std::vector<domain::Event>(const domain::Ticket&)>;
+using TicketChange = std::function<std::vector<domain::Event>(domain::Ticket&)>;
+
+// The tickets service's own tables (tickets + its outbox).
+class TicketStore {
+ public:
+  virtual ~TicketStore() = default;
+  // Inserts the ticket (id assigned here) and the events built from it, atomically.
+  virtual domain::Ticket create(const domain::NewTicket& t, domain::Millis now,
+                                const EventsFor& events) = 0;
+  virtual std::optional<domain::Ticket> get(domain::TicketId id) = 0;
+  virtual std::vector<domain::Ticket> list(const TicketQuery& q) = 0;
+  // Read-modify-write in one transaction: `change` edits the ticket and returns the events
+  // to emit. If it returns no events the ticket is left as stored. nullopt if no such id.
+  virtual std::optional<domain::Ticket> update(domain::TicketId id, const TicketChange& change) = 0;
+};
+
+}  // namespace st::ports
