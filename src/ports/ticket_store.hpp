@@ -31,7 +31,8 @@ class TicketStore {
   virtual std::optional<domain::Ticket> get(domain::TicketId id) = 0;
   virtual std::vector<domain::Ticket> list(const TicketQuery& q) = 0;
   // Read-modify-write in one transaction: `change` edits the ticket and returns the events
-  // to emit. If it returns no events the ticket is left as stored. nullopt if no such id.
+  // to emit. The ticket is written if `change` modified it (compare with operator==), the
+  // events if there are any; if neither, nothing is written. nullopt if no such id.
   virtual std::optional<domain::Ticket> update(domain::TicketId id, const TicketChange& change) = 0;
 };
 

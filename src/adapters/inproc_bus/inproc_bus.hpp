@@ -1,0 +1,139 @@
+#pragma once
+// The embedded event bus: RabbitMQ's topic-exchange semantics inside one process.
+//
+// - Every subscribed queue is bound to topic patterns; a published message goes to every
+//   queue with a matching binding and is dropped when none matches.
+// - Durable queues are backed by a ports::QueueStore: publish() returns only after the store
+//   holds the message (the publisher confirm), and start() redelivers what a previous run
+//   left unacked. Transient queues live in memory only.
+// - One worker thread per queue delivers in order, up to `prefetch` messages per batch, and
+//   writes the batch's acks with one store call (at-least-once: a crash before that call
+//   means redelivery, which consumers absorb by event_id).
+// - A failed delivery (retry or a throwing handler) is redelivered after a backoff while the
+//   rest of the queue goes on; at max_deliveries it is dead-lettered.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "ports/event_bus.hpp"
+#include "ports/queue_store.hpp"
+
+namespace st::adapters::inproc {
+
+class InProcBus : public ports::EventBus {
+ public:
+  struct Options {
+    // Start with consumption paused: queues are declared and messages stored, but nothing is
+    // delivered until resume(). Lets an operator accept work while processing waits.
+    bool paused = false;
+    // Redelivery delay after a failed delivery: initial, doubled per attempt, capped.
+    std::chrono::milliseconds retry_backoff_initial{10};
+    std::chrono::milliseconds retry_backoff_max{1000};
+    // A batch of slow handlers still writes its acks at least this often.
+    std::chrono::milliseconds ack_flush_interval{100};
+  };
+
+  struct QueueStats {
+    std::size_t ready = 0;    // waiting for delivery, including retries waiting out a backoff
+    std::size_t unacked = 0;  // taken by the worker, ack (or retry/dead-letter) not yet written
+    std::uint64_t acked = 0;
+    std::uint64_t retried = 0;
+    std::uint64_t dead_lettered = 0;
+  };
+
+  explicit InProcBus(ports::QueueStore& store);
+  InProcBus(ports::QueueStore& store, Options options);
+  ~InProcBus() override;
+  InProcBus(const InProcBus&) = delete;
+  InProcBus& operator=(const InProcBus&) = delete;
+
+  void publish(const std::vector<ports::OutgoingMessage>& batch) override;
+  void subscribe(const ports::QueueSpec& spec, ports::Consumer consumer) override;
+  void start() override;
+  // Waits for the handlers in flight and their acks, not for the queues to drain (unhandled
+  // messages stay queued, and stored if durable). Must not be called from a handler.
+  void stop() override;
+
+  // Pausing lets the handler in flight finish but starts no other; it does not wait.
+  void pause();
+  void resume();
+  bool paused() const;
+
+  // ready + unacked of `queue`; throws std::invalid_argument for an unknown queue.
+  std::size_t depth(const std::string& queue) const;
+  QueueStats stats(const std::string& queue) const;
+  // The queue's dead letters: from the store for a durable queue, from memory (the most
+  // recent ones) for a transient queue.
+  std::vector<ports::StoredMessage> dead_letters(const std::string& queue) const;
+  // Messages that matched no queue since construction.
+  std::uint64_t unroutable() const;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  struct Entry {
+    std::int64_t seq = 0;  // store seq for a durable queue, a local counter for a transient one
+    ports::OutgoingMessage message;
+    int delivery_count = 0;  // attempts so far
+  };
+
+  struct Queue {
+    ports::QueueSpec spec;
+    ports::Consumer consumer;
+    std::size_t index = 0;
+
+    mutable std::mutex mu;
+    std::condition_variable cv;
+    std::deque<Entry> ready;
+    std::multimap<Clock::time_point, Entry> delayed;  // retries, keyed by when they are due
+    std::size_t unacked = 0;
+    std::int64_t next_local_seq = 1;
+    bool paused = false;
+    bool stopping = false;
+    QueueStats counters;                    // acked / retried / dead_lettered only
+    std::deque<ports::StoredMessage> dead;  // transient queues only, bounded
+    std::thread worker;
+  };
+
+  std::vector<Queue*> route(const std::string& routing_key);
+  Queue& find(const std::string& name) const;
+  void run(Queue& q);
+  void process(Queue& q, std::vector<Entry>& batch);
+  bool interrupted(Queue& q) const;
+  void flush_acks(Queue& q, std::vector<std::int64_t>& seqs);
+  void schedule_retry(Queue& q, Entry entry, const std::string& why);
+  void send_to_dead_letter(Queue& q, Entry entry, const std::string& reason);
+  std::chrono::milliseconds backoff(int attempts) const;
+
+  ports::QueueStore& store_;
+  const Options options_;
+
+  // Serializes subscribe(), start() and stop() (never taken by publish() or a worker).
+  std::mutex lifecycle_mu_;
+  // Shared by publish(), exclusive for subscribe() and start()'s load of pending messages, so
+  // a message is either loaded from the store or appended by its publisher, never both.
+  mutable std::shared_mutex state_mu_;
+  std::vector<std::unique_ptr<Queue>> queues_;
+  std::unordered_map<std::string, Queue*> by_name_;
+  bool started_ = false;
+  bool stopped_ = false;
+  std::atomic<bool> paused_;
+
+  // routing key -> matching queues; keys are event types, so this stays small.
+  std::shared_mutex routes_mu_;
+  std::unordered_map<std::string, std::vector<Queue*>> routes_;
+
+  std::atomic<std::uint64_t> unroutable_{0};
+};
+
+}  // namespace st::adapters::inproc

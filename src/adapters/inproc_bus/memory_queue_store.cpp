@@ -1,0 +1,78 @@
+#include "adapters/inproc_bus/memory_queue_store.hpp"
+
+namespace st::adapters::inproc {
+
+std::vector<ports::StoredMessage> MemoryQueueStore::enqueue(
+    const std::vector<std::string>& queues, const std::vector<ports::OutgoingMessage>& messages) {
+  std::vector<ports::StoredMessage> out;
+  out.reserve(queues.size() * messages.size());
+  std::lock_guard lk(mu_);
+  // Message-major, so seqs grow in publish order within every queue (pending() is oldest
+  // first by seq, like the SQLite store's autoincrement key).
+  for (const auto& m : messages) {
+    for (const auto& q : queues) {
+      ports::StoredMessage s{next_seq_++, q, m, 0};
+      queues_[q].pending.emplace(s.seq, s);
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
+std::vector<ports::StoredMessage> MemoryQueueStore::pending(const std::string& queue) {
+  std::lock_guard lk(mu_);
+  std::vector<ports::StoredMessage> out;
+  auto it = queues_.find(queue);
+  if (it == queues_.end()) return out;
+  out.reserve(it->second.pending.size());
+  for (const auto& [seq, m] : it->second.pending) out.push_back(m);
+  return out;
+}
+
+void MemoryQueueStore::ack(const std::string& queue, const std::vector<std::int64_t>& seqs) {
+  std::lock_guard lk(mu_);
+  auto it = queues_.find(queue);
+  if (it == queues_.end()) return;
+  // Unknown seqs are ignored: an ack may be repeated after a redelivery.
+  for (auto seq : seqs) it->second.pending.erase(seq);
+}
+
+void MemoryQueueStore::count_delivery(const std::string& queue, std::int64_t seq) {
+  std::lock_guard lk(mu_);
+  auto it = queues_.find(queue);
+  if (it == queues_.end()) return;
+  auto m = it->second.pending.find(seq);
+  if (m != it->second.pending.end()) ++m->second.delivery_count;
+}
+
+void MemoryQueueStore::dead_letter(const std::string& queue, std::int64_t seq,
+                                   const std::string& reason) {
+  std::lock_guard lk(mu_);
+  auto it = queues_.find(queue);
+  if (it == queues_.end()) return;
+  auto m = it->second.pending.find(seq);
+  if (m == it->second.pending.end()) return;
+  it->second.dead.push_back({std::move(m->second), reason});
+  it->second.pending.erase(m);
+}
+
+std::vector<ports::StoredMessage> MemoryQueueStore::dead_letters(const std::string& queue) {
+  std::lock_guard lk(mu_);
+  std::vector<ports::StoredMessage> out;
+  auto it = queues_.find(queue);
+  if (it == queues_.end()) return out;
+  for (const auto& d : it->second.dead) out.push_back(d.message);
+  return out;
+}
+
+std::optional<std::string> MemoryQueueStore::dead_letter_reason(const std::string& queue,
+                                                                std::int64_t seq) const {
+  std::lock_guard lk(mu_);
+  auto it = queues_.find(queue);
+  if (it == queues_.end()) return std::nullopt;
+  for (const auto& d : it->second.dead)
+    if (d.message.seq == seq) return d.reason;
+  return std::nullopt;
+}
+
+}  // namespace st::adapters::inproc

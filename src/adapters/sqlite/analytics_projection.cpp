@@ -1,0 +1,117 @@
+#include "adapters/sqlite/analytics_projection.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace st::adapters::sqlite {
+namespace {
+
+using domain::Event;
+using domain::EventType;
+
+std::optional<std::string> data_string(const Event& e, const char* key) {
+  if (!e.data.is_object()) return std::nullopt;
+  auto it = e.data.find(key);
+  if (it == e.data.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+std::optional<int> data_int(const Event& e, const char* key) {
+  if (!e.data.is_object()) return std::nullopt;
+  auto it = e.data.find(key);
+  if (it == e.data.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int>();
+}
+
+std::optional<std::string> snapshot_categorizer(const Event& e) {
+  if (!e.ticket.categorized_by) return std::nullopt;
+  return std::string(domain::to_string(*e.ticket.categorized_by));
+}
+
+bool is_routing(const Event& e) {
+  return e.type == EventType::routed || e.type == EventType::department_updated;
+}
+
+}  // namespace
+
+std::optional<std::string> event_department(const Event& e) {
+  if (auto d = data_string(e, "department")) return d;
+  return e.ticket.department;
+}
+
+std::optional<int> event_confidence(const Event& e) {
+  if (auto c = data_int(e, "confidence_score")) return c;
+  return e.ticket.confidence_score;
+}
+
+ProjectedTicket apply_event(const std::optional<ProjectedTicket>& current, const Event& e) {
+  const domain::Ticket& t = e.ticket;
+  ProjectedTicket p;
+  if (current) {
+    p = *current;
+  } else {
+    p.ticket_id = t.id;
+    p.created_at = t.created_at;
+  }
+  if (e.type == EventType::created) p.created_at = t.created_at;
+
+  // Status from the snapshot, newest snapshot first.
+  const auto key = std::pair(t.updated_at, e.occurred_at);
+  if (!p.status_version || key >= std::pair(*p.status_version, p.status_event_at.value_or(0))) {
+    const bool was_resolved = p.status == domain::to_string(domain::Status::resolved);
+    p.status = std::string(domain::to_string(t.status));
+    p.status_version = t.updated_at;
+    p.status_event_at = e.occurred_at;
+    if (t.status != domain::Status::resolved)
+      p.resolved_at.reset();  // reopened
+    else if (!was_resolved || !p.resolved_at)
+      p.resolved_at = t.updated_at;  // keeps the first resolution time across repeats
+  }
+
+  auto assign = [&p](std::string department, std::optional<int> confidence,
+                     std::optional<std::string> by, domain::Millis version) {
+    if (p.department_version && version < *p.department_version) return;
+    p.department = std::move(department);
+    p.confidence_score = confidence;
+    p.categorized_by = std::move(by);
+    p.department_version = version;
+  };
+  if (is_routing(e)) {
+    if (auto department = event_department(e)) {
+      auto by = data_string(e, "categorized_by");
+      if (!by) by = snapshot_categorizer(e);
+      assign(std::move(*department), event_confidence(e), std::move(by), e.occurred_at);
+      p.routed_at = p.routed_at ? std::min(*p.routed_at, e.occurred_at) : e.occurred_at;
+    }
+  } else if (t.department) {
+    // A snapshot is the ticket as of its updated_at; `categorized` events carry a suggested
+    // department only in data, which is deliberately not read here.
+    assign(*t.department, t.confidence_score, snapshot_categorizer(e), t.updated_at);
+  }
+  return p;
+}
+
+nlohmann::json event_metadata(const Event& e, const std::optional<ProjectedTicket>& before) {
+  nlohmann::json m = nlohmann::json::object();
+  if (e.data.is_object())
+    m = e.data;
+  else if (!e.data.is_null())
+    m["data"] = e.data;
+  m["event_id"] = e.event_id;
+  if (!e.trace_id.empty() && !m.contains("trace_id")) m["trace_id"] = e.trace_id;
+  if (!m.contains("categorized_by"))
+    if (auto by = snapshot_categorizer(e)) m["categorized_by"] = *by;
+  if (before) {
+    const auto status = std::string(domain::to_string(e.ticket.status));
+    if (e.type == EventType::status_updated && !m.contains("previous_status") && before->status &&
+        *before->status != status)
+      m["previous_status"] = *before->status;
+    const auto department = event_department(e);
+    if (is_routing(e) && !m.contains("previous_department") && before->department &&
+        before->department != department)
+      m["previous_department"] = *before->department;
+  }
+  return m;
+}
+
+}  // namespace st::adapters::sqlite

@@ -1,0 +1,211 @@
+#include "adapters/sqlite/analytics_store.hpp"
+
+#include <string>
+#include <variant>
+
+#include "adapters/sqlite/analytics_projection.hpp"
+#include "adapters/sqlite/migrations.hpp"
+
+namespace st::adapters::sqlite {
+namespace {
+
+using domain::Event;
+using domain::Millis;
+using ports::NamedCount;
+
+constexpr const char* kSelectProjection =
+    "SELECT ticket_id, department, status, confidence_score, categorized_by, created_at, "
+    "routed_at, resolved_at, status_version, status_event_at, department_version "
+    "FROM analytics_tickets WHERE ticket_id = ?";
+
+constexpr const char* kUpsertProjection =
+    "INSERT INTO analytics_tickets (ticket_id, department, status, confidence_score, "
+    "categorized_by, created_at, routed_at, resolved_at, status_version, status_event_at, "
+    "department_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(ticket_id) DO UPDATE SET department = excluded.department, "
+    "status = excluded.status, confidence_score = excluded.confidence_score, "
+    "categorized_by = excluded.categorized_by, created_at = excluded.created_at, "
+    "routed_at = excluded.routed_at, resolved_at = excluded.resolved_at, "
+    "status_version = excluded.status_version, status_event_at = excluded.status_event_at, "
+    "department_version = excluded.department_version";
+
+constexpr const char* kInsertEvent =
+    "INSERT INTO analytics_events (event_id, event_type, ticket_id, department, status, "
+    "confidence_score, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(event_id) DO NOTHING";
+
+std::optional<ProjectedTicket> load_projection(Connection& c, domain::TicketId id) {
+  auto q = c.query(kSelectProjection);
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  ProjectedTicket p;
+  p.ticket_id = q.int64(0);
+  p.department = q.opt_text(1);
+  p.status = q.opt_text(2);
+  p.confidence_score = q.opt_int32(3);
+  p.categorized_by = q.opt_text(4);
+  p.created_at = q.int64(5);
+  p.routed_at = q.opt_int64(6);
+  p.resolved_at = q.opt_int64(7);
+  p.status_version = q.opt_int64(8);
+  p.status_event_at = q.opt_int64(9);
+  p.department_version = q.opt_int64(10);
+  return p;
+}
+
+void store_projection(Connection& c, const ProjectedTicket& p) {
+  c.query(kUpsertProjection)
+      .bind_all(p.ticket_id, p.department, p.status, p.confidence_score, p.categorized_by,
+                p.created_at, p.routed_at, p.resolved_at, p.status_version, p.status_event_at,
+                p.department_version)
+      .run();
+}
+
+// The WHERE clause of an AnalyticsFilter over analytics_tickets, with its values. Fixed
+// fragments only; the values are bound.
+struct Where {
+  std::string sql;
+  std::vector<std::variant<std::int64_t, std::string>> params;
+
+  explicit Where(const ports::AnalyticsFilter& f) : sql(" WHERE 1") {
+    if (f.created_since) {
+      sql += " AND created_at >= ?";
+      params.emplace_back(*f.created_since);
+    }
+    if (f.department) {
+      sql += " AND department = ?";
+      params.emplace_back(*f.department);
+    }
+  }
+  void bind(Query& q) const {
+    int index = 0;
+    for (const auto& p : params) std::visit([&](const auto& v) { q.bind(++index, v); }, p);
+  }
+};
+
+std::vector<NamedCount> named_counts(Connection& c, const Where& where, const char* column) {
+  // `column` is one of our constants.
+  const std::string col(column);
+  auto q = c.query("SELECT " + col + ", count(*) FROM analytics_tickets" + where.sql + " AND " +
+                   col + " IS NOT NULL GROUP BY " + col + " ORDER BY count(*) DESC, " + col);
+  where.bind(q);
+  std::vector<NamedCount> out;
+  while (q.step()) out.push_back({q.text(0), q.int64(1)});
+  return out;
+}
+
+// Floor division: the UTC day number of a time, also for times before 1970.
+std::int64_t day_number(Millis ms) {
+  return ms >= 0 ? ms / domain::kMillisPerDay
+                 : -((-ms + domain::kMillisPerDay - 1) / domain::kMillisPerDay);
+}
+
+}  // namespace
+
+SqliteAnalyticsStore::SqliteAnalyticsStore(Database& db) : db_(db) {
+  migrate_analytics(db_);
+}
+
+bool SqliteAnalyticsStore::record(const Event& e) {
+  return db_.write([&](Connection& c) {
+    const auto before = load_projection(c, e.ticket.id);
+    c.query(kInsertEvent)
+        .bind_all(e.event_id, domain::routing_key(e.type), e.ticket.id, event_department(e),
+                  domain::to_string(e.ticket.status), event_confidence(e),
+                  event_metadata(e, before).dump(), e.occurred_at)
+        .run();
+    if (c.changes() == 0) return false;  // already recorded: a redelivery
+    store_projection(c, apply_event(before, e));
+    return true;
+  });
+}
+
+std::vector<ports::AuditEntry> SqliteAnalyticsStore::trail(domain::TicketId id) {
+  return db_.read([&](Connection& c) {
+    // By occurrence, not arrival: events may have been recorded out of order.
+    auto q = c.query(
+        "SELECT event_type, department, status, confidence_score, metadata, created_at "
+        "FROM analytics_events WHERE ticket_id = ? ORDER BY created_at, id");
+    q.bind(1, id);
+    std::vector<ports::AuditEntry> out;
+    while (q.step()) {
+      ports::AuditEntry a;
+      const auto type = domain::parse_event_type(q.text(0));
+      if (!type) continue;  // a type this version does not know: not part of the trail
+      a.event_type = *type;
+      a.department = q.opt_text(1);
+      if (auto s = q.opt_text(2)) a.status = domain::parse_status(*s);
+      a.confidence_score = q.opt_int32(3);
+      a.metadata = nlohmann::json::parse(q.text(4), nullptr, /*allow_exceptions=*/false);
+      if (a.metadata.is_discarded()) a.metadata = nlohmann::json::object();
+      a.created_at = q.int64(5);
+      out.push_back(std::move(a));
+    }
+    return out;
+  });
+}
+
+ports::TicketAggregate SqliteAnalyticsStore::aggregate(const ports::AnalyticsFilter& f) {
+  const Where where(f);
+  // One snapshot: the counts, breakdowns and median all describe the same moment.
+  return db_.read_snapshot([&](Connection& c) {
+    ports::TicketAggregate a;
+    {
+      auto q = c.query(
+          "SELECT count(*), avg(confidence_score), count(*) FILTER (WHERE status = 'resolved'), "
+          "count(routed_at) FROM analytics_tickets" +
+          where.sql);
+      where.bind(q);
+      q.step();
+      a.total = q.int64(0);
+      a.average_confidence = q.opt_real(1);
+      a.resolved = q.int64(2);
+      const auto routed = q.int64(3);
+      if (routed > 0) {
+        // The median is the middle value (odd count) or the mean of the two middle ones.
+        auto m = c.query(
+            "SELECT avg(d) FROM (SELECT max(routed_at - created_at, 0) AS d FROM "
+            "analytics_tickets" +
+            where.sql + " AND routed_at IS NOT NULL ORDER BY d LIMIT ? OFFSET ?)");
+        where.bind(m);
+        const int next = static_cast<int>(where.params.size());
+        m.bind(next + 1, 2 - routed % 2).bind(next + 2, (routed - 1) / 2);
+        m.step();
+        a.median_time_to_route_ms = m.opt_real(0);
+      }
+    }
+    a.by_department = named_counts(c, where, "department");
+    a.by_status = named_counts(c, where, "status");
+    a.by_categorizer = named_counts(c, where, "categorized_by");
+    return a;
+  });
+}
+
+std::vector<ports::DailyCount> SqliteAnalyticsStore::daily_creation(Millis from, Millis to) {
+  if (from > to) return {};
+  const auto first_day = day_number(from);
+  const auto last_day = day_number(to);
+  // Whole UTC days, both ends included; an index range scan on created_at. (The SQL day
+  // number truncates, which equals the floor for the times after 1970 tickets have.)
+  auto counts = db_.read([&](Connection& c) {
+    auto q = c.query(
+        "SELECT created_at / 86400000 AS day, count(*) FROM analytics_tickets "
+        "WHERE created_at >= ? AND created_at < ? GROUP BY day ORDER BY day");
+    q.bind_all(first_day * domain::kMillisPerDay, (last_day + 1) * domain::kMillisPerDay);
+    std::vector<std::pair<std::int64_t, std::int64_t>> rows;
+    while (q.step()) rows.emplace_back(q.int64(0), q.int64(1));
+    return rows;
+  });
+  std::vector<ports::DailyCount> out;
+  out.reserve(static_cast<std::size_t>(last_day - first_day + 1));
+  std::size_t i = 0;
+  for (auto day = first_day; day <= last_day; ++day) {
+    std::int64_t n = 0;
+    while (i < counts.size() && counts[i].first < day) ++i;
+    if (i < counts.size() && counts[i].first == day) n = counts[i].second;
+    out.push_back({domain::format_date(day * domain::kMillisPerDay), n});
+  }
+  return out;
+}
+
+}  // namespace st::adapters::sqlite

@@ -1,0 +1,26 @@
+#pragma once
+// The analytics service's tables in the embedded database: analytics_events (the event log,
+// JSON metadata) and analytics_tickets, a one-row-per-ticket projection the aggregates read.
+#include <optional>
+#include <vector>
+
+#include "adapters/sqlite/database.hpp"
+#include "ports/analytics_store.hpp"
+
+namespace st::adapters::sqlite {
+
+class SqliteAnalyticsStore final : public ports::AnalyticsStore {
+ public:
+  // Migrates the analytics tables (idempotent). `db` must outlive the store.
+  explicit SqliteAnalyticsStore(Database& db);
+
+  bool record(const domain::Event& e) override;
+  std::vector<ports::AuditEntry> trail(domain::TicketId id) override;
+  ports::TicketAggregate aggregate(const ports::AnalyticsFilter& f) override;
+  std::vector<ports::DailyCount> daily_creation(domain::Millis from, domain::Millis to) override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace st::adapters::sqlite

@@ -1,0 +1,79 @@
+#include "adapters/sqlite/database.hpp"
+
+#include <sqlite3.h>
+
+#include <spdlog/spdlog.h>
+
+namespace st::adapters::sqlite {
+
+Database::Database(std::string path, DatabaseOptions options)
+    : path_(std::move(path)), options_(options) {
+  if (path_.empty() || path_ == ":memory:" || path_.starts_with("file:"))
+    throw SqliteError(SQLITE_MISUSE,
+                      "sqlite: Database needs a plain file path, got '" + path_ + "'");
+  writer_ = std::make_unique<Connection>(path_, Connection::Mode::writer, options_.busy_timeout);
+}
+
+Database::~Database() {
+  // Readers first: the checkpoint cannot move past a snapshot a reader still holds.
+  {
+    std::lock_guard lock(readers_mutex_);
+    idle_readers_.clear();
+  }
+  std::lock_guard lock(write_mutex_);
+  try {
+    // Folds the WAL back into the main file so the data file alone is complete.
+    writer_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  } catch (const std::exception& e) {
+    spdlog::warn("sqlite: final checkpoint of {} failed: {}", path_, e.what());
+  }
+  writer_.reset();
+}
+
+std::unique_ptr<Connection> Database::acquire_reader() {
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (!idle_readers_.empty()) {
+      auto c = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return c;
+    }
+  }
+  // Opened outside the lock: a slow open must not stall other readers.
+  return std::make_unique<Connection>(path_, Connection::Mode::reader, options_.busy_timeout);
+}
+
+void Database::release_reader(std::unique_ptr<Connection> c) {
+  // A connection left inside a transaction would pin an old snapshot: close it instead.
+  if (!c || !c->autocommit()) return;
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (idle_readers_.size() < options_.max_idle_readers) {
+      idle_readers_.push_back(std::move(c));
+      return;
+    }
+  }
+  // Pool full: `c` closes here, outside the lock.
+}
+
+WriteTransaction::WriteTransaction(Database& db) : lock_(db.write_mutex_), conn_(*db.writer_) {
+  // IMMEDIATE takes the write lock up front, so the transaction cannot fail half-way with
+  // SQLITE_BUSY when it first writes (only matters if another process shares the file).
+  conn_.query("BEGIN IMMEDIATE").run();
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (done_ || conn_.autocommit()) return;  // committed, or SQLite already rolled back
+  try {
+    conn_.query("ROLLBACK").run();
+  } catch (const std::exception& e) {
+    spdlog::error("sqlite: rollback failed: {}", e.what());
+  }
+}
+
+void WriteTransaction::commit() {
+  conn_.query("COMMIT").run();
+  done_ = true;
+}
+
+}  // namespace st::adapters::sqlite

@@ -1,0 +1,156 @@
+#pragma once
+// One SQLite data file in WAL mode, shared by every embedded store of the process.
+//
+// Writes: SQLite allows one writer at a time anyway, so there is exactly one writer
+// connection, guarded by a mutex; a WriteTransaction holds it for BEGIN IMMEDIATE..COMMIT.
+// Reads: a pool of reader connections. In WAL mode readers see the last committed state and
+// never block the writer or each other, so a read takes a connection from the pool (or opens
+// a new one when all are busy) and gives it back: no lock is held while SQL runs.
+//
+// Use one Database per file per process: two instances on the same file would contend on
+// SQLite's file lock (busy-waiting) instead of on the writer mutex.
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "adapters/sqlite/connection.hpp"
+
+namespace st::adapters::sqlite {
+
+struct DatabaseOptions {
+  // How long a connection waits for a lock held by another process before SQLITE_BUSY.
+  std::chrono::milliseconds busy_timeout{5000};
+  // Reader connections kept open between reads; more are opened when needed and closed
+  // again when returned to a full pool.
+  std::size_t max_idle_readers = 16;
+};
+
+class Database {
+ public:
+  // Opens or creates the file (its directory must exist). `path` must name a file:
+  // ":memory:" would give every connection a database of its own.
+  explicit Database(std::string path, DatabaseOptions options = {});
+  // Closes every connection; the writer checkpoints the WAL into the main file first.
+  // No read or write may be in progress.
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  const std::string& path() const { return path_; }
+
+  // Runs `f(Connection&)` inside BEGIN IMMEDIATE..COMMIT on the writer connection and
+  // returns its result. If `f` throws, the transaction is rolled back and the exception
+  // propagates. Must not be nested (the writer mutex is not recursive).
+  template <class F>
+  std::invoke_result_t<F&, Connection&> write(F&& f);
+
+  // Runs `f(Connection&)` on a pooled reader connection. Each statement sees the latest
+  // commit; use read_snapshot when several statements must agree with each other.
+  template <class F>
+  std::invoke_result_t<F&, Connection&> read(F&& f);
+
+  // Like read, inside one read transaction: every statement sees the same snapshot.
+  template <class F>
+  std::invoke_result_t<F&, Connection&> read_snapshot(F&& f);
+
+ private:
+  friend class WriteTransaction;
+  friend class ReaderLease;
+
+  std::unique_ptr<Connection> acquire_reader();
+  void release_reader(std::unique_ptr<Connection> c);
+
+  std::string path_;
+  DatabaseOptions options_;
+
+  std::mutex write_mutex_;
+  std::unique_ptr<Connection> writer_;
+
+  std::mutex readers_mutex_;  // guards only the free list, never held while SQL runs
+  std::vector<std::unique_ptr<Connection>> idle_readers_;
+};
+
+// Holds the writer for one BEGIN IMMEDIATE transaction; rolls back unless commit() was
+// called (so an exception anywhere in between leaves nothing written).
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(Database& db);
+  ~WriteTransaction();
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+
+  Connection& connection() { return conn_; }
+  void commit();
+
+ private:
+  std::unique_lock<std::mutex> lock_;
+  Connection& conn_;
+  bool done_ = false;
+};
+
+// A reader connection borrowed from the pool for the lifetime of this object.
+class ReaderLease {
+ public:
+  explicit ReaderLease(Database& db) : db_(db), conn_(db.acquire_reader()) {}
+  ~ReaderLease() { db_.release_reader(std::move(conn_)); }
+  ReaderLease(const ReaderLease&) = delete;
+  ReaderLease& operator=(const ReaderLease&) = delete;
+
+  Connection& connection() { return *conn_; }
+
+ private:
+  Database& db_;
+  std::unique_ptr<Connection> conn_;
+};
+
+template <class F>
+std::invoke_result_t<F&, Connection&> Database::write(F&& f) {
+  using R = std::invoke_result_t<F&, Connection&>;
+  WriteTransaction tx(*this);
+  if constexpr (std::is_void_v<R>) {
+    f(tx.connection());
+    tx.commit();
+  } else {
+    R result = f(tx.connection());
+    tx.commit();
+    return result;
+  }
+}
+
+template <class F>
+std::invoke_result_t<F&, Connection&> Database::read(F&& f) {
+  ReaderLease lease(*this);
+  return f(lease.connection());
+}
+
+template <class F>
+std::invoke_result_t<F&, Connection&> Database::read_snapshot(F&& f) {
+  using R = std::invoke_result_t<F&, Connection&>;
+  ReaderLease lease(*this);
+  Connection& c = lease.connection();
+  c.query("BEGIN").run();
+  try {
+    if constexpr (std::is_void_v<R>) {
+      f(c);
+      c.query("COMMIT").run();
+    } else {
+      R result = f(c);
+      c.query("COMMIT").run();
+      return result;
+    }
+  } catch (...) {
+    // Never return a connection to the pool with a transaction still open.
+    try {
+      if (!c.autocommit()) c.exec("ROLLBACK");
+    } catch (...) {
+      // The lease discards a connection still inside a transaction.
+    }
+    throw;
+  }
+}
+
+}  // namespace st::adapters::sqlite

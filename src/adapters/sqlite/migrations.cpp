@@ -1,0 +1,205 @@
+#include "adapters/sqlite/migrations.hpp"
+
+#include <string>
+
+#include "adapters/sqlite/wall_clock.hpp"
+
+namespace st::adapters::sqlite {
+namespace {
+
+// Rows of an INTEGER PRIMARY KEY table are stored in id order, and every secondary index
+// ends with the rowid: an index on (status) therefore serves "status = ? ORDER BY id DESC"
+// without a sort, and keyset paging (id < ?) is a range scan inside it.
+
+constexpr Migration kTickets[] = {
+    {1,
+     "CREATE TABLE tickets (\n"
+     "  id INTEGER PRIMARY KEY,\n"
+     "  title TEXT NOT NULL,\n"
+     "  description TEXT NOT NULL,\n"
+     "  user_name TEXT NOT NULL,\n"
+     "  user_email TEXT NOT NULL,\n"
+     "  department TEXT,\n"
+     "  confidence_score INTEGER,\n"
+     "  categorized_by TEXT,\n"
+     "  status TEXT NOT NULL DEFAULT 'pending',\n"
+     "  created_at INTEGER NOT NULL,\n"
+     "  updated_at INTEGER NOT NULL\n"
+     ");\n"
+     "CREATE INDEX tickets_by_status ON tickets(status);\n"
+     "CREATE INDEX tickets_by_department ON tickets(department);\n"
+     "CREATE INDEX tickets_by_department_status ON tickets(department, status);\n"
+     // Outbox: AUTOINCREMENT so seq never goes backwards, even after the table drains;
+     // claim_token/claim_until mark rows a relay is publishing (see OutboxTable).
+     "CREATE TABLE tickets_outbox (\n"
+     "  seq INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+     "  event_id TEXT NOT NULL,\n"
+     "  routing_key TEXT NOT NULL,\n"
+     "  body TEXT NOT NULL,\n"
+     "  created_at INTEGER NOT NULL,\n"
+     "  claim_token INTEGER,\n"
+     "  claim_until INTEGER\n"
+     ");\n"},
+};
+
+constexpr Migration kRouting[] = {
+    {1,
+     // NOCASE on the column makes both the UNIQUE index and every `name = ?` lookup ignore
+     // (ASCII) case.
+     "CREATE TABLE departments (\n"
+     "  id INTEGER PRIMARY KEY,\n"
+     "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+     "  description TEXT NOT NULL DEFAULT '',\n"
+     "  is_active INTEGER NOT NULL DEFAULT 1,\n"
+     "  created_at INTEGER NOT NULL\n"
+     ");\n"
+     "CREATE TABLE ticket_routing (\n"
+     "  id INTEGER PRIMARY KEY,\n"
+     "  ticket_id INTEGER NOT NULL,\n"
+     "  department TEXT NOT NULL,\n"
+     "  confidence_score INTEGER NOT NULL,\n"
+     "  categorized_by TEXT NOT NULL,\n"
+     "  manual INTEGER NOT NULL DEFAULT 0,\n"
+     "  routed_at INTEGER NOT NULL,\n"
+     "  cause_event_id TEXT UNIQUE\n"  // NULLs are distinct: manual routings have none
+     ");\n"
+     "CREATE INDEX ticket_routing_by_ticket ON ticket_routing(ticket_id);\n"
+     // Outbox: AUTOINCREMENT so seq never goes backwards, even after the table drains;
+     // claim_token/claim_until mark rows a relay is publishing (see OutboxTable).
+     "CREATE TABLE routing_outbox (\n"
+     "  seq INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+     "  event_id TEXT NOT NULL,\n"
+     "  routing_key TEXT NOT NULL,\n"
+     "  body TEXT NOT NULL,\n"
+     "  created_at INTEGER NOT NULL,\n"
+     "  claim_token INTEGER,\n"
+     "  claim_until INTEGER\n"
+     ");\n"},
+};
+
+constexpr Migration kAnalytics[] = {
+    {1,
+     "CREATE TABLE analytics_events (\n"
+     "  id INTEGER PRIMARY KEY,\n"
+     "  event_id TEXT NOT NULL UNIQUE,\n"
+     "  event_type TEXT NOT NULL,\n"
+     "  ticket_id INTEGER NOT NULL,\n"
+     "  department TEXT,\n"
+     "  status TEXT,\n"
+     "  confidence_score INTEGER,\n"
+     "  metadata TEXT NOT NULL DEFAULT '{}',\n"
+     "  created_at INTEGER NOT NULL\n"
+     ");\n"
+     "CREATE INDEX analytics_events_by_ticket ON analytics_events(ticket_id, created_at);\n"
+     // One row per ticket, kept current from the events. The *_version/_at columns order
+     // competing updates so the row converges whatever order events arrive in.
+     "CREATE TABLE analytics_tickets (\n"
+     "  ticket_id INTEGER PRIMARY KEY,\n"
+     "  department TEXT,\n"
+     "  status TEXT,\n"
+     "  confidence_score INTEGER,\n"
+     "  categorized_by TEXT,\n"
+     "  created_at INTEGER NOT NULL,\n"
+     "  routed_at INTEGER,\n"
+     "  resolved_at INTEGER,\n"
+     "  status_version INTEGER,\n"
+     "  status_event_at INTEGER,\n"
+     "  department_version INTEGER\n"
+     ");\n"
+     "CREATE INDEX analytics_tickets_by_created ON analytics_tickets(created_at);\n"
+     "CREATE INDEX analytics_tickets_by_department ON analytics_tickets(department, "
+     "created_at);\n"},
+};
+
+constexpr Migration kBus[] = {
+    {1,
+     // AUTOINCREMENT: the bus relies on seq growing in publish order and never being reused.
+     "CREATE TABLE bus_messages (\n"
+     "  seq INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+     "  queue TEXT NOT NULL,\n"
+     "  routing_key TEXT NOT NULL,\n"
+     "  event_id TEXT NOT NULL,\n"
+     "  body TEXT NOT NULL,\n"
+     "  traceparent TEXT NOT NULL DEFAULT '',\n"
+     "  delivery_count INTEGER NOT NULL DEFAULT 0,\n"
+     "  enqueued_at INTEGER NOT NULL\n"
+     ");\n"
+     "CREATE INDEX bus_messages_by_queue ON bus_messages(queue);\n"
+     "CREATE TABLE bus_dead_letters (\n"
+     "  seq INTEGER PRIMARY KEY,\n"  // the message's seq in bus_messages
+     "  queue TEXT NOT NULL,\n"
+     "  routing_key TEXT NOT NULL,\n"
+     "  event_id TEXT NOT NULL,\n"
+     "  body TEXT NOT NULL,\n"
+     "  traceparent TEXT NOT NULL DEFAULT '',\n"
+     "  delivery_count INTEGER NOT NULL,\n"
+     "  enqueued_at INTEGER NOT NULL,\n"
+     "  dead_lettered_at INTEGER NOT NULL,\n"
+     "  reason TEXT NOT NULL\n"
+     ");\n"
+     "CREATE INDEX bus_dead_letters_by_queue ON bus_dead_letters(queue);\n"},
+};
+
+constexpr const char* kCreateMigrationsTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations (\n"
+    "  service TEXT NOT NULL,\n"
+    "  version INTEGER NOT NULL,\n"
+    "  applied_at INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (service, version)\n"
+    ")";
+
+constexpr const char* kCurrentVersion =
+    "SELECT coalesce(max(version), 0) FROM schema_migrations WHERE service = ?";
+
+}  // namespace
+
+int migrate(Database& db, std::string_view service, std::span<const Migration> steps) {
+  // Reading the version inside the write transaction makes concurrent migrators (threads or
+  // processes) apply each step exactly once.
+  return db.write([&](Connection& c) {
+    c.exec(kCreateMigrationsTable);
+    auto q = c.query(kCurrentVersion);
+    q.bind(1, service);
+    q.step();
+    const auto current = q.int64(0);
+    int applied = 0;
+    for (const Migration& m : steps) {
+      if (m.version <= current) continue;
+      c.exec(m.sql);
+      c.query("INSERT INTO schema_migrations (service, version, applied_at) VALUES (?, ?, ?)")
+          .bind_all(service, m.version, wall_clock_millis())
+          .run();
+      ++applied;
+    }
+    return applied;
+  });
+}
+
+int schema_version(Database& db, std::string_view service) {
+  return db.read([&](Connection& c) {
+    auto exists = c.query(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+        "'schema_migrations'");
+    exists.step();
+    if (exists.int64(0) == 0) return 0;
+    auto q = c.query(kCurrentVersion);
+    q.bind(1, service);
+    q.step();
+    return q.int32(0);
+  });
+}
+
+void migrate_tickets(Database& db) {
+  migrate(db, "tickets", kTickets);
+}
+void migrate_routing(Database& db) {
+  migrate(db, "routing", kRouting);
+}
+void migrate_analytics(Database& db) {
+  migrate(db, "analytics", kAnalytics);
+}
+void migrate_bus(Database& db) {
+  migrate(db, "bus", kBus);
+}
+
+}  // namespace st::adapters::sqlite

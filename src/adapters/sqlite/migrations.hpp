@@ -1,0 +1,33 @@
+#pragma once
+// Versioned schema migrations. Every service owns its tables and migrates only those, so
+// the steps are recorded per service in schema_migrations(service, version). Running a
+// migration again is a no-op; steps newer than the recorded version are applied in order,
+// each set inside one write transaction.
+#include <span>
+#include <string_view>
+
+#include "adapters/sqlite/database.hpp"
+
+namespace st::adapters::sqlite {
+
+struct Migration {
+  int version;      // 1, 2, 3... strictly increasing within a service
+  const char* sql;  // a script of DDL statements
+};
+
+// Applies the steps of `service` newer than its recorded version. Returns how many ran.
+int migrate(Database& db, std::string_view service, std::span<const Migration> steps);
+
+// The highest version applied for `service`, 0 if none.
+int schema_version(Database& db, std::string_view service);
+
+// tickets + tickets_outbox.
+void migrate_tickets(Database& db);
+// departments + ticket_routing + routing_outbox.
+void migrate_routing(Database& db);
+// analytics_events + the analytics_tickets projection.
+void migrate_analytics(Database& db);
+// bus_messages + bus_dead_letters (durable queues of the in-process bus).
+void migrate_bus(Database& db);
+
+}  // namespace st::adapters::sqlite

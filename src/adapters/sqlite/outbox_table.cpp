@@ -1,0 +1,120 @@
+#include "adapters/sqlite/outbox_table.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <random>
+
+#include <spdlog/spdlog.h>
+
+#include "adapters/sqlite/wall_clock.hpp"
+#include "domain/codec.hpp"
+
+namespace st::adapters::sqlite {
+namespace {
+
+// Identifies one relay call's claim, so it deletes or releases only rows it still holds.
+std::int64_t new_claim_token() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return static_cast<std::int64_t>(rng() >> 1);  // positive, fits INTEGER
+}
+
+}  // namespace
+
+OutboxTable::OutboxTable(Database& db, std::string table, std::chrono::milliseconds lease)
+    : db_(db), lease_(lease) {
+  // The table name is a constant of ours; every value goes through a bound parameter.
+  insert_sql_ =
+      "INSERT INTO " + table + " (event_id, routing_key, body, created_at) VALUES (?, ?, ?, ?)";
+  claim_sql_ = "UPDATE " + table +
+               " SET claim_token = ?1, claim_until = ?2 WHERE seq IN (SELECT seq FROM " + table +
+               " WHERE claim_until IS NULL OR claim_until < ?3 ORDER BY seq LIMIT ?4)"
+               " RETURNING seq, event_id, routing_key, body";
+  delete_sql_ = "DELETE FROM " + table + " WHERE seq = ? AND claim_token = ?";
+  release_sql_ = "UPDATE " + table +
+                 " SET claim_token = NULL, claim_until = NULL WHERE seq = ? AND claim_token = ?";
+  release_all_sql_ = "UPDATE " + table +
+                     " SET claim_token = NULL, claim_until = NULL WHERE claim_token IS NOT NULL";
+}
+
+std::size_t OutboxTable::append(Connection& c, const std::vector<domain::Event>& events) {
+  const auto now = wall_clock_millis();
+  for (const auto& e : events) {
+    c.query(insert_sql_)
+        .bind_all(e.event_id, domain::routing_key(e.type), domain::serialize(e), now)
+        .run();
+  }
+  return events.size();
+}
+
+void OutboxTable::notify() const {
+  std::shared_ptr<const std::function<void()>> listener;
+  {
+    std::lock_guard lock(listener_mutex_);
+    listener = listener_;
+  }
+  if (!listener || !*listener) return;
+  try {
+    (*listener)();
+  } catch (const std::exception& e) {
+    spdlog::warn("outbox listener threw: {}", e.what());
+  } catch (...) {
+    spdlog::warn("outbox listener threw a non-standard exception");
+  }
+}
+
+void OutboxTable::set_listener(std::function<void()> on_append) {
+  auto listener = std::make_shared<const std::function<void()>>(std::move(on_append));
+  std::lock_guard lock(listener_mutex_);
+  listener_ = std::move(listener);
+}
+
+std::size_t OutboxTable::relay(std::size_t max, const ports::PublishBatch& publish) {
+  if (max == 0) return 0;
+  const auto token = new_claim_token();
+  auto batch = claim(max, token);
+  if (batch.empty()) return 0;
+  try {
+    publish(batch);
+  } catch (...) {
+    try {
+      finish(batch, token, /*published=*/false);
+    } catch (const std::exception& e) {
+      // The claim then simply expires after the lease.
+      spdlog::warn("outbox: releasing a failed batch failed: {}", e.what());
+    }
+    throw;
+  }
+  finish(batch, token, /*published=*/true);
+  return batch.size();
+}
+
+std::vector<ports::OutboxMessage> OutboxTable::claim(std::size_t max, std::int64_t token) {
+  const auto now = wall_clock_millis();
+  const auto limit = static_cast<std::int64_t>(std::min<std::size_t>(
+      max, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
+  auto batch = db_.write([&](Connection& c) {
+    std::vector<ports::OutboxMessage> out;
+    auto q = c.query(claim_sql_);
+    q.bind_all(token, now + lease_.count(), now, limit);
+    while (q.step()) out.push_back({q.int64(0), q.text(1), q.text(2), q.text(3)});
+    return out;
+  });
+  // RETURNING does not promise any order; the port promises oldest first.
+  std::sort(batch.begin(), batch.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  return batch;
+}
+
+void OutboxTable::finish(const std::vector<ports::OutboxMessage>& batch, std::int64_t token,
+                         bool published) {
+  const std::string& sql = published ? delete_sql_ : release_sql_;
+  db_.write([&](Connection& c) {
+    for (const auto& m : batch) c.query(sql).bind_all(m.seq, token).run();
+  });
+}
+
+void OutboxTable::release_all_claims() {
+  db_.write([&](Connection& c) { c.query(release_all_sql_).run(); });
+}
+
+}  // namespace st::adapters::sqlite

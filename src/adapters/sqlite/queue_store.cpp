@@ -1,0 +1,109 @@
+#include "adapters/sqlite/queue_store.hpp"
+
+#include "adapters/sqlite/migrations.hpp"
+#include "adapters/sqlite/wall_clock.hpp"
+
+namespace st::adapters::sqlite {
+namespace {
+
+using ports::StoredMessage;
+
+// Reads seq, queue, routing_key, event_id, body, traceparent, delivery_count.
+StoredMessage message_from_row(const Query& q) {
+  StoredMessage m;
+  m.seq = q.int64(0);
+  m.queue = q.text(1);
+  m.message.routing_key = q.text(2);
+  m.message.event_id = q.text(3);
+  m.message.body = q.text(4);
+  m.message.traceparent = q.text(5);
+  m.delivery_count = q.int32(6);
+  return m;
+}
+
+}  // namespace
+
+SqliteQueueStore::SqliteQueueStore(Database& db) : db_(db) {
+  migrate_bus(db_);
+}
+
+std::vector<StoredMessage> SqliteQueueStore::enqueue(
+    const std::vector<std::string>& queues, const std::vector<ports::OutgoingMessage>& messages) {
+  if (queues.empty() || messages.empty()) return {};
+  const auto now = wall_clock_millis();
+  return db_.write([&](Connection& c) {
+    std::vector<StoredMessage> out;
+    out.reserve(queues.size() * messages.size());
+    for (const auto& m : messages) {
+      for (const auto& queue : queues) {
+        c.query(
+             "INSERT INTO bus_messages (queue, routing_key, event_id, body, traceparent, "
+             "delivery_count, enqueued_at) VALUES (?, ?, ?, ?, ?, 0, ?)")
+            .bind_all(queue, m.routing_key, m.event_id, m.body, m.traceparent, now)
+            .run();
+        out.push_back({c.last_insert_rowid(), queue, m, 0});
+      }
+    }
+    return out;
+  });
+}
+
+std::vector<StoredMessage> SqliteQueueStore::pending(const std::string& queue) {
+  return db_.read([&](Connection& c) {
+    auto q = c.query(
+        "SELECT seq, queue, routing_key, event_id, body, traceparent, delivery_count "
+        "FROM bus_messages WHERE queue = ? ORDER BY seq");
+    q.bind(1, queue);
+    std::vector<StoredMessage> out;
+    while (q.step()) out.push_back(message_from_row(q));
+    return out;
+  });
+}
+
+void SqliteQueueStore::ack(const std::string& queue, const std::vector<std::int64_t>& seqs) {
+  if (seqs.empty()) return;
+  db_.write([&](Connection& c) {
+    for (auto seq : seqs)
+      c.query("DELETE FROM bus_messages WHERE seq = ? AND queue = ?").bind_all(seq, queue).run();
+  });
+}
+
+void SqliteQueueStore::count_delivery(const std::string& queue, std::int64_t seq) {
+  db_.write([&](Connection& c) {
+    c.query(
+         "UPDATE bus_messages SET delivery_count = delivery_count + 1 "
+         "WHERE seq = ? AND queue = ?")
+        .bind_all(seq, queue)
+        .run();
+  });
+}
+
+void SqliteQueueStore::dead_letter(const std::string& queue, std::int64_t seq,
+                                   const std::string& reason) {
+  const auto now = wall_clock_millis();
+  db_.write([&](Connection& c) {
+    // Copy then delete in one transaction: the message is in exactly one of the two tables.
+    c.query(
+         "INSERT INTO bus_dead_letters (seq, queue, routing_key, event_id, body, traceparent, "
+         "delivery_count, enqueued_at, dead_lettered_at, reason) "
+         "SELECT seq, queue, routing_key, event_id, body, traceparent, delivery_count, "
+         "enqueued_at, ?, ? FROM bus_messages WHERE seq = ? AND queue = ?")
+        .bind_all(now, reason, seq, queue)
+        .run();
+    c.query("DELETE FROM bus_messages WHERE seq = ? AND queue = ?").bind_all(seq, queue).run();
+  });
+}
+
+std::vector<StoredMessage> SqliteQueueStore::dead_letters(const std::string& queue) {
+  return db_.read([&](Connection& c) {
+    auto q = c.query(
+        "SELECT seq, queue, routing_key, event_id, body, traceparent, delivery_count "
+        "FROM bus_dead_letters WHERE queue = ? ORDER BY seq");
+    q.bind(1, queue);
+    std::vector<StoredMessage> out;
+    while (q.step()) out.push_back(message_from_row(q));
+    return out;
+  });
+}
+
+}  // namespace st::adapters::sqlite

@@ -1,0 +1,176 @@
+#include "adapters/sqlite/routing_store.hpp"
+
+#include "adapters/sqlite/migrations.hpp"
+
+namespace st::adapters::sqlite {
+namespace {
+
+using domain::Department;
+using ports::RoutingRecord;
+
+// `name = ?` compares with the column's NOCASE collation, so lookups ignore case and hit
+// the UNIQUE index.
+constexpr const char* kDepartmentColumns = "id, name, description, is_active, created_at";
+
+Department department_from_row(const Query& q) {
+  return Department{q.int64(0), q.text(1), q.text(2), q.int64(3) != 0, q.int64(4)};
+}
+
+RoutingRecord routing_from_row(const Query& q) {
+  RoutingRecord r;
+  r.id = q.int64(0);
+  r.ticket_id = q.int64(1);
+  r.department = q.text(2);
+  r.confidence_score = q.int32(3);
+  const auto by = domain::parse_categorized_by(q.text(4));
+  if (!by)
+    throw SqliteError(0, "ticket_routing: unknown categorized_by in row " + std::to_string(r.id));
+  r.categorized_by = *by;
+  r.manual = q.int64(5) != 0;
+  r.routed_at = q.int64(6);
+  return r;
+}
+
+}  // namespace
+
+SqliteRoutingStore::SqliteRoutingStore(Database& db) : db_(db), outbox_(db, "routing_outbox") {
+  migrate_routing(db_);
+  outbox_.release_all_claims();
+}
+
+std::vector<Department> SqliteRoutingStore::list_departments(bool include_inactive) {
+  return db_.read([&](Connection& c) {
+    // Two fixed statements rather than "? OR is_active": a table of a handful of rows, but
+    // the plain form states the intent.
+    auto q = c.query(include_inactive
+                         ? "SELECT id, name, description, is_active, created_at FROM departments "
+                           "ORDER BY id"
+                         : "SELECT id, name, description, is_active, created_at FROM departments "
+                           "WHERE is_active ORDER BY id");
+    std::vector<Department> out;
+    while (q.step()) out.push_back(department_from_row(q));
+    return out;
+  });
+}
+
+std::optional<Department> SqliteRoutingStore::find_department(std::string_view name) {
+  return db_.read([&](Connection& c) -> std::optional<Department> {
+    auto q =
+        c.query(std::string("SELECT ") + kDepartmentColumns + " FROM departments WHERE name = ?");
+    q.bind(1, name);
+    if (!q.step()) return std::nullopt;
+    return department_from_row(q);
+  });
+}
+
+std::optional<Department> SqliteRoutingStore::add_department(const std::string& name,
+                                                             const std::string& description,
+                                                             domain::Millis now) {
+  return db_.write([&](Connection& c) -> std::optional<Department> {
+    // DO NOTHING on the name's (case-insensitive) unique index: an existing name is an
+    // answer (nullopt), not an error.
+    auto q = c.query(std::string("INSERT INTO departments (name, description, is_active, "
+                                 "created_at) VALUES (?, ?, 1, ?) ON CONFLICT(name) DO NOTHING "
+                                 "RETURNING ") +
+                     kDepartmentColumns);
+    q.bind_all(name, description, now);
+    if (!q.step()) return std::nullopt;
+    return department_from_row(q);
+  });
+}
+
+std::optional<Department> SqliteRoutingStore::update_department(
+    std::string_view name, const std::optional<std::string>& description,
+    const std::optional<bool>& is_active) {
+  return db_.write([&](Connection& c) -> std::optional<Department> {
+    // coalesce(?, column): an absent field keeps its stored value.
+    auto q = c.query(std::string("UPDATE departments SET description = coalesce(?, description), "
+                                 "is_active = coalesce(?, is_active) WHERE name = ? RETURNING ") +
+                     kDepartmentColumns);
+    q.bind_all(description, is_active, name);
+    if (!q.step()) return std::nullopt;
+    return department_from_row(q);
+  });
+}
+
+void SqliteRoutingStore::ensure_default_departments(domain::Millis now) {
+  db_.write([&](Connection& c) {
+    // Checked inside the write transaction: two starts at once cannot both see it empty.
+    auto count = c.query("SELECT count(*) FROM departments");
+    count.step();
+    if (count.int64(0) > 0) return;  // an admin's edits (even deletions) are not undone
+    for (const auto& d : domain::default_departments()) {
+      c.query(
+           "INSERT INTO departments (name, description, is_active, created_at) "
+           "VALUES (?, ?, 1, ?)")
+          .bind_all(d.name, d.description, now)
+          .run();
+    }
+  });
+}
+
+std::optional<RoutingRecord> SqliteRoutingStore::record_routing(
+    const RoutingRecord& r, const std::optional<std::string>& cause_event_id,
+    const std::function<std::vector<domain::Event>(const RoutingRecord&)>& events) {
+  std::size_t appended = 0;
+  auto saved = db_.write([&](Connection& c) -> std::optional<RoutingRecord> {
+    // A redelivered cause hits the UNIQUE cause_event_id and inserts nothing.
+    c.query(
+         "INSERT INTO ticket_routing (ticket_id, department, confidence_score, categorized_by, "
+         "manual, routed_at, cause_event_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
+         "ON CONFLICT(cause_event_id) DO NOTHING")
+        .bind_all(r.ticket_id, r.department, r.confidence_score,
+                  domain::to_string(r.categorized_by), r.manual, r.routed_at, cause_event_id)
+        .run();
+    if (c.changes() == 0) return std::nullopt;
+    RoutingRecord out = r;
+    out.id = c.last_insert_rowid();
+    if (events) appended = outbox_.append(c, events(out));
+    return out;
+  });
+  if (appended > 0) outbox_.notify();
+  return saved;
+}
+
+std::vector<RoutingRecord> SqliteRoutingStore::history(domain::TicketId ticket_id) {
+  return db_.read([&](Connection& c) {
+    auto q = c.query(
+        "SELECT id, ticket_id, department, confidence_score, categorized_by, manual, routed_at "
+        "FROM ticket_routing WHERE ticket_id = ? ORDER BY id");
+    q.bind(1, ticket_id);
+    std::vector<RoutingRecord> out;
+    while (q.step()) out.push_back(routing_from_row(q));
+    return out;
+  });
+}
+
+ports::RoutingStatistics SqliteRoutingStore::statistics() {
+  return db_.read([&](Connection& c) {
+    // One pass: per-department counts and sums; the totals are derived from them, so they
+    // always agree with the breakdown.
+    auto q = c.query(
+        "SELECT department, count(*), total(confidence_score) FROM ticket_routing "
+        "GROUP BY department ORDER BY count(*) DESC, department");
+    ports::RoutingStatistics s;
+    double confidence_sum = 0;
+    while (q.step()) {
+      const auto count = q.int64(1);
+      const double sum = q.real(2);
+      s.by_department.push_back({q.text(0), count, sum / static_cast<double>(count)});
+      s.total += count;
+      confidence_sum += sum;
+    }
+    if (s.total > 0) s.overall_average_confidence = confidence_sum / static_cast<double>(s.total);
+    return s;
+  });
+}
+
+std::size_t SqliteRoutingStore::relay(std::size_t max, const ports::PublishBatch& publish) {
+  return outbox_.relay(max, publish);
+}
+
+void SqliteRoutingStore::set_listener(std::function<void()> on_append) {
+  outbox_.set_listener(std::move(on_append));
+}
+
+}  // namespace st::adapters::sqlite

@@ -1,0 +1,168 @@
+#include "adapters/sqlite/ticket_store.hpp"
+
+#include <string>
+#include <variant>
+
+#include "adapters/sqlite/like_pattern.hpp"
+#include "adapters/sqlite/migrations.hpp"
+
+namespace st::adapters::sqlite {
+namespace {
+
+using domain::Ticket;
+
+constexpr const char* kColumns =
+    "id, title, description, user_name, user_email, department, confidence_score, "
+    "categorized_by, status, created_at, updated_at";
+
+const std::string kSelectById = std::string("SELECT ") + kColumns + " FROM tickets WHERE id = ?";
+
+constexpr const char* kInsert =
+    "INSERT INTO tickets (title, description, user_name, user_email, status, created_at, "
+    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+constexpr const char* kUpdate =
+    "UPDATE tickets SET title = ?, description = ?, user_name = ?, user_email = ?, "
+    "department = ?, confidence_score = ?, categorized_by = ?, status = ?, created_at = ?, "
+    "updated_at = ? WHERE id = ?";
+
+std::optional<std::string> categorizer_name(const std::optional<domain::CategorizedBy>& c) {
+  if (!c) return std::nullopt;
+  return std::string(domain::to_string(*c));
+}
+
+// Reads a row selected with kColumns.
+Ticket ticket_from_row(const Query& q) {
+  Ticket t;
+  t.id = q.int64(0);
+  t.title = q.text(1);
+  t.description = q.text(2);
+  t.user_name = q.text(3);
+  t.user_email = q.text(4);
+  t.department = q.opt_text(5);
+  t.confidence_score = q.opt_int32(6);
+  if (auto by = q.opt_text(7)) t.categorized_by = domain::parse_categorized_by(*by);
+  const auto status_text = q.text(8);
+  const auto status = domain::parse_status(status_text);
+  if (!status)
+    throw SqliteError(
+        0, "tickets: row " + std::to_string(t.id) + " has unknown status '" + status_text + "'");
+  t.status = *status;
+  t.created_at = q.int64(9);
+  t.updated_at = q.int64(10);
+  return t;
+}
+
+std::optional<Ticket> select_by_id(Connection& c, domain::TicketId id) {
+  auto q = c.query(kSelectById);
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return ticket_from_row(q);
+}
+
+}  // namespace
+
+SqliteTicketStore::SqliteTicketStore(Database& db) : db_(db), outbox_(db, "tickets_outbox") {
+  migrate_tickets(db_);
+  outbox_.release_all_claims();
+}
+
+Ticket SqliteTicketStore::create(const domain::NewTicket& n, domain::Millis now,
+                                 const ports::EventsFor& events) {
+  std::size_t appended = 0;
+  Ticket ticket = db_.write([&](Connection& c) {
+    Ticket t;
+    t.title = n.title;
+    t.description = n.description;
+    t.user_name = n.user_name;
+    t.user_email = n.user_email;
+    t.status = domain::Status::pending;
+    t.created_at = now;
+    t.updated_at = now;
+    c.query(kInsert)
+        .bind_all(t.title, t.description, t.user_name, t.user_email, domain::to_string(t.status),
+                  t.created_at, t.updated_at)
+        .run();
+    t.id = c.last_insert_rowid();
+    if (events) appended = outbox_.append(c, events(t));
+    return t;
+  });
+  if (appended > 0) outbox_.notify();
+  return ticket;
+}
+
+std::optional<Ticket> SqliteTicketStore::get(domain::TicketId id) {
+  return db_.read([&](Connection& c) { return select_by_id(c, id); });
+}
+
+std::vector<Ticket> SqliteTicketStore::list(const ports::TicketQuery& q) {
+  if (q.limit <= 0) return {};  // (a negative LIMIT would mean "no limit" to SQLite)
+
+  // Only fixed fragments of ours go into the SQL; every value is a bound parameter. Each
+  // combination of filters is a distinct statement text, prepared once per connection, and
+  // each has an index: (status), (department), (department, status), all ending in the
+  // rowid, so "ORDER BY id DESC" with "id < ?" is a backward range scan with no sort.
+  std::string sql = std::string("SELECT ") + kColumns + " FROM tickets WHERE 1";
+  std::vector<std::variant<std::int64_t, std::string>> params;
+  // Appends a value and returns its placeholder; numbered (?N) because the text pattern is
+  // used twice.
+  auto param = [&](std::variant<std::int64_t, std::string> v) {
+    params.push_back(std::move(v));
+    return "?" + std::to_string(params.size());
+  };
+  if (q.before_id) sql += " AND id < " + param(*q.before_id);
+  if (q.status) sql += " AND status = " + param(std::string(domain::to_string(*q.status)));
+  if (q.department) sql += " AND department = " + param(*q.department);
+  if (q.text) {
+    // A substring search cannot use a b-tree index: it scans newest first and stops at
+    // `limit` matches. LIKE ignores ASCII case only.
+    const auto p = param(contains_pattern(*q.text));
+    sql += " AND (title LIKE " + p + " ESCAPE '\\' OR description LIKE " + p + " ESCAPE '\\')";
+  }
+  sql += " ORDER BY id DESC LIMIT " + param(std::int64_t{q.limit});
+
+  return db_.read([&](Connection& c) {
+    auto query = c.query(sql);
+    int index = 0;
+    for (const auto& p : params) std::visit([&](const auto& v) { query.bind(++index, v); }, p);
+    std::vector<Ticket> out;
+    while (query.step()) out.push_back(ticket_from_row(query));
+    return out;
+  });
+}
+
+std::optional<Ticket> SqliteTicketStore::update(domain::TicketId id,
+                                                const ports::TicketChange& change) {
+  std::size_t appended = 0;
+  auto result = db_.write([&](Connection& c) -> std::optional<Ticket> {
+    auto stored = select_by_id(c, id);
+    if (!stored) return std::nullopt;
+    Ticket edited = *stored;
+    auto events = change(edited);
+    edited.id = id;  // the key is not the change's to edit
+    // The port: the ticket is written if `change` modified it, the events if there are any;
+    // a change that did neither (e.g. a redelivered assignment) writes nothing.
+    if (edited != *stored) {
+      c.query(kUpdate)
+          .bind_all(edited.title, edited.description, edited.user_name, edited.user_email,
+                    edited.department, edited.confidence_score,
+                    categorizer_name(edited.categorized_by), domain::to_string(edited.status),
+                    edited.created_at, edited.updated_at, id)
+          .run();
+    }
+    appended = outbox_.append(c, events);
+    return edited;
+  });
+  if (appended > 0) outbox_.notify();
+  return result;
+}
+
+std::size_t SqliteTicketStore::relay(std::size_t max, const ports::PublishBatch& publish) {
+  return outbox_.relay(max, publish);
+}
+
+void SqliteTicketStore::set_listener(std::function<void()> on_append) {
+  outbox_.set_listener(std::move(on_append));
+}
+
+}  // namespace st::adapters::sqlite

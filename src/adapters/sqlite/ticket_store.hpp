@@ -1,0 +1,35 @@
+#pragma once
+// The tickets service's tables in the embedded database: tickets and tickets_outbox.
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "adapters/sqlite/database.hpp"
+#include "adapters/sqlite/outbox_table.hpp"
+#include "ports/outbox.hpp"
+#include "ports/ticket_store.hpp"
+
+namespace st::adapters::sqlite {
+
+class SqliteTicketStore final : public ports::TicketStore, public ports::Outbox {
+ public:
+  // Migrates the tickets tables (idempotent). `db` must outlive the store.
+  explicit SqliteTicketStore(Database& db);
+
+  domain::Ticket create(const domain::NewTicket& t, domain::Millis now,
+                        const ports::EventsFor& events) override;
+  std::optional<domain::Ticket> get(domain::TicketId id) override;
+  std::vector<domain::Ticket> list(const ports::TicketQuery& q) override;
+  std::optional<domain::Ticket> update(domain::TicketId id,
+                                       const ports::TicketChange& change) override;
+
+  std::size_t relay(std::size_t max, const ports::PublishBatch& publish) override;
+  void set_listener(std::function<void()> on_append) override;
+
+ private:
+  Database& db_;
+  OutboxTable outbox_;
+};
+
+}  // namespace st::adapters::sqlite

@@ -1,0 +1,133 @@
+#include "app/embedded_system.hpp"
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "adapters/inproc_bus/inproc_bus.hpp"
+#include "adapters/sqlite/analytics_store.hpp"
+#include "adapters/sqlite/database.hpp"
+#include "adapters/sqlite/migrations.hpp"
+#include "adapters/sqlite/queue_store.hpp"
+#include "adapters/sqlite/routing_store.hpp"
+#include "adapters/sqlite/ticket_store.hpp"
+#include "http/server.hpp"
+#include "messaging/outbox_relay.hpp"
+#include "ports/clock.hpp"
+#include "services/analytics/analytics_api.hpp"
+#include "services/categorizer/categorizer_api.hpp"
+#include "services/categorizer/keyword_categorizer.hpp"
+#include "services/gateway/gateway.hpp"
+#include "services/routing/routing_api.hpp"
+#include "services/tickets/tickets_api.hpp"
+
+namespace st::app {
+
+namespace sqlite = adapters::sqlite;
+using namespace services;
+
+namespace {
+std::string data_file_in(const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  return (std::filesystem::absolute(dir) / "smartticket.db").lexically_normal().string();
+}
+}  // namespace
+
+// Declaration order is construction order: adapters, then services, then the edges
+// (bus subscriptions, relays, HTTP). Destruction runs the other way.
+struct EmbeddedSystem::Parts {
+  explicit Parts(const Config& c)
+      : config(c),
+        file(data_file_in(c.data_dir)),
+        db(file),
+        migrated((sqlite::migrate_tickets(db), sqlite::migrate_routing(db),
+                  sqlite::migrate_analytics(db), sqlite::migrate_bus(db), true)),
+        ticket_store(db),
+        routing_store(db),
+        analytics_store(db),
+        queue_store(db),
+        bus(queue_store, adapters::inproc::InProcBus::Options{.paused = c.pause_pipeline}),
+        tickets(ticket_store, clock),
+        routing(routing_store, tickets, clock),
+        categorizer({&keywords}, routing, bus, clock),
+        analytics(analytics_store, clock),
+        tickets_up("tickets", tickets_router),
+        categorizer_up("categorizer", categorizer_router),
+        routing_up("routing", routing_router),
+        analytics_up("analytics", analytics_router),
+        gateway({std::chrono::milliseconds(c.create_timeout_ms), "embedded", ""},
+                {tickets_up, categorizer_up, routing_up, analytics_up}),
+        tickets_relay(ticket_store, bus, {.name = "tickets"}),
+        routing_relay(routing_store, bus, {.name = "routing"}),
+        server({c.host, c.port, c.threads}, gateway_router) {
+    routing.initialize();
+    tickets::register_routes(tickets_router, tickets);
+    routing::register_routes(routing_router, routing);
+    categorizer::register_routes(categorizer_router, categorizer);
+    analytics::register_routes(analytics_router, analytics);
+    gateway.register_routes(gateway_router);
+
+    bus.subscribe({"categorizer", {"ticket.created"}},
+                  [this](const ports::Delivery& d) { return categorizer.on_created(d); });
+    bus.subscribe({"routing", {"ticket.categorized"}},
+                  [this](const ports::Delivery& d) { return routing.on_categorized(d); });
+    bus.subscribe({"analytics", {"ticket.#"}},
+                  [this](const ports::Delivery& d) { return analytics.on_event(d); });
+    // The gateway's queue is transient: it only serves requests and streams that are live.
+    bus.subscribe({"gateway", {"ticket.#"}, /*durable=*/false},
+                  [this](const ports::Delivery& d) { return gateway.on_event(d); });
+  }
+
+  Config config;
+  std::string file;
+  sqlite::Database db;
+  bool migrated;
+  sqlite::SqliteTicketStore ticket_store;
+  sqlite::SqliteRoutingStore routing_store;
+  sqlite::SqliteAnalyticsStore analytics_store;
+  sqlite::SqliteQueueStore queue_store;
+  ports::SystemClock clock;
+  adapters::inproc::InProcBus bus;
+
+  tickets::TicketsService tickets;
+  routing::RoutingService routing;
+  categorizer::KeywordCategorizer keywords;
+  categorizer::CategorizerService categorizer;
+  analytics::AnalyticsService analytics;
+
+  http::Router tickets_router, categorizer_router, routing_router, analytics_router, gateway_router;
+  gateway::LocalUpstream tickets_up, categorizer_up, routing_up, analytics_up;
+  gateway::Gateway gateway;
+
+  messaging::OutboxRelay tickets_relay;
+  messaging::OutboxRelay routing_relay;
+  http::Server server;
+};
+
+EmbeddedSystem::EmbeddedSystem(const Config& config) : parts_(std::make_unique<Parts>(config)) {}
+
+EmbeddedSystem::~EmbeddedSystem() { stop(); }
+
+void EmbeddedSystem::start() {
+  parts_->bus.start();
+  parts_->tickets_relay.start();
+  parts_->routing_relay.start();
+  parts_->server.start();
+}
+
+std::uint16_t EmbeddedSystem::port() const { return parts_->server.port(); }
+std::string EmbeddedSystem::data_file() const { return parts_->file; }
+
+void EmbeddedSystem::stop() {
+  if (!parts_) return;
+  // Live streams and waiting creates answer now; then requests in flight finish; then the
+  // events they caused are relayed and handled before the database closes.
+  parts_->gateway.close();
+  parts_->server.stop();
+  parts_->tickets_relay.stop();
+  parts_->routing_relay.stop();
+  parts_->bus.stop();
+  parts_.reset();
+}
+
+}  // namespace st::app

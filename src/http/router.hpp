@@ -1,0 +1,60 @@
+#pragma once
+// Maps (method, path pattern) to handlers. Patterns are literal segments and `{name}`
+// placeholders, e.g. "/api/tickets/{id}/status". A path that matches a pattern with another
+// method is a 405 with `Allow`; no pattern at all is a 404 (or the fallback, if set).
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/beast.hpp"
+#include "http/request_context.hpp"
+
+namespace st::http {
+
+using SyncHandler = std::function<Response(RequestContext&)>;
+using AsyncHandler = std::function<asio::awaitable<Response>(RequestContext&)>;
+// Owns the connection after the handler is chosen (Server-Sent Events).
+using StreamHandler = std::function<asio::awaitable<void>(RequestContext&, beast::tcp_stream&)>;
+
+class Router {
+ public:
+  void route(bhttp::verb method, std::string pattern, SyncHandler handler);
+  void route_async(bhttp::verb method, std::string pattern, AsyncHandler handler);
+  void route_stream(std::string pattern, StreamHandler handler);  // GET only
+  // Called when no pattern matches the path (the gateway forwards such requests).
+  void set_fallback(AsyncHandler handler) { fallback_ = std::move(handler); }
+
+  struct Match {
+    const AsyncHandler* handler = nullptr;
+    const StreamHandler* stream = nullptr;
+    std::string allow;  // set when the path exists but not for this method
+  };
+  // Fills ctx.params on success.
+  Match match(bhttp::verb method, RequestContext& ctx) const;
+
+  // match + execute. Stream routes are not served here (the server handles them).
+  asio::awaitable<Response> dispatch(RequestContext& ctx) const;
+  // Runs the matched handler (or answers 405/404/fallback), turning ApiError and any other
+  // exception into a JSON error response.
+  asio::awaitable<Response> execute(const Match& m, RequestContext& ctx) const;
+
+  // Every pattern and its methods, for the service map at GET /.
+  std::vector<std::pair<std::string, std::string>> describe() const;
+
+ private:
+  struct Route {
+    bhttp::verb method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    AsyncHandler handler;
+    StreamHandler stream;
+  };
+  void add(Route r);
+
+  std::vector<Route> routes_;
+  AsyncHandler fallback_;
+};
+
+std::vector<std::string_view> split_path(std::string_view path);
+
+}  // namespace st::http

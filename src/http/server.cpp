@@ -1,0 +1,211 @@
+#include "http/server.hpp"
+
+#include <random>
+
+#include <spdlog/spdlog.h>
+
+#include "http/json_response.hpp"
+#include "http/request_context.hpp"
+
+namespace st::http {
+
+struct Server::Connection {
+  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
+  beast::tcp_stream stream;
+  bool busy = false;  // a request is being handled (only touched on the connection's strand)
+};
+
+namespace {
+
+std::string random_hex(std::size_t bytes) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes * 2);
+  while (out.size() < bytes * 2) {
+    auto v = rng();
+    for (int i = 0; i < 16 && out.size() < bytes * 2; ++i, v >>= 4) out.push_back(kHex[v & 15]);
+  }
+  return out;
+}
+
+bool is_hex(std::string_view s) {
+  return s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+std::string request_id_of(const Request& req) {
+  auto it = req.find("x-request-id");
+  if (it != req.end()) {
+    auto v = it->value();
+    bool printable = !v.empty() && v.size() <= 128;
+    for (char c : v) printable = printable && c > 32 && c < 127;
+    if (printable) return std::string(v);
+  }
+  return random_hex(16);
+}
+
+// W3C traceparent: "00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>".
+std::string trace_id_of(const Request& req) {
+  auto it = req.find("traceparent");
+  if (it != req.end()) {
+    auto v = it->value();
+    if (v.size() >= 55 && v[2] == '-' && v[35] == '-') {
+      auto id = v.substr(3, 32);
+      if (is_hex(id) && id != std::string(32, '0')) return std::string(id);
+    }
+  }
+  return random_hex(16);
+}
+
+Response protocol_error(bhttp::status status, std::string_view code, std::string_view message) {
+  Response res = error_response(status, code, message);
+  res.set("X-Request-Id", random_hex(16));
+  res.keep_alive(false);
+  return res;
+}
+
+}  // namespace
+
+Server::Server(ServerOptions options, const Router& router)
+    : options_(std::move(options)),
+      router_(router),
+      ioc_(static_cast<int>(options_.threads ? options_.threads
+                                             : std::max(1u, std::thread::hardware_concurrency()))),
+      acceptor_(ioc_) {}
+
+Server::~Server() { stop(std::chrono::milliseconds(0)); }
+
+void Server::start() {
+  tcp::endpoint ep{asio::ip::make_address(options_.address), options_.port};
+  acceptor_.open(ep.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  acceptor_.bind(ep);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  port_ = acceptor_.local_endpoint().port();
+  asio::co_spawn(ioc_, accept_loop(), asio::detached);
+  unsigned n = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { ioc_.run(); });
+}
+
+asio::awaitable<void> Server::accept_loop() {
+  while (!stopping_) {
+    beast::error_code ec;
+    // Each connection gets its own strand: its coroutine and a cancel from stop() never race.
+    tcp::socket socket(asio::make_strand(ioc_));
+    co_await acceptor_.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (stopping_ || ec == asio::error::operation_aborted) co_return;
+      spdlog::warn("accept failed: {}", ec.message());  // e.g. EMFILE; keep serving others
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto conn = std::make_shared<Connection>(std::move(socket));
+    track(conn);
+    auto ex = conn->stream.get_executor();
+    asio::co_spawn(ex, serve(std::move(conn)), asio::detached);
+  }
+}
+
+void Server::track(const std::shared_ptr<Connection>& c) {
+  std::lock_guard lock(connections_mutex_);
+  connections_.insert(c);
+}
+
+void Server::untrack(Connection* c) {
+  std::lock_guard lock(connections_mutex_);
+  for (auto it = connections_.begin(); it != connections_.end(); ++it)
+    if (it->get() == c) {
+      connections_.erase(it);
+      return;
+    }
+}
+
+asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
+  beast::tcp_stream& stream = conn->stream;
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  try {
+    while (!stopping_) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.body_limit(options_.body_limit);
+      parser.header_limit(16 * 1024);
+      stream.expires_after(options_.idle_timeout);
+      co_await bhttp::async_read(stream, buffer, parser,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        std::optional<Response> res;
+        if (ec == bhttp::error::body_limit)
+          res = protocol_error(bhttp::status::payload_too_large, "payload_too_large",
+                               "Request body is larger than the 64 KiB limit");
+        else if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
+                 ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
+          res = protocol_error(bhttp::status::bad_request, "bad_request", "Malformed HTTP request");
+        if (res) co_await bhttp::async_write(stream, *res, asio::redirect_error(asio::use_awaitable, ec));
+        break;
+      }
+      conn->busy = true;
+      Request& req = parser.get();
+      RequestContext ctx{req, {}, {}, {}, request_id_of(req), trace_id_of(req)};
+      Router::Match match;
+      std::optional<Response> res;
+      try {
+        parse_target(ctx);
+        match = router_.match(req.method(), ctx);
+      } catch (const ApiError& e) {
+        res = error_response(e);
+      }
+      if (!res && match.stream) {
+        conn->busy = false;  // a stream is never "in flight": stop() may end it at once
+        stream.expires_never();
+        co_await (*match.stream)(ctx, stream);
+        break;  // a stream owns the connection until it ends
+      }
+      if (!res) res = co_await router_.execute(match, ctx);
+      res->set("X-Request-Id", ctx.request_id);
+      res->keep_alive(req.keep_alive() && !stopping_);
+      const bool keep_alive = res->keep_alive();
+      co_await bhttp::async_write(stream, *res, asio::redirect_error(asio::use_awaitable, ec));
+      conn->busy = false;
+      if (ec || !keep_alive) break;
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("connection error: {}", e.what());
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.socket().close(ec);
+  untrack(conn.get());
+}
+
+void Server::stop(std::chrono::milliseconds grace) {
+  if (stopped_.exchange(true)) return;
+  stopping_ = true;
+  // Stop accepting on the io threads (the acceptor is not thread-safe).
+  asio::post(ioc_, [this] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+  });
+  // Idle keep-alive connections are waiting for a request that will never come: end them.
+  // Busy ones finish their request and then see stopping_.
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (!threads_.empty()) {
+    std::vector<std::shared_ptr<Connection>> open;
+    {
+      std::lock_guard lock(connections_mutex_);
+      open.assign(connections_.begin(), connections_.end());
+    }
+    if (open.empty()) break;
+    const bool late = std::chrono::steady_clock::now() >= deadline;
+    for (auto& c : open)
+      asio::post(c->stream.get_executor(), [c, late] {
+        if (late || !c->busy) c->stream.cancel();
+      });
+    if (late) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ioc_.stop();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+}  // namespace st::http

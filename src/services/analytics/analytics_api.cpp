@@ -1,0 +1,149 @@
+#include "services/analytics/analytics_api.hpp"
+
+#include <cmath>
+
+#include "domain/codec.hpp"
+#include "http/json_response.hpp"
+
+namespace st::services::analytics {
+
+using http::ApiError;
+using http::RequestContext;
+using nlohmann::json;
+namespace bhttp = http::bhttp;
+
+namespace {
+
+json round2(std::optional<double> v) {
+  if (!v) return nullptr;
+  return std::round(*v * 100.0) / 100.0;
+}
+
+json counts(const std::vector<ports::NamedCount>& v) {
+  json out = json::object();
+  for (const auto& c : v) out[c.name] = c.count;
+  return out;
+}
+
+json percentages(const std::vector<ports::NamedCount>& v) {
+  std::int64_t total = 0;
+  for (const auto& c : v) total += c.count;
+  json out = json::object();
+  for (const auto& c : v) out[c.name] = total ? round2(100.0 * double(c.count) / double(total)) : json(0.0);
+  return out;
+}
+
+std::int64_t routed_total(const ports::TicketAggregate& a) {
+  std::int64_t n = 0;
+  for (const auto& c : a.by_department) n += c.count;
+  return n;
+}
+
+std::optional<domain::Millis> since_for_period(std::string_view period, domain::Millis now) {
+  if (period == "day") return now - domain::kMillisPerDay;
+  if (period == "week") return now - 7 * domain::kMillisPerDay;
+  if (period == "month") return now - 30 * domain::kMillisPerDay;
+  if (period == "all") return std::nullopt;
+  throw ApiError::bad_request("period must be one of: day, week, month, all", "period");
+}
+
+}  // namespace
+
+void register_routes(http::Router& router, AnalyticsService& service) {
+  auto& store = service.store();
+
+  router.route(bhttp::verb::get, "/api/dashboard/summary", [&](RequestContext&) {
+    const auto now = service.now();
+    auto all = store.aggregate({});
+    auto recent = store.aggregate({now - domain::kMillisPerDay, std::nullopt});
+    json by_status = json::object();
+    for (auto s : domain::kAllStatuses) by_status[std::string(to_string(s))] = 0;
+    for (const auto& c : all.by_status) by_status[c.name] = c.count;
+    return http::ok({{"success", true},
+                     {"summary",
+                      {{"total_tickets", all.total},
+                       {"by_department", counts(all.by_department)},
+                       {"by_status", by_status},
+                       {"average_confidence", round2(all.average_confidence)},
+                       {"recent_tickets_24h", recent.total}}}});
+  });
+
+  router.route(bhttp::verb::get, "/api/dashboard/routing", [&](RequestContext&) {
+    auto all = store.aggregate({});
+    return http::ok({{"success", true},
+                     {"routing_stats",
+                      {{"department_distribution", counts(all.by_department)},
+                       {"department_percentages", percentages(all.by_department)},
+                       {"average_confidence", round2(all.average_confidence)},
+                       {"total_routed", routed_total(all)}}}});
+  });
+
+  router.route(bhttp::verb::get, "/api/analytics/tickets", [&](RequestContext& ctx) {
+    const std::string period(ctx.query_param("period").value_or("all"));
+    ports::AnalyticsFilter f{since_for_period(period, service.now()), std::nullopt};
+    if (auto d = ctx.query_param("department"); d && !d->empty()) f.department = std::string(*d);
+    auto a = store.aggregate(f);
+    json body{{"success", true},
+              {"period", period},
+              {"total_tickets", a.total},
+              {"by_department", counts(a.by_department)}};
+    if (f.department) body["department"] = *f.department;
+    return http::ok(body);
+  });
+
+  router.route(bhttp::verb::get, "/api/analytics/performance", [&](RequestContext&) {
+    auto a = store.aggregate({});
+    json by = json::object();
+    for (auto c : domain::kAllCategorizers) by[std::string(to_string(c))] = 0;
+    for (const auto& c : a.by_categorizer) by[c.name] = c.count;
+    return http::ok(
+        {{"success", true},
+         {"total_tickets", a.total},
+         {"resolved_tickets", a.resolved},
+         {"resolution_rate", a.total ? round2(100.0 * double(a.resolved) / double(a.total)) : json(0.0)},
+         {"average_categorization_confidence", round2(a.average_confidence)},
+         {"categorized_by", by},
+         {"median_time_to_route_ms", a.median_time_to_route_ms ? json(std::llround(*a.median_time_to_route_ms)) : json(nullptr)}});
+  });
+
+  router.route(bhttp::verb::get, "/api/analytics/trends", [&](RequestContext& ctx) {
+    const auto days = ctx.int_query("days", 1, 365).value_or(30);
+    const auto now = service.now();
+    json daily = json::array();
+    for (const auto& d : store.daily_creation(now - (days - 1) * domain::kMillisPerDay, now))
+      daily.push_back({{"date", d.date}, {"count", d.count}});
+    return http::ok({{"success", true}, {"days", days}, {"daily_ticket_creation", daily}});
+  });
+
+  router.route(bhttp::verb::get, "/api/analytics/department/{name}", [&](RequestContext& ctx) {
+    const std::string& name = ctx.param("name");
+    auto a = store.aggregate({std::nullopt, name});
+    json by_status = json::object();
+    for (auto s : domain::kAllStatuses) by_status[std::string(to_string(s))] = 0;
+    for (const auto& c : a.by_status) by_status[c.name] = c.count;
+    return http::ok({{"success", true},
+                     {"department", name},
+                     {"total_tickets", a.total},
+                     {"average_confidence", round2(a.average_confidence)},
+                     {"by_status", by_status}});
+  });
+
+  router.route(bhttp::verb::get, "/api/tickets/{id}/events", [&](RequestContext& ctx) {
+    const auto id = ctx.id_param("id", "Ticket");
+    json events = json::array();
+    for (const auto& e : store.trail(id))
+      events.push_back({{"event_type", domain::routing_key(e.event_type)},
+                        {"department", e.department ? json(*e.department) : json(nullptr)},
+                        {"status", e.status ? json(to_string(*e.status)) : json(nullptr)},
+                        {"confidence_score", e.confidence_score ? json(*e.confidence_score) : json(nullptr)},
+                        {"metadata", e.metadata},
+                        {"created_at", domain::format_iso8601(e.created_at)}});
+    return http::ok({{"success", true}, {"ticket_id", id}, {"events", events}});
+  });
+
+  router.route(bhttp::verb::get, "/health", [](RequestContext&) {
+    return http::ok({{"status", "healthy"}, {"service", "analytics"}});
+  });
+}
+
+}  // namespace st::services::analytics

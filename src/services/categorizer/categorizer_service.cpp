@@ -1,0 +1,71 @@
+#include "services/categorizer/categorizer_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "domain/codec.hpp"
+#include "domain/department.hpp"
+
+namespace st::services::categorizer {
+
+namespace {
+constexpr auto kDepartmentCacheTtl = std::chrono::seconds(2);
+}
+
+CategorizerService::CategorizerService(std::vector<ports::Categorizer*> chain,
+                                       ports::DepartmentDirectory& departments,
+                                       ports::EventBus& bus, const ports::Clock& clock)
+    : chain_(std::move(chain)), departments_(departments), bus_(bus), clock_(clock) {}
+
+std::vector<std::string> CategorizerService::active_departments() {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (!cached_departments_.empty() && now - cached_at_ < kDepartmentCacheTtl)
+      return cached_departments_;
+  }
+  auto fresh = departments_.active_department_names();
+  std::lock_guard lock(cache_mutex_);
+  cached_departments_ = fresh;
+  cached_at_ = now;
+  return fresh;
+}
+
+ports::Categorization CategorizerService::categorize(const std::string& title,
+                                                     const std::string& description) {
+  ports::CategorizationRequest req{title, description, active_departments()};
+  if (req.departments.empty()) req.departments.push_back(domain::kGeneralDepartment);
+  for (auto* strategy : chain_) {
+    try {
+      if (auto c = strategy->categorize(req)) return *c;
+    } catch (const std::exception& e) {
+      // A strategy failing is exactly what the chain is for: note it and ask the next.
+      spdlog::warn("categorizer '{}' failed: {}", strategy->name(), e.what());
+    }
+  }
+  return {domain::kGeneralDepartment, 0, domain::CategorizedBy::keywords, "no strategy decided",
+          ""};
+}
+
+ports::Disposition CategorizerService::on_created(const ports::Delivery& d) {
+  domain::Event created;
+  try {
+    created = domain::parse_event(d.body);
+  } catch (const domain::CodecError& err) {
+    spdlog::error("categorizer: dead-lettering malformed event {}: {}", d.event_id, err.what());
+    return ports::Disposition::dead_letter;
+  }
+  const auto c = categorize(created.ticket.title, created.ticket.description);
+  nlohmann::json data{{"department", c.department},
+                      {"confidence_score", c.confidence},
+                      {"categorized_by", to_string(c.categorized_by)},
+                      {"reason", c.reason}};
+  if (!c.model_version.empty()) data["model_version"] = c.model_version;
+  auto out = domain::make_event(domain::EventType::categorized, created.ticket, clock_.now(),
+                                created.trace_id, std::move(data));
+  out.event_id = domain::derived_event_id(created.event_id, "categorized");
+  bus_.publish({{std::string(domain::routing_key(out.type)), out.event_id, domain::serialize(out),
+                 d.traceparent}});
+  return ports::Disposition::ack;
+}
+
+}  // namespace st::services::categorizer

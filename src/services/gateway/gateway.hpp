@@ -1,0 +1,60 @@
+#pragma once
+// The API gateway: the one public entry point (port 5000). It owns no data. It forwards
+// each public route to the service that owns it, composes the few answers that need two
+// services, waits for the pipeline on ticket creation, aggregates health and streams
+// events to browsers.
+#include <chrono>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "http/router.hpp"
+#include "ports/event_bus.hpp"
+#include "services/gateway/event_stream.hpp"
+#include "services/gateway/route_waiter.hpp"
+#include "services/gateway/upstream.hpp"
+
+namespace st::services::gateway {
+
+struct GatewayOptions {
+  std::chrono::milliseconds create_timeout{5000};  // how long POST /api/tickets waits
+  std::string mode = "embedded";                    // shown by GET / and /api/health
+  std::string web_dir;                              // static console files, served at /ui/
+};
+
+struct Upstreams {
+  Upstream& tickets;
+  Upstream& categorizer;
+  Upstream& routing;
+  Upstream& analytics;
+};
+
+class Gateway {
+ public:
+  Gateway(GatewayOptions options, Upstreams upstreams);
+
+  void register_routes(http::Router& router);
+  // Consumer of ticket.# on the gateway's own transient queue: feeds SSE and the waiter.
+  ports::Disposition on_event(const ports::Delivery& d);
+  // Ends event streams and wakes waiting creates (shutdown).
+  void close();
+
+ private:
+  using Handler = http::AsyncHandler;
+  void add(http::Router& router, http::bhttp::verb method, const std::string& pattern,
+           const std::string& description, Handler handler);
+  Handler forward_to(Upstream& upstream);
+  http::asio::awaitable<http::Response> create_ticket(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> department_tickets(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> ticket_events(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> health(http::RequestContext& ctx);
+  http::Response root(http::RequestContext& ctx) const;
+
+  GatewayOptions options_;
+  Upstreams upstreams_;
+  RouteWaiter waiter_;
+  EventStreamHub hub_;
+  nlohmann::json endpoints_ = nlohmann::json::object();
+};
+
+}  // namespace st::services::gateway

@@ -1,0 +1,57 @@
+#include "services/gateway/route_waiter.hpp"
+
+namespace st::services::gateway {
+
+namespace asio = http::asio;
+
+void RouteWaiter::on_routed(const domain::Ticket& routed) {
+  std::vector<std::shared_ptr<Waiter>> wake;
+  {
+    std::lock_guard lock(mutex_);
+    if (recent_.insert_or_assign(routed.id, routed).second) recent_order_.push_back(routed.id);
+    while (recent_order_.size() > remember_) {
+      recent_.erase(recent_order_.front());
+      recent_order_.pop_front();
+    }
+    auto it = waiting_.find(routed.id);
+    if (it == waiting_.end()) return;
+    for (auto& w : it->second) w->result = routed;
+    wake = it->second;
+  }
+  // The cancel runs on the waiter's own executor (its connection's strand), after the
+  // waiting coroutine has suspended in async_wait, so it cannot be missed.
+  for (auto& w : wake) asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
+}
+
+asio::awaitable<std::optional<domain::Ticket>> RouteWaiter::wait(
+    domain::TicketId id, std::chrono::milliseconds timeout) {
+  auto w = std::make_shared<Waiter>(co_await asio::this_coro::executor);
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = recent_.find(id); it != recent_.end()) co_return it->second;
+    if (shut_down_) co_return std::nullopt;
+    waiting_[id].push_back(w);
+  }
+  w->timer.expires_after(timeout);
+  boost::system::error_code ec;
+  co_await w->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  std::lock_guard lock(mutex_);
+  auto it = waiting_.find(id);
+  if (it != waiting_.end()) {
+    std::erase(it->second, w);
+    if (it->second.empty()) waiting_.erase(it);
+  }
+  co_return w->result;
+}
+
+void RouteWaiter::shutdown() {
+  std::vector<std::shared_ptr<Waiter>> wake;
+  {
+    std::lock_guard lock(mutex_);
+    shut_down_ = true;
+    for (auto& [id, list] : waiting_) wake.insert(wake.end(), list.begin(), list.end());
+  }
+  for (auto& w : wake) asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
+}
+
+}  // namespace st::services::gateway

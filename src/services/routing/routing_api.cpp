@@ -1,0 +1,192 @@
+#include "services/routing/routing_api.hpp"
+
+#include <cmath>
+#include <variant>
+
+#include "domain/codec.hpp"
+#include "domain/validation.hpp"
+#include "http/json_response.hpp"
+
+namespace st::services::routing {
+
+using http::ApiError;
+using http::RequestContext;
+using nlohmann::json;
+namespace bhttp = http::bhttp;
+
+namespace {
+
+double round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+std::string department_name_from(const json& body) {
+  auto name = domain::required_text(body, "name", domain::kDepartmentNameLimits);
+  if (auto* err = std::get_if<domain::ValidationError>(&name))
+    throw ApiError::bad_request(err->message, err->field);
+  return std::get<std::string>(name);
+}
+
+std::optional<std::string> optional_description(const json& body) {
+  auto it = body.find("description");
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_string()) throw ApiError::bad_request("description must be a string", "description");
+  std::string d = domain::trim(it->get_ref<const std::string&>());
+  if (domain::utf8_length(d) > domain::kDepartmentDescriptionMax)
+    throw ApiError::bad_request("description must be at most 1000 characters", "description");
+  return d;
+}
+
+int confidence_from(const json& body, std::optional<int> fallback) {
+  auto it = body.find("confidence_score");
+  if (it == body.end() || it->is_null()) {
+    if (fallback) return *fallback;
+    throw ApiError::bad_request("confidence_score is required", "confidence_score");
+  }
+  if (!it->is_number_integer() || it->get<std::int64_t>() < 0 || it->get<std::int64_t>() > 100)
+    throw ApiError::bad_request("confidence_score must be an integer from 0 to 100",
+                                "confidence_score");
+  return it->get<int>();
+}
+
+std::string route_department_from(const json& body) {
+  auto it = body.find("department");
+  if (it == body.end() || it->is_null())
+    throw ApiError::bad_request("department is required", "department");
+  if (!it->is_string()) throw ApiError::bad_request("department must be a string", "department");
+  std::string d = domain::trim(it->get_ref<const std::string&>());
+  if (d.empty()) throw ApiError::bad_request("department must not be empty", "department");
+  return d;
+}
+
+json routing_json(const ports::RoutingRecord& r) {
+  return {{"id", r.id},
+          {"ticket_id", r.ticket_id},
+          {"department", r.department},
+          {"confidence_score", r.confidence_score},
+          {"categorized_by", to_string(r.categorized_by)},
+          {"rerouted", r.manual},
+          {"routed_at", domain::format_iso8601(r.routed_at)}};
+}
+
+// Shared by POST /api/route and PUT /api/route/{id}.
+http::Response route_response(RoutingService& service, RouteRequest req, bool reroute) {
+  auto out = service.route(req);
+  if (out.error == RouteError::unknown_ticket) throw ApiError::not_found("Ticket not found");
+  if (out.error == RouteError::unknown_department)
+    throw ApiError::bad_request("Unknown department: " + req.department, "department");
+  if (out.error == RouteError::inactive_department)
+    throw ApiError::bad_request("Department is not active: " + req.department, "department");
+  json body{{"success", true},
+            {"routing_id", out.record ? json(out.record->id) : json(nullptr)},
+            {"ticket_id", req.ticket_id},
+            {"department", out.record ? out.record->department : req.department},
+            {"confidence_score", req.confidence}};
+  if (reroute) body["rerouted"] = true;
+  return http::json_response(reroute ? bhttp::status::ok : bhttp::status::created, body);
+}
+
+}  // namespace
+
+void register_routes(http::Router& router, RoutingService& service) {
+  router.route(bhttp::verb::get, "/api/departments", [&service](RequestContext& ctx) {
+    const bool all = ctx.query_param("include_inactive").value_or("false") == "true";
+    json list = json::array();
+    for (const auto& d : service.departments(all)) list.push_back(domain::to_json(d));
+    return http::ok({{"success", true}, {"count", list.size()}, {"departments", std::move(list)}});
+  });
+
+  router.route(bhttp::verb::get, "/api/departments/{name}", [&service](RequestContext& ctx) {
+    auto d = service.department(ctx.param("name"));
+    if (!d) throw ApiError::not_found("Department not found");
+    return http::ok({{"success", true}, {"department", domain::to_json(*d)}});
+  });
+
+  router.route(bhttp::verb::post, "/api/departments", [&service](RequestContext& ctx) {
+    const json body = ctx.json_object_body();
+    const std::string name = department_name_from(body);
+    auto d = service.add_department(name, optional_description(body).value_or(""));
+    if (!d) throw ApiError::conflict("A department named '" + name + "' already exists");
+    return http::json_response(bhttp::status::created,
+                               {{"success", true}, {"department", domain::to_json(*d)}});
+  });
+
+  router.route(bhttp::verb::put, "/api/departments/{name}", [&service](RequestContext& ctx) {
+    const json body = ctx.json_object_body();
+    std::optional<bool> active;
+    if (auto it = body.find("is_active"); it != body.end() && !it->is_null()) {
+      if (!it->is_boolean()) throw ApiError::bad_request("is_active must be true or false", "is_active");
+      active = it->get<bool>();
+    }
+    auto description = optional_description(body);
+    if (!active && !description)
+      throw ApiError::bad_request("Nothing to change: send description and/or is_active");
+    if (active == false && service.department(ctx.param("name")) &&
+        service.department(ctx.param("name"))->name == domain::kGeneralDepartment)
+      throw ApiError::bad_request("General is the catch-all department and cannot be deactivated",
+                                  "is_active");
+    auto d = service.update_department(ctx.param("name"), description, active);
+    if (!d) throw ApiError::not_found("Department not found");
+    return http::ok({{"success", true}, {"department", domain::to_json(*d)}});
+  });
+
+  router.route(bhttp::verb::post, "/api/route", [&service](RequestContext& ctx) {
+    const json body = ctx.json_object_body();
+    auto it = body.find("ticket_id");
+    if (it == body.end() || it->is_null())
+      throw ApiError::bad_request("ticket_id is required", "ticket_id");
+    if (!it->is_number_integer() || it->get<std::int64_t>() <= 0)
+      throw ApiError::bad_request("ticket_id must be a positive integer", "ticket_id");
+    RouteRequest req;
+    req.ticket_id = it->get<std::int64_t>();
+    req.department = route_department_from(body);
+    req.confidence = confidence_from(body, std::nullopt);
+    req.categorized_by = domain::CategorizedBy::manual;
+    req.trace_id = ctx.trace_id;
+    return route_response(service, std::move(req), false);
+  });
+
+  router.route(bhttp::verb::put, "/api/route/{ticket_id}", [&service](RequestContext& ctx) {
+    const json body = ctx.json_object_body();
+    RouteRequest req;
+    req.ticket_id = ctx.id_param("ticket_id", "Ticket");
+    req.department = route_department_from(body);
+    req.confidence = confidence_from(body, 100);
+    req.categorized_by = domain::CategorizedBy::manual;
+    req.manual = true;
+    req.reason = body.contains("reason") && body["reason"].is_string() ? body["reason"].get<std::string>() : "";
+    req.trace_id = ctx.trace_id;
+    return route_response(service, std::move(req), true);
+  });
+
+  router.route(bhttp::verb::get, "/api/routing/statistics", [&service](RequestContext&) {
+    auto s = service.statistics();
+    json dist = json::object(), pct = json::object(), avg = json::object();
+    for (const auto& d : s.by_department) {
+      dist[d.department] = d.count;
+      pct[d.department] = s.total ? round2(100.0 * double(d.count) / double(s.total)) : 0.0;
+      avg[d.department] = round2(d.average_confidence);
+    }
+    return http::ok({{"success", true},
+                     {"total_routings", s.total},
+                     {"department_distribution", dist},
+                     {"department_percentages", pct},
+                     {"average_confidence_by_department", avg},
+                     {"overall_average_confidence", round2(s.overall_average_confidence)}});
+  });
+
+  router.route(bhttp::verb::get, "/api/routing/history/{ticket_id}", [&service](RequestContext& ctx) {
+    const auto id = ctx.id_param("ticket_id", "Ticket");
+    json history = json::array();
+    for (const auto& r : service.history(id)) history.push_back(routing_json(r));
+    return http::ok({{"success", true}, {"ticket_id", id}, {"count", history.size()}, {"history", history}});
+  });
+
+  router.route(bhttp::verb::get, "/internal/departments/active", [&service](RequestContext&) {
+    return http::ok({{"success", true}, {"departments", service.active_department_names()}});
+  });
+
+  router.route(bhttp::verb::get, "/health", [](RequestContext&) {
+    return http::ok({{"status", "healthy"}, {"service", "routing"}});
+  });
+}
+
+}  // namespace st::services::routing

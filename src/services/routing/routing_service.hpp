@@ -1,0 +1,69 @@
+#pragma once
+// The routing service: owns departments and ticket_routing. It turns a categorization
+// (ticket.categorized) or an agent's decision into a routing: records it, has the tickets
+// service assign the department, and announces ticket.routed through its outbox.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/department.hpp"
+#include "domain/event.hpp"
+#include "ports/clock.hpp"
+#include "ports/event_bus.hpp"
+#include "ports/routing_store.hpp"
+#include "ports/service_clients.hpp"
+
+namespace st::services::routing {
+
+struct RouteRequest {
+  domain::TicketId ticket_id = 0;
+  std::string department;
+  int confidence = 0;
+  domain::CategorizedBy categorized_by = domain::CategorizedBy::manual;
+  bool manual = false;  // an agent's reroute
+  std::string reason;
+  std::string trace_id;
+  std::optional<std::string> cause_event_id;  // the ticket.categorized event, if any
+};
+
+enum class RouteError { unknown_ticket, unknown_department, inactive_department };
+
+class RoutingService final : public ports::DepartmentDirectory {
+ public:
+  RoutingService(ports::RoutingStore& store, ports::TicketAssigner& tickets,
+                 const ports::Clock& clock);
+
+  // Creates the default departments on first start.
+  void initialize();
+
+  std::vector<domain::Department> departments(bool include_inactive);
+  std::optional<domain::Department> department(std::string_view name);
+  std::optional<domain::Department> add_department(const std::string& name,
+                                                   const std::string& description);
+  std::optional<domain::Department> update_department(std::string_view name,
+                                                      const std::optional<std::string>& description,
+                                                      const std::optional<bool>& is_active);
+  std::vector<std::string> active_department_names() override;
+
+  // Routes a ticket. Returns the routing, or the reason it could not be done. A redelivered
+  // cause event returns the routing already recorded for it... as an empty optional record.
+  struct Outcome {
+    std::optional<ports::RoutingRecord> record;  // empty for an already-applied redelivery
+    std::optional<RouteError> error;
+    std::optional<domain::Ticket> ticket;
+  };
+  Outcome route(const RouteRequest& r);
+
+  // Consumer of ticket.categorized.
+  ports::Disposition on_categorized(const ports::Delivery& d);
+
+  std::vector<ports::RoutingRecord> history(domain::TicketId id) { return store_.history(id); }
+  ports::RoutingStatistics statistics() { return store_.statistics(); }
+
+ private:
+  ports::RoutingStore& store_;
+  ports::TicketAssigner& tickets_;
+  const ports::Clock& clock_;
+};
+
+}  // namespace st::services::routing

@@ -1,0 +1,130 @@
+#include "services/tickets/tickets_api.hpp"
+
+#include <variant>
+
+#include "domain/codec.hpp"
+#include "domain/validation.hpp"
+#include "http/json_response.hpp"
+#include "services/common/cursor.hpp"
+
+namespace st::services::tickets {
+
+using http::ApiError;
+using http::RequestContext;
+using http::Response;
+using nlohmann::json;
+namespace bhttp = http::bhttp;
+
+namespace {
+
+constexpr int kDefaultLimit = 50;
+constexpr int kMaxLimit = 200;
+constexpr std::size_t kMaxSearchLength = 200;
+
+domain::Status status_from(const json& body) {
+  auto it = body.find("status");
+  if (it == body.end() || it->is_null())
+    throw ApiError::bad_request("status is required", "status");
+  if (!it->is_string()) throw ApiError::bad_request("status must be a string", "status");
+  auto s = domain::parse_status(it->get_ref<const std::string&>());
+  if (!s)
+    throw ApiError::bad_request("status must be one of: pending, in_progress, resolved", "status");
+  return *s;
+}
+
+ports::TicketQuery query_from(const RequestContext& ctx) {
+  ports::TicketQuery q;
+  q.limit = static_cast<int>(ctx.int_query("limit", 1, kMaxLimit).value_or(kDefaultLimit));
+  if (auto s = ctx.query_param("status")) {
+    q.status = domain::parse_status(*s);
+    if (!q.status)
+      throw ApiError::bad_request("status must be one of: pending, in_progress, resolved", "status");
+  }
+  if (auto d = ctx.query_param("department")) {
+    if (d->empty()) throw ApiError::bad_request("department must not be empty", "department");
+    q.department = std::string(*d);
+  }
+  if (auto text = ctx.query_param("q")) {
+    std::string trimmed = domain::trim(*text);
+    if (domain::utf8_length(trimmed) > kMaxSearchLength)
+      throw ApiError::bad_request("q must be at most 200 characters", "q");
+    if (!trimmed.empty()) q.text = std::move(trimmed);
+  }
+  if (auto c = ctx.query_param("cursor")) {
+    auto before = decode_cursor(*c);
+    if (!before) throw ApiError::bad_request("cursor is not valid; use next_cursor from a previous page", "cursor");
+    q.before_id = *before;
+  }
+  return q;
+}
+
+Response not_found() { throw ApiError::not_found("Ticket not found"); }
+
+}  // namespace
+
+void register_routes(http::Router& router, TicketsService& service) {
+  router.route(bhttp::verb::get, "/api/statuses", [](RequestContext&) {
+    json statuses = json::array();
+    for (auto s : domain::kAllStatuses) statuses.push_back(to_string(s));
+    return http::ok({{"success", true}, {"statuses", std::move(statuses)}});
+  });
+
+  router.route(bhttp::verb::post, "/api/tickets", [&service](RequestContext& ctx) {
+    auto checked = domain::validate_new_ticket(ctx.json_body());
+    if (auto* err = std::get_if<domain::ValidationError>(&checked))
+      throw ApiError::bad_request(err->message, err->field);
+    auto ticket = service.create(std::get<domain::NewTicket>(checked), ctx.trace_id);
+    return http::json_response(bhttp::status::created,
+                               {{"success", true},
+                                {"ticket_id", ticket.id},
+                                {"status", to_string(ticket.status)},
+                                {"ticket", domain::to_json(ticket)}});
+  });
+
+  router.route(bhttp::verb::get, "/api/tickets", [&service](RequestContext& ctx) {
+    auto page = service.list(query_from(ctx));
+    json tickets = json::array();
+    for (const auto& t : page.tickets) tickets.push_back(domain::to_json(t));
+    return http::ok({{"success", true},
+                     {"count", page.tickets.size()},
+                     {"tickets", std::move(tickets)},
+                     {"next_cursor", page.next_before_id ? json(encode_cursor(*page.next_before_id))
+                                                         : json(nullptr)}});
+  });
+
+  router.route(bhttp::verb::get, "/api/tickets/{id}", [&service](RequestContext& ctx) {
+    auto t = service.get(ctx.id_param("id", "Ticket"));
+    if (!t) return not_found();
+    return http::ok({{"success", true}, {"ticket", domain::to_json(*t)}});
+  });
+
+  router.route(bhttp::verb::put, "/api/tickets/{id}/status", [&service](RequestContext& ctx) {
+    const auto id = ctx.id_param("id", "Ticket");
+    const auto status = status_from(ctx.json_object_body());
+    auto t = service.update_status(id, status, ctx.trace_id);
+    if (!t) return not_found();
+    return http::ok({{"success", true},
+                     {"message", "Ticket status updated to " + std::string(to_string(status))},
+                     {"ticket", domain::to_json(*t)}});
+  });
+
+  // Internal: routing assigns the department it decided (in distributed mode over HTTP).
+  router.route(bhttp::verb::put, "/internal/tickets/{id}/department", [&service](RequestContext& ctx) {
+    const auto id = ctx.id_param("id", "Ticket");
+    const auto body = ctx.json_object_body();
+    const auto by = domain::parse_categorized_by(body.value("categorized_by", ""));
+    if (!body.contains("department") || !body["department"].is_string() ||
+        !body.contains("confidence_score") || !body["confidence_score"].is_number_integer() || !by)
+      throw ApiError::bad_request("department, confidence_score and categorized_by are required");
+    auto t = service.assign_department(id, body["department"].get<std::string>(),
+                                       body["confidence_score"].get<int>(), *by, ctx.trace_id);
+    if (!t) return not_found();
+    return http::ok({{"success", true}, {"ticket", domain::to_json(*t)}});
+  });
+
+  router.route(bhttp::verb::get, "/health", [](RequestContext&) {
+    return http::ok({{"status", "healthy"}, {"service", "tickets"}});
+  });
+}
+
+}  // namespace st::services::tickets

@@ -1,0 +1,72 @@
+#include "services/tickets/tickets_service.hpp"
+
+namespace st::services::tickets {
+
+using domain::Event;
+using domain::EventType;
+using domain::Ticket;
+
+TicketsService::TicketsService(ports::TicketStore& store, const ports::Clock& clock)
+    : store_(store), clock_(clock) {}
+
+Ticket TicketsService::create(const domain::NewTicket& t, const std::string& trace_id) {
+  const auto now = clock_.now();
+  return store_.create(t, now, [&](const Ticket& stored) {
+    return std::vector<Event>{domain::make_event(EventType::created, stored, now, trace_id)};
+  });
+}
+
+std::optional<Ticket> TicketsService::get(domain::TicketId id) { return store_.get(id); }
+
+TicketPage TicketsService::list(const ports::TicketQuery& q) {
+  // One row more than asked tells whether another page follows.
+  ports::TicketQuery probe = q;
+  probe.limit = q.limit + 1;
+  TicketPage page;
+  page.tickets = store_.list(probe);
+  if (static_cast<int>(page.tickets.size()) > q.limit) {
+    page.tickets.resize(static_cast<std::size_t>(q.limit));
+    page.next_before_id = page.tickets.back().id;
+  }
+  return page;
+}
+
+std::optional<Ticket> TicketsService::update_status(domain::TicketId id, domain::Status status,
+                                                    const std::string& trace_id) {
+  const auto now = clock_.now();
+  return store_.update(id, [&](Ticket& t) -> std::vector<Event> {
+    if (t.status == status) return {};
+    const auto previous = t.status;
+    t.status = status;
+    t.updated_at = now;
+    return {domain::make_event(EventType::status_updated, t, now, trace_id,
+                               {{"status", to_string(status)},
+                                {"previous_status", to_string(previous)}})};
+  });
+}
+
+std::optional<Ticket> TicketsService::assign_department(domain::TicketId id,
+                                                        const std::string& department,
+                                                        int confidence, domain::CategorizedBy by,
+                                                        const std::string& trace_id) {
+  const auto now = clock_.now();
+  return store_.update(id, [&](Ticket& t) -> std::vector<Event> {
+    if (t.department == department && t.confidence_score == confidence && t.categorized_by == by)
+      return {};  // a redelivered routing: already applied
+    const auto previous = t.department;
+    t.department = department;
+    t.confidence_score = confidence;
+    t.categorized_by = by;
+    t.updated_at = now;
+    nlohmann::json data{{"department", department},
+                        {"confidence_score", confidence},
+                        {"categorized_by", to_string(by)}};
+    // The first assignment is announced by routing's ticket.routed; a change of an existing
+    // department (a reroute) is the tickets service's own news.
+    if (!previous) return {};
+    data["previous_department"] = *previous;
+    return {domain::make_event(EventType::department_updated, t, now, trace_id, std::move(data))};
+  });
+}
+
+}  // namespace st::services::tickets

@@ -1,0 +1,526 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/sqlite/database.hpp"
+#include "adapters/sqlite/outbox_table.hpp"
+#include "adapters/sqlite/ticket_store.hpp"
+#include "domain/codec.hpp"
+
+namespace st::adapters::sqlite {
+namespace {
+
+using domain::Event;
+using domain::EventType;
+using domain::Status;
+using domain::Ticket;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    do {
+      path_ = std::filesystem::temp_directory_path() / ("st-sqlite-" + std::to_string(rd()));
+    } while (!std::filesystem::create_directory(path_));
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string file(const char* name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+domain::NewTicket new_ticket(std::string title,
+                             std::string description = "Something is broken, please help") {
+  return {std::move(title), std::move(description), "Ann Lee", "ann@example.com"};
+}
+
+// The EventsFor of the tickets service: one ticket.created per new ticket.
+std::vector<Event> created_event(const Ticket& t) {
+  return {domain::make_event(EventType::created, t, t.created_at, "trace-1")};
+}
+
+std::vector<ports::OutboxMessage> drain(ports::Outbox& outbox) {
+  std::vector<ports::OutboxMessage> all;
+  outbox.relay(1000, [&](const std::vector<ports::OutboxMessage>& batch) {
+    all.insert(all.end(), batch.begin(), batch.end());
+  });
+  return all;
+}
+
+std::vector<domain::TicketId> ids(const std::vector<Ticket>& tickets) {
+  std::vector<domain::TicketId> out;
+  for (const auto& t : tickets) out.push_back(t.id);
+  return out;
+}
+
+class SqliteTicketStoreTest : public ::testing::Test {
+ protected:
+  Ticket create(const std::string& title, domain::Millis now = 1'700'000'000'000) {
+    return store->create(new_ticket(title), now, created_event);
+  }
+  // Sets status/department through update(), as the service would.
+  void set(domain::TicketId id, Status status, std::optional<std::string> department) {
+    ASSERT_TRUE(store->update(id, [&](Ticket& t) {
+      t.status = status;
+      t.department = department;
+      return std::vector<Event>{domain::make_event(EventType::status_updated, t, 1, "")};
+    }));
+  }
+  std::vector<Ticket> list(ports::TicketQuery q) { return store->list(q); }
+  void reopen() {
+    store.reset();
+    db.reset();
+    db = std::make_unique<Database>(dir.file("tickets.db"));
+    store = std::make_unique<SqliteTicketStore>(*db);
+  }
+
+  TempDir dir;
+  std::unique_ptr<Database> db = std::make_unique<Database>(dir.file("tickets.db"));
+  std::unique_ptr<SqliteTicketStore> store = std::make_unique<SqliteTicketStore>(*db);
+};
+
+TEST_F(SqliteTicketStoreTest, CreateAssignsIdsAndGetReturnsTheTicket) {
+  const auto a = create("Laptop will not boot", 1000);
+  const auto b = create("Printer jam", 2000);
+  EXPECT_GT(a.id, 0);
+  EXPECT_GT(b.id, a.id);
+  EXPECT_EQ(a.title, "Laptop will not boot");
+  EXPECT_EQ(a.user_name, "Ann Lee");
+  EXPECT_EQ(a.user_email, "ann@example.com");
+  EXPECT_EQ(a.status, Status::pending);
+  EXPECT_EQ(a.created_at, 1000);
+  EXPECT_EQ(a.updated_at, 1000);
+  EXPECT_FALSE(a.department);
+  EXPECT_FALSE(a.confidence_score);
+  EXPECT_FALSE(a.categorized_by);
+  EXPECT_EQ(store->get(a.id), a);
+  EXPECT_EQ(store->get(b.id), b);
+  EXPECT_EQ(store->get(9999), std::nullopt);
+}
+
+TEST_F(SqliteTicketStoreTest, CreateWritesItsEventsToTheOutbox) {
+  const auto t = create("Laptop will not boot");
+  const auto messages = drain(*store);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].routing_key, "ticket.created");
+  const auto event = domain::parse_event(messages[0].body);
+  EXPECT_EQ(event.event_id, messages[0].event_id);
+  EXPECT_EQ(event.type, EventType::created);
+  EXPECT_EQ(event.ticket.id, t.id);  // the events see the assigned id
+  EXPECT_EQ(event.trace_id, "trace-1");
+  EXPECT_TRUE(drain(*store).empty());  // relayed rows are gone
+}
+
+TEST_F(SqliteTicketStoreTest, CreateWithoutEventsWritesNoOutboxRow) {
+  int notified = 0;
+  store->set_listener([&] { ++notified; });
+  store->create(new_ticket("No events"), 1, [](const Ticket&) { return std::vector<Event>{}; });
+  store->create(new_ticket("Null callback"), 1, nullptr);
+  EXPECT_EQ(notified, 0);
+  EXPECT_TRUE(drain(*store).empty());
+  EXPECT_EQ(list({}).size(), 2u);
+}
+
+TEST_F(SqliteTicketStoreTest, CreateIsAtomicWhenBuildingEventsThrows) {
+  EXPECT_THROW(store->create(new_ticket("Doomed"), 1,
+                             [](const Ticket&) -> std::vector<Event> {
+                               throw std::runtime_error("cannot build events");
+                             }),
+               std::runtime_error);
+  EXPECT_TRUE(list({}).empty());
+  EXPECT_TRUE(drain(*store).empty());
+}
+
+TEST_F(SqliteTicketStoreTest, ListIsNewestFirstWithKeysetPaging) {
+  for (int i = 1; i <= 7; ++i) create("Ticket number " + std::to_string(i));
+  ports::TicketQuery q;
+  q.limit = 3;
+  EXPECT_EQ(ids(list(q)), (std::vector<domain::TicketId>{7, 6, 5}));
+  q.before_id = 5;
+  EXPECT_EQ(ids(list(q)), (std::vector<domain::TicketId>{4, 3, 2}));
+  q.before_id = 2;
+  EXPECT_EQ(ids(list(q)), (std::vector<domain::TicketId>{1}));
+  q.before_id = 1;
+  EXPECT_TRUE(list(q).empty());
+  q = {};
+  EXPECT_EQ(list(q).size(), 7u);  // default limit 50
+  q.limit = 0;
+  EXPECT_TRUE(list(q).empty());
+  q.limit = -1;  // never "no limit"
+  EXPECT_TRUE(list(q).empty());
+}
+
+TEST_F(SqliteTicketStoreTest, ListFiltersByStatusAndDepartment) {
+  for (int i = 1; i <= 6; ++i) create("Ticket number " + std::to_string(i));
+  set(1, Status::resolved, "IT Support");
+  set(2, Status::pending, "IT Support");
+  set(3, Status::in_progress, "HR");
+  set(4, Status::resolved, "HR");
+  set(5, Status::resolved, std::nullopt);
+  // 6 stays pending, unrouted
+
+  ports::TicketQuery q;
+  q.status = Status::resolved;
+  EXPECT_EQ(ids(list(q)), (std::vector<domain::TicketId>{5, 4, 1}));
+  q.status = Status::pending;
+  EXPECT_EQ(ids(list(q)), (std::vector<domain::TicketId>{6, 2}));
+
+  q = {};
+  q.department = "IT Support";
+  EXPECT_EQ(ids(list(q)), (std::vector<domain::TicketId>{2, 1}));
+  q.department = "it support";  // exact name
+  EXPECT_TRUE(list(q).empty());
+
+  q = {};
+  q.department = "HR";
+  q.status = Status::resolved;
+  EXPECT_EQ(ids(list(q)), (std::vector<domain::TicketId>{4}));
+
+  // Filters combine with paging.
+  q = {};
+  q.status = Status::resolved;
+  q.limit = 2;
+  EXPECT_EQ(ids(list(q)), (std::vector<domain::TicketId>{5, 4}));
+  q.before_id = 4;
+  EXPECT_EQ(ids(list(q)), (std::vector<domain::TicketId>{1}));
+}
+
+TEST_F(SqliteTicketStoreTest, PagingWalksEveryTicketExactlyOnce) {
+  for (int i = 0; i < 53; ++i) create("Ticket number " + std::to_string(i));
+  ports::TicketQuery q;
+  q.limit = 10;
+  std::vector<domain::TicketId> seen;
+  for (int page = 0; page < 10; ++page) {
+    auto tickets = list(q);
+    if (tickets.empty()) break;
+    for (const auto& t : tickets) seen.push_back(t.id);
+    q.before_id = tickets.back().id;
+  }
+  ASSERT_EQ(seen.size(), 53u);
+  EXPECT_TRUE(std::is_sorted(seen.rbegin(), seen.rend()));
+  EXPECT_EQ(std::set<domain::TicketId>(seen.begin(), seen.end()).size(), 53u);
+}
+
+TEST_F(SqliteTicketStoreTest, TextSearchIsCaseInsensitiveOverTitleAndDescription) {
+  const auto a =
+      store->create(new_ticket("VPN drops every hour", "Since Monday"), 1, created_event);
+  const auto b = store->create(new_ticket("Expense claim", "My vpn token expired, cannot file"), 1,
+                               created_event);
+  store->create(new_ticket("Chair broken", "The wheel came off"), 1, created_event);
+  ports::TicketQuery q;
+  q.text = "Vpn";
+  EXPECT_EQ(ids(list(q)), (std::vector<domain::TicketId>{b.id, a.id}));
+  q.text = "WHEEL";
+  EXPECT_EQ(list(q).size(), 1u);
+  q.text = "nothing like this";
+  EXPECT_TRUE(list(q).empty());
+  q.text = "";
+  EXPECT_EQ(list(q).size(), 3u);
+  q.text = "vpn";
+  q.before_id = b.id;
+  EXPECT_EQ(ids(list(q)), (std::vector<domain::TicketId>{a.id}));
+}
+
+TEST_F(SqliteTicketStoreTest, TextSearchTreatsWildcardsQuotesAndSqlLiterally) {
+  const std::vector<std::string> titles = {
+      "100% broken",
+      "snake_case name",
+      "path C:\\temp\\x",
+      "O'Brien said \"hi\"",
+      "'; DROP TABLE tickets; --",
+      "<script>alert('x')</script> & <b>bold</b>",
+      "plain ticket 100 percent",
+      "snakeXcase plain",
+  };
+  for (const auto& title : titles) create(title);
+
+  auto titles_matching = [&](const std::string& text) {
+    ports::TicketQuery q;
+    q.text = text;
+    std::set<std::string> out;
+    for (const auto& t : list(q)) out.insert(t.title);
+    return out;
+  };
+  EXPECT_EQ(titles_matching("%"), std::set<std::string>{"100% broken"});
+  EXPECT_EQ(titles_matching("_"), std::set<std::string>{"snake_case name"});
+  EXPECT_EQ(titles_matching("snake_case"), std::set<std::string>{"snake_case name"});
+  EXPECT_EQ(titles_matching("\\"), std::set<std::string>{"path C:\\temp\\x"});
+  EXPECT_EQ(titles_matching("\\t"), std::set<std::string>{"path C:\\temp\\x"});
+  EXPECT_EQ(titles_matching("'"),
+            (std::set<std::string>{"O'Brien said \"hi\"", "'; DROP TABLE tickets; --",
+                                   "<script>alert('x')</script> & <b>bold</b>"}));
+  EXPECT_EQ(titles_matching("\"hi\""), std::set<std::string>{"O'Brien said \"hi\""});
+  EXPECT_EQ(titles_matching("drop table"), std::set<std::string>{"'; DROP TABLE tickets; --"});
+  EXPECT_EQ(titles_matching("<b>"),
+            std::set<std::string>{"<script>alert('x')</script> & <b>bold</b>"});
+
+  // Everything is stored verbatim, and the table survived.
+  std::set<std::string> stored;
+  for (const auto& t : list({})) stored.insert(store->get(t.id)->title);
+  EXPECT_EQ(stored, std::set<std::string>(titles.begin(), titles.end()));
+}
+
+TEST_F(SqliteTicketStoreTest, UpdateWritesTheTicketAndItsEventsTogether) {
+  const auto t = create("Laptop will not boot", 1000);
+  drain(*store);
+  auto updated = store->update(t.id, [](Ticket& x) {
+    x.department = "IT Support";
+    x.confidence_score = 92;
+    x.categorized_by = domain::CategorizedBy::claude;
+    x.status = Status::in_progress;
+    x.updated_at = 2000;
+    return std::vector<Event>{domain::make_event(EventType::department_updated, x, 2000, "")};
+  });
+  ASSERT_TRUE(updated);
+  EXPECT_EQ(updated->department, "IT Support");
+  EXPECT_EQ(updated->confidence_score, 92);
+  EXPECT_EQ(updated->categorized_by, domain::CategorizedBy::claude);
+  EXPECT_EQ(updated->status, Status::in_progress);
+  EXPECT_EQ(updated->updated_at, 2000);
+  EXPECT_EQ(updated->created_at, 1000);
+  EXPECT_EQ(store->get(t.id), updated);
+  const auto messages = drain(*store);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].routing_key, "ticket.department.updated");
+  EXPECT_EQ(domain::parse_event(messages[0].body).ticket, *updated);
+}
+
+TEST_F(SqliteTicketStoreTest, UpdateThatChangesNothingWritesNothing) {
+  const auto t = create("Laptop will not boot");
+  drain(*store);
+  int notified = 0;
+  store->set_listener([&] { ++notified; });
+  // data_version of a connection changes whenever another connection commits a change.
+  ReaderLease watcher(*db);
+  auto data_version = [&] {
+    auto q = watcher.connection().query("PRAGMA data_version");
+    q.step();
+    return q.int64(0);
+  };
+  const auto before = data_version();
+  auto result = store->update(t.id, [](Ticket&) { return std::vector<Event>{}; });
+  EXPECT_EQ(result, t);
+  EXPECT_EQ(store->get(t.id), t);
+  EXPECT_TRUE(drain(*store).empty());
+  EXPECT_EQ(notified, 0);
+  EXPECT_EQ(data_version(), before);
+}
+
+TEST_F(SqliteTicketStoreTest, UpdateWithoutEventsStillWritesAModifiedTicket) {
+  const auto t = create("Laptop will not boot");
+  drain(*store);
+  ReaderLease watcher(*db);
+  auto data_version = [&] {
+    auto q = watcher.connection().query("PRAGMA data_version");
+    q.step();
+    return q.int64(0);
+  };
+  const auto before = data_version();
+  int notified = 0;
+  store->set_listener([&] { ++notified; });
+  auto result = store->update(t.id, [](Ticket& x) {
+    x.department = "IT Support";  // e.g. a first assignment, announced by routing instead
+    x.updated_at = 5;
+    return std::vector<Event>{};
+  });
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->department, "IT Support");
+  EXPECT_EQ(store->get(t.id), result);
+  EXPECT_NE(data_version(), before);
+  EXPECT_TRUE(drain(*store).empty());
+  EXPECT_EQ(notified, 0);
+}
+
+TEST_F(SqliteTicketStoreTest, UpdateWithEventsButNoModificationWritesOnlyTheEvents) {
+  const auto t = create("Laptop will not boot");
+  drain(*store);
+  auto result = store->update(t.id, [](Ticket& x) {
+    return std::vector<Event>{domain::make_event(EventType::status_updated, x, 1, "")};
+  });
+  EXPECT_EQ(result, t);
+  EXPECT_EQ(store->get(t.id), t);
+  EXPECT_EQ(drain(*store).size(), 1u);
+}
+
+TEST_F(SqliteTicketStoreTest, UpdateThatThrowsWritesNothing) {
+  const auto t = create("Laptop will not boot");
+  drain(*store);
+  EXPECT_THROW(store->update(t.id,
+                             [](Ticket& x) -> std::vector<Event> {
+                               x.status = Status::resolved;
+                               throw std::runtime_error("change failed");
+                             }),
+               std::runtime_error);
+  EXPECT_EQ(store->get(t.id), t);
+  EXPECT_TRUE(drain(*store).empty());
+}
+
+TEST_F(SqliteTicketStoreTest, UpdateOfUnknownIdReturnsNulloptWithoutCallingChange) {
+  bool called = false;
+  EXPECT_EQ(store->update(42,
+                          [&](Ticket&) {
+                            called = true;
+                            return std::vector<Event>{};
+                          }),
+            std::nullopt);
+  EXPECT_FALSE(called);
+}
+
+TEST_F(SqliteTicketStoreTest, UpdateCannotChangeTheId) {
+  const auto a = create("First ticket");
+  const auto b = create("Second ticket");
+  auto updated = store->update(a.id, [&](Ticket& x) {
+    x.id = b.id;
+    x.title = "First, edited";
+    return std::vector<Event>{domain::make_event(EventType::status_updated, x, 1, "")};
+  });
+  ASSERT_TRUE(updated);
+  EXPECT_EQ(updated->id, a.id);
+  EXPECT_EQ(store->get(a.id)->title, "First, edited");
+  EXPECT_EQ(store->get(b.id)->title, "Second ticket");
+}
+
+TEST_F(SqliteTicketStoreTest, ListenerIsCalledAfterTheCommit) {
+  std::vector<std::size_t> visible_when_notified;
+  store->set_listener([&] { visible_when_notified.push_back(list({}).size()); });
+  create("One ticket");
+  create("Another ticket");
+  EXPECT_EQ(visible_when_notified, (std::vector<std::size_t>{1, 2}));
+  store->set_listener([] { throw std::runtime_error("listener bug"); });
+  EXPECT_NO_THROW(create("Still created"));  // committed regardless
+  EXPECT_EQ(list({}).size(), 3u);
+}
+
+TEST_F(SqliteTicketStoreTest, RelayPublishesOldestFirstInBatches) {
+  for (int i = 0; i < 5; ++i) create("Ticket number " + std::to_string(i));
+  std::vector<std::vector<std::int64_t>> batches;
+  auto collect = [&](const std::vector<ports::OutboxMessage>& batch) {
+    batches.emplace_back();
+    for (const auto& m : batch) batches.back().push_back(domain::parse_event(m.body).ticket.id);
+  };
+  EXPECT_EQ(store->relay(2, collect), 2u);
+  EXPECT_EQ(store->relay(2, collect), 2u);
+  EXPECT_EQ(store->relay(2, collect), 1u);
+  EXPECT_EQ(store->relay(2, collect), 0u);
+  EXPECT_EQ(store->relay(0, collect), 0u);
+  EXPECT_EQ(batches, (std::vector<std::vector<std::int64_t>>{{1, 2}, {3, 4}, {5}}));
+}
+
+TEST_F(SqliteTicketStoreTest, ThrowingPublishLeavesTheRowsForTheNextRelay) {
+  create("First ticket");
+  create("Second ticket");
+  std::vector<std::string> first_try;
+  EXPECT_THROW(store->relay(10,
+                            [&](const std::vector<ports::OutboxMessage>& batch) {
+                              for (const auto& m : batch) first_try.push_back(m.event_id);
+                              throw std::runtime_error("broker down");
+                            }),
+               std::runtime_error);
+  const auto retried = drain(*store);
+  ASSERT_EQ(retried.size(), 2u);
+  EXPECT_EQ(retried[0].event_id, first_try[0]);
+  EXPECT_EQ(retried[1].event_id, first_try[1]);
+  EXPECT_LT(retried[0].seq, retried[1].seq);
+}
+
+TEST_F(SqliteTicketStoreTest, ARelayDoesNotSeeRowsAnotherRelayHasClaimed) {
+  for (int i = 0; i < 4; ++i) create("Ticket number " + std::to_string(i));
+  std::vector<std::int64_t> outer, inner;
+  store->relay(2, [&](const std::vector<ports::OutboxMessage>& batch) {
+    for (const auto& m : batch) outer.push_back(m.seq);
+    // A second relay running while the first is publishing.
+    store->relay(10, [&](const std::vector<ports::OutboxMessage>& b) {
+      for (const auto& m : b) inner.push_back(m.seq);
+    });
+  });
+  ASSERT_EQ(outer.size(), 2u);
+  ASSERT_EQ(inner.size(), 2u);
+  EXPECT_LT(outer.back(), inner.front());
+  EXPECT_TRUE(drain(*store).empty());
+}
+
+TEST_F(SqliteTicketStoreTest, AnExpiredClaimIsPublishedAgain) {
+  create("Ticket number 1");
+  OutboxTable short_lease(*db, "tickets_outbox", std::chrono::milliseconds(0));
+  int published = 0;
+  short_lease.relay(10, [&](const std::vector<ports::OutboxMessage>&) {
+    ++published;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    // The lease is over: another relay takes the row over (at least once, never lost).
+    short_lease.relay(10, [&](const std::vector<ports::OutboxMessage>&) { ++published; });
+  });
+  EXPECT_EQ(published, 2);
+  EXPECT_TRUE(drain(*store).empty());
+}
+
+TEST_F(SqliteTicketStoreTest, ConcurrentRelaysPublishEveryMessageExactlyOnce) {
+  constexpr int kTickets = 200;
+  std::mutex mu;
+  std::vector<std::string> published;
+  std::atomic<bool> done_creating{false};
+  std::thread writer([&] {
+    for (int i = 0; i < kTickets; ++i) create("Ticket number " + std::to_string(i));
+    done_creating = true;
+  });
+  std::vector<std::thread> relays;
+  for (int r = 0; r < 3; ++r) {
+    relays.emplace_back([&] {
+      for (int i = 0; i < 20000; ++i) {
+        const bool finished = done_creating;
+        const auto n = store->relay(7, [&](const std::vector<ports::OutboxMessage>& batch) {
+          std::lock_guard lock(mu);
+          for (const auto& m : batch) published.push_back(m.event_id);
+        });
+        if (finished && n == 0) break;
+      }
+    });
+  }
+  writer.join();
+  for (auto& t : relays) t.join();
+  EXPECT_EQ(published.size(), static_cast<std::size_t>(kTickets));
+  EXPECT_EQ(std::set<std::string>(published.begin(), published.end()).size(),
+            static_cast<std::size_t>(kTickets));
+}
+
+TEST_F(SqliteTicketStoreTest, TicketsAndOutboxPersistAcrossReopen) {
+  const auto t = create("Laptop will not boot");
+  store->update(t.id, [](Ticket& x) {
+    x.status = Status::resolved;
+    return std::vector<Event>{domain::make_event(EventType::status_updated, x, 1, "")};
+  });
+  reopen();
+  ASSERT_TRUE(store->get(t.id));
+  EXPECT_EQ(store->get(t.id)->status, Status::resolved);
+  EXPECT_EQ(drain(*store).size(), 2u);
+  // Ids keep growing after a restart.
+  EXPECT_GT(create("After restart").id, t.id);
+}
+
+TEST_F(SqliteTicketStoreTest, ClaimsOfADeadRelayAreReleasedOnReopen) {
+  create("Laptop will not boot");
+  // A relay claimed the row and the process died mid-publish: the claim is still in the file.
+  db->write([](Connection& c) {
+    c.query("UPDATE tickets_outbox SET claim_token = 7, claim_until = 9000000000000").run();
+  });
+  EXPECT_TRUE(drain(*store).empty());  // claimed: invisible to other relays
+  reopen();
+  EXPECT_EQ(drain(*store).size(), 1u);  // published without waiting out the lease
+}
+
+}  // namespace
+}  // namespace st::adapters::sqlite
