@@ -1,6 +1,7 @@
 // Dashboards and analytics on a fresh server with a known data set (exact numbers), plus the
 // per-ticket audit trail. Analytics are eventually consistent, so reads poll (bounded) until
 // the numbers settle.
+#include <cmath>
 #include <map>
 #include <numeric>
 #include <set>
@@ -66,6 +67,23 @@ class Analytics : public OwnServerTest {
     return last;
   }
 
+  // True when `dist` is exactly `expected` (absent departments may be 0 or missing). Used as
+  // the settle condition: different numbers of one answer may come from different events, so
+  // waiting for one of them is not enough.
+  static bool same_distribution(const json& dist, const std::map<std::string, int>& expected) {
+    if (!dist.is_object()) return false;
+    for (const auto& [dept, n] : expected) {
+      if (num(dist.value(dept, json())) != n) return false;
+    }
+    for (const auto& [dept, v] : dist.items()) {
+      if (!expected.count(dept) && num(v) != 0) return false;
+    }
+    return true;
+  }
+  static bool near(const json& v, double expected) {
+    return std::abs(num(v) - expected) <= kRoundingTolerance;
+  }
+
   // {dept: count} as the test planned it; absent departments must be 0 or missing.
   void expect_distribution(const json& dist, const std::map<std::string, int>& expected) {
     ASSERT_TRUE(dist.is_object()) << dist.dump();
@@ -85,11 +103,13 @@ class Analytics : public OwnServerTest {
 };
 
 TEST_F(Analytics, DashboardSummary) {
-  const json j = settle("/api/dashboard/summary", [](const json& j) {
+  const json j = settle("/api/dashboard/summary", [&](const json& j) {
     const json s = j.value("summary", json::object());
-    return s.value("total_tickets", -1) == 5 &&
-           s.value("by_status", json::object()).value("resolved", -1) == 2 &&
-           s.value("by_status", json::object()).value("in_progress", -1) == 1;
+    return s.value("total_tickets", -1) == 5 && s.value("recent_tickets_24h", -1) == 5 &&
+           same_distribution(s.value("by_department", json()), by_department_) &&
+           same_distribution(s.value("by_status", json()),
+                             {{"pending", 2}, {"in_progress", 1}, {"resolved", 2}}) &&
+           near(s.value("average_confidence", json()), mean(all_scores_));
   });
   ASSERT_EQ(j.value("success", false), true) << j.dump();
   ASSERT_TRUE(j.contains("summary") && j["summary"].is_object()) << j.dump();
@@ -103,8 +123,11 @@ TEST_F(Analytics, DashboardSummary) {
 }
 
 TEST_F(Analytics, DashboardRouting) {
-  const json j = settle("/api/dashboard/routing", [](const json& j) {
-    return j.value("routing_stats", json::object()).value("total_routed", -1) == 5;
+  const json j = settle("/api/dashboard/routing", [&](const json& j) {
+    const json s = j.value("routing_stats", json::object());
+    return s.value("total_routed", -1) == 5 &&
+           same_distribution(s.value("department_distribution", json()), by_department_) &&
+           near(s.value("average_confidence", json()), mean(all_scores_));
   });
   ASSERT_TRUE(j.contains("routing_stats") && j["routing_stats"].is_object()) << j.dump();
   const json& s = j["routing_stats"];
@@ -122,8 +145,11 @@ TEST_F(Analytics, DashboardRouting) {
 TEST_F(Analytics, TicketsPerPeriodAndDepartment) {
   for (const char* period : {"day", "week", "month", "all"}) {
     SCOPED_TRACE(period);
-    const json j = settle(std::string("/api/analytics/tickets?period=") + period,
-                          [](const json& j) { return j.value("total_tickets", -1) == 5; });
+    const json j =
+        settle(std::string("/api/analytics/tickets?period=") + period, [&](const json& j) {
+          return j.value("total_tickets", -1) == 5 &&
+                 same_distribution(j.value("by_department", json()), by_department_);
+        });
     EXPECT_EQ(j.value("success", false), true) << j.dump();
     EXPECT_EQ(j.value("period", ""), period);
     EXPECT_EQ(j.value("total_tickets", -1), 5) << j.dump();
@@ -142,8 +168,11 @@ TEST_F(Analytics, TicketsPerPeriodAndDepartment) {
 }
 
 TEST_F(Analytics, PerformanceCountsResolutionAndCategorizers) {
-  const json j = settle("/api/analytics/performance", [](const json& j) {
-    return j.value("total_tickets", -1) == 5 && j.value("resolved_tickets", -1) == 2;
+  const json j = settle("/api/analytics/performance", [&](const json& j) {
+    return j.value("total_tickets", -1) == 5 && j.value("resolved_tickets", -1) == 2 &&
+           num(j.value("categorized_by", json::object()).value("keywords", json())) == 5 &&
+           near(j.value("average_categorization_confidence", json()), mean(all_scores_)) &&
+           j.value("median_time_to_route_ms", json()).is_number();
   });
   EXPECT_EQ(j.value("success", false), true) << j.dump();
   EXPECT_EQ(j.value("total_tickets", -1), 5) << j.dump();
@@ -167,7 +196,8 @@ TEST_F(Analytics, PerformanceCountsResolutionAndCategorizers) {
                                         {{"department", "Facilities"}}),
                         200));
   const json after = settle("/api/analytics/performance", [](const json& j) {
-    return j.value("categorized_by", json::object()).value("manual", -1) == 1;
+    const json by = j.value("categorized_by", json::object());
+    return num(by.value("manual", json())) == 1 && num(by.value("keywords", json())) == 4;
   });
   EXPECT_EQ(num(after["categorized_by"].value("manual", json())), 1) << after.dump();
   EXPECT_EQ(num(after["categorized_by"].value("keywords", json())), 4) << after.dump();
@@ -211,9 +241,10 @@ TEST_F(Analytics, TrendsCountTodaysTickets) {
 }
 
 TEST_F(Analytics, DepartmentAnalytics) {
-  const json hr = settle("/api/analytics/department/HR", [](const json& j) {
+  const json hr = settle("/api/analytics/department/HR", [&](const json& j) {
     return j.value("total_tickets", -1) == 1 &&
-           j.value("by_status", json::object()).value("resolved", -1) == 1;
+           same_distribution(j.value("by_status", json()), {{"resolved", 1}}) &&
+           near(j.value("average_confidence", json()), mean(scores_["HR"]));
   });
   EXPECT_EQ(hr.value("success", false), true) << hr.dump();
   EXPECT_EQ(hr.value("department", ""), "HR");
@@ -221,9 +252,10 @@ TEST_F(Analytics, DepartmentAnalytics) {
   EXPECT_NEAR(num(hr.value("average_confidence", json())), mean(scores_["HR"]), kRoundingTolerance);
   expect_distribution(hr.value("by_status", json()), {{"resolved", 1}});
 
-  const json it = settle("/api/analytics/department/IT%20Support", [](const json& j) {
+  const json it = settle("/api/analytics/department/IT%20Support", [&](const json& j) {
     return j.value("total_tickets", -1) == 2 &&
-           j.value("by_status", json::object()).value("resolved", -1) == 1;
+           same_distribution(j.value("by_status", json()), {{"resolved", 1}, {"pending", 1}}) &&
+           near(j.value("average_confidence", json()), mean(scores_["IT Support"]));
   });
   EXPECT_EQ(it.value("department", ""), "IT Support");
   EXPECT_EQ(it.value("total_tickets", -1), 2) << it.dump();

@@ -39,23 +39,18 @@ std::int64_t routed_total(const ports::TicketAggregate& a) {
   return n;
 }
 
-std::optional<domain::Millis> since_for_period(std::string_view period, domain::Millis now) {
-  if (period == "day") return now - domain::kMillisPerDay;
-  if (period == "week") return now - 7 * domain::kMillisPerDay;
-  if (period == "month") return now - 30 * domain::kMillisPerDay;
-  if (period == "all") return std::nullopt;
-  throw ApiError::bad_request("period must be one of: day, week, month, all", "period");
+Period period_of(const RequestContext& ctx) {
+  auto p = parse_period(ctx.query_param("period").value_or("all"));
+  if (!p) throw ApiError::bad_request("period must be one of: day, week, month, all", "period");
+  return *p;
 }
 
 }  // namespace
 
 void register_routes(http::Router& router, AnalyticsService& service) {
-  auto& store = service.store();
-
   router.route(bhttp::verb::get, "/api/dashboard/summary", [&](RequestContext&) {
-    const auto now = service.now();
-    auto all = store.aggregate({});
-    auto recent = store.aggregate({now - domain::kMillisPerDay, std::nullopt});
+    auto all = service.aggregate(Period::all, std::nullopt);
+    auto recent = service.aggregate(Period::day, std::nullopt);
     json by_status = json::object();
     for (auto s : domain::kAllStatuses) by_status[std::string(to_string(s))] = 0;
     for (const auto& c : all.by_status) by_status[c.name] = c.count;
@@ -69,7 +64,7 @@ void register_routes(http::Router& router, AnalyticsService& service) {
   });
 
   router.route(bhttp::verb::get, "/api/dashboard/routing", [&](RequestContext&) {
-    auto all = store.aggregate({});
+    auto all = service.aggregate(Period::all, std::nullopt);
     return http::ok({{"success", true},
                      {"routing_stats",
                       {{"department_distribution", counts(all.by_department)},
@@ -79,20 +74,20 @@ void register_routes(http::Router& router, AnalyticsService& service) {
   });
 
   router.route(bhttp::verb::get, "/api/analytics/tickets", [&](RequestContext& ctx) {
-    const std::string period(ctx.query_param("period").value_or("all"));
-    ports::AnalyticsFilter f{since_for_period(period, service.now()), std::nullopt};
-    if (auto d = ctx.query_param("department"); d && !d->empty()) f.department = std::string(*d);
-    auto a = store.aggregate(f);
+    const Period period = period_of(ctx);
+    std::optional<std::string> department;
+    if (auto d = ctx.query_param("department"); d && !d->empty()) department = std::string(*d);
+    auto a = service.aggregate(period, department);
     json body{{"success", true},
-              {"period", period},
+              {"period", ctx.query_param("period").value_or("all")},
               {"total_tickets", a.total},
               {"by_department", counts(a.by_department)}};
-    if (f.department) body["department"] = *f.department;
+    if (department) body["department"] = *department;
     return http::ok(body);
   });
 
   router.route(bhttp::verb::get, "/api/analytics/performance", [&](RequestContext&) {
-    auto a = store.aggregate({});
+    auto a = service.aggregate(Period::all, std::nullopt);
     json by = json::object();
     for (auto c : domain::kAllCategorizers) by[std::string(to_string(c))] = 0;
     for (const auto& c : a.by_categorizer) by[c.name] = c.count;
@@ -108,16 +103,15 @@ void register_routes(http::Router& router, AnalyticsService& service) {
 
   router.route(bhttp::verb::get, "/api/analytics/trends", [&](RequestContext& ctx) {
     const auto days = ctx.int_query("days", 1, 365).value_or(30);
-    const auto now = service.now();
     json daily = json::array();
-    for (const auto& d : store.daily_creation(now - (days - 1) * domain::kMillisPerDay, now))
+    for (const auto& d : service.daily_creation(static_cast<int>(days)))
       daily.push_back({{"date", d.date}, {"count", d.count}});
     return http::ok({{"success", true}, {"days", days}, {"daily_ticket_creation", daily}});
   });
 
   router.route(bhttp::verb::get, "/api/analytics/department/{name}", [&](RequestContext& ctx) {
     const std::string& name = ctx.param("name");
-    auto a = store.aggregate({std::nullopt, name});
+    auto a = service.aggregate(Period::all, name);
     json by_status = json::object();
     for (auto s : domain::kAllStatuses) by_status[std::string(to_string(s))] = 0;
     for (const auto& c : a.by_status) by_status[c.name] = c.count;
@@ -131,7 +125,7 @@ void register_routes(http::Router& router, AnalyticsService& service) {
   router.route(bhttp::verb::get, "/api/tickets/{id}/events", [&](RequestContext& ctx) {
     const auto id = ctx.id_param("id", "Ticket");
     json events = json::array();
-    for (const auto& e : store.trail(id))
+    for (const auto& e : service.trail(id))
       events.push_back({{"event_type", domain::routing_key(e.event_type)},
                         {"department", e.department ? json(*e.department) : json(nullptr)},
                         {"status", e.status ? json(to_string(*e.status)) : json(nullptr)},

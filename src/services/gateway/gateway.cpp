@@ -81,7 +81,7 @@ void Gateway::register_routes(http::Router& router) {
   add(router, V::get, "/api/tickets/{id}", "one ticket", forward_to(t));
   add(router, V::put, "/api/tickets/{id}/status", "change a ticket's status", forward_to(t));
   add(router, V::get, "/api/tickets/{id}/events", "a ticket's audit trail",
-      [this](RequestContext& ctx) { return ticket_events(ctx); });
+      [this, &a](RequestContext& ctx) { return forward_if_ticket_exists(ctx, "id", a); });
   add(router, V::get, "/api/departments", "active departments", forward_to(r));
   add(router, V::post, "/api/departments", "add a department", forward_to(r));
   add(router, V::get, "/api/departments/{name}", "one department", forward_to(r));
@@ -92,7 +92,8 @@ void Gateway::register_routes(http::Router& router) {
   add(router, V::post, "/api/route", "route a ticket to a department", forward_to(r));
   add(router, V::put, "/api/route/{ticket_id}", "manually reroute a ticket", forward_to(r));
   add(router, V::get, "/api/routing/statistics", "routing statistics", forward_to(r));
-  add(router, V::get, "/api/routing/history/{ticket_id}", "every routing of a ticket", forward_to(r));
+  add(router, V::get, "/api/routing/history/{ticket_id}", "every routing of a ticket",
+      [this, &r](RequestContext& ctx) { return forward_if_ticket_exists(ctx, "ticket_id", r); });
   add(router, V::get, "/api/dashboard/summary", "dashboard summary", forward_to(a));
   add(router, V::get, "/api/dashboard/routing", "routing dashboard", forward_to(a));
   add(router, V::get, "/api/analytics/tickets", "ticket counts (period, department)", forward_to(a));
@@ -180,13 +181,17 @@ asio::awaitable<Response> Gateway::department_tickets(RequestContext& ctx) {
                       {"next_cursor", j["next_cursor"]}});
 }
 
-asio::awaitable<Response> Gateway::ticket_events(RequestContext& ctx) {
-  // The trail lives in analytics, but whether the ticket exists is the tickets service's
-  // word: a ticket created a moment ago has a (short) trail, not a 404.
-  const auto id = ctx.id_param("id", "Ticket");
-  Response ticket = co_await upstreams_.tickets.send(make_get("/api/tickets/" + std::to_string(id), ctx), ctx);
+asio::awaitable<Response> Gateway::forward_if_ticket_exists(RequestContext& ctx,
+                                                           std::string_view id_param,
+                                                           Upstream& upstream) {
+  // Trails and routing history live in other services, but whether a ticket exists is the
+  // tickets service's word: a ticket created a moment ago has a (short) trail, not a 404,
+  // and an unknown one is a 404, not an empty list.
+  const auto id = ctx.id_param(id_param, "Ticket");
+  Response ticket =
+      co_await upstreams_.tickets.send(make_get("/api/tickets/" + std::to_string(id), ctx), ctx);
   if (ticket.result() != bhttp::status::ok) co_return ticket;
-  co_return co_await upstreams_.analytics.send(ctx.request, ctx);
+  co_return co_await upstream.send(ctx.request, ctx);
 }
 
 asio::awaitable<Response> Gateway::health(RequestContext& ctx) {

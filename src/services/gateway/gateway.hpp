@@ -46,7 +46,9 @@ class Gateway {
   Handler forward_to(Upstream& upstream);
   http::asio::awaitable<http::Response> create_ticket(http::RequestContext& ctx);
   http::asio::awaitable<http::Response> department_tickets(http::RequestContext& ctx);
-  http::asio::awaitable<http::Response> ticket_events(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> forward_if_ticket_exists(http::RequestContext& ctx,
+                                                                std::string_view id_param,
+                                                                Upstream& upstream);
   http::asio::awaitable<http::Response> health(http::RequestContext& ctx);
   http::Response root(http::RequestContext& ctx) const;
 
