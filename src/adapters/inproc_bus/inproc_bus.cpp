@@ -163,6 +163,13 @@ void InProcBus::publish(const std::vector<ports::OutgoingMessage>& batch) {
     }
   }
 
+  // Every target queue is locked (in index order, so concurrent publishers cannot deadlock)
+  // before any is appended to: a publish becomes visible in all its queues at once. Without
+  // that, a fast consumer of one queue could react and publish an effect that lands in a
+  // second queue before the cause does (ticket.routed ahead of ticket.categorized).
+  std::vector<std::unique_lock<std::mutex>> locks;
+  for (std::size_t qi = 0; qi < appends.size(); ++qi)
+    if (!appends[qi].empty()) locks.emplace_back(queues_[qi]->mu);
   for (std::size_t qi = 0; qi < appends.size(); ++qi) {
     auto& items = appends[qi];
     if (items.empty()) continue;
@@ -170,15 +177,14 @@ void InProcBus::publish(const std::vector<ports::OutgoingMessage>& batch) {
     std::stable_sort(items.begin(), items.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     Queue& q = *queues_[qi];
-    {
-      std::lock_guard ql(q.mu);
-      for (auto& [i, e] : items) {
-        if (!q.spec.durable) e.seq = q.next_local_seq++;
-        q.ready.push_back(std::move(e));
-      }
+    for (auto& [i, e] : items) {
+      if (!q.spec.durable) e.seq = q.next_local_seq++;
+      q.ready.push_back(std::move(e));
     }
-    q.cv.notify_one();
   }
+  locks.clear();
+  for (std::size_t qi = 0; qi < appends.size(); ++qi)
+    if (!appends[qi].empty()) queues_[qi]->cv.notify_one();
 
   if (failure) std::rethrow_exception(failure);
 }

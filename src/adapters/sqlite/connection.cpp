@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <string>
 
 namespace st::adapters::sqlite {
@@ -11,7 +12,7 @@ Connection::Connection(const std::string& path, Mode mode, std::chrono::millisec
   // per-connection mutex would be pure overhead.
   const int flags =
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == Mode::writer ? SQLITE_OPEN_CREATE : 0);
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, getenv("ST_VFS"));
   if (rc != SQLITE_OK) {
     // A handle is returned even on most failures; read its message before closing it.
     std::string what = std::string("sqlite: cannot open '") + path +

@@ -1,6 +1,7 @@
 #include "adapters/sqlite/database.hpp"
 
 #include <sqlite3.h>
+#include <cstdlib>
 
 #include <spdlog/spdlog.h>
 
@@ -133,7 +134,7 @@ void WriteTransaction::commit() {
 
 void WriteTransaction::finish_group() {
   if (db_.writers_waiting_.load(std::memory_order_relaxed) > 0 &&
-      db_.open_group_size_ < kMaxGroup) {
+      db_.open_group_size_ < (getenv("ST_MAXG") ? atoi(getenv("ST_MAXG")) : kMaxGroup)) {
     // A writer is queued on the mutex: it joins the open transaction and will commit it (or
     // pass it on). Every queued writer gets the mutex, so the chain always ends in a COMMIT.
     lock_.unlock();

@@ -99,7 +99,16 @@ void Gateway::register_routes(http::Router& router) {
   add(router, V::get, "/api/analytics/tickets", "ticket counts (period, department)", forward_to(a));
   add(router, V::get, "/api/analytics/performance", "resolution and categorization performance", forward_to(a));
   add(router, V::get, "/api/analytics/trends", "daily ticket creation (days)", forward_to(a));
-  add(router, V::get, "/api/analytics/department/{name}", "one department's analytics", forward_to(a));
+  add(router, V::get, "/api/analytics/department/{name}", "one department's analytics",
+      [this](RequestContext& ctx) -> asio::awaitable<Response> {
+        // Analytics counts whatever names events carry; whether a department exists is
+        // routing's word, so an unknown name is a 404 rather than a page of zeros.
+        auto canonical = co_await department_name(ctx, ctx.param("name"));
+        if (!canonical) throw ApiError::not_found("Department not found");
+        co_return co_await upstreams_.analytics.send(
+            make_get("/api/analytics/department/" + http::percent_encode_segment(*canonical), ctx),
+            ctx);
+      });
   endpoints_["GET /api/events/stream"] = "live pipeline events (Server-Sent Events)";
   router.route_stream("/api/events/stream", [this](RequestContext& ctx, http::beast::tcp_stream& s) {
     return hub_.serve(ctx, s);
@@ -150,14 +159,22 @@ asio::awaitable<Response> Gateway::create_ticket(RequestContext& ctx) {
        {"ticket", ticket}});
 }
 
-asio::awaitable<Response> Gateway::department_tickets(RequestContext& ctx) {
-  const std::string& name = ctx.param("name");
+asio::awaitable<std::optional<std::string>> Gateway::department_name(RequestContext& ctx,
+                                                                     const std::string& name) {
   Response dept = co_await upstreams_.routing.send(
       make_get("/api/departments/" + http::percent_encode_segment(name), ctx), ctx);
-  if (dept.result() == bhttp::status::not_found)
-    throw ApiError::bad_request("Invalid department: " + name, "department");
-  if (dept.result() != bhttp::status::ok) co_return dept;
-  const std::string canonical = (*json_of(dept))["department"]["name"].get<std::string>();
+  if (dept.result() == bhttp::status::not_found) co_return std::nullopt;
+  auto j = json_of(dept);
+  if (dept.result() != bhttp::status::ok || !j)
+    throw ApiError::unavailable("The routing service could not be reached");
+  co_return (*j)["department"]["name"].get<std::string>();
+}
+
+asio::awaitable<Response> Gateway::department_tickets(RequestContext& ctx) {
+  const std::string& name = ctx.param("name");
+  const auto found = co_await department_name(ctx, name);
+  if (!found) throw ApiError::bad_request("Invalid department: " + name, "department");
+  const std::string canonical = *found;
   std::string target = "/api/tickets?department=" + http::percent_encode_segment(canonical);
   std::optional<std::string> status;
   if (auto s = ctx.query_param("status")) {

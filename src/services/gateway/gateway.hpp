@@ -46,6 +46,9 @@ class Gateway {
   Handler forward_to(Upstream& upstream);
   http::asio::awaitable<http::Response> create_ticket(http::RequestContext& ctx);
   http::asio::awaitable<http::Response> department_tickets(http::RequestContext& ctx);
+  // The department's canonical name (lookups ignore case), or nullopt if there is none.
+  http::asio::awaitable<std::optional<std::string>> department_name(http::RequestContext& ctx,
+                                                                    const std::string& name);
   http::asio::awaitable<http::Response> forward_if_ticket_exists(http::RequestContext& ctx,
                                                                 std::string_view id_param,
                                                                 Upstream& upstream);
