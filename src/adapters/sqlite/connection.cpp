@@ -2,17 +2,17 @@
 
 #include <sqlite3.h>
 
-#include <cstdlib>
 #include <string>
 
 namespace st::adapters::sqlite {
 
-Connection::Connection(const std::string& path, Mode mode, std::chrono::milliseconds busy_timeout) {
+Connection::Connection(const std::string& path, Mode mode, std::chrono::milliseconds busy_timeout,
+                       const char* vfs) {
   // NOMUTEX: the Database guarantees one thread per connection at a time, so SQLite's own
   // per-connection mutex would be pure overhead.
   const int flags =
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == Mode::writer ? SQLITE_OPEN_CREATE : 0);
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, getenv("ST_VFS"));
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs);
   if (rc != SQLITE_OK) {
     // A handle is returned even on most failures; read its message before closing it.
     std::string what = std::string("sqlite: cannot open '") + path +
@@ -32,7 +32,10 @@ Connection::Connection(const std::string& path, Mode mode, std::chrono::millisec
       if (!q.step() || q.text(0) != "wal")
         throw SqliteError(SQLITE_ERROR, "sqlite: cannot switch '" + path + "' to WAL mode");
       exec("PRAGMA synchronous = NORMAL");
-    } else {
+      // When the WAL restarts, its file is cut back to this size rather than left at its
+      // largest.
+      exec("PRAGMA journal_size_limit = 67108864");
+    } else if (mode == Mode::reader) {
       // Readers are opened read-write (WAL readers need the shared-memory index) but refuse
       // any change: a write through a reader would bypass the writer lock.
       exec("PRAGMA query_only = ON");

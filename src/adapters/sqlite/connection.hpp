@@ -15,10 +15,14 @@ namespace st::adapters::sqlite {
 
 class Connection {
  public:
-  enum class Mode { writer, reader };
+  // writer: creates the file, sets WAL. reader: refuses writes (query_only).
+  // checkpointer: only ever runs checkpoints.
+  enum class Mode { writer, reader, checkpointer };
 
   // Opens (creating if needed, for the writer) and applies the per-connection pragmas.
-  Connection(const std::string& path, Mode mode, std::chrono::milliseconds busy_timeout);
+  // `vfs` is an SQLite VFS name, nullptr for the default.
+  Connection(const std::string& path, Mode mode, std::chrono::milliseconds busy_timeout,
+             const char* vfs = nullptr);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

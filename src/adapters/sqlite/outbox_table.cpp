@@ -26,13 +26,20 @@ OutboxTable::OutboxTable(Database& db, std::string table, std::chrono::milliseco
   // The table name is a constant of ours; every value goes through a bound parameter.
   insert_sql_ =
       "INSERT INTO " + table + " (event_id, routing_key, body, created_at) VALUES (?, ?, ?, ?)";
+  // Claiming is a SELECT of the oldest unclaimed rows, then one UPDATE of the same predicate
+  // over their seq range (in one write transaction, so exactly those rows). The obvious
+  // single "UPDATE .. WHERE seq IN (SELECT .. LIMIT) RETURNING" makes SQLite build two
+  // temporary b-trees per call, which cost more than the rest of a relay together.
+  select_sql_ = "SELECT seq, event_id, routing_key, body FROM " + table +
+                " WHERE claim_until IS NULL OR claim_until < ?1 ORDER BY seq LIMIT ?2";
   claim_sql_ = "UPDATE " + table +
-               " SET claim_token = ?1, claim_until = ?2 WHERE seq IN (SELECT seq FROM " + table +
-               " WHERE claim_until IS NULL OR claim_until < ?3 ORDER BY seq LIMIT ?4)"
-               " RETURNING seq, event_id, routing_key, body";
-  delete_sql_ = "DELETE FROM " + table + " WHERE seq = ? AND claim_token = ?";
+               " SET claim_token = ?1, claim_until = ?2 WHERE seq BETWEEN ?3 AND ?4"
+               " AND (claim_until IS NULL OR claim_until < ?5)";
+  // A batch's rows are those in its seq range that still carry its token.
+  delete_sql_ = "DELETE FROM " + table + " WHERE seq BETWEEN ?1 AND ?2 AND claim_token = ?3";
   release_sql_ = "UPDATE " + table +
-                 " SET claim_token = NULL, claim_until = NULL WHERE seq = ? AND claim_token = ?";
+                 " SET claim_token = NULL, claim_until = NULL"
+                 " WHERE seq BETWEEN ?1 AND ?2 AND claim_token = ?3";
   release_all_sql_ = "UPDATE " + table +
                      " SET claim_token = NULL, claim_until = NULL WHERE claim_token IS NOT NULL";
 }
@@ -93,23 +100,28 @@ std::vector<ports::OutboxMessage> OutboxTable::claim(std::size_t max, std::int64
   const auto now = wall_clock_millis();
   const auto limit = static_cast<std::int64_t>(std::min<std::size_t>(
       max, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
-  auto batch = db_.write([&](Connection& c) {
-    std::vector<ports::OutboxMessage> out;
-    auto q = c.query(claim_sql_);
-    q.bind_all(token, now + lease_.count(), now, limit);
-    while (q.step()) out.push_back({q.int64(0), q.text(1), q.text(2), q.text(3)});
-    return out;
+  return db_.write([&](Connection& c) {
+    std::vector<ports::OutboxMessage> batch;
+    {
+      auto q = c.query(select_sql_);
+      q.bind_all(now, limit);
+      while (q.step()) batch.push_back({q.int64(0), q.text(1), q.text(2), q.text(3)});
+    }
+    if (!batch.empty()) {
+      c.query(claim_sql_)
+          .bind_all(token, now + lease_.count(), batch.front().seq, batch.back().seq, now)
+          .run();
+    }
+    return batch;  // oldest first, as the port promises
   });
-  // RETURNING does not promise any order; the port promises oldest first.
-  std::sort(batch.begin(), batch.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
-  return batch;
 }
 
 void OutboxTable::finish(const std::vector<ports::OutboxMessage>& batch, std::int64_t token,
                          bool published) {
-  const std::string& sql = published ? delete_sql_ : release_sql_;
   db_.write([&](Connection& c) {
-    for (const auto& m : batch) c.query(sql).bind_all(m.seq, token).run();
+    c.query(published ? delete_sql_ : release_sql_)
+        .bind_all(batch.front().seq, batch.back().seq, token)
+        .run();
   });
 }
 

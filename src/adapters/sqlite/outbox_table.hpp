@@ -47,7 +47,7 @@ class OutboxTable {
 
   Database& db_;
   std::chrono::milliseconds lease_;
-  std::string insert_sql_, claim_sql_, delete_sql_, release_sql_, release_all_sql_;
+  std::string insert_sql_, select_sql_, claim_sql_, delete_sql_, release_sql_, release_all_sql_;
 
   mutable std::mutex listener_mutex_;
   std::shared_ptr<const std::function<void()>> listener_;

@@ -1,5 +1,9 @@
 #include "adapters/sqlite/routing_store.hpp"
 
+#include <sqlite3.h>
+
+#include <string>
+
 #include "adapters/sqlite/migrations.hpp"
 
 namespace st::adapters::sqlite {
@@ -24,7 +28,8 @@ RoutingRecord routing_from_row(const Query& q) {
   r.confidence_score = q.int32(3);
   const auto by = domain::parse_categorized_by(q.text(4));
   if (!by)
-    throw SqliteError(0, "ticket_routing: unknown categorized_by in row " + std::to_string(r.id));
+    throw SqliteError(SQLITE_CORRUPT,
+                      "ticket_routing: unknown categorized_by in row " + std::to_string(r.id));
   r.categorized_by = *by;
   r.manual = q.int64(5) != 0;
   r.routed_at = q.int64(6);

@@ -1,5 +1,7 @@
 #include "adapters/sqlite/ticket_store.hpp"
 
+#include <sqlite3.h>
+
 #include <string>
 #include <variant>
 
@@ -45,8 +47,8 @@ Ticket ticket_from_row(const Query& q) {
   const auto status_text = q.text(8);
   const auto status = domain::parse_status(status_text);
   if (!status)
-    throw SqliteError(
-        0, "tickets: row " + std::to_string(t.id) + " has unknown status '" + status_text + "'");
+    throw SqliteError(SQLITE_CORRUPT, "tickets: row " + std::to_string(t.id) +
+                                          " has unknown status '" + status_text + "'");
   t.status = *status;
   t.created_at = q.int64(9);
   t.updated_at = q.int64(10);

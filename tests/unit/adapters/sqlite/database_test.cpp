@@ -238,6 +238,55 @@ TEST_F(SqliteDatabase, ConcurrentReadersAndWriters) {
   EXPECT_EQ(count_rows(*db, "notes"), kWriters * kInsertsPerWriter);
 }
 
+TEST_F(SqliteDatabase, ExclusiveProcessModeStillServesReadersOfThisProcess) {
+  insert("before");
+  db.reset();
+  DatabaseOptions options;
+  options.exclusive_process = true;
+  db = std::make_unique<Database>(dir.file("test.db"), options);
+  insert("after");
+  EXPECT_EQ(count_rows(*db, "notes"), 2);
+  {
+    WriteTransaction tx(*db);
+    tx.connection().query("INSERT INTO notes (body) VALUES ('pending')").run();
+    EXPECT_EQ(count_rows(*db, "notes"), 2);  // a reader still sees the last commit
+    tx.commit();
+  }
+  EXPECT_EQ(count_rows(*db, "notes"), 3);
+  db.reset();
+  db = std::make_unique<Database>(dir.file("test.db"));  // and normal mode again afterwards
+  EXPECT_EQ(count_rows(*db, "notes"), 3);
+}
+
+TEST_F(SqliteDatabase, BackgroundCheckpointsKeepTheWalBounded) {
+  db.reset();
+  DatabaseOptions options;
+  options.checkpoint_pages = 10;  // writer steps in past 80 pages
+  db = std::make_unique<Database>(dir.file("test.db"), options);
+  const std::string kilobyte(1024, 'x');
+  for (int i = 0; i < 1500; ++i) {
+    insert(kilobyte);
+    if (i % 100 == 0) count_rows(*db, "notes");  // readers come and go meanwhile
+  }
+  const auto wal = std::filesystem::file_size(dir.file("test.db-wal"));
+  const auto main_file = std::filesystem::file_size(dir.file("test.db"));
+  EXPECT_LT(wal, 200u * 4096) << "the WAL kept growing";
+  EXPECT_GT(main_file, 1000u * 1024) << "the rows were never copied into the main file";
+  EXPECT_EQ(count_rows(*db, "notes"), 1500);
+  db.reset();
+  db = std::make_unique<Database>(dir.file("test.db"));
+  EXPECT_EQ(count_rows(*db, "notes"), 1500);
+}
+
+TEST_F(SqliteDatabase, SqliteOwnAutoCheckpointCanBeChosen) {
+  db.reset();
+  DatabaseOptions options;
+  options.checkpoint_pages = 0;
+  db = std::make_unique<Database>(dir.file("test.db"), options);
+  for (int i = 0; i < 300; ++i) insert(std::string(1024, 'y'));
+  EXPECT_EQ(count_rows(*db, "notes"), 300);
+}
+
 class SqliteMigrations : public ::testing::Test {
  protected:
   TempDir dir;

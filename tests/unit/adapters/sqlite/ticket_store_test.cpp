@@ -497,6 +497,54 @@ TEST_F(SqliteTicketStoreTest, ConcurrentRelaysPublishEveryMessageExactlyOnce) {
             static_cast<std::size_t>(kTickets));
 }
 
+TEST_F(SqliteTicketStoreTest, ConcurrentWritersAndReaders) {
+  constexpr int kWriters = 3;
+  constexpr int kPerWriter = 80;
+  std::atomic<int> writers_done{0};
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      try {
+        for (int i = 0; i < kPerWriter; ++i) {
+          const auto t = create("writer " + std::to_string(w) + " ticket " + std::to_string(i));
+          // Every other one is updated too: read-modify-write races with the other writers.
+          if (i % 2 == 0) set(t.id, Status::in_progress, "IT Support");
+        }
+      } catch (...) {
+        failed = true;
+      }
+      ++writers_done;
+    });
+  }
+  for (int r = 0; r < 3; ++r) {
+    threads.emplace_back([&] {
+      try {
+        for (int i = 0; i < 2000 && writers_done < kWriters; ++i) {
+          ports::TicketQuery q;
+          q.limit = 20;
+          if (i % 2) q.status = Status::in_progress;
+          const auto page = list(q);
+          for (std::size_t k = 1; k < page.size(); ++k)
+            if (page[k].id >= page[k - 1].id) failed = true;  // newest first, always
+          for (const auto& t : page)
+            if (!store->get(t.id)) failed = true;  // a listed ticket is committed
+        }
+      } catch (...) {
+        failed = true;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_FALSE(failed);
+  ports::TicketQuery all;
+  all.limit = 1000;
+  EXPECT_EQ(list(all).size(), static_cast<std::size_t>(kWriters * kPerWriter));
+  all.status = Status::in_progress;
+  EXPECT_EQ(list(all).size(), static_cast<std::size_t>(kWriters * kPerWriter / 2));
+  EXPECT_EQ(drain(*store).size(), static_cast<std::size_t>(kWriters * kPerWriter * 3 / 2));
+}
+
 TEST_F(SqliteTicketStoreTest, TicketsAndOutboxPersistAcrossReopen) {
   const auto t = create("Laptop will not boot");
   store->update(t.id, [](Ticket& x) {
