@@ -67,12 +67,13 @@ struct EmbeddedSystem::Parts {
     analytics::register_routes(analytics_router, analytics);
     gateway.register_routes(gateway_router);
 
-    bus.subscribe({"categorizer", {"ticket.created"}},
-                  [this](const ports::Delivery& d) { return categorizer.on_created(d); });
-    bus.subscribe({"routing", {"ticket.categorized"}},
-                  [this](const ports::Delivery& d) { return routing.on_categorized(d); });
-    bus.subscribe({"analytics", {"ticket.#"}},
-                  [this](const ports::Delivery& d) { return analytics.on_event(d); });
+    using Batch = std::vector<ports::Delivery>;
+    bus.subscribe_batch({"categorizer", {"ticket.created"}},
+                        [this](const Batch& b) { return categorizer.on_created(b); });
+    bus.subscribe_batch({"routing", {"ticket.categorized"}},
+                        [this](const Batch& b) { return routing.on_categorized(b); });
+    bus.subscribe_batch({"analytics", {"ticket.#"}},
+                        [this](const Batch& b) { return analytics.on_events(b); });
     // The gateway's queue is transient: it only serves requests and streams that are live.
     bus.subscribe({"gateway", {"ticket.#"}, /*durable=*/false},
                   [this](const ports::Delivery& d) { return gateway.on_event(d); });

@@ -1,3 +1,4 @@
+#include "messaging/thread_name.hpp"
 #include "http/server.hpp"
 
 #include <random>
@@ -84,7 +85,11 @@ void Server::start() {
   port_ = acceptor_.local_endpoint().port();
   asio::co_spawn(ioc_, accept_loop(), asio::detached);
   unsigned n = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
-  for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { ioc_.run(); });
+  for (unsigned i = 0; i < n; ++i)
+    threads_.emplace_back([this, i] {
+      name_this_thread("http-" + std::to_string(i));
+      ioc_.run();
+    });
 }
 
 asio::awaitable<void> Server::accept_loop() {

@@ -1,3 +1,4 @@
+#include "messaging/thread_name.hpp"
 #include "messaging/outbox_relay.hpp"
 
 #include <algorithm>
@@ -44,7 +45,10 @@ void OutboxRelay::start() {
     std::lock_guard lk(signal_->mu);  // the listener may already be firing
     signal_->pending = true;
   }
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("relay:" + options_.name);
+    run();
+  });
 }
 
 void OutboxRelay::stop() {

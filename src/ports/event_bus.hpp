@@ -33,6 +33,9 @@ enum class Disposition {
 
 // A handler that throws is treated as `retry`.
 using Consumer = std::function<Disposition(const Delivery&)>;
+// Handles several deliveries at once (one disposition each, same order), so a consumer can
+// commit them in one transaction. A handler that throws retries the whole batch.
+using BatchConsumer = std::function<std::vector<Disposition>(const std::vector<Delivery>&)>;
 
 struct QueueSpec {
   std::string name;                   // e.g. "categorizer"
@@ -51,6 +54,11 @@ class EventBus {
   // Declares the queue, its bindings and its dead-letter queue, and attaches the consumer.
   // Call before start().
   virtual void subscribe(const QueueSpec& spec, Consumer consumer) = 0;
+  // Like subscribe, with up to `prefetch` deliveries per call. Adapters that cannot batch
+  // deliver one at a time.
+  virtual void subscribe_batch(const QueueSpec& spec, BatchConsumer consumer) {
+    subscribe(spec, [c = std::move(consumer)](const Delivery& d) { return c({d}).at(0); });
+  }
   virtual void start() = 0;
   // Stops delivering; waits for handlers in flight to finish. Unacked messages stay queued.
   virtual void stop() = 0;

@@ -57,6 +57,18 @@ class RoutingStore {
   virtual std::optional<RoutingRecord> record_routing(
       const RoutingRecord& r, const std::optional<std::string>& cause_event_id,
       const std::function<std::vector<domain::Event>(const RoutingRecord&)>& events) = 0;
+  struct RoutingWrite {
+    RoutingRecord record;
+    std::optional<std::string> cause_event_id;
+    std::function<std::vector<domain::Event>(const RoutingRecord&)> events;
+  };
+  // record_routing() for several routings in one transaction (all or nothing).
+  virtual std::vector<std::optional<RoutingRecord>> record_routings(
+      const std::vector<RoutingWrite>& writes) {
+    std::vector<std::optional<RoutingRecord>> out;
+    for (const auto& w : writes) out.push_back(record_routing(w.record, w.cause_event_id, w.events));
+    return out;
+  }
   virtual std::vector<RoutingRecord> history(domain::TicketId ticket_id) = 0;
   virtual RoutingStatistics statistics() = 0;
 };

@@ -19,6 +19,22 @@ class TicketAssigner {
                                                           int confidence,
                                                           domain::CategorizedBy by,
                                                           const std::string& trace_id) = 0;
+
+  struct Assignment {
+    domain::TicketId id = 0;
+    std::string department;
+    int confidence = 0;
+    domain::CategorizedBy by = domain::CategorizedBy::keywords;
+    std::string trace_id;
+  };
+  // assign_department() for several tickets at once (one transaction where possible).
+  virtual std::vector<std::optional<domain::Ticket>> assign_departments(
+      const std::vector<Assignment>& batch) {
+    std::vector<std::optional<domain::Ticket>> out;
+    for (const auto& a : batch)
+      out.push_back(assign_department(a.id, a.department, a.confidence, a.by, a.trace_id));
+    return out;
+  }
 };
 
 // Categorizer → routing: the department names a ticket may be given.

@@ -2,6 +2,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "domain/event.hpp"
@@ -34,6 +35,13 @@ class TicketStore {
   // to emit. The ticket is written if `change` modified it (compare with operator==), the
   // events if there are any; if neither, nothing is written. nullopt if no such id.
   virtual std::optional<domain::Ticket> update(domain::TicketId id, const TicketChange& change) = 0;
+  // update() for several tickets in one transaction (all or nothing); one result each.
+  virtual std::vector<std::optional<domain::Ticket>> update_batch(
+      const std::vector<std::pair<domain::TicketId, TicketChange>>& changes) {
+    std::vector<std::optional<domain::Ticket>> out;
+    for (const auto& [id, change] : changes) out.push_back(update(id, change));
+    return out;
+  }
 };
 
 }  // namespace st::ports

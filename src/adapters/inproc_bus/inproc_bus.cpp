@@ -1,3 +1,4 @@
+#include "messaging/thread_name.hpp"
 #include "adapters/inproc_bus/inproc_bus.hpp"
 
 #include <algorithm>
@@ -54,6 +55,17 @@ void InProcBus::subscribe(const ports::QueueSpec& spec, ports::Consumer consumer
 
   std::unique_lock rl(routes_mu_);
   routes_.clear();
+}
+
+void InProcBus::subscribe_batch(const ports::QueueSpec& spec, ports::BatchConsumer consumer) {
+  if (!consumer) throw std::invalid_argument("queue " + spec.name + ": consumer is empty");
+  // Registered through subscribe() so the checks live in one place; the per-message
+  // consumer is never called for a batch queue (process() sees batch_consumer first).
+  subscribe(spec, [](const ports::Delivery&) -> ports::Disposition {
+    throw std::logic_error("batch queue delivered one message at a time");
+  });
+  std::unique_lock lk(state_mu_);
+  by_name_.at(spec.name)->batch_consumer = std::move(consumer);
 }
 
 std::vector<InProcBus::Queue*> InProcBus::route(const std::string& routing_key) {
@@ -215,7 +227,10 @@ void InProcBus::start() {
   }
   for (const auto& q : queues_) {
     Queue* qp = q.get();
-    q->worker = std::thread([this, qp] { run(*qp); });
+    q->worker = std::thread([this, qp] {
+      name_this_thread("bus:" + qp->spec.name);
+      run(*qp);
+    });
   }
   spdlog::info("inproc bus: started {} queue(s){}", queues_.size(),
                paused_.load() ? " (consumption paused)" : "");
@@ -340,7 +355,29 @@ bool InProcBus::interrupted(Queue& q) const {
   return q.stopping || q.paused;
 }
 
+void InProcBus::settle(Queue& q, Entry& e, ports::Disposition disposition,
+                       const std::string& why, std::vector<std::int64_t>& acks) {
+  const int delivery_count = e.delivery_count + 1;
+  switch (disposition) {
+    case ports::Disposition::ack:
+      acks.push_back(e.seq);
+      break;
+    case ports::Disposition::retry:
+      if (delivery_count >= q.spec.max_deliveries)
+        send_to_dead_letter(
+            q, std::move(e),
+            "gave up after " + std::to_string(delivery_count) + " deliveries; last: " + why);
+      else
+        schedule_retry(q, std::move(e), why);
+      break;
+    case ports::Disposition::dead_letter:
+      send_to_dead_letter(q, std::move(e), "rejected by the consumer");
+      break;
+  }
+}
+
 void InProcBus::process(Queue& q, std::vector<Entry>& batch) {
+  if (q.batch_consumer) return process_as_batch(q, batch);
   std::vector<std::int64_t> acks;
   acks.reserve(batch.size());
   auto last_flush = Clock::now();
@@ -361,22 +398,7 @@ void InProcBus::process(Queue& q, std::vector<Entry>& batch) {
     } catch (...) {
       why = "handler threw a non-standard exception";
     }
-    switch (disposition) {
-      case ports::Disposition::ack:
-        acks.push_back(e.seq);
-        break;
-      case ports::Disposition::retry:
-        if (d.delivery_count >= q.spec.max_deliveries)
-          send_to_dead_letter(
-              q, std::move(e),
-              "gave up after " + std::to_string(d.delivery_count) + " deliveries; last: " + why);
-        else
-          schedule_retry(q, std::move(e), why);
-        break;
-      case ports::Disposition::dead_letter:
-        send_to_dead_letter(q, std::move(e), "rejected by the consumer");
-        break;
-    }
+    settle(q, e, disposition, why, acks);
     if (!acks.empty() && Clock::now() - last_flush >= options_.ack_flush_interval) {
       flush_acks(q, acks);
       last_flush = Clock::now();
@@ -389,6 +411,33 @@ void InProcBus::process(Queue& q, std::vector<Entry>& batch) {
     for (std::size_t i = batch.size(); i-- > done;) q.ready.push_front(std::move(batch[i]));
     q.unacked -= batch.size() - done;
   }
+}
+
+void InProcBus::process_as_batch(Queue& q, std::vector<Entry>& batch) {
+  std::vector<ports::Delivery> deliveries;
+  deliveries.reserve(batch.size());
+  for (const Entry& e : batch)
+    deliveries.push_back({q.spec.name, e.message.routing_key, e.message.event_id, e.message.body,
+                          e.message.traceparent, e.delivery_count + 1});
+  std::vector<ports::Disposition> dispositions;
+  std::string why;
+  try {
+    dispositions = q.batch_consumer(deliveries);
+    if (dispositions.size() != batch.size())
+      throw std::logic_error("batch consumer returned " + std::to_string(dispositions.size()) +
+                             " dispositions for " + std::to_string(batch.size()) + " deliveries");
+  } catch (const std::exception& ex) {
+    why = std::string("batch handler threw: ") + ex.what();
+    dispositions.assign(batch.size(), ports::Disposition::retry);
+  }
+  std::vector<std::int64_t> acks;
+  acks.reserve(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    settle(q, batch[i], dispositions[i],
+           why.empty() && dispositions[i] == ports::Disposition::retry ? "consumer asked for a retry"
+                                                                       : why,
+           acks);
+  flush_acks(q, acks);
 }
 
 void InProcBus::flush_acks(Queue& q, std::vector<std::int64_t>& seqs) {

@@ -59,6 +59,7 @@ class InProcBus : public ports::EventBus {
 
   void publish(const std::vector<ports::OutgoingMessage>& batch) override;
   void subscribe(const ports::QueueSpec& spec, ports::Consumer consumer) override;
+  void subscribe_batch(const ports::QueueSpec& spec, ports::BatchConsumer consumer) override;
   void start() override;
   // Waits for the handlers in flight and their acks, not for the queues to drain (unhandled
   // messages stay queued, and stored if durable). Must not be called from a handler.
@@ -90,6 +91,7 @@ class InProcBus : public ports::EventBus {
   struct Queue {
     ports::QueueSpec spec;
     ports::Consumer consumer;
+    ports::BatchConsumer batch_consumer;  // set instead of `consumer` for batch subscribers
     std::size_t index = 0;
 
     mutable std::mutex mu;
@@ -109,6 +111,10 @@ class InProcBus : public ports::EventBus {
   Queue& find(const std::string& name) const;
   void run(Queue& q);
   void process(Queue& q, std::vector<Entry>& batch);
+  void process_as_batch(Queue& q, std::vector<Entry>& batch);
+  // Applies one delivery's outcome (ack collected into `acks`, retry, dead letter).
+  void settle(Queue& q, Entry& e, ports::Disposition disposition, const std::string& why,
+              std::vector<std::int64_t>& acks);
   bool interrupted(Queue& q) const;
   void flush_acks(Queue& q, std::vector<std::int64_t>& seqs);
   void schedule_retry(Queue& q, Entry entry, const std::string& why);

@@ -106,17 +106,29 @@ SqliteAnalyticsStore::SqliteAnalyticsStore(Database& db) : db_(db) {
   migrate_analytics(db_);
 }
 
+bool SqliteAnalyticsStore::record_in(Connection& c, const Event& e) {
+  const auto before = load_projection(c, e.ticket.id);
+  c.query(kInsertEvent)
+      .bind_all(e.event_id, domain::routing_key(e.type), e.ticket.id, event_department(e),
+                domain::to_string(e.ticket.status), event_confidence(e),
+                event_metadata(e, before).dump(), e.occurred_at)
+      .run();
+  if (c.changes() == 0) return false;  // already recorded: a redelivery
+  store_projection(c, apply_event(before, e));
+  return true;
+}
+
 bool SqliteAnalyticsStore::record(const Event& e) {
+  return db_.write([&](Connection& c) { return record_in(c, e); });
+}
+
+std::vector<bool> SqliteAnalyticsStore::record_batch(const std::vector<Event>& events) {
+  // One commit for the lot: under load the commit, not the inserts, is the cost.
   return db_.write([&](Connection& c) {
-    const auto before = load_projection(c, e.ticket.id);
-    c.query(kInsertEvent)
-        .bind_all(e.event_id, domain::routing_key(e.type), e.ticket.id, event_department(e),
-                  domain::to_string(e.ticket.status), event_confidence(e),
-                  event_metadata(e, before).dump(), e.occurred_at)
-        .run();
-    if (c.changes() == 0) return false;  // already recorded: a redelivery
-    store_projection(c, apply_event(before, e));
-    return true;
+    std::vector<bool> out;
+    out.reserve(events.size());
+    for (const auto& e : events) out.push_back(record_in(c, e));
+    return out;
   });
 }
 

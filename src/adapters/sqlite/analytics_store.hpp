@@ -15,11 +15,14 @@ class SqliteAnalyticsStore final : public ports::AnalyticsStore {
   explicit SqliteAnalyticsStore(Database& db);
 
   bool record(const domain::Event& e) override;
+  std::vector<bool> record_batch(const std::vector<domain::Event>& events) override;
   std::vector<ports::AuditEntry> trail(domain::TicketId id) override;
   ports::TicketAggregate aggregate(const ports::AnalyticsFilter& f) override;
   std::vector<ports::DailyCount> daily_creation(domain::Millis from, domain::Millis to) override;
 
  private:
+  bool record_in(Connection& c, const domain::Event& e);
+
   Database& db_;
 };
 

@@ -114,23 +114,41 @@ void SqliteRoutingStore::ensure_default_departments(domain::Millis now) {
   });
 }
 
+std::optional<RoutingRecord> SqliteRoutingStore::record_in(Connection& c, const Write& w,
+                                                          std::size_t& appended) {
+  const RoutingRecord& r = w.record;
+  // A redelivered cause hits the UNIQUE cause_event_id and inserts nothing.
+  c.query(
+       "INSERT INTO ticket_routing (ticket_id, department, confidence_score, categorized_by, "
+       "manual, routed_at, cause_event_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
+       "ON CONFLICT(cause_event_id) DO NOTHING")
+      .bind_all(r.ticket_id, r.department, r.confidence_score,
+                domain::to_string(r.categorized_by), r.manual, r.routed_at, w.cause_event_id)
+      .run();
+  if (c.changes() == 0) return std::nullopt;
+  RoutingRecord out = r;
+  out.id = c.last_insert_rowid();
+  if (w.events) appended += outbox_.append(c, w.events(out));
+  return out;
+}
+
 std::optional<RoutingRecord> SqliteRoutingStore::record_routing(
     const RoutingRecord& r, const std::optional<std::string>& cause_event_id,
     const std::function<std::vector<domain::Event>(const RoutingRecord&)>& events) {
   std::size_t appended = 0;
-  auto saved = db_.write([&](Connection& c) -> std::optional<RoutingRecord> {
-    // A redelivered cause hits the UNIQUE cause_event_id and inserts nothing.
-    c.query(
-         "INSERT INTO ticket_routing (ticket_id, department, confidence_score, categorized_by, "
-         "manual, routed_at, cause_event_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
-         "ON CONFLICT(cause_event_id) DO NOTHING")
-        .bind_all(r.ticket_id, r.department, r.confidence_score,
-                  domain::to_string(r.categorized_by), r.manual, r.routed_at, cause_event_id)
-        .run();
-    if (c.changes() == 0) return std::nullopt;
-    RoutingRecord out = r;
-    out.id = c.last_insert_rowid();
-    if (events) appended = outbox_.append(c, events(out));
+  const Write w{r, cause_event_id, events};
+  auto saved = db_.write([&](Connection& c) { return record_in(c, w, appended); });
+  if (appended > 0) outbox_.notify();
+  return saved;
+}
+
+std::vector<std::optional<RoutingRecord>> SqliteRoutingStore::record_routings(
+    const std::vector<Write>& writes) {
+  std::size_t appended = 0;
+  auto saved = db_.write([&](Connection& c) {
+    std::vector<std::optional<RoutingRecord>> out;
+    out.reserve(writes.size());
+    for (const auto& w : writes) out.push_back(record_in(c, w, appended));
     return out;
   });
   if (appended > 0) outbox_.notify();

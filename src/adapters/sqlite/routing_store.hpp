@@ -34,6 +34,8 @@ class SqliteRoutingStore final : public ports::RoutingStore, public ports::Outbo
       const ports::RoutingRecord& r, const std::optional<std::string>& cause_event_id,
       const std::function<std::vector<domain::Event>(const ports::RoutingRecord&)>& events)
       override;
+  std::vector<std::optional<ports::RoutingRecord>> record_routings(
+      const std::vector<RoutingWrite>& writes) override;
   std::vector<ports::RoutingRecord> history(domain::TicketId ticket_id) override;
   ports::RoutingStatistics statistics() override;
 
@@ -41,6 +43,10 @@ class SqliteRoutingStore final : public ports::RoutingStore, public ports::Outbo
   void set_listener(std::function<void()> on_append) override;
 
  private:
+  using Write = ports::RoutingStore::RoutingWrite;
+  std::optional<ports::RoutingRecord> record_in(Connection& c, const Write& w,
+                                                std::size_t& appended);
+
   Database& db_;
   OutboxTable outbox_;
 };

@@ -133,27 +133,44 @@ std::vector<Ticket> SqliteTicketStore::list(const ports::TicketQuery& q) {
   });
 }
 
+std::optional<Ticket> SqliteTicketStore::update_in(Connection& c, domain::TicketId id,
+                                                   const ports::TicketChange& change,
+                                                   std::size_t& appended) {
+  auto stored = select_by_id(c, id);
+  if (!stored) return std::nullopt;
+  Ticket edited = *stored;
+  auto events = change(edited);
+  edited.id = id;  // the key is not the change's to edit
+  // The port: the ticket is written if `change` modified it, the events if there are any;
+  // a change that did neither (e.g. a redelivered assignment) writes nothing.
+  if (edited != *stored) {
+    c.query(kUpdate)
+        .bind_all(edited.title, edited.description, edited.user_name, edited.user_email,
+                  edited.department, edited.confidence_score,
+                  categorizer_name(edited.categorized_by), domain::to_string(edited.status),
+                  edited.created_at, edited.updated_at, id)
+        .run();
+  }
+  appended += outbox_.append(c, events);
+  return edited;
+}
+
 std::optional<Ticket> SqliteTicketStore::update(domain::TicketId id,
                                                 const ports::TicketChange& change) {
   std::size_t appended = 0;
-  auto result = db_.write([&](Connection& c) -> std::optional<Ticket> {
-    auto stored = select_by_id(c, id);
-    if (!stored) return std::nullopt;
-    Ticket edited = *stored;
-    auto events = change(edited);
-    edited.id = id;  // the key is not the change's to edit
-    // The port: the ticket is written if `change` modified it, the events if there are any;
-    // a change that did neither (e.g. a redelivered assignment) writes nothing.
-    if (edited != *stored) {
-      c.query(kUpdate)
-          .bind_all(edited.title, edited.description, edited.user_name, edited.user_email,
-                    edited.department, edited.confidence_score,
-                    categorizer_name(edited.categorized_by), domain::to_string(edited.status),
-                    edited.created_at, edited.updated_at, id)
-          .run();
-    }
-    appended = outbox_.append(c, events);
-    return edited;
+  auto result = db_.write([&](Connection& c) { return update_in(c, id, change, appended); });
+  if (appended > 0) outbox_.notify();
+  return result;
+}
+
+std::vector<std::optional<Ticket>> SqliteTicketStore::update_batch(
+    const std::vector<std::pair<domain::TicketId, ports::TicketChange>>& changes) {
+  std::size_t appended = 0;
+  auto result = db_.write([&](Connection& c) {
+    std::vector<std::optional<Ticket>> out;
+    out.reserve(changes.size());
+    for (const auto& [id, change] : changes) out.push_back(update_in(c, id, change, appended));
+    return out;
   });
   if (appended > 0) outbox_.notify();
   return result;

@@ -23,11 +23,17 @@ class SqliteTicketStore final : public ports::TicketStore, public ports::Outbox 
   std::vector<domain::Ticket> list(const ports::TicketQuery& q) override;
   std::optional<domain::Ticket> update(domain::TicketId id,
                                        const ports::TicketChange& change) override;
+  std::vector<std::optional<domain::Ticket>> update_batch(
+      const std::vector<std::pair<domain::TicketId, ports::TicketChange>>& changes) override;
 
   std::size_t relay(std::size_t max, const ports::PublishBatch& publish) override;
   void set_listener(std::function<void()> on_append) override;
 
  private:
+  std::optional<domain::Ticket> update_in(Connection& c, domain::TicketId id,
+                                          const ports::TicketChange& change,
+                                          std::size_t& appended);
+
   Database& db_;
   OutboxTable outbox_;
 };

@@ -14,16 +14,39 @@ std::optional<Period> parse_period(std::string_view text) {
   return std::nullopt;
 }
 
-ports::Disposition AnalyticsService::on_event(const ports::Delivery& d) {
-  domain::Event e;
-  try {
-    e = domain::parse_event(d.body);
-  } catch (const domain::CodecError& err) {
-    spdlog::error("analytics: dead-lettering malformed event {}: {}", d.event_id, err.what());
-    return ports::Disposition::dead_letter;
+std::vector<ports::Disposition> AnalyticsService::on_events(
+    const std::vector<ports::Delivery>& batch) {
+  std::vector<ports::Disposition> out(batch.size(), ports::Disposition::ack);
+  std::vector<domain::Event> events;
+  std::vector<std::size_t> index;  // events[i] came from batch[index[i]]
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    try {
+      events.push_back(domain::parse_event(batch[i].body));
+      index.push_back(i);
+    } catch (const domain::CodecError& err) {
+      spdlog::error("analytics: dead-lettering malformed event {}: {}", batch[i].event_id,
+                    err.what());
+      out[i] = ports::Disposition::dead_letter;
+    }
   }
-  store_.record(e);  // false = a redelivery already recorded: still acked
-  return ports::Disposition::ack;
+  if (events.empty()) return out;
+  try {
+    store_.record_batch(events);  // a redelivery already recorded is skipped, still acked
+  } catch (const std::exception& err) {
+    // One bad event must not hold back the others: record them one by one, so only the
+    // failing one is retried (and dead-lettered if it keeps failing).
+    spdlog::warn("analytics: batch of {} failed ({}), recording one by one", events.size(),
+                 err.what());
+    for (std::size_t k = 0; k < events.size(); ++k) {
+      try {
+        store_.record(events[k]);
+      } catch (const std::exception& e) {
+        spdlog::warn("analytics: event {} failed: {}", events[k].event_id, e.what());
+        out[index[k]] = ports::Disposition::retry;
+      }
+    }
+  }
+  return out;
 }
 
 ports::TicketAggregate AnalyticsService::aggregate(Period period,

@@ -27,8 +27,8 @@ class AnalyticsService {
                    std::chrono::milliseconds cache_ttl = std::chrono::milliseconds(250))
       : store_(store), clock_(clock), cache_ttl_(cache_ttl) {}
 
-  // Consumer of ticket.# (every event).
-  ports::Disposition on_event(const ports::Delivery& d);
+  // Consumer of ticket.# (every event), a batch at a time: one commit for the batch.
+  std::vector<ports::Disposition> on_events(const std::vector<ports::Delivery>& batch);
 
   ports::TicketAggregate aggregate(Period period, const std::optional<std::string>& department);
   std::vector<ports::DailyCount> daily_creation(int days);

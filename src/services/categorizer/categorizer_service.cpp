@@ -46,26 +46,37 @@ ports::Categorization CategorizerService::categorize(const std::string& title,
           ""};
 }
 
-ports::Disposition CategorizerService::on_created(const ports::Delivery& d) {
-  domain::Event created;
-  try {
-    created = domain::parse_event(d.body);
-  } catch (const domain::CodecError& err) {
-    spdlog::error("categorizer: dead-lettering malformed event {}: {}", d.event_id, err.what());
-    return ports::Disposition::dead_letter;
+std::vector<ports::Disposition> CategorizerService::on_created(
+    const std::vector<ports::Delivery>& batch) {
+  std::vector<ports::Disposition> out(batch.size(), ports::Disposition::ack);
+  std::vector<ports::OutgoingMessage> messages;
+  messages.reserve(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    domain::Event created;
+    try {
+      created = domain::parse_event(batch[i].body);
+    } catch (const domain::CodecError& err) {
+      spdlog::error("categorizer: dead-lettering malformed event {}: {}", batch[i].event_id,
+                    err.what());
+      out[i] = ports::Disposition::dead_letter;
+      continue;
+    }
+    const auto c = categorize(created.ticket.title, created.ticket.description);
+    nlohmann::json data{{"department", c.department},
+                        {"confidence_score", c.confidence},
+                        {"categorized_by", to_string(c.categorized_by)},
+                        {"reason", c.reason}};
+    if (!c.model_version.empty()) data["model_version"] = c.model_version;
+    auto event = domain::make_event(domain::EventType::categorized, created.ticket, clock_.now(),
+                                    created.trace_id, std::move(data));
+    event.event_id = domain::derived_event_id(created.event_id, "categorized");
+    messages.push_back({std::string(domain::routing_key(event.type)), event.event_id,
+                        domain::serialize(event), batch[i].traceparent});
   }
-  const auto c = categorize(created.ticket.title, created.ticket.description);
-  nlohmann::json data{{"department", c.department},
-                      {"confidence_score", c.confidence},
-                      {"categorized_by", to_string(c.categorized_by)},
-                      {"reason", c.reason}};
-  if (!c.model_version.empty()) data["model_version"] = c.model_version;
-  auto out = domain::make_event(domain::EventType::categorized, created.ticket, clock_.now(),
-                                created.trace_id, std::move(data));
-  out.event_id = domain::derived_event_id(created.event_id, "categorized");
-  bus_.publish({{std::string(domain::routing_key(out.type)), out.event_id, domain::serialize(out),
-                 d.traceparent}});
-  return ports::Disposition::ack;
+  // If publishing throws, the bus retries the whole batch; the derived ids make the
+  // repeats harmless downstream.
+  if (!messages.empty()) bus_.publish(messages);
+  return out;
 }
 
 }  // namespace st::services::categorizer

@@ -24,8 +24,9 @@ class CategorizerService {
 
   ports::Categorization categorize(const std::string& title, const std::string& description);
 
-  // Consumer of ticket.created.
-  ports::Disposition on_created(const ports::Delivery& d);
+  // Consumer of ticket.created, a batch at a time: the batch's ticket.categorized events
+  // are published together (one durable write).
+  std::vector<ports::Disposition> on_created(const std::vector<ports::Delivery>& batch);
 
  private:
   std::vector<std::string> active_departments();

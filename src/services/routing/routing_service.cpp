@@ -41,55 +41,64 @@ std::vector<std::string> RoutingService::active_department_names() {
   return names;
 }
 
-RoutingService::Outcome RoutingService::route(const RouteRequest& r) {
-  Outcome out;
+std::optional<RouteError> RoutingService::resolve(RouteRequest& r) {
   auto dept = store_.find_department(r.department);
-  if (!dept) {
-    out.error = RouteError::unknown_department;
-    return out;
-  }
-  if (!dept->is_active) {
-    out.error = RouteError::inactive_department;
-    return out;
-  }
-  // Assign first, announce second: when ticket.routed is out, the ticket shows its
-  // department. A crash in between redelivers the cause and both steps are idempotent.
-  auto ticket = tickets_.assign_department(r.ticket_id, dept->name, r.confidence,
-                                           r.categorized_by, r.trace_id);
-  if (!ticket) {
-    out.error = RouteError::unknown_ticket;
-    return out;
-  }
-  out.ticket = ticket;
+  if (!dept) return RouteError::unknown_department;
+  if (!dept->is_active) return RouteError::inactive_department;
+  r.department = dept->name;
+  return std::nullopt;
+}
+
+std::optional<RouteError> RoutingService::resolve_or_fall_back(RouteRequest& r) {
+  const std::string wanted = r.department;
+  if (!resolve(r)) return std::nullopt;
+  r.department = domain::kGeneralDepartment;
+  r.reason = "department '" + wanted + "' is not active";
+  return resolve(r);
+}
+
+ports::RoutingStore::RoutingWrite RoutingService::routing_write(const RouteRequest& r,
+                                                                const domain::Ticket& ticket) {
   ports::RoutingRecord rec;
   rec.ticket_id = r.ticket_id;
-  rec.department = dept->name;
+  rec.department = r.department;
   rec.confidence_score = r.confidence;
   rec.categorized_by = r.categorized_by;
   rec.manual = r.manual;
   rec.routed_at = clock_.now();
-  out.record = store_.record_routing(rec, r.cause_event_id, [&](const ports::RoutingRecord& saved) {
+  auto events = [r, ticket](const ports::RoutingRecord& saved) {
     nlohmann::json data{{"department", saved.department},
                         {"confidence_score", saved.confidence_score},
                         {"categorized_by", to_string(saved.categorized_by)},
                         {"routing_id", saved.id},
                         {"rerouted", saved.manual}};
     if (!r.reason.empty()) data["reason"] = r.reason;
-    auto e = domain::make_event(EventType::routed, *ticket, saved.routed_at, r.trace_id, data);
+    auto e = domain::make_event(EventType::routed, ticket, saved.routed_at, r.trace_id, data);
+    // Derived from the cause, so a redelivered categorization cannot announce twice.
     if (r.cause_event_id) e.event_id = domain::derived_event_id(*r.cause_event_id, "routed");
     return std::vector<Event>{std::move(e)};
-  });
+  };
+  return {rec, r.cause_event_id, std::move(events)};
+}
+
+RoutingService::Outcome RoutingService::route(const RouteRequest& request) {
+  Outcome out;
+  RouteRequest r = request;
+  if ((out.error = resolve(r))) return out;
+  // Assign first, announce second: when ticket.routed is out, the ticket shows its
+  // department. A crash in between redelivers the cause and both steps are idempotent.
+  out.ticket = tickets_.assign_department(r.ticket_id, r.department, r.confidence,
+                                          r.categorized_by, r.trace_id);
+  if (!out.ticket) {
+    out.error = RouteError::unknown_ticket;
+    return out;
+  }
+  auto w = routing_write(r, *out.ticket);
+  out.record = store_.record_routing(w.record, w.cause_event_id, w.events);
   return out;
 }
 
-ports::Disposition RoutingService::on_categorized(const ports::Delivery& d) {
-  Event e;
-  try {
-    e = domain::parse_event(d.body);
-  } catch (const domain::CodecError& err) {
-    spdlog::error("routing: dead-lettering malformed event {}: {}", d.event_id, err.what());
-    return ports::Disposition::dead_letter;
-  }
+RouteRequest RoutingService::request_from(const Event& e) {
   RouteRequest r;
   r.ticket_id = e.ticket.id;
   r.department = e.data.value("department", std::string(domain::kGeneralDepartment));
@@ -99,20 +108,49 @@ ports::Disposition RoutingService::on_categorized(const ports::Delivery& d) {
   r.reason = e.data.value("reason", "");
   r.trace_id = e.trace_id;
   r.cause_event_id = e.event_id;
-  auto out = route(r);
-  if (out.error == RouteError::unknown_department || out.error == RouteError::inactive_department) {
-    // The department vanished between categorization and routing: the ticket still needs
-    // a home, so it goes to the catch-all queue.
-    r.department = domain::kGeneralDepartment;
-    r.reason = "department '" + e.data.value("department", "") + "' is not active";
-    out = route(r);
+  return r;
+}
+
+std::vector<ports::Disposition> RoutingService::on_categorized(
+    const std::vector<ports::Delivery>& batch) {
+  std::vector<ports::Disposition> out(batch.size(), ports::Disposition::ack);
+  std::vector<RouteRequest> requests;
+  std::vector<std::size_t> index;  // requests[k] came from batch[index[k]]
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    RouteRequest r;
+    try {
+      r = request_from(domain::parse_event(batch[i].body));
+    } catch (const std::exception& err) {
+      spdlog::error("routing: dead-lettering malformed event {}: {}", batch[i].event_id, err.what());
+      out[i] = ports::Disposition::dead_letter;
+      continue;
+    }
+    if (resolve_or_fall_back(r)) {
+      out[i] = ports::Disposition::retry;  // not even General is active: an admin must act
+      continue;
+    }
+    requests.push_back(std::move(r));
+    index.push_back(i);
   }
-  if (out.error == RouteError::unknown_ticket) {
-    spdlog::error("routing: ticket {} of event {} does not exist", r.ticket_id, e.event_id);
-    return ports::Disposition::dead_letter;
+  if (requests.empty()) return out;
+
+  std::vector<ports::TicketAssigner::Assignment> assignments;
+  for (const auto& r : requests)
+    assignments.push_back({r.ticket_id, r.department, r.confidence, r.categorized_by, r.trace_id});
+  const auto tickets = tickets_.assign_departments(assignments);
+
+  std::vector<ports::RoutingStore::RoutingWrite> writes;
+  for (std::size_t k = 0; k < requests.size(); ++k) {
+    if (!tickets.at(k)) {
+      spdlog::error("routing: ticket {} of event {} does not exist", requests[k].ticket_id,
+                    batch[index[k]].event_id);
+      out[index[k]] = ports::Disposition::dead_letter;
+      continue;
+    }
+    writes.push_back(routing_write(requests[k], *tickets[k]));
   }
-  if (out.error) return ports::Disposition::retry;
-  return ports::Disposition::ack;
+  if (!writes.empty()) store_.record_routings(writes);
+  return out;
 }
 
 }  // namespace st::services::routing

@@ -45,8 +45,8 @@ class RoutingService final : public ports::DepartmentDirectory {
                                                       const std::optional<bool>& is_active);
   std::vector<std::string> active_department_names() override;
 
-  // Routes a ticket. Returns the routing, or the reason it could not be done. A redelivered
-  // cause event returns the routing already recorded for it... as an empty optional record.
+  // Routes a ticket. Returns the routing, or the reason it could not be done. For a
+  // redelivered cause event the record is empty: the routing was already recorded.
   struct Outcome {
     std::optional<ports::RoutingRecord> record;  // empty for an already-applied redelivery
     std::optional<RouteError> error;
@@ -54,13 +54,23 @@ class RoutingService final : public ports::DepartmentDirectory {
   };
   Outcome route(const RouteRequest& r);
 
-  // Consumer of ticket.categorized.
-  ports::Disposition on_categorized(const ports::Delivery& d);
+  // Consumer of ticket.categorized, a batch at a time: one transaction for the batch's
+  // assignments, one for its routings.
+  std::vector<ports::Disposition> on_categorized(const std::vector<ports::Delivery>& batch);
 
   std::vector<ports::RoutingRecord> history(domain::TicketId id) { return store_.history(id); }
   ports::RoutingStatistics statistics() { return store_.statistics(); }
 
  private:
+  // Replaces the requested name by the department's canonical one; an error if it does not
+  // exist or is inactive.
+  std::optional<RouteError> resolve(RouteRequest& r);
+  // A categorization naming a department that is gone still needs a home: General.
+  std::optional<RouteError> resolve_or_fall_back(RouteRequest& r);
+  ports::RoutingStore::RoutingWrite routing_write(const RouteRequest& r,
+                                                  const domain::Ticket& ticket);
+  static RouteRequest request_from(const domain::Event& categorized);
+
   ports::RoutingStore& store_;
   ports::TicketAssigner& tickets_;
   const ports::Clock& clock_;

@@ -45,28 +45,42 @@ std::optional<Ticket> TicketsService::update_status(domain::TicketId id, domain:
   });
 }
 
+ports::TicketChange TicketsService::assignment_change(const Assignment& a,
+                                                     domain::Millis now) const {
+  return [a, now](Ticket& t) -> std::vector<Event> {
+    if (t.department == a.department && t.confidence_score == a.confidence &&
+        t.categorized_by == a.by)
+      return {};  // a redelivered routing: already applied
+    const auto previous = t.department;
+    t.department = a.department;
+    t.confidence_score = a.confidence;
+    t.categorized_by = a.by;
+    t.updated_at = now;
+    // The first assignment is announced by routing's ticket.routed; a change of an existing
+    // department (a reroute) is the tickets service's own news.
+    if (!previous || *previous == a.department) return {};
+    nlohmann::json data{{"department", a.department},
+                        {"previous_department", *previous},
+                        {"confidence_score", a.confidence},
+                        {"categorized_by", to_string(a.by)}};
+    return {domain::make_event(EventType::department_updated, t, now, a.trace_id, std::move(data))};
+  };
+}
+
 std::optional<Ticket> TicketsService::assign_department(domain::TicketId id,
                                                         const std::string& department,
                                                         int confidence, domain::CategorizedBy by,
                                                         const std::string& trace_id) {
+  return store_.update(id, assignment_change({id, department, confidence, by, trace_id}, clock_.now()));
+}
+
+std::vector<std::optional<Ticket>> TicketsService::assign_departments(
+    const std::vector<Assignment>& batch) {
   const auto now = clock_.now();
-  return store_.update(id, [&](Ticket& t) -> std::vector<Event> {
-    if (t.department == department && t.confidence_score == confidence && t.categorized_by == by)
-      return {};  // a redelivered routing: already applied
-    const auto previous = t.department;
-    t.department = department;
-    t.confidence_score = confidence;
-    t.categorized_by = by;
-    t.updated_at = now;
-    nlohmann::json data{{"department", department},
-                        {"confidence_score", confidence},
-                        {"categorized_by", to_string(by)}};
-    // The first assignment is announced by routing's ticket.routed; a change of an existing
-    // department (a reroute) is the tickets service's own news.
-    if (!previous) return {};
-    data["previous_department"] = *previous;
-    return {domain::make_event(EventType::department_updated, t, now, trace_id, std::move(data))};
-  });
+  std::vector<std::pair<domain::TicketId, ports::TicketChange>> changes;
+  changes.reserve(batch.size());
+  for (const auto& a : batch) changes.emplace_back(a.id, assignment_change(a, now));
+  return store_.update_batch(changes);
 }
 
 }  // namespace st::services::tickets

@@ -32,8 +32,12 @@ class TicketsService final : public ports::TicketAssigner {
                                                   const std::string& department, int confidence,
                                                   domain::CategorizedBy by,
                                                   const std::string& trace_id) override;
+  std::vector<std::optional<domain::Ticket>> assign_departments(
+      const std::vector<Assignment>& batch) override;
 
  private:
+  ports::TicketChange assignment_change(const Assignment& a, domain::Millis now) const;
+
   ports::TicketStore& store_;
   const ports::Clock& clock_;
 };
