@@ -139,6 +139,7 @@ void EmbeddedSystem::stop() {
   // events they caused are relayed and handled before the database closes.
   parts_->gateway.close();
   parts_->server.stop();
+  parts_->tickets.stop();
   parts_->tickets_relay.stop();
   parts_->routing_relay.stop();
   parts_->bus.stop();

@@ -29,6 +29,13 @@ class TicketStore {
   // Inserts the ticket (id assigned here) and the events built from it, atomically.
   virtual domain::Ticket create(const domain::NewTicket& t, domain::Millis now,
                                 const EventsFor& events) = 0;
+  // create() for several tickets in one transaction (all or nothing), ids in order.
+  virtual std::vector<domain::Ticket> create_batch(
+      const std::vector<std::pair<domain::NewTicket, EventsFor>>& tickets, domain::Millis now) {
+    std::vector<domain::Ticket> out;
+    for (const auto& [t, events] : tickets) out.push_back(create(t, now, events));
+    return out;
+  }
   virtual std::optional<domain::Ticket> get(domain::TicketId id) = 0;
   virtual std::vector<domain::Ticket> list(const TicketQuery& q) = 0;
   // Read-modify-write in one transaction: `change` edits the ticket and returns the events

@@ -69,28 +69,45 @@ SqliteTicketStore::SqliteTicketStore(Database& db) : db_(db), outbox_(db, "ticke
   outbox_.release_all_claims();
 }
 
+Ticket SqliteTicketStore::insert_in(Connection& c, const domain::NewTicket& n, domain::Millis now,
+                                    const ports::EventsFor& events, std::size_t& appended) {
+  Ticket t;
+  t.title = n.title;
+  t.description = n.description;
+  t.user_name = n.user_name;
+  t.user_email = n.user_email;
+  t.status = domain::Status::pending;
+  t.created_at = now;
+  t.updated_at = now;
+  c.query(kInsert)
+      .bind_all(t.title, t.description, t.user_name, t.user_email, domain::to_string(t.status),
+                t.created_at, t.updated_at)
+      .run();
+  t.id = c.last_insert_rowid();
+  if (events) appended += outbox_.append(c, events(t));
+  return t;
+}
+
 Ticket SqliteTicketStore::create(const domain::NewTicket& n, domain::Millis now,
                                  const ports::EventsFor& events) {
   std::size_t appended = 0;
-  Ticket ticket = db_.write([&](Connection& c) {
-    Ticket t;
-    t.title = n.title;
-    t.description = n.description;
-    t.user_name = n.user_name;
-    t.user_email = n.user_email;
-    t.status = domain::Status::pending;
-    t.created_at = now;
-    t.updated_at = now;
-    c.query(kInsert)
-        .bind_all(t.title, t.description, t.user_name, t.user_email, domain::to_string(t.status),
-                  t.created_at, t.updated_at)
-        .run();
-    t.id = c.last_insert_rowid();
-    if (events) appended = outbox_.append(c, events(t));
-    return t;
-  });
+  Ticket ticket = db_.write([&](Connection& c) { return insert_in(c, n, now, events, appended); });
   if (appended > 0) outbox_.notify();
   return ticket;
+}
+
+std::vector<Ticket> SqliteTicketStore::create_batch(
+    const std::vector<std::pair<domain::NewTicket, ports::EventsFor>>& tickets,
+    domain::Millis now) {
+  std::size_t appended = 0;
+  auto out = db_.write([&](Connection& c) {
+    std::vector<Ticket> created;
+    created.reserve(tickets.size());
+    for (const auto& [n, events] : tickets) created.push_back(insert_in(c, n, now, events, appended));
+    return created;
+  });
+  if (appended > 0) outbox_.notify();
+  return out;
 }
 
 std::optional<Ticket> SqliteTicketStore::get(domain::TicketId id) {

@@ -19,6 +19,9 @@ class SqliteTicketStore final : public ports::TicketStore, public ports::Outbox 
 
   domain::Ticket create(const domain::NewTicket& t, domain::Millis now,
                         const ports::EventsFor& events) override;
+  std::vector<domain::Ticket> create_batch(
+      const std::vector<std::pair<domain::NewTicket, ports::EventsFor>>& tickets,
+      domain::Millis now) override;
   std::optional<domain::Ticket> get(domain::TicketId id) override;
   std::vector<domain::Ticket> list(const ports::TicketQuery& q) override;
   std::optional<domain::Ticket> update(domain::TicketId id,
@@ -30,6 +33,8 @@ class SqliteTicketStore final : public ports::TicketStore, public ports::Outbox 
   void set_listener(std::function<void()> on_append) override;
 
  private:
+  domain::Ticket insert_in(Connection& c, const domain::NewTicket& n, domain::Millis now,
+                           const ports::EventsFor& events, std::size_t& appended);
   std::optional<domain::Ticket> update_in(Connection& c, domain::TicketId id,
                                           const ports::TicketChange& change,
                                           std::size_t& appended);

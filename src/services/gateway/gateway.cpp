@@ -16,6 +16,9 @@ using http::RequestContext;
 using http::Response;
 using nlohmann::json;
 
+// Note for coroutines here: arguments of a co_await'ed call are named locals, never
+// temporaries built in the call; GCC 12 can destroy such temporaries twice.
+
 namespace {
 
 std::optional<json> json_of(const Response& r) {
@@ -105,9 +108,9 @@ void Gateway::register_routes(http::Router& router) {
         // routing's word, so an unknown name is a 404 rather than a page of zeros.
         auto canonical = co_await department_name(ctx, ctx.param("name"));
         if (!canonical) throw ApiError::not_found("Department not found");
-        co_return co_await upstreams_.analytics.send(
-            make_get("/api/analytics/department/" + http::percent_encode_segment(*canonical), ctx),
-            ctx);
+        const auto req =
+            make_get("/api/analytics/department/" + http::percent_encode_segment(*canonical), ctx);
+        co_return co_await upstreams_.analytics.send(req, ctx);
       });
   endpoints_["GET /api/events/stream"] = "live pipeline events (Server-Sent Events)";
   router.route_stream("/api/events/stream", [this](RequestContext& ctx, http::beast::tcp_stream& s) {
@@ -161,8 +164,8 @@ asio::awaitable<Response> Gateway::create_ticket(RequestContext& ctx) {
 
 asio::awaitable<std::optional<std::string>> Gateway::department_name(RequestContext& ctx,
                                                                      const std::string& name) {
-  Response dept = co_await upstreams_.routing.send(
-      make_get("/api/departments/" + http::percent_encode_segment(name), ctx), ctx);
+  const auto req = make_get("/api/departments/" + http::percent_encode_segment(name), ctx);
+  Response dept = co_await upstreams_.routing.send(req, ctx);
   if (dept.result() == bhttp::status::not_found) co_return std::nullopt;
   auto j = json_of(dept);
   if (dept.result() != bhttp::status::ok || !j)
@@ -187,7 +190,8 @@ asio::awaitable<Response> Gateway::department_tickets(RequestContext& ctx) {
     if (auto v = ctx.query_param(passthrough))
       target += std::string("&") + passthrough + "=" + http::percent_encode_segment(*v);
   if (!ctx.query_param("limit")) target += "&limit=200";
-  Response list = co_await upstreams_.tickets.send(make_get(target, ctx), ctx);
+  const auto req = make_get(target, ctx);
+  Response list = co_await upstreams_.tickets.send(req, ctx);
   if (list.result() != bhttp::status::ok) co_return list;
   auto j = *json_of(list);
   co_return http::ok({{"success", true},
@@ -205,8 +209,8 @@ asio::awaitable<Response> Gateway::forward_if_ticket_exists(RequestContext& ctx,
   // tickets service's word: a ticket created a moment ago has a (short) trail, not a 404,
   // and an unknown one is a 404, not an empty list.
   const auto id = ctx.id_param(id_param, "Ticket");
-  Response ticket =
-      co_await upstreams_.tickets.send(make_get("/api/tickets/" + std::to_string(id), ctx), ctx);
+  const auto req = make_get("/api/tickets/" + std::to_string(id), ctx);
+  Response ticket = co_await upstreams_.tickets.send(req, ctx);
   if (ticket.result() != bhttp::status::ok) co_return ticket;
   co_return co_await upstream.send(ctx.request, ctx);
 }
@@ -216,7 +220,8 @@ asio::awaitable<Response> Gateway::health(RequestContext& ctx) {
   services["gateway"] = {{"status", "healthy"}};
   bool tickets_ok = true, all_ok = true;
   for (Upstream* u : {&upstreams_.tickets, &upstreams_.categorizer, &upstreams_.routing, &upstreams_.analytics}) {
-    Response r = co_await u->send(make_get("/health", ctx), ctx);
+    const auto req = make_get("/health", ctx);
+    Response r = co_await u->send(req, ctx);
     auto j = json_of(r);
     std::string status = r.result() == bhttp::status::ok && j ? j->value("status", "healthy") : "down";
     json entry{{"status", status}};

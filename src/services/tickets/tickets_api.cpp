@@ -69,12 +69,13 @@ void register_routes(http::Router& router, TicketsService& service) {
     return http::ok({{"success", true}, {"statuses", std::move(statuses)}});
   });
 
-  router.route(bhttp::verb::post, "/api/tickets", [&service](RequestContext& ctx) {
+  router.route_async(bhttp::verb::post, "/api/tickets",
+                     [&service](RequestContext& ctx) -> http::asio::awaitable<Response> {
     auto checked = domain::validate_new_ticket(ctx.json_body());
     if (auto* err = std::get_if<domain::ValidationError>(&checked))
       throw ApiError::bad_request(err->message, err->field);
-    auto ticket = service.create(std::get<domain::NewTicket>(checked), ctx.trace_id);
-    return http::json_response(bhttp::status::created,
+    auto ticket = co_await service.create_async(std::get<domain::NewTicket>(checked), ctx.trace_id);
+    co_return http::json_response(bhttp::status::created,
                                {{"success", true},
                                 {"ticket_id", ticket.id},
                                 {"status", to_string(ticket.status)},

@@ -7,13 +7,31 @@ using domain::EventType;
 using domain::Ticket;
 
 TicketsService::TicketsService(ports::TicketStore& store, const ports::Clock& clock)
-    : store_(store), clock_(clock) {}
+    : store_(store),
+      clock_(clock),
+      batcher_([this](const std::vector<CreateBatcher::Item>& items) { return create_batch(items); }) {}
 
 Ticket TicketsService::create(const domain::NewTicket& t, const std::string& trace_id) {
+  return create_batch({{t, trace_id}}).at(0);
+}
+
+http::asio::awaitable<Ticket> TicketsService::create_async(domain::NewTicket t,
+                                                           std::string trace_id) {
+  // A named local, not a braced temporary inside co_await: GCC 12 destroys such
+  // temporaries twice.
+  CreateBatcher::Item item{std::move(t), std::move(trace_id)};
+  co_return co_await batcher_.submit(std::move(item));
+}
+
+std::vector<Ticket> TicketsService::create_batch(const std::vector<CreateBatcher::Item>& items) {
   const auto now = clock_.now();
-  return store_.create(t, now, [&](const Ticket& stored) {
-    return std::vector<Event>{domain::make_event(EventType::created, stored, now, trace_id)};
-  });
+  std::vector<std::pair<domain::NewTicket, ports::EventsFor>> writes;
+  writes.reserve(items.size());
+  for (const auto& item : items)
+    writes.emplace_back(item.ticket, [now, trace = item.trace_id](const Ticket& stored) {
+      return std::vector<Event>{domain::make_event(EventType::created, stored, now, trace)};
+    });
+  return store_.create_batch(writes, now);
 }
 
 std::optional<Ticket> TicketsService::get(domain::TicketId id) { return store_.get(id); }

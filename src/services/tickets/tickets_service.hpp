@@ -9,6 +9,7 @@
 #include "ports/clock.hpp"
 #include "ports/service_clients.hpp"
 #include "ports/ticket_store.hpp"
+#include "services/tickets/create_batcher.hpp"
 
 namespace st::services::tickets {
 
@@ -22,6 +23,11 @@ class TicketsService final : public ports::TicketAssigner {
   TicketsService(ports::TicketStore& store, const ports::Clock& clock);
 
   domain::Ticket create(const domain::NewTicket& t, const std::string& trace_id);
+  // The same, group-committed with other creates arriving at the same time (see
+  // CreateBatcher): what the HTTP API uses.
+  http::asio::awaitable<domain::Ticket> create_async(domain::NewTicket t, std::string trace_id);
+  // Stores the creates still queued; later creates fail. Call once requests have drained.
+  void stop() { batcher_.stop(); }
   std::optional<domain::Ticket> get(domain::TicketId id);
   TicketPage list(const ports::TicketQuery& q);
   // nullopt if there is no such ticket. Setting the current status again changes nothing.
@@ -38,8 +44,11 @@ class TicketsService final : public ports::TicketAssigner {
  private:
   ports::TicketChange assignment_change(const Assignment& a, domain::Millis now) const;
 
+  std::vector<domain::Ticket> create_batch(const std::vector<CreateBatcher::Item>& items);
+
   ports::TicketStore& store_;
   const ports::Clock& clock_;
+  CreateBatcher batcher_;  // last: its thread uses the members above
 };
 
 }  // namespace st::services::tickets
