@@ -57,7 +57,11 @@ class EventBus {
   // Like subscribe, with up to `prefetch` deliveries per call. Adapters that cannot batch
   // deliver one at a time.
   virtual void subscribe_batch(const QueueSpec& spec, BatchConsumer consumer) {
-    subscribe(spec, [c = std::move(consumer)](const Delivery& d) { return c({d}).at(0); });
+    subscribe(spec, [c = std::move(consumer)](const Delivery& d) {
+      auto dispositions = c({d});
+      // Same rule as a batching adapter: a wrong count means the consumer is confused.
+      return dispositions.size() == 1 ? dispositions.front() : Disposition::retry;
+    });
   }
   virtual void start() = 0;
   // Stops delivering; waits for handlers in flight to finish. Unacked messages stay queued.

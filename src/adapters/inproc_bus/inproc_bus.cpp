@@ -429,6 +429,9 @@ void InProcBus::process_as_batch(Queue& q, std::vector<Entry>& batch) {
   } catch (const std::exception& ex) {
     why = std::string("batch handler threw: ") + ex.what();
     dispositions.assign(batch.size(), ports::Disposition::retry);
+  } catch (...) {
+    why = "batch handler threw a non-standard exception";
+    dispositions.assign(batch.size(), ports::Disposition::retry);
   }
   std::vector<std::int64_t> acks;
   acks.reserve(batch.size());

@@ -51,9 +51,11 @@ std::optional<RouteError> RoutingService::resolve(RouteRequest& r) {
 
 std::optional<RouteError> RoutingService::resolve_or_fall_back(RouteRequest& r) {
   const std::string wanted = r.department;
-  if (!resolve(r)) return std::nullopt;
+  const auto error = resolve(r);
+  if (!error) return std::nullopt;
   r.department = domain::kGeneralDepartment;
-  r.reason = "department '" + wanted + "' is not active";
+  r.reason = "department '" + wanted + "' " +
+             (error == RouteError::inactive_department ? "is not active" : "does not exist");
   return resolve(r);
 }
 

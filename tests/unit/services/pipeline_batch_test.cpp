@@ -1,0 +1,524 @@
+// The services' batch consumers on the real SQLite stores (a temp directory) and the
+// in-process bus: routing's on_categorized, analytics' on_events, the categorizer's
+// on_created, and the three chained through the bus.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/inproc_bus/inproc_bus.hpp"
+#include "adapters/inproc_bus/memory_queue_store.hpp"
+#include "adapters/sqlite/analytics_store.hpp"
+#include "adapters/sqlite/database.hpp"
+#include "adapters/sqlite/queue_store.hpp"
+#include "adapters/sqlite/routing_store.hpp"
+#include "adapters/sqlite/ticket_store.hpp"
+#include "domain/codec.hpp"
+#include "messaging/outbox_relay.hpp"
+#include "services/analytics/analytics_service.hpp"
+#include "services/categorizer/categorizer_service.hpp"
+#include "services/categorizer/keyword_categorizer.hpp"
+#include "services/routing/routing_service.hpp"
+#include "services/tickets/tickets_service.hpp"
+
+namespace st::services {
+namespace {
+
+using namespace std::chrono_literals;
+using domain::Event;
+using domain::EventType;
+using domain::Ticket;
+using domain::TicketId;
+using nlohmann::json;
+using ports::Delivery;
+using ports::Disposition;
+
+template <class Pred>
+bool eventually(Pred pred, std::chrono::milliseconds timeout = 5s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return pred();
+    std::this_thread::sleep_for(2ms);
+  }
+  return true;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    do {
+      path_ = std::filesystem::temp_directory_path() / ("st-pipeline-" + std::to_string(rd()));
+    } while (!std::filesystem::create_directory(path_));
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string file(const char* name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+class ManualClock final : public ports::Clock {
+ public:
+  domain::Millis now() const override { return now_.load(); }
+  void advance(domain::Millis ms) { now_ += ms; }
+
+ private:
+  std::atomic<domain::Millis> now_{1'763'596'800'000};
+};
+
+// Counts commits of the database's writer connection (SQLite's commit hook).
+class CommitCounter {
+ public:
+  void attach(adapters::sqlite::Database& db) {
+    db.write([&](adapters::sqlite::Connection& c) {
+      sqlite3_commit_hook(c.handle(), &CommitCounter::hook, this);
+    });
+    commits_ = 0;
+  }
+  int commits() const { return commits_.load(); }
+
+ private:
+  static int hook(void* self) {
+    ++static_cast<CommitCounter*>(self)->commits_;
+    return 0;
+  }
+  std::atomic<int> commits_{0};
+};
+
+std::vector<ports::OutboxMessage> drain(ports::Outbox& outbox) {
+  std::vector<ports::OutboxMessage> all;
+  outbox.relay(1000, [&](const std::vector<ports::OutboxMessage>& batch) {
+    all.insert(all.end(), batch.begin(), batch.end());
+  });
+  return all;
+}
+
+Delivery delivery(const std::string& queue, const Event& e, int count = 1) {
+  return {queue,
+          std::string(domain::routing_key(e.type)),
+          e.event_id,
+          domain::serialize(e),
+          "00-" + e.event_id + "-01",
+          count};
+}
+
+Delivery raw_delivery(const std::string& queue, std::string key, std::string id, std::string body) {
+  return {queue, std::move(key), std::move(id), std::move(body), "", 1};
+}
+
+domain::NewTicket new_ticket(std::string title, std::string description) {
+  return {std::move(title), std::move(description), "Ann Lee", "ann@example.com"};
+}
+
+// The services of the one-process deployment on one SQLite file.
+class PipelineBatch : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    routing.initialize();
+    counter.attach(*db);
+  }
+
+  Ticket create(const std::string& title,
+                const std::string& description = "Something is broken, please help") {
+    return tickets.create(new_ticket(title, description), "trace-" + title);
+  }
+
+  // The ticket.categorized event the categorizer would publish for `t`.
+  Event categorized(const Ticket& t, const std::string& event_id, const std::string& department,
+                    int confidence = 80) {
+    auto e = domain::make_event(EventType::categorized, t, clock.now(), "trace",
+                                {{"department", department},
+                                 {"confidence_score", confidence},
+                                 {"categorized_by", "keywords"},
+                                 {"reason", "matched keywords"}});
+    e.event_id = event_id;
+    return e;
+  }
+
+  CommitCounter counter;  // outlives the database its hook is installed on
+  TempDir dir;
+  ManualClock clock;
+  std::unique_ptr<adapters::sqlite::Database> db =
+      std::make_unique<adapters::sqlite::Database>(dir.file("smartticket.db"));
+  adapters::sqlite::SqliteTicketStore ticket_store{*db};
+  adapters::sqlite::SqliteRoutingStore routing_store{*db};
+  adapters::sqlite::SqliteAnalyticsStore analytics_store{*db};
+  tickets::TicketsService tickets{ticket_store, clock};
+  routing::RoutingService routing{routing_store, tickets, clock};
+  analytics::AnalyticsService analytics{analytics_store, clock, std::chrono::milliseconds(0)};
+};
+
+// ---- RoutingService::on_categorized ---------------------------------------------------------
+
+TEST_F(PipelineBatch, RoutingBatchMixesValidMalformedUnknownTicketUnknownDepartmentAndRedelivery) {
+  const auto t1 = create("Payroll question");
+  const auto t2 = create("Strange request");
+  drain(ticket_store);  // the ticket.created rows; only what the batch adds is checked below
+
+  Ticket ghost = t1;
+  ghost.id = 9999;                                        // no such ticket
+  const auto valid = categorized(t1, "cat-1", "hr", 77);  // names are matched ignoring case
+  const std::vector<Delivery> batch = {
+      delivery("routing", valid),
+      raw_delivery("routing", "ticket.categorized", "bad-1", "{this is not json"),
+      delivery("routing", categorized(ghost, "cat-ghost", "HR")),
+      delivery("routing", categorized(t2, "cat-2", "Underwater Basket Weaving", 40)),
+      delivery("routing", valid, /*count=*/2),
+  };
+  const int commits_before = counter.commits();
+  const auto out = routing.on_categorized(batch);
+  EXPECT_EQ(out, (std::vector<Disposition>{Disposition::ack, Disposition::dead_letter,
+                                           Disposition::dead_letter, Disposition::ack,
+                                           Disposition::ack}));
+  EXPECT_EQ(counter.commits() - commits_before, 2)
+      << "one transaction for the assignments, one for the routings";
+
+  // t1: routed once to HR (canonical name), the redelivery absorbed.
+  const auto h1 = routing.history(t1.id);
+  ASSERT_EQ(h1.size(), 1u);
+  EXPECT_EQ(h1[0].department, "HR");
+  EXPECT_EQ(h1[0].confidence_score, 77);
+  EXPECT_EQ(tickets.get(t1.id)->department, "HR");
+  EXPECT_EQ(tickets.get(t1.id)->confidence_score, 77);
+
+  // t2: the unknown department falls back to General.
+  const auto h2 = routing.history(t2.id);
+  ASSERT_EQ(h2.size(), 1u);
+  EXPECT_EQ(h2[0].department, domain::kGeneralDepartment);
+  EXPECT_EQ(tickets.get(t2.id)->department, domain::kGeneralDepartment);
+
+  // The ghost got nothing.
+  EXPECT_TRUE(routing.history(ghost.id).empty());
+  EXPECT_FALSE(tickets.get(ghost.id).has_value());
+  EXPECT_EQ(routing.statistics().total, 2);
+
+  // Exactly one ticket.routed per routed ticket, with ids derived from the cause.
+  const auto rows = drain(routing_store);
+  ASSERT_EQ(rows.size(), 2u);
+  std::map<TicketId, Event> routed;
+  for (const auto& r : rows) {
+    EXPECT_EQ(r.routing_key, "ticket.routed");
+    auto e = domain::parse_event(r.body);
+    routed[e.ticket.id] = e;
+  }
+  ASSERT_TRUE(routed.contains(t1.id));
+  ASSERT_TRUE(routed.contains(t2.id));
+  EXPECT_EQ(routed[t1.id].event_id, domain::derived_event_id("cat-1", "routed"));
+  EXPECT_EQ(routed[t1.id].data.at("department"), "HR");
+  EXPECT_EQ(routed[t1.id].ticket.department, "HR") << "announced after the assignment";
+  EXPECT_EQ(routed[t2.id].event_id, domain::derived_event_id("cat-2", "routed"));
+  EXPECT_EQ(routed[t2.id].data.at("department"), domain::kGeneralDepartment);
+  ASSERT_TRUE(routed[t2.id].data.contains("reason"));
+  EXPECT_NE(routed[t2.id].data.at("reason").get<std::string>().find("Underwater Basket Weaving"),
+            std::string::npos)
+      << routed[t2.id].data.dump();
+
+  // First assignments are announced by routing only: the tickets outbox stays empty.
+  EXPECT_TRUE(drain(ticket_store).empty());
+}
+
+TEST_F(PipelineBatch, RoutingRedeliveryInALaterBatchIsAcknowledgedAndWritesNothing) {
+  const auto t1 = create("Payroll question");
+  const auto valid = categorized(t1, "cat-1", "HR");
+  ASSERT_EQ(routing.on_categorized({delivery("routing", valid)}),
+            (std::vector<Disposition>{Disposition::ack}));
+  ASSERT_EQ(drain(routing_store).size(), 1u);
+  drain(ticket_store);
+  const auto ticket_before = *tickets.get(t1.id);
+
+  clock.advance(60'000);  // a redelivery much later must not touch updated_at either
+  EXPECT_EQ(routing.on_categorized({delivery("routing", valid, 2), delivery("routing", valid, 3)}),
+            (std::vector<Disposition>{Disposition::ack, Disposition::ack}));
+  EXPECT_EQ(routing.history(t1.id).size(), 1u);
+  EXPECT_TRUE(drain(routing_store).empty()) << "no second ticket.routed";
+  EXPECT_TRUE(drain(ticket_store).empty()) << "no ticket.department.updated either";
+  EXPECT_EQ(*tickets.get(t1.id), ticket_before);
+}
+
+TEST_F(PipelineBatch, RoutingRetriesWhenNotEvenGeneralIsActiveAndRoutesTheRest) {
+  const auto t1 = create("one");
+  const auto t2 = create("two");
+  ASSERT_TRUE(routing.update_department("General", std::nullopt, false));
+  ASSERT_TRUE(routing.update_department("Facilities", std::nullopt, false));
+  const auto out = routing.on_categorized({delivery("routing", categorized(t1, "c1", "Facilities")),
+                                           delivery("routing", categorized(t2, "c2", "Finance"))});
+  EXPECT_EQ(out, (std::vector<Disposition>{Disposition::retry, Disposition::ack}));
+  EXPECT_TRUE(routing.history(t1.id).empty());
+  EXPECT_FALSE(tickets.get(t1.id)->department.has_value());
+  EXPECT_EQ(tickets.get(t2.id)->department, "Finance");
+}
+
+TEST_F(PipelineBatch, RoutingWrongShapeDataIsDeadLetteredNotFatal) {
+  const auto t1 = create("one");
+  const auto t2 = create("two");
+  auto odd = categorized(t1, "c1", "HR");
+  odd.data["department"] = 42;  // valid JSON, wrong type
+  const auto out = routing.on_categorized(
+      {delivery("routing", odd), raw_delivery("routing", "ticket.categorized", "empty", ""),
+       delivery("routing", categorized(t2, "c2", "Finance"))});
+  EXPECT_EQ(out, (std::vector<Disposition>{Disposition::dead_letter, Disposition::dead_letter,
+                                           Disposition::ack}));
+  EXPECT_TRUE(routing.history(t1.id).empty());
+  EXPECT_EQ(routing.history(t2.id).size(), 1u);
+}
+
+TEST_F(PipelineBatch, RoutingBatchOfOnlyPoisonWritesNothing) {
+  const int before = counter.commits();
+  const auto out = routing.on_categorized(
+      {raw_delivery("routing", "ticket.categorized", "x", "null"),
+       raw_delivery("routing", "ticket.categorized", "y", R"({"event_id":"y"})")});
+  EXPECT_EQ(out, (std::vector<Disposition>{Disposition::dead_letter, Disposition::dead_letter}));
+  EXPECT_EQ(counter.commits() - before, 0);
+  EXPECT_TRUE(drain(routing_store).empty());
+}
+
+// ---- AnalyticsService::on_events ------------------------------------------------------------
+
+TEST_F(PipelineBatch, AnalyticsDeadLettersOnlyTheMalformedAndRecordsTheRestInOneCommit) {
+  const auto t1 = create("one");
+  const auto t2 = create("two");
+  std::vector<Event> created;
+  for (const auto& row : drain(ticket_store)) created.push_back(domain::parse_event(row.body));
+  ASSERT_EQ(created.size(), 2u);
+  Ticket routed_t1 = *tickets.get(t1.id);
+  routed_t1.department = "HR";
+  auto routed = domain::make_event(EventType::routed, routed_t1, clock.now() + 10, "trace",
+                                   {{"department", "HR"}, {"confidence_score", 90}});
+
+  const std::vector<Delivery> batch = {
+      delivery("analytics", created[0]),
+      raw_delivery("analytics", "ticket.created", "garbage", "]]"),
+      delivery("analytics", routed),
+      raw_delivery("analytics", "ticket.created", "shapeless", R"({"event_id":"shapeless"})"),
+      delivery("analytics", created[1]),
+      delivery("analytics", created[0], 2),  // a redelivery inside the batch
+  };
+  const int before = counter.commits();
+  const auto out = analytics.on_events(batch);
+  EXPECT_EQ(out, (std::vector<Disposition>{Disposition::ack, Disposition::dead_letter,
+                                           Disposition::ack, Disposition::dead_letter,
+                                           Disposition::ack, Disposition::ack}));
+  EXPECT_EQ(counter.commits() - before, 1) << "one commit for the batch";
+
+  const auto trail1 = analytics.trail(t1.id);
+  ASSERT_EQ(trail1.size(), 2u) << "created + routed, the redelivery absorbed";
+  EXPECT_EQ(trail1[0].event_type, EventType::created);
+  EXPECT_EQ(trail1[1].event_type, EventType::routed);
+  EXPECT_EQ(analytics.trail(t2.id).size(), 1u);
+  const auto agg = analytics.aggregate(analytics::Period::all, std::nullopt);
+  EXPECT_EQ(agg.total, 2);
+  ASSERT_EQ(agg.by_department.size(), 1u);
+  EXPECT_EQ(agg.by_department[0].name, "HR");
+
+  // A later redelivery of the whole batch is acknowledged and changes nothing.
+  EXPECT_EQ(analytics.on_events(batch), out);
+  EXPECT_EQ(analytics.trail(t1.id).size(), 2u);
+}
+
+TEST_F(PipelineBatch, AnalyticsFailingBatchFallsBackToOneByOneAndRetriesOnlyTheFailure) {
+  const auto t1 = create("one");
+  const auto t2 = create("two");
+  std::vector<Event> created;
+  for (const auto& row : drain(ticket_store)) created.push_back(domain::parse_event(row.body));
+  ASSERT_EQ(created.size(), 2u);
+  auto poison = created[1];
+  poison.event_id = "poison";
+  // The database rejects this one event: record_batch fails as a whole.
+  db->write([](adapters::sqlite::Connection& c) {
+    c.exec(
+        "CREATE TRIGGER reject_poison BEFORE INSERT ON analytics_events "
+        "WHEN NEW.event_id = 'poison' BEGIN SELECT RAISE(ABORT, 'poison event'); END");
+  });
+  const auto out =
+      analytics.on_events({delivery("analytics", created[0]), delivery("analytics", poison),
+                           delivery("analytics", created[1])});
+  EXPECT_EQ(out,
+            (std::vector<Disposition>{Disposition::ack, Disposition::retry, Disposition::ack}));
+  EXPECT_EQ(analytics.trail(t1.id).size(), 1u);
+  EXPECT_EQ(analytics.trail(t2.id).size(), 1u) << "recorded under its own id";
+}
+
+// ---- CategorizerService::on_created ---------------------------------------------------------
+
+// Captures what is published to ticket.categorized.
+class Capture {
+ public:
+  ports::Consumer consumer() {
+    return [this](const Delivery& d) {
+      std::lock_guard lk(mu_);
+      seen_.push_back(d);
+      return Disposition::ack;
+    };
+  }
+  std::vector<Delivery> seen() const {
+    std::lock_guard lk(mu_);
+    return seen_;
+  }
+  std::size_t size() const {
+    std::lock_guard lk(mu_);
+    return seen_.size();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<Delivery> seen_;
+};
+
+TEST_F(PipelineBatch, CategorizerPublishesOneCategorizedPerValidInputWithDerivedIds) {
+  adapters::inproc::MemoryQueueStore queue_store;
+  adapters::inproc::InProcBus bus(queue_store);
+  Capture capture;
+  ports::QueueSpec spec;
+  spec.name = "routing";
+  spec.bindings = {"ticket.categorized"};
+  bus.subscribe(spec, capture.consumer());
+  bus.start();
+
+  categorizer::KeywordCategorizer keywords;
+  categorizer::CategorizerService categorizer({&keywords}, routing, bus, clock);
+
+  create("I forgot my password", "Cannot log in to my laptop, the VPN rejects my password");
+  create("Payslip is wrong", "My salary payroll for this month is missing overtime");
+  std::vector<Event> created;
+  for (const auto& row : drain(ticket_store)) created.push_back(domain::parse_event(row.body));
+  ASSERT_EQ(created.size(), 2u);
+
+  const auto out = categorizer.on_created(
+      {delivery("categorizer", created[0]),
+       raw_delivery("categorizer", "ticket.created", "junk", R"({"event_id":"junk"})"),
+       delivery("categorizer", created[1])});
+  EXPECT_EQ(out, (std::vector<Disposition>{Disposition::ack, Disposition::dead_letter,
+                                           Disposition::ack}));
+  ASSERT_TRUE(eventually([&] { return capture.size() == 2; })) << capture.size();
+
+  const auto first = capture.seen();
+  std::set<std::string> departments;
+  for (const auto& n : routing.departments(false)) departments.insert(n.name);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& d = first[i];
+    EXPECT_EQ(d.routing_key, "ticket.categorized");
+    EXPECT_EQ(d.event_id, domain::derived_event_id(created[i].event_id, "categorized"))
+        << "the output id is derived from the input id";
+    EXPECT_NE(d.event_id, created[i].event_id);
+    EXPECT_EQ(d.traceparent, "00-" + created[i].event_id + "-01") << "trace context carried";
+    const auto e = domain::parse_event(d.body);
+    EXPECT_EQ(e.event_id, d.event_id);
+    EXPECT_EQ(e.type, EventType::categorized);
+    EXPECT_EQ(e.ticket.id, created[i].ticket.id);
+    EXPECT_EQ(e.trace_id, created[i].trace_id);
+    ASSERT_TRUE(e.data.contains("department"));
+    EXPECT_TRUE(departments.contains(e.data.at("department").get<std::string>())) << e.data.dump();
+  }
+  EXPECT_NE(first[0].event_id, first[1].event_id);
+
+  // The same input again (a redelivery) yields the same output id.
+  EXPECT_EQ(categorizer.on_created({delivery("categorizer", created[0], 2)}),
+            (std::vector<Disposition>{Disposition::ack}));
+  ASSERT_TRUE(eventually([&] { return capture.size() == 3; }));
+  const auto again = capture.seen().at(2);
+  EXPECT_EQ(again.event_id, first[0].event_id);
+  EXPECT_EQ(domain::parse_event(again.body).data, domain::parse_event(first[0].body).data);
+  bus.stop();
+}
+
+TEST_F(PipelineBatch, CategorizerBatchOfOnlyMalformedPublishesNothing) {
+  adapters::inproc::MemoryQueueStore queue_store;
+  adapters::inproc::InProcBus bus(queue_store);
+  Capture capture;
+  ports::QueueSpec spec;
+  spec.name = "routing";
+  spec.bindings = {"ticket.categorized"};
+  bus.subscribe(spec, capture.consumer());
+  bus.start();
+  categorizer::KeywordCategorizer keywords;
+  categorizer::CategorizerService categorizer({&keywords}, routing, bus, clock);
+  EXPECT_EQ(categorizer.on_created({raw_delivery("categorizer", "ticket.created", "a", "[]")}),
+            (std::vector<Disposition>{Disposition::dead_letter}));
+  bus.stop();
+  EXPECT_EQ(capture.size(), 0u);
+  EXPECT_TRUE(queue_store.pending("routing").empty());
+}
+
+// ---- The three chained through the bus -----------------------------------------------------
+
+TEST_F(PipelineBatch, TicketsFlowThroughBatchConsumersOnADurableBus) {
+  adapters::sqlite::SqliteQueueStore queue_store(*db);
+  adapters::inproc::InProcBus bus(queue_store);
+  categorizer::KeywordCategorizer keywords;
+  categorizer::CategorizerService categorizer({&keywords}, routing, bus, clock);
+
+  auto spec = [](std::string name, std::vector<std::string> bindings) {
+    ports::QueueSpec s;
+    s.name = std::move(name);
+    s.bindings = std::move(bindings);
+    s.prefetch = 16;
+    return s;
+  };
+  bus.subscribe_batch(spec("categorizer", {"ticket.created"}),
+                      [&](const std::vector<Delivery>& b) { return categorizer.on_created(b); });
+  bus.subscribe_batch(spec("routing", {"ticket.categorized"}),
+                      [&](const std::vector<Delivery>& b) { return routing.on_categorized(b); });
+  bus.subscribe_batch(spec("analytics", {"ticket.#"}),
+                      [&](const std::vector<Delivery>& b) { return analytics.on_events(b); });
+
+  constexpr int kTickets = 12;
+  std::vector<TicketId> ids;
+  for (int i = 0; i < kTickets; ++i) ids.push_back(create("ticket " + std::to_string(i)).id);
+
+  // Created before the relays start: their first pass publishes all of them at once, so the
+  // consumers see real batches.
+  messaging::OutboxRelay ticket_relay(ticket_store, bus);
+  messaging::OutboxRelay routing_relay(routing_store, bus);
+  bus.start();
+  ticket_relay.start();
+  routing_relay.start();
+
+  const bool done = eventually([&] {
+    return analytics.aggregate(analytics::Period::all, std::nullopt).by_department.size() > 0 &&
+           routing.statistics().total == kTickets &&
+           analytics_store.aggregate({}).median_time_to_route_ms.has_value() && [&] {
+             for (auto id : ids)
+               if (analytics.trail(id).size() != 3) return false;  // created, categorized, routed
+             return true;
+           }();
+  });
+  routing_relay.stop();
+  ticket_relay.stop();
+  bus.stop();
+  ASSERT_TRUE(done) << "routed: " << routing.statistics().total;
+
+  for (auto id : ids) {
+    const auto t = tickets.get(id);
+    ASSERT_TRUE(t && t->department) << id;
+    const auto h = routing.history(id);
+    ASSERT_EQ(h.size(), 1u) << id;
+    EXPECT_EQ(h[0].department, *t->department);
+  }
+  std::int64_t routed = 0;
+  for (const auto& c : analytics_store.aggregate({}).by_department) routed += c.count;
+  EXPECT_EQ(routed, kTickets);
+  for (const char* q : {"categorizer", "routing", "analytics"}) {
+    EXPECT_TRUE(bus.dead_letters(q).empty()) << q;
+    EXPECT_TRUE(queue_store.pending(q).empty()) << q;
+  }
+}
+
+}  // namespace
+}  // namespace st::services
