@@ -36,32 +36,56 @@ bool to_bool(const std::string& v, const std::string& key) {
 
 const std::vector<Setting>& table() {
   static const std::vector<Setting> kSettings{
-      {{"target", {"SMARTTICKET_TARGET"}, "--target",
+      {{"target",
+        {"SMARTTICKET_TARGET"},
+        "--target",
         "which services to run: all (default), gateway, tickets, categorizer, routing, analytics"},
        [](Config& c, const std::string& v) {
-         static const std::vector<std::string> kTargets{"all", "gateway", "tickets",
+         static const std::vector<std::string> kTargets{"all",         "gateway", "tickets",
                                                         "categorizer", "routing", "analytics"};
          if (std::find(kTargets.begin(), kTargets.end(), v) == kTargets.end())
-           throw std::invalid_argument("target must be one of all, gateway, tickets, categorizer, routing, analytics; got '" + v + "'");
+           throw std::invalid_argument(
+               "target must be one of all, gateway, tickets, categorizer, routing, analytics; got "
+               "'" +
+               v + "'");
          c.target = v;
        }},
       {{"host", {"SMARTTICKET_HOST"}, "--host", "address to listen on (default 127.0.0.1)"},
        [](Config& c, const std::string& v) { c.host = v; }},
-      {{"port", {"SMARTTICKET_PORT"}, "--port", "port to listen on; 0 picks a free one (default 5000)"},
-       [](Config& c, const std::string& v) { c.port = static_cast<std::uint16_t>(to_int(v, 0, 65535, "port")); }},
-      {{"data_dir", {"SMARTTICKET_DATA_DIR"}, "--data-dir", "directory of the embedded data file (default ./data)"},
+      {{"port",
+        {"SMARTTICKET_PORT"},
+        "--port",
+        "port to listen on; 0 picks a free one (default 5000)"},
+       [](Config& c, const std::string& v) {
+         c.port = static_cast<std::uint16_t>(to_int(v, 0, 65535, "port"));
+       }},
+      {{"data_dir",
+        {"SMARTTICKET_DATA_DIR"},
+        "--data-dir",
+        "directory of the embedded data file (default ./data)"},
        [](Config& c, const std::string& v) { c.data_dir = v; }},
       {{"threads", {"SMARTTICKET_THREADS"}, "--threads", "HTTP worker threads; 0 = one per core"},
-       [](Config& c, const std::string& v) { c.threads = static_cast<unsigned>(to_int(v, 0, 256, "threads")); }},
-      {{"create_timeout_ms", {"SMARTTICKET_CREATE_TIMEOUT_MS"}, "--create-timeout-ms",
+       [](Config& c, const std::string& v) {
+         c.threads = static_cast<unsigned>(to_int(v, 0, 256, "threads"));
+       }},
+      {{"create_timeout_ms",
+        {"SMARTTICKET_CREATE_TIMEOUT_MS"},
+        "--create-timeout-ms",
         "how long POST /api/tickets waits for routing (default 5000)"},
-       [](Config& c, const std::string& v) { c.create_timeout_ms = static_cast<int>(to_int(v, 0, 60'000, "create_timeout_ms")); }},
-      {{"pause_pipeline", {"SMARTTICKET_PAUSE_PIPELINE"}, "--pause-pipeline",
+       [](Config& c, const std::string& v) {
+         c.create_timeout_ms = static_cast<int>(to_int(v, 0, 60'000, "create_timeout_ms"));
+       }},
+      {{"pause_pipeline",
+        {"SMARTTICKET_PAUSE_PIPELINE"},
+        "--pause-pipeline",
         "accept tickets and queue their events, but process none (maintenance)"},
        [](Config& c, const std::string& v) { c.pause_pipeline = to_bool(v, "pause_pipeline"); }},
       {{"log_level", {"SMARTTICKET_LOG_LEVEL"}, "--log-level", "trace, debug, info, warn, error"},
        [](Config& c, const std::string& v) { c.log_level = v; }},
-      {{"anthropic_api_key", {"ANTHROPIC_API_KEY"}, "", "Claude API key (secret; env or file only)"},
+      {{"anthropic_api_key",
+        {"ANTHROPIC_API_KEY"},
+        "",
+        "Claude API key (secret; env or file only)"},
        [](Config& c, const std::string& v) { c.anthropic_api_key = v; }},
   };
   return kSettings;
@@ -97,7 +121,9 @@ Config load_config(const std::string& config_file, const FlagValues& flags) {
     for (const auto& [key, value] : j.items()) {
       bool known = key.starts_with("_");  // "_comment" keys document the file
       for (const auto& s : table()) known = known || s.info.key == key;
-      if (!known) throw std::invalid_argument("config file " + config_file + ": unknown setting '" + key + "'");
+      if (!known)
+        throw std::invalid_argument("config file " + config_file + ": unknown setting '" + key +
+                                    "'");
     }
     c.config_file = config_file;
   }

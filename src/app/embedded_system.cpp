@@ -31,7 +31,9 @@ namespace {
 // system calls (measured: ~20% more tickets/s) and stops a second server on the same
 // directory, which would otherwise contend for the writer lock. Stop the server to inspect
 // the file with the sqlite3 shell.
-sqlite::DatabaseOptions database_options() { return {.exclusive_process = true}; }
+sqlite::DatabaseOptions database_options() {
+  return {.exclusive_process = true};
+}
 
 std::string data_file_in(const std::string& dir) {
   std::filesystem::create_directories(dir);
@@ -41,7 +43,8 @@ sqlite::Database open_database(const std::string& file) {
   try {
     return sqlite::Database(file, database_options());
   } catch (const std::exception& e) {
-    throw std::runtime_error("cannot open " + file + " (is another smartticket using it?): " + e.what());
+    throw std::runtime_error("cannot open " + file +
+                             " (is another smartticket using it?): " + e.what());
   }
 }
 
@@ -121,7 +124,9 @@ struct EmbeddedSystem::Parts {
 
 EmbeddedSystem::EmbeddedSystem(const Config& config) : parts_(std::make_unique<Parts>(config)) {}
 
-EmbeddedSystem::~EmbeddedSystem() { stop(); }
+EmbeddedSystem::~EmbeddedSystem() {
+  stop();
+}
 
 void EmbeddedSystem::start() {
   parts_->bus.start();
@@ -130,8 +135,12 @@ void EmbeddedSystem::start() {
   parts_->server.start();
 }
 
-std::uint16_t EmbeddedSystem::port() const { return parts_->server.port(); }
-std::string EmbeddedSystem::data_file() const { return parts_->file; }
+std::uint16_t EmbeddedSystem::port() const {
+  return parts_->server.port();
+}
+std::string EmbeddedSystem::data_file() const {
+  return parts_->file;
+}
 
 void EmbeddedSystem::stop() {
   if (!parts_) return;

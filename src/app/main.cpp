@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "app/config.hpp"
 #include "app/embedded_system.hpp"
@@ -37,8 +37,9 @@ int serve(const Config& config) {
   const sigset_t signals = block_shutdown_signals();
   st::app::EmbeddedSystem system(config);
   system.start();
-  std::cout << "Smart Ticket " << SMARTTICKET_VERSION << " (all services, embedded) listening on http://"
-            << config.host << ":" << system.port() << "\n"
+  std::cout << "Smart Ticket " << SMARTTICKET_VERSION
+            << " (all services, embedded) listening on http://" << config.host << ":"
+            << system.port() << "\n"
             << "data file: " << system.data_file() << std::endl;
   int sig = 0;
   sigwait(&signals, &sig);
@@ -64,10 +65,12 @@ int main(int argc, char** argv) {
       if (s.flag.empty()) continue;  // secrets are not accepted on the command line
       std::string help = s.help + (s.env.empty() ? "" : " [env " + s.env.front() + "]");
       if (s.key == "pause_pipeline") {
-        cmd->add_flag_callback(s.flag, [&flags, key = s.key] { flags.emplace_back(key, "true"); }, help);
+        cmd->add_flag_callback(
+            s.flag, [&flags, key = s.key] { flags.emplace_back(key, "true"); }, help);
       } else {
         cmd->add_option_function<std::string>(
-            s.flag, [&flags, key = s.key](const std::string& v) { flags.emplace_back(key, v); }, help);
+            s.flag, [&flags, key = s.key](const std::string& v) { flags.emplace_back(key, v); },
+            help);
       }
     }
   };
@@ -85,14 +88,15 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (config_cmd->parsed()) {
-    std::cout << "config_file: " << (config.config_file.empty() ? "(none)" : config.config_file) << "\n"
-              << "target: " << config.target << "\nhost: " << config.host << "\nport: " << config.port
-              << "\ndata_dir: " << config.data_dir << "\nthreads: " << config.threads
+    std::cout << "config_file: " << (config.config_file.empty() ? "(none)" : config.config_file)
+              << "\n"
+              << "target: " << config.target << "\nhost: " << config.host
+              << "\nport: " << config.port << "\ndata_dir: " << config.data_dir
+              << "\nthreads: " << config.threads
               << "\ncreate_timeout_ms: " << config.create_timeout_ms
               << "\npause_pipeline: " << (config.pause_pipeline ? "true" : "false")
-              << "\nlog_level: " << config.log_level
-              << "\nanthropic_api_key: " << (config.anthropic_api_key.empty() ? "(not set)" : "(set)")
-              << "\n";
+              << "\nlog_level: " << config.log_level << "\nanthropic_api_key: "
+              << (config.anthropic_api_key.empty() ? "(not set)" : "(set)") << "\n";
     return 0;
   }
   try {

@@ -115,6 +115,8 @@ Event parse_event(std::string_view body) {
   return event_from_json(j);
 }
 
-std::string serialize(const Event& e) { return to_json(e).dump(); }
+std::string serialize(const Event& e) {
+  return to_json(e).dump();
+}
 
 }  // namespace st::domain

@@ -7,11 +7,16 @@ namespace st::domain {
 
 std::string_view routing_key(EventType t) {
   switch (t) {
-    case EventType::created: return "ticket.created";
-    case EventType::categorized: return "ticket.categorized";
-    case EventType::routed: return "ticket.routed";
-    case EventType::status_updated: return "ticket.status.updated";
-    case EventType::department_updated: return "ticket.department.updated";
+    case EventType::created:
+      return "ticket.created";
+    case EventType::categorized:
+      return "ticket.categorized";
+    case EventType::routed:
+      return "ticket.routed";
+    case EventType::status_updated:
+      return "ticket.status.updated";
+    case EventType::department_updated:
+      return "ticket.department.updated";
   }
   return "ticket.created";
 }
@@ -25,8 +30,8 @@ std::optional<EventType> parse_event_type(std::string_view key) {
 namespace {
 
 std::string format_uuid(std::uint64_t hi, std::uint64_t lo, unsigned version) {
-  hi = (hi & ~0xF000ULL) | (std::uint64_t(version) << 12);   // version nibble
-  lo = (lo & ~(0xC0ULL << 56)) | (0x80ULL << 56);            // RFC 4122 variant
+  hi = (hi & ~0xF000ULL) | (std::uint64_t(version) << 12);  // version nibble
+  lo = (lo & ~(0xC0ULL << 56)) | (0x80ULL << 56);           // RFC 4122 variant
   char buf[37];
   std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", unsigned(hi >> 32),
                 unsigned((hi >> 16) & 0xFFFF), unsigned(hi & 0xFFFF), unsigned(lo >> 48),

@@ -4,9 +4,12 @@ namespace st::domain {
 
 std::string_view to_string(Status s) {
   switch (s) {
-    case Status::pending: return "pending";
-    case Status::in_progress: return "in_progress";
-    case Status::resolved: return "resolved";
+    case Status::pending:
+      return "pending";
+    case Status::in_progress:
+      return "in_progress";
+    case Status::resolved:
+      return "resolved";
   }
   return "pending";
 }
@@ -19,10 +22,14 @@ std::optional<Status> parse_status(std::string_view text) {
 
 std::string_view to_string(CategorizedBy c) {
   switch (c) {
-    case CategorizedBy::claude: return "claude";
-    case CategorizedBy::model: return "model";
-    case CategorizedBy::keywords: return "keywords";
-    case CategorizedBy::manual: return "manual";
+    case CategorizedBy::claude:
+      return "claude";
+    case CategorizedBy::model:
+      return "model";
+    case CategorizedBy::keywords:
+      return "keywords";
+    case CategorizedBy::manual:
+      return "manual";
   }
   return "keywords";
 }

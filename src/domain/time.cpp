@@ -7,7 +7,9 @@ namespace st::domain {
 namespace {
 using namespace std::chrono;
 
-sys_days day_of(Millis ms) { return floor<days>(sys_time<milliseconds>(milliseconds(ms))); }
+sys_days day_of(Millis ms) {
+  return floor<days>(sys_time<milliseconds>(milliseconds(ms)));
+}
 }  // namespace
 
 std::string format_iso8601(Millis ms) {
@@ -22,7 +24,9 @@ std::string format_iso8601(Millis ms) {
   return buf;
 }
 
-std::string format_date(Millis ms) { return format_iso8601(day_of(ms).time_since_epoch() / 1ms).substr(0, 10); }
+std::string format_date(Millis ms) {
+  return format_iso8601(day_of(ms).time_since_epoch() / 1ms).substr(0, 10);
+}
 
 std::optional<Millis> parse_iso8601(std::string_view text) {
   int y, mo, d, h, mi, s;

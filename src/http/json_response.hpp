@@ -10,7 +10,9 @@ namespace st::http {
 
 // A JSON response; invalid UTF-8 (which validated input never has) is replaced, not thrown.
 Response json_response(bhttp::status status, const nlohmann::json& body);
-inline Response ok(const nlohmann::json& body) { return json_response(bhttp::status::ok, body); }
+inline Response ok(const nlohmann::json& body) {
+  return json_response(bhttp::status::ok, body);
+}
 Response error_response(const ApiError& e);
 Response error_response(bhttp::status status, std::string_view code, std::string_view message);
 

@@ -37,7 +37,8 @@ bool is_json_content_type(std::string_view ct) {
   while (!mime.empty() && mime.back() == ' ') mime.remove_suffix(1);
   std::string lower(mime);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "application/json" || (lower.starts_with("application/") && lower.ends_with("+json"));
+  return lower == "application/json" ||
+         (lower.starts_with("application/") && lower.ends_with("+json"));
 }
 
 }  // namespace
@@ -71,7 +72,8 @@ std::int64_t RequestContext::id_param(std::string_view name, std::string_view wh
   const bool all_digits =
       !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
   if (!all_digits)
-    throw ApiError::bad_request(std::string(what) + " id must be a positive integer", std::string(name));
+    throw ApiError::bad_request(std::string(what) + " id must be a positive integer",
+                                std::string(name));
   if (ec == std::errc::result_out_of_range || value <= 0 || ptr != text.data() + text.size())
     throw ApiError::not_found(std::string(what) + " not found");
   return value;

@@ -14,7 +14,7 @@ namespace st::http {
 // Everything a handler may read about one request. Built by the server/router.
 struct RequestContext {
   const Request& request;
-  std::string path;                                 // percent-decoded, without the query
+  std::string path;                                        // percent-decoded, without the query
   std::map<std::string, std::string, std::less<>> params;  // from {name} segments, decoded
   std::map<std::string, std::string, std::less<>> query;   // decoded; last value wins
   std::string request_id;

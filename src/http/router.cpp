@@ -29,7 +29,9 @@ void Router::add(Route r) {
 }
 
 void Router::route(bhttp::verb method, std::string pattern, SyncHandler handler) {
-  add({method, std::move(pattern), {},
+  add({method,
+       std::move(pattern),
+       {},
        [h = std::move(handler)](RequestContext& ctx) -> asio::awaitable<Response> {
          co_return h(ctx);
        },
@@ -71,7 +73,8 @@ Router::Match Router::match(bhttp::verb method, RequestContext& ctx) const {
       const std::string& p = r.segments[i];
       if (p.front() == '{') {
         auto decoded = percent_decode(segments[i], false);
-        if (!decoded) throw ApiError::bad_request("The path contains an invalid escape or invalid UTF-8");
+        if (!decoded)
+          throw ApiError::bad_request("The path contains an invalid escape or invalid UTF-8");
         ctx.params[p.substr(1, p.size() - 2)] = std::move(*decoded);
       }
     }
@@ -98,9 +101,9 @@ asio::awaitable<Response> Router::execute(const Match& m, RequestContext& ctx) c
   try {
     if (m.handler) co_return co_await (*m.handler)(ctx);
     if (!m.allow.empty()) {
-      Response res = error_response(bhttp::status::method_not_allowed, "method_not_allowed",
-                                    "Method " + std::string(ctx.request.method_string()) +
-                                        " is not allowed on " + ctx.path);
+      Response res = error_response(
+          bhttp::status::method_not_allowed, "method_not_allowed",
+          "Method " + std::string(ctx.request.method_string()) + " is not allowed on " + ctx.path);
       res.set(bhttp::field::allow, m.allow);
       co_return res;
     }
@@ -120,7 +123,8 @@ asio::awaitable<Response> Router::execute(const Match& m, RequestContext& ctx) c
 
 std::vector<std::pair<std::string, std::string>> Router::describe() const {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const Route& r : routes_) out.emplace_back(std::string(bhttp::to_string(r.method)), r.pattern);
+  for (const Route& r : routes_)
+    out.emplace_back(std::string(bhttp::to_string(r.method)), r.pattern);
   return out;
 }
 

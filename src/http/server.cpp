@@ -1,5 +1,5 @@
-#include "messaging/thread_name.hpp"
 #include "http/server.hpp"
+#include "messaging/thread_name.hpp"
 
 #include <random>
 
@@ -74,7 +74,9 @@ Server::Server(ServerOptions options, const Router& router)
                                              : std::max(1u, std::thread::hardware_concurrency()))),
       acceptor_(ioc_) {}
 
-Server::~Server() { stop(std::chrono::milliseconds(0)); }
+Server::~Server() {
+  stop(std::chrono::milliseconds(0));
+}
 
 void Server::start() {
   tcp::endpoint ep{asio::ip::make_address(options_.address), options_.port};
@@ -84,7 +86,8 @@ void Server::start() {
   acceptor_.listen(asio::socket_base::max_listen_connections);
   port_ = acceptor_.local_endpoint().port();
   asio::co_spawn(ioc_, accept_loop(), asio::detached);
-  unsigned n = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned n =
+      options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i)
     threads_.emplace_back([this, i] {
       name_this_thread("http-" + std::to_string(i));
@@ -145,7 +148,8 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
         else if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
                  ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
           res = protocol_error(bhttp::status::bad_request, "bad_request", "Malformed HTTP request");
-        if (res) co_await bhttp::async_write(stream, *res, asio::redirect_error(asio::use_awaitable, ec));
+        if (res)
+          co_await bhttp::async_write(stream, *res, asio::redirect_error(asio::use_awaitable, ec));
         break;
       }
       conn->busy = true;

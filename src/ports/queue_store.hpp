@@ -27,7 +27,8 @@ class QueueStore {
   virtual void ack(const std::string& queue, const std::vector<std::int64_t>& seqs) = 0;
   // Persists one more delivery attempt (so a poison message is still counted after a restart).
   virtual void count_delivery(const std::string& queue, std::int64_t seq) = 0;
-  virtual void dead_letter(const std::string& queue, std::int64_t seq, const std::string& reason) = 0;
+  virtual void dead_letter(const std::string& queue, std::int64_t seq,
+                           const std::string& reason) = 0;
   virtual std::vector<StoredMessage> dead_letters(const std::string& queue) = 0;
 };
 

@@ -66,7 +66,8 @@ class RoutingStore {
   virtual std::vector<std::optional<RoutingRecord>> record_routings(
       const std::vector<RoutingWrite>& writes) {
     std::vector<std::optional<RoutingRecord>> out;
-    for (const auto& w : writes) out.push_back(record_routing(w.record, w.cause_event_id, w.events));
+    for (const auto& w : writes)
+      out.push_back(record_routing(w.record, w.cause_event_id, w.events));
     return out;
   }
   virtual std::vector<RoutingRecord> history(domain::TicketId ticket_id) = 0;

@@ -16,8 +16,7 @@ class TicketAssigner {
   // Idempotent: assigning the same values again changes nothing. nullopt if no such ticket.
   virtual std::optional<domain::Ticket> assign_department(domain::TicketId id,
                                                           const std::string& department,
-                                                          int confidence,
-                                                          domain::CategorizedBy by,
+                                                          int confidence, domain::CategorizedBy by,
                                                           const std::string& trace_id) = 0;
 
   struct Assignment {

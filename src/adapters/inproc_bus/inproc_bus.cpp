@@ -1,5 +1,5 @@
-#include "messaging/thread_name.hpp"
 #include "adapters/inproc_bus/inproc_bus.hpp"
+#include "messaging/thread_name.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -355,8 +355,8 @@ bool InProcBus::interrupted(Queue& q) const {
   return q.stopping || q.paused;
 }
 
-void InProcBus::settle(Queue& q, Entry& e, ports::Disposition disposition,
-                       const std::string& why, std::vector<std::int64_t>& acks) {
+void InProcBus::settle(Queue& q, Entry& e, ports::Disposition disposition, const std::string& why,
+                       std::vector<std::int64_t>& acks) {
   const int delivery_count = e.delivery_count + 1;
   switch (disposition) {
     case ports::Disposition::ack:
@@ -437,8 +437,9 @@ void InProcBus::process_as_batch(Queue& q, std::vector<Entry>& batch) {
   acks.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i)
     settle(q, batch[i], dispositions[i],
-           why.empty() && dispositions[i] == ports::Disposition::retry ? "consumer asked for a retry"
-                                                                       : why,
+           why.empty() && dispositions[i] == ports::Disposition::retry
+               ? "consumer asked for a retry"
+               : why,
            acks);
   flush_acks(q, acks);
 }

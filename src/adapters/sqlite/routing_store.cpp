@@ -115,15 +115,15 @@ void SqliteRoutingStore::ensure_default_departments(domain::Millis now) {
 }
 
 std::optional<RoutingRecord> SqliteRoutingStore::record_in(Connection& c, const Write& w,
-                                                          std::size_t& appended) {
+                                                           std::size_t& appended) {
   const RoutingRecord& r = w.record;
   // A redelivered cause hits the UNIQUE cause_event_id and inserts nothing.
   c.query(
        "INSERT INTO ticket_routing (ticket_id, department, confidence_score, categorized_by, "
        "manual, routed_at, cause_event_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
        "ON CONFLICT(cause_event_id) DO NOTHING")
-      .bind_all(r.ticket_id, r.department, r.confidence_score,
-                domain::to_string(r.categorized_by), r.manual, r.routed_at, w.cause_event_id)
+      .bind_all(r.ticket_id, r.department, r.confidence_score, domain::to_string(r.categorized_by),
+                r.manual, r.routed_at, w.cause_event_id)
       .run();
   if (c.changes() == 0) return std::nullopt;
   RoutingRecord out = r;

@@ -103,7 +103,8 @@ std::vector<Ticket> SqliteTicketStore::create_batch(
   auto out = db_.write([&](Connection& c) {
     std::vector<Ticket> created;
     created.reserve(tickets.size());
-    for (const auto& [n, events] : tickets) created.push_back(insert_in(c, n, now, events, appended));
+    for (const auto& [n, events] : tickets)
+      created.push_back(insert_in(c, n, now, events, appended));
     return created;
   });
   if (appended > 0) outbox_.notify();

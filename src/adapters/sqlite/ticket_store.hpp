@@ -36,8 +36,7 @@ class SqliteTicketStore final : public ports::TicketStore, public ports::Outbox 
   domain::Ticket insert_in(Connection& c, const domain::NewTicket& n, domain::Millis now,
                            const ports::EventsFor& events, std::size_t& appended);
   std::optional<domain::Ticket> update_in(Connection& c, domain::TicketId id,
-                                          const ports::TicketChange& change,
-                                          std::size_t& appended);
+                                          const ports::TicketChange& change, std::size_t& appended);
 
   Database& db_;
   OutboxTable outbox_;

@@ -29,7 +29,8 @@ json percentages(const std::vector<ports::NamedCount>& v) {
   std::int64_t total = 0;
   for (const auto& c : v) total += c.count;
   json out = json::object();
-  for (const auto& c : v) out[c.name] = total ? round2(100.0 * double(c.count) / double(total)) : json(0.0);
+  for (const auto& c : v)
+    out[c.name] = total ? round2(100.0 * double(c.count) / double(total)) : json(0.0);
   return out;
 }
 
@@ -91,14 +92,16 @@ void register_routes(http::Router& router, AnalyticsService& service) {
     json by = json::object();
     for (auto c : domain::kAllCategorizers) by[std::string(to_string(c))] = 0;
     for (const auto& c : a.by_categorizer) by[c.name] = c.count;
-    return http::ok(
-        {{"success", true},
-         {"total_tickets", a.total},
-         {"resolved_tickets", a.resolved},
-         {"resolution_rate", a.total ? round2(100.0 * double(a.resolved) / double(a.total)) : json(0.0)},
-         {"average_categorization_confidence", round2(a.average_confidence)},
-         {"categorized_by", by},
-         {"median_time_to_route_ms", a.median_time_to_route_ms ? json(std::llround(*a.median_time_to_route_ms)) : json(nullptr)}});
+    return http::ok({{"success", true},
+                     {"total_tickets", a.total},
+                     {"resolved_tickets", a.resolved},
+                     {"resolution_rate",
+                      a.total ? round2(100.0 * double(a.resolved) / double(a.total)) : json(0.0)},
+                     {"average_categorization_confidence", round2(a.average_confidence)},
+                     {"categorized_by", by},
+                     {"median_time_to_route_ms",
+                      a.median_time_to_route_ms ? json(std::llround(*a.median_time_to_route_ms))
+                                                : json(nullptr)}});
   });
 
   router.route(bhttp::verb::get, "/api/analytics/trends", [&](RequestContext& ctx) {
@@ -126,12 +129,13 @@ void register_routes(http::Router& router, AnalyticsService& service) {
     const auto id = ctx.id_param("id", "Ticket");
     json events = json::array();
     for (const auto& e : service.trail(id))
-      events.push_back({{"event_type", domain::routing_key(e.event_type)},
-                        {"department", e.department ? json(*e.department) : json(nullptr)},
-                        {"status", e.status ? json(to_string(*e.status)) : json(nullptr)},
-                        {"confidence_score", e.confidence_score ? json(*e.confidence_score) : json(nullptr)},
-                        {"metadata", e.metadata},
-                        {"created_at", domain::format_iso8601(e.created_at)}});
+      events.push_back(
+          {{"event_type", domain::routing_key(e.event_type)},
+           {"department", e.department ? json(*e.department) : json(nullptr)},
+           {"status", e.status ? json(to_string(*e.status)) : json(nullptr)},
+           {"confidence_score", e.confidence_score ? json(*e.confidence_score) : json(nullptr)},
+           {"metadata", e.metadata},
+           {"created_at", domain::format_iso8601(e.created_at)}});
     return http::ok({{"success", true}, {"ticket_id", id}, {"events", events}});
   });
 

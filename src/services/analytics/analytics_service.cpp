@@ -55,10 +55,17 @@ ports::TicketAggregate AnalyticsService::aggregate(Period period,
   filter.department = department;
   const auto now = clock_.now();
   switch (period) {
-    case Period::day: filter.created_since = now - domain::kMillisPerDay; break;
-    case Period::week: filter.created_since = now - 7 * domain::kMillisPerDay; break;
-    case Period::month: filter.created_since = now - 30 * domain::kMillisPerDay; break;
-    case Period::all: break;
+    case Period::day:
+      filter.created_since = now - domain::kMillisPerDay;
+      break;
+    case Period::week:
+      filter.created_since = now - 7 * domain::kMillisPerDay;
+      break;
+    case Period::month:
+      filter.created_since = now - 30 * domain::kMillisPerDay;
+      break;
+    case Period::all:
+      break;
   }
   if (cache_ttl_.count() <= 0) return store_.aggregate(filter);
   const auto key = std::make_pair(period, department.value_or(""));

@@ -19,8 +19,9 @@ namespace st::services::categorizer {
 class CategorizerService {
  public:
   // `chain` is asked in order; the last strategy must always decide (keywords does).
-  CategorizerService(std::vector<ports::Categorizer*> chain, ports::DepartmentDirectory& departments,
-                     ports::EventBus& bus, const ports::Clock& clock);
+  CategorizerService(std::vector<ports::Categorizer*> chain,
+                     ports::DepartmentDirectory& departments, ports::EventBus& bus,
+                     const ports::Clock& clock);
 
   ports::Categorization categorize(const std::string& title, const std::string& description);
 

@@ -11,7 +11,8 @@ constexpr std::uint64_t kMask = 0x5bd1e9955bd1e995ULL;  // hides the raw id; not
 
 std::string encode_cursor(std::int64_t before_id) {
   char buf[17];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, static_cast<std::uint64_t>(before_id) ^ kMask, 16);
+  auto [end, ec] =
+      std::to_chars(buf, buf + sizeof buf, static_cast<std::uint64_t>(before_id) ^ kMask, 16);
   (void)ec;
   return std::string(kPrefix) + std::string(buf, end);
 }
@@ -21,7 +22,8 @@ std::optional<std::int64_t> decode_cursor(std::string_view cursor) {
   cursor.remove_prefix(kPrefix.size());
   std::uint64_t v = 0;
   auto [ptr, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), v, 16);
-  if (cursor.empty() || ec != std::errc{} || ptr != cursor.data() + cursor.size()) return std::nullopt;
+  if (cursor.empty() || ec != std::errc{} || ptr != cursor.data() + cursor.size())
+    return std::nullopt;
   const auto id = static_cast<std::int64_t>(v ^ kMask);
   if (id <= 0) return std::nullopt;
   return id;

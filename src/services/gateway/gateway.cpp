@@ -78,7 +78,8 @@ void Gateway::register_routes(http::Router& router) {
   add(router, V::get, "/api/health", "aggregated health of every service",
       [this](RequestContext& ctx) { return health(ctx); });
   add(router, V::get, "/api/statuses", "ticket statuses", forward_to(t));
-  add(router, V::get, "/api/tickets", "list tickets (status, department, q, limit, cursor)", forward_to(t));
+  add(router, V::get, "/api/tickets", "list tickets (status, department, q, limit, cursor)",
+      forward_to(t));
   add(router, V::post, "/api/tickets", "create a ticket; answers once it is routed",
       [this](RequestContext& ctx) { return create_ticket(ctx); });
   add(router, V::get, "/api/tickets/{id}", "one ticket", forward_to(t));
@@ -91,7 +92,8 @@ void Gateway::register_routes(http::Router& router) {
   add(router, V::put, "/api/departments/{name}", "change a department", forward_to(r));
   add(router, V::get, "/api/departments/{name}/tickets", "tickets of a department (status)",
       [this](RequestContext& ctx) { return department_tickets(ctx); });
-  add(router, V::post, "/api/categorize", "categorize text without creating a ticket", forward_to(c));
+  add(router, V::post, "/api/categorize", "categorize text without creating a ticket",
+      forward_to(c));
   add(router, V::post, "/api/route", "route a ticket to a department", forward_to(r));
   add(router, V::put, "/api/route/{ticket_id}", "manually reroute a ticket", forward_to(r));
   add(router, V::get, "/api/routing/statistics", "routing statistics", forward_to(r));
@@ -99,8 +101,10 @@ void Gateway::register_routes(http::Router& router) {
       [this, &r](RequestContext& ctx) { return forward_if_ticket_exists(ctx, "ticket_id", r); });
   add(router, V::get, "/api/dashboard/summary", "dashboard summary", forward_to(a));
   add(router, V::get, "/api/dashboard/routing", "routing dashboard", forward_to(a));
-  add(router, V::get, "/api/analytics/tickets", "ticket counts (period, department)", forward_to(a));
-  add(router, V::get, "/api/analytics/performance", "resolution and categorization performance", forward_to(a));
+  add(router, V::get, "/api/analytics/tickets", "ticket counts (period, department)",
+      forward_to(a));
+  add(router, V::get, "/api/analytics/performance", "resolution and categorization performance",
+      forward_to(a));
   add(router, V::get, "/api/analytics/trends", "daily ticket creation (days)", forward_to(a));
   add(router, V::get, "/api/analytics/department/{name}", "one department's analytics",
       [this](RequestContext& ctx) -> asio::awaitable<Response> {
@@ -113,9 +117,9 @@ void Gateway::register_routes(http::Router& router) {
         co_return co_await upstreams_.analytics.send(req, ctx);
       });
   endpoints_["GET /api/events/stream"] = "live pipeline events (Server-Sent Events)";
-  router.route_stream("/api/events/stream", [this](RequestContext& ctx, http::beast::tcp_stream& s) {
-    return hub_.serve(ctx, s);
-  });
+  router.route_stream(
+      "/api/events/stream",
+      [this](RequestContext& ctx, http::beast::tcp_stream& s) { return hub_.serve(ctx, s); });
 }
 
 Response Gateway::root(RequestContext& ctx) const {
@@ -145,7 +149,8 @@ asio::awaitable<Response> Gateway::create_ticket(RequestContext& ctx) {
     res.set(bhttp::field::location, "/api/tickets/" + std::to_string(id));
     co_return res;
   }
-  const auto timeout = prefs.wait ? std::min(*prefs.wait, options_.create_timeout) : options_.create_timeout;
+  const auto timeout =
+      prefs.wait ? std::min(*prefs.wait, options_.create_timeout) : options_.create_timeout;
   json ticket = (*body)["ticket"];
   if (auto routed = co_await waiter_.wait(id, timeout)) ticket = domain::to_json(*routed);
   const bool is_routed = !ticket["department"].is_null();
@@ -157,8 +162,9 @@ asio::awaitable<Response> Gateway::create_ticket(RequestContext& ctx) {
        {"confidence_score", ticket["confidence_score"]},
        {"categorized_by", ticket["categorized_by"]},
        {"status", ticket["status"]},
-       {"message", is_routed ? "Ticket created and routed to " + ticket["department"].get<std::string>()
-                             : std::string("Ticket created; routing is still in progress")},
+       {"message", is_routed
+                       ? "Ticket created and routed to " + ticket["department"].get<std::string>()
+                       : std::string("Ticket created; routing is still in progress")},
        {"ticket", ticket}});
 }
 
@@ -182,7 +188,8 @@ asio::awaitable<Response> Gateway::department_tickets(RequestContext& ctx) {
   std::optional<std::string> status;
   if (auto s = ctx.query_param("status")) {
     if (!domain::parse_status(*s))
-      throw ApiError::bad_request("status must be one of: pending, in_progress, resolved", "status");
+      throw ApiError::bad_request("status must be one of: pending, in_progress, resolved",
+                                  "status");
     status = std::string(*s);
     target += "&status=" + *status;
   }
@@ -203,8 +210,8 @@ asio::awaitable<Response> Gateway::department_tickets(RequestContext& ctx) {
 }
 
 asio::awaitable<Response> Gateway::forward_if_ticket_exists(RequestContext& ctx,
-                                                           std::string_view id_param,
-                                                           Upstream& upstream) {
+                                                            std::string_view id_param,
+                                                            Upstream& upstream) {
   // Trails and routing history live in other services, but whether a ticket exists is the
   // tickets service's word: a ticket created a moment ago has a (short) trail, not a 404,
   // and an unknown one is a 404, not an empty list.
@@ -219,11 +226,13 @@ asio::awaitable<Response> Gateway::health(RequestContext& ctx) {
   json services = json::object();
   services["gateway"] = {{"status", "healthy"}};
   bool tickets_ok = true, all_ok = true;
-  for (Upstream* u : {&upstreams_.tickets, &upstreams_.categorizer, &upstreams_.routing, &upstreams_.analytics}) {
+  for (Upstream* u :
+       {&upstreams_.tickets, &upstreams_.categorizer, &upstreams_.routing, &upstreams_.analytics}) {
     const auto req = make_get("/health", ctx);
     Response r = co_await u->send(req, ctx);
     auto j = json_of(r);
-    std::string status = r.result() == bhttp::status::ok && j ? j->value("status", "healthy") : "down";
+    std::string status =
+        r.result() == bhttp::status::ok && j ? j->value("status", "healthy") : "down";
     json entry{{"status", status}};
     if (j && j->contains("details")) entry["details"] = (*j)["details"];
     services[u->name()] = entry;
@@ -231,7 +240,9 @@ asio::awaitable<Response> Gateway::health(RequestContext& ctx) {
     if (u == &upstreams_.tickets && status == "down") tickets_ok = false;
   }
   co_return http::json_response(tickets_ok ? bhttp::status::ok : bhttp::status::service_unavailable,
-                                {{"status", !tickets_ok ? "unhealthy" : all_ok ? "healthy" : "degraded"},
+                                {{"status", !tickets_ok ? "unhealthy"
+                                            : all_ok    ? "healthy"
+                                                        : "degraded"},
                                  {"mode", options_.mode},
                                  {"version", SMARTTICKET_VERSION},
                                  {"services", services}});

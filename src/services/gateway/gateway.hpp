@@ -18,8 +18,8 @@ namespace st::services::gateway {
 
 struct GatewayOptions {
   std::chrono::milliseconds create_timeout{5000};  // how long POST /api/tickets waits
-  std::string mode = "embedded";                    // shown by GET / and /api/health
-  std::string web_dir;                              // static console files, served at /ui/
+  std::string mode = "embedded";                   // shown by GET / and /api/health
+  std::string web_dir;                             // static console files, served at /ui/
 };
 
 struct Upstreams {
@@ -50,8 +50,8 @@ class Gateway {
   http::asio::awaitable<std::optional<std::string>> department_name(http::RequestContext& ctx,
                                                                     const std::string& name);
   http::asio::awaitable<http::Response> forward_if_ticket_exists(http::RequestContext& ctx,
-                                                                std::string_view id_param,
-                                                                Upstream& upstream);
+                                                                 std::string_view id_param,
+                                                                 Upstream& upstream);
   http::asio::awaitable<http::Response> health(http::RequestContext& ctx);
   http::Response root(http::RequestContext& ctx) const;
 

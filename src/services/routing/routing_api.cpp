@@ -16,7 +16,9 @@ namespace bhttp = http::bhttp;
 
 namespace {
 
-double round2(double v) { return std::round(v * 100.0) / 100.0; }
+double round2(double v) {
+  return std::round(v * 100.0) / 100.0;
+}
 
 std::string department_name_from(const json& body) {
   auto name = domain::required_text(body, "name", domain::kDepartmentNameLimits);
@@ -113,7 +115,8 @@ void register_routes(http::Router& router, RoutingService& service) {
     const json body = ctx.json_object_body();
     std::optional<bool> active;
     if (auto it = body.find("is_active"); it != body.end() && !it->is_null()) {
-      if (!it->is_boolean()) throw ApiError::bad_request("is_active must be true or false", "is_active");
+      if (!it->is_boolean())
+        throw ApiError::bad_request("is_active must be true or false", "is_active");
       active = it->get<bool>();
     }
     auto description = optional_description(body);
@@ -152,7 +155,9 @@ void register_routes(http::Router& router, RoutingService& service) {
     req.confidence = confidence_from(body, 100);
     req.categorized_by = domain::CategorizedBy::manual;
     req.manual = true;
-    req.reason = body.contains("reason") && body["reason"].is_string() ? body["reason"].get<std::string>() : "";
+    req.reason = body.contains("reason") && body["reason"].is_string()
+                     ? body["reason"].get<std::string>()
+                     : "";
     req.trace_id = ctx.trace_id;
     return route_response(service, std::move(req), true);
   });
@@ -173,12 +178,16 @@ void register_routes(http::Router& router, RoutingService& service) {
                      {"overall_average_confidence", round2(s.overall_average_confidence)}});
   });
 
-  router.route(bhttp::verb::get, "/api/routing/history/{ticket_id}", [&service](RequestContext& ctx) {
-    const auto id = ctx.id_param("ticket_id", "Ticket");
-    json history = json::array();
-    for (const auto& r : service.history(id)) history.push_back(routing_json(r));
-    return http::ok({{"success", true}, {"ticket_id", id}, {"count", history.size()}, {"history", history}});
-  });
+  router.route(bhttp::verb::get, "/api/routing/history/{ticket_id}",
+               [&service](RequestContext& ctx) {
+                 const auto id = ctx.id_param("ticket_id", "Ticket");
+                 json history = json::array();
+                 for (const auto& r : service.history(id)) history.push_back(routing_json(r));
+                 return http::ok({{"success", true},
+                                  {"ticket_id", id},
+                                  {"count", history.size()},
+                                  {"history", history}});
+               });
 
   router.route(bhttp::verb::get, "/internal/departments/active", [&service](RequestContext&) {
     return http::ok({{"success", true}, {"departments", service.active_department_names()}});

@@ -14,7 +14,9 @@ RoutingService::RoutingService(ports::RoutingStore& store, ports::TicketAssigner
                                const ports::Clock& clock)
     : store_(store), tickets_(tickets), clock_(clock) {}
 
-void RoutingService::initialize() { store_.ensure_default_departments(clock_.now()); }
+void RoutingService::initialize() {
+  store_.ensure_default_departments(clock_.now());
+}
 
 std::vector<domain::Department> RoutingService::departments(bool include_inactive) {
   return store_.list_departments(include_inactive);
@@ -89,8 +91,8 @@ RoutingService::Outcome RoutingService::route(const RouteRequest& request) {
   if ((out.error = resolve(r))) return out;
   // Assign first, announce second: when ticket.routed is out, the ticket shows its
   // department. A crash in between redelivers the cause and both steps are idempotent.
-  out.ticket = tickets_.assign_department(r.ticket_id, r.department, r.confidence,
-                                          r.categorized_by, r.trace_id);
+  out.ticket = tickets_.assign_department(r.ticket_id, r.department, r.confidence, r.categorized_by,
+                                          r.trace_id);
   if (!out.ticket) {
     out.error = RouteError::unknown_ticket;
     return out;
@@ -123,7 +125,8 @@ std::vector<ports::Disposition> RoutingService::on_categorized(
     try {
       r = request_from(domain::parse_event(batch[i].body));
     } catch (const std::exception& err) {
-      spdlog::error("routing: dead-lettering malformed event {}: {}", batch[i].event_id, err.what());
+      spdlog::error("routing: dead-lettering malformed event {}: {}", batch[i].event_id,
+                    err.what());
       out[i] = ports::Disposition::dead_letter;
       continue;
     }

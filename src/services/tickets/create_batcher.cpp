@@ -15,7 +15,9 @@ CreateBatcher::CreateBatcher(WriteBatch write, std::size_t max_batch)
         run();
       }) {}
 
-CreateBatcher::~CreateBatcher() { stop(); }
+CreateBatcher::~CreateBatcher() {
+  stop();
+}
 
 void CreateBatcher::stop() {
   {

@@ -38,7 +38,8 @@ ports::TicketQuery query_from(const RequestContext& ctx) {
   if (auto s = ctx.query_param("status")) {
     q.status = domain::parse_status(*s);
     if (!q.status)
-      throw ApiError::bad_request("status must be one of: pending, in_progress, resolved", "status");
+      throw ApiError::bad_request("status must be one of: pending, in_progress, resolved",
+                                  "status");
   }
   if (auto d = ctx.query_param("department")) {
     if (d->empty()) throw ApiError::bad_request("department must not be empty", "department");
@@ -52,13 +53,17 @@ ports::TicketQuery query_from(const RequestContext& ctx) {
   }
   if (auto c = ctx.query_param("cursor")) {
     auto before = decode_cursor(*c);
-    if (!before) throw ApiError::bad_request("cursor is not valid; use next_cursor from a previous page", "cursor");
+    if (!before)
+      throw ApiError::bad_request("cursor is not valid; use next_cursor from a previous page",
+                                  "cursor");
     q.before_id = *before;
   }
   return q;
 }
 
-Response not_found() { throw ApiError::not_found("Ticket not found"); }
+Response not_found() {
+  throw ApiError::not_found("Ticket not found");
+}
 
 }  // namespace
 
@@ -71,16 +76,17 @@ void register_routes(http::Router& router, TicketsService& service) {
 
   router.route_async(bhttp::verb::post, "/api/tickets",
                      [&service](RequestContext& ctx) -> http::asio::awaitable<Response> {
-    auto checked = domain::validate_new_ticket(ctx.json_body());
-    if (auto* err = std::get_if<domain::ValidationError>(&checked))
-      throw ApiError::bad_request(err->message, err->field);
-    auto ticket = co_await service.create_async(std::get<domain::NewTicket>(checked), ctx.trace_id);
-    co_return http::json_response(bhttp::status::created,
-                               {{"success", true},
-                                {"ticket_id", ticket.id},
-                                {"status", to_string(ticket.status)},
-                                {"ticket", domain::to_json(ticket)}});
-  });
+                       auto checked = domain::validate_new_ticket(ctx.json_body());
+                       if (auto* err = std::get_if<domain::ValidationError>(&checked))
+                         throw ApiError::bad_request(err->message, err->field);
+                       auto ticket = co_await service.create_async(
+                           std::get<domain::NewTicket>(checked), ctx.trace_id);
+                       co_return http::json_response(bhttp::status::created,
+                                                     {{"success", true},
+                                                      {"ticket_id", ticket.id},
+                                                      {"status", to_string(ticket.status)},
+                                                      {"ticket", domain::to_json(ticket)}});
+                     });
 
   router.route(bhttp::verb::get, "/api/tickets", [&service](RequestContext& ctx) {
     auto page = service.list(query_from(ctx));
@@ -110,18 +116,21 @@ void register_routes(http::Router& router, TicketsService& service) {
   });
 
   // Internal: routing assigns the department it decided (in distributed mode over HTTP).
-  router.route(bhttp::verb::put, "/internal/tickets/{id}/department", [&service](RequestContext& ctx) {
-    const auto id = ctx.id_param("id", "Ticket");
-    const auto body = ctx.json_object_body();
-    const auto by = domain::parse_categorized_by(body.value("categorized_by", ""));
-    if (!body.contains("department") || !body["department"].is_string() ||
-        !body.contains("confidence_score") || !body["confidence_score"].is_number_integer() || !by)
-      throw ApiError::bad_request("department, confidence_score and categorized_by are required");
-    auto t = service.assign_department(id, body["department"].get<std::string>(),
-                                       body["confidence_score"].get<int>(), *by, ctx.trace_id);
-    if (!t) return not_found();
-    return http::ok({{"success", true}, {"ticket", domain::to_json(*t)}});
-  });
+  router.route(
+      bhttp::verb::put, "/internal/tickets/{id}/department", [&service](RequestContext& ctx) {
+        const auto id = ctx.id_param("id", "Ticket");
+        const auto body = ctx.json_object_body();
+        const auto by = domain::parse_categorized_by(body.value("categorized_by", ""));
+        if (!body.contains("department") || !body["department"].is_string() ||
+            !body.contains("confidence_score") || !body["confidence_score"].is_number_integer() ||
+            !by)
+          throw ApiError::bad_request(
+              "department, confidence_score and categorized_by are required");
+        auto t = service.assign_department(id, body["department"].get<std::string>(),
+                                           body["confidence_score"].get<int>(), *by, ctx.trace_id);
+        if (!t) return not_found();
+        return http::ok({{"success", true}, {"ticket", domain::to_json(*t)}});
+      });
 
   router.route(bhttp::verb::get, "/health", [](RequestContext&) {
     return http::ok({{"status", "healthy"}, {"service", "tickets"}});

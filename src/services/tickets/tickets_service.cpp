@@ -7,9 +7,9 @@ using domain::EventType;
 using domain::Ticket;
 
 TicketsService::TicketsService(ports::TicketStore& store, const ports::Clock& clock)
-    : store_(store),
-      clock_(clock),
-      batcher_([this](const std::vector<CreateBatcher::Item>& items) { return create_batch(items); }) {}
+    : store_(store), clock_(clock), batcher_([this](const std::vector<CreateBatcher::Item>& items) {
+        return create_batch(items);
+      }) {}
 
 Ticket TicketsService::create(const domain::NewTicket& t, const std::string& trace_id) {
   return create_batch({{t, trace_id}}).at(0);
@@ -34,7 +34,9 @@ std::vector<Ticket> TicketsService::create_batch(const std::vector<CreateBatcher
   return store_.create_batch(writes, now);
 }
 
-std::optional<Ticket> TicketsService::get(domain::TicketId id) { return store_.get(id); }
+std::optional<Ticket> TicketsService::get(domain::TicketId id) {
+  return store_.get(id);
+}
 
 TicketPage TicketsService::list(const ports::TicketQuery& q) {
   // One row more than asked tells whether another page follows.
@@ -57,14 +59,14 @@ std::optional<Ticket> TicketsService::update_status(domain::TicketId id, domain:
     const auto previous = t.status;
     t.status = status;
     t.updated_at = now;
-    return {domain::make_event(EventType::status_updated, t, now, trace_id,
-                               {{"status", to_string(status)},
-                                {"previous_status", to_string(previous)}})};
+    return {domain::make_event(
+        EventType::status_updated, t, now, trace_id,
+        {{"status", to_string(status)}, {"previous_status", to_string(previous)}})};
   });
 }
 
 ports::TicketChange TicketsService::assignment_change(const Assignment& a,
-                                                     domain::Millis now) const {
+                                                      domain::Millis now) const {
   return [a, now](Ticket& t) -> std::vector<Event> {
     if (t.department == a.department && t.confidence_score == a.confidence &&
         t.categorized_by == a.by)
@@ -89,7 +91,8 @@ std::optional<Ticket> TicketsService::assign_department(domain::TicketId id,
                                                         const std::string& department,
                                                         int confidence, domain::CategorizedBy by,
                                                         const std::string& trace_id) {
-  return store_.update(id, assignment_change({id, department, confidence, by, trace_id}, clock_.now()));
+  return store_.update(id,
+                       assignment_change({id, department, confidence, by, trace_id}, clock_.now()));
 }
 
 std::vector<std::optional<Ticket>> TicketsService::assign_departments(

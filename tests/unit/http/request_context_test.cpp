@@ -56,7 +56,10 @@ TEST(RequestContext, IntQueryEnforcesRange) {
 
 TEST(RequestContext, IdParamDistinguishesMalformedFromImpossible) {
   Fixture f("/x");
-  f.ctx.params = {{"ok", "17"}, {"word", "abc"}, {"neg", "-3"}, {"huge", "99999999999999999999"},
+  f.ctx.params = {{"ok", "17"},
+                  {"word", "abc"},
+                  {"neg", "-3"},
+                  {"huge", "99999999999999999999"},
                   {"zero", "0"}};
   EXPECT_EQ(f.ctx.id_param("ok", "Ticket"), 17);
   EXPECT_EQ(status_of([&] { f.ctx.id_param("word", "Ticket"); }), bhttp::status::bad_request);
@@ -74,8 +77,9 @@ TEST(RequestContext, JsonBodyChecksContentTypeEncodingAndSyntax) {
             bhttp::status::bad_request);
   EXPECT_EQ(status_of([] { Fixture("/x", "{\"a\":", "application/json").ctx.json_body(); }),
             bhttp::status::bad_request);
-  EXPECT_EQ(status_of([] { Fixture("/x", "{\"a\":\"\xff\"}", "application/json").ctx.json_body(); }),
-            bhttp::status::bad_request);
+  EXPECT_EQ(
+      status_of([] { Fixture("/x", "{\"a\":\"\xff\"}", "application/json").ctx.json_body(); }),
+      bhttp::status::bad_request);
   EXPECT_EQ(status_of([] { Fixture("/x", "[1]", "application/json").ctx.json_object_body(); }),
             bhttp::status::bad_request);
   Fixture ok("/x", R"({"a":1})", "application/json; charset=utf-8");

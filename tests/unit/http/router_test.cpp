@@ -10,8 +10,8 @@ namespace {
 Response run(const Router& router, RequestContext& ctx) {
   asio::io_context ioc;
   std::optional<Response> out;
-  asio::co_spawn(ioc, [&]() -> asio::awaitable<void> { out = co_await router.dispatch(ctx); },
-                 asio::detached);
+  asio::co_spawn(
+      ioc, [&]() -> asio::awaitable<void> { out = co_await router.dispatch(ctx); }, asio::detached);
   ioc.run();
   return std::move(*out);
 }
@@ -27,7 +27,9 @@ Response call(const Router& router, bhttp::verb method, std::string target) {
   return run(router, ctx);
 }
 
-nlohmann::json body(const Response& r) { return nlohmann::json::parse(r.body()); }
+nlohmann::json body(const Response& r) {
+  return nlohmann::json::parse(r.body());
+}
 
 Router sample() {
   Router r;
@@ -38,12 +40,10 @@ Router sample() {
   r.route(bhttp::verb::get, "/api/departments/{name}", [](RequestContext& ctx) {
     return ok({{"name", ctx.param("name")}});
   });
-  r.route(bhttp::verb::post, "/api/departments/{name}", [](RequestContext&) -> Response {
-    throw ApiError::conflict("exists");
-  });
-  r.route(bhttp::verb::get, "/boom", [](RequestContext&) -> Response {
-    throw std::runtime_error("bug");
-  });
+  r.route(bhttp::verb::post, "/api/departments/{name}",
+          [](RequestContext&) -> Response { throw ApiError::conflict("exists"); });
+  r.route(bhttp::verb::get, "/boom",
+          [](RequestContext&) -> Response { throw std::runtime_error("bug"); });
   return r;
 }
 

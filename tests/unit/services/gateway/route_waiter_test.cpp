@@ -28,7 +28,9 @@ Waited wait_for(RouteWaiter& w, domain::TicketId id, std::chrono::milliseconds t
   asio::io_context ioc;
   Waited out;
   const auto start = std::chrono::steady_clock::now();
-  asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
+  asio::co_spawn(
+      ioc,
+      [&]() -> asio::awaitable<void> {
         out.result = co_await w.wait(id, timeout);
         out.took = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - start);
