@@ -70,12 +70,25 @@ ports::TicketAggregate AnalyticsService::aggregate(Period period,
   if (cache_ttl_.count() <= 0) return store_.aggregate(filter);
   const auto key = std::make_pair(period, department.value_or(""));
   const auto at = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(cache_mutex_);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      if (at - it->second.at < cache_ttl_ || it->second.refreshing) return it->second.value;
+      it->second.refreshing = true;  // this request refreshes; the others use the old value
+    }
+  }
+  ports::TicketAggregate value;
+  try {
+    value = store_.aggregate(filter);
+  } catch (...) {
+    std::lock_guard lock(cache_mutex_);
+    if (auto it = cache_.find(key); it != cache_.end()) it->second.refreshing = false;
+    throw;
+  }
   std::lock_guard lock(cache_mutex_);
-  auto it = cache_.find(key);
-  if (it != cache_.end() && at - it->second.at < cache_ttl_) return it->second.value;
   if (cache_.size() > 1000) cache_.clear();  // department names are client input: bound it
-  auto value = store_.aggregate(filter);
-  cache_[key] = {at, value};
+  cache_[key] = {at, value, false};
   return value;
 }
 

@@ -42,9 +42,11 @@ class AnalyticsService {
   struct Cached {
     std::chrono::steady_clock::time_point at;
     ports::TicketAggregate value;
+    bool refreshing = false;
   };
-  // One lock for the cache: a miss computes while holding it, so a burst of dashboard
-  // requests after expiry costs one query, not one per request.
+  // Stale-while-revalidate: when an answer expires, one request recomputes it (outside the
+  // lock) while the others keep getting the previous answer, so a burst of dashboard
+  // requests costs one query and nobody queues behind it.
   std::mutex cache_mutex_;
   std::map<std::pair<Period, std::string>, Cached> cache_;
 };

@@ -1,0 +1,78 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "adapters/sqlite/analytics_store.hpp"
+#include "adapters/sqlite/database.hpp"
+#include "domain/codec.hpp"
+#include "services/analytics/analytics_service.hpp"
+
+namespace st::services::analytics {
+namespace {
+
+using namespace std::chrono_literals;
+
+class FixedClock final : public ports::Clock {
+ public:
+  domain::Millis now() const override { return 1'800'000'000'000; }
+};
+
+struct Fixture {
+  Fixture() {
+    dir = std::filesystem::temp_directory_path() /
+          ("st-analytics-" + std::to_string(std::random_device{}()));
+    std::filesystem::create_directories(dir);
+  }
+  ~Fixture() { std::filesystem::remove_all(dir); }
+
+  // Records ticket.created for ticket `id` through the service's consumer.
+  void create(AnalyticsService& service, domain::TicketId id) {
+    domain::Ticket t;
+    t.id = id;
+    t.title = "Printer jam";
+    t.description = "The printer keeps jamming";
+    t.user_name = "Ann";
+    t.user_email = "ann@example.com";
+    t.created_at = t.updated_at = clock.now();
+    const auto e = domain::make_event(domain::EventType::created, t, clock.now(), "");
+    auto out = service.on_events(
+        {{"analytics", "ticket.created", e.event_id, domain::serialize(e), "", 1}});
+    ASSERT_EQ(out.at(0), ports::Disposition::ack);
+  }
+
+  std::filesystem::path dir;
+  FixedClock clock;
+};
+
+TEST(AnalyticsService, WithoutACacheEveryAnswerIsCurrent) {
+  Fixture f;
+  adapters::sqlite::Database db((f.dir / "a.db").string());
+  adapters::sqlite::SqliteAnalyticsStore store(db);
+  AnalyticsService service(store, f.clock, 0ms);
+  f.create(service, 1);
+  EXPECT_EQ(service.aggregate(Period::all, std::nullopt).total, 1);
+  f.create(service, 2);
+  EXPECT_EQ(service.aggregate(Period::all, std::nullopt).total, 2);
+}
+
+TEST(AnalyticsService, CachedAnswersAreReusedUntilTheyExpire) {
+  Fixture f;
+  adapters::sqlite::Database db((f.dir / "a.db").string());
+  adapters::sqlite::SqliteAnalyticsStore store(db);
+  AnalyticsService service(store, f.clock, 150ms);
+  f.create(service, 1);
+  EXPECT_EQ(service.aggregate(Period::all, std::nullopt).total, 1);
+  f.create(service, 2);
+  // Within the TTL the cached answer stands (that is what makes dashboards cheap)...
+  EXPECT_EQ(service.aggregate(Period::all, std::nullopt).total, 1);
+  // ...and each (period, department) has its own entry.
+  EXPECT_EQ(service.aggregate(Period::day, std::nullopt).total, 2);
+  std::this_thread::sleep_for(200ms);
+  // After expiry the first request recomputes.
+  EXPECT_EQ(service.aggregate(Period::all, std::nullopt).total, 2);
+}
+
+}  // namespace
+}  // namespace st::services::analytics
