@@ -10,21 +10,13 @@
 #include "adapters/inproc_bus/inproc_bus.hpp"
 #include "adapters/inproc_bus/memory_queue_store.hpp"
 #include "messaging/outbox_relay.hpp"
+#include "unit/support/eventually.hpp"
 
 namespace st::messaging {
 namespace {
 
 using namespace std::chrono_literals;
-
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds timeout = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return pred();
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
-}
+using testing_support::eventually;
 
 // An outbox table in memory, with the port's claim / delete-after-publish contract.
 class FakeOutbox : public ports::Outbox {

@@ -2,16 +2,13 @@
 // in-process bus: routing's on_categorized, analytics' on_events, the categorizer's
 // on_created, and the three chained through the bus.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -31,6 +28,9 @@
 #include "services/categorizer/keyword_categorizer.hpp"
 #include "services/routing/routing_service.hpp"
 #include "services/tickets/tickets_service.hpp"
+#include "unit/adapters/sqlite/sqlite_test_support.hpp"
+#include "unit/support/eventually.hpp"
+#include "unit/support/temp_dir.hpp"
 
 namespace st::services {
 namespace {
@@ -44,35 +44,10 @@ using nlohmann::json;
 using ports::Delivery;
 using ports::Disposition;
 
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds timeout = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return pred();
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    do {
-      path_ = std::filesystem::temp_directory_path() / ("st-pipeline-" + std::to_string(rd()));
-    } while (!std::filesystem::create_directory(path_));
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const char* name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using adapters::sqlite::test_support::CommitCounter;
+using adapters::sqlite::test_support::drain;
+using testing_support::eventually;
+using testing_support::TempDir;
 
 class ManualClock final : public ports::Clock {
  public:
@@ -82,33 +57,6 @@ class ManualClock final : public ports::Clock {
  private:
   std::atomic<domain::Millis> now_{1'763'596'800'000};
 };
-
-// Counts commits of the database's writer connection (SQLite's commit hook).
-class CommitCounter {
- public:
-  void attach(adapters::sqlite::Database& db) {
-    db.write([&](adapters::sqlite::Connection& c) {
-      sqlite3_commit_hook(c.handle(), &CommitCounter::hook, this);
-    });
-    commits_ = 0;
-  }
-  int commits() const { return commits_.load(); }
-
- private:
-  static int hook(void* self) {
-    ++static_cast<CommitCounter*>(self)->commits_;
-    return 0;
-  }
-  std::atomic<int> commits_{0};
-};
-
-std::vector<ports::OutboxMessage> drain(ports::Outbox& outbox) {
-  std::vector<ports::OutboxMessage> all;
-  outbox.relay(1000, [&](const std::vector<ports::OutboxMessage>& batch) {
-    all.insert(all.end(), batch.begin(), batch.end());
-  });
-  return all;
-}
 
 Delivery delivery(const std::string& queue, const Event& e, int count = 1) {
   return {queue,

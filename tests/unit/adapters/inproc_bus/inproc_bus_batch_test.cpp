@@ -13,6 +13,7 @@
 
 #include "adapters/inproc_bus/inproc_bus.hpp"
 #include "adapters/inproc_bus/memory_queue_store.hpp"
+#include "unit/adapters/inproc_bus/bus_test_support.hpp"
 
 namespace st::adapters::inproc {
 namespace {
@@ -22,22 +23,8 @@ using ports::Delivery;
 using ports::Disposition;
 using ports::OutgoingMessage;
 using ports::QueueSpec;
-
-// Every wait is bounded: a broken bus fails the test instead of hanging it.
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds timeout = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return pred();
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
-}
-
-OutgoingMessage msg(std::string key, std::string id) {
-  std::string body = R"({"id":")" + id + R"("})";
-  return {std::move(key), std::move(id), std::move(body), "00-trace-01"};
-}
+using test_support::eventually;
+using test_support::msg;
 
 std::vector<OutgoingMessage> msgs(const std::vector<std::string>& ids) {
   std::vector<OutgoingMessage> out;

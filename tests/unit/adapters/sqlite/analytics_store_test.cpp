@@ -1,14 +1,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "adapters/sqlite/analytics_store.hpp"
 #include "adapters/sqlite/database.hpp"
+#include "unit/support/temp_dir.hpp"
 
 namespace st::adapters::sqlite {
 namespace {
@@ -22,23 +21,7 @@ using domain::Ticket;
 using nlohmann::json;
 using ports::NamedCount;
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    do {
-      path_ = std::filesystem::temp_directory_path() / ("st-sqlite-" + std::to_string(rd()));
-    } while (!std::filesystem::create_directory(path_));
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const char* name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using testing_support::TempDir;
 
 const Millis kDay0 = *domain::parse_iso8601("2026-11-20T00:00:00Z");
 constexpr Millis kHour = 3'600'000;

@@ -1,13 +1,10 @@
 // The SQLite stores' batch writes: update_batch, record_routings and record_batch, each one
 // transaction (one commit) for the whole batch, all or nothing.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <atomic>
-#include <filesystem>
 #include <memory>
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -18,6 +15,8 @@
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
 #include "domain/codec.hpp"
+#include "unit/adapters/sqlite/sqlite_test_support.hpp"
+#include "unit/support/temp_dir.hpp"
 
 namespace st::adapters::sqlite {
 namespace {
@@ -32,52 +31,9 @@ using domain::TicketId;
 using nlohmann::json;
 using ports::RoutingRecord;
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    do {
-      path_ = std::filesystem::temp_directory_path() / ("st-batch-" + std::to_string(rd()));
-    } while (!std::filesystem::create_directory(path_));
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const char* name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
-// Counts the commits of the database's writer connection. Database has no commit counter of
-// its own, so the test installs SQLite's commit hook on the writer (reached through a write
-// transaction); every later COMMIT on that connection calls it.
-class CommitCounter {
- public:
-  void attach(Database& db) {
-    db.write([&](Connection& c) { sqlite3_commit_hook(c.handle(), &CommitCounter::hook, this); });
-    commits_ = 0;
-  }
-  int commits() const { return commits_.load(); }
-
- private:
-  static int hook(void* self) {
-    ++static_cast<CommitCounter*>(self)->commits_;
-    return 0;  // 0 lets the commit proceed
-  }
-  std::atomic<int> commits_{0};
-};
-
-std::vector<ports::OutboxMessage> drain(ports::Outbox& outbox) {
-  std::vector<ports::OutboxMessage> all;
-  outbox.relay(1000, [&](const std::vector<ports::OutboxMessage>& batch) {
-    all.insert(all.end(), batch.begin(), batch.end());
-  });
-  return all;
-}
+using test_support::CommitCounter;
+using test_support::drain;
+using testing_support::TempDir;
 
 std::vector<std::string> keys(const std::vector<ports::OutboxMessage>& rows) {
   std::vector<std::string> out;

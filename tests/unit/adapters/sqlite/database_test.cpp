@@ -3,35 +3,18 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/migrations.hpp"
+#include "unit/support/temp_dir.hpp"
 
 namespace st::adapters::sqlite {
 namespace {
 
-// A fresh directory per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    do {
-      path_ = std::filesystem::temp_directory_path() / ("st-sqlite-" + std::to_string(rd()));
-    } while (!std::filesystem::create_directory(path_));
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const char* name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using testing_support::TempDir;
 
 std::int64_t count_rows(Database& db, const char* table) {
   return db.read([&](Connection& c) {

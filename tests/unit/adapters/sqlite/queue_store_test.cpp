@@ -1,13 +1,12 @@
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/queue_store.hpp"
+#include "unit/support/temp_dir.hpp"
 
 namespace st::adapters::sqlite {
 namespace {
@@ -15,23 +14,7 @@ namespace {
 using ports::OutgoingMessage;
 using ports::StoredMessage;
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    do {
-      path_ = std::filesystem::temp_directory_path() / ("st-sqlite-" + std::to_string(rd()));
-    } while (!std::filesystem::create_directory(path_));
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const char* name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using testing_support::TempDir;
 
 OutgoingMessage message(const std::string& id, const std::string& key = "ticket.created") {
   return {key, id, "{\"event_id\":\"" + id + "\"}", "00-trace-" + id + "-01"};

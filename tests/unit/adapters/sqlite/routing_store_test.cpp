@@ -1,8 +1,6 @@
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <memory>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -10,6 +8,8 @@
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/routing_store.hpp"
 #include "domain/codec.hpp"
+#include "unit/adapters/sqlite/sqlite_test_support.hpp"
+#include "unit/support/temp_dir.hpp"
 
 namespace st::adapters::sqlite {
 namespace {
@@ -19,23 +19,8 @@ using domain::Event;
 using domain::EventType;
 using ports::RoutingRecord;
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    do {
-      path_ = std::filesystem::temp_directory_path() / ("st-sqlite-" + std::to_string(rd()));
-    } while (!std::filesystem::create_directory(path_));
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const char* name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using test_support::drain;
+using testing_support::TempDir;
 
 RoutingRecord routing(domain::TicketId ticket, std::string department, int confidence,
                       CategorizedBy by = CategorizedBy::keywords, bool manual = false) {
@@ -65,14 +50,6 @@ std::vector<std::string> names(const std::vector<domain::Department>& ds) {
   std::vector<std::string> out;
   for (const auto& d : ds) out.push_back(d.name);
   return out;
-}
-
-std::vector<ports::OutboxMessage> drain(ports::Outbox& outbox) {
-  std::vector<ports::OutboxMessage> all;
-  outbox.relay(1000, [&](const std::vector<ports::OutboxMessage>& batch) {
-    all.insert(all.end(), batch.begin(), batch.end());
-  });
-  return all;
 }
 
 class SqliteRoutingStoreTest : public ::testing::Test {

@@ -3,10 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -17,6 +15,8 @@
 #include "adapters/sqlite/outbox_table.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
 #include "domain/codec.hpp"
+#include "unit/adapters/sqlite/sqlite_test_support.hpp"
+#include "unit/support/temp_dir.hpp"
 
 namespace st::adapters::sqlite {
 namespace {
@@ -26,23 +26,8 @@ using domain::EventType;
 using domain::Status;
 using domain::Ticket;
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    do {
-      path_ = std::filesystem::temp_directory_path() / ("st-sqlite-" + std::to_string(rd()));
-    } while (!std::filesystem::create_directory(path_));
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const char* name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using test_support::drain;
+using testing_support::TempDir;
 
 domain::NewTicket new_ticket(std::string title,
                              std::string description = "Something is broken, please help") {
@@ -52,14 +37,6 @@ domain::NewTicket new_ticket(std::string title,
 // The EventsFor of the tickets service: one ticket.created per new ticket.
 std::vector<Event> created_event(const Ticket& t) {
   return {domain::make_event(EventType::created, t, t.created_at, "trace-1")};
-}
-
-std::vector<ports::OutboxMessage> drain(ports::Outbox& outbox) {
-  std::vector<ports::OutboxMessage> all;
-  outbox.relay(1000, [&](const std::vector<ports::OutboxMessage>& batch) {
-    all.insert(all.end(), batch.begin(), batch.end());
-  });
-  return all;
 }
 
 std::vector<domain::TicketId> ids(const std::vector<Ticket>& tickets) {

@@ -1,13 +1,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <random>
 #include <thread>
 
 #include "adapters/sqlite/analytics_store.hpp"
 #include "adapters/sqlite/database.hpp"
 #include "domain/codec.hpp"
 #include "services/analytics/analytics_service.hpp"
+#include "unit/support/temp_dir.hpp"
 
 namespace st::services::analytics {
 namespace {
@@ -20,13 +20,6 @@ class FixedClock final : public ports::Clock {
 };
 
 struct Fixture {
-  Fixture() {
-    dir = std::filesystem::temp_directory_path() /
-          ("st-analytics-" + std::to_string(std::random_device{}()));
-    std::filesystem::create_directories(dir);
-  }
-  ~Fixture() { std::filesystem::remove_all(dir); }
-
   // Records ticket.created for ticket `id` through the service's consumer.
   void create(AnalyticsService& service, domain::TicketId id) {
     domain::Ticket t;
@@ -42,7 +35,8 @@ struct Fixture {
     ASSERT_EQ(out.at(0), ports::Disposition::ack);
   }
 
-  std::filesystem::path dir;
+  testing_support::TempDir tmp{"st-analytics-"};
+  const std::filesystem::path& dir = tmp.path();
   FixedClock clock;
 };
 
