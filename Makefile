@@ -19,8 +19,8 @@ build: setup
 run: build
 	@exec scripts/run $(BUILD_DIR)/smartticket
 
-# Every test: unit + end-to-end on the Release build, then the unit tests again under
-# AddressSanitizer and UndefinedBehaviorSanitizer.
+# Every test: unit + end-to-end on the Release build, then unit and end-to-end again with
+# everything (the server too) built with AddressSanitizer and UndefinedBehaviorSanitizer.
 test: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory test-asan
@@ -34,9 +34,12 @@ test-e2e: build
 test-asan: setup
 	@cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSMARTTICKET_SANITIZE=ON \
 	  -DSMARTTICKET_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target unit_tests
+	@cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target unit_tests smartticket e2e_tests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(ASAN_BUILD_DIR)/unit_tests --gtest_brief=1
+	@# The server under the sanitizers; a leak or error at its exit fails the exit-code checks.
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  SMARTTICKET_BIN=$(ASAN_BUILD_DIR)/smartticket $(ASAN_BUILD_DIR)/e2e_tests --gtest_brief=1
 
 bench: build
 	@bench/run $(BUILD_DIR)

@@ -121,11 +121,4 @@ asio::awaitable<Response> Router::execute(const Match& m, RequestContext& ctx) c
   co_return std::move(*failure);
 }
 
-std::vector<std::pair<std::string, std::string>> Router::describe() const {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const Route& r : routes_)
-    out.emplace_back(std::string(bhttp::to_string(r.method)), r.pattern);
-  return out;
-}
-
 }  // namespace st::http

@@ -38,9 +38,6 @@ class Router {
   // exception into a JSON error response.
   asio::awaitable<Response> execute(const Match& m, RequestContext& ctx) const;
 
-  // Every pattern and its methods, for the service map at GET /.
-  std::vector<std::pair<std::string, std::string>> describe() const;
-
  private:
   struct Route {
     bhttp::verb method;

@@ -180,7 +180,9 @@ TEST_F(Tickets, ListFiltersByStatusDepartmentAndText) {
   EXPECT_EQ(ids("q=" + tag + "&department=Facilities&status=pending"), (V{fac_id}));
   EXPECT_EQ(ids("q=" + unique_tag()), V{}) << "an unmatched search is an empty page, not an error";
 
-  for (const auto& t : http().get("/api/tickets?status=resolved&limit=200").json["tickets"]) {
+  // Named: a range-for over a member of a temporary would iterate freed memory.
+  const Response resolved = http().get("/api/tickets?status=resolved&limit=200");
+  for (const auto& t : resolved.json.value("tickets", json::array())) {
     EXPECT_EQ(t.value("status", ""), "resolved");
   }
   EXPECT_TRUE(IsError(http().get("/api/tickets?status=bogus"), 400));
