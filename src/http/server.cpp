@@ -1,5 +1,5 @@
 #include "http/server.hpp"
-#include "messaging/thread_name.hpp"
+#include "util/thread_name.hpp"
 
 #include <random>
 

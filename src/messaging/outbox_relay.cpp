@@ -1,5 +1,5 @@
 #include "messaging/outbox_relay.hpp"
-#include "messaging/thread_name.hpp"
+#include "util/thread_name.hpp"
 
 #include <algorithm>
 #include <exception>

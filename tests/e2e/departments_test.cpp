@@ -200,5 +200,14 @@ TEST_F(Departments, UpdateUnknownIs404AndBadTypesAre400) {
   EXPECT_EQ(got.json["department"].value("is_active", false), true);
 }
 
+TEST_F(Departments, GeneralCannotBeDeactivated) {
+  // The pipeline sends tickets whose department vanished to General: it must stay active.
+  EXPECT_TRUE(IsError(http().put_json("/api/departments/general", {{"is_active", false}}), 400,
+                      "is_active"));
+  const Response still = http().get("/api/departments/General");
+  ASSERT_EQ(still.status, 200) << still.describe();
+  EXPECT_EQ(still.json["department"].value("is_active", false), true);
+}
+
 }  // namespace
 }  // namespace st::e2e

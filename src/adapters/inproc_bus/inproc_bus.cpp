@@ -1,5 +1,5 @@
 #include "adapters/inproc_bus/inproc_bus.hpp"
-#include "messaging/thread_name.hpp"
+#include "util/thread_name.hpp"
 
 #include <algorithm>
 #include <exception>

@@ -122,8 +122,10 @@ void register_routes(http::Router& router, RoutingService& service) {
     auto description = optional_description(body);
     if (!active && !description)
       throw ApiError::bad_request("Nothing to change: send description and/or is_active");
-    if (active == false && service.department(ctx.param("name")) &&
-        service.department(ctx.param("name"))->name == domain::kGeneralDepartment)
+    // The pipeline falls back to General when a department vanishes: it must stay active.
+    if (active == false &&
+        service.department(ctx.param("name")).value_or(domain::Department{}).name ==
+            domain::kGeneralDepartment)
       throw ApiError::bad_request("General is the catch-all department and cannot be deactivated",
                                   "is_active");
     auto d = service.update_department(ctx.param("name"), description, active);

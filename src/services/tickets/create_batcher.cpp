@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "http/api_error.hpp"
-#include "messaging/thread_name.hpp"
+#include "util/thread_name.hpp"
 
 namespace st::services::tickets {
 

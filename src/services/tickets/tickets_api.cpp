@@ -61,8 +61,8 @@ ports::TicketQuery query_from(const RequestContext& ctx) {
   return q;
 }
 
-Response not_found() {
-  throw ApiError::not_found("Ticket not found");
+ApiError ticket_not_found() {
+  return ApiError::not_found("Ticket not found");
 }
 
 }  // namespace
@@ -101,7 +101,7 @@ void register_routes(http::Router& router, TicketsService& service) {
 
   router.route(bhttp::verb::get, "/api/tickets/{id}", [&service](RequestContext& ctx) {
     auto t = service.get(ctx.id_param("id", "Ticket"));
-    if (!t) return not_found();
+    if (!t) throw ticket_not_found();
     return http::ok({{"success", true}, {"ticket", domain::to_json(*t)}});
   });
 
@@ -109,7 +109,7 @@ void register_routes(http::Router& router, TicketsService& service) {
     const auto id = ctx.id_param("id", "Ticket");
     const auto status = status_from(ctx.json_object_body());
     auto t = service.update_status(id, status, ctx.trace_id);
-    if (!t) return not_found();
+    if (!t) throw ticket_not_found();
     return http::ok({{"success", true},
                      {"message", "Ticket status updated to " + std::string(to_string(status))},
                      {"ticket", domain::to_json(*t)}});
@@ -128,7 +128,7 @@ void register_routes(http::Router& router, TicketsService& service) {
               "department, confidence_score and categorized_by are required");
         auto t = service.assign_department(id, body["department"].get<std::string>(),
                                            body["confidence_score"].get<int>(), *by, ctx.trace_id);
-        if (!t) return not_found();
+        if (!t) throw ticket_not_found();
         return http::ok({{"success", true}, {"ticket", domain::to_json(*t)}});
       });
 
