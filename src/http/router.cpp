@@ -4,6 +4,7 @@
 
 #include "http/api_error.hpp"
 #include "http/json_response.hpp"
+#include "ports/unavailable.hpp"
 
 namespace st::http {
 
@@ -111,6 +112,12 @@ asio::awaitable<Response> Router::execute(const Match& m, RequestContext& ctx) c
     throw ApiError::not_found("No such endpoint: " + ctx.path);
   } catch (const ApiError& e) {
     failure = error_response(e);
+  } catch (const ports::Unavailable& e) {
+    // A dependency is down: fail fast, the client may retry. Logged at warn, not error.
+    spdlog::warn("request {} {} {}: dependency unavailable: {}", ctx.request_id,
+                 std::string(ctx.request.method_string()), ctx.path, e.what());
+    failure = error_response(bhttp::status::service_unavailable, "service_unavailable",
+                             "A service this request needs is unavailable; try again shortly");
   } catch (const std::exception& e) {
     // A bug, not bad input: log it (without the body, which may hold personal data).
     spdlog::error("request {} {} {} failed: {}", ctx.request_id,

@@ -2,6 +2,7 @@
 
 #include "http/json_response.hpp"
 #include "http/router.hpp"
+#include "ports/unavailable.hpp"
 
 namespace st::http {
 namespace {
@@ -42,6 +43,9 @@ Router sample() {
   });
   r.route(bhttp::verb::post, "/api/departments/{name}",
           [](RequestContext&) -> Response { throw ApiError::conflict("exists"); });
+  r.route(bhttp::verb::get, "/db-down", [](RequestContext&) -> Response {
+    throw ports::Unavailable("connection refused to 10.0.0.1:5432 password=secret");
+  });
   r.route(bhttp::verb::get, "/boom",
           [](RequestContext&) -> Response { throw std::runtime_error("bug"); });
   return r;
@@ -77,6 +81,13 @@ TEST(Router, ApiErrorBecomesItsStatusAndOtherExceptionsA500WithoutDetails) {
   auto bug = call(r, bhttp::verb::get, "/boom");
   EXPECT_EQ(bug.result(), bhttp::status::internal_server_error);
   EXPECT_EQ(body(bug)["error"].get<std::string>().find("bug"), std::string::npos);
+}
+
+TEST(Router, UnavailableDependencyIs503WithoutItsDetails) {
+  auto res = call(sample(), bhttp::verb::get, "/db-down");
+  EXPECT_EQ(res.result(), bhttp::status::service_unavailable);
+  EXPECT_EQ(body(res)["code"], "service_unavailable");
+  EXPECT_EQ(body(res)["error"].get<std::string>().find("5432"), std::string::npos);
 }
 
 TEST(Router, InvalidEscapeInPathIs400) {

@@ -1,0 +1,15 @@
+#pragma once
+// Thrown by an adapter when the server behind a port (database, broker, another service)
+// cannot be reached right now. It is not a bug and not bad input: the HTTP layer answers
+// 503 at once, consumers retry the delivery later, and nobody crashes.
+#include <stdexcept>
+#include <string>
+
+namespace st::ports {
+
+class Unavailable : public std::runtime_error {
+ public:
+  explicit Unavailable(const std::string& what) : std::runtime_error(what) {}
+};
+
+}  // namespace st::ports
