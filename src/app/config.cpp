@@ -87,6 +87,16 @@ const std::vector<Setting>& table() {
         "",
         "Claude API key (secret; env or file only)"},
        [](Config& c, const std::string& v) { c.anthropic_api_key = v; }},
+      {{"rabbitmq_url",
+        {"RABBITMQ_URL"},
+        "",
+        "RabbitMQ broker of the distributed mode, amqp://user:password@host:port/vhost "
+        "(holds a password; env or file only)"},
+       [](Config& c, const std::string& v) {
+         if (!v.starts_with("amqp://"))
+           throw std::invalid_argument("rabbitmq_url must start with amqp://");
+         c.rabbitmq_url = v;
+       }},
   };
   return kSettings;
 }

@@ -18,6 +18,9 @@ struct Config {
   bool pause_pipeline = false;
   std::string log_level = "info";
   std::string anthropic_api_key;  // secret: never logged or printed
+  // Distributed mode's broker. Holds a password: log it only through the adapter's
+  // BrokerAddress::redacted().
+  std::string rabbitmq_url = "amqp://guest:guest@127.0.0.1:5672/";
 };
 
 // One setting: its config-file key, its environment names and its flag.

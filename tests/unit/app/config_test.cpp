@@ -88,5 +88,25 @@ TEST(Config, TheApiKeyComesOnlyFromTheEnvironment) {
   EXPECT_EQ(load_config("", {}).anthropic_api_key, "sk-test-secret");
 }
 
+TEST(Config, TheRabbitMqUrlComesFromTheEnvironmentOrFileAndIsNeverEchoed) {
+  EXPECT_EQ(load_config("", {}).rabbitmq_url, "amqp://guest:guest@127.0.0.1:5672/");
+  for (const auto& s : settings()) {
+    if (s.key == "rabbitmq_url") {
+      EXPECT_TRUE(s.flag.empty()) << "a password on argv is visible";
+    }
+  }
+  {
+    ScopedEnv url("RABBITMQ_URL", "amqp://svc:pw@rabbit:5672/helpdesk");
+    EXPECT_EQ(load_config("", {}).rabbitmq_url, "amqp://svc:pw@rabbit:5672/helpdesk");
+  }
+  ScopedEnv bad("RABBITMQ_URL", "http://svc:s3cret@rabbit/");
+  try {
+    load_config("", {});
+    ADD_FAILURE() << "accepted a non-amqp URL";
+  } catch (const std::invalid_argument& ex) {
+    EXPECT_EQ(std::string(ex.what()).find("s3cret"), std::string::npos) << ex.what();
+  }
+}
+
 }  // namespace
 }  // namespace st::app
