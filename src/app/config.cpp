@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/url.hpp"
+
 namespace st::app {
 namespace {
 
@@ -26,6 +28,12 @@ long long to_int(const std::string& v, long long min, long long max, const std::
     throw std::invalid_argument(key + " must be an integer from " + std::to_string(min) + " to " +
                                 std::to_string(max) + ", got '" + v + "'");
   return out;
+}
+
+std::string service_url(const std::string& v, const std::string& key) {
+  if (!http::parse_service_url(v))
+    throw std::invalid_argument(key + " must be a URL like http://host:port, got '" + v + "'");
+  return v;
 }
 
 bool to_bool(const std::string& v, const std::string& key) {
@@ -55,7 +63,7 @@ const std::vector<Setting>& table() {
       {{"port",
         {"SMARTTICKET_PORT"},
         "--port",
-        "port to listen on; 0 picks a free one (default 5000)"},
+        "port to listen on; 0 picks a free one (default 5000, or the target's: 5001-5004)"},
        [](Config& c, const std::string& v) {
          c.port = static_cast<std::uint16_t>(to_int(v, 0, 65535, "port"));
        }},
@@ -82,6 +90,58 @@ const std::vector<Setting>& table() {
        [](Config& c, const std::string& v) { c.pause_pipeline = to_bool(v, "pause_pipeline"); }},
       {{"log_level", {"SMARTTICKET_LOG_LEVEL"}, "--log-level", "trace, debug, info, warn, error"},
        [](Config& c, const std::string& v) { c.log_level = v; }},
+      {{"tickets_url",
+        {"TICKET_SERVICE_URL"},
+        "--tickets-url",
+        "distributed mode: the tickets service (default http://127.0.0.1:5001)"},
+       [](Config& c, const std::string& v) { c.tickets_url = service_url(v, "tickets_url"); }},
+      {{"categorizer_url",
+        {"AI_SERVICE_URL"},
+        "--categorizer-url",
+        "distributed mode: the categorizer service (default http://127.0.0.1:5002)"},
+       [](Config& c, const std::string& v) {
+         c.categorizer_url = service_url(v, "categorizer_url");
+       }},
+      {{"routing_url",
+        {"ROUTING_SERVICE_URL"},
+        "--routing-url",
+        "distributed mode: the routing service (default http://127.0.0.1:5003)"},
+       [](Config& c, const std::string& v) { c.routing_url = service_url(v, "routing_url"); }},
+      {{"analytics_url",
+        {"ANALYTICS_SERVICE_URL"},
+        "--analytics-url",
+        "distributed mode: the analytics service (default http://127.0.0.1:5004)"},
+       [](Config& c, const std::string& v) { c.analytics_url = service_url(v, "analytics_url"); }},
+      {{"upstream_timeout_ms",
+        {"SMARTTICKET_UPSTREAM_TIMEOUT_MS"},
+        "--upstream-timeout-ms",
+        "distributed mode: deadline of one call to another service (default 5000)"},
+       [](Config& c, const std::string& v) {
+         c.upstream_timeout_ms = static_cast<int>(to_int(v, 50, 120'000, "upstream_timeout_ms"));
+       }},
+      {{"prefetch",
+        {"SMARTTICKET_PREFETCH"},
+        "--prefetch",
+        "distributed mode: messages a consumer may hold unacked, its batch size (default 64)"},
+       [](Config& c, const std::string& v) {
+         c.prefetch = static_cast<int>(to_int(v, 1, 10'000, "prefetch"));
+       }},
+      {{"upstream_breaker_failures",
+        {"SMARTTICKET_UPSTREAM_BREAKER_FAILURES"},
+        "--upstream-breaker-failures",
+        "distributed mode: consecutive failed calls that open a service's circuit (default 5)"},
+       [](Config& c, const std::string& v) {
+         c.upstream_breaker_failures =
+             static_cast<int>(to_int(v, 1, 1000, "upstream_breaker_failures"));
+       }},
+      {{"upstream_breaker_open_ms",
+        {"SMARTTICKET_UPSTREAM_BREAKER_OPEN_MS"},
+        "--upstream-breaker-open-ms",
+        "distributed mode: how long an open circuit fails fast before a probe (default 5000)"},
+       [](Config& c, const std::string& v) {
+         c.upstream_breaker_open_ms =
+             static_cast<int>(to_int(v, 10, 600'000, "upstream_breaker_open_ms"));
+       }},
       {{"anthropic_api_key",
         {"ANTHROPIC_API_KEY"},
         "",
@@ -108,6 +168,15 @@ std::string scalar_text(const nlohmann::json& v) {
 }
 
 }  // namespace
+
+std::uint16_t Config::listen_port() const {
+  if (port) return *port;
+  if (target == "tickets") return 5001;
+  if (target == "categorizer") return 5002;
+  if (target == "routing") return 5003;
+  if (target == "analytics") return 5004;
+  return 5000;
+}
 
 const std::vector<SettingInfo>& settings() {
   static const std::vector<SettingInfo> kInfo = [] {

@@ -2,6 +2,7 @@
 // Settings, in increasing precedence: built-in defaults < config file (JSON) < environment
 // (SMARTTICKET_*, and the seed's names such as ANTHROPIC_API_KEY) < command-line flags.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,7 @@ struct Config {
   std::string config_file;  // the file the values came from, if any
   std::string target = "all";
   std::string host = "127.0.0.1";
-  std::uint16_t port = 5000;
+  std::optional<std::uint16_t> port;  // unset: the target's default port (see listen_port)
   std::string data_dir = "./data";
   unsigned threads = 0;  // 0: one per core
   int create_timeout_ms = 5000;
@@ -21,6 +22,20 @@ struct Config {
   // Distributed mode's broker. Holds a password: log it only through the adapter's
   // BrokerAddress::redacted().
   std::string rabbitmq_url = "amqp://guest:guest@127.0.0.1:5672/";
+
+  // Distributed mode: where the other services are (the seed's variable names).
+  std::string tickets_url = "http://127.0.0.1:5001";
+  std::string categorizer_url = "http://127.0.0.1:5002";
+  std::string routing_url = "http://127.0.0.1:5003";
+  std::string analytics_url = "http://127.0.0.1:5004";
+  int prefetch = 64;  // distributed mode: unacked messages per consumer (RabbitMQ basic.qos)
+  int upstream_timeout_ms = 5000;       // one call to another service, connect included
+  int upstream_breaker_failures = 5;    // consecutive failures that open a circuit
+  int upstream_breaker_open_ms = 5000;  // how long it stays open before a probe
+
+  // The port to listen on: the configured one, else the target's default (gateway and
+  // all 5000, tickets 5001, categorizer 5002, routing 5003, analytics 5004).
+  std::uint16_t listen_port() const;
 };
 
 // One setting: its config-file key, its environment names and its flag.

@@ -1,4 +1,5 @@
 #include "app/embedded_system.hpp"
+#include "app/queues.hpp"
 
 #include <filesystem>
 
@@ -76,7 +77,7 @@ struct EmbeddedSystem::Parts {
                 {tickets_up, categorizer_up, routing_up, analytics_up}),
         tickets_relay(ticket_store, bus, {.name = "tickets"}),
         routing_relay(routing_store, bus, {.name = "routing"}),
-        server({c.host, c.port, c.threads}, gateway_router) {
+        server({c.host, c.listen_port(), c.threads}, gateway_router) {
     routing.initialize();
     tickets::register_routes(tickets_router, tickets);
     routing::register_routes(routing_router, routing);
@@ -85,14 +86,14 @@ struct EmbeddedSystem::Parts {
     gateway.register_routes(gateway_router);
 
     using Batch = std::vector<ports::Delivery>;
-    bus.subscribe_batch({"categorizer", {"ticket.created"}},
+    bus.subscribe_batch(queues::categorizer(),
                         [this](const Batch& b) { return categorizer.on_created(b); });
-    bus.subscribe_batch({"routing", {"ticket.categorized"}},
+    bus.subscribe_batch(queues::routing(),
                         [this](const Batch& b) { return routing.on_categorized(b); });
-    bus.subscribe_batch({"analytics", {"ticket.#"}},
+    bus.subscribe_batch(queues::analytics(),
                         [this](const Batch& b) { return analytics.on_events(b); });
     // The gateway's queue is transient: it only serves requests and streams that are live.
-    bus.subscribe({"gateway", {"ticket.#"}, /*durable=*/false},
+    bus.subscribe(queues::gateway(),
                   [this](const ports::Delivery& d) { return gateway.on_event(d); });
   }
 

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/config.hpp"
+#include "app/distributed/service_process.hpp"
 #include "app/embedded_system.hpp"
 
 namespace {
@@ -28,23 +29,28 @@ sigset_t block_shutdown_signals() {
 
 int serve(const Config& config) {
   spdlog::set_level(spdlog::level::from_str(config.log_level));
-  if (config.target != "all") {
-    std::cerr << "target '" << config.target
-              << "' (one service per process) needs the distributed adapters, which are not "
-                 "built yet; use --target=all\n";
-    return 2;
-  }
   const sigset_t signals = block_shutdown_signals();
-  st::app::EmbeddedSystem system(config);
-  system.start();
-  std::cout << "Smart Ticket " << SMARTTICKET_VERSION
-            << " (all services, embedded) listening on http://" << config.host << ":"
-            << system.port() << "\n"
-            << "data file: " << system.data_file() << std::endl;
+  std::unique_ptr<st::app::EmbeddedSystem> embedded;
+  std::unique_ptr<st::app::distributed::ServiceProcess> service;
+  if (config.target == "all") {
+    embedded = std::make_unique<st::app::EmbeddedSystem>(config);
+    embedded->start();
+    std::cout << "Smart Ticket " << SMARTTICKET_VERSION
+              << " (all services, embedded) listening on http://" << config.host << ":"
+              << embedded->port() << "\n"
+              << "data file: " << embedded->data_file() << std::endl;
+  } else {
+    service = st::app::distributed::make_service_process(config);
+    service->start();
+    std::cout << "Smart Ticket " << SMARTTICKET_VERSION << " (" << config.target
+              << ", distributed) listening on http://" << config.host << ":" << service->port()
+              << std::endl;
+  }
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
-  system.stop();
+  if (embedded) embedded->stop();
+  if (service) service->stop();
   spdlog::info("stopped cleanly");
   return 0;
 }
@@ -91,7 +97,7 @@ int main(int argc, char** argv) {
     std::cout << "config_file: " << (config.config_file.empty() ? "(none)" : config.config_file)
               << "\n"
               << "target: " << config.target << "\nhost: " << config.host
-              << "\nport: " << config.port << "\ndata_dir: " << config.data_dir
+              << "\nport: " << config.listen_port() << "\ndata_dir: " << config.data_dir
               << "\nthreads: " << config.threads
               << "\ncreate_timeout_ms: " << config.create_timeout_ms
               << "\npause_pipeline: " << (config.pause_pipeline ? "true" : "false")

@@ -215,6 +215,10 @@ void Server::stop(std::chrono::milliseconds grace) {
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
+  // The posted close may not have run before ioc_.stop(); a stopped server must not keep
+  // its port open (clients would connect and wait for an answer that never comes).
+  beast::error_code ec;
+  acceptor_.close(ec);
 }
 
 }  // namespace st::http

@@ -29,8 +29,10 @@ void register_routes(http::Router& router, CategorizerService& service) {
                      {"reason", c.reason}});
   });
 
-  router.route(bhttp::verb::get, "/health", [](RequestContext&) {
-    return http::ok({{"status", "healthy"}, {"service", "categorizer"}});
+  router.route(bhttp::verb::get, "/health", [&service](RequestContext&) {
+    return http::ok({{"status", "healthy"},
+                     {"service", "categorizer"},
+                     {"details", {{"categorized", service.categorized_count()}}}});
   });
 }
 

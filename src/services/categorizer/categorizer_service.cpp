@@ -23,7 +23,17 @@ std::vector<std::string> CategorizerService::active_departments() {
     if (!cached_departments_.empty() && now - cached_at_ < kDepartmentCacheTtl)
       return cached_departments_;
   }
-  auto fresh = departments_.active_department_names();
+  std::vector<std::string> fresh;
+  try {
+    fresh = departments_.active_department_names();
+  } catch (const std::exception& e) {
+    // Routing unreachable (distributed mode): a slightly stale list beats stopping the
+    // pipeline; with no list at all the delivery is retried later.
+    std::lock_guard lock(cache_mutex_);
+    if (cached_departments_.empty()) throw;
+    spdlog::warn("categorizer: using cached departments, routing unavailable: {}", e.what());
+    return cached_departments_;
+  }
   std::lock_guard lock(cache_mutex_);
   cached_departments_ = fresh;
   cached_at_ = now;
@@ -76,6 +86,7 @@ std::vector<ports::Disposition> CategorizerService::on_created(
   // If publishing throws, the bus retries the whole batch; the derived ids make the
   // repeats harmless downstream.
   if (!messages.empty()) bus_.publish(messages);
+  categorized_.fetch_add(messages.size(), std::memory_order_relaxed);
   return out;
 }
 

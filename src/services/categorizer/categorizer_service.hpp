@@ -3,7 +3,9 @@
 // (Claude → learned model → keywords; the first that decides wins) and announces
 // ticket.categorized. It has no tables: its output event id is derived from the input's, so
 // a redelivered ticket.created yields the same ticket.categorized and routing absorbs it.
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,6 +31,10 @@ class CategorizerService {
   // are published together (one durable write).
   std::vector<ports::Disposition> on_created(const std::vector<ports::Delivery>& batch);
 
+  // Tickets this instance categorized from the queue since it started (shown by /health:
+  // with several instances sharing the queue, each one's share).
+  std::uint64_t categorized_count() const { return categorized_.load(); }
+
  private:
   std::vector<std::string> active_departments();
 
@@ -41,6 +47,8 @@ class CategorizerService {
   std::mutex cache_mutex_;
   std::vector<std::string> cached_departments_;
   std::chrono::steady_clock::time_point cached_at_{};
+
+  std::atomic<std::uint64_t> categorized_{0};
 };
 
 }  // namespace st::services::categorizer

@@ -65,6 +65,31 @@ ApiError ticket_not_found() {
   return ApiError::not_found("Ticket not found");
 }
 
+// One routing decision as routing sends it: {department, confidence_score, categorized_by}.
+ports::TicketAssigner::Assignment assignment_from(const json& body, domain::TicketId id,
+                                                  std::string trace_id) {
+  const auto by =
+      body.is_object() && body.contains("categorized_by") && body["categorized_by"].is_string()
+          ? domain::parse_categorized_by(body["categorized_by"].get<std::string>())
+          : std::nullopt;
+  if (!body.is_object() || !body.contains("department") || !body["department"].is_string() ||
+      body["department"].get_ref<const std::string&>().empty() ||
+      !body.contains("confidence_score") || !body["confidence_score"].is_number_integer() || !by)
+    throw ApiError::bad_request("department, confidence_score and categorized_by are required");
+  const auto confidence = body["confidence_score"].get<long long>();
+  if (confidence < 0 || confidence > 100)
+    throw ApiError::bad_request("confidence_score must be from 0 to 100", "confidence_score");
+  return {id, body["department"].get<std::string>(), static_cast<int>(confidence), *by,
+          std::move(trace_id)};
+}
+
+constexpr std::size_t kMaxAssignmentsPerCall = 1000;
+
+// A W3C trace id: 32 lowercase hex digits (it ends up in events and logs).
+bool is_trace_id(const std::string& s) {
+  return s.size() == 32 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 }  // namespace
 
 void register_routes(http::Router& router, TicketsService& service) {
@@ -116,21 +141,42 @@ void register_routes(http::Router& router, TicketsService& service) {
   });
 
   // Internal: routing assigns the department it decided (in distributed mode over HTTP).
+  // Idempotent: the same assignment again changes nothing, so callers may retry it.
   router.route(
       bhttp::verb::put, "/internal/tickets/{id}/department", [&service](RequestContext& ctx) {
-        const auto id = ctx.id_param("id", "Ticket");
-        const auto body = ctx.json_object_body();
-        const auto by = domain::parse_categorized_by(body.value("categorized_by", ""));
-        if (!body.contains("department") || !body["department"].is_string() ||
-            !body.contains("confidence_score") || !body["confidence_score"].is_number_integer() ||
-            !by)
-          throw ApiError::bad_request(
-              "department, confidence_score and categorized_by are required");
-        auto t = service.assign_department(id, body["department"].get<std::string>(),
-                                           body["confidence_score"].get<int>(), *by, ctx.trace_id);
+        const auto a =
+            assignment_from(ctx.json_object_body(), ctx.id_param("id", "Ticket"), ctx.trace_id);
+        auto t = service.assign_department(a.id, a.department, a.confidence, a.by, a.trace_id);
         if (!t) throw ticket_not_found();
         return http::ok({{"success", true}, {"ticket", domain::to_json(*t)}});
       });
+
+  // Internal, batched: {"assignments": [{ticket_id, department, confidence_score,
+  // categorized_by, trace_id?}, ...]} in one transaction; answers {"tickets": [ticket or
+  // null (no such ticket), ...]} in the same order. Routing consumes events in batches.
+  router.route(bhttp::verb::post, "/internal/tickets/assignments", [&service](RequestContext& ctx) {
+    const auto body = ctx.json_object_body();
+    const auto it = body.find("assignments");
+    if (it == body.end() || !it->is_array() || it->size() > kMaxAssignmentsPerCall)
+      throw ApiError::bad_request("assignments must be an array of at most 1000 items",
+                                  "assignments");
+    std::vector<ports::TicketAssigner::Assignment> batch;
+    for (const auto& item : *it) {
+      if (!item.is_object() || !item.contains("ticket_id") ||
+          !item["ticket_id"].is_number_integer() || item["ticket_id"].get<long long>() <= 0)
+        throw ApiError::bad_request("every assignment needs a positive ticket_id", "ticket_id");
+      std::string trace = ctx.trace_id;
+      if (item.contains("trace_id") && item["trace_id"].is_string() &&
+          is_trace_id(item["trace_id"].get_ref<const std::string&>()))
+        trace = item["trace_id"].get<std::string>();
+      batch.push_back(
+          assignment_from(item, item["ticket_id"].get<domain::TicketId>(), std::move(trace)));
+    }
+    json tickets = json::array();
+    for (const auto& t : service.assign_departments(batch))
+      tickets.push_back(t ? domain::to_json(*t) : json(nullptr));
+    return http::ok({{"success", true}, {"tickets", std::move(tickets)}});
+  });
 
   router.route(bhttp::verb::get, "/health", [](RequestContext&) {
     return http::ok({{"status", "healthy"}, {"service", "tickets"}});

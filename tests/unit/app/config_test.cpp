@@ -29,7 +29,7 @@ std::string write_config(const std::string& text) {
 TEST(Config, DefaultsWhenNothingIsGiven) {
   const Config c = load_config("", {});
   EXPECT_EQ(c.target, "all");
-  EXPECT_EQ(c.port, 5000);
+  EXPECT_EQ(c.listen_port(), 5000);
   EXPECT_EQ(c.data_dir, "./data");
   EXPECT_EQ(c.create_timeout_ms, 5000);
   EXPECT_FALSE(c.pause_pipeline);
@@ -39,21 +39,40 @@ TEST(Config, FlagsBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults) {
   const auto file = write_config(R"({"port": 7000, "data_dir": "/from/file", "threads": 3})");
   {
     const Config c = load_config(file, {});
-    EXPECT_EQ(c.port, 7000);
+    EXPECT_EQ(c.listen_port(), 7000);
     EXPECT_EQ(c.data_dir, "/from/file");
   }
   ScopedEnv port("SMARTTICKET_PORT", "7100");
   ScopedEnv dir("SMARTTICKET_DATA_DIR", "/from/env");
   {
     const Config c = load_config(file, {});
-    EXPECT_EQ(c.port, 7100);
+    EXPECT_EQ(c.listen_port(), 7100);
     EXPECT_EQ(c.data_dir, "/from/env");
     EXPECT_EQ(c.threads, 3u);  // only in the file
   }
   const Config c = load_config(file, {{"port", "7200"}});
-  EXPECT_EQ(c.port, 7200);
+  EXPECT_EQ(c.listen_port(), 7200);
   EXPECT_EQ(c.data_dir, "/from/env");
   std::filesystem::remove(file);
+}
+
+TEST(Config, EachTargetHasItsDefaultPortUnlessOneIsGiven) {
+  EXPECT_EQ(load_config("", {{"target", "gateway"}}).listen_port(), 5000);
+  EXPECT_EQ(load_config("", {{"target", "tickets"}}).listen_port(), 5001);
+  EXPECT_EQ(load_config("", {{"target", "categorizer"}}).listen_port(), 5002);
+  EXPECT_EQ(load_config("", {{"target", "routing"}}).listen_port(), 5003);
+  EXPECT_EQ(load_config("", {{"target", "analytics"}}).listen_port(), 5004);
+  EXPECT_EQ(load_config("", {{"target", "routing"}, {"port", "0"}}).listen_port(), 0);
+}
+
+TEST(Config, ServiceUrlsComeFromTheSeedsVariables) {
+  ScopedEnv tickets("TICKET_SERVICE_URL", "http://tickets:5001");
+  ScopedEnv ai("AI_SERVICE_URL", "http://ai-service:5002/");
+  const Config c = load_config("", {});
+  EXPECT_EQ(c.tickets_url, "http://tickets:5001");
+  EXPECT_EQ(c.categorizer_url, "http://ai-service:5002/");
+  EXPECT_EQ(c.routing_url, "http://127.0.0.1:5003");
+  EXPECT_THROW(load_config("", {{"routing_url", "routing:5003"}}), std::invalid_argument);
 }
 
 TEST(Config, InvalidValuesNameTheSetting) {

@@ -1,0 +1,52 @@
+#include "adapters/remote/ticket_assigner_client.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "domain/codec.hpp"
+#include "ports/unavailable.hpp"
+
+namespace st::adapters::remote {
+
+using nlohmann::json;
+namespace bhttp = http::bhttp;
+
+std::optional<domain::Ticket> TicketAssignerClient::assign_department(domain::TicketId id,
+                                                                      const std::string& department,
+                                                                      int confidence,
+                                                                      domain::CategorizedBy by,
+                                                                      const std::string& trace_id) {
+  return assign_departments({{id, department, confidence, by, trace_id}}).front();
+}
+
+std::vector<std::optional<domain::Ticket>> TicketAssignerClient::assign_departments(
+    const std::vector<Assignment>& batch) {
+  json items = json::array();
+  for (const auto& a : batch)
+    items.push_back({{"ticket_id", a.id},
+                     {"department", a.department},
+                     {"confidence_score", a.confidence},
+                     {"categorized_by", domain::to_string(a.by)},
+                     {"trace_id", a.trace_id}});
+  http::Request req{bhttp::verb::post, "/internal/tickets/assignments", 11};
+  req.set(bhttp::field::content_type, "application/json");
+  req.body() = json{{"assignments", std::move(items)}}.dump();
+  const auto res = tickets_.send_blocking(std::move(req), http::Idempotency::idempotent);
+  auto body = json::parse(res.body(), nullptr, false);
+  // Anything but a well-formed answer is the tickets service misbehaving or restarting:
+  // the caller retries later rather than acting on a half-understood reply.
+  if (res.result() != bhttp::status::ok || body.is_discarded() || !body.contains("tickets") ||
+      !body["tickets"].is_array() || body["tickets"].size() != batch.size())
+    throw ports::Unavailable("tickets service answered " + std::to_string(res.result_int()) +
+                             " to an assignment batch");
+  std::vector<std::optional<domain::Ticket>> out;
+  for (const auto& t : body["tickets"]) {
+    if (t.is_null()) {
+      out.emplace_back(std::nullopt);
+    } else {
+      out.emplace_back(domain::ticket_from_json(t));
+    }
+  }
+  return out;
+}
+
+}  // namespace st::adapters::remote

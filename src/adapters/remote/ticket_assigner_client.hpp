@@ -1,0 +1,26 @@
+#pragma once
+// Routing → tickets over HTTP (distributed mode): the TicketAssigner port backed by the
+// tickets service's internal endpoint. Failures surface as ports::Unavailable, so the
+// routing consumer leaves the event queued and retries it later.
+#include "http/client.hpp"
+#include "ports/service_clients.hpp"
+
+namespace st::adapters::remote {
+
+class TicketAssignerClient final : public ports::TicketAssigner {
+ public:
+  explicit TicketAssignerClient(http::HttpClient& tickets) : tickets_(tickets) {}
+
+  std::optional<domain::Ticket> assign_department(domain::TicketId id,
+                                                  const std::string& department, int confidence,
+                                                  domain::CategorizedBy by,
+                                                  const std::string& trace_id) override;
+  // One call for the whole batch (POST /internal/tickets/assignments, safe to repeat).
+  std::vector<std::optional<domain::Ticket>> assign_departments(
+      const std::vector<Assignment>& batch) override;
+
+ private:
+  http::HttpClient& tickets_;
+};
+
+}  // namespace st::adapters::remote

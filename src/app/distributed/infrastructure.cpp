@@ -1,0 +1,32 @@
+#include "app/distributed/infrastructure.hpp"
+
+#include <stdexcept>
+
+#include <unistd.h>
+
+#include "adapters/rabbitmq/rabbit_bus.hpp"
+#include "app/queues.hpp"
+
+namespace st::app::distributed {
+
+std::unique_ptr<ports::EventBus> make_event_bus(const Config& config, const std::string& service) {
+  adapters::rabbitmq::RabbitBus::Options options;
+  options.url = config.rabbitmq_url;
+  options.instance_id = service + "-" + std::to_string(::getpid());
+  auto bus = std::make_unique<adapters::rabbitmq::RabbitBus>(options);
+  // Whatever this process publishes must find its consumers' queues, even if those
+  // services have never run yet.
+  for (const auto& spec : queues::durable(config.prefetch)) bus->declare(spec);
+  return bus;
+}
+
+std::unique_ptr<http::HttpClient> make_client(const Config& config, const std::string& name,
+                                              const std::string& url) {
+  auto parsed = http::parse_service_url(url);
+  if (!parsed) throw std::invalid_argument(name + " service URL is not valid: " + url);
+  http::ClientOptions options{
+      .name = name, .request_timeout = std::chrono::milliseconds(config.upstream_timeout_ms)};
+  return std::make_unique<http::HttpClient>(*parsed, options);
+}
+
+}  // namespace st::app::distributed

@@ -1,0 +1,32 @@
+#pragma once
+// The message topology, the same in both modes: which queue each consuming service owns and
+// the routing keys bound to it (the pipeline ticket.created → categorized → routed, plus
+// analytics and the gateway's live feed, which see everything).
+#include <vector>
+
+#include "ports/event_bus.hpp"
+
+namespace st::app::queues {
+
+inline ports::QueueSpec categorizer(int prefetch = 64) {
+  return {"categorizer", {"ticket.created"}, true, 5, prefetch};
+}
+inline ports::QueueSpec routing(int prefetch = 64) {
+  return {"routing", {"ticket.categorized"}, true, 5, prefetch};
+}
+inline ports::QueueSpec analytics(int prefetch = 64) {
+  return {"analytics", {"ticket.#"}, true, 5, prefetch};
+}
+// Transient: it only serves live SSE streams and create requests waiting for routing, so
+// each gateway instance has its own and nothing is kept for a gateway that is gone.
+inline ports::QueueSpec gateway() {
+  return {"gateway", {"ticket.#"}, false, 5, 256};
+}
+
+// Every durable queue: a process that publishes declares them all, so an event published
+// before its consumer ever started is kept for it rather than dropped by the exchange.
+inline std::vector<ports::QueueSpec> durable(int prefetch = 64) {
+  return {categorizer(prefetch), routing(prefetch), analytics(prefetch)};
+}
+
+}  // namespace st::app::queues

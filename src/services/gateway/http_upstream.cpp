@@ -1,0 +1,53 @@
+#include "services/gateway/http_upstream.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "http/json_response.hpp"
+#include "ports/unavailable.hpp"
+
+namespace st::services::gateway {
+
+HttpUpstream::HttpUpstream(http::HttpClient& client, resilience::CircuitBreakerOptions breaker)
+    : client_(client),
+      breaker_(breaker,
+               [name = client.name()](resilience::BreakerState from, resilience::BreakerState to) {
+                 spdlog::warn("gateway: circuit to the {} service {} -> {}", name,
+                              resilience::to_string(from), resilience::to_string(to));
+               }) {}
+
+http::Response HttpUpstream::unavailable(std::chrono::milliseconds retry_in) const {
+  auto res = http::error_response(http::bhttp::status::service_unavailable, "service_unavailable",
+                                  "The " + client_.name() + " service is unavailable");
+  const auto seconds =
+      std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(retry_in).count());
+  res.set(http::bhttp::field::retry_after, std::to_string(seconds));
+  return res;
+}
+
+http::asio::awaitable<http::Response> HttpUpstream::send(const http::Request& req,
+                                                         const http::RequestContext& origin) {
+  auto call = breaker_.try_call();
+  if (!call) co_return unavailable(breaker_.snapshot().retry_in);
+  http::Request copy = req;
+  // The service logs and stamps events with the same ids as the gateway.
+  copy.set("X-Request-Id", origin.request_id);
+  copy.set("traceparent", "00-" + origin.trace_id + "-0000000000000001-01");
+  bool reached = false;
+  http::Response res;
+  try {
+    res = co_await client_.send(std::move(copy));
+    reached = true;
+  } catch (const ports::Unavailable& e) {
+    spdlog::debug("gateway: {}", e.what());
+  }
+  // A 5xx is the service failing (a 4xx is the caller's mistake, a healthy answer).
+  if (reached && res.result_int() < 500) {
+    call->succeeded();
+    co_return res;
+  }
+  call->failed();
+  if (reached) co_return res;
+  co_return unavailable(std::chrono::seconds(1));
+}
+
+}  // namespace st::services::gateway

@@ -1,0 +1,165 @@
+// Fault tests of distributed mode, against the local cluster (scripts/cluster, started by the
+// ctest fixture): five service processes on real PostgreSQL and RabbitMQ. Each test breaks
+// something the way production breaks — kill -9, a broker outage, a database restart, a poison
+// message — and checks the promise: every accepted ticket is routed, exactly once.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "cluster/cluster.hpp"
+#include "support/e2e.hpp"
+
+namespace st::cluster {
+namespace {
+
+using e2e::json;
+using namespace std::chrono_literals;
+
+class ClusterFaultTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Whatever an earlier test broke is running again before this one starts.
+    ASSERT_TRUE(script("up --categorizers 2")) << "the cluster could not be brought up";
+    http_ = std::make_unique<e2e::HttpClient>("127.0.0.1", gateway_port(), 20s);
+  }
+  void TearDown() override { EXPECT_TRUE(script("up --categorizers 2")); }
+
+  // Creates `n` tickets without waiting for routing (the way a busy front end does) and
+  // returns their ids; `during` runs on another thread once a third of them are in.
+  std::vector<std::int64_t> create_async(int n, const std::string& tag,
+                                         const std::function<void()>& during = {}) {
+    std::vector<std::int64_t> ids;
+    std::thread breaker;
+    for (int i = 0; i < n; ++i) {
+      if (i == n / 3 && during) breaker = std::thread(during);
+      const auto& sample =
+          e2e::department_samples()[static_cast<std::size_t>(i) % e2e::department_samples().size()];
+      auto body = e2e::ticket_body(sample.title + " " + tag, sample.description);
+      // The gateway or tickets service may itself be briefly unavailable during a fault:
+      // a client retries a 503, and only accepted (201/202) tickets are promised anything.
+      for (int attempt = 0; attempt < 100; ++attempt) {
+        try {
+          auto r = e2e::create_ticket(*http_, body, /*async=*/true);
+          if (r.status == 202 || r.status == 201) {
+            ids.push_back(r.json["ticket_id"].get<std::int64_t>());
+            break;
+          }
+        } catch (const std::exception&) {
+          http_ = std::make_unique<e2e::HttpClient>("127.0.0.1", gateway_port(), 20s);
+        }
+        std::this_thread::sleep_for(100ms);
+      }
+    }
+    if (breaker.joinable()) breaker.join();
+    return ids;
+  }
+
+  // Every ticket ends with a department, and routing recorded exactly one decision for it.
+  void expect_routed_exactly_once(const std::vector<std::int64_t>& ids,
+                                  std::chrono::milliseconds timeout = 120s) {
+    auto routed = e2e::wait_all_routed(*http_, ids, timeout);
+    for (auto id : ids) {
+      ASSERT_TRUE(routed.count(id) && !routed[id].is_null() && !routed[id]["department"].is_null())
+          << "ticket " << id << " was never routed";
+      auto history = http_->get("/api/routing/history/" + std::to_string(id));
+      ASSERT_EQ(history.status, 200) << history.describe();
+      EXPECT_EQ(history.json["history"].size(), 1u)
+          << "ticket " << id << " was routed more than once: " << history.body;
+    }
+  }
+
+  std::unique_ptr<e2e::HttpClient> http_;
+};
+
+TEST_F(ClusterFaultTest, TwoCategorizersShareTheQueue) {
+  const auto tag = e2e::unique_tag();
+  const auto ids = create_async(60, tag);
+  ASSERT_EQ(ids.size(), 60u);
+  expect_routed_exactly_once(ids);
+  // Each categorizer process counts what it categorized since it started.
+  for (const std::string name : {"categorizer", "categorizer-2"}) {
+    e2e::HttpClient c("127.0.0.1", service_port(name), 10s);
+    auto health = c.get("/health");
+    ASSERT_EQ(health.status, 200) << name << ": " << health.describe();
+    EXPECT_GT(health.json["details"]["categorized"].get<std::int64_t>(), 0)
+        << name << " took no share of the work: " << health.body;
+  }
+}
+
+TEST_F(ClusterFaultTest, RoutingKilledMidLoadRoutesEveryTicketExactlyOnce) {
+  const auto tag = e2e::unique_tag();
+  const auto ids = create_async(120, tag, [] {
+    kill_hard("routing");
+    std::this_thread::sleep_for(2s);  // tickets keep arriving while routing is dead
+    EXPECT_TRUE(script("up --categorizers 2"));
+  });
+  ASSERT_EQ(ids.size(), 120u);
+  expect_routed_exactly_once(ids);
+}
+
+TEST_F(ClusterFaultTest, TicketsAcceptedDuringABrokerOutageAreRoutedAfterIt) {
+  const auto tag = e2e::unique_tag();
+  std::atomic<bool> broker_down{false};
+  const auto before = create_async(10, tag);
+  ASSERT_TRUE(script("stop rabbitmq"));
+  broker_down = true;
+  // Tickets are still accepted: the state change and its event wait in the outbox.
+  const auto during = create_async(30, tag);
+  std::this_thread::sleep_for(10s);
+  ASSERT_TRUE(script("up --categorizers 2")) << "the broker did not come back";
+  std::vector<std::int64_t> all = before;
+  all.insert(all.end(), during.begin(), during.end());
+  ASSERT_EQ(during.size(), 30u) << "tickets were refused during the broker outage";
+  expect_routed_exactly_once(all);
+}
+
+TEST_F(ClusterFaultTest, ServicesRecoverAfterADatabaseRestart) {
+  const auto tag = e2e::unique_tag();
+  const auto before = create_async(10, tag);
+  ASSERT_TRUE(script("stop postgres"));
+  // While the database is down, reads fail fast with a 503 instead of hanging or crashing.
+  auto r = http_->get("/api/tickets?limit=1");
+  EXPECT_EQ(r.status, 503) << r.describe();
+  std::this_thread::sleep_for(3s);
+  ASSERT_TRUE(script("up --categorizers 2"));
+  // Every service process survived: `up` had nothing to restart but PostgreSQL.
+  for (const std::string name : {"tickets", "routing", "analytics", "categorizer", "gateway"})
+    EXPECT_NO_THROW(pid_of(name));
+  EXPECT_TRUE(
+      e2e::eventually([&] { return http_->get("/api/tickets?limit=1").status == 200; }, 30s));
+  const auto after = create_async(10, tag);
+  std::vector<std::int64_t> all = before;
+  all.insert(all.end(), after.begin(), after.end());
+  expect_routed_exactly_once(all);
+}
+
+// How many messages wait in a queue, per `rabbitmqctl list_queues`; -1 if it is not listed.
+long queue_depth(const std::string& queue) {
+  const char* src = std::getenv("SMARTTICKET_SOURCE_DIR");
+  std::istringstream lines(shell(std::string(src ? src : ".") +
+                                 "/scripts/cluster rabbitmqctl list_queues name messages"));
+  std::string name;
+  long count = 0;
+  while (lines >> name >> count)
+    if (name == queue) return count;
+  return -1;
+}
+
+TEST_F(ClusterFaultTest, PoisonMessageIsDeadLetteredAndTheRestFlowsOn) {
+  const long dead_before = std::max(0L, queue_depth("routing.dlq"));
+  // A ticket.categorized event no routing service can ever handle: not JSON.
+  const std::string publish = std::string(std::getenv("SMARTTICKET_BIN")) +
+                              " publish --routing-key ticket.categorized --body 'not json {'";
+  ASSERT_FALSE(shell(publish + " && echo published").empty()) << "could not publish";
+  const auto tag = e2e::unique_tag();
+  const auto ids = create_async(10, tag);
+  expect_routed_exactly_once(ids);
+  EXPECT_TRUE(e2e::eventually([&] { return queue_depth("routing.dlq") == dead_before + 1; }, 30s))
+      << "routing.dlq holds " << queue_depth("routing.dlq");
+}
+
+}  // namespace
+}  // namespace st::cluster

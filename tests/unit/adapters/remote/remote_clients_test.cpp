@@ -1,0 +1,105 @@
+// The HTTP-backed service clients of distributed mode against the real services: tickets and
+// routing on SQLite (a temp directory) behind a real HTTP server on a loopback port.
+#include <gtest/gtest.h>
+
+#include "adapters/remote/department_directory_client.hpp"
+#include "adapters/remote/ticket_assigner_client.hpp"
+#include "adapters/sqlite/database.hpp"
+#include "adapters/sqlite/routing_store.hpp"
+#include "adapters/sqlite/ticket_store.hpp"
+#include "http/server.hpp"
+#include "ports/clock.hpp"
+#include "ports/unavailable.hpp"
+#include "services/routing/routing_api.hpp"
+#include "services/tickets/tickets_api.hpp"
+#include "unit/support/temp_dir.hpp"
+
+namespace st::adapters::remote {
+namespace {
+
+using domain::CategorizedBy;
+
+class RemoteClients : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    routing.initialize();
+    services::tickets::register_routes(router, tickets);
+    services::routing::register_routes(router, routing);
+    server.start();
+  }
+  void TearDown() override {
+    server.stop();
+    tickets.stop();
+  }
+
+  domain::Ticket create(const std::string& title) {
+    return tickets.create({title, "Details of the request", "Ann Lee", "ann@example.com"},
+                          std::string(32, 'a'));
+  }
+  http::ServiceUrl url() const { return {"127.0.0.1", server.port(), ""}; }
+
+  testing_support::TempDir dir;
+  ports::SystemClock clock;
+  sqlite::Database db{dir.file("smartticket.db")};
+  sqlite::SqliteTicketStore ticket_store{db};
+  sqlite::SqliteRoutingStore routing_store{db};
+  services::tickets::TicketsService tickets{ticket_store, clock};
+  services::routing::RoutingService routing{routing_store, tickets, clock};
+  http::Router router;
+  http::Server server{{"127.0.0.1", 0, 1}, router};
+};
+
+TEST_F(RemoteClients, AssignsABatchInOneCallAndReportsUnknownTickets) {
+  const auto a = create("Laptop will not boot");
+  const auto b = create("Payslip is wrong");
+  http::HttpClient http_client(url(), {.name = "tickets"});
+  TicketAssignerClient assigner(http_client);
+  auto out = assigner.assign_departments({{a.id, "IT Support", 90, CategorizedBy::keywords, ""},
+                                          {999'999, "HR", 50, CategorizedBy::keywords, ""},
+                                          {b.id, "Finance", 70, CategorizedBy::claude, ""}});
+  ASSERT_EQ(out.size(), 3u);
+  ASSERT_TRUE(out[0]);
+  EXPECT_EQ(out[0]->department, "IT Support");
+  EXPECT_FALSE(out[1]);  // no such ticket
+  ASSERT_TRUE(out[2]);
+  EXPECT_EQ(out[2]->categorized_by, CategorizedBy::claude);
+  EXPECT_EQ(http_client.stats().requests, 1u);
+  // What the tickets service stored, read back through its own API.
+  EXPECT_EQ(tickets.get(b.id)->department, "Finance");
+  EXPECT_EQ(tickets.get(b.id)->confidence_score, 70);
+}
+
+TEST_F(RemoteClients, ReassigningTheSameValuesIsHarmless) {
+  const auto a = create("VPN drops");
+  http::HttpClient http_client(url(), {.name = "tickets"});
+  TicketAssignerClient assigner(http_client);
+  auto first = assigner.assign_department(a.id, "IT Support", 80, CategorizedBy::keywords, "");
+  auto again = assigner.assign_department(a.id, "IT Support", 80, CategorizedBy::keywords, "");
+  ASSERT_TRUE(first && again);
+  EXPECT_EQ(first->updated_at, again->updated_at);
+}
+
+TEST_F(RemoteClients, DirectoryListsOnlyActiveDepartments) {
+  http::HttpClient http_client(url(), {.name = "routing"});
+  DepartmentDirectoryClient directory(http_client);
+  auto names = directory.active_department_names();
+  EXPECT_NE(std::find(names.begin(), names.end(), "IT Support"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "General"), names.end());
+  ASSERT_TRUE(routing.update_department("HR", std::nullopt, false));
+  names = directory.active_department_names();
+  EXPECT_EQ(std::find(names.begin(), names.end(), "HR"), names.end());
+}
+
+TEST_F(RemoteClients, ServiceDownIsUnavailableSoConsumersRetryLater) {
+  const auto port = server.port();
+  server.stop();
+  http::HttpClient http_client({"127.0.0.1", port, ""}, {.name = "tickets"});
+  TicketAssignerClient assigner(http_client);
+  EXPECT_THROW(assigner.assign_department(1, "IT Support", 80, CategorizedBy::keywords, ""),
+               ports::Unavailable);
+  DepartmentDirectoryClient directory(http_client);
+  EXPECT_THROW(directory.active_department_names(), ports::Unavailable);
+}
+
+}  // namespace
+}  // namespace st::adapters::remote
