@@ -191,7 +191,9 @@ PgTestSchema::PgTestSchema() : name_("t_" + unique_suffix()) {
   pqxx::connection c(base);
   pqxx::nontransaction tx(c);
   tx.exec("CREATE SCHEMA " + name_);
-  conninfo_ = base + " options='-c search_path=" + name_ + ",public'";
+  // application_name lets a test find (and terminate) its own server connections.
+  conninfo_ =
+      base + " application_name=" + name_ + " options='-c search_path=" + name_ + ",public'";
 }
 
 PgTestSchema::~PgTestSchema() {
