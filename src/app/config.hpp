@@ -18,6 +18,14 @@ struct Config {
   bool pause_pipeline = false;
   std::string log_level = "info";
   std::string anthropic_api_key;  // secret: never logged or printed
+  // PostgreSQL (distributed mode): DATABASE_URL, else the seed's DB_* pieces.
+  std::string database_url;  // secret (may hold the password): never logged or printed
+  std::string db_host = "localhost";
+  std::uint16_t db_port = 5432;
+  std::string db_name = "smartticket";
+  std::string db_user = "smartticket";
+  std::string db_password;    // secret: never logged or printed
+  unsigned db_pool_size = 8;  // connections per process
 };
 
 // One setting: its config-file key, its environment names and its flag.
