@@ -157,6 +157,31 @@ const std::vector<Setting>& table() {
            throw std::invalid_argument("rabbitmq_url must start with amqp://");
          c.rabbitmq_url = v;
        }},
+      // PostgreSQL. The URL and the password are secrets: env or file only, like the API key.
+      {{"database_url",
+        {"DATABASE_URL"},
+        "",
+        "PostgreSQL URL, e.g. postgresql://user:pass@host:5432/db; overrides db_* (secret)"},
+       [](Config& c, const std::string& v) { c.database_url = v; }},
+      {{"db_host", {"DB_HOST"}, "--db-host", "PostgreSQL host (default localhost)"},
+       [](Config& c, const std::string& v) { c.db_host = v; }},
+      {{"db_port", {"DB_PORT"}, "--db-port", "PostgreSQL port (default 5432)"},
+       [](Config& c, const std::string& v) {
+         c.db_port = static_cast<std::uint16_t>(to_int(v, 1, 65535, "db_port"));
+       }},
+      {{"db_name", {"DB_NAME"}, "--db-name", "PostgreSQL database (default smartticket)"},
+       [](Config& c, const std::string& v) { c.db_name = v; }},
+      {{"db_user", {"DB_USER"}, "--db-user", "PostgreSQL user (default smartticket)"},
+       [](Config& c, const std::string& v) { c.db_user = v; }},
+      {{"db_password", {"DB_PASSWORD"}, "", "PostgreSQL password (secret; env or file only)"},
+       [](Config& c, const std::string& v) { c.db_password = v; }},
+      {{"db_pool_size",
+        {"SMARTTICKET_DB_POOL_SIZE"},
+        "--db-pool-size",
+        "PostgreSQL connections per process (default 8)"},
+       [](Config& c, const std::string& v) {
+         c.db_pool_size = static_cast<unsigned>(to_int(v, 1, 256, "db_pool_size"));
+       }},
   };
   return kSettings;
 }

@@ -36,6 +36,15 @@ struct Config {
   // The port to listen on: the configured one, else the target's default (gateway and
   // all 5000, tickets 5001, categorizer 5002, routing 5003, analytics 5004).
   std::uint16_t listen_port() const;
+
+  // PostgreSQL (distributed mode): DATABASE_URL, else the seed's DB_* pieces.
+  std::string database_url;  // secret (may hold the password): never logged or printed
+  std::string db_host = "localhost";
+  std::uint16_t db_port = 5432;
+  std::string db_name = "smartticket";
+  std::string db_user = "smartticket";
+  std::string db_password;    // secret: never logged or printed
+  unsigned db_pool_size = 8;  // connections per process
 };
 
 // One setting: its config-file key, its environment names and its flag.

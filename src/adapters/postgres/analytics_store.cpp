@@ -1,0 +1,293 @@
+#include "adapters/postgres/analytics_store.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+
+#include "adapters/postgres/migrations.hpp"
+#include "adapters/postgres/pg_array.hpp"
+#include "adapters/postgres/text_param.hpp"
+#include "adapters/sqlite/analytics_projection.hpp"
+
+namespace st::adapters::postgres {
+namespace {
+
+using domain::Event;
+using domain::Millis;
+using ports::NamedCount;
+using sqlite::ProjectedTicket;
+
+// Events of one ticket are recorded one transaction at a time, even by several analytics
+// instances: each takes a transaction-scoped advisory lock per ticket (in hash order, so
+// two batches cannot deadlock) before reading the projection it will rewrite. The first
+// key is a constant of ours ("ST" "an"), the second the ticket id's hash.
+constexpr const char* kLockTickets =
+    "SELECT pg_advisory_xact_lock(1398042990, h) FROM "
+    "(SELECT DISTINCT hashint8(t) AS h FROM unnest($1::bigint[]) AS t) AS k ORDER BY h";
+
+constexpr const char* kRecorded =
+    "SELECT event_id FROM analytics_events WHERE event_id = ANY($1::text[])";
+
+constexpr const char* kSelectProjections =
+    "SELECT ticket_id, department, status, confidence_score, categorized_by, created_at, "
+    "routed_at, resolved_at, status_version, status_event_at, department_version "
+    "FROM analytics_tickets WHERE ticket_id = ANY($1::bigint[])";
+
+constexpr const char* kInsertEvents =
+    "INSERT INTO analytics_events (event_id, event_type, ticket_id, department, status, "
+    "confidence_score, metadata, created_at) "
+    "SELECT event_id, event_type, ticket_id, department, status, confidence_score, "
+    "metadata::jsonb, created_at FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], "
+    "$5::text[], $6::integer[], $7::text[], $8::bigint[]) WITH ORDINALITY "
+    "AS e(event_id, event_type, ticket_id, department, status, confidence_score, metadata, "
+    "created_at, ord) ORDER BY ord ON CONFLICT (event_id) DO NOTHING";
+
+constexpr const char* kUpsertProjections =
+    "INSERT INTO analytics_tickets (ticket_id, department, status, confidence_score, "
+    "categorized_by, created_at, routed_at, resolved_at, status_version, status_event_at, "
+    "department_version) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], "
+    "$4::integer[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], "
+    "$10::bigint[], $11::bigint[]) "
+    "ON CONFLICT (ticket_id) DO UPDATE SET department = excluded.department, "
+    "status = excluded.status, confidence_score = excluded.confidence_score, "
+    "categorized_by = excluded.categorized_by, created_at = excluded.created_at, "
+    "routed_at = excluded.routed_at, resolved_at = excluded.resolved_at, "
+    "status_version = excluded.status_version, status_event_at = excluded.status_event_at, "
+    "department_version = excluded.department_version";
+
+constexpr const char* kTrail =
+    "SELECT event_type, department, status, confidence_score, metadata::text, created_at "
+    "FROM analytics_events WHERE ticket_id = $1 ORDER BY created_at, id";
+
+constexpr const char* kDaily =
+    "SELECT created_at / 86400000 AS day, count(*) FROM analytics_tickets "
+    "WHERE created_at >= $1 AND created_at < $2 GROUP BY day ORDER BY day";
+
+template <class T>
+std::optional<T> opt(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<T>();
+}
+
+ProjectedTicket projection_from_row(const pqxx::row& r) {
+  ProjectedTicket p;
+  p.ticket_id = r[0].as<std::int64_t>();
+  p.department = opt<std::string>(r[1]);
+  p.status = opt<std::string>(r[2]);
+  p.confidence_score = opt<int>(r[3]);
+  p.categorized_by = opt<std::string>(r[4]);
+  p.created_at = r[5].as<std::int64_t>();
+  p.routed_at = opt<std::int64_t>(r[6]);
+  p.resolved_at = opt<std::int64_t>(r[7]);
+  p.status_version = opt<std::int64_t>(r[8]);
+  p.status_event_at = opt<std::int64_t>(r[9]);
+  p.department_version = opt<std::int64_t>(r[10]);
+  return p;
+}
+
+void store_projections(Tx& tx, const std::map<domain::TicketId, ProjectedTicket>& rows) {
+  if (rows.empty()) return;
+  ArrayLiteral id, department, status, confidence, by, created_at, routed_at, resolved_at,
+      status_version, status_event_at, department_version;
+  for (const auto& [ticket, p] : rows) {
+    id.add(p.ticket_id);
+    department.add(p.department);
+    status.add(p.status);
+    confidence.add(p.confidence_score);
+    by.add(p.categorized_by);
+    created_at.add(p.created_at);
+    routed_at.add(p.routed_at);
+    resolved_at.add(p.resolved_at);
+    status_version.add(p.status_version);
+    status_event_at.add(p.status_event_at);
+    department_version.add(p.department_version);
+  }
+  tx.exec(kUpsertProjections, id.str(), department.str(), status.str(), confidence.str(), by.str(),
+          created_at.str(), routed_at.str(), resolved_at.str(), status_version.str(),
+          status_event_at.str(), department_version.str());
+}
+
+// The WHERE clause of an AnalyticsFilter over analytics_tickets, with its values. Fixed
+// fragments only; the values are bound.
+struct Where {
+  std::string sql = " WHERE true";
+  std::vector<std::string> params;
+
+  explicit Where(const ports::AnalyticsFilter& f) {
+    if (f.created_since) {
+      params.push_back(std::to_string(*f.created_since));
+      sql += " AND created_at >= $" + std::to_string(params.size()) + "::bigint";
+    }
+    if (f.department) {
+      params.push_back(*f.department);
+      sql += " AND department = $" + std::to_string(params.size());
+    }
+  }
+};
+
+// Floor division: the UTC day number of a time, also for times before 1970.
+std::int64_t day_number(Millis ms) {
+  return ms >= 0 ? ms / domain::kMillisPerDay
+                 : -((-ms + domain::kMillisPerDay - 1) / domain::kMillisPerDay);
+}
+
+}  // namespace
+
+PgAnalyticsStore::PgAnalyticsStore(Database& db) : db_(db) {
+  migrate_analytics(db_);
+}
+
+bool PgAnalyticsStore::record(const Event& e) {
+  return record_batch({e}).front();
+}
+
+std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& events) {
+  if (events.empty()) return {};
+  // One transaction and a fixed number of statements for the whole batch: the events are
+  // applied to the projection rows in memory, in order, exactly as one-by-one recording
+  // would, and written back at once.
+  return db_.write([&](Tx& tx) {
+    std::vector<std::int64_t> tickets;
+    std::vector<std::string> ids;
+    for (const auto& e : events) {
+      tickets.push_back(e.ticket.id);
+      ids.push_back(e.event_id);
+    }
+    const auto ticket_array = array_of(tickets);
+    tx.exec(kLockTickets, ticket_array);
+    std::set<std::string> recorded;
+    for (const auto& row : tx.exec(kRecorded, array_of(ids)))
+      recorded.insert(row[0].as<std::string>());
+    std::map<domain::TicketId, ProjectedTicket> projection;
+    for (const auto& row : tx.exec(kSelectProjections, ticket_array)) {
+      auto p = projection_from_row(row);
+      projection.emplace(p.ticket_id, std::move(p));
+    }
+
+    std::vector<bool> out;
+    std::map<domain::TicketId, ProjectedTicket> changed;
+    ArrayLiteral event_id, type, ticket, department, status, confidence, metadata, created_at;
+    for (const auto& e : events) {
+      if (!recorded.insert(e.event_id).second) {
+        out.push_back(false);  // already recorded: a redelivery
+        continue;
+      }
+      std::optional<ProjectedTicket> before;
+      if (auto it = projection.find(e.ticket.id); it != projection.end()) before = it->second;
+      event_id.add(e.event_id);
+      type.add(domain::routing_key(e.type));
+      ticket.add(e.ticket.id);
+      department.add(sqlite::event_department(e));
+      status.add(domain::to_string(e.ticket.status));
+      confidence.add(sqlite::event_confidence(e));
+      metadata.add(sqlite::event_metadata(e, before).dump());
+      created_at.add(e.occurred_at);
+      auto after = sqlite::apply_event(before, e);
+      projection.insert_or_assign(e.ticket.id, after);
+      changed.insert_or_assign(e.ticket.id, std::move(after));
+      out.push_back(true);
+    }
+    if (!changed.empty()) {
+      tx.exec(kInsertEvents, event_id.str(), type.str(), ticket.str(), department.str(),
+              status.str(), confidence.str(), metadata.str(), created_at.str());
+      store_projections(tx, changed);
+    }
+    return out;
+  });
+}
+
+std::vector<ports::AuditEntry> PgAnalyticsStore::trail(domain::TicketId id) {
+  return db_.read([&](Tx& tx) {
+    // By occurrence, not arrival: events may have been recorded out of order.
+    std::vector<ports::AuditEntry> out;
+    for (const auto& row : tx.exec(kTrail, id)) {
+      ports::AuditEntry a;
+      const auto type = domain::parse_event_type(row[0].as<std::string>());
+      if (!type) continue;  // a type this version does not know: not part of the trail
+      a.event_type = *type;
+      a.department = opt<std::string>(row[1]);
+      if (auto s = opt<std::string>(row[2])) a.status = domain::parse_status(*s);
+      a.confidence_score = opt<int>(row[3]);
+      a.metadata = nlohmann::json::parse(row[4].as<std::string>(), nullptr,
+                                         /*allow_exceptions=*/false);
+      if (a.metadata.is_discarded()) a.metadata = nlohmann::json::object();
+      a.created_at = row[5].as<std::int64_t>();
+      out.push_back(std::move(a));
+    }
+    return out;
+  });
+}
+
+ports::TicketAggregate PgAnalyticsStore::aggregate(const ports::AnalyticsFilter& f) {
+  if (f.department && !storable_text(*f.department)) return {};
+  const Where where(f);
+  // One statement, so the counts, breakdowns and median all describe the same snapshot;
+  // the filtered rows are read once (the CTE) and grouped three ways.
+  const std::string sql =
+      "WITH t AS MATERIALIZED (SELECT department, status, categorized_by, confidence_score, "
+      "created_at, routed_at FROM analytics_tickets" +
+      where.sql +
+      ") "
+      "SELECT 0, NULL, count(*), avg(confidence_score)::float8, "
+      "count(*) FILTER (WHERE status = 'resolved'), "
+      // greatest() ignores NULLs: unrouted tickets are filtered out, not counted as 0.
+      "percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(routed_at - created_at, 0)) "
+      "FILTER (WHERE routed_at IS NOT NULL) FROM t "
+      "UNION ALL SELECT 1, department, count(*), NULL, NULL, NULL FROM t "
+      "WHERE department IS NOT NULL GROUP BY department "
+      "UNION ALL SELECT 2, status, count(*), NULL, NULL, NULL FROM t "
+      "WHERE status IS NOT NULL GROUP BY status "
+      "UNION ALL SELECT 3, categorized_by, count(*), NULL, NULL, NULL FROM t "
+      "WHERE categorized_by IS NOT NULL GROUP BY categorized_by";
+  auto a = db_.read([&](Tx& tx) {
+    ports::TicketAggregate a;
+    for (const auto& row : tx.exec(sql, pqxx::prepare::make_dynamic_params(where.params))) {
+      const auto kind = row[0].as<int>();
+      const auto count = row[2].as<std::int64_t>();
+      if (kind == 0) {
+        a.total = count;
+        a.average_confidence = opt<double>(row[3]);
+        a.resolved = row[4].as<std::int64_t>();
+        a.median_time_to_route_ms = opt<double>(row[5]);
+        continue;
+      }
+      NamedCount c{row[1].as<std::string>(), count};
+      (kind == 1 ? a.by_department : kind == 2 ? a.by_status : a.by_categorizer).push_back(c);
+    }
+    return a;
+  });
+  // Most first, ties by name in byte order (as the embedded store sorts them).
+  for (auto* v : {&a.by_department, &a.by_status, &a.by_categorizer})
+    std::sort(v->begin(), v->end(), [](const NamedCount& x, const NamedCount& y) {
+      return x.count != y.count ? x.count > y.count : x.name < y.name;
+    });
+  return a;
+}
+
+std::vector<ports::DailyCount> PgAnalyticsStore::daily_creation(Millis from, Millis to) {
+  if (from > to) return {};
+  const auto first_day = day_number(from);
+  const auto last_day = day_number(to);
+  // Whole UTC days, both ends included; an index range scan on created_at. (The SQL day
+  // number truncates, which equals the floor for the times after 1970 tickets have.)
+  auto counts = db_.read([&](Tx& tx) {
+    std::vector<std::pair<std::int64_t, std::int64_t>> rows;
+    for (const auto& row :
+         tx.exec(kDaily, first_day * domain::kMillisPerDay, (last_day + 1) * domain::kMillisPerDay))
+      rows.emplace_back(row[0].as<std::int64_t>(), row[1].as<std::int64_t>());
+    return rows;
+  });
+  std::vector<ports::DailyCount> out;
+  out.reserve(static_cast<std::size_t>(last_day - first_day + 1));
+  std::size_t i = 0;
+  for (auto day = first_day; day <= last_day; ++day) {
+    std::int64_t n = 0;
+    while (i < counts.size() && counts[i].first < day) ++i;
+    if (i < counts.size() && counts[i].first == day) n = counts[i].second;
+    out.push_back({domain::format_date(day * domain::kMillisPerDay), n});
+  }
+  return out;
+}
+
+}  // namespace st::adapters::postgres

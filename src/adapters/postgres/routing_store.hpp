@@ -1,0 +1,51 @@
+#pragma once
+// The routing service's tables on PostgreSQL: departments, ticket_routing and
+// routing_outbox.
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/postgres/database.hpp"
+#include "adapters/postgres/outbox_table.hpp"
+#include "ports/outbox.hpp"
+#include "ports/routing_store.hpp"
+
+namespace st::adapters::postgres {
+
+class PgRoutingStore final : public ports::RoutingStore, public ports::Outbox {
+ public:
+  // Migrates the routing tables (idempotent, safe when several instances start at once).
+  // `db` must outlive the store. Throws ports::Unavailable if the server cannot be reached.
+  explicit PgRoutingStore(Database& db);
+
+  std::vector<domain::Department> list_departments(bool include_inactive) override;
+  std::optional<domain::Department> find_department(std::string_view name) override;
+  std::optional<domain::Department> add_department(const std::string& name,
+                                                   const std::string& description,
+                                                   domain::Millis now) override;
+  std::optional<domain::Department> update_department(
+      std::string_view name, const std::optional<std::string>& description,
+      const std::optional<bool>& is_active) override;
+  void ensure_default_departments(domain::Millis now) override;
+
+  std::optional<ports::RoutingRecord> record_routing(
+      const ports::RoutingRecord& r, const std::optional<std::string>& cause_event_id,
+      const std::function<std::vector<domain::Event>(const ports::RoutingRecord&)>& events)
+      override;
+  std::vector<std::optional<ports::RoutingRecord>> record_routings(
+      const std::vector<RoutingWrite>& writes) override;
+  std::vector<ports::RoutingRecord> history(domain::TicketId ticket_id) override;
+  ports::RoutingStatistics statistics() override;
+
+  std::size_t relay(std::size_t max, const ports::PublishBatch& publish) override;
+  void set_listener(std::function<void()> on_append) override;
+
+ private:
+  Database& db_;
+  OutboxTable outbox_;
+};
+
+}  // namespace st::adapters::postgres

@@ -1,0 +1,259 @@
+#include "adapters/postgres/ticket_store.hpp"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include "adapters/postgres/migrations.hpp"
+#include "adapters/postgres/pg_array.hpp"
+#include "adapters/postgres/text_param.hpp"
+#include "adapters/sqlite/like_pattern.hpp"
+
+namespace st::adapters::postgres {
+namespace {
+
+using domain::Ticket;
+
+constexpr const char* kColumns =
+    "id, title, description, user_name, user_email, department, confidence_score, "
+    "categorized_by, status, created_at, updated_at";
+
+const std::string kSelectById = std::string("SELECT ") + kColumns + " FROM tickets WHERE id = $1";
+
+// Locked in id order, so two batches touching the same tickets cannot deadlock.
+const std::string kLockByIds = std::string("SELECT ") + kColumns +
+                               " FROM tickets WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE";
+
+// Ids are drawn first because the events are built from the ticket with its id, and the
+// events go into the same transaction. Drawn in one round trip for a whole batch.
+constexpr const char* kNextIds =
+    "SELECT nextval(pg_get_serial_sequence('tickets', 'id')) FROM generate_series(1, $1)";
+
+constexpr const char* kInsert =
+    "INSERT INTO tickets (id, title, description, user_name, user_email, status, created_at, "
+    "updated_at) SELECT id, title, description, user_name, user_email, 'pending', $6, $6 "
+    "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) "
+    "AS r(id, title, description, user_name, user_email)";
+
+constexpr const char* kUpdate =
+    "UPDATE tickets AS t SET title = r.title, description = r.description, "
+    "user_name = r.user_name, user_email = r.user_email, department = r.department, "
+    "confidence_score = r.confidence_score, categorized_by = r.categorized_by, "
+    "status = r.status, created_at = r.created_at, updated_at = r.updated_at "
+    "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+    "$7::integer[], $8::text[], $9::text[], $10::bigint[], $11::bigint[]) "
+    "AS r(id, title, description, user_name, user_email, department, confidence_score, "
+    "categorized_by, status, created_at, updated_at) WHERE t.id = r.id";
+
+std::optional<std::string> categorizer_name(const std::optional<domain::CategorizedBy>& c) {
+  if (!c) return std::nullopt;
+  return std::string(domain::to_string(*c));
+}
+
+// Reads a row selected with kColumns.
+Ticket ticket_from_row(const pqxx::row& r) {
+  Ticket t;
+  t.id = r[0].as<std::int64_t>();
+  t.title = r[1].as<std::string>();
+  t.description = r[2].as<std::string>();
+  t.user_name = r[3].as<std::string>();
+  t.user_email = r[4].as<std::string>();
+  if (!r[5].is_null()) t.department = r[5].as<std::string>();
+  if (!r[6].is_null()) t.confidence_score = r[6].as<int>();
+  if (!r[7].is_null()) t.categorized_by = domain::parse_categorized_by(r[7].as<std::string>());
+  const auto status_text = r[8].as<std::string>();
+  const auto status = domain::parse_status(status_text);
+  if (!status)
+    throw std::runtime_error("tickets: row " + std::to_string(t.id) + " has unknown status '" +
+                             status_text + "'");
+  t.status = *status;
+  t.created_at = r[9].as<std::int64_t>();
+  t.updated_at = r[10].as<std::int64_t>();
+  return t;
+}
+
+// Writes the given tickets' current values, one statement for all.
+void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
+  if (tickets.empty()) return;
+  ArrayLiteral id, title, description, user_name, user_email, department, confidence, by, status,
+      created_at, updated_at;
+  for (const Ticket* t : tickets) {
+    id.add(t->id);
+    title.add(t->title);
+    description.add(t->description);
+    user_name.add(t->user_name);
+    user_email.add(t->user_email);
+    department.add(t->department);
+    confidence.add(t->confidence_score);
+    by.add(categorizer_name(t->categorized_by));
+    status.add(domain::to_string(t->status));
+    created_at.add(t->created_at);
+    updated_at.add(t->updated_at);
+  }
+  tx.exec(kUpdate, id.str(), title.str(), description.str(), user_name.str(), user_email.str(),
+          department.str(), confidence.str(), by.str(), status.str(), created_at.str(),
+          updated_at.str());
+}
+
+}  // namespace
+
+PgTicketStore::PgTicketStore(Database& db) : db_(db), outbox_(db, "tickets_outbox") {
+  migrate_tickets(db_);
+}
+
+Ticket PgTicketStore::create(const domain::NewTicket& n, domain::Millis now,
+                             const ports::EventsFor& events) {
+  return create_batch({{n, events}}, now).front();
+}
+
+std::vector<Ticket> PgTicketStore::create_batch(
+    const std::vector<std::pair<domain::NewTicket, ports::EventsFor>>& tickets,
+    domain::Millis now) {
+  if (tickets.empty()) return {};
+  std::size_t appended = 0;
+  auto created = db_.write([&](Tx& tx) {
+    std::vector<std::int64_t> ids;
+    for (const auto& row : tx.exec(kNextIds, static_cast<std::int64_t>(tickets.size())))
+      ids.push_back(row[0].as<std::int64_t>());
+    // Ascending, so a batch's tickets are numbered in the order given.
+    std::sort(ids.begin(), ids.end());
+
+    std::vector<Ticket> out;
+    std::vector<domain::Event> events;
+    ArrayLiteral id, title, description, user_name, user_email;
+    for (std::size_t i = 0; i < tickets.size(); ++i) {
+      const auto& [n, events_for] = tickets[i];
+      Ticket t;
+      t.id = ids[i];
+      t.title = n.title;
+      t.description = n.description;
+      t.user_name = n.user_name;
+      t.user_email = n.user_email;
+      t.status = domain::Status::pending;
+      t.created_at = now;
+      t.updated_at = now;
+      if (events_for) {
+        auto more = events_for(t);
+        events.insert(events.end(), std::make_move_iterator(more.begin()),
+                      std::make_move_iterator(more.end()));
+      }
+      id.add(t.id);
+      title.add(t.title);
+      description.add(t.description);
+      user_name.add(t.user_name);
+      user_email.add(t.user_email);
+      out.push_back(std::move(t));
+    }
+    tx.exec(kInsert, id.str(), title.str(), description.str(), user_name.str(), user_email.str(),
+            now);
+    appended = outbox_.append(tx, events);
+    return out;
+  });
+  if (appended > 0) outbox_.notify();
+  return created;
+}
+
+std::optional<Ticket> PgTicketStore::get(domain::TicketId id) {
+  return db_.read([&](Tx& tx) -> std::optional<Ticket> {
+    const auto rows = tx.exec(kSelectById, id);
+    if (rows.empty()) return std::nullopt;
+    return ticket_from_row(rows[0]);
+  });
+}
+
+std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
+  if (q.limit <= 0) return {};
+  // Text no stored ticket can contain (NUL, invalid UTF-8) matches nothing; PostgreSQL
+  // would reject it as a parameter.
+  if ((q.text && !storable_text(*q.text)) || (q.department && !storable_text(*q.department)))
+    return {};
+
+  // Only fixed fragments of ours go into the SQL; every value is a bound parameter. Each
+  // combination of filters is a distinct statement text, prepared once per connection, and
+  // each has an index ending in id, so "ORDER BY id DESC LIMIT n" with "id < cursor" is a
+  // backward range scan. The substring search uses the trigram indexes.
+  std::string sql = std::string("SELECT ") + kColumns + " FROM tickets WHERE true";
+  std::vector<std::string> params;
+  auto param = [&](std::string v, const char* cast = "") {
+    params.push_back(std::move(v));
+    return "$" + std::to_string(params.size()) + cast;
+  };
+  if (q.before_id) sql += " AND id < " + param(std::to_string(*q.before_id), "::bigint");
+  if (q.status) sql += " AND status = " + param(std::string(domain::to_string(*q.status)));
+  if (q.department) sql += " AND department = " + param(*q.department);
+  if (q.text && !q.text->empty()) {
+    const auto p = param(sqlite::contains_pattern(*q.text));
+    sql += " AND (title ILIKE " + p + " OR description ILIKE " + p + ")";
+  }
+  sql += " ORDER BY id DESC LIMIT " + param(std::to_string(q.limit), "::bigint");
+
+  return db_.read([&](Tx& tx) {
+    std::vector<Ticket> out;
+    for (const auto& row : tx.exec(sql, pqxx::prepare::make_dynamic_params(params)))
+      out.push_back(ticket_from_row(row));
+    return out;
+  });
+}
+
+std::optional<Ticket> PgTicketStore::update(domain::TicketId id,
+                                            const ports::TicketChange& change) {
+  return update_batch({{id, change}}).front();
+}
+
+std::vector<std::optional<Ticket>> PgTicketStore::update_batch(
+    const std::vector<std::pair<domain::TicketId, ports::TicketChange>>& changes) {
+  if (changes.empty()) return {};
+  std::size_t appended = 0;
+  auto result = db_.write([&](Tx& tx) {
+    std::vector<std::int64_t> ids;
+    for (const auto& [id, change] : changes) ids.push_back(id);
+    // Read and lock every ticket of the batch at once; the changes then run on these
+    // copies in order (a later change sees an earlier one to the same ticket) and the
+    // final values are written in one statement.
+    std::map<domain::TicketId, Ticket> current;
+    for (const auto& row : tx.exec(kLockByIds, array_of(ids))) {
+      auto t = ticket_from_row(row);
+      current.emplace(t.id, std::move(t));
+    }
+    std::map<domain::TicketId, bool> modified;
+    std::vector<std::optional<Ticket>> out;
+    std::vector<domain::Event> events;
+    for (const auto& [id, change] : changes) {
+      auto it = current.find(id);
+      if (it == current.end()) {
+        out.emplace_back();
+        continue;
+      }
+      Ticket edited = it->second;
+      auto more = change(edited);
+      edited.id = id;  // the key is not the change's to edit
+      // The port: the ticket is written if `change` modified it, the events if there are
+      // any; a change that did neither (a redelivered assignment) writes nothing.
+      if (edited != it->second) {
+        it->second = edited;
+        modified[id] = true;
+      }
+      events.insert(events.end(), std::make_move_iterator(more.begin()),
+                    std::make_move_iterator(more.end()));
+      out.push_back(std::move(edited));
+    }
+    std::vector<const Ticket*> to_store;
+    for (const auto& [id, yes] : modified) to_store.push_back(&current.at(id));
+    store_tickets(tx, to_store);
+    appended = outbox_.append(tx, events);
+    return out;
+  });
+  if (appended > 0) outbox_.notify();
+  return result;
+}
+
+std::size_t PgTicketStore::relay(std::size_t max, const ports::PublishBatch& publish) {
+  return outbox_.relay(max, publish);
+}
+
+void PgTicketStore::set_listener(std::function<void()> on_append) {
+  outbox_.set_listener(std::move(on_append));
+}
+
+}  // namespace st::adapters::postgres

@@ -1,0 +1,330 @@
+// The AnalyticsStore contract, run on every storage adapter (see backends.hpp).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "domain/codec.hpp"
+#include "unit/adapters/store_contract/backends.hpp"
+
+namespace st::contract {
+namespace {
+
+using domain::CategorizedBy;
+using domain::Event;
+using domain::EventType;
+using domain::Millis;
+using domain::Status;
+using domain::Ticket;
+using nlohmann::json;
+using ports::NamedCount;
+
+const Millis kDay0 = *domain::parse_iso8601("2026-11-20T00:00:00Z");
+constexpr Millis kHour = 3'600'000;
+
+using Counts = std::vector<std::pair<std::string, std::int64_t>>;
+
+Counts counts(const std::vector<NamedCount>& v) {
+  Counts out;
+  for (const auto& c : v) out.emplace_back(c.name, c.count);
+  return out;
+}
+
+// Builds the events of one ticket's life the way the services emit them.
+class Life {
+ public:
+  Life(domain::TicketId id, Millis created_at) {
+    t_.id = id;
+    t_.title = "Ticket " + std::to_string(id);
+    t_.description = "Something happened";
+    t_.user_name = "Ann";
+    t_.user_email = "ann@example.com";
+    t_.created_at = created_at;
+    t_.updated_at = created_at;
+  }
+  Event created() { return make(EventType::created, t_.created_at, {}); }
+  Event categorized(Millis at, const std::string& department, int confidence, CategorizedBy by) {
+    return make(EventType::categorized, at,
+                {{"department", department},
+                 {"confidence_score", confidence},
+                 {"categorized_by", std::string(domain::to_string(by))}});
+  }
+  // The tickets service assigns at `at`, routing announces it right after.
+  Event routed(Millis at, const std::string& department, int confidence, CategorizedBy by) {
+    t_.department = department;
+    t_.confidence_score = confidence;
+    t_.categorized_by = by;
+    t_.updated_at = at;
+    return make(EventType::routed, at + 1,
+                {{"department", department},
+                 {"confidence_score", confidence},
+                 {"categorized_by", std::string(domain::to_string(by))}});
+  }
+  Event status(Millis at, Status s) {
+    const auto previous = t_.status;
+    t_.status = s;
+    t_.updated_at = at;
+    return make(EventType::status_updated, at,
+                {{"status", std::string(domain::to_string(s))},
+                 {"previous_status", std::string(domain::to_string(previous))}});
+  }
+
+ private:
+  Event make(EventType type, Millis at, json data) {
+    Event e;
+    e.event_id = "t" + std::to_string(t_.id) + "-" + std::to_string(++n_);
+    e.type = type;
+    e.occurred_at = at;
+    e.trace_id = "trace";
+    e.ticket = t_;
+    e.data = data.is_null() ? json::object() : std::move(data);
+    return e;
+  }
+  Ticket t_;
+  int n_ = 0;
+};
+
+template <class Backend>
+class AnalyticsStoreContract : public ::testing::Test {
+ protected:
+  using Store = typename Backend::AnalyticsStore;
+  void record_all(const std::vector<Event>& events) {
+    for (const auto& e : events) ASSERT_TRUE(store->record(e)) << e.event_id;
+  }
+  void reopen() {
+    store.reset();
+    backend.reopen();
+    store = backend.template make<Store>();
+  }
+
+  Backend backend;
+  std::unique_ptr<Store> store = backend.template make<Store>();
+};
+
+TYPED_TEST_SUITE(AnalyticsStoreContract, Backends, BackendName);
+
+TYPED_TEST(AnalyticsStoreContract, RecordIsIdempotentByEventId) {
+  Life life(1, kDay0);
+  const auto created = life.created();
+  EXPECT_TRUE(this->store->record(created));
+  EXPECT_FALSE(this->store->record(created));
+  this->reopen();
+  EXPECT_FALSE(this->store->record(created));
+  EXPECT_EQ(this->store->trail(1).size(), 1u);
+  EXPECT_EQ(this->store->aggregate({}).total, 1);
+}
+
+TYPED_TEST(AnalyticsStoreContract, TrailIsOldestFirstWithMetadata) {
+  Life life(1, kDay0);
+  const auto created = life.created();
+  const auto categorized = life.categorized(kDay0 + 100, "IT Support", 91, CategorizedBy::claude);
+  const auto routed = life.routed(kDay0 + 400, "IT Support", 91, CategorizedBy::claude);
+  const auto resolved = life.status(kDay0 + 2000, Status::resolved);
+  this->record_all({resolved, routed, created, categorized});  // arrival order is not the trail's
+
+  const auto trail = this->store->trail(1);
+  ASSERT_EQ(trail.size(), 4u);
+  EXPECT_EQ(trail[0].event_type, EventType::created);
+  EXPECT_EQ(trail[0].status, Status::pending);
+  EXPECT_EQ(trail[0].department, std::nullopt);
+  EXPECT_EQ(trail[0].created_at, kDay0);
+
+  EXPECT_EQ(trail[1].event_type, EventType::categorized);
+  EXPECT_EQ(trail[1].department, "IT Support");  // the suggestion, from data
+  EXPECT_EQ(trail[1].confidence_score, 91);
+  EXPECT_EQ(trail[1].metadata["categorized_by"], "claude");
+
+  EXPECT_EQ(trail[2].event_type, EventType::routed);
+  EXPECT_EQ(trail[2].department, "IT Support");
+  EXPECT_EQ(trail[2].created_at, kDay0 + 401);
+
+  EXPECT_EQ(trail[3].event_type, EventType::status_updated);
+  EXPECT_EQ(trail[3].status, Status::resolved);
+  EXPECT_EQ(trail[3].metadata["status"], "resolved");
+  EXPECT_EQ(trail[3].metadata["previous_status"], "pending");
+  EXPECT_EQ(trail[3].metadata["categorized_by"], "claude");  // from the ticket snapshot
+  EXPECT_EQ(trail[3].metadata["trace_id"], "trace");
+  EXPECT_EQ(trail[3].metadata["event_id"], resolved.event_id);
+
+  EXPECT_TRUE(this->store->trail(2).empty());
+}
+
+TYPED_TEST(AnalyticsStoreContract, PreviousValuesComeFromTheProjectionWhenTheEventLacksThem) {
+  Life life(1, kDay0);
+  this->record_all({life.created(), life.routed(kDay0 + 10, "HR", 50, CategorizedBy::keywords)});
+  auto reroute = life.routed(kDay0 + 20, "Finance", 100, CategorizedBy::manual);
+  auto status = life.status(kDay0 + 30, Status::in_progress);
+  status.data.erase("previous_status");
+  this->record_all({reroute, status});
+  const auto trail = this->store->trail(1);
+  ASSERT_EQ(trail.size(), 4u);
+  EXPECT_EQ(trail[2].metadata["previous_department"], "HR");
+  EXPECT_EQ(trail[3].metadata["previous_status"], "pending");
+}
+
+TYPED_TEST(AnalyticsStoreContract, ProjectionConvergesWhateverTheArrivalOrder) {
+  // Every permutation of one ticket's five events, each permutation on its own ticket, each
+  // event delivered twice.
+  std::vector<int> order{0, 1, 2, 3, 4};
+  domain::TicketId id = 0;
+  do {
+    ++id;
+    const Millis base = kDay0 + id * 10'000;
+    Life life(id, base);
+    const std::vector<Event> events{
+        life.created(),
+        life.categorized(base + 100, "HR", 40, CategorizedBy::model),  // a suggestion only
+        life.routed(base + 499, "IT Support", 90, CategorizedBy::claude),
+        life.status(base + 1000, Status::in_progress),
+        life.status(base + 2000, Status::resolved),
+    };
+    for (int i : order) {
+      ASSERT_TRUE(this->store->record(events[static_cast<std::size_t>(i)]));
+      ASSERT_FALSE(this->store->record(events[static_cast<std::size_t>(i)]));
+    }
+  } while (std::next_permutation(order.begin(), order.end()));
+  ASSERT_EQ(id, 120);
+
+  const auto a = this->store->aggregate({});
+  EXPECT_EQ(a.total, 120);
+  EXPECT_EQ(counts(a.by_department), (Counts{{"IT Support", 120}}));
+  EXPECT_EQ(counts(a.by_status), (Counts{{"resolved", 120}}));
+  EXPECT_EQ(counts(a.by_categorizer), (Counts{{"claude", 120}}));
+  EXPECT_EQ(a.resolved, 120);
+  ASSERT_TRUE(a.average_confidence);
+  EXPECT_DOUBLE_EQ(*a.average_confidence, 90.0);
+  ASSERT_TRUE(a.median_time_to_route_ms);
+  EXPECT_DOUBLE_EQ(*a.median_time_to_route_ms, 500.0);  // routed event at base + 500
+}
+
+TYPED_TEST(AnalyticsStoreContract, LateStaleEventsDoNotRollTheProjectionBack) {
+  Life life(1, kDay0);
+  const auto created = life.created();
+  const auto routed = life.routed(kDay0 + 100, "IT Support", 80, CategorizedBy::keywords);
+  const auto resolved = life.status(kDay0 + 200, Status::resolved);
+  const auto reroute = life.routed(kDay0 + 300, "HR", 100, CategorizedBy::manual);
+  const auto reopened = life.status(kDay0 + 400, Status::in_progress);
+  this->record_all({reopened, reroute, resolved, routed, created});
+  const auto a = this->store->aggregate({});
+  EXPECT_EQ(counts(a.by_department), (Counts{{"HR", 1}}));
+  EXPECT_EQ(counts(a.by_status), (Counts{{"in_progress", 1}}));
+  EXPECT_EQ(counts(a.by_categorizer), (Counts{{"manual", 1}}));
+  EXPECT_EQ(a.resolved, 0);
+  EXPECT_DOUBLE_EQ(*a.median_time_to_route_ms, 101.0);  // the first routing counts
+}
+
+TYPED_TEST(AnalyticsStoreContract, RoutedBeforeCreatedStillYieldsARow) {
+  Life life(1, kDay0);
+  const auto created = life.created();
+  const auto routed = life.routed(kDay0 + 249, "Finance", 70, CategorizedBy::model);
+  ASSERT_TRUE(this->store->record(routed));
+  auto a = this->store->aggregate({});
+  EXPECT_EQ(a.total, 1);
+  EXPECT_EQ(counts(a.by_department), (Counts{{"Finance", 1}}));
+  EXPECT_EQ(counts(a.by_status), (Counts{{"pending", 1}}));
+  EXPECT_DOUBLE_EQ(*a.median_time_to_route_ms, 250.0);  // created_at from the snapshot
+  ASSERT_TRUE(this->store->record(created));
+  a = this->store->aggregate({});
+  EXPECT_EQ(a.total, 1);
+  EXPECT_EQ(counts(a.by_department), (Counts{{"Finance", 1}}));
+  EXPECT_DOUBLE_EQ(*a.median_time_to_route_ms, 250.0);
+}
+
+TYPED_TEST(AnalyticsStoreContract, AggregatesWithFilters) {
+  const auto empty = this->store->aggregate({});
+  EXPECT_EQ(empty.total, 0);
+  EXPECT_EQ(empty.resolved, 0);
+  EXPECT_FALSE(empty.average_confidence);
+  EXPECT_FALSE(empty.median_time_to_route_ms);
+  EXPECT_TRUE(empty.by_department.empty());
+
+  Life t1(1, kDay0 + 10 * kHour);
+  this->record_all({t1.created(),
+                    t1.routed(kDay0 + 10 * kHour + 999, "IT Support", 80, CategorizedBy::claude),
+                    t1.status(kDay0 + 12 * kHour, Status::resolved)});
+  Life t2(2, kDay0 + 11 * kHour);
+  this->record_all({t2.created(), t2.routed(kDay0 + 11 * kHour + 3999, "IT Support", 60,
+                                            CategorizedBy::keywords)});
+  Life t3(3, kDay0 + 2 * domain::kMillisPerDay);
+  this->record_all(
+      {t3.created(),
+       t3.routed(kDay0 + 2 * domain::kMillisPerDay + 1999, "HR", 100, CategorizedBy::manual),
+       t3.status(kDay0 + 2 * domain::kMillisPerDay + kHour, Status::in_progress)});
+  Life t4(4, kDay0 + 3 * domain::kMillisPerDay);
+  this->record_all({t4.created()});
+
+  const auto all = this->store->aggregate({});
+  EXPECT_EQ(all.total, 4);
+  EXPECT_EQ(counts(all.by_department), (Counts{{"IT Support", 2}, {"HR", 1}}));
+  EXPECT_EQ(counts(all.by_status), (Counts{{"pending", 2}, {"in_progress", 1}, {"resolved", 1}}));
+  EXPECT_EQ(counts(all.by_categorizer), (Counts{{"claude", 1}, {"keywords", 1}, {"manual", 1}}));
+  EXPECT_DOUBLE_EQ(*all.average_confidence, 80.0);
+  EXPECT_EQ(all.resolved, 1);
+  EXPECT_DOUBLE_EQ(*all.median_time_to_route_ms, 2000.0);  // of 1000, 4000, 2000
+
+  ports::AnalyticsFilter f;
+  f.created_since = kDay0 + domain::kMillisPerDay;
+  const auto recent = this->store->aggregate(f);
+  EXPECT_EQ(recent.total, 2);
+  EXPECT_EQ(counts(recent.by_department), (Counts{{"HR", 1}}));
+  EXPECT_DOUBLE_EQ(*recent.average_confidence, 100.0);
+  EXPECT_DOUBLE_EQ(*recent.median_time_to_route_ms, 2000.0);
+
+  f = {};
+  f.department = "IT Support";
+  const auto it = this->store->aggregate(f);
+  EXPECT_EQ(it.total, 2);
+  EXPECT_EQ(it.resolved, 1);
+  EXPECT_EQ(counts(it.by_status), (Counts{{"pending", 1}, {"resolved", 1}}));
+  EXPECT_DOUBLE_EQ(*it.average_confidence, 70.0);
+  EXPECT_DOUBLE_EQ(*it.median_time_to_route_ms, 2500.0);  // mean of the middle two
+
+  f.created_since = kDay0 + domain::kMillisPerDay;
+  EXPECT_EQ(this->store->aggregate(f).total, 0);
+  f = {};
+  f.department = "Nowhere";
+  EXPECT_EQ(this->store->aggregate(f).total, 0);
+}
+
+TYPED_TEST(AnalyticsStoreContract, DailyCreationFillsGapsWithZero) {
+  for (const auto& [id, at] : std::vector<std::pair<int, Millis>>{
+           {1, kDay0 + 1},
+           {2, kDay0 + 23 * kHour},
+           {3, kDay0 + 2 * domain::kMillisPerDay + 5 * kHour},
+           {4, kDay0 + 5 * domain::kMillisPerDay},  // after the range
+           {5, kDay0 - 1},                          // before it
+       }) {
+    Life life(id, at);
+    ASSERT_TRUE(this->store->record(life.created()));
+  }
+  const auto days =
+      this->store->daily_creation(kDay0 + 12 * kHour, kDay0 + 3 * domain::kMillisPerDay);
+  ASSERT_EQ(days.size(), 4u);
+  EXPECT_EQ(days[0].date, "2026-11-20");
+  EXPECT_EQ(days[0].count, 2);  // whole UTC days, though `from` is noon
+  EXPECT_EQ(days[1].date, "2026-11-21");
+  EXPECT_EQ(days[1].count, 0);
+  EXPECT_EQ(days[2].date, "2026-11-22");
+  EXPECT_EQ(days[2].count, 1);
+  EXPECT_EQ(days[3].date, "2026-11-23");
+  EXPECT_EQ(days[3].count, 0);
+
+  const auto one = this->store->daily_creation(kDay0 - 1, kDay0 - 1);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].date, "2026-11-19");
+  EXPECT_EQ(one[0].count, 1);
+  EXPECT_TRUE(this->store->daily_creation(kDay0 + 1, kDay0).empty());
+}
+
+TYPED_TEST(AnalyticsStoreContract, EverythingPersistsAcrossReopen) {
+  Life life(1, kDay0);
+  this->record_all({life.created(), life.routed(kDay0 + 10, "HR", 50, CategorizedBy::keywords)});
+  this->reopen();
+  EXPECT_EQ(this->store->trail(1).size(), 2u);
+  EXPECT_EQ(counts(this->store->aggregate({}).by_department), (Counts{{"HR", 1}}));
+}
+
+}  // namespace
+}  // namespace st::contract
