@@ -301,6 +301,16 @@ TEST(RabbitBus, StopIsPromptAndLeavesUnhandledMessagesQueued) {
   RabbitBus inspector(shared_broker_options());
   ASSERT_TRUE(eventually([&] { return inspector.ready_count(name) == 2; }));
   bus.stop();  // idempotent
+
+  RabbitBus next(shared_broker_options());
+  Recorder r2;
+  next.subscribe(queue(name, {key("#")}), r2.consumer());
+  next.start();
+  ASSERT_TRUE(eventually([&] { return r2.size() == 2; }));
+  EXPECT_EQ(r2.ids(), (std::vector<std::string>{"second", "third"})) << "in order";
+  // No handler saw them, but they had been handed to the first consumer (prefetch), and
+  // RabbitMQ 3.10 counts every return to the queue as a delivery.
+  for (const auto& d : r2.seen()) EXPECT_EQ(d.delivery_count, 2) << d.event_id;
 }
 
 TEST(RabbitBus, MisuseIsRejected) {
