@@ -91,5 +91,37 @@ TEST(RabbitBusBrokerRestart, ConsumersReconnectAndNothingConfirmedIsLost) {
     EXPECT_TRUE(confirmed.contains(id)) << id << " handled but never confirmed";
 }
 
+TEST(RabbitBusBrokerRestart, AHungBrokerTimesPublishesOutInsteadOfBlockingThem) {
+  auto& broker = test_support::shared_rabbit_server();
+  auto options = shared_broker_options();
+  options.confirm_timeout = 500ms;
+  options.connect_timeout = 1s;
+  RabbitBus bus(options);
+  const auto name = unique_queue("routing");
+  bus.declare(queue(name, {key("#")}));
+  bus.publish({msg(key("k"), "before")});
+  {
+    broker.pause();
+    struct Resume {
+      test_support::RabbitServer& b;
+      ~Resume() { b.resume(); }
+    } resume_at_scope_exit{broker};
+    EXPECT_THROW(bus.publish({msg(key("k"), "during")}), ports::Unavailable);
+    EXPECT_FALSE(bus.reachable());
+  }
+  ASSERT_TRUE(eventually([&] {
+    try {
+      bus.publish({msg(key("k"), "after")});
+      return true;
+    } catch (const ports::Unavailable&) {
+      return false;
+    }
+  }));
+  // "during" may have been taken once the broker woke up: at least once, never lost.
+  const auto ready = bus.ready_count(name);
+  EXPECT_GE(ready, 2u);
+  EXPECT_LE(ready, 3u);
+}
+
 }  // namespace
 }  // namespace st::adapters::rabbitmq::test

@@ -169,6 +169,44 @@ TEST(RabbitBus, PoisonLandsInTheDeadLetterQueueAndTheRestFlowsOn) {
   EXPECT_EQ(bus.dead_letter_count(name), 0u) << "taken";
 }
 
+TEST(RabbitBus, TheQueuesDeliveryLimitAlsoCountsReturnsNoHandlerDecided) {
+  // A consumer that goes away returns what it had prefetched; the quorum queue counts that
+  // as a delivery and, past x-delivery-limit, dead-letters on its own. This is what stops a
+  // message that crashes every consumer from going round for ever. With max_deliveries = 1
+  // one return is one too many.
+  const auto name = unique_queue("routing");
+  auto spec = queue(name, {key("#")});
+  spec.max_deliveries = 1;
+  spec.prefetch = 2;
+  RabbitBus bus(shared_broker_options());
+  std::promise<void> entered;
+  std::atomic<bool> release{false};
+  Recorder r;
+  bus.subscribe(spec, r.consumer([&](const Delivery& d) {
+    if (d.event_id == "blocker") {
+      entered.set_value();
+      while (!release) std::this_thread::sleep_for(1ms);
+    }
+    return Disposition::ack;
+  }));
+  bus.start();
+  bus.publish({msg(key("k"), "blocker"), msg(key("k"), "victim")});
+  ASSERT_EQ(entered.get_future().wait_for(20s), std::future_status::ready);
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(100ms);
+    release = true;
+  });
+  bus.stop();  // "victim" was prefetched, never handled
+  releaser.join();
+  EXPECT_EQ(r.ids(), (std::vector<std::string>{"blocker"}));
+  RabbitBus inspector(shared_broker_options());
+  ASSERT_TRUE(eventually([&] { return inspector.dead_letter_count(name) == 1; }));
+  EXPECT_EQ(inspector.ready_count(name), 0u);
+  const auto dead = inspector.take_dead_letters(name, 5);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].event_id, "victim");
+}
+
 TEST(RabbitBus, BatchConsumersGetWhatIsWaitingUpToPrefetch) {
   const auto name = unique_queue("analytics");
   auto spec = queue(name, {key("#")});
@@ -301,6 +339,16 @@ TEST(RabbitBus, StopIsPromptAndLeavesUnhandledMessagesQueued) {
   RabbitBus inspector(shared_broker_options());
   ASSERT_TRUE(eventually([&] { return inspector.ready_count(name) == 2; }));
   bus.stop();  // idempotent
+
+  RabbitBus next(shared_broker_options());
+  Recorder r2;
+  next.subscribe(queue(name, {key("#")}), r2.consumer());
+  next.start();
+  ASSERT_TRUE(eventually([&] { return r2.size() == 2; }));
+  EXPECT_EQ(r2.ids(), (std::vector<std::string>{"second", "third"})) << "in order";
+  // No handler saw them, but they had been handed to the first consumer (prefetch), and
+  // RabbitMQ 3.10 counts every return to the queue as a delivery.
+  for (const auto& d : r2.seen()) EXPECT_EQ(d.delivery_count, 2) << d.event_id;
 }
 
 TEST(RabbitBus, MisuseIsRejected) {

@@ -79,6 +79,55 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   return out;
 }
 
+// fork + exec in a session of its own, output to `out`. Everything is prepared by the
+// caller: between fork and exec only async-signal-safe calls are allowed.
+pid_t spawn_process(std::vector<char*>& argv, std::vector<char*>& envp, const std::string& out) {
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    ::setsid();  // its own process group: kill(-pid) reaches the children it starts
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a crashed test runner takes it along
+    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    const int in = ::open("/dev/null", O_RDONLY);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    if (in >= 0) ::dup2(in, 0);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+bool accepts_connections(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// Waits (bounded) for `pid` to exit; SIGKILLs its group if it does not.
+void reap_within(pid_t pid, std::chrono::milliseconds grace) {
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  int status = 0;
+  for (;;) {
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid || (r < 0 && errno == ECHILD)) return;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::kill(-pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
 }  // namespace
 
 RabbitServer::RabbitServer(std::chrono::seconds startup_timeout)
@@ -103,6 +152,7 @@ RabbitServer::RabbitServer(std::chrono::seconds startup_timeout)
   dist_port_ = free_loopback_port();
   epmd_port_ = free_loopback_port();
   try {
+    start_epmd();
     start();
   } catch (...) {
     if (running()) kill();
@@ -148,25 +198,7 @@ void RabbitServer::spawn() {
   std::vector<std::string> args{script_};
   auto argv = pointers(args);
   auto envp = pointers(env);
-  const std::string out = (d / "broker.out").string();
-
-  // Between fork and exec only async-signal-safe calls: everything is prepared above.
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    ::setsid();  // its own process group, so kill() reaches the Erlang VM under the script
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a crashed test runner takes the broker with it
-    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    const int in = ::open("/dev/null", O_RDONLY);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-    }
-    if (in >= 0) ::dup2(in, 0);
-    ::execve(argv[0], argv.data(), envp.data());
-    ::_exit(127);
-  }
-  pid_ = pid;
+  pid_ = spawn_process(argv, envp, (d / "broker.out").string());
 }
 
 void RabbitServer::wait_until_ready() {
@@ -194,25 +226,28 @@ void RabbitServer::wait_until_ready() {
 }
 
 void RabbitServer::reap(std::chrono::milliseconds grace) {
-  const auto deadline = std::chrono::steady_clock::now() + grace;
-  for (;;) {
-    int status = 0;
-    const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == pid_ || (r < 0 && errno == ECHILD)) break;
-    if (std::chrono::steady_clock::now() >= deadline) {
-      ::kill(-pid_, SIGKILL);
-      ::waitpid(pid_, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(50ms);
-  }
+  reap_within(pid_, grace);
   // Whatever of the group outlived the script (the VM if the script was killed first).
   ::kill(-pid_, SIGKILL);
   pid_ = -1;
+  paused_ = false;
+}
+
+void RabbitServer::pause() {
+  if (!running() || paused_) return;
+  ::kill(-pid_, SIGSTOP);
+  paused_ = true;
+}
+
+void RabbitServer::resume() {
+  if (!running() || !paused_) return;
+  ::kill(-pid_, SIGCONT);
+  paused_ = false;
 }
 
 void RabbitServer::stop(std::chrono::seconds grace) {
   if (!running()) return;
+  resume();  // a stopped process cannot act on SIGTERM
   // The script turns SIGTERM into an orderly broker shutdown and waits for it.
   ::kill(pid_, SIGTERM);
   reap(grace);
@@ -224,34 +259,28 @@ void RabbitServer::kill() {
   reap(5s);
 }
 
-void RabbitServer::stop_epmd() {
-  // The VM started an epmd of its own (on epmd_port_), which daemonizes out of our process
-  // group: ask it to leave.
-  std::vector<std::string> args{kEpmd, "-kill"};
-  std::vector<std::string> env{"ERL_EPMD_PORT=" + std::to_string(epmd_port_)};
+void RabbitServer::start_epmd() {
+  // The VM would otherwise start a daemonized epmd that outlives the test and that nobody
+  // reaps; one of our own, as a child, is stopped and reaped like the broker.
+  std::vector<std::string> args{kEpmd, "-port", std::to_string(epmd_port_), "-address",
+                                "127.0.0.1"};
+  std::vector<std::string> env = broker_environment({});
   auto argv = pointers(args);
   auto envp = pointers(env);
-  const pid_t pid = ::fork();
-  if (pid < 0) return;
-  if (pid == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    if (null >= 0) {
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-    }
-    ::execve(argv[0], argv.data(), envp.data());
-    ::_exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  int status = 0;
-  while (::waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      return;
-    }
+  epmd_pid_ = spawn_process(argv, envp, (fs::path(dir_) / "epmd.out").string());
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!accepts_connections(epmd_port_)) {
+    if (std::chrono::steady_clock::now() >= deadline)
+      throw std::runtime_error("epmd did not listen on port " + std::to_string(epmd_port_));
     std::this_thread::sleep_for(20ms);
   }
+}
+
+void RabbitServer::stop_epmd() {
+  if (epmd_pid_ <= 0) return;
+  ::kill(epmd_pid_, SIGTERM);
+  reap_within(epmd_pid_, 5s);
+  epmd_pid_ = -1;
 }
 
 std::string RabbitServer::log_tail(std::size_t max_bytes) const {

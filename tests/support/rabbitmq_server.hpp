@@ -33,6 +33,10 @@ class RabbitServer {
   void kill();
   // Starts it again on the same data and ports; waits until it accepts a login.
   void start();
+  // SIGSTOP / SIGCONT to the whole broker: it keeps its sockets but answers nothing (a hung
+  // broker, or one behind a partition).
+  void pause();
+  void resume();
 
   // The last `max_bytes` of the broker's log files, for failure messages.
   std::string log_tail(std::size_t max_bytes = 4000) const;
@@ -41,6 +45,7 @@ class RabbitServer {
   void spawn();
   void wait_until_ready();
   void reap(std::chrono::milliseconds grace);
+  void start_epmd();
   void stop_epmd();
 
   std::chrono::seconds startup_timeout_;
@@ -51,6 +56,8 @@ class RabbitServer {
   std::uint16_t dist_port_ = 0;
   std::uint16_t epmd_port_ = 0;
   pid_t pid_ = -1;
+  pid_t epmd_pid_ = -1;
+  bool paused_ = false;
 };
 
 // The test binary's broker, started on first use. stop_shared_rabbit_server() (from a

@@ -46,6 +46,9 @@ class AmqpConnection {
 
   amqp_connection_state_t state() { return conn_; }
   bool broken() const { return broken_; }
+  // Gives the connection up without the closing handshake: for a broker that stopped
+  // answering, whom a polite close would only keep us waiting for.
+  void abandon() { broken_ = true; }
   const std::string& role() const { return role_; }
 
   // Throws (and marks the connection broken) unless `reply` is normal.

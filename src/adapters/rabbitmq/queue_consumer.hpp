@@ -9,6 +9,10 @@
 //   queue. `dead_letter` rejects at once.
 // - A lost connection is retried with exponential backoff; what was unacked returns to the
 //   queue on the broker's side and is delivered again.
+// - Delivery counts are the broker's (x-delivery-count + 1), which counts every return to
+//   the queue: a message prefetched by a consumer that stopped or crashed before handling it
+//   comes back with its count raised too. Keep max_deliveries comfortably above the number
+//   of consumer restarts a message may live through.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>

@@ -235,11 +235,13 @@ void RabbitBus::await_confirms(AmqpConnection& c, std::uint64_t first, std::uint
   while (!outstanding.empty()) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0)
+    if (left.count() <= 0) {
+      c.abandon();
       throw ports::Unavailable("RabbitMQ publisher at " + address_.redacted() + ": " +
                                std::to_string(outstanding.size()) + " message(s) not confirmed " +
                                "within " + std::to_string(options_.confirm_timeout.count()) +
                                " ms");
+    }
     auto frame = c.wait_frame(left);
     if (!frame) continue;
     c.check_not_closing(*frame, "waiting for publisher confirms");
