@@ -27,6 +27,10 @@ std::uint16_t gateway_port() {
   return static_cast<std::uint16_t>(std::stoi(env_or("SMARTTICKET_CLUSTER_PORT", "5000")));
 }
 
+std::uint16_t amqp_port() {
+  return static_cast<std::uint16_t>(std::stoi(env_or("SMARTTICKET_AMQP_PORT", "5672")));
+}
+
 std::uint16_t service_port(const std::string& name) {
   const int base = gateway_port();
   if (name == "tickets") return static_cast<std::uint16_t>(base + 1);

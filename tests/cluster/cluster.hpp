@@ -15,6 +15,7 @@ namespace st::cluster {
 // SMARTTICKET_CLUSTER_DIR, as the fixture set it.
 std::string dir();
 std::uint16_t gateway_port();
+std::uint16_t amqp_port();
 // The HTTP port of a service process, as scripts/cluster assigns them ("categorizer-2" too).
 std::uint16_t service_port(const std::string& name);
 // The pid scripts/cluster recorded for a component (a service, "postgres", "rabbitmq").

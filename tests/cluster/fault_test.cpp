@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "adapters/rabbitmq/rabbit_bus.hpp"
 #include "cluster/cluster.hpp"
 #include "support/e2e.hpp"
 
@@ -136,29 +137,22 @@ TEST_F(ClusterFaultTest, ServicesRecoverAfterADatabaseRestart) {
   expect_routed_exactly_once(all);
 }
 
-// How many messages wait in a queue, per `rabbitmqctl list_queues`; -1 if it is not listed.
-long queue_depth(const std::string& queue) {
-  const char* src = std::getenv("SMARTTICKET_SOURCE_DIR");
-  std::istringstream lines(shell(std::string(src ? src : ".") +
-                                 "/scripts/cluster rabbitmqctl list_queues name messages"));
-  std::string name;
-  long count = 0;
-  while (lines >> name >> count)
-    if (name == queue) return count;
-  return -1;
-}
-
 TEST_F(ClusterFaultTest, PoisonMessageIsDeadLetteredAndTheRestFlowsOn) {
-  const long dead_before = std::max(0L, queue_depth("routing.dlq"));
-  // A ticket.categorized event no routing service can ever handle: not JSON.
-  const std::string publish = std::string(std::getenv("SMARTTICKET_BIN")) +
-                              " publish --routing-key ticket.categorized --body 'not json {'";
-  ASSERT_FALSE(shell(publish + " && echo published").empty()) << "could not publish";
+  // The cluster's broker, as the services see it.
+  adapters::rabbitmq::RabbitBus::Options options;
+  options.url = "amqp://guest:guest@127.0.0.1:" + std::to_string(amqp_port()) + "/";
+  adapters::rabbitmq::RabbitBus bus(options);
+  bus.start();
+  const auto dead_before = bus.dead_letter_count("categorizer");
+  // A ticket.created no categorizer can ever handle: its body is not an event.
+  bus.publish({{"ticket.created", "poison-" + e2e::unique_tag(), "not json {", ""}});
   const auto tag = e2e::unique_tag();
   const auto ids = create_async(10, tag);
   expect_routed_exactly_once(ids);
-  EXPECT_TRUE(e2e::eventually([&] { return queue_depth("routing.dlq") == dead_before + 1; }, 30s))
-      << "routing.dlq holds " << queue_depth("routing.dlq");
+  EXPECT_TRUE(
+      e2e::eventually([&] { return bus.dead_letter_count("categorizer") == dead_before + 1; }, 30s))
+      << "categorizer.dlq holds " << bus.dead_letter_count("categorizer");
+  bus.stop();
 }
 
 }  // namespace

@@ -4,10 +4,35 @@
 
 #include <unistd.h>
 
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "adapters/postgres/connection_settings.hpp"
 #include "adapters/rabbitmq/rabbit_bus.hpp"
 #include "app/queues.hpp"
 
 namespace st::app::distributed {
+
+std::unique_ptr<adapters::postgres::Database> make_database(const Config& config) {
+  adapters::postgres::DatabaseSettings settings{.url = config.database_url,
+                                                .host = config.db_host,
+                                                .port = std::to_string(config.db_port),
+                                                .name = config.db_name,
+                                                .user = config.db_user,
+                                                .password = config.db_password};
+  const auto conninfo = adapters::postgres::connection_string(settings);
+  spdlog::info("PostgreSQL: {}", adapters::postgres::redact(conninfo));
+  return std::make_unique<adapters::postgres::Database>(
+      conninfo, adapters::postgres::PoolOptions{.max_connections = config.db_pool_size});
+}
+
+void wait_before_retry(const std::string& what, const std::exception& error,
+                       std::chrono::steady_clock::time_point deadline) {
+  if (std::chrono::steady_clock::now() >= deadline) throw;
+  spdlog::warn("{} is not reachable yet, retrying: {}", what, error.what());
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+}
 
 std::unique_ptr<ports::EventBus> make_event_bus(const Config& config, const std::string& service) {
   adapters::rabbitmq::RabbitBus::Options options;

@@ -1,20 +1,48 @@
 #pragma once
 // The distributed adapters, built from the configuration: the one place that names the
 // PostgreSQL and RabbitMQ adapter classes and the HTTP client settings.
+#include <chrono>
 #include <memory>
 #include <string>
 
+#include "adapters/postgres/database.hpp"
 #include "app/config.hpp"
 #include "http/client.hpp"
 #include "ports/event_bus.hpp"
+#include "ports/unavailable.hpp"
 
 namespace st::app::distributed {
 
 // The RabbitMQ bus for `service` (its queues are named after it).
 std::unique_ptr<ports::EventBus> make_event_bus(const Config& config, const std::string& service);
 
+// The PostgreSQL pool of this process (DATABASE_URL or DB_*; db_pool_size connections).
+std::unique_ptr<adapters::postgres::Database> make_database(const Config& config);
+
+// Builds a store (whose constructor migrates its service's tables), retrying while the
+// database cannot be reached yet — services may start before PostgreSQL answers (Compose,
+// Kubernetes) — for up to `patience`, then gives up with the last error.
+template <class Store>
+std::unique_ptr<Store> open_store(adapters::postgres::Database& db,
+                                  std::chrono::seconds patience = std::chrono::seconds(60));
+
 // A pooled client to another service, e.g. make_client(config, "tickets", config.tickets_url).
 std::unique_ptr<http::HttpClient> make_client(const Config& config, const std::string& name,
                                               const std::string& url);
+
+void wait_before_retry(const std::string& what, const std::exception& error,
+                       std::chrono::steady_clock::time_point deadline);
+
+template <class Store>
+std::unique_ptr<Store> open_store(adapters::postgres::Database& db, std::chrono::seconds patience) {
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  for (;;) {
+    try {
+      return std::make_unique<Store>(db);
+    } catch (const ports::Unavailable& e) {
+      wait_before_retry("PostgreSQL", e, deadline);  // rethrows once the deadline passed
+    }
+  }
+}
 
 }  // namespace st::app::distributed
