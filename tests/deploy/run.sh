@@ -48,32 +48,53 @@ kustomize_base() {
   need kubectl && kubectl kustomize deploy/k8s >"$work/k8s.yaml"
 }
 
-# The overlay docs/deployment.md tells operators to write: real Anthropic key from a file,
-# image from their registry. Checks that it builds and replaces what it says it does.
+# The overlay docs/deployment.md tells operators to write: secrets from files they do not
+# commit, a setting merged into the ConfigMap, the image from their registry. Checks that it
+# builds and replaces what it says it does.
 kustomize_overlay() {
-  local dir="$work/overlay" base
+  local dir="$work/overlay" base value
   need kubectl || return 1
   mkdir -p "$dir"
   base=$(realpath --relative-to="$dir" "$root/deploy/k8s")
   printf %s 'sk-ant-test-key' >"$dir/anthropic-api-key"
+  printf %s 'pg-test-password' >"$dir/postgres-password"
+  printf %s 'mq-test-password' >"$dir/rabbitmq-password"
+  printf %s 'amqp://smartticket:mq-test-password@rabbitmq:5672/' >"$dir/rabbitmq-url"
   cat >"$dir/kustomization.yaml" <<EOF
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
   - $base
+images:
+  - name: smartticket
+    newName: registry.example.com/smartticket
+    newTag: "1.2.3"
 secretGenerator:
   - name: smartticket-anthropic
     behavior: replace
     files:
       - api-key=anthropic-api-key
-images:
-  - name: smartticket
-    newName: registry.example.com/smartticket
-    newTag: "1.2.3"
+  - name: smartticket-postgres
+    behavior: replace
+    literals: [username=smartticket]
+    files: [password=postgres-password]
+  - name: smartticket-rabbitmq
+    behavior: replace
+    literals: [username=smartticket]
+    files: [password=rabbitmq-password, url=rabbitmq-url]
+configMapGenerator:
+  - name: smartticket-config
+    behavior: merge
+    literals: [SMARTTICKET_LOG_LEVEL=debug]
 EOF
   kubectl kustomize "$dir" >"$work/overlay.yaml" || return 1
-  grep -q "api-key: $(printf %s 'sk-ant-test-key' | base64)" "$work/overlay.yaml" ||
-    { echo "the overlay did not replace the Anthropic key"; return 1; }
+  for value in sk-ant-test-key pg-test-password mq-test-password; do
+    grep -q ": $(printf %s "$value" | base64)\$" "$work/overlay.yaml" ||
+      { echo "the overlay did not put $value into its Secret"; return 1; }
+  done
+  ! grep -q 'change-me' "$work/overlay.yaml" || { echo "a placeholder survived the overlay"; return 1; }
+  grep -q 'SMARTTICKET_LOG_LEVEL: debug' "$work/overlay.yaml" ||
+    { echo "the overlay did not merge SMARTTICKET_LOG_LEVEL into the ConfigMap"; return 1; }
   [[ $(grep -c 'image: registry.example.com/smartticket:1.2.3' "$work/overlay.yaml") == 5 ]] ||
     { echo "the overlay did not set the image of the five Deployments"; return 1; }
 }
@@ -130,7 +151,7 @@ checker_bites() {
 
 step "smartticket config --env-names lists what the binary reads" env_names
 step "kubectl kustomize deploy/k8s builds" kustomize_base
-step "the documented overlay (secret from a file, own registry) builds" kustomize_overlay
+step "the overlay of docs/deployment.md (secrets from files, a merged setting, own image) builds" kustomize_overlay
 step "docker-compose.yml passes the compose schema" compose_schema
 step "the Dockerfile passes dockerfile-utils lint" dockerfile_lint
 step "the runtime image's package list is derived from the binary" runtime_packages
