@@ -154,6 +154,8 @@ def check_k8s(path, report):
         report.expect(name in by_kind.get("Deployment", {}), f"k8s: Deployment '{name}' is missing")
         report.expect(name in k8s_services, f"k8s: Service '{name}' is missing")
     report.expect(any("anthropic" in s for s in secrets), "k8s: no Secret for the Anthropic key")
+    report.expect(bool(by_kind.get("NetworkPolicy")),
+                  "k8s: no NetworkPolicy keeps the internal services internal")
 
     for kind_name, w in workloads.items():
         where = f"k8s: {w['kind']}/{kind_name}"
