@@ -2,7 +2,7 @@
 """Proves the structure checks catch what they claim to: each case breaks one thing in a copy
 of the real deployment files and expects check_deploy_files.py to report it.
 
-usage: check_checker_bites.py COMPOSE K8S_BUILT DOCKERFILE ENV_NAMES PENDING WORK_DIR"""
+usage: check_checker_bites.py COMPOSE K8S_BUILT DOCKERFILE SETUP ENV_NAMES PENDING WORK_DIR"""
 
 import copy
 import os
@@ -88,13 +88,15 @@ CASES = [
      "which does not exist"),
     ("a Dockerfile running as root", dockerfile_case("USER"), "non-root USER"),
     ("a Dockerfile without health check", dockerfile_case("HEALTHCHECK"), "no HEALTHCHECK"),
+    ("a build package missing from the Dockerfile", dockerfile_case("        libcurl4-openssl-dev"),
+     "does not install libcurl4-openssl-dev"),
     ("a pending name the binary now reads", binary_case("DB_HOST"),
      "DB_HOST is read by the binary now"),
 ]
 
 
 def main():
-    compose_path, k8s_path, dockerfile_path, env_names_path, pending_path, work = sys.argv[1:7]
+    compose_path, k8s_path, dockerfile_path, setup_path, env_names_path, pending_path, work = sys.argv[1:8]
     with open(compose_path) as f:
         compose = yaml.safe_load(f)
     with open(dockerfile_path) as f:
@@ -120,7 +122,8 @@ def main():
         run = subprocess.run(
             [sys.executable, os.path.join(HERE, "check_deploy_files.py"),
              "--compose", paths["compose"], "--k8s-built", paths["k8s"],
-             "--dockerfile", paths["dockerfile"], "--env-names", paths["env_names"],
+             "--dockerfile", paths["dockerfile"], "--setup", setup_path,
+             "--env-names", paths["env_names"],
              "--pending", pending_path],
             capture_output=True, text=True, timeout=60)
         if run.returncode == 1 and expected in run.stdout:

@@ -328,6 +328,37 @@ def check_dockerfile(path, report):
                   "Dockerfile: the final stage copies nothing from the build stage")
 
 
+def setup_packages(path):
+    """The package names in scripts/setup's `packages=( ... )` list."""
+    with open(path) as f:
+        text = f.read()
+    match = re.search(r"^packages=\((.*?)^\)", text, re.S | re.M)
+    if not match:
+        return set()
+    words = " ".join(line.split("#", 1)[0] for line in match.group(1).splitlines()).split()
+    return set(words)
+
+
+# scripts/setup packages the image's build stage does not need: the image builds without tests
+# and benchmarks.
+TEST_ONLY_DEV_PACKAGES = {"libgtest-dev", "libgmock-dev", "libbenchmark-dev"}
+
+
+def check_build_packages(setup_path, dockerfile_path, report):
+    instructions = dockerfile_instructions(dockerfile_path)
+    stages = [i for i, (k, _) in enumerate(instructions) if k == "FROM"]
+    first_stage = instructions[: stages[1]] if len(stages) > 1 else instructions
+    installed = set()
+    for keyword, value in first_stage:
+        if keyword == "RUN" and "apt-get install" in value:
+            command = value.split("apt-get install", 1)[1].split("&&", 1)[0]
+            installed |= {w for w in command.split() if not w.startswith("-")}
+    wanted = {p for p in setup_packages(setup_path) if p.endswith("-dev")} - TEST_ONLY_DEV_PACKAGES
+    report.expect(bool(wanted), f"{setup_path}: found no -dev packages in its packages list")
+    for package in sorted(wanted - installed):
+        report.expect(False, f"Dockerfile: the build stage does not install {package} (scripts/setup does)")
+
+
 # --- environment variable names -------------------------------------------------------------
 
 def read_names(path):
@@ -348,6 +379,7 @@ def main():
     parser.add_argument("--compose", required=True)
     parser.add_argument("--k8s-built", required=True, help="output of kubectl kustomize")
     parser.add_argument("--dockerfile", required=True)
+    parser.add_argument("--setup", required=True, help="scripts/setup, for the build packages")
     parser.add_argument("--env-names", required=True, help="output of smartticket config --env-names")
     parser.add_argument("--pending", required=True, help="contract names the binary does not read yet")
     a = parser.parse_args()
@@ -357,6 +389,7 @@ def main():
     for name, where in check_k8s(a.k8s_built, report).items():
         used.setdefault(name, where)
     check_dockerfile(a.dockerfile, report)
+    check_build_packages(a.setup, a.dockerfile, report)
     binary_names = read_names(a.env_names)
     report.expect(bool(binary_names), "env: the binary listed no environment variables")
     check_env_names(used, binary_names, read_names(a.pending), report)

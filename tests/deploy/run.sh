@@ -140,13 +140,13 @@ pending_names() {
 
 structure() {
   "$python" "$here/check_deploy_files.py" --compose deploy/docker-compose.yml \
-    --k8s-built "$work/k8s.yaml" --dockerfile deploy/Dockerfile \
+    --k8s-built "$work/k8s.yaml" --dockerfile deploy/Dockerfile --setup scripts/setup \
     --env-names "$work/env-names.txt" --pending "$(pending_names)"
 }
 
 checker_bites() {
   "$python" "$here/check_checker_bites.py" deploy/docker-compose.yml "$work/k8s.yaml" \
-    deploy/Dockerfile "$work/env-names.txt" "$(pending_names)" "$work/mutations"
+    deploy/Dockerfile scripts/setup "$work/env-names.txt" "$(pending_names)" "$work/mutations"
 }
 
 step "smartticket config --env-names lists what the binary reads" env_names
