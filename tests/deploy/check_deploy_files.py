@@ -328,6 +328,13 @@ def check_dockerfile(path, report):
                   "Dockerfile: the final stage copies nothing from the build stage")
 
 
+def check_dockerignore(path, report):
+    with open(path) as f:
+        patterns = {line.strip().strip("/") for line in f if line.strip() and not line.startswith("#")}
+    for needed in ("build*", "data", "**/node_modules", ".git", "**/.env"):
+        report.expect(needed in patterns, f".dockerignore: '{needed}' is not excluded from the context")
+
+
 def setup_packages(path):
     """The package names in scripts/setup's `packages=( ... )` list."""
     with open(path) as f:
@@ -380,6 +387,7 @@ def main():
     parser.add_argument("--k8s-built", required=True, help="output of kubectl kustomize")
     parser.add_argument("--dockerfile", required=True)
     parser.add_argument("--setup", required=True, help="scripts/setup, for the build packages")
+    parser.add_argument("--dockerignore", help=".dockerignore at the repository root")
     parser.add_argument("--env-names", required=True, help="output of smartticket config --env-names")
     parser.add_argument("--pending", required=True, help="contract names the binary does not read yet")
     a = parser.parse_args()
@@ -390,6 +398,8 @@ def main():
         used.setdefault(name, where)
     check_dockerfile(a.dockerfile, report)
     check_build_packages(a.setup, a.dockerfile, report)
+    if a.dockerignore:
+        check_dockerignore(a.dockerignore, report)
     binary_names = read_names(a.env_names)
     report.expect(bool(binary_names), "env: the binary listed no environment variables")
     check_env_names(used, binary_names, read_names(a.pending), report)

@@ -141,7 +141,7 @@ pending_names() {
 structure() {
   "$python" "$here/check_deploy_files.py" --compose deploy/docker-compose.yml \
     --k8s-built "$work/k8s.yaml" --dockerfile deploy/Dockerfile --setup scripts/setup \
-    --env-names "$work/env-names.txt" --pending "$(pending_names)"
+    --dockerignore .dockerignore --env-names "$work/env-names.txt" --pending "$(pending_names)"
 }
 
 checker_bites() {
