@@ -4,7 +4,7 @@ ASAN_BUILD_DIR ?= build-asan
 JOBS           ?= $(shell nproc)
 CMAKE_FLAGS    ?=
 
-.PHONY: all setup build run test test-unit test-e2e test-asan bench format clean
+.PHONY: all setup build run test test-unit test-e2e test-deploy test-asan bench format clean
 
 all: build
 
@@ -30,6 +30,10 @@ test-unit: build
 
 test-e2e: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -L e2e
+
+# The deployment files (deploy/) against the tools that can check them without Docker.
+test-deploy: build
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure -L deploy
 
 test-asan: setup
 	@cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSMARTTICKET_SANITIZE=ON \

@@ -1,6 +1,7 @@
 // smartticket: one binary, many targets (the Loki/Mimir model).
 //   smartticket serve [--target=all|gateway|tickets|categorizer|routing|analytics] ...
 //   smartticket config   (prints the effective settings, secrets masked)
+//   smartticket config --env-names   (the environment variables it reads, one per line)
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -84,7 +85,19 @@ int main(int argc, char** argv) {
   add_flags(serve_cmd);
   auto* config_cmd = app.add_subcommand("config", "print the effective configuration");
   add_flags(config_cmd);
+  bool list_env_names = false;
+  config_cmd->add_flag("--env-names", list_env_names,
+                       "print the environment variables the binary reads, one per line");
   CLI11_PARSE(app, argc, argv);
+
+  // Describes the binary, not this environment, so it comes before loading (an invalid value
+  // must not hide it). The deployment checks compare the env the deploy files set against it.
+  if (config_cmd->parsed() && list_env_names) {
+    std::cout << "SMARTTICKET_CONFIG\n";
+    for (const auto& s : st::app::settings())
+      for (const auto& name : s.env) std::cout << name << "\n";
+    return 0;
+  }
 
   Config config;
   try {
