@@ -4,7 +4,6 @@
 #include "app/distributed/infrastructure.hpp"
 #include "app/distributed/process_base.hpp"
 #include "app/queues.hpp"
-#include "http/json_response.hpp"
 #include "services/gateway/gateway.hpp"
 #include "services/gateway/http_upstream.hpp"
 
@@ -33,9 +32,6 @@ class GatewayProcess final : public ProcessBase {
         gateway_({std::chrono::milliseconds(c.create_timeout_ms), "distributed", ""},
                  {tickets_, categorizer_, routing_, analytics_}) {
     gateway_.register_routes(router_);
-    router_.route(http::bhttp::verb::get, "/health", [](http::RequestContext&) {
-      return http::ok({{"status", "healthy"}, {"service", "gateway"}});
-    });
     bus_->subscribe(queues::gateway(),
                     [this](const ports::Delivery& d) { return gateway_.on_event(d); });
   }

@@ -75,6 +75,10 @@ void Gateway::register_routes(http::Router& router) {
   auto& c = upstreams_.categorizer;
 
   router.route(V::get, "/", [this](RequestContext& ctx) { return root(ctx); });
+  // Liveness of this process (container and Kubernetes probes); /api/health asks everyone.
+  router.route(V::get, "/health", [](RequestContext&) {
+    return http::ok({{"status", "healthy"}, {"service", "gateway"}});
+  });
   add(router, V::get, "/api/health", "aggregated health of every service",
       [this](RequestContext& ctx) { return health(ctx); });
   add(router, V::get, "/api/statuses", "ticket statuses", forward_to(t));
