@@ -4,7 +4,7 @@ ASAN_BUILD_DIR ?= build-asan
 JOBS           ?= $(shell nproc)
 CMAKE_FLAGS    ?=
 
-.PHONY: all setup build run test test-unit test-e2e test-asan bench format clean
+.PHONY: all setup build run test test-unit test-e2e test-browser test-asan bench format clean
 
 all: build
 
@@ -30,6 +30,10 @@ test-unit: build
 
 test-e2e: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -L e2e
+
+# The web console in headless Chromium (screenshots land in $(BUILD_DIR)/screenshots).
+test-browser: build
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure -L browser
 
 test-asan: setup
 	@cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSMARTTICKET_SANITIZE=ON \
