@@ -75,3 +75,16 @@ export async function createTicket({ title, description, async = false } = {}) {
 export function uniqueWord(prefix) {
   return `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
 }
+
+// The analytics side settles a moment after a ticket is routed (its own queue, a short
+// cache): reads `pick(json)` from `path` until two reads 400 ms apart agree (bounded).
+export async function settledApi(path, pick = (j) => j) {
+  let previous = JSON.stringify(pick((await api('GET', path)).json));
+  for (let i = 0; i < 25; i += 1) {
+    await new Promise((r) => setTimeout(r, 400));
+    const current = JSON.stringify(pick((await api('GET', path)).json));
+    if (current === previous) return JSON.parse(current);
+    previous = current;
+  }
+  throw new Error(`${path} did not settle`);
+}

@@ -89,7 +89,25 @@ export function toast(message, kind = 'info') {
   toastTimer = setTimeout(() => el.classList.remove('shown'), 4000);
 }
 
-// Calls fn at most once per `ms`, after the last call (trailing debounce).
+// Calls fn once `ms` after the first of a run of calls, however many follow meanwhile: a
+// steady stream of events still refreshes every `ms` (a debounce would wait for quiet).
+export function throttle(fn, ms) {
+  let timer = null;
+  const throttled = () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      fn();
+    }, ms);
+  };
+  throttled.cancel = () => {
+    clearTimeout(timer);
+    timer = null;
+  };
+  return throttled;
+}
+
+// Calls fn once, `ms` after the last of a run of calls (trailing debounce).
 export function debounce(fn, ms) {
   let timer;
   const debounced = (...args) => {

@@ -3,6 +3,9 @@
 // stream will need once API keys exist. Reconnects with a growing delay, capped.
 import { authHeaders } from './api.js';
 
+// A pseudo-event the pages get after a reconnect: "you may have missed events".
+export const RESYNC = 'stream.resync';
+
 const listeners = new Set();
 const stateListeners = new Set();
 let controller = null;
@@ -67,8 +70,12 @@ async function run(signal) {
     signal,
   });
   if (!res.ok || !res.body) throw new Error(`event stream answered ${res.status}`);
+  const resumed = attempt > 0;
   setState('live');
   attempt = 0;
+  // Events published while the stream was down are not replayed: tell the pages to reload
+  // what they show.
+  if (resumed) dispatch(JSON.stringify({ event_type: RESYNC }));
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {

@@ -1,7 +1,7 @@
 // The shell: served safely, keyboard-usable, readable on a phone, and ready for API keys.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BASE_URL, expectNoErrors, launch, openPage, screenshot } from '../support.mjs';
+import { BASE_URL, createTicket, expectNoErrors, launch, openPage } from '../support.mjs';
 
 describe('console shell', () => {
   let browser;
@@ -73,6 +73,39 @@ describe('console shell', () => {
     await page.waitForFunction(() => sessionStorage.getItem('smartticket.apiKey') === null);
     await dialog.waitFor({ state: 'hidden' });
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'open-settings', 'focus returns to the opener');
+    expectNoErrors(page);
+  });
+
+  test('a 401 from the server opens the settings to ask for a key', async () => {
+    const page = await openPage(browser, '/ui/#/submit');
+    await page.route((url) => url.pathname === '/api/tickets', (route) => route.fulfill({
+      status: 401, contentType: 'application/json',
+      body: JSON.stringify({ success: false, error: 'An API key is required', code: 'unauthorized' }),
+    }));
+    await page.goto(new URL('/ui/#/tickets', BASE_URL).href);
+    await page.getByRole('dialog', { name: 'Settings' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'api-key');
+    await page.getByText('An API key is required').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Settings' }).waitFor({ state: 'hidden' });
+    expectNoErrors(page, [/status of 401/]);
+  });
+
+  test('every form control on every page has a label', async () => {
+    const { ticket_id: id } = await createTicket();
+    const page = await openPage(browser, '/ui/#/submit');
+    for (const route of ['submit', 'tickets', `tickets/${id}`, 'departments', 'dashboard']) {
+      await page.goto(new URL(`/ui/#/${route}`, BASE_URL).href);
+      await page.locator('main h1').waitFor();
+      await page.waitForFunction(() => !document.querySelector('main[aria-busy]'));
+      const unlabelled = await page.locator('input, select, textarea, button').evaluateAll((els) => els
+        .filter((e) => e.offsetParent !== null || e.closest('dialog'))
+        .filter((e) => !(e.labels?.length || e.getAttribute('aria-label') || e.textContent.trim()))
+        .map((e) => e.outerHTML));
+      assert.deepEqual(unlabelled, [], `on #/${route}`);
+      const images = await page.locator('svg[role="img"]').evaluateAll((els) => els.filter((e) => !e.getAttribute('aria-label')).length);
+      assert.equal(images, 0, `unlabelled charts on #/${route}`);
+    }
     expectNoErrors(page);
   });
 });

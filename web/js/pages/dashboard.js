@@ -2,7 +2,7 @@
 // when the event stream reports pipeline activity, plus a feed of the latest events.
 import { get } from '../api.js';
 import { barChart, columnChart, shareChart } from '../charts.js';
-import { CATEGORIZERS, categorizerLabel, debounce, formatDuration, h, STATUSES, statusLabel, timeElement } from '../dom.js';
+import { CATEGORIZERS, categorizerLabel, debounce, formatDuration, h, STATUSES, statusLabel, throttle, timeElement } from '../dom.js';
 import * as live from '../live.js';
 import { formMessage, showMessage } from './form.js';
 
@@ -126,15 +126,29 @@ export function render(main) {
   }
 
   // The analytics service records each event a moment after the stream carries it, and its
-  // answers are cached for a fraction of a second: refresh soon, then once more.
-  const refresh = debounce(load, 300);
+  // answers are cached for a fraction of a second: refresh soon (at most every 300 ms during
+  // a burst), then once more when the burst is over.
+  const refresh = throttle(load, 300);
   const settle = debounce(load, 1500);
   const unsubscribe = live.onEvent((event) => {
-    addToFeed(event);
+    if (event.event_type !== live.RESYNC) addToFeed(event);
     refresh();
     settle();
   });
 
+  // Until the first event arrives, the feed shows the newest tickets.
+  get('/api/tickets?limit=5').then((page) => {
+    if (!alive || !feed.querySelector('.empty')) return;
+    for (const t of [...page.tickets].reverse()) {
+      addToFeed({ event_type: t.department ? 'ticket.routed' : 'ticket.created', ticket: t, occurred_at: t.created_at });
+    }
+  }).catch(() => {});
+
+  // Events that happened between the first load and the stream's connection are not
+  // replayed: look once more shortly after opening, and now and then in case the stream is
+  // down.
   load();
-  return () => { alive = false; unsubscribe(); refresh.cancel(); settle.cancel(); };
+  settle();
+  const poll = setInterval(load, 30_000);
+  return () => { alive = false; unsubscribe(); refresh.cancel(); settle.cancel(); clearInterval(poll); };
 }

@@ -1,7 +1,7 @@
 // One ticket: its fields, status change, manual reroute and the audit trail, kept current
 // by the live stream.
 import { departments, get, put, segment } from '../api.js';
-import { categorizerLabel, h, STATUSES, statusBadge, statusLabel, timeElement, toast, debounce } from '../dom.js';
+import { categorizerLabel, h, STATUSES, statusBadge, statusLabel, timeElement, toast, debounce, throttle } from '../dom.js';
 import * as live from '../live.js';
 import { field, formMessage, showMessage } from './form.js';
 
@@ -139,10 +139,10 @@ export function render(main, { params }) {
   // Another agent (or the pipeline) changed this ticket: show it. The trail comes from the
   // analytics service, which records the event a moment after the stream announces it,
   // so look again a little later too.
-  const refresh = debounce(load, 200);
+  const refresh = throttle(load, 200);
   const settle = debounce(load, 1500);
   const unsubscribe = live.onEvent((event) => {
-    if (event.ticket?.id === id) { refresh(); settle(); }
+    if (event.ticket?.id === id || event.event_type === live.RESYNC) { refresh(); settle(); }
   });
 
   load();

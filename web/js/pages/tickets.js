@@ -1,6 +1,6 @@
 // The ticket list: filters (status, department, text), cursor paging, live refresh.
 import { departments, get, withQuery } from '../api.js';
-import { h, STATUSES, statusBadge, statusLabel, timeElement, debounce, categorizerLabel } from '../dom.js';
+import { h, STATUSES, statusBadge, statusLabel, timeElement, debounce, throttle, categorizerLabel } from '../dom.js';
 import * as live from '../live.js';
 import { field, formMessage, showMessage } from './form.js';
 
@@ -106,7 +106,7 @@ export function render(main, { query }) {
   }).catch((e) => showMessage(message, e.message));
 
   // Live: the first page follows the pipeline; deeper pages offer a way back to the top.
-  const refresh = debounce(load, 250);
+  const refresh = throttle(load, 250);
   const unsubscribe = live.onEvent(() => {
     if (!state.cursor) refresh();
     else fresh.hidden = false;
