@@ -80,4 +80,29 @@ describe('submit a ticket', () => {
     assert.equal(after, before);
     expectNoErrors(page);
   });
+
+  test("the server's own validation error lands on its field", async () => {
+    // The console's email check is looser than the server's: an empty domain label passes
+    // it, so the server's 400 (which names the field) has to be shown inline.
+    const page = await openPage(browser, '/ui/#/submit');
+    await page.getByLabel('Title').fill('Monitor flickers');
+    await page.getByLabel('Description').fill('The external monitor flickers every few seconds.');
+    await page.getByLabel('Your name').fill('Ann Lee');
+    await page.getByLabel('Your email').fill('ann@example..com');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/tickets') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Submit ticket' }).click();
+    assert.equal((await answer).status(), 400);
+    const email = page.getByLabel('Your email');
+    await page.waitForFunction(() => document.activeElement?.name === 'user_email');
+    assert.equal(await email.getAttribute('aria-invalid'), 'true');
+    const described = (await email.getAttribute('aria-describedby')).split(' ');
+    const message = await page.locator(`#${described[described.length - 1]}`).textContent();
+    assert.match(message, /email/i);
+    // Nothing was lost: the user can fix the address and send again.
+    assert.equal(await page.getByLabel('Title').inputValue(), 'Monitor flickers');
+    await email.fill('ann@example.com');
+    await page.getByRole('button', { name: 'Submit ticket' }).click();
+    await page.getByRole('heading', { name: 'Ticket routed' }).waitFor();
+    expectNoErrors(page, [/status of 400/]);
+  });
 });

@@ -82,7 +82,7 @@ export function render(main) {
 
     const byDepartment = Object.entries(summary.by_department).map(([label, value]) => ({ label, value }));
     slots.department.replaceChildren(barChart({ title: 'Tickets by department', data: byDepartment }));
-    const statusClass = { pending: 5, in_progress: 1, resolved: 2 };
+    const statusClass = { pending: 1, in_progress: 0, resolved: 2 };  // amber, blue, green
     slots.status.replaceChildren(barChart({
       title: 'Tickets by status',
       data: STATUSES.map((s) => ({ label: statusLabel(s), value: summary.by_status[s] ?? 0, key: s })),

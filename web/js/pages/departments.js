@@ -36,7 +36,10 @@ export function render(main) {
     const active = d.is_active !== false;
     const toggle = h('button', { type: 'button', class: active ? 'danger' : '' },
       active ? 'Deactivate' : 'Reactivate', h('span', { class: 'sr-only' }, ` ${d.name}`));
-    if (d.name === 'General' && active) toggle.disabled = true;
+    if (d.name === 'General' && active) {
+      toggle.disabled = true;
+      toggle.title = 'General is the catch-all department and stays active';
+    }
     toggle.addEventListener('click', async () => {
       showMessage(listMessage, '');
       toggle.disabled = true;
