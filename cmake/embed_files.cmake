@@ -26,9 +26,8 @@ foreach(rel IN LISTS files)
   file(READ "${DIR}/${rel}" hex HEX)
   string(LENGTH "${hex}" hex_length)
   math(EXPR size "${hex_length} / 2")
-  # Two hex digits per byte → "0xNN," with a line break every 32 bytes.
+  # Two hex digits per byte → "0xNN," (one long line per file: the compiler does not mind).
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-  string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){32})" "\\1\n" bytes "${bytes}")
   string(APPEND arrays "// ${rel}\nconst unsigned char file_${index}[] = {\n${bytes}0};\n")
   string(APPEND entries
     "    {\"${rel}\", {reinterpret_cast<const char*>(file_${index}), ${size}}},\n")
