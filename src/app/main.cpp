@@ -40,7 +40,8 @@ int serve(const Config& config) {
   std::cout << "Smart Ticket " << SMARTTICKET_VERSION
             << " (all services, embedded) listening on http://" << config.host << ":"
             << system.port() << "\n"
-            << "data file: " << system.data_file() << std::endl;
+            << "data file: " << system.data_file() << "\n"
+            << "web console: http://" << config.host << ":" << system.port() << "/ui/" << std::endl;
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
