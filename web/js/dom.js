@@ -71,10 +71,11 @@ export function timeElement(iso) {
 
 export function formatDuration(ms) {
   if (ms === null || ms === undefined) return '—';
+  const one = (v) => v.toFixed(1).replace(/\.0$/, '');  // 1.5, but 10 rather than 10.0
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
-  return `${(ms / 3_600_000).toFixed(1)} h`;
+  if (ms < 60_000) return `${one(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${one(ms / 60_000)} min`;
+  return `${one(ms / 3_600_000)} h`;
 }
 
 // Shows a short message in the polite live region at the bottom of the page.

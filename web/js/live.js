@@ -94,7 +94,7 @@ export function connect() {
     if (controller !== c) return;  // replaced or stopped on purpose
     setState('offline');
     attempt += 1;
-    const delay = Math.min(15_000, 500 * 2 ** Math.min(attempt, 5));
+    const delay = Math.min(10_000, 500 * 2 ** Math.min(attempt, 5));  // 1 s, 2 s, 4 s, 8 s, 10 s…
     retryTimer = setTimeout(connect, delay);
   });
 }

@@ -4,6 +4,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { api, createTicket, expectNoErrors, launch, openPage, screenshot, settledApi } from '../support.mjs';
 
+// Defines summaryLoads() in the page: how often it has fetched the summary since it opened
+// (resource timing keeps every request, also those made before the test looked).
+const COUNT_SUMMARY_LOADS = () => {
+  window.summaryLoads = () => performance.getEntriesByType('resource')
+    .filter((e) => new URL(e.name).pathname === '/api/dashboard/summary').length;
+};
+
 describe('dashboard', () => {
   let browser;
   before(async () => { browser = await launch(); });
@@ -36,8 +43,11 @@ describe('dashboard', () => {
 
   test('changes live when a ticket is created through the API', async () => {
     const page = await openPage(browser, '/ui/#/dashboard');
+    await page.evaluate(COUNT_SUMMARY_LOADS);
     await page.locator('#live-status[data-state="live"]').waitFor();
     await page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-testid="kpi-total"]')?.textContent ?? ''));
+    // After the second load shortly after opening, only the event stream makes it load again.
+    await page.waitForFunction(() => summaryLoads() >= 2, undefined, { timeout: 10_000 });
     const before = Number(await page.getByTestId('kpi-total').textContent());
     const beforeIt = Number(await page.locator('.slot-department g.row[data-label="IT Support"]').getAttribute('data-value').catch(() => '0')) || 0;
     await page.evaluate(() => { window.__sameDocument = true; });
@@ -52,5 +62,34 @@ describe('dashboard', () => {
     assert.match(await feedItem.textContent(), /Keyboard keys stuck/);
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page reloaded');
     expectNoErrors(page);
+  });
+
+  test('catches up after the event stream was down', async () => {
+    const context = await browser.newContext();
+    // The stream fails until the route is removed; the console keeps retrying.
+    const stream = (url) => url.pathname === '/api/events/stream';
+    const down = (route) => route.abort('connectionrefused');
+    await context.route(stream, down);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(new URL('/ui/#/dashboard', process.env.BASE_URL).href);
+    await page.evaluate(COUNT_SUMMARY_LOADS);
+    await page.locator('#live-status[data-state="offline"]').waitFor();
+    await page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-testid="kpi-total"]')?.textContent ?? ''));
+    // The page loads once on opening and once more shortly after; only a resync may load
+    // it again now (no events reach it, and the periodic refresh is 30 s away).
+    await page.waitForFunction(() => summaryLoads() >= 2, undefined, { timeout: 10_000 }).catch(() => {});
+    assert.equal(await page.evaluate(() => summaryLoads()), 2);
+    const before = Number(await page.getByTestId('kpi-total').textContent());
+
+    const missed = await createTicket({ title: 'Projector bulb is dead', description: 'The projector in room 2 shows nothing; the bulb seems dead.' });
+    await settledApi('/api/dashboard/summary', (j) => j.summary.total_tickets);
+    await context.unroute(stream, down);
+    await page.locator('#live-status[data-state="live"]').waitFor({ timeout: 20_000 });  // the retry delay is at most 10 s
+    // The event was published while the stream was down; the resync brings its count in.
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="kpi-total"]').textContent) >= n, before + 1);
+    assert.ok(await page.evaluate(() => summaryLoads()) >= 3);
+    assert.ok(missed.ticket_id > 0);
+    await context.close();
   });
 });
