@@ -105,4 +105,27 @@ describe('submit a ticket', () => {
     await page.getByRole('heading', { name: 'Ticket routed' }).waitFor();
     expectNoErrors(page, [/status of 400/]);
   });
+
+  test('when the answer comes before routing, the page completes it live', async () => {
+    const page = await openPage(browser, '/ui/#/submit');
+    await page.locator('#live-status[data-state="live"]').waitFor();
+    // Ask the gateway not to wait for the pipeline (RFC 7240 "wait=0"): the 201 carries no
+    // department yet, as it does when routing outlasts the server's deadline.
+    await page.route((url) => url.pathname === '/api/tickets', (route) => route.continue({
+      headers: { ...route.request().headers(), prefer: 'wait=0' },
+    }));
+    await page.getByLabel('Title').fill('Laptop battery swollen');
+    await page.getByLabel('Description').fill('The laptop battery is swollen and the case bends.');
+    await page.getByLabel('Your name').fill('Ann Lee');
+    await page.getByLabel('Your email').fill('ann@example.com');
+    const response = page.waitForResponse((r) => r.url().endsWith('/api/tickets') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Submit ticket' }).click();
+    const answer = await (await response).json();
+    assert.equal(answer.department, null, 'the gateway waited for routing after all');
+    await page.getByRole('heading', { name: 'Ticket routed' }).waitFor();
+    const stored = (await api('GET', `/api/tickets/${answer.ticket_id}`)).json.ticket;
+    assert.equal(await page.getByTestId('result-department').textContent(), stored.department);
+    assert.equal(await page.getByTestId('result-confidence').textContent(), `${stored.confidence_score} %`);
+    expectNoErrors(page);
+  });
 });

@@ -1,6 +1,6 @@
 // Submit a ticket: inline validation with the server's rules, then the department and
 // confidence the pipeline chose (live, if routing finishes after the answer).
-import { post } from '../api.js';
+import { get, post } from '../api.js';
 import { categorizerLabel, h, statusBadge } from '../dom.js';
 import * as live from '../live.js';
 import { field, formMessage, showMessage } from './form.js';
@@ -36,7 +36,27 @@ export function render(main) {
     h('p', { class: 'lead' }, 'Describe the problem; it is categorized and routed to the right department at once.'),
     form, result);
 
-  let unsubscribe = null;
+  let stopFollowing = () => {};
+
+  // The server's deadline passed before routing: finish the answer from the live stream, or
+  // from the ticket itself if it was routed before the page started listening.
+  const followRouting = (answer) => {
+    stopFollowing();
+    let done = false;
+    const routed = (t) => {
+      if (done || !t?.department) return;
+      done = true;
+      stopFollowing();
+      showResult({ ...answer, department: t.department, confidence_score: t.confidence_score, categorized_by: t.categorized_by, status: t.status, ticket: t });
+    };
+    const fetchTicket = () => get(`/api/tickets/${answer.ticket_id}`).then((r) => routed(r.ticket)).catch(() => {});
+    const unsubscribe = live.onEvent((e) => {
+      if (e.event_type === live.RESYNC) fetchTicket();
+      else if (e.ticket?.id === answer.ticket_id) routed(e.ticket);
+    });
+    stopFollowing = () => { done = true; unsubscribe(); };
+    fetchTicket();
+  };
 
   const validate = (name) => {
     const value = fields[name].input.value.trim();
@@ -69,7 +89,7 @@ export function render(main) {
         h('dt', {}, 'Confidence'), h('dd', { 'data-testid': 'result-confidence' }, routed && answer.confidence_score !== null ? `${answer.confidence_score} %` : '—'),
         h('dt', {}, 'Decided by'), h('dd', { 'data-testid': 'result-categorized-by' }, categorizerLabel(answer.categorized_by)),
         h('dt', {}, 'Status'), h('dd', {}, statusBadge(answer.status ?? t.status))),
-      h('p', {}, h('button', { type: 'button', class: 'ghost', onclick: () => { result.hidden = true; fields.title.input.focus(); } }, 'Submit another ticket')));
+      h('p', {}, h('button', { type: 'button', class: 'ghost', onclick: () => { stopFollowing(); result.hidden = true; fields.title.input.focus(); } }, 'Submit another ticket')));
     result.hidden = false;
   };
 
@@ -91,17 +111,7 @@ export function render(main) {
       showResult(answer);
       result.querySelector('h2')?.setAttribute('tabindex', '-1');
       result.querySelector('h2')?.focus();
-      if (answer.department === null || answer.department === undefined) {
-        // The server's deadline passed before routing: finish the answer from the live stream.
-        unsubscribe?.();
-        unsubscribe = live.onEvent((e) => {
-          if (e.event_type === 'ticket.routed' && e.ticket?.id === answer.ticket_id) {
-            showResult({ ...answer, department: e.ticket.department, confidence_score: e.ticket.confidence_score, categorized_by: e.ticket.categorized_by, ticket: e.ticket });
-            unsubscribe?.();
-            unsubscribe = null;
-          }
-        });
-      }
+      if (answer.department === null || answer.department === undefined) followRouting(answer);
     } catch (e) {
       if (e.field && fields[e.field]) {
         fields[e.field].setError(e.message);
@@ -115,5 +125,5 @@ export function render(main) {
     }
   });
 
-  return () => unsubscribe?.();
+  return () => stopFollowing();
 }
