@@ -89,7 +89,7 @@ export function render(main) {
         h('dt', {}, 'Confidence'), h('dd', { 'data-testid': 'result-confidence' }, routed && answer.confidence_score !== null ? `${answer.confidence_score} %` : '—'),
         h('dt', {}, 'Decided by'), h('dd', { 'data-testid': 'result-categorized-by' }, categorizerLabel(answer.categorized_by)),
         h('dt', {}, 'Status'), h('dd', {}, statusBadge(answer.status ?? t.status))),
-      h('p', {}, h('button', { type: 'button', class: 'ghost', onclick: () => { stopFollowing(); result.hidden = true; fields.title.input.focus(); } }, 'Submit another ticket')));
+      h('p', {}, h('button', { type: 'button', onclick: () => { stopFollowing(); result.hidden = true; fields.title.input.focus(); } }, 'Submit another ticket')));
     result.hidden = false;
   };
 
