@@ -4,7 +4,7 @@ ASAN_BUILD_DIR ?= build-asan
 JOBS           ?= $(shell nproc)
 CMAKE_FLAGS    ?=
 
-.PHONY: all setup build run test test-unit test-e2e test-deploy test-asan bench format clean
+.PHONY: all setup build run test test-unit test-e2e test-deploy test-browser test-cluster test-asan bench format clean
 
 all: build
 
@@ -34,6 +34,15 @@ test-e2e: build
 # The deployment files (deploy/) against the tools that can check them without Docker.
 test-deploy: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -L deploy
+
+# Distributed mode: scripts/cluster brings up PostgreSQL, RabbitMQ and the five services,
+# then the end-to-end suite and the fault tests run against it.
+test-cluster: build
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure -L cluster
+
+# The web console in headless Chromium (screenshots land in $(BUILD_DIR)/screenshots).
+test-browser: build
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure -L browser
 
 test-asan: setup
 	@cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSMARTTICKET_SANITIZE=ON \

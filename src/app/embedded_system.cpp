@@ -73,7 +73,7 @@ struct EmbeddedSystem::Parts {
         categorizer_up("categorizer", categorizer_router),
         routing_up("routing", routing_router),
         analytics_up("analytics", analytics_router),
-        gateway({std::chrono::milliseconds(c.create_timeout_ms), "embedded", ""},
+        gateway({std::chrono::milliseconds(c.create_timeout_ms), "embedded"},
                 {tickets_up, categorizer_up, routing_up, analytics_up}),
         tickets_relay(ticket_store, bus, {.name = "tickets"}),
         routing_relay(routing_store, bus, {.name = "routing"}),

@@ -39,7 +39,9 @@ int serve(const Config& config) {
     std::cout << "Smart Ticket " << SMARTTICKET_VERSION
               << " (all services, embedded) listening on http://" << config.host << ":"
               << embedded->port() << "\n"
-              << "data file: " << embedded->data_file() << std::endl;
+              << "data file: " << embedded->data_file() << "\n"
+              << "web console: http://" << config.host << ":" << embedded->port() << "/ui/"
+              << std::endl;
   } else {
     service = st::app::distributed::make_service_process(config);
     service->start();

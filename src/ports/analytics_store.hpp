@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +31,11 @@ struct AnalyticsFilter {
   std::optional<std::string> department;
 };
 
+// Upper bounds (exclusive) of the time-to-route bands: under 100 ms, under 1 s, under 10 s,
+// under a minute, under an hour; the last band is everything slower.
+inline constexpr std::array<std::int64_t, 5> kRouteTimeBoundsMs{100, 1'000, 10'000, 60'000,
+                                                                3'600'000};
+
 // Aggregates over the analytics projection (one row per ticket, kept current from events).
 struct TicketAggregate {
   std::int64_t total = 0;
@@ -39,6 +45,11 @@ struct TicketAggregate {
   std::optional<double> average_confidence;
   std::int64_t resolved = 0;
   std::optional<double> median_time_to_route_ms;
+  // Routed tickets by confidence score in bands of ten: [0] is 0–9, …, [8] is 80–89 and
+  // [9] is 90–100 (100 joins the top band rather than standing alone).
+  std::array<std::int64_t, 10> confidence_histogram{};
+  // Routed tickets by time from creation to first routing, in the kRouteTimeBoundsMs bands.
+  std::array<std::int64_t, kRouteTimeBoundsMs.size() + 1> route_time_histogram{};
 };
 
 struct DailyCount {

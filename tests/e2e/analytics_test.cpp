@@ -190,6 +190,19 @@ TEST_F(Analytics, PerformanceCountsResolutionAndCategorizers) {
       << j.dump();
   EXPECT_GE(num(j["median_time_to_route_ms"]), 0);
   EXPECT_LT(num(j["median_time_to_route_ms"]), 60'000) << "routing took minutes?";
+  // Both distributions cover every routed ticket, each in the band its value falls in.
+  for (const char* key : {"confidence_distribution", "time_to_route_distribution"}) {
+    SCOPED_TRACE(key);
+    ASSERT_TRUE(j.contains(key) && j[key].is_array()) << j.dump();
+    double total = 0;
+    for (const auto& band : j[key]) total += num(band.value("count", json()));
+    EXPECT_EQ(total, 5) << j.dump();
+  }
+  ASSERT_EQ(j["confidence_distribution"].size(), 10u);
+  for (const double score : all_scores_) {
+    const auto band = static_cast<std::size_t>(std::min(static_cast<int>(score) / 10, 9));
+    EXPECT_GE(num(j["confidence_distribution"][band]["count"]), 1) << score << ": " << j.dump();
+  }
 
   // A manual reroute turns one keyword decision into a manual one.
   ASSERT_TRUE(IsSuccess(http().put_json("/api/route/" + std::to_string(ids_["General"][0]),

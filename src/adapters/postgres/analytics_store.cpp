@@ -219,6 +219,19 @@ std::vector<ports::AuditEntry> PgAnalyticsStore::trail(domain::TicketId id) {
   });
 }
 
+namespace {
+// "CASE WHEN d < 100 THEN 0 WHEN d < 1000 THEN 1 ... ELSE 5 END" over the time to route: the
+// bounds are our constants (ports::kRouteTimeBoundsMs), not input.
+std::string route_band_sql() {
+  const std::string d = "greatest(routed_at - created_at, 0)";
+  std::string band = "(CASE";
+  for (std::size_t i = 0; i < ports::kRouteTimeBoundsMs.size(); ++i)
+    band += " WHEN " + d + " < " + std::to_string(ports::kRouteTimeBoundsMs[i]) + " THEN " +
+            std::to_string(i);
+  return band + " ELSE " + std::to_string(ports::kRouteTimeBoundsMs.size()) + " END)";
+}
+}  // namespace
+
 ports::TicketAggregate PgAnalyticsStore::aggregate(const ports::AnalyticsFilter& f) {
   if (f.department && !storable_text(*f.department)) return {};
   const Where where(f);
@@ -239,7 +252,13 @@ ports::TicketAggregate PgAnalyticsStore::aggregate(const ports::AnalyticsFilter&
       "UNION ALL SELECT 2, status, count(*), NULL, NULL, NULL FROM t "
       "WHERE status IS NOT NULL GROUP BY status "
       "UNION ALL SELECT 3, categorized_by, count(*), NULL, NULL, NULL FROM t "
-      "WHERE categorized_by IS NOT NULL GROUP BY categorized_by";
+      "WHERE categorized_by IS NOT NULL GROUP BY categorized_by "
+      // Confidence in bands of ten (100 joins 90-99), as the embedded store counts them.
+      "UNION ALL SELECT 4, least(confidence_score / 10, 9)::text, count(*), NULL, NULL, NULL "
+      "FROM t WHERE confidence_score IS NOT NULL GROUP BY 2 "
+      "UNION ALL SELECT 5, " +
+      route_band_sql() +
+      "::text, count(*), NULL, NULL, NULL FROM t WHERE routed_at IS NOT NULL GROUP BY 2";
   auto a = db_.read([&](Tx& tx) {
     ports::TicketAggregate a;
     for (const auto& row : tx.exec(sql, pqxx::prepare::make_dynamic_params(where.params))) {
@@ -250,6 +269,12 @@ ports::TicketAggregate PgAnalyticsStore::aggregate(const ports::AnalyticsFilter&
         a.average_confidence = opt<double>(row[3]);
         a.resolved = row[4].as<std::int64_t>();
         a.median_time_to_route_ms = opt<double>(row[5]);
+        continue;
+      }
+      if (kind == 4 || kind == 5) {
+        const auto band = static_cast<std::size_t>(std::stoll(row[1].as<std::string>()));
+        if (kind == 4 && band < a.confidence_histogram.size()) a.confidence_histogram[band] = count;
+        if (kind == 5 && band < a.route_time_histogram.size()) a.route_time_histogram[band] = count;
         continue;
       }
       NamedCount c{row[1].as<std::string>(), count};

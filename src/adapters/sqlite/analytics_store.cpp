@@ -189,6 +189,32 @@ ports::TicketAggregate SqliteAnalyticsStore::aggregate(const ports::AnalyticsFil
     a.by_department = named_counts(c, where, "department");
     a.by_status = named_counts(c, where, "status");
     a.by_categorizer = named_counts(c, where, "categorized_by");
+    {
+      auto q = c.query(
+          "SELECT min(confidence_score / 10, 9) AS band, count(*) FROM "
+          "analytics_tickets" +
+          where.sql + " AND confidence_score IS NOT NULL GROUP BY band");
+      where.bind(q);
+      while (q.step()) {
+        const auto band = q.int64(0);
+        if (band >= 0) a.confidence_histogram[static_cast<std::size_t>(band)] = q.int64(1);
+      }
+    }
+    {
+      // "CASE WHEN d < 100 THEN 0 WHEN d < 1000 THEN 1 … ELSE 5 END": the bounds are our
+      // constants, not input.
+      std::string band = "CASE";
+      for (std::size_t i = 0; i < ports::kRouteTimeBoundsMs.size(); ++i)
+        band += " WHEN d < " + std::to_string(ports::kRouteTimeBoundsMs[i]) + " THEN " +
+                std::to_string(i);
+      band += " ELSE " + std::to_string(ports::kRouteTimeBoundsMs.size()) + " END";
+      auto q = c.query("SELECT " + band +
+                       " AS band, count(*) FROM (SELECT max(routed_at - created_at, 0) AS d "
+                       "FROM analytics_tickets" +
+                       where.sql + " AND routed_at IS NOT NULL) GROUP BY band");
+      where.bind(q);
+      while (q.step()) a.route_time_histogram.at(static_cast<std::size_t>(q.int64(0))) = q.int64(1);
+    }
     return a;
   });
 }

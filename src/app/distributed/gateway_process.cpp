@@ -29,7 +29,7 @@ class GatewayProcess final : public ProcessBase {
         categorizer_(*categorizer_client_, breaker_options(c)),
         routing_(*routing_client_, breaker_options(c)),
         analytics_(*analytics_client_, breaker_options(c)),
-        gateway_({std::chrono::milliseconds(c.create_timeout_ms), "distributed", ""},
+        gateway_({std::chrono::milliseconds(c.create_timeout_ms), "distributed"},
                  {tickets_, categorizer_, routing_, analytics_}) {
     gateway_.register_routes(router_);
     bus_->subscribe(queues::gateway(),

@@ -34,6 +34,31 @@ json percentages(const std::vector<ports::NamedCount>& v) {
   return out;
 }
 
+// [{from: 0, to: 9, count}, …, {from: 90, to: 100, count}]
+json confidence_distribution(const ports::TicketAggregate& a) {
+  json out = json::array();
+  for (std::size_t band = 0; band < a.confidence_histogram.size(); ++band) {
+    const auto from = static_cast<int>(band) * 10;
+    out.push_back({{"from", from},
+                   {"to", band + 1 == a.confidence_histogram.size() ? 100 : from + 9},
+                   {"count", a.confidence_histogram[band]}});
+  }
+  return out;
+}
+
+// [{from_ms: 0, to_ms: 100, count}, …, {from_ms: 3600000, to_ms: null, count}]
+json route_time_distribution(const ports::TicketAggregate& a) {
+  json out = json::array();
+  std::int64_t from = 0;
+  for (std::size_t band = 0; band < a.route_time_histogram.size(); ++band) {
+    const bool last = band == ports::kRouteTimeBoundsMs.size();
+    const json to = last ? json(nullptr) : json(ports::kRouteTimeBoundsMs[band]);
+    out.push_back({{"from_ms", from}, {"to_ms", to}, {"count", a.route_time_histogram[band]}});
+    if (!last) from = ports::kRouteTimeBoundsMs[band];
+  }
+  return out;
+}
+
 std::int64_t routed_total(const ports::TicketAggregate& a) {
   std::int64_t n = 0;
   for (const auto& c : a.by_department) n += c.count;
@@ -99,9 +124,11 @@ void register_routes(http::Router& router, AnalyticsService& service) {
                       a.total ? round2(100.0 * double(a.resolved) / double(a.total)) : json(0.0)},
                      {"average_categorization_confidence", round2(a.average_confidence)},
                      {"categorized_by", by},
+                     {"confidence_distribution", confidence_distribution(a)},
                      {"median_time_to_route_ms",
                       a.median_time_to_route_ms ? json(std::llround(*a.median_time_to_route_ms))
-                                                : json(nullptr)}});
+                                                : json(nullptr)},
+                     {"time_to_route_distribution", route_time_distribution(a)}});
   });
 
   router.route(bhttp::verb::get, "/api/analytics/trends", [&](RequestContext& ctx) {

@@ -55,7 +55,7 @@ Preferences preferences_of(std::string_view header) {
 }  // namespace
 
 Gateway::Gateway(GatewayOptions options, Upstreams upstreams)
-    : options_(std::move(options)), upstreams_(upstreams) {}
+    : options_(std::move(options)), upstreams_(upstreams), console_(options_.console) {}
 
 void Gateway::add(http::Router& router, bhttp::verb method, const std::string& pattern,
                   const std::string& description, Handler handler) {
@@ -79,6 +79,10 @@ void Gateway::register_routes(http::Router& router) {
   router.route(V::get, "/health", [](RequestContext&) {
     return http::ok({{"status", "healthy"}, {"service", "gateway"}});
   });
+  // The console's files sit at most three folders deep; "/ui" and "/ui/" share a pattern.
+  endpoints_["GET /ui/"] = "the web console";
+  for (const char* pattern : {"/ui", "/ui/{a}", "/ui/{a}/{b}", "/ui/{a}/{b}/{c}"})
+    router.route(V::get, pattern, [this](RequestContext& ctx) { return console(ctx); });
   add(router, V::get, "/api/health", "aggregated health of every service",
       [this](RequestContext& ctx) { return health(ctx); });
   add(router, V::get, "/api/statuses", "ticket statuses", forward_to(t));
@@ -138,6 +142,18 @@ Response Gateway::root(RequestContext& ctx) const {
                    {"version", SMARTTICKET_VERSION},
                    {"mode", options_.mode},
                    {"endpoints", endpoints_}});
+}
+
+Response Gateway::console(RequestContext& ctx) const {
+  // ctx.path is decoded, so "/ui/..%2f.." arrives as "/ui/../..": a name that is not in the
+  // embedded set, hence a 404. Nothing here touches the file system.
+  if (ctx.path == "/ui") {
+    Response res{bhttp::status::moved_permanently, 11};
+    res.set(bhttp::field::location, "/ui/");
+    res.prepare_payload();
+    return res;
+  }
+  return console_.serve(ctx, std::string_view(ctx.path).substr(4));
 }
 
 asio::awaitable<Response> Gateway::create_ticket(RequestContext& ctx) {

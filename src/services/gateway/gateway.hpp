@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "http/router.hpp"
+#include "http/static_files.hpp"
 #include "ports/event_bus.hpp"
+#include "services/gateway/console_files.hpp"
 #include "services/gateway/event_stream.hpp"
 #include "services/gateway/route_waiter.hpp"
 #include "services/gateway/upstream.hpp"
@@ -19,7 +21,9 @@ namespace st::services::gateway {
 struct GatewayOptions {
   std::chrono::milliseconds create_timeout{5000};  // how long POST /api/tickets waits
   std::string mode = "embedded";                   // shown by GET / and /api/health
-  std::string web_dir;                             // static console files, served at /ui/
+  // The web console served at /ui/: the files embedded at build time, unless a test
+  // brings its own.
+  std::span<const http::EmbeddedFile> console = console_files();
 };
 
 struct Upstreams {
@@ -54,11 +58,13 @@ class Gateway {
                                                                  Upstream& upstream);
   http::asio::awaitable<http::Response> health(http::RequestContext& ctx);
   http::Response root(http::RequestContext& ctx) const;
+  http::Response console(http::RequestContext& ctx) const;
 
   GatewayOptions options_;
   Upstreams upstreams_;
   RouteWaiter waiter_;
   EventStreamHub hub_;
+  http::StaticFiles console_;
   nlohmann::json endpoints_ = nlohmann::json::object();
 };
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -286,6 +287,64 @@ TYPED_TEST(AnalyticsStoreContract, AggregatesWithFilters) {
   f = {};
   f.department = "Nowhere";
   EXPECT_EQ(this->store->aggregate(f).total, 0);
+}
+
+TYPED_TEST(AnalyticsStoreContract, ConfidenceHistogramCountsRoutedTicketsInBandsOfTen) {
+  EXPECT_EQ(this->store->aggregate({}).confidence_histogram, (std::array<std::int64_t, 10>{}));
+  // Band edges: 0 and 9 share the first band, 10 opens the second, 90 and 100 share the top.
+  const std::vector<std::pair<int, const char*>> scores{
+      {0, "HR"},       {9, "HR"},          {10, "HR"},         {55, "Finance"},
+      {89, "Finance"}, {90, "IT Support"}, {100, "IT Support"}};
+  domain::TicketId id = 0;
+  for (const auto& [score, department] : scores) {
+    ++id;
+    Life life(id, kDay0 + id * kHour);
+    this->record_all({life.created(),
+                life.routed(kDay0 + id * kHour + 5, department, score, CategorizedBy::keywords)});
+  }
+  ++id;
+  Life unrouted(id, kDay0 + id * kHour);
+  this->record_all({unrouted.created()});
+
+  EXPECT_EQ(this->store->aggregate({}).confidence_histogram,
+            (std::array<std::int64_t, 10>{2, 1, 0, 0, 0, 1, 0, 0, 1, 2}));
+  ports::AnalyticsFilter f;
+  f.department = "IT Support";
+  EXPECT_EQ(this->store->aggregate(f).confidence_histogram,
+            (std::array<std::int64_t, 10>{0, 0, 0, 0, 0, 0, 0, 0, 0, 2}));
+
+  // A manual reroute moves the ticket to the score it was given.
+  Life first(1, kDay0 + kHour);
+  first.created();
+  first.routed(kDay0 + kHour + 5, "HR", 0, CategorizedBy::keywords);
+  this->record_all({first.routed(kDay0 + 10 * kHour, "Finance", 100, CategorizedBy::manual)});
+  EXPECT_EQ(this->store->aggregate({}).confidence_histogram,
+            (std::array<std::int64_t, 10>{1, 1, 0, 0, 0, 1, 0, 0, 1, 3}));
+}
+
+TYPED_TEST(AnalyticsStoreContract, RouteTimeHistogramUsesTheFirstRouting) {
+  using Bands = std::array<std::int64_t, 6>;
+  EXPECT_EQ(this->store->aggregate({}).route_time_histogram, Bands{});
+  // Routed after (the store's routed_at is the routed event's time, one ms after `at`):
+  const std::vector<Millis> delays{0, 98, 99, 998, 9'999, 59'000, 3'599'998, 3'599'999, 86'400'000};
+  domain::TicketId id = 0;
+  for (const Millis delay : delays) {
+    ++id;
+    Life life(id, kDay0);
+    this->record_all({life.created(), life.routed(kDay0 + delay, "HR", 50, CategorizedBy::keywords)});
+  }
+  ++id;
+  Life unrouted(id, kDay0);
+  this->record_all({unrouted.created()});
+  // ms: 1, 99 | 100, 999 | none | 10000, 59001 | 3599999 | 3600000, 86400001
+  EXPECT_EQ(this->store->aggregate({}).route_time_histogram, (Bands{2, 2, 0, 2, 1, 2}));
+
+  // A later manual reroute does not change when the ticket was first routed.
+  Life again(1, kDay0);
+  again.created();
+  again.routed(kDay0, "HR", 50, CategorizedBy::keywords);
+  this->record_all({again.routed(kDay0 + 7'200'000, "Finance", 100, CategorizedBy::manual)});
+  EXPECT_EQ(this->store->aggregate({}).route_time_histogram, (Bands{2, 2, 0, 2, 1, 2}));
 }
 
 TYPED_TEST(AnalyticsStoreContract, DailyCreationFillsGapsWithZero) {

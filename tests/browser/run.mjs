@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// Runs the browser tests against a fresh server:
+//   node run.mjs --bin=<smartticket> [--out=<screenshot dir>] [test files…]
+// starts `smartticket serve --port=0 --data-dir=<tmp>`, reads the port from its first
+// stdout line ("… listening on http://HOST:PORT"), runs the tests with Node's test runner
+// (BASE_URL and SCREENSHOT_DIR in their environment), then stops the server. Every step
+// has a deadline, so a hung browser or server fails the run instead of blocking it.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const START_TIMEOUT_MS = 20_000;
+const TESTS_TIMEOUT_MS = 300_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+function option(name, fallback) {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg ? arg.slice(name.length + 3) : fallback;
+}
+
+const bin = resolve(option('bin', process.env.SMARTTICKET_BIN ?? join(here, '../../build/smartticket')));
+const out = resolve(option('out', join(here, '../../build/screenshots')));
+const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const tests = files.length ? files.map((f) => resolve(f))
+  : readdirSync(join(here, 'tests')).filter((f) => f.endsWith('.test.mjs'))
+    // The tour runs last: it photographs the console with everything the others created.
+    .sort((a, b) => (a === 'tour.test.mjs') - (b === 'tour.test.mjs') || a.localeCompare(b))
+    .map((f) => join(here, 'tests', f));
+
+if (!existsSync(join(here, 'node_modules', 'playwright-core'))) {
+  console.error('browser tests: playwright-core is missing; run scripts/setup (it runs npm ci in tests/browser)');
+  process.exit(2);
+}
+if (!existsSync(bin)) {
+  console.error(`browser tests: no server binary at ${bin}`);
+  process.exit(2);
+}
+mkdirSync(out, { recursive: true });
+
+function startServer(dataDir) {
+  return new Promise((resolveStart, rejectStart) => {
+    const child = spawn(bin, ['serve', '--port=0', `--data-dir=${dataDir}`, '--log-level=warn'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let buffered = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      rejectStart(new Error(`server did not report its port within ${START_TIMEOUT_MS} ms`));
+    }, START_TIMEOUT_MS);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      rejectStart(new Error(`server exited early (code ${code}, signal ${signal})`));
+    });
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk;
+      const match = buffered.match(/listening on (http:\/\/[^\s]+?):(\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout.removeAllListeners('data');
+        child.stdout.resume();  // keep draining so the server never blocks on a full pipe
+        resolveStart({ child, url: `${match[1]}:${match[2]}` });
+      }
+    });
+  });
+}
+
+function stopServer(child) {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    child.removeAllListeners('exit');
+    child.on('exit', (code) => { clearTimeout(timer); done(code); });
+    child.kill('SIGTERM');
+  });
+}
+
+// One `node --test` per file, one after the other: the files share the server, and some
+// count what they created (Node 18's runner has no --test-concurrency).
+async function runTests(baseUrl) {
+  const deadline = Date.now() + TESTS_TIMEOUT_MS;
+  let failed = 0;
+  for (const file of tests) {
+    const code = await runFile(file, baseUrl, deadline - Date.now());
+    if (code !== 0) failed += 1;
+  }
+  if (failed) console.error(`browser tests: ${failed} of ${tests.length} files failed`);
+  return failed ? 1 : 0;
+}
+
+function runFile(file, baseUrl, budgetMs) {
+  if (budgetMs <= 0) {
+    console.error(`browser tests: no time left for ${file}`);
+    return Promise.resolve(1);
+  }
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--test', file], {
+      stdio: 'inherit',
+      env: { ...process.env, BASE_URL: baseUrl, SCREENSHOT_DIR: out },
+    });
+    const timer = setTimeout(() => {
+      console.error(`browser tests: ${file} is still running after the suite's ${TESTS_TIMEOUT_MS} ms, stopping it`);
+      child.kill('SIGKILL');
+    }, budgetMs);
+    child.on('exit', (code, signal) => { clearTimeout(timer); done(code ?? (signal ? 1 : 0)); });
+  });
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'smartticket-browser-'));
+let status = 1;
+let server;
+try {
+  server = await startServer(dataDir);
+  console.log(`browser tests: server at ${server.url}, screenshots in ${out}`);
+  status = await runTests(server.url);
+} catch (e) {
+  console.error(`browser tests: ${e.message}`);
+} finally {
+  if (server) {
+    const code = await stopServer(server.child);
+    if (code !== 0) {
+      console.error(`browser tests: the server exited with ${code} on SIGTERM`);
+      status = status || 1;
+    }
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(status);

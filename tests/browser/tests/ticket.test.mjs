@@ -1,0 +1,61 @@
+// One ticket: change its status, reroute it, and read both in the audit trail.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { api, createTicket, expectNoErrors, launch, openPage, screenshot } from '../support.mjs';
+
+async function trailTypes(page) {
+  return page.locator('ol.trail li[data-event-type]').evaluateAll((items) => items.map((li) => li.dataset.eventType));
+}
+
+describe('ticket detail', () => {
+  let browser;
+  before(async () => { browser = await launch(); });
+  after(async () => { await browser?.close(); });
+
+  test('change the status, then reroute, and see both in the trail', async () => {
+    const created = await createTicket({ title: 'Payslip shows the wrong salary', description: 'My November payslip shows last year\'s salary and tax code.' });
+    const id = created.ticket_id;
+    const from = created.department;
+    assert.ok(from, 'the ticket was routed');
+    const to = from === 'Facilities' ? 'HR' : 'Facilities';
+
+    const page = await openPage(browser, `/ui/#/tickets/${id}`);
+    await page.getByRole('heading', { name: `Ticket #${id}: Payslip shows the wrong salary` }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('ol.trail li[data-event-type]').length >= 3);
+    assert.deepEqual(await trailTypes(page), ['ticket.created', 'ticket.categorized', 'ticket.routed']);
+    assert.equal(await page.getByTestId('ticket-department').textContent(), from);
+
+    // Status: pending → in progress.
+    await page.getByLabel('Status', { exact: true }).selectOption('in_progress');
+    await page.getByRole('button', { name: 'Update status' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="ticket-status"]')?.textContent === 'In progress');
+    await page.locator('ol.trail li[data-event-type="ticket.status.updated"]').waitFor();
+    assert.match(await page.locator('ol.trail li[data-event-type="ticket.status.updated"]').textContent(), /Pending → In progress/);
+    assert.equal((await api('GET', `/api/tickets/${id}`)).json.ticket.status, 'in_progress');
+
+    // Reroute to another department.
+    await page.getByLabel('Department', { exact: true }).selectOption(to);
+    await page.getByRole('button', { name: 'Reroute' }).click();
+    await page.waitForFunction((d) => document.querySelector('[data-testid="ticket-department"]')?.textContent === d, to)
+      .catch(async (e) => { throw new Error(`department shown: ${await page.getByTestId('ticket-department').textContent()}, message: ${await page.locator('form .form-message').allTextContents()}; ${e.message}`); });
+    assert.equal(await page.getByTestId('ticket-categorized-by').textContent(), 'Manual');
+    const reroute = page.locator('ol.trail li[data-event-type="ticket.department.updated"]');
+    await reroute.waitFor();
+    assert.match(await reroute.textContent(), new RegExp(`${from} → ${to}`));
+    assert.match(await reroute.textContent(), /100 %/);
+    const types = await trailTypes(page);
+    assert.deepEqual(types.slice(0, 4), ['ticket.created', 'ticket.categorized', 'ticket.routed', 'ticket.status.updated']);
+    assert.ok(types.slice(4).includes('ticket.department.updated'), types.join(', '));
+    const stored = (await api('GET', `/api/tickets/${id}`)).json.ticket;
+    assert.equal(stored.department, to);
+    assert.equal(stored.categorized_by, 'manual');
+    await screenshot(page, 'ticket-detail');
+    expectNoErrors(page);
+  });
+
+  test('an unknown ticket says so', async () => {
+    const page = await openPage(browser, '/ui/#/tickets/999999999');
+    await page.getByText('There is no ticket #999999999.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Reroute' }).isVisible(), false);
+  });
+});

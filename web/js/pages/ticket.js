@@ -1,0 +1,150 @@
+// One ticket: its fields, status change, manual reroute and the audit trail, kept current
+// by the live stream.
+import { departments, get, put, segment } from '../api.js';
+import { categorizerLabel, h, STATUSES, statusBadge, statusLabel, timeElement, toast, debounce, throttle } from '../dom.js';
+import * as live from '../live.js';
+import { field, formMessage, showMessage } from './form.js';
+
+const EVENT_LABELS = {
+  'ticket.created': 'Created',
+  'ticket.categorized': 'Categorized',
+  'ticket.routed': 'Routed',
+  'ticket.status.updated': 'Status changed',
+  'ticket.department.updated': 'Department changed',
+};
+
+export function render(main, { params }) {
+  const id = Number(params[0]);
+  document.title = `Ticket #${id} · Smart Ticket`;
+  const heading = h('h1', {}, `Ticket #${id}`);
+  const message = formMessage();
+  const details = h('section', { class: 'card', 'aria-labelledby': 'details-title' });
+  const trail = h('ol', { class: 'trail', 'aria-labelledby': 'trail-title' });
+
+  const status = field({ label: 'Status', name: 'status', options: STATUSES.map((s) => ({ value: s, label: statusLabel(s) })) });
+  const statusMessage = formMessage();
+  const statusForm = h('form', { class: 'card inline-form', 'aria-labelledby': 'status-title' },
+    h('h2', { id: 'status-title' }, 'Change status'), status.wrap, statusMessage,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Update status')));
+
+  const department = field({ label: 'Department', name: 'department', options: [] });
+  const rerouteMessage = formMessage();
+  const rerouteForm = h('form', { class: 'card inline-form', 'aria-labelledby': 'reroute-title' },
+    h('h2', { id: 'reroute-title' }, 'Reroute'), department.wrap,
+    h('p', { class: 'hint' }, 'A manual reroute is recorded with 100 % confidence, decided by “manual”.'),
+    rerouteMessage,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Reroute')));
+
+  main.append(
+    h('p', { class: 'breadcrumb' }, h('a', { href: '#/tickets' }, '← All tickets')),
+    heading, message,
+    h('div', { class: 'detail-grid' },
+      details,
+      h('div', { class: 'side' }, statusForm, rerouteForm)),
+    h('section', { class: 'card' }, h('h2', { id: 'trail-title' }, 'Audit trail'), trail));
+
+  let ticket = null;
+  let alive = true;
+  const shown = { status: null, department: null };  // what the forms were last set to
+
+  const showTicket = (t) => {
+    ticket = t;
+    heading.textContent = `Ticket #${t.id}: `;
+    heading.append(document.createTextNode(t.title));
+    details.replaceChildren(
+      h('h2', { id: 'details-title' }, 'Details'),
+      h('dl', { class: 'facts' },
+        h('dt', {}, 'Status'), h('dd', { 'data-testid': 'ticket-status' }, statusBadge(t.status)),
+        h('dt', {}, 'Department'), h('dd', { 'data-testid': 'ticket-department' }, t.department ?? 'Routing…'),
+        h('dt', {}, 'Confidence'), h('dd', {}, t.confidence_score === null ? '—' : `${t.confidence_score} %`),
+        h('dt', {}, 'Decided by'), h('dd', { 'data-testid': 'ticket-categorized-by' }, categorizerLabel(t.categorized_by)),
+        h('dt', {}, 'Requester'), h('dd', {}, t.user_name, ' ', h('span', { class: 'hint' }, `<${t.user_email}>`)),
+        h('dt', {}, 'Created'), h('dd', {}, timeElement(t.created_at)),
+        h('dt', {}, 'Updated'), h('dd', {}, timeElement(t.updated_at))),
+      h('h3', {}, 'Description'),
+      h('p', { class: 'description', 'data-testid': 'ticket-description' }, t.description));
+    // Follow the ticket in the two forms unless the user has already picked something else
+    // there: a live refresh must not undo a choice about to be submitted.
+    if (status.input.value === shown.status || !shown.status) status.input.value = t.status;
+    if (t.department && (department.input.value === shown.department || !shown.department)) department.input.value = t.department;
+    shown.status = t.status;
+    shown.department = t.department;
+  };
+
+  const showTrail = (events) => {
+    trail.replaceChildren(...events.map((e) => {
+      const facts = [];
+      if (e.event_type === 'ticket.status.updated') {
+        facts.push(e.metadata?.previous_status ? `${statusLabel(e.metadata.previous_status)} → ${statusLabel(e.status)}` : statusLabel(e.status));
+      } else if (e.event_type === 'ticket.routed' || e.event_type === 'ticket.department.updated' || e.event_type === 'ticket.categorized') {
+        const from = e.metadata?.previous_department;
+        if (e.department) facts.push(from ? `${from} → ${e.department}` : e.department);
+        if (e.confidence_score !== null && e.confidence_score !== undefined) facts.push(`${e.confidence_score} %`);
+        if (e.metadata?.categorized_by) facts.push(categorizerLabel(e.metadata.categorized_by));
+      }
+      return h('li', { dataset: { eventType: e.event_type } },
+        h('span', { class: 'event' }, EVENT_LABELS[e.event_type] ?? e.event_type),
+        facts.length ? h('span', { class: 'facts-inline' }, facts.join(' · ')) : null,
+        timeElement(e.created_at));
+    }));
+    if (!events.length) trail.append(h('li', { class: 'empty' }, 'No events recorded yet.'));
+  };
+
+  const load = async () => {
+    try {
+      const [t, events] = await Promise.all([
+        get(`/api/tickets/${id}`), get(`/api/tickets/${id}/events`)]);
+      if (!alive) return;
+      showMessage(message, '');
+      showTicket(t.ticket);
+      showTrail(events.events);
+    } catch (e) {
+      if (!alive) return;
+      showMessage(message, e.status === 404 ? `There is no ticket #${id}.` : e.message);
+      if (e.status === 404) { statusForm.hidden = true; rerouteForm.hidden = true; }
+    }
+  };
+
+  departments().then((list) => {
+    department.input.replaceChildren(...list.map((d) => h('option', { value: d.name }, d.name)));
+    if (ticket?.department) department.input.value = ticket.department;
+    shown.department = department.input.value;
+  }).catch((e) => showMessage(rerouteMessage, e.message));
+
+  statusForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    showMessage(statusMessage, '');
+    try {
+      const answer = await put(`/api/tickets/${id}/status`, { status: status.input.value });
+      showTicket(answer.ticket);
+      toast(answer.message ?? 'Status updated');
+      load();
+    } catch (err) {
+      showMessage(statusMessage, err.message);
+    }
+  });
+
+  rerouteForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    showMessage(rerouteMessage, '');
+    try {
+      const answer = await put(`/api/route/${segment(String(id))}`, { department: department.input.value });
+      toast(`Rerouted to ${answer.department}`);
+      load();
+    } catch (err) {
+      showMessage(rerouteMessage, err.message);
+    }
+  });
+
+  // Another agent (or the pipeline) changed this ticket: show it. The trail comes from the
+  // analytics service, which records the event a moment after the stream announces it,
+  // so look again a little later too.
+  const refresh = throttle(load, 200);
+  const settle = debounce(load, 1500);
+  const unsubscribe = live.onEvent((event) => {
+    if (event.ticket?.id === id || event.event_type === live.RESYNC) { refresh(); settle(); }
+  });
+
+  load();
+  return () => { alive = false; unsubscribe(); refresh.cancel(); settle.cancel(); };
+}
