@@ -47,9 +47,11 @@ test-browser: build
 test-asan: setup
 	@cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSMARTTICKET_SANITIZE=ON \
 	  -DSMARTTICKET_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target unit_tests smartticket e2e_tests
+	@cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target unit_tests smartticket e2e_tests rabbitmq_tests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(ASAN_BUILD_DIR)/unit_tests --gtest_brief=1
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(ASAN_BUILD_DIR)/rabbitmq_tests --gtest_brief=1
 	@# The server under the sanitizers; a leak or error at its exit fails the exit-code checks.
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  SMARTTICKET_BIN=$(ASAN_BUILD_DIR)/smartticket $(ASAN_BUILD_DIR)/e2e_tests --gtest_brief=1

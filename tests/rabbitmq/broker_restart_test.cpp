@@ -5,11 +5,18 @@
 #include <algorithm>
 #include <atomic>
 #include <future>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
+#include "adapters/sqlite/database.hpp"
+#include "adapters/sqlite/ticket_store.hpp"
+#include "domain/event.hpp"
+#include "messaging/outbox_relay.hpp"
 #include "ports/unavailable.hpp"
 #include "rabbitmq/rabbit_test_support.hpp"
+#include "unit/support/temp_dir.hpp"
 
 namespace st::adapters::rabbitmq::test {
 namespace {
@@ -121,6 +128,66 @@ TEST(RabbitBusBrokerRestart, AHungBrokerTimesPublishesOutInsteadOfBlockingThem) 
   const auto ready = bus.ready_count(name);
   EXPECT_GE(ready, 2u);
   EXPECT_LE(ready, 3u);
+}
+
+TEST(RabbitBusBrokerRestart, TheOutboxKeepsEventsWhileTheBrokerIsDownAndRelaysThemAfter) {
+  // Issue 3's "stop RabbitMQ during creation, every ticket accepted meanwhile is routed
+  // after it returns", at the adapter's level: a real transactional outbox (the tickets
+  // store on SQLite) drained by the relay into RabbitBus.
+  auto& broker = test_support::shared_rabbit_server();
+  testing_support::TempDir dir;
+  sqlite::Database db(dir.file("tickets.db"));
+  sqlite::SqliteTicketStore store(db);
+  RabbitBus bus(shared_broker_options());
+  const auto name = unique_queue("categorizer");
+  std::mutex mu;
+  std::map<std::string, int> seen;  // event id -> deliveries
+  bus.subscribe(queue(name, {"ticket.created"}), [&](const Delivery& d) {
+    std::lock_guard lk(mu);
+    ++seen[d.event_id];
+    return Disposition::ack;
+  });
+  bus.start();
+  messaging::OutboxRelay::Options relay_options;
+  relay_options.name = "tickets";
+  relay_options.poll_interval = 50ms;
+  relay_options.retry_backoff_initial = 20ms;
+  relay_options.retry_backoff_max = 500ms;
+  messaging::OutboxRelay relay(store, bus, relay_options);
+  relay.start();
+
+  std::set<std::string> created;  // event ids committed with their tickets
+  auto create_tickets = [&](int n) {
+    for (int i = 0; i < n; ++i)
+      store.create({"Printer on fire", "Smoke from tray 2", "Ann Lee", "ann@example.com"},
+                   1'700'000'000'000, [&](const domain::Ticket& t) {
+                     auto e = domain::make_event(domain::EventType::created, t, 1, "");
+                     created.insert(e.event_id);
+                     return std::vector<domain::Event>{e};
+                   });
+  };
+  auto delivered_all = [&] {
+    std::lock_guard lk(mu);
+    for (const auto& id : created)
+      if (!seen.contains(id)) return false;
+    return true;
+  };
+  create_tickets(10);
+  ASSERT_TRUE(eventually(delivered_all));
+
+  broker.stop();
+  create_tickets(10);  // accepted while the broker is down: they wait in the outbox
+  ASSERT_TRUE(eventually([&] { return relay.failures() > 0; }));
+  EXPECT_FALSE(delivered_all());
+  broker.start();
+  ASSERT_TRUE(eventually(delivered_all, 60s));
+  relay.stop();
+  bus.stop();
+  std::size_t left = 0;
+  store.relay(1000, [&](const std::vector<ports::OutboxMessage>& rows) { left = rows.size(); });
+  EXPECT_EQ(left, 0u) << "the outbox was drained";
+  std::lock_guard lk(mu);
+  EXPECT_EQ(seen.size(), 20u) << "nothing but what was created";
 }
 
 }  // namespace

@@ -355,7 +355,7 @@ TEST(RabbitBus, MisuseIsRejected) {
   RabbitBus bus(shared_broker_options());
   auto ok = [](const Delivery&) { return Disposition::ack; };
   const auto name = unique_queue("q");
-  bus.subscribe(queue(name, {"#"}), ok);
+  bus.subscribe(queue(name, {key("#")}), ok);
   EXPECT_THROW(bus.subscribe(queue(name, {"x"}), ok), std::invalid_argument);
   EXPECT_THROW(bus.subscribe(queue("", {"x"}), ok), std::invalid_argument);
   EXPECT_THROW(bus.subscribe(queue(unique_queue("r"), {}), ok), std::invalid_argument);
