@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "adapters/anthropic/claude_categorizer.hpp"
 #include "adapters/inproc_bus/inproc_bus.hpp"
 #include "adapters/sqlite/analytics_store.hpp"
 #include "adapters/sqlite/database.hpp"
@@ -13,8 +14,10 @@
 #include "adapters/sqlite/ticket_store.hpp"
 #include "http/server.hpp"
 #include "messaging/outbox_relay.hpp"
+#include "metrics/registry.hpp"
 #include "ports/clock.hpp"
 #include "services/analytics/analytics_api.hpp"
+#include "services/categorizer/caching_categorizer.hpp"
 #include "services/categorizer/categorizer_api.hpp"
 #include "services/categorizer/keyword_categorizer.hpp"
 #include "services/gateway/gateway.hpp"
@@ -48,6 +51,37 @@ sqlite::Database open_database(const std::string& file) {
   }
 }
 
+// A create request waits create_timeout for routing; the categorizer must decide a little
+// earlier so routing and the answer fit in what is left.
+std::chrono::milliseconds decision_budget(const Config& c) {
+  const int reserve = std::min(1000, c.create_timeout_ms / 4);
+  return std::chrono::milliseconds(c.create_timeout_ms - reserve);
+}
+
+adapters::anthropic::ClaudeOptions claude_options(const Config& c) {
+  using std::chrono::milliseconds;
+  const auto budget = decision_budget(c);
+  return {
+      .api_key = c.anthropic_api_key,
+      .base_url = c.anthropic_base_url,
+      .model = c.anthropic_model,
+      .connect_timeout = milliseconds(c.claude_connect_timeout_ms),
+      .request_timeout = milliseconds(c.claude_timeout_ms),
+      // Without a create deadline (create_timeout 0), every attempt may run to its timeout.
+      .budget =
+          budget.count() > 0 ? budget : milliseconds(c.claude_timeout_ms * c.claude_max_attempts),
+      .retry = {.max_attempts = c.claude_max_attempts,
+                .initial_backoff = milliseconds(c.claude_backoff_ms),
+                .multiplier = 2.0,
+                .max_backoff = milliseconds(c.claude_backoff_max_ms)},
+      .breaker = {.failure_threshold = c.claude_breaker_failures,
+                  .open_duration = milliseconds(c.claude_breaker_open_ms),
+                  .half_open_max_calls = c.claude_breaker_probes,
+                  .half_open_successes = 1},
+      .max_concurrency = static_cast<std::size_t>(c.claude_concurrency),
+  };
+}
+
 }  // namespace
 
 // Declaration order is construction order: adapters, then services, then the edges
@@ -66,7 +100,20 @@ struct EmbeddedSystem::Parts {
         bus(queue_store, adapters::inproc::InProcBus::Options{.paused = c.pause_pipeline}),
         tickets(ticket_store, clock),
         routing(routing_store, tickets, clock),
-        categorizer({&keywords}, routing, bus, clock),
+        claude(claude_options(c), metrics),
+        cached_claude(claude,
+                      {.capacity = static_cast<std::size_t>(c.claude_cache_size),
+                       .ttl = std::chrono::seconds(c.claude_cache_ttl_s)},
+                      &metrics),
+        // Claude -> (learned model, issue 5) -> keywords. Without a key Claude stays in the
+        // chain: it gives up at once, and reports itself degraded in /api/health.
+        categorizer({claude.enabled() ? static_cast<ports::Categorizer*>(&cached_claude) : &claude,
+                     &keywords},
+                    routing, bus, clock,
+                    {.parallelism = claude.enabled() ? claude_options(c).max_concurrency : 1,
+                     .decision_budget = c.create_timeout_ms > 0 ? decision_budget(c)
+                                                                : std::chrono::milliseconds(0),
+                     .metrics = &metrics}),
         analytics(analytics_store, clock),
         tickets_up("tickets", tickets_router),
         categorizer_up("categorizer", categorizer_router),
@@ -80,7 +127,7 @@ struct EmbeddedSystem::Parts {
     routing.initialize();
     tickets::register_routes(tickets_router, tickets);
     routing::register_routes(routing_router, routing);
-    categorizer::register_routes(categorizer_router, categorizer);
+    categorizer::register_routes(categorizer_router, categorizer, &metrics);
     analytics::register_routes(analytics_router, analytics);
     gateway.register_routes(gateway_router);
 
@@ -109,6 +156,9 @@ struct EmbeddedSystem::Parts {
 
   tickets::TicketsService tickets;
   routing::RoutingService routing;
+  metrics::Registry metrics;
+  adapters::anthropic::ClaudeCategorizer claude;
+  categorizer::CachingCategorizer cached_claude;
   categorizer::KeywordCategorizer keywords;
   categorizer::CategorizerService categorizer;
   analytics::AnalyticsService analytics;
