@@ -60,7 +60,8 @@ class CategorizerService {
  private:
   std::vector<std::string> active_departments();
   // The deadline of a ticket created at `created_at` (wall clock), or nullopt when nobody
-  // waits for it any more (its create request has already been answered).
+  // waits for it any more (its create request has already been answered). Events carry
+  // created_at in whole seconds, so the deadline errs early by up to a second, never late.
   Deadline deadline_for(domain::Millis created_at) const;
   struct Counters;
 
