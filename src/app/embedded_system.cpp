@@ -51,16 +51,10 @@ sqlite::Database open_database(const std::string& file) {
   }
 }
 
-// A create request waits create_timeout for routing; the categorizer must decide a little
-// earlier so routing and the answer fit in what is left.
-std::chrono::milliseconds decision_budget(const Config& c) {
-  const int reserve = std::min(1000, c.create_timeout_ms / 4);
-  return std::chrono::milliseconds(c.create_timeout_ms - reserve);
-}
-
 adapters::anthropic::ClaudeOptions claude_options(const Config& c) {
   using std::chrono::milliseconds;
-  const auto budget = decision_budget(c);
+  const auto budget =
+      categorizer::CategorizerService::decision_budget(milliseconds(c.create_timeout_ms));
   return {
       .api_key = c.anthropic_api_key,
       .base_url = c.anthropic_base_url,
@@ -111,8 +105,7 @@ struct EmbeddedSystem::Parts {
                      &keywords},
                     routing, bus, clock,
                     {.parallelism = claude.enabled() ? claude_options(c).max_concurrency : 1,
-                     .decision_budget = c.create_timeout_ms > 0 ? decision_budget(c)
-                                                                : std::chrono::milliseconds(0),
+                     .create_timeout = std::chrono::milliseconds(c.create_timeout_ms),
                      .metrics = &metrics}),
         analytics(analytics_store, clock),
         tickets_up("tickets", tickets_router),

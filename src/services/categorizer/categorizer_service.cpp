@@ -59,14 +59,20 @@ std::vector<std::string> CategorizerService::active_departments() {
   return fresh;
 }
 
+std::chrono::milliseconds CategorizerService::decision_budget(
+    std::chrono::milliseconds create_timeout) {
+  if (create_timeout.count() <= 0) return std::chrono::milliseconds(0);
+  return create_timeout - std::min(std::chrono::milliseconds(1000), create_timeout / 4);
+}
+
 CategorizerService::Deadline CategorizerService::deadline_for(domain::Millis created_at) const {
-  if (options_.decision_budget.count() <= 0) return std::nullopt;
-  const auto left =
-      std::chrono::milliseconds(created_at + options_.decision_budget.count() - clock_.now());
-  // Past its deadline the creator has had its answer ("routing in progress"): take the
-  // time to decide well rather than rush a ticket nobody waits for.
-  if (left.count() <= 0) return std::nullopt;
-  return std::chrono::steady_clock::now() + left;
+  if (options_.create_timeout.count() <= 0) return std::nullopt;
+  const auto now = clock_.now();
+  // created_at lost its milliseconds on the wire: allow the second it may be early by.
+  if (now >= created_at + options_.create_timeout.count() + 1000) return std::nullopt;
+  const auto left = std::max<domain::Millis>(
+      0, created_at + decision_budget(options_.create_timeout).count() - now);
+  return std::chrono::steady_clock::now() + std::chrono::milliseconds(left);
 }
 
 ports::Categorization CategorizerService::categorize(const std::string& title,
@@ -75,8 +81,8 @@ ports::Categorization CategorizerService::categorize(const std::string& title,
   ports::CategorizationRequest req{title, description, active_departments()};
   if (req.departments.empty()) req.departments.push_back(domain::kGeneralDepartment);
   req.deadline = deadline;
-  if (!req.deadline && options_.decision_budget.count() > 0)
-    req.deadline = std::chrono::steady_clock::now() + options_.decision_budget;
+  if (!req.deadline && options_.create_timeout.count() > 0)
+    req.deadline = std::chrono::steady_clock::now() + decision_budget(options_.create_timeout);
   for (std::size_t i = 0; i < chain_.size(); ++i) {
     auto* strategy = chain_[i];
     try {
@@ -129,6 +135,18 @@ std::vector<ports::Disposition> CategorizerService::on_created(
     }
   }
 
+  // The batch is published at once: no ticket may take longer than the most urgent one that
+  // a create request still waits for.
+  std::vector<Deadline> deadlines(batch.size());
+  Deadline most_urgent;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!created[i]) continue;
+    deadlines[i] = deadline_for(created[i]->ticket.created_at);
+    if (deadlines[i] && (!most_urgent || *deadlines[i] < *most_urgent)) most_urgent = deadlines[i];
+  }
+  for (auto& d : deadlines)
+    if (!d) d = most_urgent;
+
   // Categorize, `parallelism` tickets at a time. An exception (say, the department list
   // cannot be read) fails the whole batch, as before, once every worker has stopped.
   std::vector<ports::Categorization> decided(batch.size());
@@ -140,7 +158,7 @@ std::vector<ports::Disposition> CategorizerService::on_created(
       if (!created[i]) continue;
       try {
         const auto& t = created[i]->ticket;
-        decided[i] = categorize(t.title, t.description, deadline_for(t.created_at));
+        decided[i] = categorize(t.title, t.description, deadlines[i]);
       } catch (...) {
         std::lock_guard lock(error_mutex);
         if (!error) error = std::current_exception();

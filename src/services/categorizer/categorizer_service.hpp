@@ -5,9 +5,11 @@
 // a redelivered ticket.created yields the same ticket.categorized and routing absorbs it.
 //
 // Deadlines: a create request waits create_timeout for its ticket to be routed. Each ticket
-// gets a decision deadline of created_at + decision_budget, passed to the strategies, so a
-// slow or failing Claude gives up in time for the fallback to answer; a batch is worked on
-// `parallelism` tickets at once so one slow call does not hold up the tickets behind it.
+// it still waits for gets a decision deadline of created_at + decision_budget(create_timeout),
+// passed to the strategies, so a slow or failing Claude gives up in time for the fallback
+// to answer. A batch is published at once, so every ticket of a batch shares the earliest
+// deadline of those still waited for; and a batch is worked on `parallelism` tickets at a
+// time so one slow call does not hold up the tickets behind it.
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -29,9 +31,9 @@ struct CategorizerOptions {
   // Tickets of one delivery batch categorized at once. Above 1 only when a strategy waits on
   // the network (Claude): keywords alone are faster on the consumer thread.
   std::size_t parallelism = 1;
-  // How long after its creation a ticket's category is needed: the create request's wait
-  // less a reserve for routing. 0: no deadline (strategies use their own budgets).
-  std::chrono::milliseconds decision_budget{0};
+  // How long a create request waits for routing (config create_timeout_ms). 0: nobody
+  // waits, no deadlines (strategies use their own budgets).
+  std::chrono::milliseconds create_timeout{0};
   metrics::Registry* metrics = nullptr;  // decisions and fallbacks are counted when set
 };
 
@@ -43,6 +45,10 @@ class CategorizerService {
   CategorizerService(std::vector<ports::Categorizer*> chain,
                      ports::DepartmentDirectory& departments, ports::EventBus& bus,
                      const ports::Clock& clock, CategorizerOptions options = {});
+
+  // The part of a create's wait the categorizer may use: the rest is kept for routing and
+  // the answer (a quarter of it, at most a second).
+  static std::chrono::milliseconds decision_budget(std::chrono::milliseconds create_timeout);
 
   // With no deadline given, one is set decision_budget from now (when configured).
   ports::Categorization categorize(const std::string& title, const std::string& description,
@@ -59,9 +65,10 @@ class CategorizerService {
 
  private:
   std::vector<std::string> active_departments();
-  // The deadline of a ticket created at `created_at` (wall clock), or nullopt when nobody
-  // waits for it any more (its create request has already been answered). Events carry
-  // created_at in whole seconds, so the deadline errs early by up to a second, never late.
+  // The deadline of a ticket created at `created_at` (wall clock): created_at +
+  // decision_budget, or now if that has passed while its creator still waits; nullopt once
+  // nobody waits any more (its create has been answered). Events carry created_at in whole
+  // seconds, so deadlines err early by up to a second, never late.
   Deadline deadline_for(domain::Millis created_at) const;
   struct Counters;
 

@@ -1,5 +1,7 @@
 #include "fakes/anthropic/fake_anthropic.hpp"
 
+#include <fcntl.h>
+
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
@@ -43,6 +45,9 @@ struct FakeAnthropic::Runtime {
   void listen(std::uint16_t port) {
     const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
     acceptor.open(ep.protocol());
+    // A server process the test forks later must not inherit the listening socket: it
+    // would keep the port bound (no restart) and swallow connections during an "outage".
+    ::fcntl(acceptor.native_handle(), F_SETFD, FD_CLOEXEC);
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(ep);
     acceptor.listen();
@@ -61,6 +66,7 @@ struct FakeAnthropic::Runtime {
       tcp::socket socket =
           co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
+      ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
       asio::co_spawn(ioc, session(std::move(socket)), asio::detached);
     }
   }

@@ -351,3 +351,22 @@ TEST_F(ClaudeCategorizerTest, TheKeyNeverReachesLogsHealthOrMetrics) {
 
 }  // namespace
 }  // namespace st::adapters::anthropic
+
+namespace st::adapters::anthropic {
+namespace {
+
+TEST_F(ClaudeCategorizerTest, TheApiComesBackOnTheSamePortAfterAnOutage) {
+  auto o = options();
+  o.retry.max_attempts = 1;
+  auto& c = make(o);
+  ASSERT_TRUE(c.categorize(vpn_ticket()));  // leaves a kept-alive connection behind
+  const auto port = fake.port();
+  fake.stop();
+  EXPECT_FALSE(c.categorize(vpn_ticket()));
+  fake.restart();
+  EXPECT_EQ(fake.port(), port);
+  EXPECT_TRUE(c.categorize(vpn_ticket()));
+}
+
+}  // namespace
+}  // namespace st::adapters::anthropic

@@ -167,8 +167,14 @@ TEST_F(CategorizerServiceTest, WithoutParallelismTicketsGoOneAtATime) {
   EXPECT_EQ(bus.published.size(), 3u);
 }
 
+TEST_F(CategorizerServiceTest, TheDecisionBudgetLeavesRoomForRouting) {
+  EXPECT_EQ(CategorizerService::decision_budget(5000ms), 4000ms);
+  EXPECT_EQ(CategorizerService::decision_budget(2000ms), 1500ms);
+  EXPECT_EQ(CategorizerService::decision_budget(0ms), 0ms);
+}
+
 TEST_F(CategorizerServiceTest, EachTicketIsDecidedByItsCreationDeadline) {
-  auto service = make({.decision_budget = 4000ms});
+  auto service = make({.create_timeout = 5000ms});
   const auto before = Clock::now();
   // Created 2 s ago: 2 s are left of its budget. (Events carry whole seconds, so the test
   // uses them; a real deadline errs early by the lost fraction, never late.)
@@ -180,8 +186,27 @@ TEST_F(CategorizerServiceTest, EachTicketIsDecidedByItsCreationDeadline) {
   EXPECT_LE(*claude.deadlines[0], after + 2000ms);
 }
 
+TEST_F(CategorizerServiceTest, ATicketPastItsDecisionTimeWhoseCreatorWaitsGetsNoTime) {
+  auto service = make({.create_timeout = 5000ms});
+  service.on_created({created_delivery(1, clock.now_ms - 4500)});
+  ASSERT_TRUE(claude.deadlines.at(0));
+  EXPECT_LE(*claude.deadlines[0], Clock::now());
+}
+
+TEST_F(CategorizerServiceTest, ABatchSharesItsMostUrgentDeadline) {
+  auto service = make({.create_timeout = 5000ms});
+  const auto before = Clock::now();
+  // An old ticket nobody waits for, batched with one whose creator waits 3 s more.
+  service.on_created(
+      {created_delivery(1, clock.now_ms - 60'000), created_delivery(2, clock.now_ms - 1000)});
+  ASSERT_EQ(claude.deadlines.size(), 2u);
+  ASSERT_TRUE(claude.deadlines[0] && claude.deadlines[1]);
+  EXPECT_EQ(*claude.deadlines[0], *claude.deadlines[1]);
+  EXPECT_LT(*claude.deadlines[0], before + 3500ms);
+}
+
 TEST_F(CategorizerServiceTest, ATicketNobodyWaitsForAnyMoreGetsAFreshBudget) {
-  auto service = make({.decision_budget = 4000ms});
+  auto service = make({.create_timeout = 5000ms});
   const auto before = Clock::now();
   service.on_created({created_delivery(1, clock.now_ms - 60'000)});
   ASSERT_TRUE(claude.deadlines.at(0));
