@@ -28,6 +28,21 @@ double breaker_gauge_value(BreakerState s) {
   return 0;
 }
 
+// What one HTTP exchange amounts to: an answer, or a classified failure.
+std::variant<Answer, Failure> interpret(const std::variant<HttpReply, TransportFailure>& reply,
+                                        const std::vector<std::string>& departments,
+                                        std::string& request_id) {
+  if (const auto* failed = std::get_if<TransportFailure>(&reply))
+    return Failure{failed->timed_out ? FailureKind::timeout : FailureKind::connection,
+                   failed->message, std::nullopt};
+  const auto& r = std::get<HttpReply>(reply);
+  request_id = r.request_id;
+  if (r.status == 200) return parse_response(r.body, departments);
+  std::optional<milliseconds> retry_after;
+  if (r.retry_after) retry_after = resilience::parse_retry_after_seconds(*r.retry_after);
+  return classify_status(r.status, r.body, retry_after);
+}
+
 }  // namespace
 
 struct ClaudeCategorizer::Metrics {
@@ -52,6 +67,7 @@ struct ClaudeCategorizer::Metrics {
     for (std::size_t i = 0; i < kFailureKinds; ++i)
       failures[i] = &r.counter("smartticket_claude_failures_total", "Failed calls by kind",
                                {{"kind", std::string(to_string(kAllFailureKinds[i]))}});
+    // In the order of ClaudeCategorizer::Skip.
     const std::array<const char*, 4> reasons{"no_key", "breaker_open", "busy", "deadline"};
     for (std::size_t i = 0; i < reasons.size(); ++i)
       skipped[i] = &r.counter("smartticket_claude_skipped_total",
@@ -153,20 +169,8 @@ std::optional<ports::Categorization> ClaudeCategorizer::categorize(
     metrics_->in_flight.add(-1);
     permit.reset();
 
-    std::variant<Answer, Failure> outcome = Failure{FailureKind::connection, "", std::nullopt};
     std::string request_id;
-    if (auto* failed = std::get_if<TransportFailure>(&reply)) {
-      outcome = Failure{failed->timed_out ? FailureKind::timeout : FailureKind::connection,
-                        failed->message, std::nullopt};
-    } else {
-      auto& r = std::get<HttpReply>(reply);
-      request_id = r.request_id;
-      std::optional<milliseconds> retry_after;
-      if (r.retry_after) retry_after = resilience::parse_retry_after_seconds(*r.retry_after);
-      outcome = r.status == 200 ? parse_response(r.body, request.departments)
-                                : classify_status(r.status, r.body, retry_after);
-    }
-
+    auto outcome = interpret(reply, request.departments, request_id);
     if (auto* answer = std::get_if<Answer>(&outcome)) {
       call->succeeded();
       metrics_->answers.inc();

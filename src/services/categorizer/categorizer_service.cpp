@@ -121,6 +121,53 @@ nlohmann::json CategorizerService::health() {
           {"details", std::move(details)}};
 }
 
+std::vector<CategorizerService::Deadline> CategorizerService::batch_deadlines(
+    const std::vector<std::optional<domain::Event>>& created) const {
+  // The batch is published at once: no ticket may take longer than the most urgent one that
+  // a create request still waits for.
+  std::vector<Deadline> deadlines(created.size());
+  Deadline most_urgent;
+  for (std::size_t i = 0; i < created.size(); ++i) {
+    if (!created[i]) continue;
+    deadlines[i] = deadline_for(created[i]->ticket.created_at);
+    if (deadlines[i] && (!most_urgent || *deadlines[i] < *most_urgent)) most_urgent = deadlines[i];
+  }
+  for (auto& d : deadlines)
+    if (!d) d = most_urgent;
+  return deadlines;
+}
+
+std::vector<ports::Categorization> CategorizerService::categorize_all(
+    const std::vector<std::optional<domain::Event>>& created) {
+  const auto deadlines = batch_deadlines(created);
+  // `parallelism` tickets at a time. An exception (say, the department list cannot be
+  // read) fails the whole batch, as before, once every worker has stopped.
+  std::vector<ports::Categorization> decided(created.size());
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto work = [&] {
+    for (std::size_t i = next++; i < created.size(); i = next++) {
+      if (!created[i]) continue;
+      try {
+        const auto& t = created[i]->ticket;
+        decided[i] = categorize(t.title, t.description, deadlines[i]);
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        if (!error) error = std::current_exception();
+      }
+    }
+  };
+  const std::size_t workers = std::min(options_.parallelism, created.size());
+  {
+    std::vector<std::jthread> helpers;
+    for (std::size_t k = 1; k < workers; ++k) helpers.emplace_back(work);
+    work();
+  }
+  if (error) std::rethrow_exception(error);
+  return decided;
+}
+
 std::vector<ports::Disposition> CategorizerService::on_created(
     const std::vector<ports::Delivery>& batch) {
   std::vector<ports::Disposition> out(batch.size(), ports::Disposition::ack);
@@ -135,43 +182,7 @@ std::vector<ports::Disposition> CategorizerService::on_created(
     }
   }
 
-  // The batch is published at once: no ticket may take longer than the most urgent one that
-  // a create request still waits for.
-  std::vector<Deadline> deadlines(batch.size());
-  Deadline most_urgent;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (!created[i]) continue;
-    deadlines[i] = deadline_for(created[i]->ticket.created_at);
-    if (deadlines[i] && (!most_urgent || *deadlines[i] < *most_urgent)) most_urgent = deadlines[i];
-  }
-  for (auto& d : deadlines)
-    if (!d) d = most_urgent;
-
-  // Categorize, `parallelism` tickets at a time. An exception (say, the department list
-  // cannot be read) fails the whole batch, as before, once every worker has stopped.
-  std::vector<ports::Categorization> decided(batch.size());
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto work = [&] {
-    for (std::size_t i = next++; i < batch.size(); i = next++) {
-      if (!created[i]) continue;
-      try {
-        const auto& t = created[i]->ticket;
-        decided[i] = categorize(t.title, t.description, deadlines[i]);
-      } catch (...) {
-        std::lock_guard lock(error_mutex);
-        if (!error) error = std::current_exception();
-      }
-    }
-  };
-  const std::size_t workers = std::min(options_.parallelism, batch.size());
-  {
-    std::vector<std::jthread> helpers;
-    for (std::size_t k = 1; k < workers; ++k) helpers.emplace_back(work);
-    work();
-  }
-  if (error) std::rethrow_exception(error);
+  const auto decided = categorize_all(created);
 
   std::vector<ports::OutgoingMessage> messages;
   messages.reserve(batch.size());

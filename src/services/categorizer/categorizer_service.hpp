@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/event.hpp"
 #include "metrics/registry.hpp"
 #include "ports/categorizer.hpp"
 #include "ports/clock.hpp"
@@ -70,6 +71,11 @@ class CategorizerService {
   // nobody waits any more (its create has been answered). Events carry created_at in whole
   // seconds, so deadlines err early by up to a second, never late.
   Deadline deadline_for(domain::Millis created_at) const;
+  // Per ticket of a batch (nullopt entries: malformed events, skipped).
+  std::vector<Deadline> batch_deadlines(
+      const std::vector<std::optional<domain::Event>>& created) const;
+  std::vector<ports::Categorization> categorize_all(
+      const std::vector<std::optional<domain::Event>>& created);
   struct Counters;
 
   std::vector<ports::Categorizer*> chain_;
