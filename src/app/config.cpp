@@ -5,10 +5,13 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/postgres/connection_settings.hpp"
+#include "adapters/rabbitmq/broker_address.hpp"
 #include "http/url.hpp"
 
 namespace st::app {
@@ -182,8 +185,127 @@ const std::vector<Setting>& table() {
        [](Config& c, const std::string& v) {
          c.db_pool_size = static_cast<unsigned>(to_int(v, 1, 256, "db_pool_size"));
        }},
+      {{"anthropic_api_key_file",
+        {"ANTHROPIC_API_KEY_FILE"},
+        "--anthropic-api-key-file",
+        "file holding the Claude API key (used when ANTHROPIC_API_KEY is not set)"},
+       [](Config& c, const std::string& v) { c.anthropic_api_key_file = v; }},
+      {{"anthropic_model",
+        {"ANTHROPIC_MODEL"},
+        "--anthropic-model",
+        "Claude model that categorizes tickets (default claude-haiku-4-5)"},
+       [](Config& c, const std::string& v) {
+         if (v.empty()) throw std::invalid_argument("anthropic_model must not be empty");
+         c.anthropic_model = v;
+       }},
+      {{"anthropic_base_url",
+        {"ANTHROPIC_BASE_URL"},
+        "--anthropic-base-url",
+        "Anthropic API base URL (default https://api.anthropic.com)"},
+       [](Config& c, const std::string& v) {
+         if (!v.starts_with("https://") && !v.starts_with("http://"))
+           throw std::invalid_argument(
+               "anthropic_base_url must start with https:// or http://, got '" + v + "'");
+         c.anthropic_base_url = v;
+       }},
+      {{"claude_timeout_ms",
+        {"SMARTTICKET_CLAUDE_TIMEOUT_MS"},
+        "--claude-timeout-ms",
+        "one Claude call's total timeout (default 4000)"},
+       [](Config& c, const std::string& v) {
+         c.claude_timeout_ms = static_cast<int>(to_int(v, 100, 120000, "claude_timeout_ms"));
+       }},
+      {{"claude_connect_timeout_ms",
+        {"SMARTTICKET_CLAUDE_CONNECT_TIMEOUT_MS"},
+        "--claude-connect-timeout-ms",
+        "Claude connect timeout (default 1000)"},
+       [](Config& c, const std::string& v) {
+         c.claude_connect_timeout_ms =
+             static_cast<int>(to_int(v, 10, 60000, "claude_connect_timeout_ms"));
+       }},
+      {{"claude_max_attempts",
+        {"SMARTTICKET_CLAUDE_MAX_ATTEMPTS"},
+        "--claude-max-attempts",
+        "Claude calls per ticket, first included (default 3)"},
+       [](Config& c, const std::string& v) {
+         c.claude_max_attempts = static_cast<int>(to_int(v, 1, 10, "claude_max_attempts"));
+       }},
+      {{"claude_backoff_ms",
+        {"SMARTTICKET_CLAUDE_BACKOFF_MS"},
+        "--claude-backoff-ms",
+        "backoff before the first retry, doubled each time, jittered (default 250)"},
+       [](Config& c, const std::string& v) {
+         c.claude_backoff_ms = static_cast<int>(to_int(v, 0, 60000, "claude_backoff_ms"));
+       }},
+      {{"claude_backoff_max_ms",
+        {"SMARTTICKET_CLAUDE_BACKOFF_MAX_MS"},
+        "--claude-backoff-max-ms",
+        "longest backoff between Claude retries (default 2000)"},
+       [](Config& c, const std::string& v) {
+         c.claude_backoff_max_ms = static_cast<int>(to_int(v, 0, 300000, "claude_backoff_max_ms"));
+       }},
+      {{"claude_breaker_failures",
+        {"SMARTTICKET_CLAUDE_BREAKER_FAILURES"},
+        "--claude-breaker-failures",
+        "consecutive failed Claude calls that open the circuit breaker (default 5)"},
+       [](Config& c, const std::string& v) {
+         c.claude_breaker_failures =
+             static_cast<int>(to_int(v, 1, 1000, "claude_breaker_failures"));
+       }},
+      {{"claude_breaker_open_ms",
+        {"SMARTTICKET_CLAUDE_BREAKER_OPEN_MS"},
+        "--claude-breaker-open-ms",
+        "how long the open breaker skips Claude before probing (default 30000)"},
+       [](Config& c, const std::string& v) {
+         c.claude_breaker_open_ms =
+             static_cast<int>(to_int(v, 0, 3600000, "claude_breaker_open_ms"));
+       }},
+      {{"claude_breaker_probes",
+        {"SMARTTICKET_CLAUDE_BREAKER_PROBES"},
+        "--claude-breaker-probes",
+        "probe calls at once while half-open (default 1)"},
+       [](Config& c, const std::string& v) {
+         c.claude_breaker_probes = static_cast<int>(to_int(v, 1, 100, "claude_breaker_probes"));
+       }},
+      {{"claude_concurrency",
+        {"SMARTTICKET_CLAUDE_CONCURRENCY"},
+        "--claude-concurrency",
+        "Claude calls in flight at most (default 4)"},
+       [](Config& c, const std::string& v) {
+         c.claude_concurrency = static_cast<int>(to_int(v, 1, 256, "claude_concurrency"));
+       }},
+      {{"claude_cache_size",
+        {"SMARTTICKET_CLAUDE_CACHE_SIZE"},
+        "--claude-cache-size",
+        "answers cached by normalized text; 0 disables (default 1000)"},
+       [](Config& c, const std::string& v) {
+         c.claude_cache_size = static_cast<int>(to_int(v, 0, 1000000, "claude_cache_size"));
+       }},
+      {{"claude_cache_ttl_s",
+        {"SMARTTICKET_CLAUDE_CACHE_TTL_S"},
+        "--claude-cache-ttl-s",
+        "how long a cached answer is reused, seconds (default 3600)"},
+       [](Config& c, const std::string& v) {
+         c.claude_cache_ttl_s = static_cast<int>(to_int(v, 0, 2592000, "claude_cache_ttl_s"));
+       }},
   };
   return kSettings;
+}
+
+// The key file's content without surrounding whitespace (editors add a final newline).
+// The error names the file, never its content.
+std::string read_key_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::invalid_argument("cannot read anthropic_api_key_file " + path);
+  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto first = key.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos)
+    throw std::invalid_argument("anthropic_api_key_file " + path + " is empty");
+  key = key.substr(first, key.find_last_not_of(" \t\r\n") - first + 1);
+  if (key.find_first_of(" \t\r\n") != std::string::npos)
+    throw std::invalid_argument("anthropic_api_key_file " + path +
+                                " must hold the key alone on one line");
+  return key;
 }
 
 std::string scalar_text(const nlohmann::json& v) {
@@ -237,7 +359,69 @@ Config load_config(const std::string& config_file, const FlagValues& flags) {
   for (const auto& [key, value] : flags)
     for (const auto& s : table())
       if (s.info.key == key) s.set(c, value);
+  if (c.anthropic_api_key.empty() && !c.anthropic_api_key_file.empty())
+    c.anthropic_api_key = read_key_file(c.anthropic_api_key_file);
+  if (c.claude_backoff_max_ms < c.claude_backoff_ms)
+    throw std::invalid_argument(
+        "claude_backoff_max_ms (" + std::to_string(c.claude_backoff_max_ms) +
+        ") must not be below claude_backoff_ms (" + std::to_string(c.claude_backoff_ms) + ")");
   return c;
+}
+
+std::string describe(const Config& c) {
+  std::string out;
+  auto line = [&out](const std::string& key, const std::string& value) {
+    out += key + ": " + value + "\n";
+  };
+  line("config_file", c.config_file.empty() ? "(none)" : c.config_file);
+  line("target", c.target);
+  line("host", c.host);
+  line("port", std::to_string(c.listen_port()));
+  line("data_dir", c.data_dir);
+  line("threads", std::to_string(c.threads));
+  line("create_timeout_ms", std::to_string(c.create_timeout_ms));
+  line("pause_pipeline", c.pause_pipeline ? "true" : "false");
+  line("log_level", c.log_level);
+  // The key itself never: only whether one is set (and the file's name, which is no secret).
+  line("anthropic_api_key", c.anthropic_api_key.empty() ? "(not set)" : "(set)");
+  line("anthropic_api_key_file",
+       c.anthropic_api_key_file.empty() ? "(none)" : c.anthropic_api_key_file);
+  line("anthropic_model", c.anthropic_model);
+  line("anthropic_base_url", c.anthropic_base_url);
+  line("claude_timeout_ms", std::to_string(c.claude_timeout_ms));
+  line("claude_connect_timeout_ms", std::to_string(c.claude_connect_timeout_ms));
+  line("claude_max_attempts", std::to_string(c.claude_max_attempts));
+  line("claude_backoff_ms", std::to_string(c.claude_backoff_ms));
+  line("claude_backoff_max_ms", std::to_string(c.claude_backoff_max_ms));
+  line("claude_breaker_failures", std::to_string(c.claude_breaker_failures));
+  line("claude_breaker_open_ms", std::to_string(c.claude_breaker_open_ms));
+  line("claude_breaker_probes", std::to_string(c.claude_breaker_probes));
+  line("claude_concurrency", std::to_string(c.claude_concurrency));
+  line("claude_cache_size", std::to_string(c.claude_cache_size));
+  line("claude_cache_ttl_s", std::to_string(c.claude_cache_ttl_s));
+  // Distributed mode. URLs that may hold a password are shown with it masked.
+  line("database_url", c.database_url.empty() ? "(not set)" : adapters::postgres::redact(c.database_url));
+  line("db_host", c.db_host);
+  line("db_port", std::to_string(c.db_port));
+  line("db_name", c.db_name);
+  line("db_user", c.db_user);
+  line("db_password", c.db_password.empty() ? "(not set)" : "(set)");
+  line("db_pool_size", std::to_string(c.db_pool_size));
+  std::string broker = "(invalid)";
+  try {
+    broker = adapters::rabbitmq::BrokerAddress::parse(c.rabbitmq_url).redacted();
+  } catch (const std::exception&) {
+  }
+  line("rabbitmq_url", broker);
+  line("prefetch", std::to_string(c.prefetch));
+  line("tickets_url", c.tickets_url);
+  line("categorizer_url", c.categorizer_url);
+  line("routing_url", c.routing_url);
+  line("analytics_url", c.analytics_url);
+  line("upstream_timeout_ms", std::to_string(c.upstream_timeout_ms));
+  line("upstream_breaker_failures", std::to_string(c.upstream_breaker_failures));
+  line("upstream_breaker_open_ms", std::to_string(c.upstream_breaker_open_ms));
+  return out;
 }
 
 }  // namespace st::app

@@ -45,6 +45,22 @@ struct Config {
   std::string db_user = "smartticket";
   std::string db_password;    // secret: never logged or printed
   unsigned db_pool_size = 8;  // connections per process
+
+  // Claude categorization (off without a key; see README "Claude categorization").
+  std::string anthropic_api_key_file;  // read at load time when no key is given directly
+  std::string anthropic_model = "claude-haiku-4-5";
+  std::string anthropic_base_url = "https://api.anthropic.com";
+  int claude_timeout_ms = 4000;  // one HTTP attempt
+  int claude_connect_timeout_ms = 1000;
+  int claude_max_attempts = 3;
+  int claude_backoff_ms = 250;  // first retry's backoff; doubles, jittered
+  int claude_backoff_max_ms = 2000;
+  int claude_breaker_failures = 5;  // consecutive failed calls that open the breaker
+  int claude_breaker_open_ms = 30'000;
+  int claude_breaker_probes = 1;  // calls let through at once while half-open
+  int claude_concurrency = 4;
+  int claude_cache_size = 1000;  // 0 disables the answer cache
+  int claude_cache_ttl_s = 3600;
 };
 
 // One setting: its config-file key, its environment names and its flag.
@@ -62,5 +78,9 @@ using FlagValues = std::vector<std::pair<std::string, std::string>>;
 // Builds the configuration. Throws std::invalid_argument with a sentence naming the
 // setting and its source when a value is invalid.
 Config load_config(const std::string& config_file, const FlagValues& flags);
+
+// The effective settings, one "key: value" line each, as `smartticket config` prints them;
+// secrets show only whether they are set.
+std::string describe(const Config& config);
 
 }  // namespace st::app

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "adapters/anthropic/claude_categorizer.hpp"
 #include "adapters/inproc_bus/inproc_bus.hpp"
 #include "adapters/sqlite/analytics_store.hpp"
 #include "adapters/sqlite/database.hpp"
@@ -14,8 +15,10 @@
 #include "adapters/sqlite/ticket_store.hpp"
 #include "http/server.hpp"
 #include "messaging/outbox_relay.hpp"
+#include "metrics/registry.hpp"
 #include "ports/clock.hpp"
 #include "services/analytics/analytics_api.hpp"
+#include "services/categorizer/caching_categorizer.hpp"
 #include "services/categorizer/categorizer_api.hpp"
 #include "services/categorizer/keyword_categorizer.hpp"
 #include "services/gateway/gateway.hpp"
@@ -49,6 +52,31 @@ sqlite::Database open_database(const std::string& file) {
   }
 }
 
+adapters::anthropic::ClaudeOptions claude_options(const Config& c) {
+  using std::chrono::milliseconds;
+  const auto budget =
+      categorizer::CategorizerService::decision_budget(milliseconds(c.create_timeout_ms));
+  return {
+      .api_key = c.anthropic_api_key,
+      .base_url = c.anthropic_base_url,
+      .model = c.anthropic_model,
+      .connect_timeout = milliseconds(c.claude_connect_timeout_ms),
+      .request_timeout = milliseconds(c.claude_timeout_ms),
+      // Without a create deadline (create_timeout 0), every attempt may run to its timeout.
+      .budget =
+          budget.count() > 0 ? budget : milliseconds(c.claude_timeout_ms * c.claude_max_attempts),
+      .retry = {.max_attempts = c.claude_max_attempts,
+                .initial_backoff = milliseconds(c.claude_backoff_ms),
+                .multiplier = 2.0,
+                .max_backoff = milliseconds(c.claude_backoff_max_ms)},
+      .breaker = {.failure_threshold = c.claude_breaker_failures,
+                  .open_duration = milliseconds(c.claude_breaker_open_ms),
+                  .half_open_max_calls = c.claude_breaker_probes,
+                  .half_open_successes = 1},
+      .max_concurrency = static_cast<std::size_t>(c.claude_concurrency),
+  };
+}
+
 }  // namespace
 
 // Declaration order is construction order: adapters, then services, then the edges
@@ -67,7 +95,19 @@ struct EmbeddedSystem::Parts {
         bus(queue_store, adapters::inproc::InProcBus::Options{.paused = c.pause_pipeline}),
         tickets(ticket_store, clock),
         routing(routing_store, tickets, clock),
-        categorizer({&keywords}, routing, bus, clock),
+        claude(claude_options(c), metrics),
+        cached_claude(claude,
+                      {.capacity = static_cast<std::size_t>(c.claude_cache_size),
+                       .ttl = std::chrono::seconds(c.claude_cache_ttl_s)},
+                      &metrics),
+        // Claude -> (learned model, issue 5) -> keywords. Without a key Claude stays in the
+        // chain: it gives up at once, and reports itself degraded in /api/health.
+        categorizer({claude.enabled() ? static_cast<ports::Categorizer*>(&cached_claude) : &claude,
+                     &keywords},
+                    routing, bus, clock,
+                    {.parallelism = claude.enabled() ? claude_options(c).max_concurrency : 1,
+                     .create_timeout = std::chrono::milliseconds(c.create_timeout_ms),
+                     .metrics = &metrics}),
         analytics(analytics_store, clock),
         tickets_up("tickets", tickets_router),
         categorizer_up("categorizer", categorizer_router),
@@ -81,7 +121,7 @@ struct EmbeddedSystem::Parts {
     routing.initialize();
     tickets::register_routes(tickets_router, tickets);
     routing::register_routes(routing_router, routing);
-    categorizer::register_routes(categorizer_router, categorizer);
+    categorizer::register_routes(categorizer_router, categorizer, &metrics);
     analytics::register_routes(analytics_router, analytics);
     gateway.register_routes(gateway_router);
 
@@ -110,6 +150,9 @@ struct EmbeddedSystem::Parts {
 
   tickets::TicketsService tickets;
   routing::RoutingService routing;
+  metrics::Registry metrics;
+  adapters::anthropic::ClaudeCategorizer claude;
+  categorizer::CachingCategorizer cached_claude;
   categorizer::KeywordCategorizer keywords;
   categorizer::CategorizerService categorizer;
   analytics::AnalyticsService analytics;

@@ -109,15 +109,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (config_cmd->parsed()) {
-    std::cout << "config_file: " << (config.config_file.empty() ? "(none)" : config.config_file)
-              << "\n"
-              << "target: " << config.target << "\nhost: " << config.host
-              << "\nport: " << config.listen_port() << "\ndata_dir: " << config.data_dir
-              << "\nthreads: " << config.threads
-              << "\ncreate_timeout_ms: " << config.create_timeout_ms
-              << "\npause_pipeline: " << (config.pause_pipeline ? "true" : "false")
-              << "\nlog_level: " << config.log_level << "\nanthropic_api_key: "
-              << (config.anthropic_api_key.empty() ? "(not set)" : "(set)") << "\n";
+    std::cout << st::app::describe(config);
     return 0;
   }
   try {

@@ -1,7 +1,9 @@
 #pragma once
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "domain/status.hpp"
@@ -12,6 +14,17 @@ struct CategorizationRequest {
   std::string title;
   std::string description;
   std::vector<std::string> departments;  // active department names, the allowed answers
+  // When the answer is needed by (a create request is waiting). A strategy that cannot
+  // decide by then gives up (nullopt) so the next one still answers in time. Unset: the
+  // strategy's own time budget applies.
+  std::optional<std::chrono::steady_clock::time_point> deadline{};
+};
+
+// How well a strategy can work right now, for /api/health.
+struct CategorizerHealth {
+  bool degraded = false;  // working below its configuration (down, unconfigured)
+  std::string summary;    // why, in a sentence; empty when healthy
+  std::vector<std::pair<std::string, std::string>> details;  // e.g. {"breaker", "open"}
 };
 
 struct Categorization {
@@ -29,6 +42,8 @@ class Categorizer {
   // nullopt: this strategy cannot decide (unavailable, unsure); the next one is asked.
   virtual std::optional<Categorization> categorize(const CategorizationRequest& request) = 0;
   virtual std::string_view name() const = 0;
+  // Strategies without remote dependencies are always healthy.
+  virtual CategorizerHealth health() { return {}; }
 };
 
 }  // namespace st::ports

@@ -11,7 +11,8 @@ using http::ApiError;
 using http::RequestContext;
 namespace bhttp = http::bhttp;
 
-void register_routes(http::Router& router, CategorizerService& service) {
+void register_routes(http::Router& router, CategorizerService& service,
+                     const metrics::Registry* metrics) {
   router.route(bhttp::verb::post, "/api/categorize", [&service](RequestContext& ctx) {
     const auto body = ctx.json_object_body();
     // The same rules as a new ticket's title and description.
@@ -29,11 +30,17 @@ void register_routes(http::Router& router, CategorizerService& service) {
                      {"reason", c.reason}});
   });
 
-  router.route(bhttp::verb::get, "/health", [&service](RequestContext&) {
-    return http::ok({{"status", "healthy"},
-                     {"service", "categorizer"},
-                     {"details", {{"categorized", service.categorized_count()}}}});
-  });
+  router.route(bhttp::verb::get, "/health",
+               [&service](RequestContext&) { return http::ok(service.health()); });
+
+  if (metrics)
+    router.route(bhttp::verb::get, "/metrics", [metrics](RequestContext& ctx) {
+      http::Response res{bhttp::status::ok, ctx.request.version()};
+      res.set(bhttp::field::content_type, metrics::kContentType);
+      res.body() = metrics->render();
+      res.prepare_payload();
+      return res;
+    });
 }
 
 }  // namespace st::services::categorizer

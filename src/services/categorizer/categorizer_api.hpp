@@ -1,10 +1,15 @@
 #pragma once
-// HTTP surface of the categorizer: POST /api/categorize (categorize without creating).
+// HTTP surface of the categorizer: POST /api/categorize (categorize without creating),
+// GET /health (degraded while Claude is off or its breaker open) and, given a registry,
+// GET /metrics (Prometheus text). In one process the gateway forwards /metrics here; a
+// categorizer running alone serves it itself.
 #include "http/router.hpp"
+#include "metrics/registry.hpp"
 #include "services/categorizer/categorizer_service.hpp"
 
 namespace st::services::categorizer {
 
-void register_routes(http::Router& router, CategorizerService& service);
+void register_routes(http::Router& router, CategorizerService& service,
+                     const metrics::Registry* metrics = nullptr);
 
 }  // namespace st::services::categorizer

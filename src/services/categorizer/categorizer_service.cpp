@@ -2,6 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
+
 #include "domain/codec.hpp"
 #include "domain/department.hpp"
 
@@ -11,10 +16,34 @@ namespace {
 constexpr auto kDepartmentCacheTtl = std::chrono::seconds(2);
 }
 
+struct CategorizerService::Counters {
+  Counters(metrics::Registry& r, const std::vector<ports::Categorizer*>& chain) {
+    for (auto* s : chain) {
+      const std::string name(s->name());
+      decisions.push_back(&r.counter("smartticket_categorizer_decisions_total",
+                                     "Tickets categorized, by the strategy that decided",
+                                     {{"by", name}}));
+      fallbacks.push_back(&r.counter("smartticket_categorizer_fallbacks_total",
+                                     "Times a strategy could not decide and the next one was asked",
+                                     {{"from", name}}));
+    }
+  }
+  std::vector<metrics::Counter*> decisions;  // per chain position
+  std::vector<metrics::Counter*> fallbacks;
+};
+
 CategorizerService::CategorizerService(std::vector<ports::Categorizer*> chain,
                                        ports::DepartmentDirectory& departments,
-                                       ports::EventBus& bus, const ports::Clock& clock)
-    : chain_(std::move(chain)), departments_(departments), bus_(bus), clock_(clock) {}
+                                       ports::EventBus& bus, const ports::Clock& clock,
+                                       CategorizerOptions options)
+    : chain_(std::move(chain)),
+      departments_(departments),
+      bus_(bus),
+      clock_(clock),
+      options_(options) {
+  options_.parallelism = std::max<std::size_t>(1, options_.parallelism);
+  if (options_.metrics) counters_ = std::make_shared<Counters>(*options_.metrics, chain_);
+}
 
 std::vector<std::string> CategorizerService::active_departments() {
   const auto now = std::chrono::steady_clock::now();
@@ -40,46 +69,147 @@ std::vector<std::string> CategorizerService::active_departments() {
   return fresh;
 }
 
+std::chrono::milliseconds CategorizerService::decision_budget(
+    std::chrono::milliseconds create_timeout) {
+  if (create_timeout.count() <= 0) return std::chrono::milliseconds(0);
+  return create_timeout - std::min(std::chrono::milliseconds(1000), create_timeout / 4);
+}
+
+CategorizerService::Deadline CategorizerService::deadline_for(domain::Millis created_at) const {
+  if (options_.create_timeout.count() <= 0) return std::nullopt;
+  const auto now = clock_.now();
+  // created_at lost its milliseconds on the wire: allow the second it may be early by.
+  if (now >= created_at + options_.create_timeout.count() + 1000) return std::nullopt;
+  const auto left = std::max<domain::Millis>(
+      0, created_at + decision_budget(options_.create_timeout).count() - now);
+  return std::chrono::steady_clock::now() + std::chrono::milliseconds(left);
+}
+
 ports::Categorization CategorizerService::categorize(const std::string& title,
-                                                     const std::string& description) {
+                                                     const std::string& description,
+                                                     Deadline deadline) {
   ports::CategorizationRequest req{title, description, active_departments()};
   if (req.departments.empty()) req.departments.push_back(domain::kGeneralDepartment);
-  for (auto* strategy : chain_) {
+  req.deadline = deadline;
+  if (!req.deadline && options_.create_timeout.count() > 0)
+    req.deadline = std::chrono::steady_clock::now() + decision_budget(options_.create_timeout);
+  for (std::size_t i = 0; i < chain_.size(); ++i) {
+    auto* strategy = chain_[i];
     try {
-      if (auto c = strategy->categorize(req)) return *c;
+      if (auto c = strategy->categorize(req)) {
+        if (counters_) counters_->decisions[i]->inc();
+        return *c;
+      }
     } catch (const std::exception& e) {
       // A strategy failing is exactly what the chain is for: note it and ask the next.
       spdlog::warn("categorizer '{}' failed: {}", strategy->name(), e.what());
     }
+    if (counters_) counters_->fallbacks[i]->inc();
   }
   return {domain::kGeneralDepartment, 0, domain::CategorizedBy::keywords, "no strategy decided",
           ""};
 }
 
+nlohmann::json CategorizerService::health() {
+  nlohmann::json details = nlohmann::json::object();
+  bool degraded = false;
+  for (auto* strategy : chain_) {
+    ports::CategorizerHealth h;
+    try {
+      h = strategy->health();
+    } catch (const std::exception& e) {
+      h = {true, std::string("health check failed: ") + e.what(), {}};
+    }
+    nlohmann::json entry{{"status", h.degraded ? "degraded" : "healthy"}};
+    if (!h.summary.empty()) entry["reason"] = h.summary;
+    for (const auto& [k, v] : h.details) entry[k] = v;
+    details[std::string(strategy->name())] = std::move(entry);
+    degraded = degraded || h.degraded;
+  }
+  // This instance's share of the queue (several categorizers may consume it).
+  details["categorized"] = categorized_count();
+  return {{"status", degraded ? "degraded" : "healthy"},
+          {"service", "categorizer"},
+          {"details", std::move(details)}};
+}
+
+std::vector<CategorizerService::Deadline> CategorizerService::batch_deadlines(
+    const std::vector<std::optional<domain::Event>>& created) const {
+  // The batch is published at once: no ticket may take longer than the most urgent one that
+  // a create request still waits for.
+  std::vector<Deadline> deadlines(created.size());
+  Deadline most_urgent;
+  for (std::size_t i = 0; i < created.size(); ++i) {
+    if (!created[i]) continue;
+    deadlines[i] = deadline_for(created[i]->ticket.created_at);
+    if (deadlines[i] && (!most_urgent || *deadlines[i] < *most_urgent)) most_urgent = deadlines[i];
+  }
+  for (auto& d : deadlines)
+    if (!d) d = most_urgent;
+  return deadlines;
+}
+
+std::vector<ports::Categorization> CategorizerService::categorize_all(
+    const std::vector<std::optional<domain::Event>>& created) {
+  const auto deadlines = batch_deadlines(created);
+  // `parallelism` tickets at a time. An exception (say, the department list cannot be
+  // read) fails the whole batch, as before, once every worker has stopped.
+  std::vector<ports::Categorization> decided(created.size());
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto work = [&] {
+    for (std::size_t i = next++; i < created.size(); i = next++) {
+      if (!created[i]) continue;
+      try {
+        const auto& t = created[i]->ticket;
+        decided[i] = categorize(t.title, t.description, deadlines[i]);
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        if (!error) error = std::current_exception();
+      }
+    }
+  };
+  const std::size_t workers = std::min(options_.parallelism, created.size());
+  {
+    std::vector<std::jthread> helpers;
+    for (std::size_t k = 1; k < workers; ++k) helpers.emplace_back(work);
+    work();
+  }
+  if (error) std::rethrow_exception(error);
+  return decided;
+}
+
 std::vector<ports::Disposition> CategorizerService::on_created(
     const std::vector<ports::Delivery>& batch) {
   std::vector<ports::Disposition> out(batch.size(), ports::Disposition::ack);
-  std::vector<ports::OutgoingMessage> messages;
-  messages.reserve(batch.size());
+  std::vector<std::optional<domain::Event>> created(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    domain::Event created;
     try {
-      created = domain::parse_event(batch[i].body);
+      created[i] = domain::parse_event(batch[i].body);
     } catch (const domain::CodecError& err) {
       spdlog::error("categorizer: dead-lettering malformed event {}: {}", batch[i].event_id,
                     err.what());
       out[i] = ports::Disposition::dead_letter;
-      continue;
     }
-    const auto c = categorize(created.ticket.title, created.ticket.description);
+  }
+
+  const auto decided = categorize_all(created);
+
+  std::vector<ports::OutgoingMessage> messages;
+  messages.reserve(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!created[i]) continue;
+    const auto& c = decided[i];
+    const auto& ticket_created = *created[i];
     nlohmann::json data{{"department", c.department},
                         {"confidence_score", c.confidence},
                         {"categorized_by", to_string(c.categorized_by)},
                         {"reason", c.reason}};
     if (!c.model_version.empty()) data["model_version"] = c.model_version;
-    auto event = domain::make_event(domain::EventType::categorized, created.ticket, clock_.now(),
-                                    created.trace_id, std::move(data));
-    event.event_id = domain::derived_event_id(created.event_id, "categorized");
+    auto event = domain::make_event(domain::EventType::categorized, ticket_created.ticket,
+                                    clock_.now(), ticket_created.trace_id, std::move(data));
+    event.event_id = domain::derived_event_id(ticket_created.event_id, "categorized");
     messages.push_back({std::string(domain::routing_key(event.type)), event.event_id,
                         domain::serialize(event), batch[i].traceparent});
   }

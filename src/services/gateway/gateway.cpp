@@ -102,6 +102,8 @@ void Gateway::register_routes(http::Router& router) {
       [this](RequestContext& ctx) { return department_tickets(ctx); });
   add(router, V::post, "/api/categorize", "categorize text without creating a ticket",
       forward_to(c));
+  // The categorizer's counters (Claude calls, failures, fallbacks, cache, latency).
+  add(router, V::get, "/metrics", "Prometheus metrics", forward_to(c));
   add(router, V::post, "/api/route", "route a ticket to a department", forward_to(r));
   add(router, V::put, "/api/route/{ticket_id}", "manually reroute a ticket", forward_to(r));
   add(router, V::get, "/api/routing/statistics", "routing statistics", forward_to(r));

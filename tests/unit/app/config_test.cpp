@@ -127,5 +127,87 @@ TEST(Config, TheRabbitMqUrlComesFromTheEnvironmentOrFileAndIsNeverEchoed) {
   }
 }
 
+TEST(Config, ClaudeSettingsHaveDefaultsAndAcceptEnvAndFlags) {
+  Config c = load_config("", {});
+  EXPECT_EQ(c.anthropic_model, "claude-haiku-4-5");
+  EXPECT_EQ(c.anthropic_base_url, "https://api.anthropic.com");
+  EXPECT_EQ(c.claude_max_attempts, 3);
+  EXPECT_EQ(c.claude_concurrency, 4);
+  EXPECT_EQ(c.claude_cache_size, 1000);
+  ScopedEnv model("ANTHROPIC_MODEL", "claude-sonnet-4-5");
+  ScopedEnv url("ANTHROPIC_BASE_URL", "http://127.0.0.1:9999");
+  ScopedEnv breaker("SMARTTICKET_CLAUDE_BREAKER_FAILURES", "7");
+  c = load_config("", {{"claude_timeout_ms", "1500"}, {"claude_cache_ttl_s", "0"}});
+  EXPECT_EQ(c.anthropic_model, "claude-sonnet-4-5");
+  EXPECT_EQ(c.anthropic_base_url, "http://127.0.0.1:9999");
+  EXPECT_EQ(c.claude_breaker_failures, 7);
+  EXPECT_EQ(c.claude_timeout_ms, 1500);
+  EXPECT_EQ(c.claude_cache_ttl_s, 0);
+}
+
+TEST(Config, InvalidClaudeSettingsNameTheSetting) {
+  for (const FlagValues& bad :
+       {FlagValues{{"anthropic_base_url", "ftp://example.com"}},
+        FlagValues{{"claude_max_attempts", "0"}}, FlagValues{{"claude_concurrency", "0"}},
+        FlagValues{{"claude_breaker_failures", "0"}},
+        FlagValues{{"claude_backoff_max_ms", "10"}, {"claude_backoff_ms", "100"}}}) {
+    try {
+      load_config("", bad);
+      ADD_FAILURE() << "accepted " << bad.front().first << "=" << bad.front().second;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(bad.front().first), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(Config, TheKeyCanComeFromAFileButTheEnvironmentWins) {
+  const auto file = write_config("  sk-from-file-secret\n");
+  EXPECT_EQ(load_config("", {{"anthropic_api_key_file", file}}).anthropic_api_key,
+            "sk-from-file-secret");
+  {
+    ScopedEnv key_file("ANTHROPIC_API_KEY_FILE", file.c_str());
+    EXPECT_EQ(load_config("", {}).anthropic_api_key, "sk-from-file-secret");
+    ScopedEnv key("ANTHROPIC_API_KEY", "sk-from-env");
+    EXPECT_EQ(load_config("", {}).anthropic_api_key, "sk-from-env");
+  }
+  std::filesystem::remove(file);
+  try {
+    load_config("", {{"anthropic_api_key_file", file}});
+    ADD_FAILURE() << "a missing key file was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find(file), std::string::npos) << e.what();
+  }
+}
+
+TEST(Config, AKeyFileErrorNeverShowsItsContent) {
+  const auto file = write_config("sk-first-half-SECRET second-line\n");
+  try {
+    load_config("", {{"anthropic_api_key_file", file}});
+    ADD_FAILURE() << "a key with a space was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()).find("SECRET"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(file);
+}
+
+TEST(Config, DescribeShowsEverySettingButNeverTheKey) {
+  ScopedEnv key("ANTHROPIC_API_KEY", "sk-ant-api03-VERY-SECRET");
+  ScopedEnv db("DATABASE_URL", "postgresql://app:PG-SECRET@db:5432/smartticket");
+  ScopedEnv db_password("DB_PASSWORD", "PG-SECRET-TOO");
+  ScopedEnv broker("RABBITMQ_URL", "amqp://app:MQ-SECRET@mq:5672/");
+  const auto text = describe(load_config("", {}));
+  for (const char* secret : {"VERY-SECRET", "PG-SECRET", "MQ-SECRET"})
+    EXPECT_EQ(text.find(secret), std::string::npos) << secret << " in " << text;
+  EXPECT_NE(text.find("rabbitmq_url: amqp://app:"), std::string::npos) << text;
+  EXPECT_NE(text.find("database_url: postgresql://app:"), std::string::npos) << text;
+  EXPECT_NE(text.find("anthropic_api_key: (set)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("anthropic_model: claude-haiku-4-5\n"), std::string::npos) << text;
+  for (const auto& s : settings())
+    EXPECT_NE(text.find(s.key + ": "), std::string::npos) << s.key << " missing from " << text;
+  unsetenv("ANTHROPIC_API_KEY");
+  EXPECT_NE(describe(load_config("", {})).find("anthropic_api_key: (not set)\n"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace st::app
