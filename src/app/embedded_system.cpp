@@ -77,6 +77,14 @@ adapters::anthropic::ClaudeOptions claude_options(const Config& c) {
   };
 }
 
+// Claude behind its answer cache; without a key, Claude alone (nothing to cache, and the
+// cache's counters would only count misses).
+ports::Categorizer* claude_strategy(adapters::anthropic::ClaudeCategorizer& claude,
+                                    categorizer::CachingCategorizer& cached) {
+  if (claude.enabled()) return &cached;
+  return &claude;
+}
+
 }  // namespace
 
 // Declaration order is construction order: adapters, then services, then the edges
@@ -102,9 +110,7 @@ struct EmbeddedSystem::Parts {
                       &metrics),
         // Claude -> (learned model, issue 5) -> keywords. Without a key Claude stays in the
         // chain: it gives up at once, and reports itself degraded in /api/health.
-        categorizer({claude.enabled() ? static_cast<ports::Categorizer*>(&cached_claude) : &claude,
-                     &keywords},
-                    routing, bus, clock,
+        categorizer({claude_strategy(claude, cached_claude), &keywords}, routing, bus, clock,
                     {.parallelism = claude.enabled() ? claude_options(c).max_concurrency : 1,
                      .create_timeout = std::chrono::milliseconds(c.create_timeout_ms),
                      .metrics = &metrics}),

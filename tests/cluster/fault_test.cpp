@@ -59,16 +59,27 @@ class ClusterFaultTest : public ::testing::Test {
   }
 
   // Every ticket ends with a department, and routing recorded exactly one decision for it.
+  // (The tickets service learns the department a moment before routing commits its own
+  // record, so the history is awaited too, under the same deadline.)
   void expect_routed_exactly_once(const std::vector<std::int64_t>& ids,
                                   std::chrono::milliseconds timeout = 120s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
     auto routed = e2e::wait_all_routed(*http_, ids, timeout);
     for (auto id : ids) {
       ASSERT_TRUE(routed.count(id) && !routed[id].is_null() && !routed[id]["department"].is_null())
           << "ticket " << id << " was never routed";
-      auto history = http_->get("/api/routing/history/" + std::to_string(id));
+      e2e::Response history;
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      e2e::eventually(
+          [&] {
+            history = http_->get("/api/routing/history/" + std::to_string(id));
+            return history.status == 200 && !history.json["history"].empty();
+          },
+          std::max(left, std::chrono::milliseconds(1000)));
       ASSERT_EQ(history.status, 200) << history.describe();
       EXPECT_EQ(history.json["history"].size(), 1u)
-          << "ticket " << id << " was routed more than once: " << history.body;
+          << "ticket " << id << " was not routed exactly once: " << history.body;
     }
   }
 

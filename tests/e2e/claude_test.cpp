@@ -147,8 +147,14 @@ TEST_F(Claude, EveryFailureStillRoutesTheTicketByTheFallbackInTime) {
     EXPECT_EQ(created["categorized_by"], "keywords") << static_cast<int>(mode) << created;
     EXPECT_GE(fake->request_count(), 1u) << static_cast<int>(mode);
   }
-  // The text answer is an answer: Claude decides again.
+  // The API goes away altogether (connection refused).
+  fake->stop();
+  const auto created = create_vpn_ticket();
+  EXPECT_EQ(created["department"], "IT Support") << created;
+  EXPECT_EQ(created["categorized_by"], "keywords") << created;
+  // It comes back, answering in text form this time: that is an answer, Claude decides.
   fake->set_mode(AnthropicMode::text);
+  fake->restart();
   EXPECT_EQ(create_vpn_ticket()["categorized_by"], "claude");
 }
 

@@ -151,11 +151,12 @@ std::optional<ports::Categorization> ClaudeCategorizer::categorize(
   auto deadline = Clock::now() + options_.budget;
   if (request.deadline && *request.deadline < deadline) deadline = *request.deadline;
 
-  const auto body = build_request({options_.model, options_.max_tokens}, request).dump();
+  std::string body;  // built once the breaker lets a call through: skipping stays cheap
   for (int attempt = 1;; ++attempt) {
     if (deadline - Clock::now() < kMinAttemptTime) return skip(Skip::deadline);
     auto call = breaker_.try_call();
     if (!call) return skip(Skip::breaker_open);
+    if (body.empty()) body = build_request({options_.model, options_.max_tokens}, request).dump();
     auto permit = limiter_.acquire_until(deadline - kMinAttemptTime);
     if (!permit) return skip(Skip::busy);
     const auto left = duration_cast<milliseconds>(deadline - Clock::now());
