@@ -87,6 +87,51 @@ const std::vector<Setting>& table() {
         "",
         "Claude API key (secret; env or file only)"},
        [](Config& c, const std::string& v) { c.anthropic_api_key = v; }},
+      {{"model_enabled",
+        {"SMARTTICKET_MODEL_ENABLED"},
+        "--model-enabled",
+        "use the learned model between Claude and the keywords (default true)"},
+       [](Config& c, const std::string& v) { c.model_enabled = to_bool(v, "model_enabled"); }},
+      {{"model_file",
+        {"SMARTTICKET_MODEL_FILE"},
+        "--model-file",
+        "the learned model's file (default <data_dir>/categorizer.model)"},
+       [](Config& c, const std::string& v) { c.model_file = v; }},
+      {{"model_min_confidence",
+        {"SMARTTICKET_MODEL_MIN_CONFIDENCE"},
+        "--model-min-confidence",
+        "0-100: below this the model leaves the decision to the keywords (default 50)"},
+       [](Config& c, const std::string& v) {
+         c.model_min_confidence = static_cast<int>(to_int(v, 0, 100, "model_min_confidence"));
+       }},
+      {{"model_retrain_after",
+        {"SMARTTICKET_MODEL_RETRAIN_AFTER"},
+        "--model-retrain-after",
+        "retrain the model after this many new labels; 0 = never (default 50)"},
+       [](Config& c, const std::string& v) {
+         c.model_retrain_after = static_cast<int>(to_int(v, 0, 1'000'000, "model_retrain_after"));
+       }},
+      {{"model_retrain_interval_s",
+        {"SMARTTICKET_MODEL_RETRAIN_INTERVAL_S"},
+        "--model-retrain-interval-s",
+        "retrain the model this often (seconds) when labels changed; 0 = never (default 3600)"},
+       [](Config& c, const std::string& v) {
+         c.model_retrain_interval_s =
+             static_cast<int>(to_int(v, 0, 30 * 24 * 3600, "model_retrain_interval_s"));
+       }},
+      {{"model_claude_min_confidence",
+        {"SMARTTICKET_MODEL_CLAUDE_MIN_CONFIDENCE"},
+        "--model-claude-min-confidence",
+        "Claude decisions at or above this confidence become training labels (default 80)"},
+       [](Config& c, const std::string& v) {
+         c.model_claude_min_confidence =
+             static_cast<int>(to_int(v, 0, 100, "model_claude_min_confidence"));
+       }},
+      {{"model_cold_start_file",
+        {"SMARTTICKET_MODEL_COLD_START_FILE"},
+        "--model-cold-start-file",
+        "labeled tickets the first model is trained on (default: the shipped set)"},
+       [](Config& c, const std::string& v) { c.model_cold_start_file = v; }},
   };
   return kSettings;
 }

@@ -11,6 +11,7 @@
 #include "adapters/sqlite/queue_store.hpp"
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
+#include "app/learned_model.hpp"
 #include "http/server.hpp"
 #include "messaging/outbox_relay.hpp"
 #include "ports/clock.hpp"
@@ -66,7 +67,10 @@ struct EmbeddedSystem::Parts {
         bus(queue_store, adapters::inproc::InProcBus::Options{.paused = c.pause_pipeline}),
         tickets(ticket_store, clock),
         routing(routing_store, tickets, clock),
-        categorizer({&keywords}, routing, bus, clock),
+        learned(c.model_enabled ? std::make_unique<LearnedCategorizer>(c, db) : nullptr),
+        categorizer(learned ? std::vector<ports::Categorizer*>{&learned->model, &keywords}
+                            : std::vector<ports::Categorizer*>{&keywords},
+                    routing, bus, clock),
         analytics(analytics_store, clock),
         tickets_up("tickets", tickets_router),
         categorizer_up("categorizer", categorizer_router),
@@ -89,6 +93,9 @@ struct EmbeddedSystem::Parts {
                         [this](const Batch& b) { return categorizer.on_created(b); });
     bus.subscribe_batch({"routing", {"ticket.categorized"}},
                         [this](const Batch& b) { return routing.on_categorized(b); });
+    if (learned)
+      bus.subscribe_batch({"categorizer-training", {"ticket.routed"}},
+                          [this](const Batch& b) { return learned->training.on_routed(b); });
     bus.subscribe_batch({"analytics", {"ticket.#"}},
                         [this](const Batch& b) { return analytics.on_events(b); });
     // The gateway's queue is transient: it only serves requests and streams that are live.
@@ -110,6 +117,7 @@ struct EmbeddedSystem::Parts {
   tickets::TicketsService tickets;
   routing::RoutingService routing;
   categorizer::KeywordCategorizer keywords;
+  std::unique_ptr<LearnedCategorizer> learned;  // null when the model is turned off
   categorizer::CategorizerService categorizer;
   analytics::AnalyticsService analytics;
 
@@ -130,6 +138,7 @@ EmbeddedSystem::~EmbeddedSystem() {
 
 void EmbeddedSystem::start() {
   parts_->bus.start();
+  if (parts_->learned) parts_->learned->training.start();
   parts_->tickets_relay.start();
   parts_->routing_relay.start();
   parts_->server.start();
@@ -152,6 +161,7 @@ void EmbeddedSystem::stop() {
   parts_->tickets_relay.stop();
   parts_->routing_relay.stop();
   parts_->bus.stop();
+  if (parts_->learned) parts_->learned->training.stop();
   parts_.reset();
 }
 

@@ -10,6 +10,8 @@
 
 #include "app/config.hpp"
 #include "app/embedded_system.hpp"
+#include "app/learned_model.hpp"
+#include "app/model_commands.hpp"
 
 namespace {
 
@@ -78,6 +80,7 @@ int main(int argc, char** argv) {
   add_flags(serve_cmd);
   auto* config_cmd = app.add_subcommand("config", "print the effective configuration");
   add_flags(config_cmd);
+  const st::app::ModelCommands model_commands(app, add_flags);
   CLI11_PARSE(app, argc, argv);
 
   Config config;
@@ -96,9 +99,17 @@ int main(int argc, char** argv) {
               << "\ncreate_timeout_ms: " << config.create_timeout_ms
               << "\npause_pipeline: " << (config.pause_pipeline ? "true" : "false")
               << "\nlog_level: " << config.log_level << "\nanthropic_api_key: "
-              << (config.anthropic_api_key.empty() ? "(not set)" : "(set)") << "\n";
+              << (config.anthropic_api_key.empty() ? "(not set)" : "(set)") << "\n"
+              << "model_enabled: " << (config.model_enabled ? "true" : "false")
+              << "\nmodel_file: " << st::app::model_file_of(config)
+              << "\nmodel_min_confidence: " << config.model_min_confidence
+              << "\nmodel_retrain_after: " << config.model_retrain_after
+              << "\nmodel_retrain_interval_s: " << config.model_retrain_interval_s
+              << "\nmodel_claude_min_confidence: " << config.model_claude_min_confidence
+              << "\nmodel_cold_start_file: " << st::app::cold_start_file_of(config) << "\n";
     return 0;
   }
+  if (auto rc = model_commands.run(config)) return *rc;
   try {
     return serve(config);
   } catch (const std::exception& e) {
