@@ -23,9 +23,9 @@ struct Record {
 
 struct Columns {
   // Empty: "title" + "description" when both exist, else "text", else "combined_text".
-  std::vector<std::string> text;
+  std::vector<std::string> text{};
   // Empty: "department" or "label" when present (required only when need_label).
-  std::string label;
+  std::string label{};
   bool need_label = false;
 };
 

@@ -1,5 +1,7 @@
 #include "adapters/fasttext/model_categorizer.hpp"
 
+#include <malloc.h>
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -110,6 +112,9 @@ std::string ModelCategorizer::retrain(const std::vector<ports::LabeledText>& exa
     normalized.push_back({options_.normalize(e.title, e.description), label, e.weight});
   }
   auto model = TextModel::train(normalized, options_.training, std::move(info));
+  // Training freed hundreds of MB in small blocks; hand them back to the system rather than
+  // keep them in the heap of a long-running server.
+  malloc_trim(0);
   if (!options_.model_file.empty()) model->save(options_.model_file);
   const std::string version = model->info().version;
   use(std::move(model));

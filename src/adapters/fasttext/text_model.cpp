@@ -133,6 +133,21 @@ std::unique_ptr<Engine> train_engine(const std::vector<const Example*>& examples
   return engine;
 }
 
+// A freshly trained fastText dictionary keeps a 30-million-slot hash table (120 MB); a
+// loaded one is sized to its vocabulary. A round trip through a file leaves the small one.
+std::unique_ptr<Engine> compacted(std::unique_ptr<Engine> trained) {
+  TempFile file("smartticket-compact");
+  auto loaded = std::make_unique<Engine>();
+  try {
+    trained->saveModel(file.path());
+    trained.reset();
+    loaded->loadModel(file.path());
+  } catch (const std::exception& e) {
+    throw ModelError(std::string("cannot reload the trained model: ") + e.what());
+  }
+  return loaded;
+}
+
 // fastText label id -> our label index, from its "__label__N" names.
 std::vector<std::size_t> output_labels(const ::fasttext::FastText& engine, std::size_t labels) {
   const auto dict = engine.getDictionary();
@@ -273,7 +288,7 @@ std::shared_ptr<const TextModel> TextModel::train(const std::vector<Example>& ex
   std::vector<const Example*> all;
   all.reserve(examples.size());
   for (const auto& e : examples) all.push_back(&e);
-  auto engine = train_engine(all, options);
+  auto engine = compacted(train_engine(all, options));
 
   info.examples = examples.size();
   info.options = options;

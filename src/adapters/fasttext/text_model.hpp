@@ -26,15 +26,17 @@ class ModelError : public std::runtime_error {
 };
 
 struct TrainingOptions {
-  int epoch = 40;
+  // Defaults chosen on the cold-start set (docs/categorization.md): character n-grams let
+  // the model recognize words it saw only inflected or misspelled ("reimbursment").
+  int epoch = 60;
   double lr = 0.5;
   int dim = 32;
-  int word_ngrams = 2;
-  int minn = 0;  // character n-grams (subwords); 0 turns them off
-  int maxn = 0;
+  int word_ngrams = 1;
+  int minn = 3;  // character n-grams (subwords); 0 turns them off
+  int maxn = 5;
   int min_count = 1;
-  int bucket = 100'000;  // hash buckets for word n-grams and subwords (memory: bucket x dim)
-  int threads = 1;       // one thread keeps training deterministic for a given seed
+  int bucket = 50'000;  // hash buckets for word n-grams and subwords (memory: bucket x dim)
+  int threads = 1;      // one thread keeps training deterministic for a given seed
   int seed = 7;
   // Fit a softmax temperature on out-of-fold predictions so that confidence means what it
   // says (fastText trained for many epochs is over-confident). Costs three extra trainings.

@@ -10,8 +10,10 @@
 namespace st::services::categorizer {
 
 enum class ModelFeatures {
-  words,  // lower-cased tokens as written
-  stems,  // tokens reduced by the keyword categorizer's stemmer ("printers" -> "print")
+  words,         // lower-cased tokens as written
+  stems,         // tokens reduced by the keyword categorizer's stemmer ("printers" -> "print")
+  words_nostop,  // words without function words and greetings ("the", "could", "dear")
+  stems_nostop,  // stems without them
 };
 
 std::string_view to_string(ModelFeatures f);
