@@ -46,16 +46,36 @@ adapters::fasttext::ModelCategorizerOptions model_options(const Config& c,
   return o;
 }
 
+namespace {
+
+// A missing or broken cold-start file must not keep the helpdesk from starting: without a
+// model the keywords decide, and agents' labels can still train one later.
+std::vector<ports::LabeledText> cold_start_or_none(const Config& c) {
+  try {
+    return load_cold_start(c);
+  } catch (const std::exception& e) {
+    spdlog::error("learned model: no cold-start set: {}", e.what());
+    return {};
+  }
+}
+
+}  // namespace
+
 LearnedCategorizer::LearnedCategorizer(const Config& c, adapters::sqlite::Database& db)
     : store(db),
       model(model_options(c)),
-      training(store, model, load_cold_start(c), training_policy(c)) {
+      training(store, model, cold_start_or_none(c), training_policy(c)) {
   try {
     if (model.load()) spdlog::info("learned model {} loaded", model.version());
   } catch (const std::exception& e) {
     spdlog::warn("learned model: {}; training a new one", e.what());
   }
-  training.ensure_model();
+  try {
+    training.ensure_model();
+  } catch (const std::exception& e) {
+    spdlog::error("learned model: cannot train one ({}); the keywords decide until it can",
+                  e.what());
+  }
 }
 
 }  // namespace st::app

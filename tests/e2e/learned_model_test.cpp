@@ -102,5 +102,24 @@ TEST_F(LearnedModel, AgentsReroutesChangeLaterPredictionsAfterRetraining) {
             "IT Support");
 }
 
+TEST_F(LearnedModel, WithoutAColdStartSetTheKeywordsDecide) {
+  start({"--model-cold-start-file=/nonexistent/cold_start.csv"});
+  const json created = create_routed(
+      http(), ticket_body("Printer jammed", "The printer on floor 2 jams on every page."));
+  ASSERT_TRUE(created.is_object());
+  EXPECT_EQ(created.value("department", json()), "IT Support") << created.dump();
+  EXPECT_EQ(created.value("categorized_by", json()), "keywords") << created.dump();
+  EXPECT_NE(server().output().find("no cold-start set"), std::string::npos);
+}
+
+TEST_F(LearnedModel, TurnedOffTheKeywordsDecide) {
+  start({"--model-enabled=false"});
+  const json created = create_routed(
+      http(), ticket_body("Printer jammed", "The printer on floor 2 jams on every page."));
+  ASSERT_TRUE(created.is_object());
+  EXPECT_EQ(created.value("categorized_by", json()), "keywords") << created.dump();
+  EXPECT_FALSE(std::filesystem::exists(server().data_dir() + "/categorizer.model"));
+}
+
 }  // namespace
 }  // namespace st::e2e
