@@ -12,6 +12,7 @@
 
 #include "adapters/postgres/connection_settings.hpp"
 #include "adapters/rabbitmq/broker_address.hpp"
+#include "app/learned_model.hpp"
 #include "http/url.hpp"
 
 namespace st::app {
@@ -288,6 +289,51 @@ const std::vector<Setting>& table() {
        [](Config& c, const std::string& v) {
          c.claude_cache_ttl_s = static_cast<int>(to_int(v, 0, 2592000, "claude_cache_ttl_s"));
        }},
+      {{"model_enabled",
+        {"SMARTTICKET_MODEL_ENABLED"},
+        "--model-enabled",
+        "use the learned model between Claude and the keywords (default true)"},
+       [](Config& c, const std::string& v) { c.model_enabled = to_bool(v, "model_enabled"); }},
+      {{"model_file",
+        {"SMARTTICKET_MODEL_FILE"},
+        "--model-file",
+        "the learned model's file (default <data_dir>/categorizer.model)"},
+       [](Config& c, const std::string& v) { c.model_file = v; }},
+      {{"model_min_confidence",
+        {"SMARTTICKET_MODEL_MIN_CONFIDENCE"},
+        "--model-min-confidence",
+        "0-100: below this the model leaves the decision to the keywords (default 50)"},
+       [](Config& c, const std::string& v) {
+         c.model_min_confidence = static_cast<int>(to_int(v, 0, 100, "model_min_confidence"));
+       }},
+      {{"model_retrain_after",
+        {"SMARTTICKET_MODEL_RETRAIN_AFTER"},
+        "--model-retrain-after",
+        "retrain the model after this many new labels; 0 = never (default 50)"},
+       [](Config& c, const std::string& v) {
+         c.model_retrain_after = static_cast<int>(to_int(v, 0, 1'000'000, "model_retrain_after"));
+       }},
+      {{"model_retrain_interval_s",
+        {"SMARTTICKET_MODEL_RETRAIN_INTERVAL_S"},
+        "--model-retrain-interval-s",
+        "retrain the model this often (seconds) when labels changed; 0 = never (default 3600)"},
+       [](Config& c, const std::string& v) {
+         c.model_retrain_interval_s =
+             static_cast<int>(to_int(v, 0, 30 * 24 * 3600, "model_retrain_interval_s"));
+       }},
+      {{"model_claude_min_confidence",
+        {"SMARTTICKET_MODEL_CLAUDE_MIN_CONFIDENCE"},
+        "--model-claude-min-confidence",
+        "Claude decisions at or above this confidence become training labels (default 80)"},
+       [](Config& c, const std::string& v) {
+         c.model_claude_min_confidence =
+             static_cast<int>(to_int(v, 0, 100, "model_claude_min_confidence"));
+       }},
+      {{"model_cold_start_file",
+        {"SMARTTICKET_MODEL_COLD_START_FILE"},
+        "--model-cold-start-file",
+        "labeled tickets the first model is trained on (default: the shipped set)"},
+       [](Config& c, const std::string& v) { c.model_cold_start_file = v; }},
   };
   return kSettings;
 }
@@ -399,8 +445,16 @@ std::string describe(const Config& c) {
   line("claude_concurrency", std::to_string(c.claude_concurrency));
   line("claude_cache_size", std::to_string(c.claude_cache_size));
   line("claude_cache_ttl_s", std::to_string(c.claude_cache_ttl_s));
+  line("model_enabled", c.model_enabled ? "true" : "false");
+  line("model_file", model_file_of(c));
+  line("model_min_confidence", std::to_string(c.model_min_confidence));
+  line("model_retrain_after", std::to_string(c.model_retrain_after));
+  line("model_retrain_interval_s", std::to_string(c.model_retrain_interval_s));
+  line("model_claude_min_confidence", std::to_string(c.model_claude_min_confidence));
+  line("model_cold_start_file", cold_start_file_of(c));
   // Distributed mode. URLs that may hold a password are shown with it masked.
-  line("database_url", c.database_url.empty() ? "(not set)" : adapters::postgres::redact(c.database_url));
+  line("database_url",
+       c.database_url.empty() ? "(not set)" : adapters::postgres::redact(c.database_url));
   line("db_host", c.db_host);
   line("db_port", std::to_string(c.db_port));
   line("db_name", c.db_name);

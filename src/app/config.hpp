@@ -61,6 +61,15 @@ struct Config {
   int claude_concurrency = 4;
   int claude_cache_size = 1000;  // 0 disables the answer cache
   int claude_cache_ttl_s = 3600;
+
+  // The learned categorizer (fastText), between Claude and the keywords.
+  bool model_enabled = true;
+  std::string model_file;                // empty: <data_dir>/categorizer.model
+  int model_min_confidence = 50;         // below it the keywords decide
+  int model_retrain_after = 50;          // label changes that trigger a retraining; 0: never
+  int model_retrain_interval_s = 3600;   // scheduled retraining; 0: never
+  int model_claude_min_confidence = 80;  // Claude decisions at or above it become labels
+  std::string model_cold_start_file;     // empty: the shipped models/cold_start/train.csv
 };
 
 // One setting: its config-file key, its environment names and its flag.

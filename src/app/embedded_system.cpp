@@ -5,7 +5,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "adapters/anthropic/claude_categorizer.hpp"
 #include "adapters/inproc_bus/inproc_bus.hpp"
 #include "adapters/sqlite/analytics_store.hpp"
 #include "adapters/sqlite/database.hpp"
@@ -13,6 +12,7 @@
 #include "adapters/sqlite/queue_store.hpp"
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
+#include "app/categorizer_chain.hpp"
 #include "http/server.hpp"
 #include "messaging/outbox_relay.hpp"
 #include "metrics/registry.hpp"
@@ -52,39 +52,6 @@ sqlite::Database open_database(const std::string& file) {
   }
 }
 
-adapters::anthropic::ClaudeOptions claude_options(const Config& c) {
-  using std::chrono::milliseconds;
-  const auto budget =
-      categorizer::CategorizerService::decision_budget(milliseconds(c.create_timeout_ms));
-  return {
-      .api_key = c.anthropic_api_key,
-      .base_url = c.anthropic_base_url,
-      .model = c.anthropic_model,
-      .connect_timeout = milliseconds(c.claude_connect_timeout_ms),
-      .request_timeout = milliseconds(c.claude_timeout_ms),
-      // Without a create deadline (create_timeout 0), every attempt may run to its timeout.
-      .budget =
-          budget.count() > 0 ? budget : milliseconds(c.claude_timeout_ms * c.claude_max_attempts),
-      .retry = {.max_attempts = c.claude_max_attempts,
-                .initial_backoff = milliseconds(c.claude_backoff_ms),
-                .multiplier = 2.0,
-                .max_backoff = milliseconds(c.claude_backoff_max_ms)},
-      .breaker = {.failure_threshold = c.claude_breaker_failures,
-                  .open_duration = milliseconds(c.claude_breaker_open_ms),
-                  .half_open_max_calls = c.claude_breaker_probes,
-                  .half_open_successes = 1},
-      .max_concurrency = static_cast<std::size_t>(c.claude_concurrency),
-  };
-}
-
-// Claude behind its answer cache; without a key, Claude alone (nothing to cache, and the
-// cache's counters would only count misses).
-ports::Categorizer* claude_strategy(adapters::anthropic::ClaudeCategorizer& claude,
-                                    categorizer::CachingCategorizer& cached) {
-  if (claude.enabled()) return &cached;
-  return &claude;
-}
-
 }  // namespace
 
 // Declaration order is construction order: adapters, then services, then the edges
@@ -103,17 +70,10 @@ struct EmbeddedSystem::Parts {
         bus(queue_store, adapters::inproc::InProcBus::Options{.paused = c.pause_pipeline}),
         tickets(ticket_store, clock),
         routing(routing_store, tickets, clock),
-        claude(claude_options(c), metrics),
-        cached_claude(claude,
-                      {.capacity = static_cast<std::size_t>(c.claude_cache_size),
-                       .ttl = std::chrono::seconds(c.claude_cache_ttl_s)},
-                      &metrics),
-        // Claude -> (learned model, issue 5) -> keywords. Without a key Claude stays in the
-        // chain: it gives up at once, and reports itself degraded in /api/health.
-        categorizer({claude_strategy(claude, cached_claude), &keywords}, routing, bus, clock,
-                    {.parallelism = claude.enabled() ? claude_options(c).max_concurrency : 1,
-                     .create_timeout = std::chrono::milliseconds(c.create_timeout_ms),
-                     .metrics = &metrics}),
+        // Claude -> learned model -> keywords; the model keeps its training examples in the
+        // same data file.
+        chain(c, metrics, &db),
+        categorizer(chain.strategies(), routing, bus, clock, chain.service_options()),
         analytics(analytics_store, clock),
         tickets_up("tickets", tickets_router),
         categorizer_up("categorizer", categorizer_router),
@@ -136,6 +96,9 @@ struct EmbeddedSystem::Parts {
                         [this](const Batch& b) { return categorizer.on_created(b); });
     bus.subscribe_batch(queues::routing(),
                         [this](const Batch& b) { return routing.on_categorized(b); });
+    if (auto* training = chain.training())
+      bus.subscribe_batch(queues::categorizer_training(),
+                          [training](const Batch& b) { return training->on_routed(b); });
     bus.subscribe_batch(queues::analytics(),
                         [this](const Batch& b) { return analytics.on_events(b); });
     // The gateway's queue is transient: it only serves requests and streams that are live.
@@ -157,9 +120,7 @@ struct EmbeddedSystem::Parts {
   tickets::TicketsService tickets;
   routing::RoutingService routing;
   metrics::Registry metrics;
-  adapters::anthropic::ClaudeCategorizer claude;
-  categorizer::CachingCategorizer cached_claude;
-  categorizer::KeywordCategorizer keywords;
+  CategorizerChain chain;
   categorizer::CategorizerService categorizer;
   analytics::AnalyticsService analytics;
 
@@ -180,6 +141,7 @@ EmbeddedSystem::~EmbeddedSystem() {
 
 void EmbeddedSystem::start() {
   parts_->bus.start();
+  if (auto* training = parts_->chain.training()) training->start();
   parts_->tickets_relay.start();
   parts_->routing_relay.start();
   parts_->server.start();
@@ -202,6 +164,7 @@ void EmbeddedSystem::stop() {
   parts_->tickets_relay.stop();
   parts_->routing_relay.stop();
   parts_->bus.stop();
+  if (auto* training = parts_->chain.training()) training->stop();
   parts_.reset();
 }
 

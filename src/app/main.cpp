@@ -12,6 +12,8 @@
 #include "app/config.hpp"
 #include "app/distributed/service_process.hpp"
 #include "app/embedded_system.hpp"
+#include "app/learned_model.hpp"
+#include "app/model_commands.hpp"
 
 namespace {
 
@@ -90,6 +92,7 @@ int main(int argc, char** argv) {
   bool list_env_names = false;
   config_cmd->add_flag("--env-names", list_env_names,
                        "print the environment variables the binary reads, one per line");
+  const st::app::ModelCommands model_commands(app, add_flags);
   CLI11_PARSE(app, argc, argv);
 
   // Describes the binary, not this environment, so it comes before loading (an invalid value
@@ -112,6 +115,7 @@ int main(int argc, char** argv) {
     std::cout << st::app::describe(config);
     return 0;
   }
+  if (auto rc = model_commands.run(config)) return *rc;
   try {
     return serve(config);
   } catch (const std::exception& e) {

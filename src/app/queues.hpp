@@ -17,6 +17,11 @@ inline ports::QueueSpec routing(int prefetch = 64) {
 inline ports::QueueSpec analytics(int prefetch = 64) {
   return {"analytics", {"ticket.#"}, true, 5, prefetch};
 }
+// The learned model's labels (routing decisions, agents' reroutes). Embedded mode only for
+// now: in distributed mode every categorizer instance keeps a model of its own.
+inline ports::QueueSpec categorizer_training(int prefetch = 64) {
+  return {"categorizer-training", {"ticket.routed"}, true, 5, prefetch};
+}
 // Transient: it only serves live SSE streams and create requests waiting for routing, so
 // each gateway instance has its own and nothing is kept for a gateway that is gone.
 inline ports::QueueSpec gateway() {

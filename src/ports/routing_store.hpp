@@ -20,6 +20,7 @@ struct RoutingRecord {
   domain::CategorizedBy categorized_by = domain::CategorizedBy::keywords;
   bool manual = false;
   domain::Millis routed_at = 0;
+  std::string model_version;  // the model or rules that decided; empty for an agent's routing
 };
 
 struct DepartmentCount {

@@ -52,7 +52,11 @@ class Claude : public OwnServerTest {
                                   "--claude-timeout-ms=800",
                                   "--claude-backoff-ms=50",
                                   "--claude-backoff-max-ms=100",
-                                  "--log-level=debug"};
+                                  "--log-level=debug",
+                                  // The learned model would answer before the keywords; these
+                                  // tests pin Claude's own fallback (the model's turn in the
+                                  // chain is tested in the learned-model suite).
+                                  "--model-enabled=false"};
     args.insert(args.end(), extra.begin(), extra.end());
     ASSERT_NO_FATAL_FAILURE(start(args));
   }
@@ -227,7 +231,8 @@ TEST_F(Claude, TheBreakerOpensWhileTheApiIsDownAndClosesWhenItIsBack) {
 }
 
 TEST_F(Claude, WithoutAKeyTheFallbacksDecideAndHealthSaysDegraded) {
-  ASSERT_NO_FATAL_FAILURE(start({"--anthropic-base-url=" + fake->base_url()}));
+  ASSERT_NO_FATAL_FAILURE(
+      start({"--anthropic-base-url=" + fake->base_url(), "--model-enabled=false"}));
   const auto created = create_vpn_ticket();
   EXPECT_EQ(created["categorized_by"], "keywords");
   EXPECT_EQ(fake->request_count(), 0u);

@@ -52,7 +52,7 @@ TEST_F(Routing, CategorizeAnswersWithoutCreatingATicket) {
         << r.describe();
     EXPECT_GE(num(r.json["confidence_score"]), 0);
     EXPECT_LE(num(r.json["confidence_score"]), 100);
-    EXPECT_EQ(r.json.value("categorized_by", ""), "keywords");
+    EXPECT_TRUE(is_offline_categorizer(r.json.value("categorized_by", json()))) << r.describe();
   }
   EXPECT_EQ(census(http()), before) << "/api/categorize must not create tickets";
 }
@@ -174,7 +174,7 @@ TEST_F(Routing, ManualRerouteRejectsBadInput) {
   EXPECT_TRUE(IsErrorOneOf(http().put_json("/api/route/abc", {{"department", "HR"}}), {400, 404}));
   const json t = http().get(ticket_path(id)).json["ticket"];
   EXPECT_EQ(t.value("department", json()).dump(), "\"Finance\"") << "nothing was rerouted";
-  EXPECT_EQ(t.value("categorized_by", json()).dump(), "\"keywords\"");
+  EXPECT_TRUE(is_offline_categorizer(t.value("categorized_by", json()))) << t.dump();
 }
 
 TEST_F(Routing, HistoryListsEveryRoutingOldestFirst) {

@@ -281,7 +281,7 @@ TEST_F(Accepted, UnknownFieldsAreIgnored) {
   EXPECT_NE(t.value("id", std::int64_t{0}), 999999999);
   EXPECT_EQ(t.value("status", ""), "pending");
   EXPECT_EQ(t.value("department", json()).dump(), "\"IT Support\"");
-  EXPECT_EQ(t.value("categorized_by", json()).dump(), "\"keywords\"");
+  EXPECT_TRUE(is_offline_categorizer(t.value("categorized_by", json()))) << t.dump();
   EXPECT_FALSE(t.contains("priority"));
 }
 

@@ -470,4 +470,8 @@ double num(const json& v) {
   return v.is_number() ? v.get<double>() : std::nan("");
 }
 
+bool is_offline_categorizer(const json& categorized_by) {
+  return categorized_by == "model" || categorized_by == "keywords";
+}
+
 }  // namespace st::e2e

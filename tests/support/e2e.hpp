@@ -146,6 +146,11 @@ bool is_iso8601_utc(const json& v);
 // Today's date in UTC as YYYY-MM-DD.
 std::string utc_today();
 
+// Whether `categorized_by` names a strategy that decides without a network: the learned model,
+// or the keywords when the model is unsure. Which of the two decides a given text is the
+// model's business; these tests are about the pipeline around it.
+bool is_offline_categorizer(const json& categorized_by);
+
 // Numeric JSON value as double (integers and floats alike); NaN when not a number.
 double num(const json& v);
 

@@ -76,6 +76,8 @@ constexpr Migration kRouting[] = {
      "  body text NOT NULL,\n"
      "  created_at bigint NOT NULL\n"
      ");\n"},
+    // Which model (or rule set) made each automatic routing; NULL for an agent's.
+    {2, "ALTER TABLE ticket_routing ADD COLUMN model_version text;\n"},
 };
 
 constexpr Migration kAnalytics[] = {

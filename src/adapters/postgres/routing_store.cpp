@@ -44,16 +44,17 @@ constexpr const char* kNextIds =
 // nothing; RETURNING tells which rows went in.
 constexpr const char* kInsertRoutings =
     "INSERT INTO ticket_routing (id, ticket_id, department, confidence_score, categorized_by, "
-    "manual, routed_at, cause_event_id) "
+    "manual, routed_at, cause_event_id, model_version) "
     "SELECT id, ticket_id, department, confidence_score, categorized_by, manual, routed_at, "
-    "cause_event_id FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::integer[], "
-    "$5::text[], $6::boolean[], $7::bigint[], $8::text[]) WITH ORDINALITY "
-    "AS r(id, ticket_id, department, confidence_score, categorized_by, manual, routed_at, "
-    "cause_event_id, ord) ORDER BY ord ON CONFLICT (cause_event_id) DO NOTHING RETURNING id";
+    "cause_event_id, model_version FROM unnest($1::bigint[], $2::bigint[], $3::text[], "
+    "$4::integer[], $5::text[], $6::boolean[], $7::bigint[], $8::text[], $9::text[]) "
+    "WITH ORDINALITY AS r(id, ticket_id, department, confidence_score, categorized_by, manual, "
+    "routed_at, cause_event_id, model_version, ord) ORDER BY ord "
+    "ON CONFLICT (cause_event_id) DO NOTHING RETURNING id";
 
 constexpr const char* kHistory =
-    "SELECT id, ticket_id, department, confidence_score, categorized_by, manual, routed_at "
-    "FROM ticket_routing WHERE ticket_id = $1 ORDER BY id";
+    "SELECT id, ticket_id, department, confidence_score, categorized_by, manual, routed_at, "
+    "model_version FROM ticket_routing WHERE ticket_id = $1 ORDER BY id";
 // Ties in byte order (COLLATE "C"), as the embedded store sorts them.
 constexpr const char* kStatistics =
     "SELECT department, count(*), sum(confidence_score)::float8 FROM ticket_routing "
@@ -77,6 +78,7 @@ RoutingRecord routing_from_row(const pqxx::row& row) {
   r.categorized_by = *by;
   r.manual = row[5].as<bool>();
   r.routed_at = row[6].as<std::int64_t>();
+  if (!row[7].is_null()) r.model_version = row[7].as<std::string>();
   return r;
 }
 
@@ -171,7 +173,7 @@ std::vector<std::optional<RoutingRecord>> PgRoutingStore::record_routings(
     std::sort(ids.begin(), ids.end());
 
     std::vector<std::optional<RoutingRecord>> out(writes.size());
-    ArrayLiteral id, ticket, department, confidence, by, manual, routed_at, cause;
+    ArrayLiteral id, ticket, department, confidence, by, manual, routed_at, cause, model;
     std::size_t next = 0;
     for (std::size_t i = 0; i < writes.size(); ++i) {
       if (!candidate[i]) continue;
@@ -185,12 +187,14 @@ std::vector<std::optional<RoutingRecord>> PgRoutingStore::record_routings(
       manual.add(r.manual);
       routed_at.add(r.routed_at);
       cause.add(writes[i].cause_event_id);
+      model.add(r.model_version.empty() ? std::nullopt
+                                        : std::optional<std::string>(r.model_version));
       out[i] = r;
     }
     std::set<std::int64_t> inserted;
     for (const auto& row :
          tx.exec(kInsertRoutings, id.str(), ticket.str(), department.str(), confidence.str(),
-                 by.str(), manual.str(), routed_at.str(), cause.str()))
+                 by.str(), manual.str(), routed_at.str(), cause.str(), model.str()))
       inserted.insert(row[0].as<std::int64_t>());
 
     std::vector<domain::Event> events;

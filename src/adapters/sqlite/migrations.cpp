@@ -75,6 +75,26 @@ constexpr Migration kRouting[] = {
      "  claim_token INTEGER,\n"
      "  claim_until INTEGER\n"
      ");\n"},
+    // Which model (or rule set) made each automatic routing; NULL for an agent's.
+    {2, "ALTER TABLE ticket_routing ADD COLUMN model_version TEXT;\n"},
+};
+
+// The categorizer's training examples: a ticket's text and the label it may learn
+// from (both from ticket.routed, which carries the ticket). label_rank orders sources (1
+// machine, 2 human);
+// label_seq grows with every label change, so max(label_seq) counts changes over time.
+constexpr Migration kCategorizer[] = {
+    {1,
+     "CREATE TABLE categorizer_examples (\n"
+     "  ticket_id INTEGER PRIMARY KEY,\n"
+     "  title TEXT,\n"
+     "  description TEXT,\n"
+     "  department TEXT,\n"
+     "  label_rank INTEGER,\n"
+     "  labeled_at INTEGER,\n"
+     "  label_seq INTEGER\n"
+     ");\n"
+     "CREATE INDEX categorizer_examples_by_label_seq ON categorizer_examples(label_seq);\n"},
 };
 
 constexpr Migration kAnalytics[] = {
@@ -197,6 +217,9 @@ void migrate_routing(Database& db) {
 }
 void migrate_analytics(Database& db) {
   migrate(db, "analytics", kAnalytics);
+}
+void migrate_categorizer(Database& db) {
+  migrate(db, "categorizer", kCategorizer);
 }
 void migrate_bus(Database& db) {
   migrate(db, "bus", kBus);

@@ -27,6 +27,8 @@ void migrate_tickets(Database& db);
 void migrate_routing(Database& db);
 // analytics_events + the analytics_tickets projection.
 void migrate_analytics(Database& db);
+// categorizer_examples (the learned model's training examples).
+void migrate_categorizer(Database& db);
 // bus_messages + bus_dead_letters (durable queues of the in-process bus).
 void migrate_bus(Database& db);
 

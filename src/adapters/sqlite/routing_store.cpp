@@ -33,6 +33,7 @@ RoutingRecord routing_from_row(const Query& q) {
   r.categorized_by = *by;
   r.manual = q.int64(5) != 0;
   r.routed_at = q.int64(6);
+  if (!q.is_null(7)) r.model_version = q.text(7);
   return r;
 }
 
@@ -120,10 +121,11 @@ std::optional<RoutingRecord> SqliteRoutingStore::record_in(Connection& c, const 
   // A redelivered cause hits the UNIQUE cause_event_id and inserts nothing.
   c.query(
        "INSERT INTO ticket_routing (ticket_id, department, confidence_score, categorized_by, "
-       "manual, routed_at, cause_event_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
+       "manual, routed_at, cause_event_id, model_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
        "ON CONFLICT(cause_event_id) DO NOTHING")
       .bind_all(r.ticket_id, r.department, r.confidence_score, domain::to_string(r.categorized_by),
-                r.manual, r.routed_at, w.cause_event_id)
+                r.manual, r.routed_at, w.cause_event_id,
+                r.model_version.empty() ? std::nullopt : std::optional(r.model_version))
       .run();
   if (c.changes() == 0) return std::nullopt;
   RoutingRecord out = r;
@@ -158,8 +160,8 @@ std::vector<std::optional<RoutingRecord>> SqliteRoutingStore::record_routings(
 std::vector<RoutingRecord> SqliteRoutingStore::history(domain::TicketId ticket_id) {
   return db_.read([&](Connection& c) {
     auto q = c.query(
-        "SELECT id, ticket_id, department, confidence_score, categorized_by, manual, routed_at "
-        "FROM ticket_routing WHERE ticket_id = ? ORDER BY id");
+        "SELECT id, ticket_id, department, confidence_score, categorized_by, manual, routed_at, "
+        "model_version FROM ticket_routing WHERE ticket_id = ? ORDER BY id");
     q.bind(1, ticket_id);
     std::vector<RoutingRecord> out;
     while (q.step()) out.push_back(routing_from_row(q));

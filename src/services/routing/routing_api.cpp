@@ -60,13 +60,15 @@ std::string route_department_from(const json& body) {
 }
 
 json routing_json(const ports::RoutingRecord& r) {
-  return {{"id", r.id},
-          {"ticket_id", r.ticket_id},
-          {"department", r.department},
-          {"confidence_score", r.confidence_score},
-          {"categorized_by", to_string(r.categorized_by)},
-          {"rerouted", r.manual},
-          {"routed_at", domain::format_iso8601(r.routed_at)}};
+  json out{{"id", r.id},
+           {"ticket_id", r.ticket_id},
+           {"department", r.department},
+           {"confidence_score", r.confidence_score},
+           {"categorized_by", to_string(r.categorized_by)},
+           {"rerouted", r.manual},
+           {"routed_at", domain::format_iso8601(r.routed_at)}};
+  if (!r.model_version.empty()) out["model_version"] = r.model_version;
+  return out;
 }
 
 // Shared by POST /api/route and PUT /api/route/{id}.

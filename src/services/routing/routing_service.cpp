@@ -70,6 +70,7 @@ ports::RoutingStore::RoutingWrite RoutingService::routing_write(const RouteReque
   rec.categorized_by = r.categorized_by;
   rec.manual = r.manual;
   rec.routed_at = clock_.now();
+  rec.model_version = r.model_version;
   auto events = [r, ticket](const ports::RoutingRecord& saved) {
     nlohmann::json data{{"department", saved.department},
                         {"confidence_score", saved.confidence_score},
@@ -77,6 +78,7 @@ ports::RoutingStore::RoutingWrite RoutingService::routing_write(const RouteReque
                         {"routing_id", saved.id},
                         {"rerouted", saved.manual}};
     if (!r.reason.empty()) data["reason"] = r.reason;
+    if (!saved.model_version.empty()) data["model_version"] = saved.model_version;
     auto e = domain::make_event(EventType::routed, ticket, saved.routed_at, r.trace_id, data);
     // Derived from the cause, so a redelivered categorization cannot announce twice.
     if (r.cause_event_id) e.event_id = domain::derived_event_id(*r.cause_event_id, "routed");
@@ -110,6 +112,7 @@ RouteRequest RoutingService::request_from(const Event& e) {
   r.categorized_by = domain::parse_categorized_by(e.data.value("categorized_by", "keywords"))
                          .value_or(CategorizedBy::keywords);
   r.reason = e.data.value("reason", "");
+  r.model_version = e.data.value("model_version", "");
   r.trace_id = e.trace_id;
   r.cause_event_id = e.event_id;
   return r;

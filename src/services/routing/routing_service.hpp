@@ -22,6 +22,7 @@ struct RouteRequest {
   domain::CategorizedBy categorized_by = domain::CategorizedBy::manual;
   bool manual = false;  // an agent's reroute
   std::string reason;
+  std::string model_version;  // from ticket.categorized: which model or rules decided
   std::string trace_id;
   std::optional<std::string> cause_event_id;  // the ticket.categorized event, if any
 };

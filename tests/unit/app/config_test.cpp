@@ -209,5 +209,29 @@ TEST(Config, DescribeShowsEverySettingButNeverTheKey) {
             std::string::npos);
 }
 
+TEST(Config, LearnedModelSettingsFromEveryLayer) {
+  {
+    const Config c = load_config("", {});
+    EXPECT_TRUE(c.model_enabled);
+    EXPECT_EQ(c.model_file, "");  // the data directory's categorizer.model
+    EXPECT_EQ(c.model_min_confidence, 50);
+    EXPECT_EQ(c.model_retrain_after, 50);
+    EXPECT_EQ(c.model_retrain_interval_s, 3600);
+    EXPECT_EQ(c.model_claude_min_confidence, 80);
+  }
+  const auto file = write_config(R"({"model_retrain_after": 5, "model_enabled": false})");
+  ScopedEnv after("SMARTTICKET_MODEL_RETRAIN_AFTER", "7");
+  ScopedEnv interval("SMARTTICKET_MODEL_RETRAIN_INTERVAL_S", "60");
+  const Config c = load_config(file, {{"model_min_confidence", "65"}});
+  EXPECT_FALSE(c.model_enabled);
+  EXPECT_EQ(c.model_retrain_after, 7);
+  EXPECT_EQ(c.model_retrain_interval_s, 60);
+  EXPECT_EQ(c.model_min_confidence, 65);
+  std::filesystem::remove(file);
+  EXPECT_THROW(load_config("", {{"model_min_confidence", "101"}}), std::invalid_argument);
+  EXPECT_THROW(load_config("", {{"model_retrain_after", "-1"}}), std::invalid_argument);
+  EXPECT_THROW(load_config("", {{"model_enabled", "maybe"}}), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace st::app

@@ -145,6 +145,19 @@ TYPED_TEST(RoutingStoreContract, RecordRoutingWritesTheRowAndItsEvents) {
   EXPECT_EQ(domain::parse_event(messages[0].body).data["routing_id"], saved->id);
 }
 
+TYPED_TEST(RoutingStoreContract, TheModelVersionIsKeptWithTheRouting) {
+  auto by_model = routing(7, "HR", 81, CategorizedBy::model);
+  by_model.model_version = "fasttext-20261125T120000Z-0123abcd";
+  ASSERT_TRUE(this->store->record_routing(by_model, "cause-1", routed_event));
+  ASSERT_TRUE(this->store->record_routing(routing(7, "Finance", 100, CategorizedBy::manual, true),
+                                    std::nullopt, routed_event));
+  this->reopen();
+  const auto h = this->store->history(7);
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0].model_version, "fasttext-20261125T120000Z-0123abcd");
+  EXPECT_EQ(h[1].model_version, "");  // an agent's routing has none
+}
+
 TYPED_TEST(RoutingStoreContract, RecordRoutingIsIdempotentByCauseEvent) {
   ASSERT_TRUE(this->store->record_routing(routing(7, "IT Support", 92), "cause-1", routed_event));
   bool called = false;

@@ -1,0 +1,81 @@
+#include "app/learned_model.hpp"
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "app/labeled_data.hpp"
+
+namespace st::app {
+
+namespace categorizer = services::categorizer;
+
+std::string model_file_of(const Config& c) {
+  if (!c.model_file.empty()) return c.model_file;
+  return (std::filesystem::path(c.data_dir) / "categorizer.model").string();
+}
+
+std::string cold_start_file_of(const Config& c) {
+  if (!c.model_cold_start_file.empty()) return c.model_cold_start_file;
+  return std::string(SMARTTICKET_MODELS_DIR) + "/cold_start/train.csv";
+}
+
+std::vector<ports::LabeledText> load_cold_start(const Config& c) {
+  Columns columns;
+  columns.need_label = true;
+  return labeled_texts(read_records(cold_start_file_of(c), columns));
+}
+
+categorizer::TrainingPolicy training_policy(const Config& c) {
+  categorizer::TrainingPolicy p;
+  p.retrain_after_labels = c.model_retrain_after;
+  p.retrain_interval = std::chrono::seconds(c.model_retrain_interval_s);
+  p.min_claude_confidence = c.model_claude_min_confidence;
+  return p;
+}
+
+adapters::fasttext::ModelCategorizerOptions model_options(const Config& c,
+                                                          categorizer::ModelFeatures features) {
+  adapters::fasttext::ModelCategorizerOptions o;
+  o.normalize = [features](std::string_view title, std::string_view description) {
+    return categorizer::model_text(title, description, features);
+  };
+  o.features = std::string(categorizer::to_string(features));
+  o.model_file = model_file_of(c);
+  o.min_confidence = c.model_min_confidence;
+  return o;
+}
+
+namespace {
+
+// A missing or broken cold-start file must not keep the helpdesk from starting: without a
+// model the keywords decide, and agents' labels can still train one later.
+std::vector<ports::LabeledText> cold_start_or_none(const Config& c) {
+  try {
+    return load_cold_start(c);
+  } catch (const std::exception& e) {
+    spdlog::error("learned model: no cold-start set: {}", e.what());
+    return {};
+  }
+}
+
+}  // namespace
+
+LearnedCategorizer::LearnedCategorizer(const Config& c, adapters::sqlite::Database& db)
+    : store(db),
+      model(model_options(c)),
+      training(store, model, cold_start_or_none(c), training_policy(c)) {
+  try {
+    if (model.load()) spdlog::info("learned model {} loaded", model.version());
+  } catch (const std::exception& e) {
+    spdlog::warn("learned model: {}; training a new one", e.what());
+  }
+  try {
+    training.ensure_model();
+  } catch (const std::exception& e) {
+    spdlog::error("learned model: cannot train one ({}); the keywords decide until it can",
+                  e.what());
+  }
+}
+
+}  // namespace st::app

@@ -1,0 +1,37 @@
+#pragma once
+// Wiring of the learned categorizer (the fastText adapter, its training-example store and the
+// service that retrains it) for one process, from the configuration. Shared by `serve` and
+// the `model` / `categorize` commands, so they all read text the same way.
+#include <string>
+#include <vector>
+
+#include "adapters/fasttext/model_categorizer.hpp"
+#include "adapters/sqlite/database.hpp"
+#include "adapters/sqlite/training_example_store.hpp"
+#include "app/config.hpp"
+#include "services/categorizer/model_text.hpp"
+#include "services/categorizer/model_training.hpp"
+
+namespace st::app {
+
+std::string model_file_of(const Config& c);
+std::string cold_start_file_of(const Config& c);
+// The shipped cold-start set (or the configured file). Throws DataError.
+std::vector<ports::LabeledText> load_cold_start(const Config& c);
+services::categorizer::TrainingPolicy training_policy(const Config& c);
+adapters::fasttext::ModelCategorizerOptions model_options(
+    const Config& c,
+    services::categorizer::ModelFeatures features = services::categorizer::ModelFeatures::stems);
+
+// The learned categorizer of a running server. The constructor leaves a model in use: the
+// saved one, or (first start, or a file that cannot be used) one trained from the
+// cold-start set and whatever labels the store holds, saved for the next start.
+struct LearnedCategorizer {
+  LearnedCategorizer(const Config& c, adapters::sqlite::Database& db);
+
+  adapters::sqlite::SqliteTrainingExampleStore store;
+  adapters::fasttext::ModelCategorizer model;
+  services::categorizer::ModelTrainingService training;
+};
+
+}  // namespace st::app

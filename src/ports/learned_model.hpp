@@ -1,0 +1,33 @@
+#pragma once
+// The learned categorizer seen from the service that retrains it. The same object also
+// answers as a ports::Categorizer in the chain.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace st::ports {
+
+struct LabeledText {
+  std::string title;
+  std::string description;
+  std::string department;
+  int weight = 1;  // how many times the example counts (a human's label counts more)
+};
+
+class LearnedModel {
+ public:
+  virtual ~LearnedModel() = default;
+  // Trains a new model on `examples` and puts it in use; predictions already running finish
+  // on the previous one. `label_watermark` is remembered with the model (see
+  // TrainingExampleStore::label_watermark). Returns the new model's version. Runs in the
+  // caller's thread; throws (keeping the current model) when no model can be trained.
+  virtual std::string retrain(const std::vector<LabeledText>& examples,
+                              std::int64_t label_watermark) = 0;
+  // Whether a model is in use at all.
+  virtual bool ready() const = 0;
+  // The watermark of the model in use; 0 when it was trained before any label existed.
+  virtual std::int64_t label_watermark() const = 0;
+  virtual std::string version() const = 0;
+};
+
+}  // namespace st::ports

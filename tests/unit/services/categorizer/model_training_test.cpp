@@ -1,0 +1,137 @@
+// The retraining loop on the real pieces: the SQLite example store and the fastText model.
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "adapters/fasttext/model_categorizer.hpp"
+#include "adapters/sqlite/database.hpp"
+#include "adapters/sqlite/training_example_store.hpp"
+#include "domain/codec.hpp"
+#include "services/categorizer/model_text.hpp"
+#include "services/categorizer/model_training.hpp"
+#include "unit/support/eventually.hpp"
+#include "unit/support/temp_dir.hpp"
+
+namespace st::services::categorizer {
+namespace {
+
+using testing_support::eventually;
+using testing_support::TempDir;
+
+std::vector<ports::LabeledText> cold_start() {
+  std::vector<ports::LabeledText> out;
+  for (const char* t : {"laptop does not boot", "password reset", "vpn drops", "printer jam",
+                        "email locked", "monitor no signal"})
+    out.push_back({t, "", "IT Support", 1});
+  for (const char* t : {"invoice unpaid", "expense reimbursement", "purchase order", "budget",
+                        "card declined", "supplier payment"})
+    out.push_back({t, "", "Finance", 1});
+  return out;
+}
+
+ports::Delivery routed(domain::TicketId id, const std::string& title, const std::string& dept,
+                       domain::CategorizedBy by, int confidence, bool rerouted,
+                       domain::Millis at = 1000) {
+  domain::Ticket t;
+  t.id = id;
+  t.title = title;
+  t.description = "";
+  auto e = domain::make_event(domain::EventType::routed, t, at + id, "",
+                              {{"department", dept},
+                               {"confidence_score", confidence},
+                               {"categorized_by", std::string(to_string(by))},
+                               {"rerouted", rerouted}});
+  return {"categorizer-training", "ticket.routed", e.event_id, domain::serialize(e), "", 1};
+}
+
+class ModelTrainingTest : public ::testing::Test {
+ protected:
+  ModelTrainingTest() {
+    adapters::fasttext::ModelCategorizerOptions o;
+    o.normalize = [](std::string_view a, std::string_view b) { return model_text(a, b); };
+    o.features = "stems";
+    o.min_confidence = 0;
+    o.training.epoch = 60;
+    o.training.calibrate = false;
+    model = std::make_unique<adapters::fasttext::ModelCategorizer>(o);
+    TrainingPolicy p;
+    p.retrain_after_labels = 3;
+    p.retrain_interval = std::chrono::seconds(0);
+    p.min_claude_confidence = 80;
+    training = std::make_unique<ModelTrainingService>(store, *model, cold_start(), p);
+  }
+  std::string predict(const std::string& text) {
+    auto c = model->categorize({text, "", {"IT Support", "Finance", "Legal"}});
+    return c ? c->department : "";
+  }
+
+  TempDir dir;
+  adapters::sqlite::Database db{dir.file("t.db")};
+  adapters::sqlite::SqliteTrainingExampleStore store{db};
+  std::unique_ptr<adapters::fasttext::ModelCategorizer> model;
+  std::unique_ptr<ModelTrainingService> training;
+};
+
+TEST_F(ModelTrainingTest, OnlyAgentsAndConfidentClaudeDecisionsBecomeLabels) {
+  using domain::CategorizedBy;
+  const auto out = training->on_routed({
+      routed(1, "a", "Finance", CategorizedBy::claude, 95, false),    // label (machine)
+      routed(2, "b", "Finance", CategorizedBy::claude, 60, false),    // too unsure
+      routed(3, "c", "Finance", CategorizedBy::model, 99, false),     // the model's own guess
+      routed(4, "d", "Finance", CategorizedBy::keywords, 90, false),  // rules
+      routed(5, "e", "Legal", CategorizedBy::manual, 100, true),      // label (human)
+      {"categorizer-training", "ticket.routed", "bad", "{not json", "", 1},
+  });
+  ASSERT_EQ(out.size(), 6u);
+  EXPECT_EQ(out[5], ports::Disposition::dead_letter);
+  const auto ex = store.examples(10);
+  ASSERT_EQ(ex.size(), 2u);
+  EXPECT_EQ(ex[0].ticket_id, 5);
+  EXPECT_EQ(ex[0].source, ports::LabelSource::human);
+  EXPECT_EQ(ex[1].ticket_id, 1);
+  EXPECT_EQ(ex[1].source, ports::LabelSource::machine);
+  // A redelivered batch records nothing new.
+  training->on_routed({routed(5, "e", "Legal", CategorizedBy::manual, 100, true)});
+  EXPECT_EQ(store.label_watermark(), 2);
+}
+
+TEST_F(ModelTrainingTest, FirstStartTrainsTheColdStartModel) {
+  training->ensure_model();
+  EXPECT_TRUE(model->ready());
+  EXPECT_EQ(model->label_watermark(), 0);
+  EXPECT_EQ(predict("my vpn drops"), "IT Support");
+  const auto version = model->version();
+  training->ensure_model();  // a model is in use: nothing to do
+  EXPECT_EQ(model->version(), version);
+}
+
+TEST_F(ModelTrainingTest, AgentsReroutesRetrainTheModelInTheBackground) {
+  using domain::CategorizedBy;
+  training->ensure_model();
+  EXPECT_NE(predict("contract review nda"), "Legal");  // a department the model never saw
+  training->start();
+  training->on_routed(
+      {routed(1, "contract review for the nda", "Legal", CategorizedBy::manual, 100, true),
+       routed(2, "nda contract signature", "Legal", CategorizedBy::manual, 100, true)});
+  EXPECT_FALSE(training->retrain_due());  // two of three labels
+  training->on_routed(
+      {routed(3, "review the supplier contract", "Legal", CategorizedBy::manual, 100, true)});
+  ASSERT_TRUE(eventually([&] { return model->label_watermark() == 3; }, std::chrono::seconds(60)));
+  EXPECT_EQ(predict("please review this nda contract"), "Legal");
+  training->stop();
+}
+
+TEST_F(ModelTrainingTest, TheTrainingSetIsColdStartPlusWeightedLabels) {
+  using domain::CategorizedBy;
+  training->on_routed({routed(1, "x", "Legal", CategorizedBy::manual, 100, true),
+                       routed(2, "y", "Finance", CategorizedBy::claude, 90, false)});
+  const auto set = training->training_set();
+  ASSERT_EQ(set.size(), cold_start().size() + 2);
+  EXPECT_EQ(set[set.size() - 2].department, "Finance");  // newest label first
+  EXPECT_EQ(set[set.size() - 2].weight, 1);
+  EXPECT_EQ(set.back().department, "Legal");
+  EXPECT_EQ(set.back().weight, TrainingPolicy{}.human_weight);
+}
+
+}  // namespace
+}  // namespace st::services::categorizer
