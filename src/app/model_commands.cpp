@@ -73,26 +73,9 @@ std::vector<ports::LabeledText> store_examples(const Config& config) {
       throw DataError("cannot open " + file.string() + " (stop the server first): " + e.what());
     }
   }
-  struct NoStore final : ports::TrainingExampleStore {
-    std::size_t record(const std::vector<ports::TicketText>&,
-                       const std::vector<ports::TicketLabel>&) override {
-      return 0;
-    }
-    std::vector<ports::TrainingExample> examples(std::size_t) override { return {}; }
-    std::int64_t label_watermark() override { return 0; }
-  } none;
-  struct NoModel final : ports::LearnedModel {
-    std::string retrain(const std::vector<ports::LabeledText>&, std::int64_t) override {
-      return "";
-    }
-    bool ready() const override { return false; }
-    std::int64_t label_watermark() const override { return 0; }
-    std::string version() const override { return ""; }
-  } no_model;
-  categorizer::ModelTrainingService training(
-      store ? static_cast<ports::TrainingExampleStore&>(*store) : none, no_model,
-      load_cold_start(config), training_policy(config));
-  return training.training_set();
+  auto examples = load_cold_start(config);
+  if (store) examples = categorizer::training_set(examples, *store, training_policy(config));
+  return examples;
 }
 
 int train(const ModelCommandArgs& a, const Config& config) {

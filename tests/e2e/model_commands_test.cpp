@@ -1,7 +1,5 @@
 // The command-line tools around the learned model, run as a user would: `model train` from a
 // CSV, `model eval`, and `categorize` over CSV (quoted commas and line breaks) and JSON Lines.
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,25 +9,6 @@
 
 namespace st::e2e {
 namespace {
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-// Runs the binary with `args` (a shell fragment), bounded by coreutils' timeout.
-CommandResult run(const std::string& args) {
-  const std::string command = "timeout 120 " + ServerProcess::binary_path() + " " + args + " 2>&1";
-  CommandResult r;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
 
 std::vector<std::string> lines(const std::string& s) {
   std::vector<std::string> out;
@@ -64,13 +43,13 @@ class ModelCommands : public ::testing::Test {
 TEST_F(ModelCommands, TrainEvalAndCategorizeFromFiles) {
   const std::string model = dir_ + "/m.model";
   const std::string columns = " --text-column subject --text-column body --label-column queue";
-  const CommandResult train = run("model train --data " + dir_ + "/train.csv" + columns +
-                                  " --output " + model + " --data-dir " + dir_);
+  const CommandResult train = run_binary("model train --data " + dir_ + "/train.csv" + columns +
+                                         " --output " + model + " --data-dir " + dir_);
   ASSERT_EQ(train.exit_code, 0) << train.output;
   EXPECT_NE(train.output.find("24 examples, 2 departments"), std::string::npos) << train.output;
 
   const CommandResult eval =
-      run("model eval --model " + model + " --data " + dir_ + "/train.csv" + columns);
+      run_binary("model eval --model " + model + " --data " + dir_ + "/train.csv" + columns);
   ASSERT_EQ(eval.exit_code, 0) << eval.output;
   const auto eval_lines = lines(eval.output);
   ASSERT_GE(eval_lines.size(), 3u) << eval.output;
@@ -81,7 +60,7 @@ TEST_F(ModelCommands, TrainEvalAndCategorizeFromFiles) {
   std::ofstream(dir_ + "/new.csv") << "title,description\n"
                                    << "\"Printer, again\",\"It jams,\nevery morning\"\n"
                                    << "Money back,\"Please reimburse the hotel invoice\"\n";
-  const CommandResult csv = run("categorize --data " + dir_ + "/new.csv --model " + model);
+  const CommandResult csv = run_binary("categorize --data " + dir_ + "/new.csv --model " + model);
   ASSERT_EQ(csv.exit_code, 0) << csv.output;
   const auto csv_lines = lines(csv.output);
   ASSERT_EQ(csv_lines.size(), 3u) << csv.output;
@@ -92,7 +71,7 @@ TEST_F(ModelCommands, TrainEvalAndCategorizeFromFiles) {
   std::ofstream(dir_ + "/new.jsonl") << R"({"title": "VPN", "description": "cannot connect"})"
                                      << "\n";
   const CommandResult jsonl =
-      run("categorize --data " + dir_ + "/new.jsonl --format jsonl --model " + model);
+      run_binary("categorize --data " + dir_ + "/new.jsonl --format jsonl --model " + model);
   ASSERT_EQ(jsonl.exit_code, 0) << jsonl.output;
   const json answer = json::parse(lines(jsonl.output).at(0), nullptr, false);
   EXPECT_EQ(answer.value("department", ""), "IT") << jsonl.output;
@@ -103,18 +82,19 @@ TEST_F(ModelCommands, TrainEvalAndCategorizeFromFiles) {
 TEST_F(ModelCommands, BadInputIsAClearErrorNotACrash) {
   std::ofstream(dir_ + "/bad.csv") << "text,department\n\"never closed,HR\n";
   const CommandResult bad =
-      run("model train --data " + dir_ + "/bad.csv --output " + dir_ + "/x.model");
+      run_binary("model train --data " + dir_ + "/bad.csv --output " + dir_ + "/x.model");
   EXPECT_EQ(bad.exit_code, 1) << bad.output;
   EXPECT_NE(bad.output.find("unterminated quoted field"), std::string::npos) << bad.output;
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/x.model"));
 
-  const CommandResult missing = run("model eval --model " + dir_ + "/none.model --data " + dir_ +
-                                    "/train.csv --text-column body --label-column queue");
+  const CommandResult missing =
+      run_binary("model eval --model " + dir_ + "/none.model --data " + dir_ +
+                 "/train.csv --text-column body --label-column queue");
   EXPECT_EQ(missing.exit_code, 1) << missing.output;
   EXPECT_NE(missing.output.find("cannot open model file"), std::string::npos) << missing.output;
 
-  const CommandResult column = run("model train --data " + dir_ +
-                                   "/train.csv --text-column nope --output " + dir_ + "/x.model");
+  const CommandResult column = run_binary(
+      "model train --data " + dir_ + "/train.csv --text-column nope --output " + dir_ + "/x.model");
   EXPECT_EQ(column.exit_code, 1) << column.output;
   EXPECT_NE(column.output.find("no column 'nope'"), std::string::npos) << column.output;
 }

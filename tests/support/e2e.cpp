@@ -1,8 +1,11 @@
 #include "support/e2e.hpp"
 
+#include <sys/wait.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
@@ -472,6 +475,19 @@ double num(const json& v) {
 
 bool is_offline_categorizer(const json& categorized_by) {
   return categorized_by == "model" || categorized_by == "keywords";
+}
+
+CommandResult run_binary(const std::string& args) {
+  const std::string command = "timeout 120 " + ServerProcess::binary_path() + " " + args + " 2>&1";
+  CommandResult r;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
+  const int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
 }
 
 }  // namespace st::e2e

@@ -151,6 +151,14 @@ std::string utc_today();
 // model's business; these tests are about the pipeline around it.
 bool is_offline_categorizer(const json& categorized_by);
 
+// Runs the smartticket binary (SMARTTICKET_BIN) with `args`, a shell fragment, bounded by
+// coreutils' timeout; returns its exit code and its output (stdout and stderr).
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+CommandResult run_binary(const std::string& args);
+
 // Numeric JSON value as double (integers and floats alike); NaN when not a number.
 double num(const json& v);
 

@@ -60,15 +60,13 @@ std::optional<ModelCategorizer::Prediction> ModelCategorizer::best_of(
           break;
         }
   }
-  double total = 0;
-  for (const auto& a : allowed) total += a.second;
-  if (allowed.empty() || !(total > 0)) return std::nullopt;
+  if (allowed.empty()) return std::nullopt;
   std::sort(allowed.begin(), allowed.end(),
             [](const auto& a, const auto& b) { return a.second > b.second; });
-  Prediction out{allowed[0].first, allowed[0].second / total, "", 0};
+  Prediction out{allowed[0].first, allowed[0].second, "", 0};
   if (allowed.size() > 1) {
     out.runner_up = allowed[1].first;
-    out.runner_up_probability = allowed[1].second / total;
+    out.runner_up_probability = allowed[1].second;
   }
   return out;
 }

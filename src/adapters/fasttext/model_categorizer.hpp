@@ -51,8 +51,10 @@ class ModelCategorizer final : public ports::Categorizer, public ports::LearnedM
   std::int64_t label_watermark() const override;
   std::string version() const override;
 
-  // The best department among `departments` (every label when empty) and its probability,
-  // renormalized over the allowed ones; nullopt when the model knows none of them.
+  // The best department among `departments` (every label when empty) and its probability.
+  // Not renormalized over the allowed ones: when the model is sure of a department that is
+  // no longer active, what is left is a low probability and the next strategy decides.
+  // nullopt when the model knows none of the departments.
   struct Prediction {
     std::string department;
     double probability = 0;

@@ -37,7 +37,7 @@ using nlohmann::json;
 
 constexpr std::string_view kMagicLine = "smartticket-fasttext 1";
 constexpr std::string_view kLabelPrefix = "__label__";
-constexpr int kCalibrationFolds = 3;
+constexpr std::size_t kCalibrationShare = 3;  // every third example is held out
 // Below this many examples a held-out fold says too little to fit a temperature.
 constexpr std::size_t kMinExamplesToCalibrate = 60;
 
@@ -200,30 +200,28 @@ std::vector<double> soften(const std::vector<double>& log_p, double temperature)
   return p;
 }
 
-// Out-of-fold calibration: train on two thirds, predict the third, and pick the temperature
-// that minimizes the negative log-likelihood of the true labels over all folds.
+// Held-out calibration: train on two thirds, predict the last third, and pick the temperature
+// that minimizes the negative log-likelihood of its true labels. One held-out third (not
+// three folds) because a fresh install trains at start-up: one scalar needs few examples.
 double fit_temperature(const std::vector<Example>& examples, const TrainingOptions& options,
                        std::size_t labels) {
   std::vector<std::size_t> order(examples.size());
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 rng(static_cast<std::uint64_t>(options.seed) + 1);
   for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
-  std::vector<std::pair<std::vector<double>, std::size_t>> held_out;  // log-probs, true label
-  for (int fold = 0; fold < kCalibrationFolds; ++fold) {
-    std::vector<const Example*> train, test;
-    for (std::size_t k = 0; k < order.size(); ++k)
-      (static_cast<int>(k % kCalibrationFolds) == fold ? test : train)
-          .push_back(&examples[order[k]]);
-    std::unique_ptr<Engine> engine;
-    try {
-      engine = train_engine(train, options);
-    } catch (const ModelError&) {
-      return 1.0;  // a fold too thin to train: no evidence to calibrate with
-    }
-    const auto map = output_labels(*engine, labels);
-    for (const Example* e : test)
-      held_out.emplace_back(log_probabilities(*engine, map, labels, e->text), e->label);
+  std::vector<const Example*> train, test;
+  for (std::size_t k = 0; k < order.size(); ++k)
+    (k % kCalibrationShare == 0 ? test : train).push_back(&examples[order[k]]);
+  std::unique_ptr<Engine> engine;
+  try {
+    engine = train_engine(train, options);
+  } catch (const ModelError&) {
+    return 1.0;  // too thin to train: no evidence to calibrate with
   }
+  const auto map = output_labels(*engine, labels);
+  std::vector<std::pair<std::vector<double>, std::size_t>> held_out;  // log-probs, true label
+  for (const Example* e : test)
+    held_out.emplace_back(log_probabilities(*engine, map, labels, e->text), e->label);
   double best_t = 1.0, best_loss = INFINITY;
   for (double t = 0.5; t <= 8.0; t *= 1.05) {
     double loss = 0;

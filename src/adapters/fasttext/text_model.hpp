@@ -38,8 +38,9 @@ struct TrainingOptions {
   int bucket = 50'000;  // hash buckets for word n-grams and subwords (memory: bucket x dim)
   int threads = 1;      // one thread keeps training deterministic for a given seed
   int seed = 7;
-  // Fit a softmax temperature on out-of-fold predictions so that confidence means what it
-  // says (fastText trained for many epochs is over-confident). Costs three extra trainings.
+  // Fit a softmax temperature on held-out predictions so that confidence means what it says
+  // (fastText trained for many epochs is over-confident). Costs one extra training on two
+  // thirds of the examples.
   bool calibrate = true;
 };
 

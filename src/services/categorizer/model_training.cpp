@@ -59,13 +59,19 @@ std::vector<ports::Disposition> ModelTrainingService::on_routed(
   return out;
 }
 
-std::vector<ports::LabeledText> ModelTrainingService::training_set() {
-  std::vector<ports::LabeledText> out = cold_start_;
-  for (auto& e : store_.examples(policy_.max_examples)) {
-    const int weight = e.source == ports::LabelSource::human ? policy_.human_weight : 1;
+std::vector<ports::LabeledText> training_set(const std::vector<ports::LabeledText>& cold_start,
+                                             ports::TrainingExampleStore& store,
+                                             const TrainingPolicy& policy) {
+  std::vector<ports::LabeledText> out = cold_start;
+  for (auto& e : store.examples(policy.max_examples)) {
+    const int weight = e.source == ports::LabelSource::human ? policy.human_weight : 1;
     out.push_back({std::move(e.title), std::move(e.description), std::move(e.department), weight});
   }
   return out;
+}
+
+std::vector<ports::LabeledText> ModelTrainingService::training_set() {
+  return categorizer::training_set(cold_start_, store_, policy_);
 }
 
 std::string ModelTrainingService::retrain_now() {

@@ -32,6 +32,11 @@ struct TrainingPolicy {
   std::size_t max_examples = 50'000;
 };
 
+// The cold-start set followed by the store's examples, newest first, weighted by source.
+std::vector<ports::LabeledText> training_set(const std::vector<ports::LabeledText>& cold_start,
+                                             ports::TrainingExampleStore& store,
+                                             const TrainingPolicy& policy);
+
 class ModelTrainingService {
  public:
   ModelTrainingService(ports::TrainingExampleStore& store, ports::LearnedModel& model,

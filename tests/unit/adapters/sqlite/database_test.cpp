@@ -302,14 +302,15 @@ TEST_F(SqliteMigrations, ServiceMigrationsAreIdempotent) {
     migrate_tickets(db);
     migrate_routing(db);
     migrate_analytics(db);
+    migrate_categorizer(db);
     migrate_bus(db);
   }
-  for (const char* service : {"tickets", "analytics", "bus"})
+  for (const char* service : {"tickets", "analytics", "categorizer", "bus"})
     EXPECT_EQ(schema_version(db, service), 1) << service;
-  EXPECT_EQ(schema_version(db, "routing"), 2);  // v2: model_version
-  for (const char* table :
-       {"tickets", "tickets_outbox", "departments", "ticket_routing", "routing_outbox",
-        "analytics_events", "analytics_tickets", "bus_messages", "bus_dead_letters"})
+  EXPECT_EQ(schema_version(db, "routing"), 2);  // 2: ticket_routing.model_version
+  for (const char* table : {"tickets", "tickets_outbox", "departments", "ticket_routing",
+                            "routing_outbox", "analytics_events", "analytics_tickets",
+                            "categorizer_examples", "bus_messages", "bus_dead_letters"})
     EXPECT_EQ(count_rows(db, table), 0) << table;
 }
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <thread>
 
 #include "adapters/fasttext/model_categorizer.hpp"
 #include "adapters/sqlite/database.hpp"
@@ -119,6 +120,26 @@ TEST_F(ModelTrainingTest, AgentsReroutesRetrainTheModelInTheBackground) {
   ASSERT_TRUE(eventually([&] { return model->label_watermark() == 3; }, std::chrono::seconds(60)));
   EXPECT_EQ(predict("please review this nda contract"), "Legal");
   training->stop();
+}
+
+TEST_F(ModelTrainingTest, TheScheduleRetrainsWhenAnyLabelChanged) {
+  using domain::CategorizedBy;
+  TrainingPolicy p;
+  p.retrain_after_labels = 0;  // never on count: only the schedule
+  p.retrain_interval = std::chrono::seconds(1);
+  ModelTrainingService scheduled(store, *model, cold_start(), p);
+  scheduled.ensure_model();
+  const auto first = model->version();
+  scheduled.start();
+  scheduled.on_routed({routed(1, "contract nda", "Legal", CategorizedBy::manual, 100, true)});
+  EXPECT_FALSE(scheduled.retrain_due());
+  ASSERT_TRUE(eventually([&] { return model->label_watermark() == 1; }, std::chrono::seconds(60)));
+  EXPECT_NE(model->version(), first);
+  // Nothing changed since: the next ticks leave the model alone.
+  const auto second = model->version();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(model->version(), second);
+  scheduled.stop();
 }
 
 TEST_F(ModelTrainingTest, TheTrainingSetIsColdStartPlusWeightedLabels) {
