@@ -40,7 +40,9 @@ namespace {
 
 categorizer::ModelFeatures features_of(const std::string& name) {
   const auto f = categorizer::parse_model_features(name);
-  if (!f) throw DataError("--features must be stems or words, got '" + name + "'");
+  if (!f)
+    throw DataError("--features must be stems, words, stems-nostop or words-nostop, got '" + name +
+                    "'");
   return *f;
 }
 
@@ -207,7 +209,8 @@ ModelCommands::ModelCommands(CLI::App& app, const std::function<void(CLI::App*)>
   train_->add_option("--data", a.data, "labeled tickets (CSV or JSONL) instead of the store");
   add_data_options(train_, a);
   train_->add_option("--output", a.output, "model file to write")->required();
-  train_->add_option("--features", a.features, "text normalization: stems (default) or words");
+  train_->add_option("--features", a.features,
+                     "text normalization: stems (default), words, stems-nostop, words-nostop");
   auto& t = a.training;
   train_->add_option("--epoch", t.epoch, "passes over the data")->capture_default_str();
   train_->add_option("--lr", t.lr, "learning rate")->capture_default_str();
