@@ -107,6 +107,9 @@ export function render(main) {
     button.textContent = 'Submitting…';
     try {
       const answer = await post('/api/tickets', body);
+      // A 202 (the server was asked not to wait) carries only the id: fill in what was sent.
+      answer.ticket ??= { id: answer.ticket_id, title: body.title, status: answer.status ?? 'pending' };
+      answer.department ??= null;
       form.reset();
       showResult(answer);
       result.querySelector('h2')?.setAttribute('tabindex', '-1');
