@@ -41,15 +41,16 @@ constexpr const char* kInsertDefaults =
 constexpr const char* kNextIds =
     "SELECT nextval(pg_get_serial_sequence('ticket_routing', 'id')) FROM generate_series(1, $1)";
 // A cause already recorded (a redelivery) hits the unique cause_event_id and inserts
-// nothing; RETURNING tells which rows went in.
+// nothing; RETURNING tells which rows went in. Rows go in sorted by cause: two batches
+// sharing causes then wait for each other in one order, never in a deadlock.
 constexpr const char* kInsertRoutings =
     "INSERT INTO ticket_routing (id, ticket_id, department, confidence_score, categorized_by, "
     "manual, routed_at, cause_event_id, model_version) "
     "SELECT id, ticket_id, department, confidence_score, categorized_by, manual, routed_at, "
     "cause_event_id, model_version FROM unnest($1::bigint[], $2::bigint[], $3::text[], "
     "$4::integer[], $5::text[], $6::boolean[], $7::bigint[], $8::text[], $9::text[]) "
-    "WITH ORDINALITY AS r(id, ticket_id, department, confidence_score, categorized_by, manual, "
-    "routed_at, cause_event_id, model_version, ord) ORDER BY ord "
+    "AS r(id, ticket_id, department, confidence_score, categorized_by, manual, routed_at, "
+    "cause_event_id, model_version) ORDER BY cause_event_id COLLATE \"C\" "
     "ON CONFLICT (cause_event_id) DO NOTHING RETURNING id";
 
 constexpr const char* kHistory =
