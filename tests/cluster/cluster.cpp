@@ -49,17 +49,6 @@ pid_t pid_of(const std::string& component) {
   return static_cast<pid_t>(pid);
 }
 
-std::string shell(const std::string& command, std::chrono::seconds timeout) {
-  const std::string bounded =
-      "timeout " + std::to_string(timeout.count()) + " bash -c '" + command + "' 2>&1";
-  std::FILE* p = ::popen(bounded.c_str(), "r");
-  if (!p) return {};
-  std::string out;
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  return ::pclose(p) == 0 ? out : std::string{};
-}
-
 bool script(const std::string& args, std::chrono::seconds timeout) {
   const std::string cmd = "timeout " + std::to_string(timeout.count()) + " " + source_dir() +
                           "/scripts/cluster " + args + " >>" + dir() + "/test-script.log 2>&1";

@@ -22,9 +22,6 @@ std::uint16_t service_port(const std::string& name);
 pid_t pid_of(const std::string& component);
 // Runs `scripts/cluster ARGS` (bounded by `timeout`); true when it exits 0.
 bool script(const std::string& args, std::chrono::seconds timeout = std::chrono::seconds(180));
-// Runs a shell command, bounded; returns its stdout (empty on failure).
-std::string shell(const std::string& command,
-                  std::chrono::seconds timeout = std::chrono::seconds(60));
 // SIGKILL, then wait (bounded) until the process is gone.
 void kill_hard(const std::string& component);
 
