@@ -225,6 +225,17 @@ ModelCommands::ModelCommands(CLI::App& app, const std::function<void(CLI::App*)>
   train_->add_option("--train-threads", t.threads, "training threads (1: deterministic)")
       ->capture_default_str();
   train_->add_flag("--no-calibrate", a.no_calibrate, "skip the confidence calibration");
+  train_
+      ->add_option("--stack-folds", t.stack_folds,
+                   "held-out folds for the combiner (below 2: fastText alone)")
+      ->capture_default_str();
+  train_->add_option("--neighbours", t.neighbours, "remembered tickets consulted (0: no memory)")
+      ->capture_default_str();
+  train_->add_option("--svm-ngrams", t.svm_ngrams, "the SVM's longest word n-gram (0: no SVM)")
+      ->capture_default_str();
+  train_->add_option("--svm-c", t.svm_c, "the SVM's inverse regularization")->capture_default_str();
+  train_->add_option("--combiner-c", t.combiner_c, "the combiner's inverse regularization")
+      ->capture_default_str();
 
   eval_ = model->add_subcommand("eval", "score a model (or the keywords) on labeled tickets");
   add_settings(eval_);

@@ -1,6 +1,5 @@
 #include "adapters/fasttext/text_model.hpp"
 
-#include <fasttext/fasttext.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,26 +16,25 @@
 
 #include <nlohmann/json.hpp>
 
-namespace st::adapters::fasttext {
+#include "adapters/fasttext/engine.hpp"
+#include "adapters/fasttext/stack.hpp"
 
-namespace detail {
-// Exposes the signature check fastText keeps protected, so a model can be read from a
-// stream (our file carries its own header before fastText's bytes).
-class Engine : public ::fasttext::FastText {
- public:
-  bool read_signature(std::istream& in) { return checkModel(in); }
-};
-}  // namespace detail
+namespace st::adapters::fasttext {
 
 namespace {
 
 using detail::Engine;
+using detail::log_probabilities;
+using detail::output_labels;
+using detail::Stack;
+using detail::TempFile;
+using detail::train_engine;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr std::string_view kMagicLine = "smartticket-fasttext 1";
-constexpr std::string_view kLabelPrefix = "__label__";
+constexpr std::string_view kMagicLine = "smartticket-fasttext 2";
+constexpr std::string_view kMagicLineV1 = "smartticket-fasttext 1";  // fastText alone
 constexpr std::size_t kCalibrationShare = 3;  // every third example is held out
 // Below this many examples a held-out fold says too little to fit a temperature.
 constexpr std::size_t kMinExamplesToCalibrate = 60;
@@ -63,127 +61,6 @@ std::string utc_now(const char* format) {
   char buf[32];
   std::strftime(buf, sizeof buf, format, &tm);
   return buf;
-}
-
-// A file in the temp directory, removed when the object goes.
-class TempFile {
- public:
-  explicit TempFile(const std::string& stem) {
-    std::string pattern = (fs::temp_directory_path() / (stem + "-XXXXXX")).string();
-    const int fd = mkstemp(pattern.data());
-    if (fd < 0) throw ModelError("cannot create a temporary file in " + pattern);
-    ::close(fd);
-    path_ = pattern;
-  }
-  ~TempFile() {
-    std::error_code ec;
-    fs::remove(path_, ec);
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// fastText reads its training set from a file, one "__label__N text" line per example.
-// Examples are written in a seeded random order (fastText makes its passes in file order,
-// and a file sorted by department would teach it one department at a time); a weight w
-// writes the line w times.
-void write_training_file(const std::string& path, const std::vector<const Example*>& examples,
-                         int seed) {
-  std::vector<const Example*> lines;
-  for (const Example* e : examples)
-    for (int i = 0; i < std::max(1, e->weight); ++i) lines.push_back(e);
-  std::mt19937_64 rng(static_cast<std::uint64_t>(seed));
-  for (std::size_t i = lines.size(); i > 1; --i) std::swap(lines[i - 1], lines[rng() % i]);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  for (const Example* e : lines) out << kLabelPrefix << e->label << ' ' << e->text << '\n';
-  if (!out.flush()) throw ModelError("cannot write training file " + path);
-}
-
-std::unique_ptr<Engine> train_engine(const std::vector<const Example*>& examples,
-                                     const TrainingOptions& o) {
-  TempFile file("smartticket-train");
-  write_training_file(file.path(), examples, o.seed);
-  ::fasttext::Args args;
-  args.input = file.path();
-  args.model = ::fasttext::model_name::sup;
-  args.loss = ::fasttext::loss_name::softmax;
-  args.epoch = o.epoch;
-  args.lr = o.lr;
-  args.dim = o.dim;
-  args.wordNgrams = o.word_ngrams;
-  args.minn = o.minn;
-  args.maxn = o.maxn;
-  args.minCount = o.min_count;
-  args.minCountLabel = 0;
-  // As fastText's own command line does: no hash table when nothing would be hashed.
-  args.bucket = (o.word_ngrams <= 1 && o.maxn == 0) ? 0 : o.bucket;
-  args.thread = std::max(1, o.threads);
-  args.seed = o.seed;
-  args.verbose = 0;
-  auto engine = std::make_unique<Engine>();
-  try {
-    engine->train(args);
-  } catch (const std::exception& e) {
-    throw ModelError(std::string("fastText training failed: ") + e.what());
-  }
-  return engine;
-}
-
-// A freshly trained fastText dictionary keeps a 30-million-slot hash table (120 MB); a
-// loaded one is sized to its vocabulary. A round trip through a file leaves the small one.
-std::unique_ptr<Engine> compacted(std::unique_ptr<Engine> trained) {
-  TempFile file("smartticket-compact");
-  auto loaded = std::make_unique<Engine>();
-  try {
-    trained->saveModel(file.path());
-    trained.reset();
-    loaded->loadModel(file.path());
-  } catch (const std::exception& e) {
-    throw ModelError(std::string("cannot reload the trained model: ") + e.what());
-  }
-  return loaded;
-}
-
-// fastText label id -> our label index, from its "__label__N" names.
-std::vector<std::size_t> output_labels(const ::fasttext::FastText& engine, std::size_t labels) {
-  const auto dict = engine.getDictionary();
-  std::vector<std::size_t> out(static_cast<std::size_t>(dict->nlabels()));
-  for (std::int32_t id = 0; id < dict->nlabels(); ++id) {
-    const std::string name = dict->getLabel(id);
-    std::size_t index = labels;
-    if (name.starts_with(kLabelPrefix)) {
-      try {
-        index = std::stoul(name.substr(kLabelPrefix.size()));
-      } catch (const std::exception&) {
-      }
-    }
-    if (index >= labels) throw ModelError("model has an unknown label " + name);
-    out[static_cast<std::size_t>(id)] = index;
-  }
-  return out;
-}
-
-// Log-probabilities of every label in our order; labels fastText never saw get -inf.
-std::vector<double> log_probabilities(const ::fasttext::FastText& engine,
-                                      const std::vector<std::size_t>& label_of_output,
-                                      std::size_t labels, std::string_view text) {
-  std::string line;
-  line.reserve(text.size() + 1);
-  line.append(text);
-  line.push_back('\n');  // training lines end in a line break, which fastText counts as a word
-  std::istringstream in(std::move(line));
-  std::vector<std::int32_t> words, ignored_labels;
-  engine.getDictionary()->getLine(in, words, ignored_labels);
-  std::vector<double> out(labels, -INFINITY);
-  ::fasttext::Predictions predictions;
-  engine.predict(static_cast<std::int32_t>(label_of_output.size()), words, predictions, 0.0);
-  for (const auto& [log_p, id] : predictions)
-    out[label_of_output[static_cast<std::size_t>(id)]] = log_p;
-  return out;
 }
 
 // Softmax of log-probabilities divided by a temperature; an empty prediction is uniform.
@@ -245,7 +122,12 @@ json options_json(const TrainingOptions& o) {
           {"min_count", o.min_count},
           {"bucket", o.bucket},
           {"seed", o.seed},
-          {"calibrate", o.calibrate}};
+          {"calibrate", o.calibrate},
+          {"stack_folds", o.stack_folds},
+          {"neighbours", o.neighbours},
+          {"svm_ngrams", o.svm_ngrams},
+          {"svm_c", o.svm_c},
+          {"combiner_c", o.combiner_c}};
 }
 
 TrainingOptions options_from(const json& j) {
@@ -260,13 +142,20 @@ TrainingOptions options_from(const json& j) {
   o.bucket = j.value("bucket", o.bucket);
   o.seed = j.value("seed", o.seed);
   o.calibrate = j.value("calibrate", o.calibrate);
+  // A version 1 file has none of these: it was fastText alone.
+  o.stack_folds = j.value("stack_folds", 0);
+  o.neighbours = j.value("neighbours", 0);
+  o.svm_ngrams = j.value("svm_ngrams", 0);
+  o.svm_c = j.value("svm_c", o.svm_c);
+  o.combiner_c = j.value("combiner_c", o.combiner_c);
   return o;
 }
 
 }  // namespace
 
-TextModel::TextModel(std::unique_ptr<Engine> engine, ModelInfo info)
-    : engine_(std::move(engine)), info_(std::move(info)) {
+TextModel::TextModel(std::unique_ptr<Engine> engine, ModelInfo info,
+                     std::unique_ptr<const Stack> stack)
+    : engine_(std::move(engine)), info_(std::move(info)), stack_(std::move(stack)) {
   label_of_output_ = output_labels(*engine_, info_.labels.size());
 }
 
@@ -286,21 +175,33 @@ std::shared_ptr<const TextModel> TextModel::train(const std::vector<Example>& ex
   std::vector<const Example*> all;
   all.reserve(examples.size());
   for (const auto& e : examples) all.push_back(&e);
-  auto engine = compacted(train_engine(all, options));
+  auto engine = train_engine(all, options);
+  auto stack = Stack::train(examples, options, info.labels.size());
 
   info.examples = examples.size();
   info.options = options;
   info.trained_at = utc_now("%Y-%m-%dT%H:%M:%SZ");
   info.version = "fasttext-" + utc_now("%Y%m%dT%H%M%SZ") + "-" + hex(digest, 8);
-  info.temperature = (options.calibrate && examples.size() >= kMinExamplesToCalibrate)
+  // A stacked model's combiner is calibrated by construction (a logistic regression on
+  // held-out predictions); fastText alone gets a temperature.
+  info.temperature = (!stack && options.calibrate && examples.size() >= kMinExamplesToCalibrate)
                          ? fit_temperature(examples, options, info.labels.size())
                          : 1.0;
-  return std::make_shared<TextModel>(std::move(engine), std::move(info));
+  return std::make_shared<TextModel>(std::move(engine), std::move(info), std::move(stack));
 }
 
 std::vector<double> TextModel::probabilities(std::string_view normalized_text) const {
-  return soften(log_probabilities(*engine_, label_of_output_, info_.labels.size(), normalized_text),
-                info_.temperature);
+  auto log_p = log_probabilities(*engine_, label_of_output_, info_.labels.size(), normalized_text);
+  if (stack_) return stack_->probabilities(log_p, normalized_text);
+  return soften(log_p, info_.temperature);
+}
+
+std::string TextModel::parts() const {
+  if (!stack_) return "fasttext";
+  std::string out = "fasttext";
+  if (stack_->parts().svm) out += "+svm";
+  if (stack_->parts().neighbours) out += "+neighbours";
+  return out;
 }
 
 void TextModel::save(const std::string& path) const {
@@ -315,16 +216,20 @@ void TextModel::save(const std::string& path) const {
     std::ifstream in(ft.path(), std::ios::binary);
     body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  const json meta{{"version", info_.version},
-                  {"labels", info_.labels},
-                  {"features", info_.features},
-                  {"temperature", info_.temperature},
-                  {"label_watermark", info_.label_watermark},
-                  {"examples", info_.examples},
-                  {"trained_at", info_.trained_at},
-                  {"options", options_json(info_.options)},
-                  {"body_bytes", body.size()},
-                  {"body_fnv1a", hex(fnv1a(body), 16)}};
+  const std::size_t fasttext_bytes = body.size();
+  if (stack_) body += stack_->blob();
+  json meta{{"version", info_.version},
+            {"labels", info_.labels},
+            {"features", info_.features},
+            {"temperature", info_.temperature},
+            {"label_watermark", info_.label_watermark},
+            {"examples", info_.examples},
+            {"trained_at", info_.trained_at},
+            {"options", options_json(info_.options)},
+            {"body_bytes", body.size()},
+            {"fasttext_bytes", fasttext_bytes},
+            {"body_fnv1a", hex(fnv1a(body), 16)}};
+  if (stack_) meta["stack"] = stack_->metadata();
   const fs::path target = fs::absolute(path);
   if (target.has_parent_path()) fs::create_directories(target.parent_path());
   const std::string temp = target.string() + ".tmp-" + std::to_string(::getpid());
@@ -354,7 +259,8 @@ std::shared_ptr<const TextModel> TextModel::load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ModelError("cannot open model file " + path);
   std::string magic, meta_line;
-  if (!std::getline(in, magic) || magic != kMagicLine || !std::getline(in, meta_line))
+  if (!std::getline(in, magic) || (magic != kMagicLine && magic != kMagicLineV1) ||
+      !std::getline(in, meta_line))
     throw ModelError(path + " is not a Smart Ticket model file");
   const json meta = json::parse(meta_line, nullptr, false);
   if (!meta.is_object() || !meta.contains("labels") || !meta["labels"].is_array())
@@ -380,6 +286,20 @@ std::shared_ptr<const TextModel> TextModel::load(const std::string& path) {
   }
   if (info.labels.size() < 2 || !(info.temperature > 0))
     throw ModelError(path + ": bad model metadata");
+  const std::size_t fasttext_bytes = meta.value("fasttext_bytes", body.size());
+  if (fasttext_bytes > body.size()) throw ModelError(path + ": bad model metadata");
+  std::unique_ptr<const Stack> stack;
+  if (meta.contains("stack")) {
+    try {
+      stack = Stack::load(meta["stack"], std::string_view(body).substr(fasttext_bytes),
+                          info.labels.size());
+    } catch (const ModelError&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw ModelError(path + ": bad stacked model: " + e.what());
+    }
+  }
+  body.resize(fasttext_bytes);
   std::istringstream body_in(std::move(body));
   auto engine = std::make_unique<Engine>();
   try {
@@ -390,7 +310,7 @@ std::shared_ptr<const TextModel> TextModel::load(const std::string& path) {
   } catch (const std::exception& e) {
     throw ModelError(path + ": cannot load the fastText model: " + e.what());
   }
-  return std::make_shared<TextModel>(std::move(engine), std::move(info));
+  return std::make_shared<TextModel>(std::move(engine), std::move(info), std::move(stack));
 }
 
 }  // namespace st::adapters::fasttext

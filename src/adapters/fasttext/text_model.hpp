@@ -1,9 +1,13 @@
 #pragma once
-// A trained fastText classifier over normalized ticket text, immutable once built: any number
-// of threads may predict at once. The model file is one self-describing file:
-//   line 1  "smartticket-fasttext 1"
-//   line 2  JSON metadata (version, department names, calibration, checksum of the rest)
-//   rest    the fastText binary model, exactly as fastText writes it
+// A trained classifier over normalized ticket text, immutable once built: any number of
+// threads may predict at once. At its core a fastText model; with enough examples it also
+// remembers the labeled tickets (nearest neighbours) and has a linear SVM over word n-grams,
+// and a combiner trained on held-out folds weighs the three (stack.hpp). The model file is
+// one self-describing file:
+//   line 1  "smartticket-fasttext 2" (version 1 files, fastText alone, still load)
+//   line 2  JSON metadata (version, department names, calibration, the combiner, the
+//           remembered tickets, sizes and checksum of the rest)
+//   rest    the fastText binary model, exactly as fastText writes it, then the SVM's weights
 // Labels inside fastText are indices ("__label__3"): department names contain spaces and
 // commas, which fastText labels cannot.
 #include <cstddef>
@@ -17,8 +21,9 @@
 namespace st::adapters::fasttext {
 
 namespace detail {
-class Engine;  // fastText's model (text_model.cpp)
-}
+class Engine;  // fastText's model (engine.hpp)
+class Stack;   // the other parts and the combiner (stack.hpp)
+}  // namespace detail
 
 class ModelError : public std::runtime_error {
  public:
@@ -42,6 +47,14 @@ struct TrainingOptions {
   // (fastText trained for many epochs is over-confident). Costs one extra training on two
   // thirds of the examples.
   bool calibrate = true;
+  // Stacking (stack.hpp; measured in docs/categorization.md). With at least 50 examples
+  // the combiner learns from `stack_folds` held-out folds, which trains fastText that many
+  // more times; below 2 folds the model is fastText alone, calibrated as above.
+  int stack_folds = 5;
+  int neighbours = 5;  // remembered tickets consulted per prediction; 0: no memory
+  int svm_ngrams = 3;  // the SVM reads word n-grams up to this length; 0: no SVM
+  double svm_c = 3.0;  // the SVM's inverse regularization (high: trusts rare n-grams)
+  double combiner_c = 1.0;
 };
 
 struct Example {
@@ -76,15 +89,19 @@ class TextModel {
 
   // Calibrated probability of every label (info().labels order), summing to 1. Thread-safe.
   std::vector<double> probabilities(std::string_view normalized_text) const;
+  // "fasttext", or "fasttext+svm+neighbours" for a stacked model: what the model is made of.
+  std::string parts() const;
   const ModelInfo& info() const { return info_; }
 
-  TextModel(std::unique_ptr<detail::Engine> engine, ModelInfo info);
+  TextModel(std::unique_ptr<detail::Engine> engine, ModelInfo info,
+            std::unique_ptr<const detail::Stack> stack = nullptr);
   ~TextModel();
 
  private:
   std::unique_ptr<detail::Engine> engine_;
   ModelInfo info_;
-  std::vector<std::size_t> label_of_output_;  // fastText's label id -> index into info_.labels
+  std::vector<std::size_t> label_of_output_;    // fastText's label id -> index into info_.labels
+  std::unique_ptr<const detail::Stack> stack_;  // null: fastText alone
 };
 
 }  // namespace st::adapters::fasttext

@@ -1,0 +1,41 @@
+#pragma once
+// The learned model's memory of labeled tickets: the most similar earlier tickets to a new
+// one, by cosine similarity of character n-gram TF-IDF vectors (tfidf.hpp). Many tickets are
+// rewordings of earlier ones ("Sudden disruption of ..." / "Sudden disruption in ..."), and
+// those nearly always belong where the earlier one went, which a bag-of-words classifier
+// only partly remembers. Immutable once built; any number of threads may query it.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "learning/tfidf.hpp"
+
+namespace st::learning {
+
+struct Neighbour {
+  std::size_t label = 0;
+  std::size_t document = 0;
+  float similarity = 0;  // 0..1
+};
+
+class NeighbourIndex {
+ public:
+  NeighbourIndex(const std::vector<std::string>& documents, std::vector<std::size_t> labels,
+                 TfidfOptions options = {});
+
+  // The k most similar documents, most similar first; fewer when fewer share any n-gram.
+  std::vector<Neighbour> nearest(std::string_view text, std::size_t k) const;
+  std::size_t size() const { return labels_.size(); }
+
+ private:
+  struct Posting {
+    std::uint32_t document;
+    float weight;
+  };
+  TfidfVectorizer vectorizer_;
+  std::vector<std::size_t> labels_;
+  std::vector<std::vector<Posting>> postings_;  // by term id
+};
+
+}  // namespace st::learning

@@ -1,0 +1,70 @@
+#include "learning/neighbour_index.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+namespace st::learning {
+namespace {
+
+const std::vector<std::string> kDocs{
+    "sudden disruption of multiple product connections after a network update",
+    "invoice for march was charged twice on the corporate card",
+    "the office heating does not work on the third floor",
+    "vpn connection drops every hour since the update",
+};
+const std::vector<std::size_t> kLabels{0, 1, 2, 0};
+
+TEST(NeighbourIndex, ARewordedTicketFindsItsOriginalFirst) {
+  const NeighbourIndex index(kDocs, kLabels);
+  const auto n =
+      index.nearest("sudden disruption in multiple product connections after network updates", 3);
+  ASSERT_FALSE(n.empty());
+  EXPECT_EQ(n[0].document, 0u);
+  EXPECT_EQ(n[0].label, 0u);
+  EXPECT_GT(n[0].similarity, 0.6f);
+  for (std::size_t i = 1; i < n.size(); ++i) EXPECT_LE(n[i].similarity, n[i - 1].similarity);
+}
+
+TEST(NeighbourIndex, AnExactCopyHasSimilarityOne) {
+  const NeighbourIndex index(kDocs, kLabels);
+  const auto n = index.nearest(kDocs[2], 1);
+  ASSERT_EQ(n.size(), 1u);
+  EXPECT_EQ(n[0].document, 2u);
+  EXPECT_NEAR(n[0].similarity, 1.0f, 1e-5);
+}
+
+TEST(NeighbourIndex, ReturnsAtMostKAndOnlyDocumentsThatShareSomething) {
+  const NeighbourIndex index(kDocs, kLabels);
+  EXPECT_EQ(index.nearest("vpn", 10).size(), 1u);  // one document mentions a vpn
+  EXPECT_EQ(index.nearest("the", 1).size(), 1u);
+  EXPECT_TRUE(index.nearest("zzz qqq", 5).empty());
+  EXPECT_TRUE(index.nearest("", 5).empty());
+  EXPECT_TRUE(index.nearest("update", 0).empty());
+}
+
+TEST(NeighbourIndex, RefusesLabelsThatDoNotMatchTheDocuments) {
+  EXPECT_THROW(NeighbourIndex(kDocs, {0, 1}), std::invalid_argument);
+}
+
+TEST(NeighbourIndex, ConcurrentQueriesGetTheSameAnswers) {
+  const NeighbourIndex index(kDocs, kLabels);
+  const auto expected = index.nearest("vpn drops after the network update", 4);
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) {
+        const auto got = index.nearest("vpn drops after the network update", 4);
+        if (got.size() != expected.size() || got[0].document != expected[0].document ||
+            got[0].similarity != expected[0].similarity)
+          ++mismatches;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+}  // namespace
+}  // namespace st::learning
