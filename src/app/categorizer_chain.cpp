@@ -28,7 +28,8 @@ adapters::anthropic::ClaudeOptions claude_options(const Config& c) {
 }
 
 CategorizerChain::CategorizerChain(const Config& c, metrics::Registry& metrics,
-                                   adapters::sqlite::Database* model_db)
+                                   ports::TrainingExampleStore* training_store,
+                                   std::chrono::milliseconds watermark_poll)
     : config_(c),
       metrics_(metrics),
       claude_(claude_options(c), metrics),
@@ -36,8 +37,9 @@ CategorizerChain::CategorizerChain(const Config& c, metrics::Registry& metrics,
                      {.capacity = static_cast<std::size_t>(c.claude_cache_size),
                       .ttl = std::chrono::seconds(c.claude_cache_ttl_s)},
                      &metrics),
-      learned_(c.model_enabled && model_db ? std::make_unique<LearnedCategorizer>(c, *model_db)
-                                           : nullptr) {}
+      learned_(c.model_enabled && training_store
+                   ? std::make_unique<LearnedCategorizer>(c, *training_store, watermark_poll)
+                   : nullptr) {}
 
 std::vector<ports::Categorizer*> CategorizerChain::strategies() {
   std::vector<ports::Categorizer*> out;
@@ -52,7 +54,8 @@ std::vector<ports::Categorizer*> CategorizerChain::strategies() {
 services::categorizer::CategorizerOptions CategorizerChain::service_options() const {
   return {.parallelism = claude_.enabled() ? claude_options(config_).max_concurrency : 1,
           .create_timeout = std::chrono::milliseconds(config_.create_timeout_ms),
-          .metrics = &metrics_};
+          .metrics = &metrics_,
+          .training = learned_ ? &learned_->training : nullptr};
 }
 
 }  // namespace st::app

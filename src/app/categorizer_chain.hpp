@@ -3,6 +3,7 @@
 // Claude (behind its answer cache) → the learned model (when turned on) → keywords. One
 // place for both modes: the embedded system and the distributed categorizer process compose
 // the same chain.
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "app/config.hpp"
 #include "app/learned_model.hpp"
 #include "metrics/registry.hpp"
+#include "ports/training_examples.hpp"
 #include "services/categorizer/caching_categorizer.hpp"
 #include "services/categorizer/categorizer_service.hpp"
 #include "services/categorizer/keyword_categorizer.hpp"
@@ -20,10 +22,13 @@ adapters::anthropic::ClaudeOptions claude_options(const Config& c);
 
 class CategorizerChain {
  public:
-  // `model_db` holds the learned model's training examples; nullptr or model_enabled=false
-  // leaves the model out.
+  // `training_store` holds the learned model's training examples (the embedded database, or
+  // PostgreSQL shared by every categorizer instance, whose labels the trainer then sees by
+  // polling the watermark every `watermark_poll`); nullptr or model_enabled=false leaves
+  // the model out.
   CategorizerChain(const Config& c, metrics::Registry& metrics,
-                   adapters::sqlite::Database* model_db);
+                   ports::TrainingExampleStore* training_store,
+                   std::chrono::milliseconds watermark_poll = {});
 
   std::vector<ports::Categorizer*> strategies();
   services::categorizer::CategorizerOptions service_options() const;

@@ -12,6 +12,7 @@
 #include "adapters/sqlite/queue_store.hpp"
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
+#include "adapters/sqlite/training_example_store.hpp"
 #include "app/categorizer_chain.hpp"
 #include "http/server.hpp"
 #include "messaging/outbox_relay.hpp"
@@ -72,7 +73,8 @@ struct EmbeddedSystem::Parts {
         routing(routing_store, tickets, clock),
         // Claude -> learned model -> keywords; the model keeps its training examples in the
         // same data file.
-        chain(c, metrics, &db),
+        training_store(db),
+        chain(c, metrics, &training_store),
         categorizer(chain.strategies(), routing, bus, clock, chain.service_options()),
         analytics(analytics_store, clock),
         tickets_up("tickets", tickets_router),
@@ -120,6 +122,7 @@ struct EmbeddedSystem::Parts {
   tickets::TicketsService tickets;
   routing::RoutingService routing;
   metrics::Registry metrics;
+  sqlite::SqliteTrainingExampleStore training_store;
   CategorizerChain chain;
   categorizer::CategorizerService categorizer;
   analytics::AnalyticsService analytics;

@@ -59,12 +59,19 @@ std::vector<ports::LabeledText> cold_start_or_none(const Config& c) {
   }
 }
 
+categorizer::TrainingPolicy with_watermark_poll(categorizer::TrainingPolicy p,
+                                                std::chrono::milliseconds watermark_poll) {
+  p.watermark_poll = watermark_poll;
+  return p;
+}
+
 }  // namespace
 
-LearnedCategorizer::LearnedCategorizer(const Config& c, adapters::sqlite::Database& db)
-    : store(db),
-      model(model_options(c)),
-      training(store, model, cold_start_or_none(c), training_policy(c)) {
+LearnedCategorizer::LearnedCategorizer(const Config& c, ports::TrainingExampleStore& store,
+                                       std::chrono::milliseconds watermark_poll)
+    : model(model_options(c)),
+      training(store, model, cold_start_or_none(c),
+               with_watermark_poll(training_policy(c), watermark_poll)) {
   try {
     if (model.load()) spdlog::info("learned model {} loaded", model.version());
   } catch (const std::exception& e) {

@@ -1,14 +1,17 @@
 #pragma once
-// Wiring of the learned categorizer (the fastText adapter, its training-example store and the
-// service that retrains it) for one process, from the configuration. Shared by `serve` and
-// the `model` / `categorize` commands, so they all read text the same way.
+// Wiring of the learned categorizer (the fastText adapter and the service that retrains it
+// from a training-example store) for one process, from the configuration. Shared by `serve`
+// and the `model` / `categorize` commands, so they all read text the same way.
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include "adapters/fasttext/model_categorizer.hpp"
+// The embedded store, for the `model` commands that read a stopped server's data file.
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/training_example_store.hpp"
 #include "app/config.hpp"
+#include "ports/training_examples.hpp"
 #include "services/categorizer/model_text.hpp"
 #include "services/categorizer/model_training.hpp"
 
@@ -26,10 +29,12 @@ adapters::fasttext::ModelCategorizerOptions model_options(
 // The learned categorizer of a running server. The constructor leaves a model in use: the
 // saved one, or (first start, or a file that cannot be used) one trained from the
 // cold-start set and whatever labels the store holds, saved for the next start.
+// `store` must outlive it; `watermark_poll`: see TrainingPolicy (non-zero when other
+// processes record into the same store).
 struct LearnedCategorizer {
-  LearnedCategorizer(const Config& c, adapters::sqlite::Database& db);
+  LearnedCategorizer(const Config& c, ports::TrainingExampleStore& store,
+                     std::chrono::milliseconds watermark_poll = {});
 
-  adapters::sqlite::SqliteTrainingExampleStore store;
   adapters::fasttext::ModelCategorizer model;
   services::categorizer::ModelTrainingService training;
 };

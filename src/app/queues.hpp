@@ -1,7 +1,8 @@
 #pragma once
 // The message topology, the same in both modes: which queue each consuming service owns and
-// the routing keys bound to it (the pipeline ticket.created → categorized → routed, plus
-// analytics and the gateway's live feed, which see everything).
+// the routing keys bound to it (the pipeline ticket.created → categorized → routed, the
+// learned model's labels from ticket.routed, plus analytics and the gateway's live feed,
+// which see everything).
 #include <vector>
 
 #include "ports/event_bus.hpp"
@@ -17,8 +18,11 @@ inline ports::QueueSpec routing(int prefetch = 64) {
 inline ports::QueueSpec analytics(int prefetch = 64) {
   return {"analytics", {"ticket.#"}, true, 5, prefetch};
 }
-// The learned model's labels (routing decisions, agents' reroutes). Embedded mode only for
-// now: in distributed mode every categorizer instance keeps a model of its own.
+// The learned model's labels (routing decisions, agents' reroutes). Durable and shared, like
+// the categorizer queue: in distributed mode the categorizer instances split the labels,
+// each recorded once in their shared PostgreSQL table, and a label published while no
+// categorizer runs waits here. (Each instance still trains a model of its own from that
+// table.)
 inline ports::QueueSpec categorizer_training(int prefetch = 64) {
   return {"categorizer-training", {"ticket.routed"}, true, 5, prefetch};
 }
@@ -31,7 +35,8 @@ inline ports::QueueSpec gateway() {
 // Every durable queue: a process that publishes declares them all, so an event published
 // before its consumer ever started is kept for it rather than dropped by the exchange.
 inline std::vector<ports::QueueSpec> durable(int prefetch = 64) {
-  return {categorizer(prefetch), routing(prefetch), analytics(prefetch)};
+  return {categorizer(prefetch), routing(prefetch), analytics(prefetch),
+          categorizer_training(prefetch)};
 }
 
 }  // namespace st::app::queues

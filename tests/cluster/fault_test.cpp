@@ -1,7 +1,8 @@
 // Fault tests of distributed mode, against the local cluster (scripts/cluster, started by the
 // ctest fixture): five service processes on real PostgreSQL and RabbitMQ. Each test breaks
 // something the way production breaks — kill -9, a broker outage, a database restart, a poison
-// message — and checks the promise: every accepted ticket is routed, exactly once.
+// message — and checks the promise: every accepted ticket is routed, exactly once (and every
+// agent's reroute reaches the learned model's shared training store).
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -96,6 +97,48 @@ TEST_F(ClusterFaultTest, TwoCategorizersShareTheQueue) {
     EXPECT_GT(health.json["details"]["categorized"].get<std::int64_t>(), 0)
         << name << " took no share of the work: " << health.body;
   }
+}
+
+// The label changes a categorizer's training store has seen (its /health), -1 when it does
+// not answer or shows none.
+std::int64_t label_watermark(const std::string& name) {
+  try {
+    e2e::HttpClient c("127.0.0.1", service_port(name), 10s);
+    const auto health = c.get("/health");
+    const auto& training = health.json["details"]["training"];
+    if (health.status != 200 || !training.contains("label_watermark")) return -1;
+    return training["label_watermark"].get<std::int64_t>();
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+// Agents' reroutes are the learned model's labels. The categorizers share them: one that was
+// down while agents worked counts their labels when it is back, and labels published while
+// no categorizer ran at all wait in the durable training queue.
+TEST_F(ClusterFaultTest, ARestartedCategorizerCountsTheLabelsItMissed) {
+  const auto ids = create_async(4, e2e::unique_tag());
+  ASSERT_EQ(ids.size(), 4u);
+  auto routed = e2e::wait_all_routed(*http_, ids, 60s);
+  const auto before = label_watermark("categorizer");
+  ASSERT_GE(before, 0) << "the categorizer shows no training watermark";
+  auto reroute = [&](std::int64_t id) {
+    const auto current = routed[id].value("department", std::string());
+    const auto r =
+        http_->put_json("/api/route/" + std::to_string(id),
+                        {{"department", current == "Facilities" ? "Finance" : "Facilities"}});
+    ASSERT_EQ(r.status, 200) << r.describe();
+  };
+  ASSERT_TRUE(script("stop categorizer-2"));
+  reroute(ids[0]);
+  reroute(ids[1]);
+  ASSERT_TRUE(script("stop categorizer"));  // none runs now
+  reroute(ids[2]);
+  reroute(ids[3]);
+  ASSERT_TRUE(script("up --categorizers 2"));
+  EXPECT_TRUE(e2e::eventually([&] { return label_watermark("categorizer-2") >= before + 4; }, 30s))
+      << "categorizer-2 counts " << label_watermark("categorizer-2") << " label changes, " << before
+      << " + 4 expected";
 }
 
 TEST_F(ClusterFaultTest, RoutingKilledMidLoadRoutesEveryTicketExactlyOnce) {

@@ -113,6 +113,31 @@ constexpr Migration kAnalytics[] = {
      "created_at);\n"},
 };
 
+// The categorizer's training examples, shared by every categorizer instance: a ticket's
+// text and the label it may learn from (label_rank: 1 machine, 2 human). label_seq numbers
+// label changes; categorizer_label_watermark is the one-row counter it is drawn from. Its
+// row lock, taken first by every recording transaction, serializes recorders, so the
+// counter grows by exactly one per committed change (a sequence would leave gaps on
+// rollback) and two instances never deadlock on the example rows.
+constexpr Migration kCategorizer[] = {
+    {1,
+     "CREATE TABLE categorizer_examples (\n"
+     "  ticket_id bigint PRIMARY KEY,\n"
+     "  title text,\n"
+     "  description text,\n"
+     "  department text,\n"
+     "  label_rank integer,\n"
+     "  labeled_at bigint,\n"
+     "  label_seq bigint\n"
+     ");\n"
+     "CREATE INDEX categorizer_examples_by_label_seq ON categorizer_examples (label_seq);\n"
+     "CREATE TABLE categorizer_label_watermark (\n"
+     "  one boolean PRIMARY KEY DEFAULT true CHECK (one),\n"
+     "  value bigint NOT NULL\n"
+     ");\n"
+     "INSERT INTO categorizer_label_watermark (value) VALUES (0);\n"},
+};
+
 // Any constant will do as long as nothing else in the database uses it: the key of the
 // transaction-scoped advisory lock migrations take turns on ("st-migr" in ASCII).
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(8391736598423922)";
@@ -165,6 +190,9 @@ void migrate_routing(Database& db) {
 }
 void migrate_analytics(Database& db) {
   migrate(db, "analytics", kAnalytics);
+}
+void migrate_categorizer(Database& db) {
+  migrate(db, "categorizer", kCategorizer);
 }
 
 }  // namespace st::adapters::postgres

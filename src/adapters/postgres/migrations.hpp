@@ -31,5 +31,8 @@ void migrate_routing(Database& db);
 // analytics_events (unique event_id: the processed event ids) + the analytics_tickets
 // projection.
 void migrate_analytics(Database& db);
+// categorizer_examples (the learned model's training examples, shared by every instance) +
+// the categorizer_label_watermark counter.
+void migrate_categorizer(Database& db);
 
 }  // namespace st::adapters::postgres

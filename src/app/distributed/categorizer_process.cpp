@@ -1,13 +1,15 @@
 // --target=categorizer: consumes ticket.created from its shared queue (run as many as the
 // Claude latency needs; they split the work), asks its chain (Claude → learned model →
 // keywords) and publishes ticket.categorized. The department list comes from routing over
-// HTTP. Its only state is the learned model: each instance keeps its model and training
-// examples in a small SQLite file of its own (data_dir) and learns from the routing
-// decisions it sees on a transient queue while it runs.
-#include <filesystem>
+// HTTP. Its state is the learned model's: the training examples live in PostgreSQL, one
+// table shared by every instance, fed from the durable categorizer-training queue (the
+// instances split the labels, each recorded once, and labels published while none runs
+// wait there). Each instance trains and keeps its own model file in data_dir, retraining
+// when the shared watermark has moved far enough, whoever recorded the labels.
+#include <chrono>
 
+#include "adapters/postgres/training_example_store.hpp"
 #include "adapters/remote/department_directory_client.hpp"
-#include "adapters/sqlite/database.hpp"
 #include "app/categorizer_chain.hpp"
 #include "app/distributed/infrastructure.hpp"
 #include "app/distributed/process_base.hpp"
@@ -21,21 +23,21 @@ namespace {
 
 using namespace services;
 
-std::unique_ptr<adapters::sqlite::Database> open_model_db(const Config& c) {
-  if (!c.model_enabled) return nullptr;
-  std::filesystem::create_directories(c.data_dir);
-  const auto file = (std::filesystem::absolute(c.data_dir) / "categorizer.db").string();
-  return std::make_unique<adapters::sqlite::Database>(file);
-}
+// How often an instance reads the shared watermark for labels the others recorded: one
+// cheap query, and a retraining at most this long after the labels that made it due.
+constexpr std::chrono::seconds kWatermarkPoll{10};
 
 class CategorizerProcess final : public ProcessBase {
  public:
   explicit CategorizerProcess(const Config& c)
       : ProcessBase(c, "categorizer"),
-        model_db_(open_model_db(c)),
+        // Without a learned model there is nothing to store: no database at all.
+        db_(c.model_enabled ? make_database(c) : nullptr),
+        training_store_(db_ ? open_store<adapters::postgres::PgTrainingExampleStore>(*db_)
+                            : nullptr),
         routing_client_(make_client(c, "routing", c.routing_url)),
         departments_(*routing_client_),
-        chain_(c, metrics_, model_db_.get()),
+        chain_(c, metrics_, training_store_.get(), kWatermarkPoll),
         categorizer_(chain_.strategies(), departments_, *bus_, clock_, chain_.service_options()) {
     categorizer::register_routes(router_, categorizer_, &metrics_);
     bus_->subscribe_batch(queues::categorizer(c.prefetch),
@@ -43,11 +45,10 @@ class CategorizerProcess final : public ProcessBase {
                             return categorizer_.on_created(b);
                           }));
     if (auto* training = chain_.training()) {
-      auto spec = queues::categorizer_training(c.prefetch);
-      spec.durable = false;  // one per instance: each sees every routing decision
-      bus_->subscribe_batch(spec, [training](const std::vector<ports::Delivery>& b) {
-        return training->on_routed(b);
-      });
+      bus_->subscribe_batch(queues::categorizer_training(c.prefetch),
+                            patient([training](const std::vector<ports::Delivery>& b) {
+                              return training->on_routed(b);
+                            }));
     }
   }
   ~CategorizerProcess() override { stop(); }
@@ -64,7 +65,8 @@ class CategorizerProcess final : public ProcessBase {
  private:
   ports::SystemClock clock_;
   metrics::Registry metrics_;
-  std::unique_ptr<adapters::sqlite::Database> model_db_;
+  std::unique_ptr<adapters::postgres::Database> db_;
+  std::unique_ptr<adapters::postgres::PgTrainingExampleStore> training_store_;
   std::unique_ptr<http::HttpClient> routing_client_;
   adapters::remote::DepartmentDirectoryClient departments_;
   CategorizerChain chain_;

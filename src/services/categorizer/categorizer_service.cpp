@@ -9,12 +9,25 @@
 
 #include "domain/codec.hpp"
 #include "domain/department.hpp"
+#include "services/categorizer/model_training.hpp"
 
 namespace st::services::categorizer {
 
 namespace {
 constexpr auto kDepartmentCacheTtl = std::chrono::seconds(2);
+
+// The store may be out of reach (a database restart): that is said, not fatal. Categorizing
+// goes on, and labels wait in their queue, so the service is not degraded on that account.
+nlohmann::json training_health(ModelTrainingService& training) {
+  try {
+    const auto s = training.status();
+    return {{"label_watermark", s.label_watermark},
+            {"model_label_watermark", s.model_label_watermark}};
+  } catch (const std::exception& e) {
+    return {{"error", std::string("training store unreadable: ") + e.what()}};
+  }
 }
+}  // namespace
 
 struct CategorizerService::Counters {
   Counters(metrics::Registry& r, const std::vector<ports::Categorizer*>& chain) {
@@ -128,6 +141,7 @@ nlohmann::json CategorizerService::health() {
   }
   // This instance's share of the queue (several categorizers may consume it).
   details["categorized"] = categorized_count();
+  if (options_.training) details["training"] = training_health(*options_.training);
   return {{"status", degraded ? "degraded" : "healthy"},
           {"service", "categorizer"},
           {"details", std::move(details)}};

@@ -30,6 +30,8 @@
 
 namespace st::services::categorizer {
 
+class ModelTrainingService;
+
 struct CategorizerOptions {
   // Tickets of one delivery batch categorized at once. Above 1 only when a strategy waits on
   // the network (Claude): keywords alone are faster on the consumer thread.
@@ -38,6 +40,8 @@ struct CategorizerOptions {
   // waits, no deadlines (strategies use their own budgets).
   std::chrono::milliseconds create_timeout{0};
   metrics::Registry* metrics = nullptr;  // decisions and fallbacks are counted when set
+  // The learned model's trainer, when there is one: /health shows its watermarks.
+  ModelTrainingService* training = nullptr;
 };
 
 class CategorizerService {
@@ -59,7 +63,8 @@ class CategorizerService {
 
   // {"status": "healthy"|"degraded", "service": "categorizer", "details": {strategy: ...}}:
   // degraded when a strategy is (Claude without a key or behind an open breaker); the
-  // service still categorizes every ticket, so it is never "down" on that account.
+  // service still categorizes every ticket, so it is never "down" on that account. With a
+  // trainer, details.training holds the store's and the model's label watermarks.
   nlohmann::json health();
 
   // Consumer of ticket.created, a batch at a time: the batch's ticket.categorized events

@@ -1,5 +1,7 @@
 #include "services/categorizer/model_training.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "domain/codec.hpp"
@@ -97,6 +99,10 @@ bool ModelTrainingService::retrain_due() {
          store_.label_watermark() - model_.label_watermark() >= policy_.retrain_after_labels;
 }
 
+TrainingStatus ModelTrainingService::status() {
+  return {store_.label_watermark(), model_.label_watermark()};
+}
+
 void ModelTrainingService::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
@@ -116,19 +122,29 @@ void ModelTrainingService::stop() {
 
 void ModelTrainingService::run() {
   name_this_thread("model-training");
-  auto next_scheduled = std::chrono::steady_clock::now() + policy_.retrain_interval;
+  using Clock = std::chrono::steady_clock;
+  const bool scheduled = policy_.retrain_interval.count() > 0;
+  const bool polling = policy_.watermark_poll.count() > 0;
+  auto next_scheduled = Clock::now() + policy_.retrain_interval;
+  auto next_poll = Clock::now() + policy_.watermark_poll;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    const bool scheduled = policy_.retrain_interval.count() > 0;
-    if (scheduled)
-      wake_.wait_until(lock, next_scheduled, [&] { return stopping_ || labels_changed_; });
-    else
-      wake_.wait(lock, [&] { return stopping_ || labels_changed_; });
+    const auto woken = [&] { return stopping_ || labels_changed_; };
+    if (scheduled || polling) {
+      auto until = Clock::time_point::max();
+      if (scheduled) until = std::min(until, next_scheduled);
+      if (polling) until = std::min(until, next_poll);
+      wake_.wait_until(lock, until, woken);
+    } else {
+      wake_.wait(lock, woken);
+    }
     if (stopping_) break;
     labels_changed_ = false;
-    const bool schedule_reached = scheduled && std::chrono::steady_clock::now() >= next_scheduled;
-    if (schedule_reached)
-      next_scheduled = std::chrono::steady_clock::now() + policy_.retrain_interval;
+    const auto now = Clock::now();
+    const bool schedule_reached = scheduled && now >= next_scheduled;
+    if (schedule_reached) next_scheduled = now + policy_.retrain_interval;
+    // A poll only looks: it retrains when enough labels changed, as a label of our own would.
+    if (polling && now >= next_poll) next_poll = now + policy_.watermark_poll;
     lock.unlock();
     try {
       const bool changed = store_.label_watermark() != model_.label_watermark();

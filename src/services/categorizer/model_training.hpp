@@ -3,7 +3,9 @@
 // learning from in the categorizer's own table (ports::TrainingExampleStore): an agent's
 // routing (a human label, which always wins) and a Claude decision at or above a confidence.
 // A background thread retrains the model, from the shipped cold-start set plus those
-// examples, once enough labels changed and on a schedule; the model swaps itself in.
+// examples, once enough labels changed and on a schedule; the model swaps itself in. "Enough
+// labels changed" is read from the store's watermark, so with a store shared by several
+// instances (distributed mode) every instance's labels count, seen by polling the watermark.
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -30,6 +32,16 @@ struct TrainingPolicy {
   int human_weight = 3;
   // Newest labeled examples used for training (bounds training time and memory).
   std::size_t max_examples = 50'000;
+  // How often to read the store's watermark for labels this process did not record: a store
+  // shared by several categorizer instances, each consuming only its share of the labels.
+  // 0: only this process's own labels (and the schedule) wake the trainer.
+  std::chrono::milliseconds watermark_poll{0};
+};
+
+// Where the trainer stands, for /health: the store's watermark and the model's.
+struct TrainingStatus {
+  std::int64_t label_watermark = 0;        // label changes the store has seen, by every instance
+  std::int64_t model_label_watermark = 0;  // the label_watermark the model in use was trained at
 };
 
 // The cold-start set followed by the store's examples, newest first, weighted by source.
@@ -56,6 +68,8 @@ class ModelTrainingService {
   void ensure_model();
   // Whether enough labels changed since the model in use was trained.
   bool retrain_due();
+  // Reads the store's watermark; throws when the store cannot be read.
+  TrainingStatus status();
 
   // The background retraining thread.
   void start();

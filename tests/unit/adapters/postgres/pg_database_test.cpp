@@ -90,6 +90,13 @@ TEST(PgMigrations, EachServiceCreatesOnlyItsOwnTables) {
   EXPECT_EQ(schema_version(*db, "routing"), 2);
   EXPECT_EQ(schema_version(*db, "analytics"), 1);
   EXPECT_EQ(schema_version(*db, "categorizer"), 0);
+  migrate_categorizer(*db);
+  EXPECT_EQ(tables_of(schema),
+            (std::vector<std::string>{"analytics_events", "analytics_tickets",
+                                      "categorizer_examples", "categorizer_label_watermark",
+                                      "departments", "routing_outbox", "schema_migrations",
+                                      "ticket_routing", "tickets", "tickets_outbox"}));
+  EXPECT_EQ(schema_version(*db, "categorizer"), 1);
 }
 
 TEST(PgMigrations, RunningThemAgainIsANoOpAndKeepsTheData) {

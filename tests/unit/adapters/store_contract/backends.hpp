@@ -13,10 +13,12 @@
 #include "adapters/postgres/database.hpp"
 #include "adapters/postgres/routing_store.hpp"
 #include "adapters/postgres/ticket_store.hpp"
+#include "adapters/postgres/training_example_store.hpp"
 #include "adapters/sqlite/analytics_store.hpp"
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
+#include "adapters/sqlite/training_example_store.hpp"
 #include "ports/outbox.hpp"
 #include "unit/adapters/postgres/pg_test_server.hpp"
 #include "unit/support/temp_dir.hpp"
@@ -29,6 +31,7 @@ class SqliteBackend {
   using TicketStore = adapters::sqlite::SqliteTicketStore;
   using RoutingStore = adapters::sqlite::SqliteRoutingStore;
   using AnalyticsStore = adapters::sqlite::SqliteAnalyticsStore;
+  using TrainingExampleStore = adapters::sqlite::SqliteTrainingExampleStore;
 
   // Stores built on the database must be destroyed before reopen() or the backend.
   template <class Store>
@@ -52,6 +55,7 @@ class PostgresBackend {
   using TicketStore = adapters::postgres::PgTicketStore;
   using RoutingStore = adapters::postgres::PgRoutingStore;
   using AnalyticsStore = adapters::postgres::PgAnalyticsStore;
+  using TrainingExampleStore = adapters::postgres::PgTrainingExampleStore;
 
   template <class Store>
   std::unique_ptr<Store> make() {

@@ -10,6 +10,7 @@
 
 #include "domain/codec.hpp"
 #include "domain/event.hpp"
+#include "services/categorizer/model_training.hpp"
 
 namespace st::services::categorizer {
 namespace {
@@ -138,6 +139,54 @@ TEST_F(CategorizerServiceTest, HealthIsDegradedWhileAStrategyIs) {
   EXPECT_EQ(h["details"]["claude"]["reason"], "circuit breaker open");
   EXPECT_EQ(h["details"]["claude"]["breaker"], "open");
   EXPECT_EQ(h["details"]["keywords"]["status"], "healthy");
+}
+
+// A training store whose watermark the test sets, or that cannot be read.
+class WatermarkStore final : public ports::TrainingExampleStore {
+ public:
+  std::size_t record(const std::vector<ports::TicketText>&,
+                     const std::vector<ports::TicketLabel>&) override {
+    return 0;
+  }
+  std::vector<ports::TrainingExample> examples(std::size_t) override { return {}; }
+  std::int64_t label_watermark() override {
+    if (fail) throw std::runtime_error("database unreachable");
+    return watermark;
+  }
+  std::int64_t watermark = 0;
+  bool fail = false;
+};
+
+class TrainedAt final : public ports::LearnedModel {
+ public:
+  std::string retrain(const std::vector<ports::LabeledText>&, std::int64_t w) override {
+    watermark = w;
+    return "v";
+  }
+  bool ready() const override { return true; }
+  std::int64_t label_watermark() const override { return watermark; }
+  std::string version() const override { return "v"; }
+  std::int64_t watermark = 0;
+};
+
+TEST_F(CategorizerServiceTest, HealthShowsTheTrainingWatermarksAndAnUnreadableStore) {
+  WatermarkStore store;
+  TrainedAt model;
+  ModelTrainingService training(store, model, {}, {});
+  auto service = make({.training = &training});
+  store.watermark = 7;
+  model.watermark = 5;
+  auto h = service.health();
+  EXPECT_EQ(h["details"]["training"]["label_watermark"], 7) << h;
+  EXPECT_EQ(h["details"]["training"]["model_label_watermark"], 5) << h;
+  // The store out of reach is reported, and categorizing goes on: not degraded for that.
+  store.fail = true;
+  h = service.health();
+  EXPECT_EQ(h["status"], "healthy");
+  EXPECT_NE(h["details"]["training"]["error"].get<std::string>().find("database unreachable"),
+            std::string::npos)
+      << h;
+  EXPECT_FALSE(make({}).health()["details"].contains("training"));
 }
 
 TEST_F(CategorizerServiceTest, ABatchIsCategorizedConcurrently) {

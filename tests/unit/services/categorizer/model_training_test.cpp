@@ -142,6 +142,28 @@ TEST_F(ModelTrainingTest, TheScheduleRetrainsWhenAnyLabelChanged) {
   scheduled.stop();
 }
 
+// Distributed mode: the instances share the store and split the labels, so most labels
+// that make a retraining due were recorded by another instance. The poll sees them.
+TEST_F(ModelTrainingTest, LabelsAnotherInstanceRecordedRetrainOnThePoll) {
+  TrainingPolicy p;
+  p.retrain_after_labels = 2;
+  p.retrain_interval = std::chrono::seconds(0);
+  p.watermark_poll = std::chrono::milliseconds(50);
+  ModelTrainingService polling(store, *model, cold_start(), p);
+  polling.ensure_model();
+  polling.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // past the check at start
+  // Written straight into the store, as the other instance's trainer would: no delivery here.
+  store.record(
+      {{1, "contract review nda", ""}, {2, "nda signature", ""}},
+      {{1, "Legal", ports::LabelSource::human, 1}, {2, "Legal", ports::LabelSource::human, 2}});
+  ASSERT_TRUE(eventually([&] { return model->label_watermark() == 2; }, std::chrono::seconds(60)));
+  const auto status = polling.status();
+  EXPECT_EQ(status.label_watermark, 2);
+  EXPECT_EQ(status.model_label_watermark, 2);
+  polling.stop();
+}
+
 TEST_F(ModelTrainingTest, TheTrainingSetIsColdStartPlusWeightedLabels) {
   using domain::CategorizedBy;
   training->on_routed({routed(1, "x", "Legal", CategorizedBy::manual, 100, true),
