@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "adapters/fasttext/model_categorizer.hpp"
 #include "app/labeled_data.hpp"
@@ -59,15 +60,20 @@ TEST(CategorizationAccuracy, ColdStartModelOnTheSeparatelyWrittenEvaluationSet) 
   EXPECT_GT(s.model, s.keywords);
 }
 
-TEST(CategorizationAccuracy, SupportQueuesSeededHoldout) {
-  if (!std::filesystem::exists(kSupportQueues))
-    GTEST_SKIP() << "shared data set not found at " << kSupportQueues
-                 << " (it is not part of the repository)";
+std::optional<Split> support_queues_split() {
+  if (!std::filesystem::exists(kSupportQueues)) return std::nullopt;
   auto rows = read_records(
       kSupportQueues, {.text = {"combined_text"}, .label = "queue_grouped", .need_label = true});
-  const auto split = holdout_split(std::move(rows), 0.2, 42);
+  return holdout_split(std::move(rows), 0.2, 42);
+}
+
+TEST(CategorizationAccuracy, SupportQueuesSeededHoldoutFastTextAlone) {
+  const auto split = support_queues_split();
+  if (!split)
+    GTEST_SKIP() << "shared data set not found at " << kSupportQueues
+                 << " (it is not part of the repository)";
   Config config;
-  // The tuned variant of docs/categorization.md.
+  // The tuned fastText-alone variant of docs/categorization.md.
   auto options = model_options(config, services::categorizer::ModelFeatures::stems_nostop);
   options.training = {.epoch = 40,
                       .lr = 1.0,
@@ -77,10 +83,35 @@ TEST(CategorizationAccuracy, SupportQueuesSeededHoldout) {
                       .maxn = 0,
                       .min_count = 3,
                       .bucket = 1'000'000,
-                      .calibrate = false};
-  const auto s = score(split.train, split.test, options, 0);
+                      .calibrate = false,
+                      .stack_folds = 0};
+  const auto s = score(split->train, split->test, options, 0);
   // Majority class: 0.40 on this split; default fastText settings: 0.50.
   EXPECT_GE(s.model, 0.55);
+}
+
+TEST(CategorizationAccuracy, SupportQueuesSeededHoldoutStacked) {
+  const auto split = support_queues_split();
+  if (!split)
+    GTEST_SKIP() << "shared data set not found at " << kSupportQueues
+                 << " (it is not part of the repository)";
+  Config config;
+  // The recommended stacked settings of docs/categorization.md: fastText, the memory of
+  // labeled tickets and the word n-gram SVM, combined on 10 held-out folds.
+  auto options = model_options(config, services::categorizer::ModelFeatures::words_nostop);
+  options.training = {.epoch = 25,
+                      .lr = 1.0,
+                      .dim = 32,
+                      .word_ngrams = 2,
+                      .minn = 0,
+                      .maxn = 0,
+                      .bucket = 1'000'000,
+                      .calibrate = false,
+                      .stack_folds = 10};
+  const auto s = score(split->train, split->test, options, 0);
+  // The bar on this split. Training is single-threaded and seeded, so this is the
+  // same figure on every run (0.603); on other seeded splits these settings average 0.57.
+  EXPECT_GE(s.model, 0.60);
 }
 
 }  // namespace
