@@ -7,6 +7,7 @@
 #include <functional>
 #include <iterator>
 #include <stdexcept>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -44,6 +45,15 @@ bool to_bool(const std::string& v, const std::string& key) {
   if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
   if (v == "0" || v == "false" || v == "no" || v == "off" || v.empty()) return false;
   throw std::invalid_argument(key + " must be true or false, got '" + v + "'");
+}
+
+// A setter of where PostgreSQL is, which also records that a database was named. An empty
+// value names none (the environment skips empty variables; a file's "" does the same).
+Setter database(Setter set) {
+  return [set = std::move(set)](Config& c, const std::string& v) {
+    set(c, v);
+    if (!v.empty()) c.database_configured = true;
+  };
 }
 
 const std::vector<Setting>& table() {
@@ -166,19 +176,19 @@ const std::vector<Setting>& table() {
         {"DATABASE_URL"},
         "",
         "PostgreSQL URL, e.g. postgresql://user:pass@host:5432/db; overrides db_* (secret)"},
-       [](Config& c, const std::string& v) { c.database_url = v; }},
+       database([](Config& c, const std::string& v) { c.database_url = v; })},
       {{"db_host", {"DB_HOST"}, "--db-host", "PostgreSQL host (default localhost)"},
-       [](Config& c, const std::string& v) { c.db_host = v; }},
+       database([](Config& c, const std::string& v) { c.db_host = v; })},
       {{"db_port", {"DB_PORT"}, "--db-port", "PostgreSQL port (default 5432)"},
-       [](Config& c, const std::string& v) {
+       database([](Config& c, const std::string& v) {
          c.db_port = static_cast<std::uint16_t>(to_int(v, 1, 65535, "db_port"));
-       }},
+       })},
       {{"db_name", {"DB_NAME"}, "--db-name", "PostgreSQL database (default smartticket)"},
-       [](Config& c, const std::string& v) { c.db_name = v; }},
+       database([](Config& c, const std::string& v) { c.db_name = v; })},
       {{"db_user", {"DB_USER"}, "--db-user", "PostgreSQL user (default smartticket)"},
-       [](Config& c, const std::string& v) { c.db_user = v; }},
+       database([](Config& c, const std::string& v) { c.db_user = v; })},
       {{"db_password", {"DB_PASSWORD"}, "", "PostgreSQL password (secret; env or file only)"},
-       [](Config& c, const std::string& v) { c.db_password = v; }},
+       database([](Config& c, const std::string& v) { c.db_password = v; })},
       {{"db_pool_size",
         {"SMARTTICKET_DB_POOL_SIZE"},
         "--db-pool-size",

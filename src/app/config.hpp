@@ -45,6 +45,10 @@ struct Config {
   std::string db_user = "smartticket";
   std::string db_password;    // secret: never logged or printed
   unsigned db_pool_size = 8;  // connections per process
+  // Whether DATABASE_URL or any DB_* setting was given (file, environment or flag). The
+  // defaults above cannot tell: a service process always uses them, but `model train` reads
+  // the embedded data file unless a database was named.
+  bool database_configured = false;
 
   // Claude categorization (off without a key; see README "Claude categorization").
   std::string anthropic_api_key_file;  // read at load time when no key is given directly

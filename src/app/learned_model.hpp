@@ -7,9 +7,6 @@
 #include <vector>
 
 #include "adapters/fasttext/model_categorizer.hpp"
-// The embedded store, for the `model` commands that read a stopped server's data file.
-#include "adapters/sqlite/database.hpp"
-#include "adapters/sqlite/training_example_store.hpp"
 #include "app/config.hpp"
 #include "ports/training_examples.hpp"
 #include "services/categorizer/model_text.hpp"

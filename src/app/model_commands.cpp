@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/sqlite/database.hpp"
 #include "app/labeled_data.hpp"
 #include "app/learned_model.hpp"
+#include "app/stored_examples.hpp"
 #include "domain/department.hpp"
 #include "services/categorizer/evaluation.hpp"
 #include "services/categorizer/keyword_categorizer.hpp"
@@ -62,31 +62,20 @@ std::vector<Record> data_rows(const ModelCommandArgs& a, bool need_label, bool t
   return test_side ? std::move(split.test) : std::move(split.train);
 }
 
-// Examples of the running helpdesk: the cold-start set plus the labels in the data file.
-std::vector<ports::LabeledText> store_examples(const Config& config) {
-  const auto file = std::filesystem::path(config.data_dir) / "smartticket.db";
-  std::unique_ptr<adapters::sqlite::Database> db;
-  std::unique_ptr<adapters::sqlite::SqliteTrainingExampleStore> store;
-  if (std::filesystem::exists(file)) {
-    try {
-      db = std::make_unique<adapters::sqlite::Database>(file.string());
-      store = std::make_unique<adapters::sqlite::SqliteTrainingExampleStore>(*db);
-    } catch (const std::exception& e) {
-      throw DataError("cannot open " + file.string() + " (stop the server first): " + e.what());
-    }
-  }
-  auto examples = load_cold_start(config);
-  if (store) examples = categorizer::training_set(examples, *store, training_policy(config));
-  return examples;
-}
-
 int train(const ModelCommandArgs& a, const Config& config) {
   auto options = model_options(config, features_of(a.features));
   options.model_file = a.output;
   options.training = a.training;
   options.training.calibrate = !a.no_calibrate;
-  const auto examples = a.data.empty() ? store_examples(config)
-                                       : labeled_texts(data_rows(a, true, /*test_side=*/false));
+  std::vector<ports::LabeledText> examples;
+  if (a.data.empty()) {
+    auto stored = stored_examples(config);
+    // On stderr: the summary on stdout keeps its one line.
+    std::cerr << "training examples: " << stored.source << "\n";
+    examples = std::move(stored.examples);
+  } else {
+    examples = labeled_texts(data_rows(a, true, /*test_side=*/false));
+  }
   fasttext::ModelCategorizer model(options);
   const auto started = std::chrono::steady_clock::now();
   model.retrain(examples, 0);
@@ -203,8 +192,10 @@ ModelCommands::ModelCommands(CLI::App& app, const std::function<void(CLI::App*)>
   auto* model = app.add_subcommand("model", "train and evaluate the learned categorizer");
   model->require_subcommand(1);
 
-  train_ = model->add_subcommand("train",
-                                 "train a model (default: cold-start set + the helpdesk's labels)");
+  train_ = model->add_subcommand(
+      "train",
+      "train a model (default: cold-start set + the helpdesk's labels, read from PostgreSQL "
+      "when DATABASE_URL or DB_* is set, else from <data-dir>/smartticket.db)");
   add_settings(train_);
   train_->add_option("--data", a.data, "labeled tickets (CSV or JSONL) instead of the store");
   add_data_options(train_, a);

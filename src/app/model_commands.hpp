@@ -1,6 +1,7 @@
 #pragma once
 // Command-line tools around the learned categorizer:
 //   smartticket model train [--data FILE --text-column C --label-column L] --output MODEL
+//     (without --data: the helpdesk's labels, see stored_examples.hpp)
 //   smartticket model eval --model MODEL --data FILE [--text-column C --label-column L]
 //   smartticket categorize [--data FILE] [--model MODEL]
 // Data files are CSV with a header row or JSON Lines (see labeled_data.hpp).

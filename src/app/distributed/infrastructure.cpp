@@ -14,14 +14,18 @@
 
 namespace st::app::distributed {
 
-std::unique_ptr<adapters::postgres::Database> make_database(const Config& config) {
+std::string database_conninfo(const Config& config) {
   adapters::postgres::DatabaseSettings settings{.url = config.database_url,
                                                 .host = config.db_host,
                                                 .port = std::to_string(config.db_port),
                                                 .name = config.db_name,
                                                 .user = config.db_user,
                                                 .password = config.db_password};
-  const auto conninfo = adapters::postgres::connection_string(settings);
+  return adapters::postgres::connection_string(settings);
+}
+
+std::unique_ptr<adapters::postgres::Database> make_database(const Config& config) {
+  const auto conninfo = database_conninfo(config);
   spdlog::info("PostgreSQL: {}", adapters::postgres::redact(conninfo));
   return std::make_unique<adapters::postgres::Database>(
       conninfo, adapters::postgres::PoolOptions{.max_connections = config.db_pool_size});

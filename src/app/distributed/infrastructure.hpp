@@ -16,7 +16,10 @@ namespace st::app::distributed {
 // The RabbitMQ bus for `service` (its queues are named after it).
 std::unique_ptr<ports::EventBus> make_event_bus(const Config& config, const std::string& service);
 
-// The PostgreSQL pool of this process (DATABASE_URL or DB_*; db_pool_size connections).
+// The libpq connection string of DATABASE_URL or DB_*. Holds the password: never log it.
+std::string database_conninfo(const Config& config);
+
+// The PostgreSQL pool of this process (database_conninfo; db_pool_size connections).
 std::unique_ptr<adapters::postgres::Database> make_database(const Config& config);
 
 // Builds a store (whose constructor migrates its service's tables), retrying while the

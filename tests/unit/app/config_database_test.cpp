@@ -49,6 +49,25 @@ TEST(ConfigDatabase, TheSeedsVariablesAreRead) {
   EXPECT_EQ(c.db_pool_size, 3u);
 }
 
+TEST(ConfigDatabase, ADatabaseIsConfiguredOnlyWhenOneIsNamed) {
+  EXPECT_FALSE(load_config("", {}).database_configured);
+  {
+    ScopedEnv url("DATABASE_URL", "postgresql://app@db/tickets");
+    EXPECT_TRUE(load_config("", {}).database_configured);
+  }
+  {
+    ScopedEnv host("DB_HOST", "postgres");  // what the Compose file sets
+    EXPECT_TRUE(load_config("", {}).database_configured);
+  }
+  {
+    ScopedEnv empty("DATABASE_URL", "");
+    EXPECT_FALSE(load_config("", {}).database_configured);
+  }
+  EXPECT_TRUE(load_config("", {{"db_port", "6543"}}).database_configured);
+  // The pool size says how many connections, not where to: no database is named.
+  EXPECT_FALSE(load_config("", {{"db_pool_size", "3"}}).database_configured);
+}
+
 TEST(ConfigDatabase, BadNumbersAreRejected) {
   {
     ScopedEnv port("DB_PORT", "70000");
