@@ -25,6 +25,12 @@ class NeighbourIndex {
                  TfidfOptions options = {});
 
   // The k most similar documents, most similar first; fewer when fewer share any n-gram.
+  // Similarities are exact cosines. A long query against a large memory would touch most
+  // documents through its common n-grams, so there candidates are found through the query's
+  // rarer n-grams (those in at most a tenth of the documents: a rewording shares many of
+  // them), and only the best of those are scored on every n-gram. The nearest document is
+  // then the one scoring every document would find; the runners-up may differ among
+  // documents that share little with the query.
   std::vector<Neighbour> nearest(std::string_view text, std::size_t k) const;
   std::size_t size() const { return labels_.size(); }
 
@@ -33,9 +39,13 @@ class NeighbourIndex {
     std::uint32_t document;
     float weight;
   };
+  std::vector<Neighbour> exhaustive(const SparseVector& query, std::size_t k) const;
+
   TfidfVectorizer vectorizer_;
   std::vector<std::size_t> labels_;
   std::vector<std::vector<Posting>> postings_;  // by term id
+  std::vector<SparseVector> documents_;         // by document
+  std::size_t common_df_ = 0;                   // terms in more documents are "common"
 };
 
 }  // namespace st::learning

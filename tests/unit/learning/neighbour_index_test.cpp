@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <random>
 #include <thread>
 
 namespace st::learning {
@@ -64,6 +67,45 @@ TEST(NeighbourIndex, ConcurrentQueriesGetTheSameAnswers) {
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(mismatches.load(), 0);
+}
+
+}  // namespace
+}  // namespace st::learning
+
+namespace st::learning {
+namespace {
+
+// Many documents, so that the rare-n-gram pre-selection is used: its answers must be those
+// of scoring every document.
+TEST(NeighbourIndex, PreSelectionFindsWhatScoringEveryDocumentFinds) {
+  std::mt19937 rng(11);
+  const std::vector<std::string> words{
+      "printer", "invoice", "vpn",      "heating", "laptop", "refund",   "password", "network",
+      "office",  "payment", "monitor",  "account", "server", "backup",   "update",   "license",
+      "budget",  "travel",  "contract", "meeting", "report", "database", "router",   "keyboard"};
+  std::vector<std::string> docs;
+  std::vector<std::size_t> labels;
+  for (int d = 0; d < 3000; ++d) {
+    std::string text;
+    for (int w = 0; w < 12; ++w)
+      text += words[rng() % words.size()] + std::to_string(rng() % 40) + " ";
+    docs.push_back(text);
+    labels.push_back(static_cast<std::size_t>(d % 3));
+  }
+  const NeighbourIndex index(docs, labels);
+  const TfidfVectorizer same(docs, {});
+  for (int q = 0; q < 100; ++q) {
+    // A rewording: a document without its first word.
+    const std::string& original = docs[static_cast<std::size_t>(q) * 6];
+    const std::string query = original.substr(original.find(' ') + 1);
+    std::vector<float> all;
+    for (const auto& d : docs) all.push_back(dot(same.transform(query), same.transform(d)));
+    const auto got = index.nearest(query, 5);
+    ASSERT_EQ(got.size(), 5u);
+    EXPECT_EQ(got[0].document, static_cast<std::size_t>(q) * 6) << query;
+    EXPECT_NEAR(got[0].similarity, *std::max_element(all.begin(), all.end()), 1e-5);
+    for (const auto& n : got) EXPECT_NEAR(n.similarity, all[n.document], 1e-5);  // exact cosines
+  }
 }
 
 }  // namespace
