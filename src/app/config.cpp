@@ -316,6 +316,14 @@ const std::vector<Setting>& table() {
        [](Config& c, const std::string& v) {
          c.model_min_confidence = static_cast<int>(to_int(v, 0, 100, "model_min_confidence"));
        }},
+      {{"model_stack_folds",
+        {"SMARTTICKET_MODEL_STACK_FOLDS"},
+        "--model-stack-folds",
+        "2-20: stack fastText with the memory of labeled tickets and the n-gram SVM, the combiner "
+        "learning from this many folds; 0 = fastText alone (default 0)"},
+       [](Config& c, const std::string& v) {
+         c.model_stack_folds = static_cast<int>(to_int(v, 0, 20, "model_stack_folds"));
+       }},
       {{"model_retrain_after",
         {"SMARTTICKET_MODEL_RETRAIN_AFTER"},
         "--model-retrain-after",
@@ -458,6 +466,7 @@ std::string describe(const Config& c) {
   line("model_enabled", c.model_enabled ? "true" : "false");
   line("model_file", model_file_of(c));
   line("model_min_confidence", std::to_string(c.model_min_confidence));
+  line("model_stack_folds", std::to_string(c.model_stack_folds));
   line("model_retrain_after", std::to_string(c.model_retrain_after));
   line("model_retrain_interval_s", std::to_string(c.model_retrain_interval_s));
   line("model_claude_min_confidence", std::to_string(c.model_claude_min_confidence));

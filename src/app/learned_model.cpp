@@ -43,6 +43,7 @@ adapters::fasttext::ModelCategorizerOptions model_options(const Config& c,
   o.features = std::string(categorizer::to_string(features));
   o.model_file = model_file_of(c);
   o.min_confidence = c.model_min_confidence;
+  o.training.stack_folds = c.model_stack_folds;
   return o;
 }
 
