@@ -36,7 +36,7 @@ std::unique_ptr<const Stack> Stack::train(const std::vector<Example>& examples,
   s->parts_ = {true, options.svm_ngrams > 0, options.neighbours > 0};
   s->labels_ = labels;
   s->neighbours_ = options.neighbours;
-  s->svm_ngrams = options.svm_ngrams;
+  s->svm_ngrams_ = options.svm_ngrams;
   for (const auto& e : examples) {
     s->texts_.push_back(e.text);
     s->text_labels_.push_back(e.label);
@@ -117,7 +117,7 @@ json Stack::metadata() const {
   for (std::size_t i = 0; i < texts_.size(); ++i) memory.push_back({text_labels_[i], texts_[i]});
   return {{"svm", parts_.svm},
           {"neighbours", parts_.neighbours ? neighbours_ : 0},
-          {"svm_ngrams", svm_ngrams},
+          {"svm_ngrams", svm_ngrams_},
           {"svm_c", svm_.options().c},
           {"svm_terms", words_.terms()},
           {"svm_present", svm_.present()},
@@ -141,7 +141,7 @@ std::unique_ptr<const Stack> Stack::load(const json& meta, std::string_view blob
   std::unique_ptr<Stack> s(new Stack);
   s->labels_ = labels;
   s->neighbours_ = meta.at("neighbours").get<int>();
-  s->svm_ngrams = meta.at("svm_ngrams").get<int>();
+  s->svm_ngrams_ = meta.at("svm_ngrams").get<int>();
   s->parts_ = {true, meta.at("svm").get<bool>(), s->neighbours_ > 0};
   for (const auto& m : meta.at("memory")) {
     const auto label = m.at(0).get<std::size_t>();
@@ -155,7 +155,7 @@ std::unique_ptr<const Stack> Stack::load(const json& meta, std::string_view blob
       meta.at("combiner_weights").get<std::vector<float>>(),
       meta.at("combiner_present").get<std::vector<bool>>());
   if (s->parts_.svm) {
-    s->words_ = learning::TfidfVectorizer(s->texts_, word_ngrams(s->svm_ngrams));
+    s->words_ = learning::TfidfVectorizer(s->texts_, word_ngrams(s->svm_ngrams_));
     if (s->words_.terms() != meta.at("svm_terms").get<std::size_t>())
       throw ModelError("stacked model: the remembered tickets do not match the SVM");
     std::vector<float> w(blob.size() / sizeof(float));

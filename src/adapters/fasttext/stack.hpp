@@ -44,7 +44,7 @@ class Stack {
   learning::StackedParts parts_;
   std::size_t labels_ = 0;
   int neighbours_ = 0;
-  int svm_ngrams = 0;
+  int svm_ngrams_ = 0;
   std::vector<std::string> texts_;
   std::vector<std::size_t> text_labels_;
   std::optional<learning::NeighbourIndex> index_;
