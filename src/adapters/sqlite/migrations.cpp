@@ -160,6 +160,36 @@ constexpr Migration kBus[] = {
      "CREATE INDEX bus_dead_letters_by_queue ON bus_dead_letters(queue);\n"},
 };
 
+// The gateway's API keys (only a hash of each key's text) and the answers kept for
+// Idempotency-Key. An idempotency record is unfinished while completed_at is NULL; its
+// lease started at created_at, when it was claimed.
+constexpr Migration kGateway[] = {
+    {1,
+     "CREATE TABLE api_keys (\n"
+     "  id TEXT PRIMARY KEY,\n"
+     "  name TEXT NOT NULL,\n"
+     "  role TEXT NOT NULL,\n"
+     "  email TEXT NOT NULL DEFAULT '',\n"
+     "  secret_hash TEXT NOT NULL,\n"
+     "  created_at INTEGER NOT NULL,\n"
+     "  revoked_at INTEGER\n"
+     ");\n"
+     "CREATE INDEX api_keys_active ON api_keys(created_at, id) WHERE revoked_at IS NULL;\n"
+     "CREATE TABLE idempotency_keys (\n"
+     "  scope TEXT NOT NULL,\n"
+     "  key TEXT NOT NULL,\n"
+     "  fingerprint TEXT NOT NULL,\n"
+     "  created_at INTEGER NOT NULL,\n"
+     "  completed_at INTEGER,\n"
+     "  status INTEGER,\n"
+     "  content_type TEXT,\n"
+     "  location TEXT,\n"
+     "  body TEXT,\n"
+     "  PRIMARY KEY (scope, key)\n"
+     ");\n"
+     "CREATE INDEX idempotency_keys_by_created ON idempotency_keys(created_at);\n"},
+};
+
 constexpr const char* kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations (\n"
     "  service TEXT NOT NULL,\n"
@@ -223,6 +253,9 @@ void migrate_categorizer(Database& db) {
 }
 void migrate_bus(Database& db) {
   migrate(db, "bus", kBus);
+}
+void migrate_gateway(Database& db) {
+  migrate(db, "gateway", kGateway);
 }
 
 }  // namespace st::adapters::sqlite

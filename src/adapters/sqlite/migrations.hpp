@@ -31,5 +31,7 @@ void migrate_analytics(Database& db);
 void migrate_categorizer(Database& db);
 // bus_messages + bus_dead_letters (durable queues of the in-process bus).
 void migrate_bus(Database& db);
+// api_keys + idempotency_keys (the gateway's access control).
+void migrate_gateway(Database& db);
 
 }  // namespace st::adapters::sqlite

@@ -1,0 +1,100 @@
+#include "adapters/sqlite/key_store.hpp"
+
+#include <sqlite3.h>
+
+#include <string>
+
+#include "adapters/sqlite/migrations.hpp"
+
+namespace st::adapters::sqlite {
+namespace {
+
+using ports::ApiKeyRecord;
+
+#define KEY_COLUMNS "id, name, role, email, secret_hash, created_at, revoked_at"
+
+// DO NOTHING on the primary key: a taken id is an answer (the caller generates another),
+// not an error.
+constexpr const char* kInsert = "INSERT INTO api_keys (" KEY_COLUMNS
+                                ") VALUES (?, ?, ?, ?, ?, ?, ?) "
+                                "ON CONFLICT(id) DO NOTHING";
+constexpr const char* kAnyActive =
+    "SELECT EXISTS (SELECT 1 FROM api_keys WHERE revoked_at IS NULL)";
+constexpr const char* kFind = "SELECT " KEY_COLUMNS " FROM api_keys WHERE id = ?";
+// Ties on created_at in id order (bytes), as the PostgreSQL store sorts them.
+constexpr const char* kListActive =
+    "SELECT " KEY_COLUMNS " FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, id";
+constexpr const char* kRevoke =
+    "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
+
+ApiKeyRecord key_from_row(const Query& q) {
+  ApiKeyRecord k;
+  k.id = q.text(0);
+  k.name = q.text(1);
+  const auto role = domain::parse_role(q.text(2));
+  // A role this build does not know must not quietly become the least privileged one: the
+  // row was written by something else, so refuse to guess.
+  if (!role) throw SqliteError(SQLITE_CORRUPT, "api_keys: unknown role in key " + k.id);
+  k.role = *role;
+  k.email = q.text(3);
+  k.secret_hash = q.text(4);
+  k.created_at = q.int64(5);
+  k.revoked_at = q.opt_int64(6);
+  return k;
+}
+
+bool insert(Connection& c, const ApiKeyRecord& k) {
+  c.query(kInsert)
+      .bind_all(k.id, k.name, domain::to_string(k.role), k.email, k.secret_hash, k.created_at,
+                k.revoked_at)
+      .run();
+  return c.changes() > 0;
+}
+
+}  // namespace
+
+SqliteKeyStore::SqliteKeyStore(Database& db) : db_(db) {
+  migrate_gateway(db_);
+}
+
+bool SqliteKeyStore::create(const ApiKeyRecord& key) {
+  return db_.write([&](Connection& c) { return insert(c, key); });
+}
+
+bool SqliteKeyStore::create_if_none_active(const ApiKeyRecord& key) {
+  // Check and insert in one write transaction (BEGIN IMMEDIATE): another process sharing
+  // the file waits for the lock, then sees this key.
+  return db_.write([&](Connection& c) {
+    auto any = c.query(kAnyActive);
+    any.step();
+    if (any.int64(0) != 0) return false;
+    return insert(c, key);
+  });
+}
+
+std::optional<ApiKeyRecord> SqliteKeyStore::find(std::string_view id) {
+  return db_.read([&](Connection& c) -> std::optional<ApiKeyRecord> {
+    auto q = c.query(kFind);
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return key_from_row(q);
+  });
+}
+
+std::vector<ApiKeyRecord> SqliteKeyStore::list_active() {
+  return db_.read([&](Connection& c) {
+    auto q = c.query(kListActive);
+    std::vector<ApiKeyRecord> out;
+    while (q.step()) out.push_back(key_from_row(q));
+    return out;
+  });
+}
+
+bool SqliteKeyStore::revoke(std::string_view id, domain::Millis now) {
+  return db_.write([&](Connection& c) {
+    c.query(kRevoke).bind_all(now, id).run();
+    return c.changes() > 0;
+  });
+}
+
+}  // namespace st::adapters::sqlite
