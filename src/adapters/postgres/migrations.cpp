@@ -138,6 +138,38 @@ constexpr Migration kCategorizer[] = {
      "INSERT INTO categorizer_label_watermark (value) VALUES (0);\n"},
 };
 
+// The gateway's API keys (only a hash of each key's text) and the answers kept for
+// Idempotency-Key, shared by every gateway instance. An idempotency record is unfinished
+// while completed_at is NULL; its lease started at created_at, when it was claimed. Keys
+// and scopes compare and sort by bytes (COLLATE "C"), as the embedded store does. The body
+// is bytea: an answer is replayed byte for byte, whatever it holds.
+constexpr Migration kGateway[] = {
+    {1,
+     "CREATE TABLE api_keys (\n"
+     "  id text COLLATE \"C\" PRIMARY KEY,\n"
+     "  name text NOT NULL,\n"
+     "  role text NOT NULL,\n"
+     "  email text NOT NULL DEFAULT '',\n"
+     "  secret_hash text NOT NULL,\n"
+     "  created_at bigint NOT NULL,\n"
+     "  revoked_at bigint\n"
+     ");\n"
+     "CREATE INDEX api_keys_active ON api_keys (created_at, id) WHERE revoked_at IS NULL;\n"
+     "CREATE TABLE idempotency_keys (\n"
+     "  scope text COLLATE \"C\" NOT NULL,\n"
+     "  key text COLLATE \"C\" NOT NULL,\n"
+     "  fingerprint text NOT NULL,\n"
+     "  created_at bigint NOT NULL,\n"
+     "  completed_at bigint,\n"
+     "  status integer,\n"
+     "  content_type text,\n"
+     "  location text,\n"
+     "  body bytea,\n"
+     "  PRIMARY KEY (scope, key)\n"
+     ");\n"
+     "CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);\n"},
+};
+
 // Any constant will do as long as nothing else in the database uses it: the key of the
 // transaction-scoped advisory lock migrations take turns on ("st-migr" in ASCII).
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(8391736598423922)";
@@ -193,6 +225,9 @@ void migrate_analytics(Database& db) {
 }
 void migrate_categorizer(Database& db) {
   migrate(db, "categorizer", kCategorizer);
+}
+void migrate_gateway(Database& db) {
+  migrate(db, "gateway", kGateway);
 }
 
 }  // namespace st::adapters::postgres

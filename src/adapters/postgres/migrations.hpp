@@ -34,5 +34,8 @@ void migrate_analytics(Database& db);
 // categorizer_examples (the learned model's training examples, shared by every instance) +
 // the categorizer_label_watermark counter.
 void migrate_categorizer(Database& db);
+// api_keys + idempotency_keys: the gateway's access control, shared by every gateway
+// instance.
+void migrate_gateway(Database& db);
 
 }  // namespace st::adapters::postgres

@@ -1,0 +1,108 @@
+#include "adapters/postgres/key_store.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "adapters/postgres/migrations.hpp"
+#include "adapters/postgres/text_param.hpp"
+
+namespace st::adapters::postgres {
+namespace {
+
+using ports::ApiKeyRecord;
+
+#define KEY_COLUMNS "id, name, role, email, secret_hash, created_at, revoked_at"
+
+// DO NOTHING on the primary key: a taken id is an answer (the caller generates another),
+// not an error.
+constexpr const char* kInsert = "INSERT INTO api_keys (" KEY_COLUMNS
+                                ") VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                                "ON CONFLICT (id) DO NOTHING RETURNING id";
+// SHARE ROW EXCLUSIVE conflicts with itself and with every write to the table: two
+// instances creating their first admin key take turns, and the second then sees the first's
+// key. Taken once per start, so blocking other key writes for a moment costs nothing.
+constexpr const char* kLock = "LOCK TABLE api_keys IN SHARE ROW EXCLUSIVE MODE";
+constexpr const char* kAnyActive =
+    "SELECT EXISTS (SELECT 1 FROM api_keys WHERE revoked_at IS NULL)";
+constexpr const char* kFind = "SELECT " KEY_COLUMNS " FROM api_keys WHERE id = $1";
+// id is COLLATE "C": ties on created_at sort by bytes, as the embedded store sorts them.
+constexpr const char* kListActive =
+    "SELECT " KEY_COLUMNS " FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, id";
+constexpr const char* kRevoke =
+    "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL";
+
+ApiKeyRecord key_from_row(const pqxx::row& row) {
+  ApiKeyRecord k;
+  k.id = row[0].as<std::string>();
+  k.name = row[1].as<std::string>();
+  const auto role = domain::parse_role(row[2].as<std::string>());
+  // A role this build does not know must not quietly become the least privileged one: the
+  // row was written by something else, so refuse to guess.
+  if (!role) throw std::runtime_error("api_keys: unknown role in key " + k.id);
+  k.role = *role;
+  k.email = row[3].as<std::string>();
+  k.secret_hash = row[4].as<std::string>();
+  k.created_at = row[5].as<std::int64_t>();
+  if (!row[6].is_null()) k.revoked_at = row[6].as<std::int64_t>();
+  return k;
+}
+
+void check_storable(const ApiKeyRecord& k) {
+  if (!storable_text(k.id) || !storable_text(k.name) || !storable_text(k.email) ||
+      !storable_text(k.secret_hash))
+    throw std::invalid_argument("API key id, name, email and hash must be UTF-8 text");
+}
+
+bool insert(Tx& tx, const ApiKeyRecord& k) {
+  return !tx.exec(kInsert, k.id, k.name, std::string(domain::to_string(k.role)), k.email,
+                  k.secret_hash, k.created_at, k.revoked_at)
+              .empty();
+}
+
+}  // namespace
+
+PgKeyStore::PgKeyStore(Database& db) : db_(db) {
+  migrate_gateway(db_);
+}
+
+bool PgKeyStore::create(const ApiKeyRecord& key) {
+  check_storable(key);
+  return db_.write([&](Tx& tx) { return insert(tx, key); });
+}
+
+bool PgKeyStore::create_if_none_active(const ApiKeyRecord& key) {
+  check_storable(key);
+  return db_.write([&](Tx& tx) {
+    tx.exec(kLock);
+    // READ COMMITTED: this statement's snapshot is taken after the lock was granted, so it
+    // sees a key the previous holder committed.
+    if (tx.exec(kAnyActive)[0][0].as<bool>()) return false;
+    return insert(tx, key);
+  });
+}
+
+std::optional<ApiKeyRecord> PgKeyStore::find(std::string_view id) {
+  if (!storable_text(id)) return std::nullopt;  // no such key can have been stored
+  const std::string i(id);
+  return db_.read([&](Tx& tx) -> std::optional<ApiKeyRecord> {
+    const auto rows = tx.exec(kFind, i);
+    if (rows.empty()) return std::nullopt;
+    return key_from_row(rows[0]);
+  });
+}
+
+std::vector<ApiKeyRecord> PgKeyStore::list_active() {
+  return db_.read([&](Tx& tx) {
+    std::vector<ApiKeyRecord> out;
+    for (const auto& row : tx.exec(kListActive)) out.push_back(key_from_row(row));
+    return out;
+  });
+}
+
+bool PgKeyStore::revoke(std::string_view id, domain::Millis now) {
+  if (!storable_text(id)) return false;
+  const std::string i(id);
+  return db_.write([&](Tx& tx) { return tx.exec(kRevoke, now, i).affected_rows() > 0; });
+}
+
+}  // namespace st::adapters::postgres
