@@ -15,7 +15,8 @@ namespace st::auth {
 inline constexpr std::string_view kKeyPrefix = "stk_";
 inline constexpr std::size_t kKeyIdHexDigits = 16;
 inline constexpr std::size_t kKeySecretHexDigits = 32;
-// Longer Authorization values are refused before any parsing (401).
+// Longer Bearer tokens are refused (401); a value too long to hold a shorter one is refused
+// before any parsing.
 inline constexpr std::size_t kMaxCredentialLength = 256;
 
 struct GeneratedKey {
