@@ -4,8 +4,10 @@
 //   RateLimit-Policy: "default";q=600;w=60
 //   RateLimit: "default";r=12;t=5
 // A bucket holds `per_minute` tokens and refills at per_minute/60 tokens a second; a request
-// takes one. Memory is bounded: idle, full buckets are forgotten (a forgotten bucket is
-// indistinguishable from a full one), and the table never holds more than `max_buckets`.
+// takes one. Memory is bounded: the table never holds more than `max_buckets`. When it is
+// full, buckets that have refilled are forgotten first (a forgotten bucket is indistinguishable
+// from a full one), then the least recently used ones (their callers start over with a full one).
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -36,7 +38,28 @@ class RateLimiter {
   std::size_t bucket_count() const;
 
  private:
-  // ... implementation-defined (sharded maps under mutexes)
+  // Token levels are kept in 1/60000ths of a token: a bucket of `per_minute` tokens then
+  // refills by exactly `per_minute` units a millisecond, so all arithmetic is exact integers.
+  static constexpr std::int64_t kUnitsPerToken = 60'000;
+  struct Bucket {
+    std::int64_t level = 0;      // units, 0..per_minute * kUnitsPerToken
+    domain::Millis updated = 0;  // when `level` was computed; also the last use, for eviction
+    int per_minute = 0;          // the capacity it was last taken with
+  };
+  // Callers are spread over shards by hash, each with its own lock, so concurrent requests
+  // from different callers rarely wait for each other.
+  struct alignas(64) Shard {
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, Bucket> buckets;
+    std::size_t capacity = 0;  // this shard's share of max_buckets
+  };
+  static constexpr std::size_t kMaxShards = 16;
+
+  Shard& shard_of(std::string_view caller);
+  static void make_room_locked(Shard& shard, domain::Millis now);
+
+  std::array<Shard, kMaxShards> shards_;
+  std::size_t shard_count_ = 1;  // fewer shards for small tables, so each keeps a useful share
 };
 
 // `"default";q=<limit>;w=60`
