@@ -1,21 +1,32 @@
 // The store contract tests run the same behavioural tests on every storage adapter, so the
 // embedded (SQLite) and distributed (PostgreSQL) deployments are proven to behave alike.
-// A backend gives a fresh, empty database per test and can close and reopen it (a restart).
+// A backend gives a fresh, empty database per test and can close and reopen it (a restart),
+// and opens further handles on the same data, as other processes would have.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <latch>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "adapters/postgres/analytics_store.hpp"
 #include "adapters/postgres/database.hpp"
+#include "adapters/postgres/idempotency_store.hpp"
+#include "adapters/postgres/key_store.hpp"
 #include "adapters/postgres/routing_store.hpp"
 #include "adapters/postgres/ticket_store.hpp"
 #include "adapters/postgres/training_example_store.hpp"
 #include "adapters/sqlite/analytics_store.hpp"
 #include "adapters/sqlite/database.hpp"
+#include "adapters/sqlite/idempotency_store.hpp"
+#include "adapters/sqlite/key_store.hpp"
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
 #include "adapters/sqlite/training_example_store.hpp"
@@ -32,6 +43,9 @@ class SqliteBackend {
   using RoutingStore = adapters::sqlite::SqliteRoutingStore;
   using AnalyticsStore = adapters::sqlite::SqliteAnalyticsStore;
   using TrainingExampleStore = adapters::sqlite::SqliteTrainingExampleStore;
+  using KeyStore = adapters::sqlite::SqliteKeyStore;
+  using IdempotencyStore = adapters::sqlite::SqliteIdempotencyStore;
+  using Database = adapters::sqlite::Database;
 
   // Stores built on the database must be destroyed before reopen() or the backend.
   template <class Store>
@@ -40,13 +54,18 @@ class SqliteBackend {
   }
   void reopen() {
     db_.reset();
-    db_ = std::make_unique<adapters::sqlite::Database>(dir_.file("store.db"));
+    db_ = std::make_unique<Database>(dir_.file("store.db"));
+  }
+  // Another Database on the same file, as a second process sharing the data file has: its
+  // writes contend on SQLite's file lock, not on this process's writer mutex. Destroy it
+  // (and its stores) before the backend.
+  std::unique_ptr<Database> open_another() {
+    return std::make_unique<Database>(dir_.file("store.db"));
   }
 
  private:
   testing_support::TempDir dir_;
-  std::unique_ptr<adapters::sqlite::Database> db_ =
-      std::make_unique<adapters::sqlite::Database>(dir_.file("store.db"));
+  std::unique_ptr<Database> db_ = std::make_unique<Database>(dir_.file("store.db"));
 };
 
 class PostgresBackend {
@@ -56,6 +75,9 @@ class PostgresBackend {
   using RoutingStore = adapters::postgres::PgRoutingStore;
   using AnalyticsStore = adapters::postgres::PgAnalyticsStore;
   using TrainingExampleStore = adapters::postgres::PgTrainingExampleStore;
+  using KeyStore = adapters::postgres::PgKeyStore;
+  using IdempotencyStore = adapters::postgres::PgIdempotencyStore;
+  using Database = adapters::postgres::Database;
 
   template <class Store>
   std::unique_ptr<Store> make() {
@@ -65,10 +87,12 @@ class PostgresBackend {
     db_.reset();
     db_ = schema_.open();
   }
+  // Another pool on the same schema, as a second service instance has.
+  std::unique_ptr<Database> open_another() { return schema_.open(); }
 
  private:
   testing_support::PgTestSchema schema_;
-  std::unique_ptr<adapters::postgres::Database> db_ = schema_.open();
+  std::unique_ptr<Database> db_ = schema_.open();
 };
 
 using Backends = ::testing::Types<SqliteBackend, PostgresBackend>;
@@ -88,6 +112,28 @@ inline std::vector<ports::OutboxMessage> drain(ports::Outbox& outbox) {
     all.insert(all.end(), batch.begin(), batch.end());
   });
   return all;
+}
+
+// Runs f(0) .. f(n - 1) on n threads released together, so their calls overlap as much as
+// threads can; what any of them throws fails the test instead of ending the program.
+inline void race(std::size_t n, const std::function<void(std::size_t)>& f) {
+  std::latch start(static_cast<std::ptrdiff_t>(n));
+  std::mutex mutex;
+  std::vector<std::string> errors;
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      try {
+        f(i);
+      } catch (const std::exception& e) {
+        std::lock_guard lock(mutex);
+        errors.push_back(e.what());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& e : errors) ADD_FAILURE() << "thread failed: " << e;
 }
 
 }  // namespace st::contract
