@@ -1,6 +1,7 @@
 #include "app/config.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -352,23 +353,66 @@ const std::vector<Setting>& table() {
         "--model-cold-start-file",
         "labeled tickets the first model is trained on (default: the shipped set)"},
        [](Config& c, const std::string& v) { c.model_cold_start_file = v; }},
+      {{"auth",
+        {"SMARTTICKET_AUTH"},
+        "--auth",
+        "on (default): every API call needs a key; off: the original open API, loopback only"},
+       [](Config& c, const std::string& v) { c.auth = to_bool(v, "auth"); }},
+      {{"rate_limit_anonymous",
+        {"SMARTTICKET_RATE_LIMIT_ANONYMOUS"},
+        "--rate-limit-anonymous",
+        "requests per minute per client address without a valid key; 0 = unlimited (default 60)"},
+       [](Config& c, const std::string& v) {
+         c.rate_limit_anonymous =
+             static_cast<int>(to_int(v, 0, 10'000'000, "rate_limit_anonymous"));
+       }},
+      {{"rate_limit_requester",
+        {"SMARTTICKET_RATE_LIMIT_REQUESTER"},
+        "--rate-limit-requester",
+        "requests per minute per requester key; 0 = unlimited (default 120)"},
+       [](Config& c, const std::string& v) {
+         c.rate_limit_requester =
+             static_cast<int>(to_int(v, 0, 10'000'000, "rate_limit_requester"));
+       }},
+      {{"rate_limit_agent",
+        {"SMARTTICKET_RATE_LIMIT_AGENT"},
+        "--rate-limit-agent",
+        "requests per minute per agent key; 0 = unlimited (default 1200)"},
+       [](Config& c, const std::string& v) {
+         c.rate_limit_agent = static_cast<int>(to_int(v, 0, 10'000'000, "rate_limit_agent"));
+       }},
+      {{"rate_limit_admin",
+        {"SMARTTICKET_RATE_LIMIT_ADMIN"},
+        "--rate-limit-admin",
+        "requests per minute per admin key; 0 = unlimited (default 1200)"},
+       [](Config& c, const std::string& v) {
+         c.rate_limit_admin = static_cast<int>(to_int(v, 0, 10'000'000, "rate_limit_admin"));
+       }},
+      {{"admin_key",
+        {"SMARTTICKET_ADMIN_KEY"},
+        "",  // a secret: never on the command line (ps shows it)
+        "the first admin key (from `smartticket keys generate`), stored at first start"},
+       [](Config& c, const std::string& v) { c.admin_key = v; }},
+      {{"admin_key_file",
+        {"SMARTTICKET_ADMIN_KEY_FILE"},
+        "--admin-key-file",
+        "a file holding the first admin key (a Compose or Kubernetes secret)"},
+       [](Config& c, const std::string& v) { c.admin_key_file = v; }},
   };
   return kSettings;
 }
 
 // The key file's content without surrounding whitespace (editors add a final newline).
 // The error names the file, never its content.
-std::string read_key_file(const std::string& path) {
+std::string read_key_file(const std::string& path, const std::string& setting) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::invalid_argument("cannot read anthropic_api_key_file " + path);
+  if (!in) throw std::invalid_argument("cannot read " + setting + " " + path);
   std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const auto first = key.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos)
-    throw std::invalid_argument("anthropic_api_key_file " + path + " is empty");
+  if (first == std::string::npos) throw std::invalid_argument(setting + " " + path + " is empty");
   key = key.substr(first, key.find_last_not_of(" \t\r\n") - first + 1);
   if (key.find_first_of(" \t\r\n") != std::string::npos)
-    throw std::invalid_argument("anthropic_api_key_file " + path +
-                                " must hold the key alone on one line");
+    throw std::invalid_argument(setting + " " + path + " must hold the key alone on one line");
   return key;
 }
 
@@ -379,6 +423,14 @@ std::string scalar_text(const nlohmann::json& v) {
 }
 
 }  // namespace
+
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  char tail = 0;
+  return std::sscanf(host.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 &&
+         b < 256 && c < 256 && d < 256;
+}
 
 std::uint16_t Config::listen_port() const {
   if (port) return *port;
@@ -424,7 +476,16 @@ Config load_config(const std::string& config_file, const FlagValues& flags) {
     for (const auto& s : table())
       if (s.info.key == key) s.set(c, value);
   if (c.anthropic_api_key.empty() && !c.anthropic_api_key_file.empty())
-    c.anthropic_api_key = read_key_file(c.anthropic_api_key_file);
+    c.anthropic_api_key = read_key_file(c.anthropic_api_key_file, "anthropic_api_key_file");
+  if (c.admin_key.empty() && !c.admin_key_file.empty())
+    c.admin_key = read_key_file(c.admin_key_file, "admin_key_file");
+  // The open API lets anyone read every requester's tickets and change any of them: never on
+  // an address other machines can reach.
+  if (!c.auth && (c.target == "all" || c.target == "gateway") && !is_loopback_host(c.host))
+    throw std::invalid_argument(
+        "auth is off, so the API would be open to anyone who reaches " + c.host +
+        "; refusing to start. Listen on loopback (--host 127.0.0.1) or turn auth on "
+        "(SMARTTICKET_AUTH=on)");
   if (c.claude_backoff_max_ms < c.claude_backoff_ms)
     throw std::invalid_argument(
         "claude_backoff_max_ms (" + std::to_string(c.claude_backoff_max_ms) +
@@ -494,6 +555,13 @@ std::string describe(const Config& c) {
   line("upstream_timeout_ms", std::to_string(c.upstream_timeout_ms));
   line("upstream_breaker_failures", std::to_string(c.upstream_breaker_failures));
   line("upstream_breaker_open_ms", std::to_string(c.upstream_breaker_open_ms));
+  line("auth", c.auth ? "on" : "off");
+  line("rate_limit_anonymous", std::to_string(c.rate_limit_anonymous));
+  line("rate_limit_requester", std::to_string(c.rate_limit_requester));
+  line("rate_limit_agent", std::to_string(c.rate_limit_agent));
+  line("rate_limit_admin", std::to_string(c.rate_limit_admin));
+  line("admin_key", c.admin_key.empty() ? "(not set)" : "(set)");
+  line("admin_key_file", c.admin_key_file.empty() ? "(none)" : c.admin_key_file);
   return out;
 }
 

@@ -77,7 +77,23 @@ struct Config {
   int model_retrain_interval_s = 3600;   // scheduled retraining; 0: never
   int model_claude_min_confidence = 80;  // Claude decisions at or above it become labels
   std::string model_cold_start_file;     // empty: the shipped models/cold_start/train.csv
+
+  // Access control at the gateway (docs/api.md, "Access").
+  bool auth = true;  // off: the original open API, allowed on loopback only
+  // Requests per minute per key of each role, and per client address without a valid key;
+  // 0 = unlimited.
+  int rate_limit_anonymous = 60;
+  int rate_limit_requester = 120;
+  int rate_limit_agent = 1200;
+  int rate_limit_admin = 1200;
+  // The first admin key, given by the deployment (a secret); without it a fresh install
+  // generates one into <data_dir>/admin.key.
+  std::string admin_key;  // secret: never logged or printed
+  std::string admin_key_file;
 };
+
+// Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).
+bool is_loopback_host(const std::string& host);
 
 // One setting: its config-file key, its environment names and its flag.
 struct SettingInfo {

@@ -8,12 +8,16 @@
 #include "adapters/inproc_bus/inproc_bus.hpp"
 #include "adapters/sqlite/analytics_store.hpp"
 #include "adapters/sqlite/database.hpp"
+#include "adapters/sqlite/idempotency_store.hpp"
+#include "adapters/sqlite/key_store.hpp"
 #include "adapters/sqlite/migrations.hpp"
 #include "adapters/sqlite/queue_store.hpp"
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
 #include "adapters/sqlite/training_example_store.hpp"
+#include "app/access_setup.hpp"
 #include "app/categorizer_chain.hpp"
+#include "auth/authenticator.hpp"
 #include "http/server.hpp"
 #include "messaging/outbox_relay.hpp"
 #include "metrics/registry.hpp"
@@ -81,12 +85,19 @@ struct EmbeddedSystem::Parts {
         categorizer_up("categorizer", categorizer_router),
         routing_up("routing", routing_router),
         analytics_up("analytics", analytics_router),
-        gateway({std::chrono::milliseconds(c.create_timeout_ms), "embedded"},
-                {tickets_up, categorizer_up, routing_up, analytics_up}),
+        key_store(db),
+        idempotency_store(db),
+        authenticator(key_store, clock),
+        gateway({.create_timeout = std::chrono::milliseconds(c.create_timeout_ms),
+                 .mode = "embedded",
+                 .access = access_options(c)},
+                {tickets_up, categorizer_up, routing_up, analytics_up},
+                {&authenticator, &idempotency_store}),
         tickets_relay(ticket_store, bus, {.name = "tickets"}),
         routing_relay(routing_store, bus, {.name = "routing"}),
         server({c.host, c.listen_port(), c.threads}, gateway_router) {
     routing.initialize();
+    bootstrap_admin_key(key_store, c);
     tickets::register_routes(tickets_router, tickets);
     routing::register_routes(routing_router, routing);
     categorizer::register_routes(categorizer_router, categorizer, &metrics);
@@ -129,6 +140,9 @@ struct EmbeddedSystem::Parts {
 
   http::Router tickets_router, categorizer_router, routing_router, analytics_router, gateway_router;
   gateway::LocalUpstream tickets_up, categorizer_up, routing_up, analytics_up;
+  sqlite::SqliteKeyStore key_store;
+  sqlite::SqliteIdempotencyStore idempotency_store;
+  auth::Authenticator authenticator;
   gateway::Gateway gateway;
 
   messaging::OutboxRelay tickets_relay;

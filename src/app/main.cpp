@@ -2,6 +2,7 @@
 //   smartticket serve [--target=all|gateway|tickets|categorizer|routing|analytics] ...
 //   smartticket config   (prints the effective settings, secrets masked)
 //   smartticket config --env-names   (the environment variables it reads, one per line)
+//   smartticket keys generate   (a new API key text, e.g. for a deployment's admin key secret)
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "app/embedded_system.hpp"
 #include "app/learned_model.hpp"
 #include "app/model_commands.hpp"
+#include "auth/api_key.hpp"
 
 namespace {
 
@@ -93,7 +95,16 @@ int main(int argc, char** argv) {
   config_cmd->add_flag("--env-names", list_env_names,
                        "print the environment variables the binary reads, one per line");
   const st::app::ModelCommands model_commands(app, add_flags);
+  auto* keys_cmd = app.add_subcommand("keys", "API keys");
+  keys_cmd->require_subcommand(1);
+  auto* keys_generate = keys_cmd->add_subcommand(
+      "generate", "print a new API key (stk_...), e.g. for SMARTTICKET_ADMIN_KEY; stores nothing");
   CLI11_PARSE(app, argc, argv);
+
+  if (keys_generate->parsed()) {
+    std::cout << st::auth::generate_key().text << "\n";
+    return 0;
+  }
 
   // Describes the binary, not this environment, so it comes before loading (an invalid value
   // must not hide it). The deployment checks compare the env the deploy files set against it.

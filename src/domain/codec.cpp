@@ -78,12 +78,36 @@ json to_json(const Department& d) {
               {"created_at", format_iso8601(d.created_at)}};
 }
 
+json to_json(const Actor& a) {
+  const bool key = a.type == Actor::Type::key;
+  return json{{"type", to_string(a.type)},
+              {"id", key ? json(a.id) : json(nullptr)},
+              {"name", key ? json(a.name) : json(nullptr)},
+              {"role", key && a.role ? json(to_string(*a.role)) : json(nullptr)}};
+}
+
+Actor actor_from_json(const json& j) {
+  const auto t = j.is_object() ? j.find("type") : j.end();
+  if (!j.is_object() || t == j.end() || !t->is_string()) return Actor::system();
+  const auto type = parse_actor_type(t->get_ref<const std::string&>());
+  if (!type) return Actor::system();
+  Actor a;
+  a.type = *type;
+  if (a.type != Actor::Type::key) return a;
+  if (auto it = j.find("id"); it != j.end() && it->is_string()) a.id = it->get<std::string>();
+  if (auto it = j.find("name"); it != j.end() && it->is_string()) a.name = it->get<std::string>();
+  if (auto it = j.find("role"); it != j.end() && it->is_string())
+    a.role = parse_role(it->get_ref<const std::string&>());
+  return a;
+}
+
 json to_json(const Event& e) {
   return json{{"event_id", e.event_id},
               {"event_type", routing_key(e.type)},
               {"occurred_at", format_iso8601(e.occurred_at)},
               {"occurred_at_ms", e.occurred_at},
               {"trace_id", e.trace_id},
+              {"actor", to_json(e.actor)},
               {"ticket", to_json(e.ticket)},
               {"data", e.data}};
 }
@@ -104,6 +128,7 @@ Event event_from_json(const json& j) {
     e.occurred_at = time_field(j, "occurred_at");
   if (auto it = j.find("trace_id"); it != j.end() && it->is_string())
     e.trace_id = it->get<std::string>();
+  if (auto it = j.find("actor"); it != j.end()) e.actor = actor_from_json(*it);
   e.ticket = ticket_from_json(field(j, "ticket"));
   if (auto it = j.find("data"); it != j.end() && it->is_object()) e.data = *it;
   return e;

@@ -21,6 +21,11 @@ Ticket ticket_from_json(const nlohmann::json& j);
 
 nlohmann::json to_json(const Department& d);
 
+// {type, id, name, role}: id, name and role are null unless type is "key".
+nlohmann::json to_json(const Actor& a);
+// Lenient: anything unreadable is the system (old messages carry no actor).
+Actor actor_from_json(const nlohmann::json& j);
+
 nlohmann::json to_json(const Event& e);
 Event event_from_json(const nlohmann::json& j);
 // Parses a message body; throws CodecError on malformed JSON or shape.

@@ -68,7 +68,8 @@ std::string derived_event_id(std::string_view cause, std::string_view purpose) {
 
 Event make_event(EventType type, const Ticket& ticket, Millis now, std::string trace_id,
                  nlohmann::json data) {
-  return Event{new_event_id(), type, now, std::move(trace_id), ticket, std::move(data)};
+  return Event{new_event_id(), type,           now, std::move(trace_id), Actor::system(),
+               ticket,         std::move(data)};
 }
 
 }  // namespace st::domain

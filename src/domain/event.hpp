@@ -1,6 +1,6 @@
 #pragma once
 // Pipeline events. The JSON body is the wire format on every bus (in-process and RabbitMQ):
-// {"event_id","event_type","occurred_at","trace_id","ticket":{...},"data":{...}}
+// {"event_id","event_type","occurred_at","trace_id","actor":{...},"ticket":{...},"data":{...}}
 #include <array>
 #include <optional>
 #include <string>
@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/principal.hpp"
 #include "domain/ticket.hpp"
 
 namespace st::domain {
@@ -27,6 +28,7 @@ struct Event {
   EventType type = EventType::created;
   Millis occurred_at = 0;
   std::string trace_id;  // W3C trace id of the request that started it (may be empty)
+  Actor actor;           // who made the change; a message without one was the pipeline's
   Ticket ticket;         // snapshot after the change
   nlohmann::json data = nlohmann::json::object();
 };

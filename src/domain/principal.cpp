@@ -34,4 +34,35 @@ std::string_view to_string(Principal::Kind k) {
   return "anonymous";
 }
 
+std::string_view to_string(Actor::Type t) {
+  switch (t) {
+    case Actor::Type::system:
+      return "system";
+    case Actor::Type::key:
+      return "key";
+    case Actor::Type::anonymous:
+      return "anonymous";
+  }
+  return "system";
+}
+
+std::optional<Actor::Type> parse_actor_type(std::string_view s) {
+  for (auto t : {Actor::Type::system, Actor::Type::key, Actor::Type::anonymous})
+    if (to_string(t) == s) return t;
+  return std::nullopt;
+}
+
+Actor actor_of(const Principal& p) {
+  switch (p.kind) {
+    case Principal::Kind::key:
+      return {Actor::Type::key, p.key_id, p.name, p.role};
+    case Principal::Kind::system:
+      return Actor::system();
+    case Principal::Kind::anonymous:
+    case Principal::Kind::ticket_token:
+      break;
+  }
+  return Actor::anonymous();
+}
+
 }  // namespace st::domain

@@ -38,4 +38,26 @@ struct Principal {
 
 std::string_view to_string(Principal::Kind k);
 
+// Who made a change, as events and trails record it: {type: key|system|anonymous, id, name,
+// role}. The pipeline acts as `system`; callers without a key (the open mode, anonymous
+// creates) as `anonymous`.
+struct Actor {
+  enum class Type { system, key, anonymous };
+  Type type = Type::system;
+  std::string id;    // the key's id (type key)
+  std::string name;  // the key's name (type key)
+  std::optional<Role> role;
+
+  static Actor system() { return {}; }
+  static Actor anonymous() { return {Type::anonymous, {}, {}, std::nullopt}; }
+  // An agent's or an admin's key: whose decisions may teach the learned model.
+  bool is_staff() const { return type == Type::key && role && *role != Role::requester; }
+  bool operator==(const Actor&) const = default;
+};
+
+std::string_view to_string(Actor::Type t);
+std::optional<Actor::Type> parse_actor_type(std::string_view s);
+// The actor a caller's change is recorded as.
+Actor actor_of(const Principal& p);
+
 }  // namespace st::domain

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/principal.hpp"
 #include "http/beast.hpp"
 
 namespace st::http {
@@ -19,6 +20,10 @@ struct RequestContext {
   std::map<std::string, std::string, std::less<>> query;   // decoded; last value wins
   std::string request_id;
   std::string trace_id;  // 32 hex chars, from `traceparent` or new
+  // The client's address as the server saw it ("" for calls inside the process).
+  std::string_view peer;
+  // Who is calling, once the gateway has authenticated the request; null elsewhere.
+  const domain::Principal* principal = nullptr;
 
   std::string_view header(bhttp::field f) const;
   std::string_view header(std::string_view name) const;

@@ -128,4 +128,11 @@ asio::awaitable<Response> Router::execute(const Match& m, RequestContext& ctx) c
   co_return std::move(*failure);
 }
 
+std::vector<std::string> Router::describe_routes() const {
+  std::vector<std::string> out;
+  for (const auto& r : routes_)
+    out.push_back(std::string(bhttp::to_string(r.method)) + " " + r.pattern);
+  return out;
+}
+
 }  // namespace st::http

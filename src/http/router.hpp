@@ -29,6 +29,9 @@ class Router {
     const StreamHandler* stream = nullptr;
     std::string allow;  // set when the path exists but not for this method
   };
+  // "METHOD pattern" of every route, in registration order.
+  std::vector<std::string> describe_routes() const;
+
   // Fills ctx.params on success.
   Match match(bhttp::verb method, RequestContext& ctx) const;
 

@@ -13,6 +13,7 @@ namespace st::http {
 struct Server::Connection {
   explicit Connection(tcp::socket s) : stream(std::move(s)) {}
   beast::tcp_stream stream;
+  std::string peer;   // the client's address, read once per connection
   bool busy = false;  // a request is being handled (only touched on the connection's strand)
 };
 
@@ -108,6 +109,8 @@ asio::awaitable<void> Server::accept_loop() {
     }
     socket.set_option(tcp::no_delay(true), ec);
     auto conn = std::make_shared<Connection>(std::move(socket));
+    if (auto remote = conn->stream.socket().remote_endpoint(ec); !ec)
+      conn->peer = remote.address().to_string();
     track(conn);
     auto ex = conn->stream.get_executor();
     asio::co_spawn(ex, serve(std::move(conn)), asio::detached);
@@ -154,7 +157,8 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
       }
       conn->busy = true;
       Request& req = parser.get();
-      RequestContext ctx{req, {}, {}, {}, request_id_of(req), trace_id_of(req)};
+      RequestContext ctx{req,        {},     {}, {}, request_id_of(req), trace_id_of(req),
+                         conn->peer, nullptr};
       Router::Match match;
       std::optional<Response> res;
       try {

@@ -19,6 +19,7 @@ struct AuditEntry {
   std::optional<int> confidence_score;
   nlohmann::json metadata = nlohmann::json::object();
   domain::Millis created_at = 0;
+  domain::Actor actor;  // who made the change (the system for the pipeline)
 };
 
 struct NamedCount {

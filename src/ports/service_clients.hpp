@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/principal.hpp"
 #include "domain/ticket.hpp"
 
 namespace st::ports {
@@ -25,6 +26,7 @@ class TicketAssigner {
     int confidence = 0;
     domain::CategorizedBy by = domain::CategorizedBy::keywords;
     std::string trace_id;
+    domain::Actor actor;  // an agent's reroute; the pipeline (system) otherwise
   };
   // assign_department() for several tickets at once (one transaction where possible).
   virtual std::vector<std::optional<domain::Ticket>> assign_departments(

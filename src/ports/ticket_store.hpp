@@ -14,6 +14,7 @@ struct TicketQuery {
   std::optional<domain::Status> status;
   std::optional<std::string> department;  // exact name
   std::optional<std::string> text;        // case-insensitive substring of title or description
+  std::optional<std::string> user_email;  // the requester, ignoring case (a requester's own list)
   int limit = 50;
   std::optional<domain::TicketId> before_id;  // keyset paging: newest first, ids below this
 };

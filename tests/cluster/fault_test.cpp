@@ -23,6 +23,7 @@ class ClusterFaultTest : public ::testing::Test {
     // Whatever an earlier test broke is running again before this one starts.
     ASSERT_TRUE(script("up --categorizers 2")) << "the cluster could not be brought up";
     http_ = std::make_unique<e2e::HttpClient>("127.0.0.1", gateway_port(), 20s);
+    http_->set_default_headers(e2e::bearer(e2e::suite_key(nullptr)));
   }
   void TearDown() override { EXPECT_TRUE(script("up --categorizers 2")); }
 
@@ -48,6 +49,7 @@ class ClusterFaultTest : public ::testing::Test {
           }
         } catch (const std::exception&) {
           http_ = std::make_unique<e2e::HttpClient>("127.0.0.1", gateway_port(), 20s);
+          http_->set_default_headers(e2e::bearer(e2e::suite_key(nullptr)));
         }
         std::this_thread::sleep_for(100ms);
       }

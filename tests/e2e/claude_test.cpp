@@ -48,10 +48,8 @@ class Claude : public OwnServerTest {
 
   void start_with(std::vector<std::string> extra) {
     std::vector<std::string> args{"--anthropic-base-url=" + fake->base_url(),
-                                  "--anthropic-api-key-file=" + key_file,
-                                  "--claude-timeout-ms=800",
-                                  "--claude-backoff-ms=50",
-                                  "--claude-backoff-max-ms=100",
+                                  "--anthropic-api-key-file=" + key_file, "--claude-timeout-ms=800",
+                                  "--claude-backoff-ms=50", "--claude-backoff-max-ms=100",
                                   "--log-level=debug",
                                   // The learned model would answer before the keywords; these
                                   // tests pin Claude's own fallback (the model's turn in the
@@ -173,6 +171,7 @@ TEST_F(Claude, ABurstAgainstASlowApiIsStillRoutedInTime) {
   for (int i = 0; i < kTickets; ++i)
     threads.emplace_back([&, i] {
       HttpClient client("127.0.0.1", server().port());
+      client.set_default_headers(bearer(suite_key(&server())));
       const auto body = ticket_body("VPN keeps disconnecting " + unique_tag(),
                                     "Since this morning the VPN drops every few minutes.");
       answers[static_cast<std::size_t>(i)] = create_ticket(client, body).json;

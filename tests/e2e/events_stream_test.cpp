@@ -44,7 +44,8 @@ class EventStream : public SharedServerTest {
 TEST_F(EventStream, StreamsTheEventsOfANewTicket) {
   std::unique_ptr<SseStream> sse;
   try {
-    sse = std::make_unique<SseStream>(target().host, target().port, "/api/events/stream");
+    sse = std::make_unique<SseStream>(target().host, target().port, "/api/events/stream", 10s,
+                                      bearer(suite_key(shared_process())));
   } catch (const std::exception& e) {
     FAIL() << e.what();
   }
@@ -70,8 +71,10 @@ TEST_F(EventStream, EverySubscriberGetsTheEvents) {
   std::unique_ptr<SseStream> a;
   std::unique_ptr<SseStream> b;
   try {
-    a = std::make_unique<SseStream>(target().host, target().port, "/api/events/stream");
-    b = std::make_unique<SseStream>(target().host, target().port, "/api/events/stream");
+    a = std::make_unique<SseStream>(target().host, target().port, "/api/events/stream", 10s,
+                                    bearer(suite_key(shared_process())));
+    b = std::make_unique<SseStream>(target().host, target().port, "/api/events/stream", 10s,
+                                    bearer(suite_key(shared_process())));
   } catch (const std::exception& e) {
     FAIL() << e.what();
   }

@@ -88,10 +88,12 @@ TEST_F(HttpProtocol, KeepAliveServesManyRequestsOnOneConnection) {
 
 TEST_F(HttpProtocol, PipelinedRequestsAreAnsweredInOrder) {
   const Target t = target();
-  const std::string two =
-      "GET /api/statuses HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-      "GET /api/tickets/2147480007 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-      "Connection: close\r\n\r\n";
+  const std::string key = suite_key(shared_process());
+  const std::string auth = key.empty() ? "" : "Authorization: Bearer " + key + "\r\n";
+  const std::string two = "GET /api/statuses HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth +
+                          "\r\n"
+                          "GET /api/tickets/2147480007 HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+                          auth + "Connection: close\r\n\r\n";
   const RawResult r = raw_exchange(t.host, t.port, two, 10s, /*until_close=*/true);
   EXPECT_EQ(r.status, 200) << r.data.substr(0, 300);
   const auto second = r.data.find("HTTP/1.1 404");

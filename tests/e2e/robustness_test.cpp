@@ -40,6 +40,7 @@ TEST_F(Robustness, ConcurrentCreatesAllSucceedAndAllGetRouted) {
     threads.emplace_back([&, t] {
       // gtest assertions stay on the main thread; workers only record what happened.
       HttpClient client(target().host, target().port, 30s);
+      client.set_default_headers(bearer(suite_key(shared_process())));
       for (int i = 0; i < kPerThread; ++i) {
         const auto& s = department_samples()[static_cast<std::size_t>(t + i) % 5];
         Outcome o;

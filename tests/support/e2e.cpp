@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <random>
@@ -114,7 +115,9 @@ void SharedServerTest::TearDown() {
 }
 
 std::unique_ptr<HttpClient> SharedServerTest::new_client() const {
-  return std::make_unique<HttpClient>(target_.host, target_.port);
+  auto client = std::make_unique<HttpClient>(target_.host, target_.port);
+  client->set_default_headers(bearer(suite_key(shared_process())));
+  return client;
 }
 
 void OwnServerTest::SetUp() {
@@ -160,6 +163,25 @@ void OwnServerTest::restart(const std::vector<std::string>& extra_args) {
 
 void OwnServerTest::reconnect() {
   client_ = std::make_unique<HttpClient>("127.0.0.1", server_->port());
+  client_->set_default_headers(bearer(suite_key(server_.get())));
+}
+
+std::string suite_key(const ServerProcess* process) {
+  std::string file;
+  if (process) {
+    file = process->data_dir() + "/admin.key";
+  } else if (const char* f = std::getenv("SMARTTICKET_E2E_KEY_FILE"); f && *f) {
+    file = f;
+  }
+  std::ifstream in(file);
+  std::string key;
+  if (in) std::getline(in, key);
+  return key;
+}
+
+Headers bearer(const std::string& key) {
+  if (key.empty()) return {};
+  return {{"Authorization", "Bearer " + key}};
 }
 
 // ---------------------------------------------------------------------------------------------

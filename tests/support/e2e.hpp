@@ -41,6 +41,13 @@ Target shared_target();
 // The shared process, or nullptr in external mode / before it was started.
 ServerProcess* shared_process();
 
+// The API key the suite sends: the admin key a server it started wrote to <data dir>/admin.key,
+// or, against an external deployment, the key in the file SMARTTICKET_E2E_KEY_FILE names.
+// Empty when there is none (a server in the open mode). Its rate limit is switched off.
+std::string suite_key(const ServerProcess* process);
+// `Authorization: Bearer <key>` (nothing for an empty key).
+Headers bearer(const std::string& key);
+
 // Fixture for tests that can run against the shared server (or an external deployment).
 // They must not depend on global counts: other tests add tickets to the same server.
 class SharedServerTest : public ::testing::Test {

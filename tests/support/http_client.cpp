@@ -155,6 +155,9 @@ Response HttpClient::request(std::string_view method, std::string_view target,
   req.set(http::field::host, host_ + ":" + std::to_string(port_));
   req.set(http::field::user_agent, "smartticket-e2e");
   for (const auto& [name, value] : headers) req.insert(name, value);
+  // Defaults (the suite's API key) unless the test sent that header itself.
+  for (const auto& [name, value] : default_headers_)
+    if (req.find(name) == req.end()) req.insert(name, value);
   if (body) {
     req.body() = std::move(*body);
     req.prepare_payload();
@@ -353,7 +356,7 @@ struct SseStream::Impl {
 };
 
 SseStream::SseStream(const std::string& host, std::uint16_t port, std::string_view target,
-                     std::chrono::milliseconds head_timeout)
+                     std::chrono::milliseconds head_timeout, const Headers& headers)
     : impl_(std::make_unique<Impl>()) {
   auto& im = *impl_;
   connect_stream(im.ioc, im.stream, host, port, head_timeout);
@@ -361,6 +364,7 @@ SseStream::SseStream(const std::string& host, std::uint16_t port, std::string_vi
   req.set(http::field::host, host + ":" + std::to_string(port));
   req.set(http::field::accept, "text/event-stream");
   req.set(http::field::cache_control, "no-cache");
+  for (const auto& [name, value] : headers) req.insert(name, value);
   beast::error_code ec;
   im.stream.expires_after(head_timeout);
   http::async_write(im.stream, req, [&](beast::error_code e, std::size_t) { ec = e; });

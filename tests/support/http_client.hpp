@@ -53,6 +53,11 @@ class HttpClient {
   Response put_json(std::string_view target, const nlohmann::json& body,
                     const Headers& headers = {});
 
+  // Headers added to every request that does not carry that header already, e.g. the
+  // suite's `Authorization: Bearer <key>`.
+  void set_default_headers(Headers headers) { default_headers_ = std::move(headers); }
+  void clear_default_headers() { default_headers_.clear(); }
+
   // How many TCP connections this client has opened so far (keep-alive checks).
   int connections_opened() const;
   void close();
@@ -64,6 +69,7 @@ class HttpClient {
   struct Impl;
   std::string host_;
   std::uint16_t port_;
+  Headers default_headers_;
   std::unique_ptr<Impl> impl_;
 };
 
@@ -88,7 +94,8 @@ RawResult raw_exchange(const std::string& host, std::uint16_t port, std::string_
 class SseStream {
  public:
   SseStream(const std::string& host, std::uint16_t port, std::string_view target,
-            std::chrono::milliseconds head_timeout = std::chrono::seconds(10));
+            std::chrono::milliseconds head_timeout = std::chrono::seconds(10),
+            const Headers& headers = {});
   ~SseStream();
   SseStream(const SseStream&) = delete;
   SseStream& operator=(const SseStream&) = delete;

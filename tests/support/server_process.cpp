@@ -82,8 +82,10 @@ void ServerProcess::start(const std::vector<std::string>& extra_args) {
   const std::string bin = binary_path();
 
   // argv is built before fork: between fork and exec only async-signal-safe calls are allowed.
-  std::vector<std::string> args{bin, "serve", "--target=all", "--port=0",
-                                "--data-dir=" + data_dir_};
+  // Access control stays on (the default); the suite's admin key is not rate-limited, since
+  // a test may send thousands of requests in a minute.
+  std::vector<std::string> args{
+      bin, "serve", "--target=all", "--port=0", "--data-dir=" + data_dir_, "--rate-limit-admin=0"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

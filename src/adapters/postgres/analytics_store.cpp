@@ -9,6 +9,7 @@
 #include "adapters/postgres/pg_array.hpp"
 #include "adapters/postgres/text_param.hpp"
 #include "adapters/sqlite/analytics_projection.hpp"
+#include "domain/codec.hpp"
 
 namespace st::adapters::postgres {
 namespace {
@@ -36,12 +37,13 @@ constexpr const char* kSelectProjections =
 
 constexpr const char* kInsertEvents =
     "INSERT INTO analytics_events (event_id, event_type, ticket_id, department, status, "
-    "confidence_score, metadata, created_at) "
+    "confidence_score, metadata, created_at, actor) "
     "SELECT event_id, event_type, ticket_id, department, status, confidence_score, "
-    "metadata::jsonb, created_at FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], "
-    "$5::text[], $6::integer[], $7::text[], $8::bigint[]) WITH ORDINALITY "
-    "AS e(event_id, event_type, ticket_id, department, status, confidence_score, metadata, "
-    "created_at, ord) ORDER BY ord ON CONFLICT (event_id) DO NOTHING";
+    "metadata::jsonb, created_at, actor::jsonb FROM unnest($1::text[], $2::text[], "
+    "$3::bigint[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::bigint[], $9::text[]) "
+    "WITH ORDINALITY AS e(event_id, event_type, ticket_id, department, status, "
+    "confidence_score, metadata, created_at, actor, ord) ORDER BY ord "
+    "ON CONFLICT (event_id) DO NOTHING";
 
 constexpr const char* kUpsertProjections =
     "INSERT INTO analytics_tickets (ticket_id, department, status, confidence_score, "
@@ -57,8 +59,8 @@ constexpr const char* kUpsertProjections =
     "department_version = excluded.department_version";
 
 constexpr const char* kTrail =
-    "SELECT event_type, department, status, confidence_score, metadata::text, created_at "
-    "FROM analytics_events WHERE ticket_id = $1 ORDER BY created_at, id";
+    "SELECT event_type, department, status, confidence_score, metadata::text, created_at, "
+    "actor::text FROM analytics_events WHERE ticket_id = $1 ORDER BY created_at, id";
 
 constexpr const char* kDaily =
     "SELECT created_at / 86400000 AS day, count(*) FROM analytics_tickets "
@@ -167,7 +169,8 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
 
     std::vector<bool> out;
     std::map<domain::TicketId, ProjectedTicket> changed;
-    ArrayLiteral event_id, type, ticket, department, status, confidence, metadata, created_at;
+    ArrayLiteral event_id, type, ticket, department, status, confidence, metadata, created_at,
+        actor;
     for (const auto& e : events) {
       if (!recorded.insert(e.event_id).second) {
         out.push_back(false);  // already recorded: a redelivery
@@ -183,6 +186,7 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
       confidence.add(sqlite::event_confidence(e));
       metadata.add(sqlite::event_metadata(e, before).dump());
       created_at.add(e.occurred_at);
+      actor.add(domain::to_json(e.actor).dump());
       auto after = sqlite::apply_event(before, e);
       projection.insert_or_assign(e.ticket.id, after);
       changed.insert_or_assign(e.ticket.id, std::move(after));
@@ -190,7 +194,7 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
     }
     if (!changed.empty()) {
       tx.exec(kInsertEvents, event_id.str(), type.str(), ticket.str(), department.str(),
-              status.str(), confidence.str(), metadata.str(), created_at.str());
+              status.str(), confidence.str(), metadata.str(), created_at.str(), actor.str());
       store_projections(tx, changed);
     }
     return out;
@@ -213,6 +217,8 @@ std::vector<ports::AuditEntry> PgAnalyticsStore::trail(domain::TicketId id) {
                                          /*allow_exceptions=*/false);
       if (a.metadata.is_discarded()) a.metadata = nlohmann::json::object();
       a.created_at = row[5].as<std::int64_t>();
+      if (auto text = opt<std::string>(row[6]))
+        a.actor = domain::actor_from_json(nlohmann::json::parse(*text, nullptr, false));
       out.push_back(std::move(a));
     }
     return out;

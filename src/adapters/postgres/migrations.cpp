@@ -41,6 +41,8 @@ constexpr Migration kTickets[] = {
      "  body text NOT NULL,\n"
      "  created_at bigint NOT NULL\n"
      ");\n"},
+    // A requester's own tickets (GET /api/tickets with a requester key), newest first.
+    {2, "CREATE INDEX tickets_by_user_email ON tickets (lower(user_email), id);\n"},
 };
 
 constexpr Migration kRouting[] = {
@@ -111,6 +113,9 @@ constexpr Migration kAnalytics[] = {
      "CREATE INDEX analytics_tickets_by_created ON analytics_tickets (created_at);\n"
      "CREATE INDEX analytics_tickets_by_department ON analytics_tickets (department, "
      "created_at);\n"},
+    // Who made each change ({type, id, name, role}); NULL for events recorded before actors
+    // existed, which the trail shows as the system's.
+    {2, "ALTER TABLE analytics_events ADD COLUMN actor jsonb;\n"},
 };
 
 // The categorizer's training examples, shared by every categorizer instance: a ticket's

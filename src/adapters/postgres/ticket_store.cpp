@@ -166,7 +166,8 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
   if (q.limit <= 0) return {};
   // Text no stored ticket can contain (NUL, invalid UTF-8) matches nothing; PostgreSQL
   // would reject it as a parameter.
-  if ((q.text && !storable_text(*q.text)) || (q.department && !storable_text(*q.department)))
+  if ((q.text && !storable_text(*q.text)) || (q.department && !storable_text(*q.department)) ||
+      (q.user_email && !storable_text(*q.user_email)))
     return {};
 
   // Only fixed fragments of ours go into the SQL; every value is a bound parameter. Each
@@ -182,6 +183,8 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
   if (q.before_id) sql += " AND id < " + param(std::to_string(*q.before_id), "::bigint");
   if (q.status) sql += " AND status = " + param(std::string(domain::to_string(*q.status)));
   if (q.department) sql += " AND department = " + param(*q.department);
+  // lower() on both sides matches the index tickets_by_user_email (migration 2).
+  if (q.user_email) sql += " AND lower(user_email) = lower(" + param(*q.user_email) + ")";
   if (q.text && !q.text->empty()) {
     const auto p = param(sqlite::contains_pattern(*q.text));
     sql += " AND (title ILIKE " + p + " OR description ILIKE " + p + ")";

@@ -15,7 +15,8 @@ std::optional<domain::Ticket> TicketAssignerClient::assign_department(domain::Ti
                                                                       int confidence,
                                                                       domain::CategorizedBy by,
                                                                       const std::string& trace_id) {
-  return assign_departments({{id, department, confidence, by, trace_id}}).front();
+  return assign_departments({{id, department, confidence, by, trace_id, domain::Actor::system()}})
+      .front();
 }
 
 std::vector<std::optional<domain::Ticket>> TicketAssignerClient::assign_departments(
@@ -26,7 +27,8 @@ std::vector<std::optional<domain::Ticket>> TicketAssignerClient::assign_departme
                      {"department", a.department},
                      {"confidence_score", a.confidence},
                      {"categorized_by", domain::to_string(a.by)},
-                     {"trace_id", a.trace_id}});
+                     {"trace_id", a.trace_id},
+                     {"actor", domain::to_json(a.actor)}});
   http::Request req{bhttp::verb::post, "/internal/tickets/assignments", 11};
   req.set(bhttp::field::content_type, "application/json");
   req.body() = json{{"assignments", std::move(items)}}.dump();

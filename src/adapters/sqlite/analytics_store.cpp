@@ -5,6 +5,7 @@
 
 #include "adapters/sqlite/analytics_projection.hpp"
 #include "adapters/sqlite/migrations.hpp"
+#include "domain/codec.hpp"
 
 namespace st::adapters::sqlite {
 namespace {
@@ -31,7 +32,7 @@ constexpr const char* kUpsertProjection =
 
 constexpr const char* kInsertEvent =
     "INSERT INTO analytics_events (event_id, event_type, ticket_id, department, status, "
-    "confidence_score, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+    "confidence_score, metadata, created_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT(event_id) DO NOTHING";
 
 std::optional<ProjectedTicket> load_projection(Connection& c, domain::TicketId id) {
@@ -111,7 +112,7 @@ bool SqliteAnalyticsStore::record_in(Connection& c, const Event& e) {
   c.query(kInsertEvent)
       .bind_all(e.event_id, domain::routing_key(e.type), e.ticket.id, event_department(e),
                 domain::to_string(e.ticket.status), event_confidence(e),
-                event_metadata(e, before).dump(), e.occurred_at)
+                event_metadata(e, before).dump(), e.occurred_at, domain::to_json(e.actor).dump())
       .run();
   if (c.changes() == 0) return false;  // already recorded: a redelivery
   store_projection(c, apply_event(before, e));
@@ -136,7 +137,7 @@ std::vector<ports::AuditEntry> SqliteAnalyticsStore::trail(domain::TicketId id) 
   return db_.read([&](Connection& c) {
     // By occurrence, not arrival: events may have been recorded out of order.
     auto q = c.query(
-        "SELECT event_type, department, status, confidence_score, metadata, created_at "
+        "SELECT event_type, department, status, confidence_score, metadata, created_at, actor "
         "FROM analytics_events WHERE ticket_id = ? ORDER BY created_at, id");
     q.bind(1, id);
     std::vector<ports::AuditEntry> out;
@@ -151,6 +152,8 @@ std::vector<ports::AuditEntry> SqliteAnalyticsStore::trail(domain::TicketId id) 
       a.metadata = nlohmann::json::parse(q.text(4), nullptr, /*allow_exceptions=*/false);
       if (a.metadata.is_discarded()) a.metadata = nlohmann::json::object();
       a.created_at = q.int64(5);
+      if (auto actor = q.opt_text(6))
+        a.actor = domain::actor_from_json(nlohmann::json::parse(*actor, nullptr, false));
       out.push_back(std::move(a));
     }
     return out;

@@ -40,6 +40,8 @@ constexpr Migration kTickets[] = {
      "  claim_token INTEGER,\n"
      "  claim_until INTEGER\n"
      ");\n"},
+    // A requester's own tickets (GET /api/tickets with a requester key), newest first.
+    {2, "CREATE INDEX tickets_by_user_email ON tickets(user_email COLLATE NOCASE);\n"},
 };
 
 constexpr Migration kRouting[] = {
@@ -129,6 +131,9 @@ constexpr Migration kAnalytics[] = {
      "CREATE INDEX analytics_tickets_by_created ON analytics_tickets(created_at);\n"
      "CREATE INDEX analytics_tickets_by_department ON analytics_tickets(department, "
      "created_at);\n"},
+    // Who made each change ({type, id, name, role} as JSON); NULL for events recorded before
+    // actors existed, which the trail shows as the system's.
+    {2, "ALTER TABLE analytics_events ADD COLUMN actor TEXT;\n"},
 };
 
 constexpr Migration kBus[] = {

@@ -133,6 +133,8 @@ std::vector<Ticket> SqliteTicketStore::list(const ports::TicketQuery& q) {
   if (q.before_id) sql += " AND id < " + param(*q.before_id);
   if (q.status) sql += " AND status = " + param(std::string(domain::to_string(*q.status)));
   if (q.department) sql += " AND department = " + param(*q.department);
+  // COLLATE NOCASE matches the index tickets_by_user_email (migration 2).
+  if (q.user_email) sql += " AND user_email = " + param(*q.user_email) + " COLLATE NOCASE";
   if (q.text) {
     // A substring search cannot use a b-tree index: it scans newest first and stops at
     // `limit` matches. LIKE ignores ASCII case only.

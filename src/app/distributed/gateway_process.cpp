@@ -1,9 +1,13 @@
 // --target=gateway: the public API on port 5000. It owns no data: every route goes to the
 // service that owns it over pooled HTTP clients, and its own transient queue (one per gateway
 // instance) feeds the live event stream and wakes create requests waiting for routing.
+#include "adapters/postgres/idempotency_store.hpp"
+#include "adapters/postgres/key_store.hpp"
+#include "app/access_setup.hpp"
 #include "app/distributed/infrastructure.hpp"
 #include "app/distributed/process_base.hpp"
 #include "app/queues.hpp"
+#include "auth/authenticator.hpp"
 #include "services/gateway/gateway.hpp"
 #include "services/gateway/http_upstream.hpp"
 
@@ -29,8 +33,18 @@ class GatewayProcess final : public ProcessBase {
         categorizer_(*categorizer_client_, breaker_options(c)),
         routing_(*routing_client_, breaker_options(c)),
         analytics_(*analytics_client_, breaker_options(c)),
-        gateway_({std::chrono::milliseconds(c.create_timeout_ms), "distributed"},
-                 {tickets_, categorizer_, routing_, analytics_}) {
+        // The gateway's own tables: API keys (and idempotency records), shared by every
+        // gateway instance.
+        db_(make_database(c)),
+        key_store_(open_store<adapters::postgres::PgKeyStore>(*db_)),
+        idempotency_store_(open_store<adapters::postgres::PgIdempotencyStore>(*db_)),
+        authenticator_(*key_store_, clock_),
+        gateway_({.create_timeout = std::chrono::milliseconds(c.create_timeout_ms),
+                  .mode = "distributed",
+                  .access = access_options(c)},
+                 {tickets_, categorizer_, routing_, analytics_},
+                 {&authenticator_, idempotency_store_.get()}) {
+    bootstrap_admin_key(*key_store_, c);
     gateway_.register_routes(router_);
     bus_->subscribe(queues::gateway(),
                     [this](const ports::Delivery& d) { return gateway_.on_event(d); });
@@ -44,6 +58,11 @@ class GatewayProcess final : public ProcessBase {
   std::unique_ptr<http::HttpClient> tickets_client_, categorizer_client_, routing_client_,
       analytics_client_;
   HttpUpstream tickets_, categorizer_, routing_, analytics_;
+  ports::SystemClock clock_;
+  std::unique_ptr<adapters::postgres::Database> db_;
+  std::unique_ptr<adapters::postgres::PgKeyStore> key_store_;
+  std::unique_ptr<adapters::postgres::PgIdempotencyStore> idempotency_store_;
+  auth::Authenticator authenticator_;
   services::gateway::Gateway gateway_;
 };
 

@@ -162,6 +162,7 @@ void register_routes(http::Router& router, AnalyticsService& service) {
            {"status", e.status ? json(to_string(*e.status)) : json(nullptr)},
            {"confidence_score", e.confidence_score ? json(*e.confidence_score) : json(nullptr)},
            {"metadata", e.metadata},
+           {"actor", domain::to_json(e.actor)},
            {"created_at", domain::format_iso8601(e.created_at)}});
     return http::ok({{"success", true}, {"ticket_id", id}, {"events", events}});
   });

@@ -37,7 +37,10 @@ std::vector<ports::Disposition> ModelTrainingService::on_routed(
     if (e.type != domain::EventType::routed) continue;
     const auto department = e.data.value("department", std::string());
     const auto by = domain::parse_categorized_by(e.data.value("categorized_by", std::string()));
-    const bool human = e.data.value("rerouted", false) || by == domain::CategorizedBy::manual;
+    const bool manual = e.data.value("rerouted", false) || by == domain::CategorizedBy::manual;
+    // Only an agent's or an admin's routing teaches the model: a requester cannot reroute, and
+    // an anonymous one (the open mode) could be anybody poisoning the labels.
+    const bool human = manual && e.actor.is_staff();
     const bool confident_claude =
         by == domain::CategorizedBy::claude &&
         e.data.value("confidence_score", 0) >= policy_.min_claude_confidence;

@@ -2,15 +2,19 @@
 
 #include <charconv>
 
+#include <boost/algorithm/string/predicate.hpp>
+
 #include <spdlog/spdlog.h>
 
 #include "domain/codec.hpp"
+#include "domain/validation.hpp"
 #include "http/json_response.hpp"
 
 namespace st::services::gateway {
 
 namespace asio = http::asio;
 namespace bhttp = http::bhttp;
+namespace beast = http::beast;
 using http::ApiError;
 using http::RequestContext;
 using http::Response;
@@ -54,70 +58,149 @@ Preferences preferences_of(std::string_view header) {
 
 }  // namespace
 
-Gateway::Gateway(GatewayOptions options, Upstreams upstreams)
-    : options_(std::move(options)), upstreams_(upstreams), console_(options_.console) {}
+Gateway::Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stores)
+    : options_(std::move(options)),
+      upstreams_(upstreams),
+      access_(options_.access, stores.authenticator, clock_),
+      console_(options_.console) {
+  if (options_.access.enabled && (!stores.authenticator || !stores.idempotency))
+    throw std::invalid_argument("access control needs the gateway's stores");
+  if (stores.authenticator) keys_.emplace(*stores.authenticator, clock_);
+  if (stores.idempotency) idempotent_create_.emplace(*stores.idempotency, clock_);
+}
 
 void Gateway::add(http::Router& router, bhttp::verb method, const std::string& pattern,
-                  const std::string& description, Handler handler) {
-  endpoints_[std::string(bhttp::to_string(method)) + " " + pattern] = description;
-  router.route_async(method, pattern, std::move(handler));
+                  auth::Access access, const std::string& description, Handler handler) {
+  const auto name = std::string(bhttp::to_string(method)) + " " + pattern;
+  if (!description.empty()) endpoints_[name] = description;
+  access_rules_.insert_or_assign(name, access);
+  router.route_async(method, pattern,
+                     [this, access, handler = std::move(handler)](
+                         RequestContext& ctx) -> asio::awaitable<Response> {
+                       auto admission = access_.admit(ctx, access);
+                       if (admission.refusal) co_return std::move(*admission.refusal);
+                       ctx.principal = &admission.principal;
+                       Response res = co_await handler(ctx);
+                       AccessControl::add_rate_headers(admission.rate, res);
+                       co_return res;
+                     });
+}
+
+void Gateway::add_stream(http::Router& router, const std::string& pattern, auth::Access access,
+                         const std::string& description, http::StreamHandler handler) {
+  const auto name = "GET " + pattern;
+  endpoints_[name] = description;
+  access_rules_.insert_or_assign(name, access);
+  router.route_stream(
+      pattern,
+      [this, access, handler = std::move(handler)](
+          RequestContext& ctx, http::beast::tcp_stream& s) -> asio::awaitable<void> {
+        auto admission = access_.admit(ctx, access);
+        if (admission.refusal) {
+          Response& res = *admission.refusal;
+          res.set("X-Request-Id", ctx.request_id);
+          res.keep_alive(false);
+          beast::error_code ec;
+          co_await bhttp::async_write(s, res, asio::redirect_error(asio::use_awaitable, ec));
+          co_return;
+        }
+        ctx.principal = &admission.principal;
+        co_await handler(ctx, s);
+      });
 }
 
 Gateway::Handler Gateway::forward_to(Upstream& upstream) {
   return [&upstream](RequestContext& ctx) { return upstream.send(ctx.request, ctx); };
 }
 
+KeysApi& Gateway::keys() {
+  if (!keys_) throw ApiError::unavailable("This gateway has no key store");
+  return *keys_;
+}
+
 void Gateway::register_routes(http::Router& router) {
   using V = bhttp::verb;
+  using auth::Access;
   auto& t = upstreams_.tickets;
   auto& r = upstreams_.routing;
   auto& a = upstreams_.analytics;
   auto& c = upstreams_.categorizer;
+  auto sync = [](auto f) -> Handler {
+    return [f](RequestContext& ctx) -> asio::awaitable<Response> { co_return f(ctx); };
+  };
 
-  router.route(V::get, "/", [this](RequestContext& ctx) { return root(ctx); });
+  add(router, V::get, "/", Access::open(), "",
+      sync([this](RequestContext& ctx) { return root(ctx); }));
   // Liveness of this process (container and Kubernetes probes); /api/health asks everyone.
-  router.route(V::get, "/health", [](RequestContext&) {
-    return http::ok({{"status", "healthy"}, {"service", "gateway"}});
-  });
+  add(router, V::get, "/health", Access::open(), "", sync([](RequestContext&) {
+        return http::ok({{"status", "healthy"}, {"service", "gateway"}});
+      }));
   // The console's files sit at most three folders deep; "/ui" and "/ui/" share a pattern.
+  // They are public: the console signs in with a key itself.
   endpoints_["GET /ui/"] = "the web console";
   for (const char* pattern : {"/ui", "/ui/{a}", "/ui/{a}/{b}", "/ui/{a}/{b}/{c}"})
-    router.route(V::get, pattern, [this](RequestContext& ctx) { return console(ctx); });
-  add(router, V::get, "/api/health", "aggregated health of every service",
+    add(router, V::get, pattern, Access::open(), "",
+        sync([this](RequestContext& ctx) { return console(ctx); }));
+  add(router, V::get, "/api/health", Access::open(), "aggregated health of every service",
       [this](RequestContext& ctx) { return health(ctx); });
-  add(router, V::get, "/api/statuses", "ticket statuses", forward_to(t));
-  add(router, V::get, "/api/tickets", "list tickets (status, department, q, limit, cursor)",
-      forward_to(t));
-  add(router, V::post, "/api/tickets", "create a ticket; answers once it is routed",
+
+  add(router, V::get, "/api/me", Access::signed_in(), "who the caller's key belongs to",
+      sync([this](RequestContext& ctx) { return keys().me(ctx); }));
+  add(router, V::post, "/api/keys", Access::admins(),
+      "create an API key (the secret is shown once)",
+      sync([this](RequestContext& ctx) { return keys().create(ctx); }));
+  add(router, V::get, "/api/keys", Access::admins(), "list the API keys that are not revoked",
+      sync([this](RequestContext& ctx) { return keys().list(ctx); }));
+  add(router, V::delete_, "/api/keys/{id}", Access::admins(), "revoke an API key",
+      sync([this](RequestContext& ctx) { return keys().revoke(ctx); }));
+
+  add(router, V::get, "/api/statuses", Access::signed_in(), "ticket statuses", forward_to(t));
+  add(router, V::get, "/api/tickets", Access::signed_in(),
+      "list tickets (status, department, user_email, q, limit, cursor); a requester's own",
+      [this](RequestContext& ctx) { return list_tickets(ctx); });
+  const auto create_access =
+      options_.access.anonymous_create ? Access::signed_in().and_anonymous() : Access::signed_in();
+  add(router, V::post, "/api/tickets", create_access, "create a ticket; answers once it is routed",
       [this](RequestContext& ctx) { return create_ticket(ctx); });
-  add(router, V::get, "/api/tickets/{id}", "one ticket", forward_to(t));
-  add(router, V::put, "/api/tickets/{id}/status", "change a ticket's status", forward_to(t));
-  add(router, V::get, "/api/tickets/{id}/events", "a ticket's audit trail",
+  add(router, V::get, "/api/tickets/{id}", Access::signed_in(), "one ticket",
+      [this](RequestContext& ctx) { return read_ticket(ctx); });
+  add(router, V::put, "/api/tickets/{id}/status", Access::staff(), "change a ticket's status",
+      forward_to(t));
+  add(router, V::get, "/api/tickets/{id}/events", Access::signed_in(), "a ticket's audit trail",
       [this, &a](RequestContext& ctx) { return forward_if_ticket_exists(ctx, "id", a); });
-  add(router, V::get, "/api/departments", "active departments", forward_to(r));
-  add(router, V::post, "/api/departments", "add a department", forward_to(r));
-  add(router, V::get, "/api/departments/{name}", "one department", forward_to(r));
-  add(router, V::put, "/api/departments/{name}", "change a department", forward_to(r));
-  add(router, V::get, "/api/departments/{name}/tickets", "tickets of a department (status)",
+  add(router, V::get, "/api/departments", Access::staff(), "active departments", forward_to(r));
+  add(router, V::post, "/api/departments", Access::admins(), "add a department", forward_to(r));
+  add(router, V::get, "/api/departments/{name}", Access::staff(), "one department", forward_to(r));
+  add(router, V::put, "/api/departments/{name}", Access::admins(), "change a department",
+      forward_to(r));
+  add(router, V::get, "/api/departments/{name}/tickets", Access::staff(),
+      "tickets of a department (status)",
       [this](RequestContext& ctx) { return department_tickets(ctx); });
-  add(router, V::post, "/api/categorize", "categorize text without creating a ticket",
-      forward_to(c));
+  add(router, V::post, "/api/categorize", Access::staff(),
+      "categorize text without creating a ticket", forward_to(c));
   // The categorizer's counters (Claude calls, failures, fallbacks, cache, latency).
-  add(router, V::get, "/metrics", "Prometheus metrics", forward_to(c));
-  add(router, V::post, "/api/route", "route a ticket to a department", forward_to(r));
-  add(router, V::put, "/api/route/{ticket_id}", "manually reroute a ticket", forward_to(r));
-  add(router, V::get, "/api/routing/statistics", "routing statistics", forward_to(r));
-  add(router, V::get, "/api/routing/history/{ticket_id}", "every routing of a ticket",
+  add(router, V::get, "/metrics", Access::admins(), "Prometheus metrics", forward_to(c));
+  add(router, V::post, "/api/route", Access::staff(), "route a ticket to a department",
+      forward_to(r));
+  add(router, V::put, "/api/route/{ticket_id}", Access::staff(), "manually reroute a ticket",
+      forward_to(r));
+  add(router, V::get, "/api/routing/statistics", Access::staff(), "routing statistics",
+      forward_to(r));
+  add(router, V::get, "/api/routing/history/{ticket_id}", Access::signed_in(),
+      "every routing of a ticket",
       [this, &r](RequestContext& ctx) { return forward_if_ticket_exists(ctx, "ticket_id", r); });
-  add(router, V::get, "/api/dashboard/summary", "dashboard summary", forward_to(a));
-  add(router, V::get, "/api/dashboard/routing", "routing dashboard", forward_to(a));
-  add(router, V::get, "/api/analytics/tickets", "ticket counts (period, department)",
+  add(router, V::get, "/api/dashboard/summary", Access::staff(), "dashboard summary",
       forward_to(a));
-  add(router, V::get, "/api/analytics/performance", "resolution and categorization performance",
+  add(router, V::get, "/api/dashboard/routing", Access::staff(), "routing dashboard",
       forward_to(a));
-  add(router, V::get, "/api/analytics/trends", "daily ticket creation (days)", forward_to(a));
-  add(router, V::get, "/api/analytics/department/{name}", "one department's analytics",
-      [this](RequestContext& ctx) -> asio::awaitable<Response> {
+  add(router, V::get, "/api/analytics/tickets", Access::staff(),
+      "ticket counts (period, department)", forward_to(a));
+  add(router, V::get, "/api/analytics/performance", Access::staff(),
+      "resolution and categorization performance", forward_to(a));
+  add(router, V::get, "/api/analytics/trends", Access::staff(), "daily ticket creation (days)",
+      forward_to(a));
+  add(router, V::get, "/api/analytics/department/{name}", Access::staff(),
+      "one department's analytics", [this](RequestContext& ctx) -> asio::awaitable<Response> {
         // Analytics counts whatever names events carry; whether a department exists is
         // routing's word, so an unknown name is a 404 rather than a page of zeros.
         auto canonical = co_await department_name(ctx, ctx.param("name"));
@@ -126,10 +209,48 @@ void Gateway::register_routes(http::Router& router) {
             make_get("/api/analytics/department/" + http::percent_encode_segment(*canonical), ctx);
         co_return co_await upstreams_.analytics.send(req, ctx);
       });
-  endpoints_["GET /api/events/stream"] = "live pipeline events (Server-Sent Events)";
-  router.route_stream(
-      "/api/events/stream",
+  add_stream(
+      router, "/api/events/stream", Access::staff(), "live pipeline events (Server-Sent Events)",
       [this](RequestContext& ctx, http::beast::tcp_stream& s) { return hub_.serve(ctx, s); });
+}
+
+bool Gateway::sees_all_tickets(const domain::Principal& p) const {
+  return !access_.enabled() || p.is_staff();
+}
+
+bool Gateway::may_read(const domain::Principal& p, const json& ticket) const {
+  if (sees_all_tickets(p)) return true;
+  if (p.kind == domain::Principal::Kind::ticket_token)
+    return ticket.value("id", domain::TicketId{0}) == p.ticket_id;
+  if (!p.has_role(domain::Role::requester) || p.email.empty()) return false;
+  const auto it = ticket.find("user_email");
+  return it != ticket.end() && it->is_string() &&
+         boost::iequals(it->get_ref<const std::string&>(), p.email);
+}
+
+asio::awaitable<Response> Gateway::list_tickets(RequestContext& ctx) {
+  if (sees_all_tickets(*ctx.principal))
+    co_return co_await upstreams_.tickets.send(ctx.request, ctx);
+  // A requester's list is their own tickets, whatever filter they sent.
+  std::string target =
+      "/api/tickets?user_email=" + http::percent_encode_segment(ctx.principal->email);
+  for (const auto& [name, value] : ctx.query)
+    if (name != "user_email")
+      target +=
+          "&" + http::percent_encode_segment(name) + "=" + http::percent_encode_segment(value);
+  http::Request req = ctx.request;
+  req.target(target);
+  co_return co_await upstreams_.tickets.send(req, ctx);
+}
+
+asio::awaitable<Response> Gateway::read_ticket(RequestContext& ctx) {
+  Response res = co_await upstreams_.tickets.send(ctx.request, ctx);
+  if (sees_all_tickets(*ctx.principal) || res.result() != bhttp::status::ok) co_return res;
+  const auto body = json_of(res);
+  // Another person's ticket is a 404, as if it did not exist: its existence is not revealed.
+  if (!body || !body->contains("ticket") || !may_read(*ctx.principal, (*body)["ticket"]))
+    throw ApiError::not_found("Ticket not found");
+  co_return res;
 }
 
 Response Gateway::root(RequestContext& ctx) const {
@@ -158,8 +279,42 @@ Response Gateway::console(RequestContext& ctx) const {
   return console_.serve(ctx, std::string_view(ctx.path).substr(4));
 }
 
+namespace {
+
+// A requester creates tickets as themselves: their key's e-mail (and, when the body has none,
+// their key's name) fill the ticket; a body naming someone else's e-mail is refused.
+http::Request as_requester(const http::Request& original, const domain::Principal& p) {
+  auto body = json::parse(original.body(), nullptr, false);
+  if (!body.is_object()) return original;  // the tickets service answers the 400
+  const auto email = body.find("user_email");
+  if (email != body.end() && !email->is_null() &&
+      !(email->is_string() && boost::iequals(domain::trim(email->get<std::string>()), p.email)))
+    throw ApiError(bhttp::status::forbidden, "forbidden",
+                   "A requester key creates tickets as its owner: user_email must be " +
+                       std::string("the key's e-mail or omitted"),
+                   "user_email");
+  body["user_email"] = p.email;
+  if (!body.contains("user_name") || body["user_name"].is_null()) body["user_name"] = p.name;
+  http::Request req = original;
+  req.body() = body.dump();
+  req.prepare_payload();
+  return req;
+}
+
+}  // namespace
+
 asio::awaitable<Response> Gateway::create_ticket(RequestContext& ctx) {
-  Response created = co_await upstreams_.tickets.send(ctx.request, ctx);
+  if (!idempotent_create_) co_return co_await create_ticket_once(ctx);
+  IdempotentCreate::Create once = [this, &ctx] { return create_ticket_once(ctx); };
+  co_return co_await idempotent_create_->run(ctx, once);
+}
+
+asio::awaitable<Response> Gateway::create_ticket_once(RequestContext& ctx) {
+  const bool requester = access_.enabled() && ctx.principal->has_role(domain::Role::requester);
+  std::optional<http::Request> rewritten;
+  if (requester) rewritten = as_requester(ctx.request, *ctx.principal);
+  const http::Request& req = rewritten ? *rewritten : ctx.request;
+  Response created = co_await upstreams_.tickets.send(req, ctx);
   if (created.result() != bhttp::status::created) co_return created;
   auto body = json_of(created);
   if (!body || !body->contains("ticket")) co_return created;
@@ -241,6 +396,11 @@ asio::awaitable<Response> Gateway::forward_if_ticket_exists(RequestContext& ctx,
   const auto req = make_get("/api/tickets/" + std::to_string(id), ctx);
   Response ticket = co_await upstreams_.tickets.send(req, ctx);
   if (ticket.result() != bhttp::status::ok) co_return ticket;
+  if (!sees_all_tickets(*ctx.principal)) {
+    const auto body = json_of(ticket);
+    if (!body || !body->contains("ticket") || !may_read(*ctx.principal, (*body)["ticket"]))
+      throw ApiError::not_found("Ticket not found");
+  }
   co_return co_await upstream.send(ctx.request, ctx);
 }
 

@@ -4,15 +4,23 @@
 // services, waits for the pipeline on ticket creation, aggregates health and streams
 // events to browsers.
 #include <chrono>
+#include <map>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "auth/access.hpp"
+#include "auth/authenticator.hpp"
 #include "http/router.hpp"
 #include "http/static_files.hpp"
+#include "ports/clock.hpp"
 #include "ports/event_bus.hpp"
+#include "services/gateway/access_control.hpp"
 #include "services/gateway/console_files.hpp"
 #include "services/gateway/event_stream.hpp"
+#include "services/gateway/idempotent_create.hpp"
+#include "services/gateway/keys_api.hpp"
 #include "services/gateway/route_waiter.hpp"
 #include "services/gateway/upstream.hpp"
 
@@ -24,6 +32,15 @@ struct GatewayOptions {
   // The web console served at /ui/: the files embedded at build time, unless a test
   // brings its own.
   std::span<const http::EmbeddedFile> console = console_files();
+  AccessOptions access;
+};
+
+// The gateway's own state: API keys (behind the authenticator) and Idempotency-Key records.
+// Either may be null only when access control is off (then the keys endpoints answer 503
+// and Idempotency-Key is ignored).
+struct GatewayStores {
+  auth::Authenticator* authenticator = nullptr;
+  ports::IdempotencyStore* idempotency = nullptr;
 };
 
 struct Upstreams {
@@ -35,7 +52,7 @@ struct Upstreams {
 
 class Gateway {
  public:
-  Gateway(GatewayOptions options, Upstreams upstreams);
+  Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stores);
 
   void register_routes(http::Router& router);
   // Consumer of ticket.# on the gateway's own transient queue: feeds SSE and the waiter.
@@ -45,10 +62,22 @@ class Gateway {
 
  private:
   using Handler = http::AsyncHandler;
+  // Every public route is registered here, with who may call it: access is checked (and the
+  // caller's rate limit spent) before `handler` runs.
   void add(http::Router& router, http::bhttp::verb method, const std::string& pattern,
-           const std::string& description, Handler handler);
+           auth::Access access, const std::string& description, Handler handler);
+  void add_stream(http::Router& router, const std::string& pattern, auth::Access access,
+                  const std::string& description, http::StreamHandler handler);
   Handler forward_to(Upstream& upstream);
+  KeysApi& keys();
+  // Whether the caller may read every ticket (staff, or everyone in the open mode); a
+  // requester reads only their own, a ticket token only its ticket.
+  bool sees_all_tickets(const domain::Principal& p) const;
+  bool may_read(const domain::Principal& p, const nlohmann::json& ticket) const;
+  http::asio::awaitable<http::Response> list_tickets(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> read_ticket(http::RequestContext& ctx);
   http::asio::awaitable<http::Response> create_ticket(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> create_ticket_once(http::RequestContext& ctx);
   http::asio::awaitable<http::Response> department_tickets(http::RequestContext& ctx);
   // The department's canonical name (lookups ignore case), or nullopt if there is none.
   http::asio::awaitable<std::optional<std::string>> department_name(http::RequestContext& ctx,
@@ -62,10 +91,22 @@ class Gateway {
 
   GatewayOptions options_;
   Upstreams upstreams_;
+  ports::SystemClock clock_;
+  AccessControl access_;
+  std::optional<KeysApi> keys_;
+  std::optional<IdempotentCreate> idempotent_create_;
   RouteWaiter waiter_;
   EventStreamHub hub_;
   http::StaticFiles console_;
   nlohmann::json endpoints_ = nlohmann::json::object();
+
+ public:
+  // "METHOD pattern" -> who may call it, for every route this gateway registered (tests
+  // compare it with the router's own list: a route without a rule cannot exist).
+  const std::map<std::string, auth::Access>& access_rules() const { return access_rules_; }
+
+ private:
+  std::map<std::string, auth::Access> access_rules_;
 };
 
 }  // namespace st::services::gateway

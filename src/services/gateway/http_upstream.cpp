@@ -4,6 +4,7 @@
 
 #include "http/json_response.hpp"
 #include "ports/unavailable.hpp"
+#include "services/common/actor_header.hpp"
 
 namespace st::services::gateway {
 
@@ -32,6 +33,11 @@ http::asio::awaitable<http::Response> HttpUpstream::send(const http::Request& re
   // The service logs and stamps events with the same ids as the gateway.
   copy.set("X-Request-Id", origin.request_id);
   copy.set("traceparent", "00-" + origin.trace_id + "-0000000000000001-01");
+  // Who is calling, as the gateway authenticated it: never what the client claimed.
+  if (origin.principal)
+    copy.set(kActorHeader, actor_header_value(*origin.principal));
+  else
+    copy.erase(kActorHeader);
   bool reached = false;
   http::Response res;
   try {

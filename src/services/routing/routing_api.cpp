@@ -6,6 +6,7 @@
 #include "domain/codec.hpp"
 #include "domain/validation.hpp"
 #include "http/json_response.hpp"
+#include "services/common/actor_header.hpp"
 
 namespace st::services::routing {
 
@@ -148,6 +149,7 @@ void register_routes(http::Router& router, RoutingService& service) {
     req.confidence = confidence_from(body, std::nullopt);
     req.categorized_by = domain::CategorizedBy::manual;
     req.trace_id = ctx.trace_id;
+    req.actor = actor_of(ctx);
     return route_response(service, std::move(req), false);
   });
 
@@ -163,6 +165,7 @@ void register_routes(http::Router& router, RoutingService& service) {
                      ? body["reason"].get<std::string>()
                      : "";
     req.trace_id = ctx.trace_id;
+    req.actor = actor_of(ctx);
     return route_response(service, std::move(req), true);
   });
 

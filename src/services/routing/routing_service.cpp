@@ -80,6 +80,7 @@ ports::RoutingStore::RoutingWrite RoutingService::routing_write(const RouteReque
     if (!r.reason.empty()) data["reason"] = r.reason;
     if (!saved.model_version.empty()) data["model_version"] = saved.model_version;
     auto e = domain::make_event(EventType::routed, ticket, saved.routed_at, r.trace_id, data);
+    e.actor = r.actor;
     // Derived from the cause, so a redelivered categorization cannot announce twice.
     if (r.cause_event_id) e.event_id = domain::derived_event_id(*r.cause_event_id, "routed");
     return std::vector<Event>{std::move(e)};
@@ -93,8 +94,9 @@ RoutingService::Outcome RoutingService::route(const RouteRequest& request) {
   if ((out.error = resolve(r))) return out;
   // Assign first, announce second: when ticket.routed is out, the ticket shows its
   // department. A crash in between redelivers the cause and both steps are idempotent.
-  out.ticket = tickets_.assign_department(r.ticket_id, r.department, r.confidence, r.categorized_by,
-                                          r.trace_id);
+  const ports::TicketAssigner::Assignment assignment{r.ticket_id,      r.department, r.confidence,
+                                                     r.categorized_by, r.trace_id,   r.actor};
+  out.ticket = tickets_.assign_departments({assignment}).front();
   if (!out.ticket) {
     out.error = RouteError::unknown_ticket;
     return out;
@@ -144,7 +146,8 @@ std::vector<ports::Disposition> RoutingService::on_categorized(
 
   std::vector<ports::TicketAssigner::Assignment> assignments;
   for (const auto& r : requests)
-    assignments.push_back({r.ticket_id, r.department, r.confidence, r.categorized_by, r.trace_id});
+    assignments.push_back(
+        {r.ticket_id, r.department, r.confidence, r.categorized_by, r.trace_id, r.actor});
   const auto tickets = tickets_.assign_departments(assignments);
 
   std::vector<ports::RoutingStore::RoutingWrite> writes;

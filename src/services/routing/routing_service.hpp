@@ -25,6 +25,7 @@ struct RouteRequest {
   std::string model_version;  // from ticket.categorized: which model or rules decided
   std::string trace_id;
   std::optional<std::string> cause_event_id;  // the ticket.categorized event, if any
+  domain::Actor actor;                        // the agent of a manual routing; else system
 };
 
 enum class RouteError { unknown_ticket, unknown_department, inactive_department };

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "domain/principal.hpp"
 #include "domain/ticket.hpp"
 #include "http/beast.hpp"
 
@@ -22,6 +23,7 @@ class CreateBatcher {
   struct Item {
     domain::NewTicket ticket;
     std::string trace_id;
+    domain::Actor actor;
   };
   // Stores a batch atomically and returns the tickets in order (or throws for all).
   using WriteBatch = std::function<std::vector<domain::Ticket>(const std::vector<Item>&)>;

@@ -5,6 +5,7 @@
 #include "domain/codec.hpp"
 #include "domain/validation.hpp"
 #include "http/json_response.hpp"
+#include "services/common/actor_header.hpp"
 #include "services/common/cursor.hpp"
 
 namespace st::services::tickets {
@@ -45,6 +46,11 @@ ports::TicketQuery query_from(const RequestContext& ctx) {
     if (d->empty()) throw ApiError::bad_request("department must not be empty", "department");
     q.department = std::string(*d);
   }
+  if (auto email = ctx.query_param("user_email")) {
+    if (!domain::is_valid_email(*email))
+      throw ApiError::bad_request("user_email must be an e-mail address", "user_email");
+    q.user_email = std::string(*email);
+  }
   if (auto text = ctx.query_param("q")) {
     std::string trimmed = domain::trim(*text);
     if (domain::utf8_length(trimmed) > kMaxSearchLength)
@@ -79,8 +85,12 @@ ports::TicketAssigner::Assignment assignment_from(const json& body, domain::Tick
   const auto confidence = body["confidence_score"].get<long long>();
   if (confidence < 0 || confidence > 100)
     throw ApiError::bad_request("confidence_score must be from 0 to 100", "confidence_score");
-  return {id, body["department"].get<std::string>(), static_cast<int>(confidence), *by,
-          std::move(trace_id)};
+  return {id,
+          body["department"].get<std::string>(),
+          static_cast<int>(confidence),
+          *by,
+          std::move(trace_id),
+          domain::Actor::system()};
 }
 
 constexpr std::size_t kMaxAssignmentsPerCall = 1000;
@@ -105,7 +115,7 @@ void register_routes(http::Router& router, TicketsService& service) {
                        if (auto* err = std::get_if<domain::ValidationError>(&checked))
                          throw ApiError::bad_request(err->message, err->field);
                        auto ticket = co_await service.create_async(
-                           std::get<domain::NewTicket>(checked), ctx.trace_id);
+                           std::get<domain::NewTicket>(checked), ctx.trace_id, actor_of(ctx));
                        co_return http::json_response(bhttp::status::created,
                                                      {{"success", true},
                                                       {"ticket_id", ticket.id},
@@ -133,7 +143,7 @@ void register_routes(http::Router& router, TicketsService& service) {
   router.route(bhttp::verb::put, "/api/tickets/{id}/status", [&service](RequestContext& ctx) {
     const auto id = ctx.id_param("id", "Ticket");
     const auto status = status_from(ctx.json_object_body());
-    auto t = service.update_status(id, status, ctx.trace_id);
+    auto t = service.update_status(id, status, ctx.trace_id, actor_of(ctx));
     if (!t) throw ticket_not_found();
     return http::ok({{"success", true},
                      {"message", "Ticket status updated to " + std::string(to_string(status))},
@@ -169,8 +179,10 @@ void register_routes(http::Router& router, TicketsService& service) {
       if (item.contains("trace_id") && item["trace_id"].is_string() &&
           is_trace_id(item["trace_id"].get_ref<const std::string&>()))
         trace = item["trace_id"].get<std::string>();
-      batch.push_back(
-          assignment_from(item, item["ticket_id"].get<domain::TicketId>(), std::move(trace)));
+      auto a = assignment_from(item, item["ticket_id"].get<domain::TicketId>(), std::move(trace));
+      if (auto actor = item.find("actor"); actor != item.end())
+        a.actor = domain::actor_from_json(*actor);
+      batch.push_back(std::move(a));
     }
     json tickets = json::array();
     for (const auto& t : service.assign_departments(batch))

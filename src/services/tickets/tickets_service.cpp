@@ -11,15 +11,17 @@ TicketsService::TicketsService(ports::TicketStore& store, const ports::Clock& cl
         return create_batch(items);
       }) {}
 
-Ticket TicketsService::create(const domain::NewTicket& t, const std::string& trace_id) {
-  return create_batch({{t, trace_id}}).at(0);
+Ticket TicketsService::create(const domain::NewTicket& t, const std::string& trace_id,
+                              const domain::Actor& actor) {
+  return create_batch({{t, trace_id, actor}}).at(0);
 }
 
 http::asio::awaitable<Ticket> TicketsService::create_async(domain::NewTicket t,
-                                                           std::string trace_id) {
+                                                           std::string trace_id,
+                                                           domain::Actor actor) {
   // A named local, not a braced temporary inside co_await: GCC 12 destroys such
   // temporaries twice.
-  CreateBatcher::Item item{std::move(t), std::move(trace_id)};
+  CreateBatcher::Item item{std::move(t), std::move(trace_id), std::move(actor)};
   co_return co_await batcher_.submit(std::move(item));
 }
 
@@ -28,9 +30,12 @@ std::vector<Ticket> TicketsService::create_batch(const std::vector<CreateBatcher
   std::vector<std::pair<domain::NewTicket, ports::EventsFor>> writes;
   writes.reserve(items.size());
   for (const auto& item : items)
-    writes.emplace_back(item.ticket, [now, trace = item.trace_id](const Ticket& stored) {
-      return std::vector<Event>{domain::make_event(EventType::created, stored, now, trace)};
-    });
+    writes.emplace_back(item.ticket,
+                        [now, trace = item.trace_id, actor = item.actor](const Ticket& stored) {
+                          auto e = domain::make_event(EventType::created, stored, now, trace);
+                          e.actor = actor;
+                          return std::vector<Event>{std::move(e)};
+                        });
   return store_.create_batch(writes, now);
 }
 
@@ -52,16 +57,19 @@ TicketPage TicketsService::list(const ports::TicketQuery& q) {
 }
 
 std::optional<Ticket> TicketsService::update_status(domain::TicketId id, domain::Status status,
-                                                    const std::string& trace_id) {
+                                                    const std::string& trace_id,
+                                                    const domain::Actor& actor) {
   const auto now = clock_.now();
   return store_.update(id, [&](Ticket& t) -> std::vector<Event> {
     if (t.status == status) return {};
     const auto previous = t.status;
     t.status = status;
     t.updated_at = now;
-    return {domain::make_event(
+    auto e = domain::make_event(
         EventType::status_updated, t, now, trace_id,
-        {{"status", to_string(status)}, {"previous_status", to_string(previous)}})};
+        {{"status", to_string(status)}, {"previous_status", to_string(previous)}});
+    e.actor = actor;
+    return {std::move(e)};
   });
 }
 
@@ -83,7 +91,9 @@ ports::TicketChange TicketsService::assignment_change(const Assignment& a,
                         {"previous_department", *previous},
                         {"confidence_score", a.confidence},
                         {"categorized_by", to_string(a.by)}};
-    return {domain::make_event(EventType::department_updated, t, now, a.trace_id, std::move(data))};
+    auto e = domain::make_event(EventType::department_updated, t, now, a.trace_id, std::move(data));
+    e.actor = a.actor;
+    return {std::move(e)};
   };
 }
 
@@ -91,8 +101,9 @@ std::optional<Ticket> TicketsService::assign_department(domain::TicketId id,
                                                         const std::string& department,
                                                         int confidence, domain::CategorizedBy by,
                                                         const std::string& trace_id) {
-  return store_.update(id,
-                       assignment_change({id, department, confidence, by, trace_id}, clock_.now()));
+  return store_.update(
+      id, assignment_change({id, department, confidence, by, trace_id, domain::Actor::system()},
+                            clock_.now()));
 }
 
 std::vector<std::optional<Ticket>> TicketsService::assign_departments(

@@ -22,17 +22,20 @@ class TicketsService final : public ports::TicketAssigner {
  public:
   TicketsService(ports::TicketStore& store, const ports::Clock& clock);
 
-  domain::Ticket create(const domain::NewTicket& t, const std::string& trace_id);
+  domain::Ticket create(const domain::NewTicket& t, const std::string& trace_id,
+                        const domain::Actor& actor = domain::Actor::system());
   // The same, group-committed with other creates arriving at the same time (see
   // CreateBatcher): what the HTTP API uses.
-  http::asio::awaitable<domain::Ticket> create_async(domain::NewTicket t, std::string trace_id);
+  http::asio::awaitable<domain::Ticket> create_async(domain::NewTicket t, std::string trace_id,
+                                                     domain::Actor actor);
   // Stores the creates still queued; later creates fail. Call once requests have drained.
   void stop() { batcher_.stop(); }
   std::optional<domain::Ticket> get(domain::TicketId id);
   TicketPage list(const ports::TicketQuery& q);
   // nullopt if there is no such ticket. Setting the current status again changes nothing.
   std::optional<domain::Ticket> update_status(domain::TicketId id, domain::Status status,
-                                              const std::string& trace_id);
+                                              const std::string& trace_id,
+                                              const domain::Actor& actor = domain::Actor::system());
 
   std::optional<domain::Ticket> assign_department(domain::TicketId id,
                                                   const std::string& department, int confidence,

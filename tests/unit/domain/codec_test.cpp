@@ -124,6 +124,7 @@ void expect_same(const Event& a, const Event& b) {
   EXPECT_EQ(a.trace_id, b.trace_id);
   EXPECT_EQ(a.ticket, b.ticket);
   EXPECT_EQ(a.data, b.data);
+  EXPECT_EQ(a.actor, b.actor);
 }
 
 TEST(EventCodec, HasTheWireShape) {
@@ -141,6 +142,31 @@ TEST(EventCodec, RoundTripsEveryType) {
     e.type = t;
     expect_same(parse_event(serialize(e)), e);
     expect_same(event_from_json(to_json(e)), e);
+  }
+}
+
+TEST(EventCodec, CarriesItsActor) {
+  Event e = sample_event();
+  e.actor = {domain::Actor::Type::key, "0123456789abcdef", "Alex Agent", domain::Role::agent};
+  const json j = to_json(e);
+  EXPECT_EQ(
+      j["actor"],
+      (json{
+          {"type", "key"}, {"id", "0123456789abcdef"}, {"name", "Alex Agent"}, {"role", "agent"}}));
+  expect_same(parse_event(serialize(e)), e);
+  e.actor = domain::Actor::anonymous();
+  EXPECT_EQ(to_json(e)["actor"],
+            (json{{"type", "anonymous"}, {"id", nullptr}, {"name", nullptr}, {"role", nullptr}}));
+  expect_same(parse_event(serialize(e)), e);
+}
+
+TEST(EventCodec, AMessageWithoutAReadableActorWasThePipelines) {
+  json j = to_json(sample_event());
+  j.erase("actor");  // written before actors existed
+  EXPECT_EQ(event_from_json(j).actor, domain::Actor::system());
+  for (const json& odd : {json(42), json("agent"), json{{"type", 7}}, json{{"type", "root"}}}) {
+    j["actor"] = odd;
+    EXPECT_EQ(event_from_json(j).actor, domain::Actor::system()) << odd;
   }
 }
 

@@ -86,9 +86,9 @@ TEST(PgMigrations, EachServiceCreatesOnlyItsOwnTables) {
             (std::vector<std::string>{"analytics_events", "analytics_tickets", "departments",
                                       "routing_outbox", "schema_migrations", "ticket_routing",
                                       "tickets", "tickets_outbox"}));
-  EXPECT_EQ(schema_version(*db, "tickets"), 1);
+  EXPECT_EQ(schema_version(*db, "tickets"), 2);  // 2: the requester index
   EXPECT_EQ(schema_version(*db, "routing"), 2);
-  EXPECT_EQ(schema_version(*db, "analytics"), 1);
+  EXPECT_EQ(schema_version(*db, "analytics"), 2);  // 2: analytics_events.actor
   EXPECT_EQ(schema_version(*db, "categorizer"), 0);
   migrate_categorizer(*db);
   EXPECT_EQ(tables_of(schema),
@@ -107,7 +107,7 @@ TEST(PgMigrations, RunningThemAgainIsANoOpAndKeepsTheData) {
   PgTicketStore second(*db);  // a restart: migrates again
   EXPECT_EQ(second.get(t.id), t);
   EXPECT_EQ(migrate(*db, "tickets", {}), 0);
-  EXPECT_EQ(count_rows(schema, "schema_migrations"), 1);
+  EXPECT_EQ(count_rows(schema, "schema_migrations"), 2);  // tickets 1 and 2
 }
 
 TEST(PgMigrations, NewerStepsRunInOrderAndAFailedStepLeavesNothing) {
@@ -158,7 +158,7 @@ TEST(PgMigrations, ConcurrentStartsOfEveryServiceApplyEachStepOnce) {
   }
   for (auto& t : instances) t.join();
   EXPECT_EQ(failures, 0);
-  EXPECT_EQ(count_rows(schema, "schema_migrations"), 4);  // tickets 1, routing 2, analytics 1
+  EXPECT_EQ(count_rows(schema, "schema_migrations"), 6);  // tickets 2, routing 2, analytics 2
   EXPECT_EQ(count_rows(schema, "departments"),
             static_cast<std::int64_t>(domain::default_departments().size()))
       << "the defaults are inserted once";
@@ -181,6 +181,7 @@ TEST(PgMigrations, ListAndFilterQueriesHaveAnIndex) {
       "SELECT * FROM tickets WHERE department = 'HR' AND status = 'pending' AND id < 9 "
       "ORDER BY id DESC LIMIT 50",
       "SELECT * FROM tickets WHERE title ILIKE '%vpn%' OR description ILIKE '%vpn%'",
+      "SELECT * FROM tickets WHERE lower(user_email) = lower('a@b.c') ORDER BY id DESC LIMIT 50",
       "SELECT * FROM tickets_outbox ORDER BY seq LIMIT 64 FOR UPDATE SKIP LOCKED",
       "SELECT * FROM departments WHERE lower(name) = lower('hr')",
       "SELECT * FROM ticket_routing WHERE ticket_id = 7 ORDER BY id",

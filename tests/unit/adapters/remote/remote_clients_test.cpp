@@ -54,9 +54,11 @@ TEST_F(RemoteClients, AssignsABatchInOneCallAndReportsUnknownTickets) {
   const auto b = create("Payslip is wrong");
   http::HttpClient http_client(url(), {.name = "tickets"});
   TicketAssignerClient assigner(http_client);
-  auto out = assigner.assign_departments({{a.id, "IT Support", 90, CategorizedBy::keywords, ""},
-                                          {999'999, "HR", 50, CategorizedBy::keywords, ""},
-                                          {b.id, "Finance", 70, CategorizedBy::claude, ""}});
+  const auto system = domain::Actor::system();
+  auto out =
+      assigner.assign_departments({{a.id, "IT Support", 90, CategorizedBy::keywords, "", system},
+                                   {999'999, "HR", 50, CategorizedBy::keywords, "", system},
+                                   {b.id, "Finance", 70, CategorizedBy::claude, "", system}});
   ASSERT_EQ(out.size(), 3u);
   ASSERT_TRUE(out[0]);
   EXPECT_EQ(out[0]->department, "IT Support");

@@ -139,6 +139,27 @@ TYPED_TEST(TicketStoreContract, ListIsNewestFirstWithKeysetPaging) {
   EXPECT_TRUE(this->list(q).empty());
 }
 
+TYPED_TEST(TicketStoreContract, ListFiltersByRequesterIgnoringCase) {
+  auto by = [&](const std::string& title, const std::string& email) {
+    auto n = new_ticket(title);
+    n.user_email = email;
+    return this->store->create(n, 1, created_event).id;
+  };
+  const auto a = by("Ann's first", "ann@example.com");
+  by("Bob's", "bob@example.com");
+  const auto c = by("Ann's second", "Ann@Example.COM");
+  ports::TicketQuery q;
+  q.user_email = "ANN@example.com";
+  EXPECT_EQ(ids(this->list(q)), (std::vector<domain::TicketId>{c, a}));
+  q.limit = 1;  // with paging, as a requester's list pages
+  EXPECT_EQ(ids(this->list(q)), (std::vector<domain::TicketId>{c}));
+  q.before_id = c;
+  EXPECT_EQ(ids(this->list(q)), (std::vector<domain::TicketId>{a}));
+  q = {};
+  q.user_email = "ann@example.co";  // the whole address, not a prefix
+  EXPECT_TRUE(this->list(q).empty());
+}
+
 TYPED_TEST(TicketStoreContract, ListFiltersByStatusAndDepartment) {
   for (int i = 1; i <= 6; ++i) this->create("Ticket number " + std::to_string(i));
   this->set(1, Status::resolved, "IT Support");

@@ -1,5 +1,6 @@
 // The retraining loop on the real pieces: the SQLite example store and the fastText model.
 #include <gtest/gtest.h>
+#include <optional>
 
 #include <memory>
 #include <thread>
@@ -30,9 +31,14 @@ std::vector<ports::LabeledText> cold_start() {
   return out;
 }
 
+domain::Actor agent() {
+  return {domain::Actor::Type::key, "00000000000000a1", "Alex Agent", domain::Role::agent};
+}
+
+// A routing as routing announces it; a manual one is an agent's unless `actor` says otherwise.
 ports::Delivery routed(domain::TicketId id, const std::string& title, const std::string& dept,
                        domain::CategorizedBy by, int confidence, bool rerouted,
-                       domain::Millis at = 1000) {
+                       domain::Millis at = 1000, std::optional<domain::Actor> actor = {}) {
   domain::Ticket t;
   t.id = id;
   t.title = title;
@@ -42,6 +48,9 @@ ports::Delivery routed(domain::TicketId id, const std::string& title, const std:
                                {"confidence_score", confidence},
                                {"categorized_by", std::string(to_string(by))},
                                {"rerouted", rerouted}});
+  e.actor =
+      actor ? *actor
+            : (rerouted || by == domain::CategorizedBy::manual ? agent() : domain::Actor::system());
   return {"categorizer-training", "ticket.routed", e.event_id, domain::serialize(e), "", 1};
 }
 
@@ -94,6 +103,23 @@ TEST_F(ModelTrainingTest, OnlyAgentsAndConfidentClaudeDecisionsBecomeLabels) {
   // A redelivered batch records nothing new.
   training->on_routed({routed(5, "e", "Legal", CategorizedBy::manual, 100, true)});
   EXPECT_EQ(store.label_watermark(), 2);
+}
+
+TEST_F(ModelTrainingTest, ReroutesByAnyoneButAgentsAndAdminsAreNotLabels) {
+  using domain::CategorizedBy;
+  domain::Actor requester{domain::Actor::Type::key, "00000000000000b2", "Rita",
+                          domain::Role::requester};
+  domain::Actor admin{domain::Actor::Type::key, "00000000000000c3", "Ada", domain::Role::admin};
+  training->on_routed({
+      routed(1, "a", "Legal", CategorizedBy::manual, 100, true, 1000, domain::Actor::anonymous()),
+      routed(2, "b", "Legal", CategorizedBy::manual, 100, true, 1000, requester),
+      routed(3, "c", "Legal", CategorizedBy::manual, 100, true, 1000, domain::Actor::system()),
+      routed(4, "d", "Legal", CategorizedBy::manual, 100, true, 1000, admin),
+  });
+  const auto ex = store.examples(10);
+  ASSERT_EQ(ex.size(), 1u);
+  EXPECT_EQ(ex[0].ticket_id, 4);
+  EXPECT_EQ(ex[0].source, ports::LabelSource::human);
 }
 
 TEST_F(ModelTrainingTest, FirstStartTrainsTheColdStartModel) {

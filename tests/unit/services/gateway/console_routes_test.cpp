@@ -25,7 +25,7 @@ class ConsoleRoutes : public ::testing::Test {
 
   http::Response get(std::string target) {
     http::Request req{http::bhttp::verb::get, target, 11};
-    http::RequestContext ctx{req, {}, {}, {}, "rid", "trace"};
+    http::RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr};
     try {
       http::parse_target(ctx);
     } catch (const http::ApiError& e) {
@@ -44,7 +44,9 @@ class ConsoleRoutes : public ::testing::Test {
   http::Router none;
   LocalUpstream tickets{"tickets", none}, categorizer{"categorizer", none},
       routing{"routing", none}, analytics{"analytics", none};
-  Gateway gateway{{.console = kConsole}, {tickets, categorizer, routing, analytics}};
+  Gateway gateway{{.console = kConsole, .access = {.enabled = false}},
+                  {tickets, categorizer, routing, analytics},
+                  {}};
   http::Router router;
 };
 
@@ -80,7 +82,7 @@ TEST_F(ConsoleRoutes, UnknownAndTraversingPathsAre404sNeverFiles) {
 
 TEST_F(ConsoleRoutes, OnlyGet) {
   http::Request req{http::bhttp::verb::post, "/ui/app.js", 11};
-  http::RequestContext ctx{req, {}, {}, {}, "rid", "trace"};
+  http::RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr};
   http::parse_target(ctx);
   http::asio::io_context ioc;
   std::optional<http::Response> out;

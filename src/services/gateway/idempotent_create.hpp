@@ -1,0 +1,40 @@
+#pragma once
+// Idempotency-Key on POST /api/tickets (IETF httpapi draft; Stripe's semantics): a client that
+// retries a create after a timeout gets the first answer back, not a second ticket.
+//   same key, same request, within 24 h  -> the first answer, with Idempotent-Replayed: true
+//   same key, another request            -> 422
+//   same key while the first still runs  -> 409
+// Keys are scoped to the caller (their key id) and stored, so a replay survives a restart and
+// works on any gateway instance. A 5xx is not kept: the retry runs again.
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "http/beast.hpp"
+#include "http/request_context.hpp"
+#include "ports/clock.hpp"
+#include "ports/idempotency_store.hpp"
+
+namespace st::services::gateway {
+
+inline constexpr std::size_t kMaxIdempotencyKeyLength = 255;
+
+class IdempotentCreate {
+ public:
+  using Create = std::function<http::asio::awaitable<http::Response>()>;
+
+  IdempotentCreate(ports::IdempotencyStore& store, const ports::Clock& clock)
+      : store_(store), clock_(clock) {}
+
+  // Runs `create` once per (caller, Idempotency-Key); without the header, simply runs it.
+  http::asio::awaitable<http::Response> run(const http::RequestContext& ctx, Create create);
+
+ private:
+  void purge_now_and_then(domain::Millis now);
+
+  ports::IdempotencyStore& store_;
+  const ports::Clock& clock_;
+  std::atomic<domain::Millis> last_purge_{0};
+};
+
+}  // namespace st::services::gateway
