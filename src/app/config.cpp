@@ -398,6 +398,16 @@ const std::vector<Setting>& table() {
         "--admin-key-file",
         "a file holding the first admin key (a Compose or Kubernetes secret)"},
        [](Config& c, const std::string& v) { c.admin_key_file = v; }},
+      {{"service_token",
+        {"SMARTTICKET_SERVICE_TOKEN"},
+        "",  // a secret: never on the command line (ps shows it)
+        "distributed mode: the credential calls between processes carry (at least 32 characters)"},
+       [](Config& c, const std::string& v) { c.service_token = v; }},
+      {{"service_token_file",
+        {"SMARTTICKET_SERVICE_TOKEN_FILE"},
+        "--service-token-file",
+        "a file holding the service credential (a Compose or Kubernetes secret)"},
+       [](Config& c, const std::string& v) { c.service_token_file = v; }},
   };
   return kSettings;
 }
@@ -479,6 +489,17 @@ Config load_config(const std::string& config_file, const FlagValues& flags) {
     c.anthropic_api_key = read_key_file(c.anthropic_api_key_file, "anthropic_api_key_file");
   if (c.admin_key.empty() && !c.admin_key_file.empty())
     c.admin_key = read_key_file(c.admin_key_file, "admin_key_file");
+  if (c.service_token.empty() && !c.service_token_file.empty())
+    c.service_token = read_key_file(c.service_token_file, "service_token_file");
+  if (!c.service_token.empty() && c.service_token.size() < 32)
+    throw std::invalid_argument("service_token must be at least 32 characters long");
+  // A service answers whoever reaches its port unless calls between processes carry the
+  // service credential: required wherever other machines can connect.
+  if (c.auth && c.target != "all" && c.service_token.empty() && !is_loopback_host(c.host))
+    throw std::invalid_argument(
+        "distributed mode with access control needs the service credential "
+        "(SMARTTICKET_SERVICE_TOKEN or SMARTTICKET_SERVICE_TOKEN_FILE) when listening on " +
+        c.host + "; every process of the installation must share it");
   // The open API lets anyone read every requester's tickets and change any of them: never on
   // an address other machines can reach.
   if (!c.auth && (c.target == "all" || c.target == "gateway") && !is_loopback_host(c.host))
@@ -562,6 +583,8 @@ std::string describe(const Config& c) {
   line("rate_limit_admin", std::to_string(c.rate_limit_admin));
   line("admin_key", c.admin_key.empty() ? "(not set)" : "(set)");
   line("admin_key_file", c.admin_key_file.empty() ? "(none)" : c.admin_key_file);
+  line("service_token", c.service_token.empty() ? "(not set)" : "(set)");
+  line("service_token_file", c.service_token_file.empty() ? "(none)" : c.service_token_file);
   return out;
 }
 

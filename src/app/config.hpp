@@ -90,6 +90,9 @@ struct Config {
   // generates one into <data_dir>/admin.key.
   std::string admin_key;  // secret: never logged or printed
   std::string admin_key_file;
+  // Distributed mode: the credential every call between processes carries (≥ 32 chars).
+  std::string service_token;  // secret: never logged or printed
+  std::string service_token_file;
 };
 
 // Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).

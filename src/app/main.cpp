@@ -81,9 +81,11 @@ int main(int argc, char** argv) {
         cmd->add_flag_callback(
             s.flag, [&flags, key = s.key] { flags.emplace_back(key, "true"); }, help);
       } else {
+        // A flag given twice takes its last value, as shells and wrappers expect.
         cmd->add_option_function<std::string>(
-            s.flag, [&flags, key = s.key](const std::string& v) { flags.emplace_back(key, v); },
-            help);
+               s.flag, [&flags, key = s.key](const std::string& v) { flags.emplace_back(key, v); },
+               help)
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
       }
     }
   };

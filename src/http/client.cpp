@@ -121,6 +121,7 @@ asio::awaitable<Response> HttpClient::exchange(Request req, bool idempotent) {
   strip_hop_by_hop(req);
   req.target(origin_.base_path + std::string(req.target()));
   req.set(bhttp::field::host, origin_.authority());
+  for (const auto& [name, value] : options_.headers) req.set(name, value);
   req.keep_alive(true);
   req.prepare_payload();
 

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "http/beast.hpp"
@@ -32,6 +33,8 @@ struct ClientOptions {
   std::chrono::milliseconds retry_backoff{20};
   std::size_t body_limit = 32 * 1024 * 1024;
   unsigned io_threads = 1;
+  // Set on every request (replacing the caller's), e.g. the service credential.
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 enum class Idempotency { by_method, idempotent };

@@ -163,7 +163,8 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
       std::optional<Response> res;
       try {
         parse_target(ctx);
-        match = router_.match(req.method(), ctx);
+        if (options_.guard) res = options_.guard(ctx);
+        if (!res) match = router_.match(req.method(), ctx);
       } catch (const ApiError& e) {
         res = error_response(e);
       }

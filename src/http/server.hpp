@@ -5,8 +5,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_set>
@@ -23,6 +25,9 @@ struct ServerOptions {
   unsigned threads = 0;       // 0: one per core
   std::size_t body_limit = 64 * 1024;
   std::chrono::seconds idle_timeout{60};
+  // Runs before routing; an answer it returns is sent instead (e.g. a service that only
+  // answers callers holding the service credential). Empty: every request is routed.
+  std::function<std::optional<Response>(const RequestContext&)> guard = nullptr;
 };
 
 class Server {

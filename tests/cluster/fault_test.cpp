@@ -5,6 +5,8 @@
 // agent's reroute reaches the learned model's shared training store).
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <memory>
 #include <thread>
 
 #include "adapters/rabbitmq/rabbit_bus.hpp"
@@ -99,6 +101,37 @@ TEST_F(ClusterFaultTest, TwoCategorizersShareTheQueue) {
     EXPECT_GT(health.json["details"]["categorized"].get<std::int64_t>(), 0)
         << name << " took no share of the work: " << health.body;
   }
+}
+
+// Services trust each other explicitly: a client that reaches a service's own port gets only
+// its probe; with the cluster's service credential the same call is answered, and a caller it
+// claims to be is believed only then.
+TEST_F(ClusterFaultTest, ServicesAnswerOnlyCallersWithTheServiceCredential) {
+  const auto token_file = dir() + "/service.token";
+  std::string token;
+  std::getline(*std::make_unique<std::ifstream>(token_file), token);
+  ASSERT_GE(token.size(), 32u) << token_file;
+  const e2e::json reroute{{"department", "HR"}};
+  for (const std::string name : {"tickets", "categorizer", "routing", "analytics"}) {
+    e2e::HttpClient c("127.0.0.1", service_port(name), 10s);
+    EXPECT_EQ(c.get("/health").status, 200) << name;
+    const auto denied = c.get("/api/tickets?limit=1");
+    EXPECT_TRUE(e2e::IsError(denied, 401)) << name << ": " << denied.describe();
+    const auto wrong =
+        c.get("/api/tickets?limit=1", {{"X-SmartTicket-Service-Token", token + "x"}});
+    EXPECT_TRUE(e2e::IsError(wrong, 401)) << name << ": " << wrong.describe();
+  }
+  e2e::HttpClient tickets("127.0.0.1", service_port("tickets"), 10s);
+  EXPECT_EQ(tickets.get("/api/tickets?limit=1", {{"X-SmartTicket-Service-Token", token}}).status,
+            200);
+  // Posing as an agent straight at routing, without the credential, changes nothing.
+  const auto ids = create_async(1, e2e::unique_tag());
+  ASSERT_EQ(ids.size(), 1u);
+  e2e::HttpClient routing("127.0.0.1", service_port("routing"), 10s);
+  const auto forged = routing.put_json(
+      "/api/route/" + std::to_string(ids[0]), reroute,
+      {{"X-SmartTicket-Actor", R"({"type":"key","id":"x","name":"Mallory","role":"admin"})"}});
+  EXPECT_TRUE(e2e::IsError(forged, 401)) << forged.describe();
 }
 
 // The label changes a categorizer's training store has seen (its /health), -1 when it does

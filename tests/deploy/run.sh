@@ -60,6 +60,8 @@ kustomize_overlay() {
   printf %s 'pg-test-password' >"$dir/postgres-password"
   printf %s 'mq-test-password' >"$dir/rabbitmq-password"
   printf %s 'amqp://smartticket:mq-test-password@rabbitmq:5672/' >"$dir/rabbitmq-url"
+  printf %s 'svc-test-token-0123456789abcdef0123456789abcdef' >"$dir/service-token"
+  printf %s 'stk_0123456789abcdef_0123456789abcdef0123456789abcdef' >"$dir/admin-key"
   cat >"$dir/kustomization.yaml" <<EOF
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
@@ -82,17 +84,27 @@ secretGenerator:
     behavior: replace
     literals: [username=smartticket]
     files: [password=rabbitmq-password, url=rabbitmq-url]
+  - name: smartticket-service-token
+    behavior: replace
+    files: [token=service-token]
+  - name: smartticket-admin-key
+    behavior: replace
+    files: [admin-key=admin-key]
 configMapGenerator:
   - name: smartticket-config
     behavior: merge
     literals: [SMARTTICKET_LOG_LEVEL=debug]
 EOF
   kubectl kustomize "$dir" >"$work/overlay.yaml" || return 1
-  for value in sk-ant-test-key pg-test-password mq-test-password; do
+  for value in sk-ant-test-key pg-test-password mq-test-password \
+    svc-test-token-0123456789abcdef0123456789abcdef; do
     grep -q ": $(printf %s "$value" | base64)\$" "$work/overlay.yaml" ||
       { echo "the overlay did not put $value into its Secret"; return 1; }
   done
-  ! grep -q 'change-me' "$work/overlay.yaml" || { echo "a placeholder survived the overlay"; return 1; }
+  # kustomize folds the admin key's longer base64 over two lines: its first 48 digits suffice.
+  grep -q "$(printf %s 'stk_0123456789abcdef_0123456789abcdef0123456789abcdef' | base64 | cut -c1-48)" \
+    "$work/overlay.yaml" || { echo "the overlay did not put the admin key into its Secret"; return 1; }
+  ! grep -qE 'change-me|c3RrXzAwMDAwMDAwMDAwMDAwMDBf' "$work/overlay.yaml" || { echo "a placeholder survived the overlay"; return 1; }
   grep -q 'SMARTTICKET_LOG_LEVEL: debug' "$work/overlay.yaml" ||
     { echo "the overlay did not merge SMARTTICKET_LOG_LEVEL into the ConfigMap"; return 1; }
   [[ $(grep -c 'image: registry.example.com/smartticket:1.2.3' "$work/overlay.yaml") == 5 ]] ||

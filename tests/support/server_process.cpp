@@ -82,10 +82,17 @@ void ServerProcess::start(const std::vector<std::string>& extra_args) {
   const std::string bin = binary_path();
 
   // argv is built before fork: between fork and exec only async-signal-safe calls are allowed.
-  // Access control stays on (the default); the suite's admin key is not rate-limited, since
-  // a test may send thousands of requests in a minute.
-  std::vector<std::string> args{
-      bin, "serve", "--target=all", "--port=0", "--data-dir=" + data_dir_, "--rate-limit-admin=0"};
+  // Access control stays on (the default). The suite's admin key is not rate-limited, since
+  // a test may send thousands of requests in a minute, and neither are calls without a key:
+  // every test's anonymous calls come from 127.0.0.1 and would share one budget. Tests of
+  // those limits set them again (a later flag wins).
+  std::vector<std::string> args{bin,
+                                "serve",
+                                "--target=all",
+                                "--port=0",
+                                "--data-dir=" + data_dir_,
+                                "--rate-limit-admin=0",
+                                "--rate-limit-anonymous=0"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

@@ -1,5 +1,7 @@
 #include "app/distributed/infrastructure.hpp"
 
+#include "auth/service_credential.hpp"
+
 #include <stdexcept>
 
 #include <unistd.h>
@@ -55,6 +57,9 @@ std::unique_ptr<http::HttpClient> make_client(const Config& config, const std::s
   if (!parsed) throw std::invalid_argument(name + " service URL is not valid: " + url);
   http::ClientOptions options{
       .name = name, .request_timeout = std::chrono::milliseconds(config.upstream_timeout_ms)};
+  // Every call to another process carries the service credential (auth/service_credential).
+  if (!config.service_token.empty())
+    options.headers.emplace_back(auth::kServiceTokenHeader, config.service_token);
   return std::make_unique<http::HttpClient>(*parsed, options);
 }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/distributed/infrastructure.hpp"
+#include "auth/service_credential.hpp"
 
 namespace st::app::distributed {
 
@@ -25,8 +26,19 @@ ports::BatchConsumer ProcessBase::patient(ports::BatchConsumer consumer) const {
 void ProcessBase::start() {
   bus_->start();
   for (auto& r : relays_) r->start();
-  server_ = std::make_unique<http::Server>(
-      http::ServerOptions{config_.host, config_.listen_port(), config_.threads}, router_);
+  http::ServerOptions options{config_.host, config_.listen_port(), config_.threads};
+  // The services answer only the gateway and each other; the gateway's public routes have
+  // their own access control.
+  if (service_ != "gateway" && !config_.service_token.empty())
+    options.guard = [token = config_.service_token](const http::RequestContext& ctx) {
+      return auth::check_service_credential(ctx, token);
+    };
+  else if (service_ != "gateway" && config_.auth)
+    spdlog::warn(
+        "{}: no service credential (SMARTTICKET_SERVICE_TOKEN): anyone who reaches "
+        "{}:{} may call this service; acceptable on loopback only",
+        service_, config_.host, config_.listen_port());
+  server_ = std::make_unique<http::Server>(options, router_);
   server_->start();
 }
 
