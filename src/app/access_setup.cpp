@@ -11,6 +11,7 @@ namespace st::app {
 
 services::gateway::AccessOptions access_options(const Config& c) {
   return {.enabled = c.auth,
+          .anonymous_create = c.auth_anonymous_create,
           .rate_anonymous = c.rate_limit_anonymous,
           .rate_requester = c.rate_limit_requester,
           .rate_agent = c.rate_limit_agent,

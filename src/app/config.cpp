@@ -358,6 +358,14 @@ const std::vector<Setting>& table() {
         "--auth",
         "on (default): every API call needs a key; off: the original open API, loopback only"},
        [](Config& c, const std::string& v) { c.auth = to_bool(v, "auth"); }},
+      {{"auth_anonymous_create",
+        {"SMARTTICKET_AUTH_ANONYMOUS_CREATE"},
+        "--auth-anonymous-create",
+        "let callers without a key create tickets (a public form); each gets a token that reads "
+        "only its ticket (default false)"},
+       [](Config& c, const std::string& v) {
+         c.auth_anonymous_create = to_bool(v, "auth_anonymous_create");
+       }},
       {{"rate_limit_anonymous",
         {"SMARTTICKET_RATE_LIMIT_ANONYMOUS"},
         "--rate-limit-anonymous",
@@ -577,6 +585,7 @@ std::string describe(const Config& c) {
   line("upstream_breaker_failures", std::to_string(c.upstream_breaker_failures));
   line("upstream_breaker_open_ms", std::to_string(c.upstream_breaker_open_ms));
   line("auth", c.auth ? "on" : "off");
+  line("auth_anonymous_create", c.auth_anonymous_create ? "true" : "false");
   line("rate_limit_anonymous", std::to_string(c.rate_limit_anonymous));
   line("rate_limit_requester", std::to_string(c.rate_limit_requester));
   line("rate_limit_agent", std::to_string(c.rate_limit_agent));

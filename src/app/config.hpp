@@ -80,6 +80,8 @@ struct Config {
 
   // Access control at the gateway (docs/api.md, "Access").
   bool auth = true;  // off: the original open API, allowed on loopback only
+  // POST /api/tickets without a key (a public web form); answered with a ticket token.
+  bool auth_anonymous_create = false;
   // Requests per minute per key of each role, and per client address without a valid key;
   // 0 = unlimited.
   int rate_limit_anonymous = 60;

@@ -14,7 +14,10 @@ constexpr std::size_t kMaxCachedKeys = 10'000;
 
 Authenticator::Authenticator(ports::KeyStore& store, const ports::Clock& clock,
                              std::chrono::milliseconds cache_ttl)
-    : store_(store), clock_(clock), ttl_ms_(cache_ttl.count()) {}
+    : store_(store),
+      clock_(clock),
+      tokens_(store.install_secret(random_hex(32))),
+      ttl_ms_(cache_ttl.count()) {}
 
 domain::Principal principal_of(const ports::ApiKeyRecord& key) {
   domain::Principal p;
@@ -41,6 +44,14 @@ std::optional<ports::ApiKeyRecord> Authenticator::lookup(const std::string& id) 
 }
 
 std::optional<domain::Principal> Authenticator::authenticate(std::string_view credential) {
+  if (credential.starts_with(kTicketTokenPrefix)) {
+    const auto ticket = tokens_.verify(credential);
+    if (!ticket) return std::nullopt;
+    domain::Principal p;
+    p.kind = domain::Principal::Kind::ticket_token;
+    p.ticket_id = *ticket;
+    return p;
+  }
   const auto id = key_id_of(credential);
   if (!id) return std::nullopt;
   const auto key = lookup(*id);

@@ -38,6 +38,9 @@ class KeyStore {
   virtual std::vector<ApiKeyRecord> list_active() = 0;
   // Revokes at `now`. False when there is no such key or it was already revoked.
   virtual bool revoke(std::string_view id, domain::Millis now) = 0;
+  // The installation's secret for signing ticket tokens: `candidate` (random) is stored on
+  // first use, atomically; every later call, on any gateway instance, returns the stored one.
+  virtual std::string install_secret(const std::string& candidate) = 0;
 };
 
 }  // namespace st::ports

@@ -153,5 +153,45 @@ TEST_F(Access, TheConfigPrintoutShowsNoSecret) {
   EXPECT_EQ(server().output().find(key.substr(21)), std::string::npos);
 }
 
+TEST_F(Access, AnonymousCreatesAreOffByDefaultAndOnGetATokenForTheirTicketOnly) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  const auto& s = sample_for("HR");
+  const json body = ticket_body(s.title, s.description);
+  auto client = bare();
+  EXPECT_TRUE(is_unauthorized(client->post_json("/api/tickets", body)));
+
+  ASSERT_NO_FATAL_FAILURE(restart({"--auth-anonymous-create=true"}));
+  client = bare();
+  const Response created = client->post_json("/api/tickets", body);
+  ASSERT_TRUE(IsSuccess(created, 201)) << created.describe();
+  const std::string token = created.json.value("ticket_token", "");
+  const auto id = std::to_string(created.json["ticket_id"].get<std::int64_t>());
+  EXPECT_TRUE(token.starts_with("stt_" + id + "_")) << created.body;
+  const Response async = client->post_json("/api/tickets", body, {{"Prefer", "respond-async"}});
+  ASSERT_TRUE(IsSuccess(async, 202)) << async.describe();
+  EXPECT_TRUE(async.json.value("ticket_token", "").starts_with("stt_")) << async.body;
+  const auto other = std::to_string(async.json["ticket_id"].get<std::int64_t>());
+
+  // The token reads its ticket and trail; nothing else.
+  const Headers h = bearer(token);
+  EXPECT_TRUE(IsSuccess(client->get("/api/tickets/" + id, h), 200));
+  EXPECT_TRUE(IsSuccess(client->get("/api/tickets/" + id + "/events", h), 200));
+  EXPECT_TRUE(IsError(client->get("/api/tickets/" + other, h), 404));
+  EXPECT_TRUE(IsError(client->get("/api/tickets", h), 403));
+  EXPECT_TRUE(IsError(client->get("/api/routing/history/" + id, h), 403));
+  EXPECT_TRUE(IsError(
+      client->put_json("/api/tickets/" + id + "/status", {{"status", "resolved"}}, h), 403));
+  // A token for one ticket does not become another's by editing the number.
+  std::string forged = token;
+  forged.replace(4, id.size(), other);
+  EXPECT_TRUE(is_unauthorized(client->get("/api/tickets/" + other, bearer(forged))));
+  // Still only without a key: anonymous callers cannot read anything else.
+  EXPECT_TRUE(is_unauthorized(client->get("/api/tickets/" + id)));
+  // The ticket records who filed it: nobody in particular.
+  const Response trail = http().get("/api/tickets/" + id + "/events");
+  ASSERT_TRUE(IsSuccess(trail, 200));
+  EXPECT_EQ(trail.json["events"][0]["actor"]["type"], "anonymous");
+}
+
 }  // namespace
 }  // namespace st::e2e

@@ -105,4 +105,17 @@ bool PgKeyStore::revoke(std::string_view id, domain::Millis now) {
   return db_.write([&](Tx& tx) { return tx.exec(kRevoke, now, i).affected_rows() > 0; });
 }
 
+std::string PgKeyStore::install_secret(const std::string& candidate) {
+  return db_.write([&](Tx& tx) {
+    // A concurrent first insert makes this one wait for its commit and then do nothing; the
+    // SELECT (a new snapshot under READ COMMITTED) then sees the winner's value.
+    tx.exec(
+        "INSERT INTO gateway_secrets (name, value) VALUES ('ticket_tokens', $1) "
+        "ON CONFLICT (name) DO NOTHING",
+        candidate);
+    return tx.exec("SELECT value FROM gateway_secrets WHERE name = 'ticket_tokens'")[0][0]
+        .as<std::string>();
+  });
+}
+
 }  // namespace st::adapters::postgres

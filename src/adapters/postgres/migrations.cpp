@@ -173,6 +173,8 @@ constexpr Migration kGateway[] = {
      "  PRIMARY KEY (scope, key)\n"
      ");\n"
      "CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);\n"},
+    // The secret ticket tokens (anonymous creates) are signed with, one per installation.
+    {2, "CREATE TABLE gateway_secrets (name text PRIMARY KEY, value text NOT NULL);\n"},
 };
 
 // Any constant will do as long as nothing else in the database uses it: the key of the

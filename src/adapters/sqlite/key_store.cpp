@@ -97,4 +97,17 @@ bool SqliteKeyStore::revoke(std::string_view id, domain::Millis now) {
   });
 }
 
+std::string SqliteKeyStore::install_secret(const std::string& candidate) {
+  return db_.write([&](Connection& c) {
+    c.query(
+         "INSERT INTO gateway_secrets (name, value) VALUES ('ticket_tokens', ?) "
+         "ON CONFLICT(name) DO NOTHING")
+        .bind_all(candidate)
+        .run();
+    auto q = c.query("SELECT value FROM gateway_secrets WHERE name = 'ticket_tokens'");
+    q.step();
+    return q.text(0);
+  });
+}
+
 }  // namespace st::adapters::sqlite

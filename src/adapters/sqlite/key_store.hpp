@@ -19,6 +19,7 @@ class SqliteKeyStore final : public ports::KeyStore {
   std::optional<ports::ApiKeyRecord> find(std::string_view id) override;
   std::vector<ports::ApiKeyRecord> list_active() override;
   bool revoke(std::string_view id, domain::Millis now) override;
+  std::string install_secret(const std::string& candidate) override;
 
  private:
   Database& db_;

@@ -193,6 +193,8 @@ constexpr Migration kGateway[] = {
      "  PRIMARY KEY (scope, key)\n"
      ");\n"
      "CREATE INDEX idempotency_keys_by_created ON idempotency_keys(created_at);\n"},
+    // The secret ticket tokens (anonymous creates) are signed with, one per installation.
+    {2, "CREATE TABLE gateway_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);\n"},
 };
 
 constexpr const char* kCreateMigrationsTable =

@@ -96,13 +96,20 @@ AccessControl::Admission AccessControl::admit(const http::RequestContext& ctx,
     return a;
   }
   a.principal = std::move(*principal);
-  a.rate = limiter_.take("key:" + a.principal.key_id, limit_for(a.principal), now);
+  const bool key = a.principal.is_key();
+  a.rate = limiter_.take(
+      key ? "key:" + a.principal.key_id : "ticket:" + std::to_string(a.principal.ticket_id),
+      limit_for(a.principal), now);
   if (!a.rate.allowed)
     a.refusal = too_many(a.rate);
   else if (!access.allows(a.principal))
     a.refusal = http::error_response(
         bhttp::status::forbidden, "forbidden",
-        "A " + std::string(domain::to_string(a.principal.role)) + " key may not do this");
+        key ? (a.principal.role == domain::Role::requester
+                   ? "A requester"
+                   : "An " + std::string(domain::to_string(a.principal.role))) +
+                  " key may not do this"
+            : std::string("A ticket token only reads its own ticket and its trail"));
   return a;
 }
 

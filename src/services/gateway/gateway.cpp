@@ -162,11 +162,13 @@ void Gateway::register_routes(http::Router& router) {
       options_.access.anonymous_create ? Access::signed_in().and_anonymous() : Access::signed_in();
   add(router, V::post, "/api/tickets", create_access, "create a ticket; answers once it is routed",
       [this](RequestContext& ctx) { return create_ticket(ctx); });
-  add(router, V::get, "/api/tickets/{id}", Access::signed_in(), "one ticket",
+  // A ticket token (from an anonymous create) reads its own ticket and trail.
+  add(router, V::get, "/api/tickets/{id}", Access::signed_in().and_ticket_token(), "one ticket",
       [this](RequestContext& ctx) { return read_ticket(ctx); });
   add(router, V::put, "/api/tickets/{id}/status", Access::staff(), "change a ticket's status",
       forward_to(t));
-  add(router, V::get, "/api/tickets/{id}/events", Access::signed_in(), "a ticket's audit trail",
+  add(router, V::get, "/api/tickets/{id}/events", Access::signed_in().and_ticket_token(),
+      "a ticket's audit trail",
       [this, &a](RequestContext& ctx) { return forward_if_ticket_exists(ctx, "id", a); });
   add(router, V::get, "/api/departments", Access::staff(), "active departments", forward_to(r));
   add(router, V::post, "/api/departments", Access::admins(), "add a department", forward_to(r));
@@ -320,9 +322,15 @@ asio::awaitable<Response> Gateway::create_ticket_once(RequestContext& ctx) {
   if (!body || !body->contains("ticket")) co_return created;
   const auto prefs = preferences_of(ctx.header("prefer"));
   const auto id = (*body)["ticket_id"].get<domain::TicketId>();
+  // Someone without a key (anonymous creates switched on) follows the ticket with a token
+  // that reads it and nothing else.
+  const bool anonymous = access_.enabled() && !ctx.principal->is_key();
+  std::optional<std::string> token;
+  if (anonymous && keys_) token = access_.authenticator()->ticket_token(id);
   if (prefs.respond_async) {
-    auto res = http::json_response(bhttp::status::accepted,
-                                   {{"success", true}, {"ticket_id", id}, {"status", "pending"}});
+    json accepted{{"success", true}, {"ticket_id", id}, {"status", "pending"}};
+    if (token) accepted["ticket_token"] = *token;
+    auto res = http::json_response(bhttp::status::accepted, accepted);
     res.set(bhttp::field::location, "/api/tickets/" + std::to_string(id));
     co_return res;
   }
@@ -331,18 +339,18 @@ asio::awaitable<Response> Gateway::create_ticket_once(RequestContext& ctx) {
   json ticket = (*body)["ticket"];
   if (auto routed = co_await waiter_.wait(id, timeout)) ticket = domain::to_json(*routed);
   const bool is_routed = !ticket["department"].is_null();
-  co_return http::json_response(
-      bhttp::status::created,
-      {{"success", true},
-       {"ticket_id", id},
-       {"department", ticket["department"]},
-       {"confidence_score", ticket["confidence_score"]},
-       {"categorized_by", ticket["categorized_by"]},
-       {"status", ticket["status"]},
-       {"message", is_routed
-                       ? "Ticket created and routed to " + ticket["department"].get<std::string>()
-                       : std::string("Ticket created; routing is still in progress")},
-       {"ticket", ticket}});
+  json answer{{"success", true},
+              {"ticket_id", id},
+              {"department", ticket["department"]},
+              {"confidence_score", ticket["confidence_score"]},
+              {"categorized_by", ticket["categorized_by"]},
+              {"status", ticket["status"]},
+              {"message",
+               is_routed ? "Ticket created and routed to " + ticket["department"].get<std::string>()
+                         : std::string("Ticket created; routing is still in progress")},
+              {"ticket", ticket}};
+  if (token) answer["ticket_token"] = *token;
+  co_return http::json_response(bhttp::status::created, answer);
 }
 
 asio::awaitable<std::optional<std::string>> Gateway::department_name(RequestContext& ctx,

@@ -174,5 +174,28 @@ TYPED_TEST(KeyStoreContract, ConcurrentFirstStartsStoreExactlyOneKey) {
   EXPECT_TRUE(this->store->list_active().empty());
 }
 
+// The ticket-token secret: the first candidate stored wins, for every instance and restart.
+TYPED_TEST(KeyStoreContract, TheInstallSecretIsTheFirstCandidateForEveryone) {
+  using Store = typename TestFixture::Store;
+  constexpr std::size_t kInstances = 4;
+  std::vector<std::unique_ptr<typename TypeParam::Database>> dbs;
+  std::vector<std::unique_ptr<Store>> stores;  // destroyed before their databases
+  for (std::size_t i = 0; i < kInstances; ++i) {
+    dbs.push_back(this->backend.open_another());
+    stores.push_back(std::make_unique<Store>(*dbs.back()));
+  }
+  std::vector<std::string> got(kInstances);
+  race(kInstances, [&](std::size_t i) {
+    got[i] = stores[i]->install_secret("candidate-" + std::to_string(i));
+  });
+  EXPECT_TRUE(got[0].starts_with("candidate-")) << got[0];
+  for (const auto& g : got) EXPECT_EQ(g, got[0]);
+  EXPECT_EQ(this->store->install_secret("a latecomer"), got[0]);
+  stores.clear();
+  dbs.clear();
+  this->reopen();
+  EXPECT_EQ(this->store->install_secret("after a restart"), got[0]);
+}
+
 }  // namespace
 }  // namespace st::contract
