@@ -10,11 +10,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServer, stopServer } from './server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const START_TIMEOUT_MS = 20_000;
 const TESTS_TIMEOUT_MS = 300_000;
-const STOP_TIMEOUT_MS = 10_000;
 
 function option(name, fallback) {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -39,45 +38,6 @@ if (!existsSync(bin)) {
   process.exit(2);
 }
 mkdirSync(out, { recursive: true });
-
-function startServer(dataDir) {
-  return new Promise((resolveStart, rejectStart) => {
-    // The open mode until the console's sign-in has browser tests of its own.
-    const child = spawn(bin, ['serve', '--port=0', `--data-dir=${dataDir}`, '--log-level=warn', '--auth=off'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let buffered = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      rejectStart(new Error(`server did not report its port within ${START_TIMEOUT_MS} ms`));
-    }, START_TIMEOUT_MS);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      rejectStart(new Error(`server exited early (code ${code}, signal ${signal})`));
-    });
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk;
-      const match = buffered.match(/listening on (http:\/\/[^\s]+?):(\d+)/);
-      if (match) {
-        clearTimeout(timer);
-        child.stdout.removeAllListeners('data');
-        child.stdout.resume();  // keep draining so the server never blocks on a full pipe
-        resolveStart({ child, url: `${match[1]}:${match[2]}` });
-      }
-    });
-  });
-}
-
-function stopServer(child) {
-  return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    child.removeAllListeners('exit');
-    child.on('exit', (code) => { clearTimeout(timer); done(code); });
-    child.kill('SIGTERM');
-  });
-}
 
 // One `node --test` per file, one after the other: the files share the server, and some
 // count what they created (Node 18's runner has no --test-concurrency).
@@ -114,7 +74,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'smartticket-browser-'));
 let status = 1;
 let server;
 try {
-  server = await startServer(dataDir);
+  // The open mode until the console's sign-in has browser tests of its own.
+  server = await startServer(bin, dataDir, ['--auth=off']);
   console.log(`browser tests: server at ${server.url}, screenshots in ${out}`);
   status = await runTests(server.url);
 } catch (e) {
