@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Runs the browser tests against a fresh server:
 //   node run.mjs --bin=<smartticket> [--out=<screenshot dir>] [test files…]
-// starts `smartticket serve --port=0 --data-dir=<tmp>`, reads the port from its first
-// stdout line ("… listening on http://HOST:PORT"), runs the tests with Node's test runner
-// (BASE_URL and SCREENSHOT_DIR in their environment), then stops the server. Every step
-// has a deadline, so a hung browser or server fails the run instead of blocking it.
+// starts `smartticket serve --port=0 --data-dir=<tmp>` with access control on (and no rate
+// limits: the tests make many calls), reads the port from its first stdout line
+// ("… listening on http://HOST:PORT") and the first admin key from <tmp>/admin.key, runs
+// the tests with Node's test runner (BASE_URL, ADMIN_KEY, SCREENSHOT_DIR and SMARTTICKET_BIN
+// in their environment), then stops the server. Every step has a deadline, so a hung browser or
+// server fails the run instead of blocking it.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, stopServer } from './server.mjs';
+import { NO_RATE_LIMITS, readAdminKey, startServer, stopServer } from './server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TESTS_TIMEOUT_MS = 300_000;
@@ -41,18 +43,18 @@ mkdirSync(out, { recursive: true });
 
 // One `node --test` per file, one after the other: the files share the server, and some
 // count what they created (Node 18's runner has no --test-concurrency).
-async function runTests(baseUrl) {
+async function runTests(baseUrl, adminKey) {
   const deadline = Date.now() + TESTS_TIMEOUT_MS;
   let failed = 0;
   for (const file of tests) {
-    const code = await runFile(file, baseUrl, deadline - Date.now());
+    const code = await runFile(file, baseUrl, adminKey, deadline - Date.now());
     if (code !== 0) failed += 1;
   }
   if (failed) console.error(`browser tests: ${failed} of ${tests.length} files failed`);
   return failed ? 1 : 0;
 }
 
-function runFile(file, baseUrl, budgetMs) {
+function runFile(file, baseUrl, adminKey, budgetMs) {
   if (budgetMs <= 0) {
     console.error(`browser tests: no time left for ${file}`);
     return Promise.resolve(1);
@@ -60,7 +62,7 @@ function runFile(file, baseUrl, budgetMs) {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--test', file], {
       stdio: 'inherit',
-      env: { ...process.env, BASE_URL: baseUrl, SCREENSHOT_DIR: out },
+      env: { ...process.env, BASE_URL: baseUrl, ADMIN_KEY: adminKey, SCREENSHOT_DIR: out, SMARTTICKET_BIN: bin },
     });
     const timer = setTimeout(() => {
       console.error(`browser tests: ${file} is still running after the suite's ${TESTS_TIMEOUT_MS} ms, stopping it`);
@@ -74,10 +76,11 @@ const dataDir = mkdtempSync(join(tmpdir(), 'smartticket-browser-'));
 let status = 1;
 let server;
 try {
-  // The open mode until the console's sign-in has browser tests of its own.
-  server = await startServer(bin, dataDir, ['--auth=off']);
-  console.log(`browser tests: server at ${server.url}, screenshots in ${out}`);
-  status = await runTests(server.url);
+  // Access control on, as deployed: the server writes its first admin key to the data dir.
+  server = await startServer(bin, dataDir, NO_RATE_LIMITS);
+  const adminKey = await readAdminKey(dataDir);
+  console.log(`browser tests: server at ${server.url} (access control on), screenshots in ${out}`);
+  status = await runTests(server.url, adminKey);
 } catch (e) {
   console.error(`browser tests: ${e.message}`);
 } finally {
