@@ -1,6 +1,6 @@
 // The console's shell: who is signed in and what their role may see (session.js), the
-// sign-in dialog, hash routes (#/submit, #/tickets, #/tickets/7, #/dashboard, #/departments)
-// and the live-connection indicator.
+// sign-in dialog, hash routes (#/submit, #/tickets, #/tickets/7, #/dashboard, #/departments,
+// #/keys) and the live-connection indicator.
 import { apiKey, setApiKey } from './api-key.js';
 import { forgetDepartments, setUnauthorizedHandler } from './api.js';
 import { clear, toast } from './dom.js';
@@ -13,6 +13,7 @@ import * as ticketsPage from './pages/tickets.js';
 import * as ticketPage from './pages/ticket.js';
 import * as dashboardPage from './pages/dashboard.js';
 import * as departmentsPage from './pages/departments.js';
+import * as keysPage from './pages/keys.js';
 
 // `right`: what the session must be allowed (session.js) to open the page.
 const routes = [
@@ -21,6 +22,7 @@ const routes = [
   { pattern: /^\/tickets\/(\d+)$/, page: ticketPage, nav: 'tickets', right: 'read-tickets' },
   { pattern: /^\/dashboard$/, page: dashboardPage, nav: 'dashboard', right: 'dashboard' },
   { pattern: /^\/departments$/, page: departmentsPage, nav: 'departments', right: 'departments' },
+  { pattern: /^\/keys$/, page: keysPage, nav: 'keys', right: 'keys' },
 ];
 const homeRoute = () => (can('dashboard') ? '#/dashboard' : '#/submit');
 

@@ -103,7 +103,7 @@ describe('console shell', () => {
   test('every form control on every page has a label', async () => {
     const { ticket_id: id } = await createTicket();
     const page = await openPage(browser, '/ui/#/submit');
-    for (const route of ['submit', 'tickets', `tickets/${id}`, 'departments', 'dashboard']) {
+    for (const route of ['submit', 'tickets', `tickets/${id}`, 'departments', 'keys', 'dashboard']) {
       await page.goto(new URL(`/ui/#/${route}`, BASE_URL).href);
       await page.locator('main h1').waitFor();
       await page.waitForFunction(() => !document.querySelector('main[aria-busy]'));

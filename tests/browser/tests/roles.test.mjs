@@ -96,7 +96,7 @@ describe('roles', () => {
     // Someone else's ticket does not exist for them; the agents' pages are not theirs.
     await go(page, `tickets/${bobsTickets[0]}`);
     await page.getByText(`There is no ticket #${bobsTickets[0]}.`).waitFor();
-    for (const route of ['dashboard', 'departments']) {
+    for (const route of ['dashboard', 'departments', 'keys']) {
       await go(page, route);
       await page.getByRole('heading', { name: 'Not available to your role' }).waitFor();
       await page.getByText('Your role (requester) may not open this page.').waitFor();
@@ -104,7 +104,7 @@ describe('roles', () => {
     expectNoErrors(page, [/status of 403/, /status of 404/]);
   });
 
-  test('an agent works tickets and sees the dashboard, not departments', async () => {
+  test('an agent works tickets and sees the dashboard, not departments or keys', async () => {
     const page = await openPage(browser, '/ui/', { as: agent.secret });
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     assert.deepEqual(await visibleNav(page), ['Submit', 'Tickets', 'Dashboard']);
@@ -133,7 +133,7 @@ describe('roles', () => {
     await page.getByText('Your role may not do this').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Update status' }).isEnabled(), true);
 
-    for (const route of ['departments']) {
+    for (const route of ['departments', 'keys']) {
       await go(page, route);
       await page.getByText('Your role (agent) may not open this page.').waitFor();
     }
@@ -143,7 +143,9 @@ describe('roles', () => {
   test('an admin sees every page', async () => {
     const page = await openPage(browser, '/ui/#/departments');
     await page.locator('tr[data-name="General"]').waitFor();
-    assert.deepEqual(await visibleNav(page), ['Submit', 'Tickets', 'Dashboard', 'Departments']);
+    assert.deepEqual(await visibleNav(page), ['Submit', 'Tickets', 'Dashboard', 'Departments', 'Keys']);
+    await nav(page, 'Keys').click();
+    await page.getByRole('heading', { name: 'Keys' }).waitFor();
     expectNoErrors(page);
   });
 
