@@ -1,20 +1,21 @@
 #!/usr/bin/env node
 // Runs the browser tests against a fresh server:
 //   node run.mjs --bin=<smartticket> [--out=<screenshot dir>] [test files…]
-// starts `smartticket serve --port=0 --data-dir=<tmp>`, reads the port from its first
-// stdout line ("… listening on http://HOST:PORT"), runs the tests with Node's test runner
-// (BASE_URL and SCREENSHOT_DIR in their environment), then stops the server. Every step
-// has a deadline, so a hung browser or server fails the run instead of blocking it.
+// starts `smartticket serve --port=0 --data-dir=<tmp>` with access control on (and no rate
+// limits: the tests make many calls), reads the port from its first stdout line
+// ("… listening on http://HOST:PORT") and the first admin key from <tmp>/admin.key, runs
+// the tests with Node's test runner (BASE_URL, ADMIN_KEY, SCREENSHOT_DIR and SMARTTICKET_BIN
+// in their environment), then stops the server. Every step has a deadline, so a hung browser or
+// server fails the run instead of blocking it.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NO_RATE_LIMITS, readAdminKey, startServer, stopServer } from './server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const START_TIMEOUT_MS = 20_000;
 const TESTS_TIMEOUT_MS = 300_000;
-const STOP_TIMEOUT_MS = 10_000;
 
 function option(name, fallback) {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -40,59 +41,20 @@ if (!existsSync(bin)) {
 }
 mkdirSync(out, { recursive: true });
 
-function startServer(dataDir) {
-  return new Promise((resolveStart, rejectStart) => {
-    // The open mode until the console's sign-in has browser tests of its own.
-    const child = spawn(bin, ['serve', '--port=0', `--data-dir=${dataDir}`, '--log-level=warn', '--auth=off'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let buffered = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      rejectStart(new Error(`server did not report its port within ${START_TIMEOUT_MS} ms`));
-    }, START_TIMEOUT_MS);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      rejectStart(new Error(`server exited early (code ${code}, signal ${signal})`));
-    });
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk;
-      const match = buffered.match(/listening on (http:\/\/[^\s]+?):(\d+)/);
-      if (match) {
-        clearTimeout(timer);
-        child.stdout.removeAllListeners('data');
-        child.stdout.resume();  // keep draining so the server never blocks on a full pipe
-        resolveStart({ child, url: `${match[1]}:${match[2]}` });
-      }
-    });
-  });
-}
-
-function stopServer(child) {
-  return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    child.removeAllListeners('exit');
-    child.on('exit', (code) => { clearTimeout(timer); done(code); });
-    child.kill('SIGTERM');
-  });
-}
-
 // One `node --test` per file, one after the other: the files share the server, and some
 // count what they created (Node 18's runner has no --test-concurrency).
-async function runTests(baseUrl) {
+async function runTests(baseUrl, adminKey) {
   const deadline = Date.now() + TESTS_TIMEOUT_MS;
   let failed = 0;
   for (const file of tests) {
-    const code = await runFile(file, baseUrl, deadline - Date.now());
+    const code = await runFile(file, baseUrl, adminKey, deadline - Date.now());
     if (code !== 0) failed += 1;
   }
   if (failed) console.error(`browser tests: ${failed} of ${tests.length} files failed`);
   return failed ? 1 : 0;
 }
 
-function runFile(file, baseUrl, budgetMs) {
+function runFile(file, baseUrl, adminKey, budgetMs) {
   if (budgetMs <= 0) {
     console.error(`browser tests: no time left for ${file}`);
     return Promise.resolve(1);
@@ -100,7 +62,7 @@ function runFile(file, baseUrl, budgetMs) {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--test', file], {
       stdio: 'inherit',
-      env: { ...process.env, BASE_URL: baseUrl, SCREENSHOT_DIR: out },
+      env: { ...process.env, BASE_URL: baseUrl, ADMIN_KEY: adminKey, SCREENSHOT_DIR: out, SMARTTICKET_BIN: bin },
     });
     const timer = setTimeout(() => {
       console.error(`browser tests: ${file} is still running after the suite's ${TESTS_TIMEOUT_MS} ms, stopping it`);
@@ -114,9 +76,11 @@ const dataDir = mkdtempSync(join(tmpdir(), 'smartticket-browser-'));
 let status = 1;
 let server;
 try {
-  server = await startServer(dataDir);
-  console.log(`browser tests: server at ${server.url}, screenshots in ${out}`);
-  status = await runTests(server.url);
+  // Access control on, as deployed: the server writes its first admin key to the data dir.
+  server = await startServer(bin, dataDir, NO_RATE_LIMITS);
+  const adminKey = await readAdminKey(dataDir);
+  console.log(`browser tests: server at ${server.url} (access control on), screenshots in ${out}`);
+  status = await runTests(server.url, adminKey);
 } catch (e) {
   console.error(`browser tests: ${e.message}`);
 } finally {

@@ -1,26 +1,34 @@
-// The console's shell: hash routes (#/submit, #/tickets, #/tickets/7, #/dashboard,
-// #/departments), the live-connection indicator and the settings dialog.
-import { setUnauthorizedHandler } from './api.js';
-import { clear, h } from './dom.js';
+// The console's shell: who is signed in and what their role may see (session.js), the
+// sign-in dialog, hash routes (#/submit, #/tickets, #/tickets/7, #/dashboard, #/departments,
+// #/keys) and the live-connection indicator.
+import { apiKey, setApiKey } from './api-key.js';
+import { forgetDepartments, setUnauthorizedHandler } from './api.js';
+import { clear, toast } from './dom.js';
 import * as live from './live.js';
-import { initSettings } from './settings.js';
+import { adopt, can, identify, role, session, signOut } from './session.js';
+import { initSignIn } from './sign-in.js';
+import * as notices from './pages/notices.js';
 import * as submitPage from './pages/submit.js';
 import * as ticketsPage from './pages/tickets.js';
 import * as ticketPage from './pages/ticket.js';
 import * as dashboardPage from './pages/dashboard.js';
 import * as departmentsPage from './pages/departments.js';
+import * as keysPage from './pages/keys.js';
 
+// `right`: what the session must be allowed (session.js) to open the page.
 const routes = [
-  { pattern: /^\/submit$/, page: submitPage, nav: 'submit' },
-  { pattern: /^\/tickets$/, page: ticketsPage, nav: 'tickets' },
-  { pattern: /^\/tickets\/(\d+)$/, page: ticketPage, nav: 'tickets' },
-  { pattern: /^\/dashboard$/, page: dashboardPage, nav: 'dashboard' },
-  { pattern: /^\/departments$/, page: departmentsPage, nav: 'departments' },
+  { pattern: /^\/submit$/, page: submitPage, nav: 'submit', right: 'submit' },
+  { pattern: /^\/tickets$/, page: ticketsPage, nav: 'tickets', right: 'read-tickets' },
+  { pattern: /^\/tickets\/(\d+)$/, page: ticketPage, nav: 'tickets', right: 'read-tickets' },
+  { pattern: /^\/dashboard$/, page: dashboardPage, nav: 'dashboard', right: 'dashboard' },
+  { pattern: /^\/departments$/, page: departmentsPage, nav: 'departments', right: 'departments' },
+  { pattern: /^\/keys$/, page: keysPage, nav: 'keys', right: 'keys' },
 ];
-const DEFAULT_ROUTE = '#/dashboard';
+const homeRoute = () => (can('dashboard') ? '#/dashboard' : '#/submit');
 
 let cleanup = null;
 let firstRender = true;
+let signIn = null;
 
 function parseHash() {
   const raw = location.hash.replace(/^#/, '') || '/';
@@ -29,28 +37,30 @@ function parseHash() {
 }
 
 function render() {
+  const { state } = session();
+  if (state === 'unknown') return;  // start() renders once it knows
   const { path, query } = parseHash();
   const main = document.getElementById('main');
-  const route = routes.find((r) => r.pattern.test(path));
-  if (!route) {
-    if (path === '/' || path === '') {
-      location.replace(DEFAULT_ROUTE);
-      return;
-    }
+  if (state !== 'signed-out' && (path === '/' || path === '')) {
+    location.replace(homeRoute());
+    return;
   }
+  const route = routes.find((r) => r.pattern.test(path));
   if (cleanup) {
     try { cleanup(); } catch (e) { console.error(e); }
     cleanup = null;
   }
   clear(main);
   for (const a of document.querySelectorAll('[data-nav]')) {
-    if (route && a.dataset.nav === route.nav) a.setAttribute('aria-current', 'page');
+    if (route && state !== 'signed-out' && a.dataset.nav === route.nav) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
-  if (!route) {
-    document.title = 'Not found · Smart Ticket';
-    main.append(h('h1', { tabindex: '-1' }, 'Page not found'),
-      h('p', {}, 'There is no page here. ', h('a', { href: DEFAULT_ROUTE }, 'Go to the dashboard'), '.'));
+  if (state === 'signed-out') {
+    notices.signedOut(main, { onSignIn: () => signIn.ask() });
+  } else if (!route) {
+    notices.notFound(main, { home: homeRoute() });
+  } else if (!can(route.right)) {
+    notices.notAllowed(main, { role: role(), home: homeRoute() });
   } else {
     const params = path.match(route.pattern).slice(1);
     cleanup = route.page.render(main, { params, query }) ?? null;
@@ -67,6 +77,42 @@ function render() {
   firstRender = false;
 }
 
+// The header follows the session: the pages the role may open, who is signed in, the live
+// indicator where the role may follow the event stream.
+function showSession() {
+  const { state, key } = session();
+  document.documentElement.dataset.session = state;
+  if (key) document.documentElement.dataset.role = key.role;
+  else delete document.documentElement.dataset.role;
+  for (const a of document.querySelectorAll('[data-nav]')) {
+    const route = routes.find((r) => r.nav === a.dataset.nav);
+    a.closest('li').hidden = !can(route.right);
+  }
+  document.querySelector('[data-nav="tickets"]').textContent = can('see-all-tickets') || state !== 'signed-in' ? 'Tickets' : 'My tickets';
+  const who = document.getElementById('who');
+  who.hidden = state !== 'signed-in' && state !== 'open';
+  if (state === 'signed-in') who.textContent = `${key.name} · ${key.role}`;
+  else if (state === 'open') who.textContent = 'Open access';
+  who.title = state === 'open' ? 'The server runs without API keys: everyone may do everything.' : (key?.email ?? '');
+  document.getElementById('sign-out').hidden = state !== 'signed-in';
+  document.getElementById('live-status').hidden = !can('live');
+}
+
+function applySession(next) {
+  adopt(next);
+  forgetDepartments();
+  showSession();
+  if (can('live')) live.connect();
+  else live.disconnect();
+  render();
+}
+
+function signedOut() {
+  setApiKey('');
+  signOut();
+  applySession(session());
+}
+
 function initLiveIndicator() {
   const el = document.getElementById('live-status');
   const text = { connecting: 'Connecting…', live: 'Live', offline: 'Offline, retrying' };
@@ -76,17 +122,41 @@ function initLiveIndicator() {
   });
 }
 
+async function begin() {
+  const hadKey = Boolean(apiKey());
+  let next;
+  try {
+    next = await identify();
+  } catch (e) {
+    const main = document.getElementById('main');
+    clear(main);
+    notices.unreachable(main, { message: e.message, onRetry: begin });
+    return;
+  }
+  if (next.state === 'signed-out') setApiKey('');
+  applySession(next);
+  if (next.state === 'signed-out') {
+    signIn.ask(hadKey ? 'The key kept in this tab is no longer accepted. Sign in again.' : '');
+  }
+}
+
 function start() {
-  const settings = initSettings();
-  setUnauthorizedHandler(() => settings.ask());
-  window.addEventListener('apikeychange', () => {
-    live.connect();
-    render();
+  signIn = initSignIn({ onSignedIn: applySession });
+  // The server refused the key (revoked, or the server now wants one): back to the sign-in.
+  // A late refusal of a key no longer in use (signed out, or another since) changes nothing.
+  setUnauthorizedHandler(({ sentKey }) => {
+    if (sentKey !== apiKey()) return;
+    if (session().state !== 'signed-out') signedOut();
+    signIn.ask('The server did not accept your key (it may have been revoked). Sign in again.');
+  });
+  document.getElementById('sign-out').addEventListener('click', () => {
+    signedOut();
+    toast('Signed out: the key is forgotten in this tab.');
+    document.querySelector('[data-testid="signed-out-sign-in"]')?.focus();
   });
   initLiveIndicator();
-  live.connect();
   window.addEventListener('hashchange', render);
-  render();
+  begin();
 }
 
 start();

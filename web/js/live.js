@@ -1,7 +1,9 @@
 // Live pipeline events from /api/events/stream (Server-Sent Events). Read with fetch rather
-// than EventSource because EventSource cannot send an Authorization header, which the
-// stream will need once API keys exist. Reconnects with a growing delay, capped.
-import { authHeaders } from './api.js';
+// than EventSource because EventSource cannot send an Authorization header. Reconnects with
+// a growing delay, capped; a refused key (401) goes to the shell's sign-in instead, and a
+// role without the stream (403) stops trying.
+import { apiKey } from './api-key.js';
+import { authHeaders, reportUnauthorized } from './api.js';
 
 // A pseudo-event the pages get after a reconnect: "you may have missed events".
 export const RESYNC = 'stream.resync';
@@ -63,12 +65,20 @@ function parseChunks(buffer, onData) {
   }
 }
 
-async function run(signal) {
+class Refused extends Error {
+  constructor(status) {
+    super(`event stream answered ${status}`);
+    this.status = status;
+  }
+}
+
+async function run(signal, key) {
   const res = await fetch('/api/events/stream', {
-    headers: { Accept: 'text/event-stream', ...authHeaders() },
+    headers: { Accept: 'text/event-stream', ...authHeaders(key) },
     cache: 'no-store',
     signal,
   });
+  if (res.status === 401 || res.status === 403) throw new Refused(res.status);
   if (!res.ok || !res.body) throw new Error(`event stream answered ${res.status}`);
   const resumed = attempt > 0;
   setState('live');
@@ -90,9 +100,16 @@ export function connect() {
   const c = new AbortController();
   controller = c;
   setState('connecting');
-  run(c.signal).catch(() => {}).finally(() => {
+  let refused = null;
+  const key = apiKey();
+  run(c.signal, key).catch((e) => { if (e instanceof Refused) refused = e.status; }).finally(() => {
     if (controller !== c) return;  // replaced or stopped on purpose
     setState('offline');
+    if (refused) {
+      controller = null;
+      if (refused === 401) reportUnauthorized(key);
+      return;
+    }
     attempt += 1;
     const delay = Math.min(10_000, 500 * 2 ** Math.min(attempt, 5));  // 1 s, 2 s, 4 s, 8 s, 10 s…
     retryTimer = setTimeout(connect, delay);

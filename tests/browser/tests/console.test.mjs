@@ -1,7 +1,7 @@
-// The shell: served safely, keyboard-usable, readable on a phone, and ready for API keys.
+// The shell: served safely, keyboard-usable, readable on a phone, signed in with an API key.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BASE_URL, createTicket, expectNoErrors, launch, openPage } from '../support.mjs';
+import { ADMIN_KEY, BASE_URL, createTicket, expectNoErrors, launch, openPage } from '../support.mjs';
 
 describe('console shell', () => {
   let browser;
@@ -28,6 +28,10 @@ describe('console shell', () => {
 
   test('keyboard: skip link, navigation and focus on the new page', async () => {
     const page = await openPage(browser, '/ui/#/dashboard');
+    // Signing in moved focus to the page's heading; start again from the top of a fresh load
+    // (the key stays for the tab).
+    await page.reload();
+    await page.locator('main h1').waitFor();
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
     await page.keyboard.press('Tab');
@@ -51,50 +55,55 @@ describe('console shell', () => {
     expectNoErrors(page);
   });
 
-  test('an API key from settings is kept for the tab and sent as a Bearer token', async () => {
-    const page = await openPage(browser, '/ui/#/dashboard');
-    await page.getByRole('button', { name: 'Settings' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Settings' });
+  test('the key is asked for, kept for the tab and sent as a Bearer token', async () => {
+    const page = await openPage(browser, '/ui/#/dashboard', { as: null });
+    const dialog = page.getByRole('dialog', { name: 'Sign in' });
     await dialog.waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'api-key');
-    await page.getByLabel('API key').fill('test-key-123');
+    // Nothing of the console shows before signing in.
+    assert.equal(await page.locator('nav li:not([hidden])').count(), 0);
+    await dialog.getByLabel('API key').fill(ADMIN_KEY);
     const sent = [];
     page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/')) sent.push(r.headers().authorization); });
-    await dialog.getByRole('button', { name: 'Save' }).click();
-    await page.waitForFunction(() => sessionStorage.getItem('smartticket.apiKey') === 'test-key-123');
+    await dialog.getByRole('button', { name: 'Sign in' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.waitForFunction((k) => sessionStorage.getItem('smartticket.apiKey') === k, ADMIN_KEY);
     assert.equal(await page.evaluate(() => localStorage.length), 0, 'the key is not kept beyond the tab');
     await page.locator('#live-status[data-state="live"]').waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid="kpi-total"]')?.textContent !== '…');
     assert.ok(sent.length >= 3, `requests seen: ${sent.length}`);
-    assert.ok(sent.every((h) => h === 'Bearer test-key-123'), JSON.stringify(sent));
-
-    await page.getByRole('button', { name: 'Settings' }).click();
-    await dialog.getByRole('button', { name: 'Forget key' }).click();
-    await page.waitForFunction(() => sessionStorage.getItem('smartticket.apiKey') === null);
-    await dialog.waitFor({ state: 'hidden' });
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'open-settings', 'focus returns to the opener');
+    assert.ok(sent.every((h) => h === `Bearer ${ADMIN_KEY}`), JSON.stringify(sent));
+    assert.match(await page.locator('#who').textContent(), / · admin$/);
+    // The key never shows in the page.
+    assert.equal((await page.content()).includes(ADMIN_KEY), false);
     expectNoErrors(page);
   });
 
-  test('a 401 from the server opens the settings to ask for a key', async () => {
+  test('a 401 from the server brings the sign-in back with a message', async () => {
     const page = await openPage(browser, '/ui/#/submit');
     await page.route((url) => url.pathname === '/api/tickets', (route) => route.fulfill({
       status: 401, contentType: 'application/json',
-      body: JSON.stringify({ success: false, error: 'An API key is required', code: 'unauthorized' }),
+      body: JSON.stringify({ success: false, error: 'The API key is not valid or has been revoked', code: 'unauthorized' }),
     }));
     await page.goto(new URL('/ui/#/tickets', BASE_URL).href);
-    await page.getByRole('dialog', { name: 'Settings' }).waitFor();
+    const dialog = page.getByRole('dialog', { name: 'Sign in' });
+    await dialog.waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'api-key');
-    await page.getByText('An API key is required').waitFor();
+    await dialog.getByText('Sign in again').waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('smartticket.apiKey')), null, 'the refused key is forgotten');
     await page.keyboard.press('Escape');
-    await page.getByRole('dialog', { name: 'Settings' }).waitFor({ state: 'hidden' });
+    await dialog.waitFor({ state: 'hidden' });
+    // Behind it, the console shows nothing but the way back in.
+    await page.getByRole('heading', { name: 'Sign in to Smart Ticket' }).waitFor();
+    assert.equal(await page.locator('nav li:not([hidden])').count(), 0);
+    assert.equal(await page.locator('table.tickets').count(), 0);
     expectNoErrors(page, [/status of 401/]);
   });
 
   test('every form control on every page has a label', async () => {
     const { ticket_id: id } = await createTicket();
     const page = await openPage(browser, '/ui/#/submit');
-    for (const route of ['submit', 'tickets', `tickets/${id}`, 'departments', 'dashboard']) {
+    for (const route of ['submit', 'tickets', `tickets/${id}`, 'departments', 'keys', 'dashboard']) {
       await page.goto(new URL(`/ui/#/${route}`, BASE_URL).href);
       await page.locator('main h1').waitFor();
       await page.waitForFunction(() => !document.querySelector('main[aria-busy]'));

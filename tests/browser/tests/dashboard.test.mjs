@@ -2,7 +2,7 @@
 // without a reload.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { api, createTicket, expectNoErrors, launch, openPage, screenshot, settledApi } from '../support.mjs';
+import { api, createTicket, expectNoErrors, launch, openPage, screenshot, settledApi, signIn } from '../support.mjs';
 
 // Defines summaryLoads() in the page: how often it has fetched the summary since it opened
 // (resource timing keeps every request, also those made before the test looked).
@@ -74,6 +74,7 @@ describe('dashboard', () => {
     page.setDefaultTimeout(15_000);
     await page.goto(new URL('/ui/#/dashboard', process.env.BASE_URL).href);
     await page.evaluate(COUNT_SUMMARY_LOADS);
+    await signIn(page);
     await page.locator('#live-status[data-state="offline"]').waitFor();
     await page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-testid="kpi-total"]')?.textContent ?? ''));
     // The page loads once on opening and once more shortly after; only a resync may load

@@ -1,8 +1,11 @@
 // Submit a ticket: inline validation with the server's rules, then the department and
-// confidence the pipeline chose (live, if routing finishes after the answer).
+// confidence the pipeline chose (live, if routing finishes after the answer). A requester
+// files as themselves: name and e-mail come prefilled from their key and may be left empty
+// (the server fills them in); naming someone else's e-mail is refused by the server.
 import { get, post } from '../api.js';
 import { categorizerLabel, h, statusBadge } from '../dom.js';
 import * as live from '../live.js';
+import { can, role, session } from '../session.js';
 import { field, formMessage, showMessage } from './form.js';
 
 // The same limits the server enforces (docs/api.md, "Validation of a new ticket"); the
@@ -15,14 +18,29 @@ const RULES = {
   user_email: (v) => (!v ? 'Your email is required.' : v.length > 254 || !EMAIL.test(v) ? 'Enter a valid email address, like ann@example.com.' : null),
 };
 
+const optional = (rule) => (v) => (v ? rule(v) : null);
+const REQUESTER_RULES = { ...RULES, user_name: optional(RULES.user_name), user_email: optional(RULES.user_email) };
+
+// Without the event stream (a requester's role has none), the page asks for the ticket now
+// and then until it is routed.
+const POLL_MS = 1000;
+const POLL_TRIES = 60;
+
 export function render(main) {
   document.title = 'Submit a ticket · Smart Ticket';
+  const self = role() === 'requester' ? session().key : null;
+  const rules = self ? REQUESTER_RULES : RULES;
   const fields = {
     title: field({ label: 'Title', name: 'title', hint: '3 to 200 characters.', attrs: { maxlength: 200, autocomplete: 'off' } }),
     description: field({ label: 'Description', name: 'description', multiline: true, hint: 'What happened, since when, what you tried. 10 to 10,000 characters.', attrs: { maxlength: 10000 } }),
-    user_name: field({ label: 'Your name', name: 'user_name', attrs: { maxlength: 100, autocomplete: 'name' } }),
-    user_email: field({ label: 'Your email', name: 'user_email', type: 'email', attrs: { maxlength: 254, autocomplete: 'email' } }),
+    user_name: field({ label: 'Your name', name: 'user_name', hint: self ? 'Optional: your key’s name is used when empty.' : undefined, attrs: { maxlength: 100, autocomplete: 'name' } }),
+    user_email: field({ label: 'Your email', name: 'user_email', type: 'email', hint: self ? 'Optional: tickets are filed under your key’s e-mail; another address is refused.' : undefined, attrs: { maxlength: 254, autocomplete: 'email' } }),
   };
+  if (self) {
+    // defaultValue: a reset after submitting brings the prefill back.
+    fields.user_name.input.defaultValue = self.name ?? '';
+    fields.user_email.input.defaultValue = self.email ?? '';
+  }
   const message = formMessage();
   const button = h('button', { type: 'submit', class: 'primary' }, 'Submit ticket');
   const result = h('section', { class: 'result', 'aria-live': 'polite', hidden: true });
@@ -54,13 +72,19 @@ export function render(main) {
       if (e.event_type === live.RESYNC) fetchTicket();
       else if (e.ticket?.id === answer.ticket_id) routed(e.ticket);
     });
-    stopFollowing = () => { done = true; unsubscribe(); };
+    let tries = 0;
+    const poll = can('live') ? null : setInterval(() => {
+      tries += 1;
+      if (tries > POLL_TRIES) clearInterval(poll);
+      else fetchTicket();
+    }, POLL_MS);
+    stopFollowing = () => { done = true; unsubscribe(); clearInterval(poll); };
     fetchTicket();
   };
 
   const validate = (name) => {
     const value = fields[name].input.value.trim();
-    const error = RULES[name](value);
+    const error = rules[name](value);
     fields[name].setError(error);
     return !error;
   };
@@ -102,7 +126,8 @@ export function render(main) {
       fields[first].input.focus();
       return;
     }
-    const body = Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.input.value.trim()]));
+    const body = Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.input.value.trim()])
+      .filter(([k, v]) => v || !self || !k.startsWith('user_')));  // a requester's empty name/e-mail: the key's
     button.disabled = true;
     button.textContent = 'Submitting…';
     try {

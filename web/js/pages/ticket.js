@@ -1,8 +1,10 @@
 // One ticket: its fields, status change, manual reroute and the audit trail, kept current
-// by the live stream.
+// by the live stream. A requester (their own ticket only) sees the fields and the trail,
+// without the forms their role may not use.
 import { departments, get, put, segment } from '../api.js';
 import { categorizerLabel, h, STATUSES, statusBadge, statusLabel, timeElement, toast, debounce, throttle } from '../dom.js';
 import * as live from '../live.js';
+import { can } from '../session.js';
 import { field, formMessage, showMessage } from './form.js';
 
 const EVENT_LABELS = {
@@ -35,12 +37,13 @@ export function render(main, { params }) {
     rerouteMessage,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Reroute')));
 
+  const mayWork = can('work-tickets');
   main.append(
-    h('p', { class: 'breadcrumb' }, h('a', { href: '#/tickets' }, '← All tickets')),
+    h('p', { class: 'breadcrumb' }, h('a', { href: '#/tickets' }, can('see-all-tickets') ? '← All tickets' : '← My tickets')),
     heading, message,
-    h('div', { class: 'detail-grid' },
+    h('div', { class: mayWork ? 'detail-grid' : 'detail-single' },
       details,
-      h('div', { class: 'side' }, statusForm, rerouteForm)),
+      mayWork ? h('div', { class: 'side' }, statusForm, rerouteForm) : null),
     h('section', { class: 'card' }, h('h2', { id: 'trail-title' }, 'Audit trail'), trail));
 
   let ticket = null;
@@ -105,7 +108,7 @@ export function render(main, { params }) {
     }
   };
 
-  departments().then((list) => {
+  if (mayWork) departments().then((list) => {
     department.input.replaceChildren(...list.map((d) => h('option', { value: d.name }, d.name)));
     if (ticket?.department) department.input.value = ticket.department;
     shown.department = department.input.value;

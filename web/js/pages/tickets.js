@@ -1,13 +1,18 @@
-// The ticket list: filters (status, department, text), cursor paging, live refresh.
+// The ticket list: filters (status, department, text), cursor paging, live refresh. A
+// requester sees "My tickets": the server lists only theirs; no department filter (their
+// role may not read departments) and no event stream, so a Refresh button instead.
 import { departments, get, withQuery } from '../api.js';
 import { h, STATUSES, statusBadge, statusLabel, timeElement, debounce, throttle, categorizerLabel } from '../dom.js';
 import * as live from '../live.js';
+import { can } from '../session.js';
 import { field, formMessage, showMessage } from './form.js';
 
 const PAGE_SIZE = 20;
 
 export function render(main, { query }) {
-  document.title = 'Tickets · Smart Ticket';
+  const all = can('see-all-tickets');
+  const heading = all ? 'Tickets' : 'My tickets';
+  document.title = `${heading} · Smart Ticket`;
   const state = {
     status: query.get('status') ?? '',
     department: query.get('department') ?? '',
@@ -26,19 +31,20 @@ export function render(main, { query }) {
   const count = h('p', { class: 'count', role: 'status', 'aria-live': 'polite' });
   const tbody = h('tbody');
   const table = h('table', { class: 'tickets' },
-    h('caption', { class: 'sr-only' }, 'Tickets, newest first'),
+    h('caption', { class: 'sr-only' }, all ? 'Tickets, newest first' : 'Your tickets, newest first'),
     h('thead', {}, h('tr', {}, ['#', 'Title', 'Department', 'Status', 'Confidence', 'Created'].map((c) => h('th', { scope: 'col' }, c)))),
     tbody);
   const newer = h('button', { type: 'button', onclick: () => go(state.previous.pop() ?? '', false) }, '← Newer');
   const older = h('button', { type: 'button' }, 'Older →');
   const fresh = h('button', { type: 'button', class: 'notice-button', hidden: true, onclick: () => { state.previous = []; go('', false); } }, 'New activity: show the newest tickets');
 
-  const filters = h('form', { class: 'filters card', role: 'search', 'aria-label': 'Filter tickets' },
-    status.wrap, department.wrap, search.wrap,
+  const reload = all || can('live') ? null : h('button', { type: 'button', onclick: () => load() }, 'Refresh');
+  const filters = h('form', { class: `filters card${all ? '' : ' mine'}`, role: 'search', 'aria-label': 'Filter tickets' },
+    status.wrap, all ? department.wrap : null, search.wrap,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Apply'),
-      h('button', { type: 'reset' }, 'Clear')));
+      h('button', { type: 'reset' }, 'Clear'), reload));
 
-  main.append(h('h1', {}, 'Tickets'), filters, message, fresh, count,
+  main.append(h('h1', {}, heading), filters, message, fresh, count,
     h('div', { class: 'table-wrap' }, table),
     h('nav', { class: 'pager', 'aria-label': 'Pages' }, newer, older));
 
@@ -60,7 +66,10 @@ export function render(main, { query }) {
       nextCursor = page.next_cursor;
       fresh.hidden = true;
       tbody.replaceChildren(...page.tickets.map(row));
-      if (!page.tickets.length) tbody.append(h('tr', {}, h('td', { colspan: 6, class: 'empty' }, 'No tickets match.')));
+      if (!page.tickets.length) {
+        const none = all || state.status || state.q ? 'No tickets match.' : 'You have no tickets yet. Submit one and it shows here.';
+        tbody.append(h('tr', {}, h('td', { colspan: 6, class: 'empty' }, none)));
+      }
       const filtered = state.status || state.department || state.q;
       count.textContent = `${page.count} ticket${page.count === 1 ? '' : 's'} on this page${filtered ? ' (filtered)' : ''}.`;
       newer.disabled = !state.cursor;
@@ -96,7 +105,7 @@ export function render(main, { query }) {
   const searchLater = debounce(applyFilters, 300);
   search.input.addEventListener('input', searchLater);
 
-  departments().then((list) => {
+  if (all) departments().then((list) => {
     department.input.append(...list.map((d) => h('option', { value: d.name }, d.name)));
     // A filter on a department that no longer exists (or is inactive) still shows.
     if (state.department && !list.some((d) => d.name === state.department)) {
