@@ -137,11 +137,17 @@ TEST_F(Access, TheConfigPrintoutShowsNoSecret) {
   EXPECT_NE(r.output.find("auth: on"), std::string::npos) << r.output;
   const std::string file = server().data_dir() + "/given.key";
   std::ofstream(file) << key << "\n";
+  const std::string token_file = server().data_dir() + "/service.token";
+  const std::string token = "a-service-token-that-is-long-enough-0123456789";
+  std::ofstream(token_file) << token << "\n";
   const CommandResult with_key =
-      run_binary("config --admin-key-file=" + file + " --data-dir=" + server().data_dir());
+      run_binary("config --admin-key-file=" + file + " --service-token-file=" + token_file +
+                 " --data-dir=" + server().data_dir());
   ASSERT_EQ(with_key.exit_code, 0) << with_key.output;
   EXPECT_NE(with_key.output.find("admin_key: (set)"), std::string::npos) << with_key.output;
+  EXPECT_NE(with_key.output.find("service_token: (set)"), std::string::npos) << with_key.output;
   EXPECT_EQ(with_key.output.find(key.substr(21)), std::string::npos) << with_key.output;
+  EXPECT_EQ(with_key.output.find(token), std::string::npos) << with_key.output;
 
   // A given admin key is the install's first key; no file is written.
   ASSERT_NO_FATAL_FAILURE(start({"--admin-key-file=" + file}));
