@@ -16,20 +16,6 @@ namespace {
 enum Who { kAnonymous, kRequester, kAgent, kAdmin };
 constexpr const char* kWhoNames[] = {"anonymous", "requester", "agent", "admin"};
 
-// A key made through the API by the suite's admin key.
-struct Key {
-  std::string id;
-  std::string secret;
-  Headers headers() const { return bearer(secret); }
-};
-
-Key make_key(HttpClient& admin, const json& body) {
-  const Response r = admin.post_json("/api/keys", body);
-  EXPECT_TRUE(IsSuccess(r, 201)) << r.describe();
-  if (r.status != 201) return {};
-  return {r.json["key"]["id"].get<std::string>(), r.json["secret"].get<std::string>()};
-}
-
 class AccessMatrix : public SharedServerTest {
  protected:
   void SetUp() override {
@@ -39,10 +25,10 @@ class AccessMatrix : public SharedServerTest {
       GTEST_SKIP() << "no admin key for this server (open mode): nothing to check";
     tag_ = unique_tag();
     requester_email_ = "req-" + tag_ + "@example.com";
-    requester_ = make_key(
+    requester_ = create_key(
         http(), {{"name", "Rita Requester"}, {"role", "requester"}, {"email", requester_email_}});
-    agent_ = make_key(http(), {{"name", "Alex Agent"}, {"role", "agent"}});
-    admin_ = make_key(http(), {{"name", "Ada Admin"}, {"role", "admin"}});
+    agent_ = create_key(http(), {{"name", "Alex Agent"}, {"role", "agent"}});
+    admin_ = create_key(http(), {{"name", "Ada Admin"}, {"role", "admin"}});
     // The requester's own ticket, and somebody else's.
     const auto& s = sample_for("IT Support");
     own_ = create_routed(http(), ticket_body(s.title + " " + tag_, s.description, "Rita Requester",
@@ -60,11 +46,11 @@ class AccessMatrix : public SharedServerTest {
       case kAnonymous:
         return {};
       case kRequester:
-        return requester_.headers();
+        return bearer(requester_.secret);
       case kAgent:
-        return agent_.headers();
+        return bearer(agent_.secret);
       case kAdmin:
-        return admin_.headers();
+        return bearer(admin_.secret);
     }
     return {};
   }
@@ -81,7 +67,7 @@ class AccessMatrix : public SharedServerTest {
 
   std::string tag_;
   std::string requester_email_;
-  Key requester_, agent_, admin_;
+  ApiKey requester_, agent_, admin_;
   std::int64_t own_ = 0, other_ = 0;
 };
 
@@ -101,7 +87,7 @@ TEST_F(AccessMatrix, EveryPublicRouteAnswersEachRoleAsDocumented) {
   };
   auto no_body = [] { return std::optional<json>(); };
   auto throwaway_key = [&] {
-    return "/api/keys/" + make_key(http(), {{"name", "t"}, {"role", "agent"}}).id;
+    return "/api/keys/" + create_key(http(), {{"name", "t"}, {"role", "agent"}}).id;
   };
   const std::string s_ticket = "/api/tickets/" + id(own_);
 

@@ -10,11 +10,6 @@
 namespace st::e2e {
 namespace {
 
-struct Key {
-  std::string id;
-  std::string secret;
-};
-
 class AccessShared : public SharedServerTest {
  protected:
   void SetUp() override {
@@ -22,20 +17,12 @@ class AccessShared : public SharedServerTest {
     if (HasFatalFailure() || IsSkipped()) return;
     if (suite_key(shared_process()).empty()) GTEST_SKIP() << "the server runs in the open mode";
   }
-  Key make_key(const json& body) {
-    const Response r = http().post_json("/api/keys", body);
-    EXPECT_TRUE(IsSuccess(r, 201)) << r.describe();
-    if (r.status != 201) return {};
-    return {r.json["key"]["id"].get<std::string>(), r.json["secret"].get<std::string>()};
-  }
+  ApiKey make_key(const json& body) { return create_key(http(), body); }
   // A client that sends no key unless told to.
   std::unique_ptr<HttpClient> bare() {
     auto c = new_client();
     c->clear_default_headers();
     return c;
-  }
-  static bool is_unauthorized(const Response& r) {
-    return IsError(r, 401) && r.header("WWW-Authenticate").starts_with("Bearer");
   }
 };
 
@@ -58,7 +45,7 @@ TEST_F(AccessShared, HostileAuthorizationHeadersAreRefusedWith401) {
   auto client = bare();
   for (const auto& h : cases) {
     const Response r = client->request("GET", "/api/tickets", std::nullopt, h);
-    EXPECT_TRUE(is_unauthorized(r))
+    EXPECT_TRUE(IsUnauthorized(r))
         << (h.empty() ? "no header" : h[0].second.substr(0, 40)) << ": " << r.describe();
     // The answer never echoes what was sent.
     if (!h.empty() && h[0].second.size() > 12) {
@@ -67,7 +54,7 @@ TEST_F(AccessShared, HostileAuthorizationHeadersAreRefusedWith401) {
   }
   // Never from a query string.
   const Response q = client->get("/api/tickets?api_key=" + key + "&access_token=" + key);
-  EXPECT_TRUE(is_unauthorized(q)) << q.describe();
+  EXPECT_TRUE(IsUnauthorized(q)) << q.describe();
   // The scheme is case-insensitive.
   const Response lower =
       client->request("GET", "/api/me", std::nullopt, {{"Authorization", "bearer " + key}});
@@ -105,7 +92,8 @@ TEST_F(AccessShared, ARequesterSeesOnlyTheirOwnTickets) {
   std::string lower = email;
   for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   const std::string otto = "otto-" + tag + "@example.com";
-  const Key rita = make_key({{"name", "Rita Requester"}, {"role", "requester"}, {"email", email}});
+  const ApiKey rita =
+      make_key({{"name", "Rita Requester"}, {"role", "requester"}, {"email", email}});
   auto client = bare();
   client->set_default_headers(bearer(rita.secret));
   const auto& s = sample_for("IT Support");
@@ -161,12 +149,12 @@ TEST_F(AccessShared, ARequesterSeesOnlyTheirOwnTickets) {
 }
 
 TEST_F(AccessShared, ARevokedKeyStopsWorkingAtOnce) {
-  const Key agent = make_key({{"name", "Alex"}, {"role", "agent"}});
+  const ApiKey agent = make_key({{"name", "Alex"}, {"role", "agent"}});
   auto client = bare();
   EXPECT_TRUE(IsSuccess(client->get("/api/tickets?limit=1", bearer(agent.secret)), 200));
   const Response del = http().request("DELETE", "/api/keys/" + agent.id);
   ASSERT_TRUE(IsSuccess(del, 200)) << del.describe();
-  EXPECT_TRUE(is_unauthorized(client->get("/api/tickets?limit=1", bearer(agent.secret))));
+  EXPECT_TRUE(IsUnauthorized(client->get("/api/tickets?limit=1", bearer(agent.secret))));
   EXPECT_TRUE(IsError(http().request("DELETE", "/api/keys/" + agent.id), 404));
   const Response keys = http().get("/api/keys");
   ASSERT_TRUE(IsSuccess(keys, 200));
@@ -175,7 +163,7 @@ TEST_F(AccessShared, ARevokedKeyStopsWorkingAtOnce) {
 
 TEST_F(AccessShared, ARequesterOverTheirRateLimitGets429WithRetryAfter) {
   // The default requester budget is 120 a minute; the 121st call within it is refused.
-  const Key rita = make_key(
+  const ApiKey rita = make_key(
       {{"name", "Rita"}, {"role", "requester"}, {"email", "rl-" + unique_tag() + "@example.com"}});
   auto client = bare();
   client->set_default_headers(bearer(rita.secret));

@@ -12,25 +12,12 @@
 namespace st::e2e {
 namespace {
 
-struct Key {
-  std::string id;
-  std::string secret;
-};
-
 class Access : public OwnServerTest {
  protected:
-  Key make_key(const json& body) {
-    const Response r = http().post_json("/api/keys", body);
-    EXPECT_TRUE(IsSuccess(r, 201)) << r.describe();
-    if (r.status != 201) return {};
-    return {r.json["key"]["id"].get<std::string>(), r.json["secret"].get<std::string>()};
-  }
+  ApiKey make_key(const json& body) { return create_key(http(), body); }
   // A client that sends exactly `headers` (no suite key).
   std::unique_ptr<HttpClient> bare() {
     return std::make_unique<HttpClient>("127.0.0.1", server().port());
-  }
-  static bool is_unauthorized(const Response& r) {
-    return IsError(r, 401) && r.header("WWW-Authenticate").starts_with("Bearer");
   }
 };
 
@@ -63,12 +50,12 @@ TEST_F(Access, FirstStartWritesOneAdminKeyReadableOnlyByItsOwner) {
 
 TEST_F(Access, ARevokedKeyStopsWorkingAtOnceAndTheLastAdminKeyStays) {
   ASSERT_NO_FATAL_FAILURE(start());
-  const Key agent = make_key({{"name", "Alex"}, {"role", "agent"}});
+  const ApiKey agent = make_key({{"name", "Alex"}, {"role", "agent"}});
   auto client = bare();
   EXPECT_TRUE(IsSuccess(client->get("/api/tickets", bearer(agent.secret)), 200));
   const Response del = http().request("DELETE", "/api/keys/" + agent.id);
   ASSERT_TRUE(IsSuccess(del, 200)) << del.describe();
-  EXPECT_TRUE(is_unauthorized(client->get("/api/tickets", bearer(agent.secret))));
+  EXPECT_TRUE(IsUnauthorized(client->get("/api/tickets", bearer(agent.secret))));
   EXPECT_TRUE(IsError(http().request("DELETE", "/api/keys/" + agent.id), 404));
 
   // The only admin key cannot be revoked (nobody could manage keys afterwards).
@@ -79,7 +66,8 @@ TEST_F(Access, ARevokedKeyStopsWorkingAtOnceAndTheLastAdminKeyStays) {
 
 TEST_F(Access, RateLimitsAnswer429WithRetryAfterAndSpareProbes) {
   ASSERT_NO_FATAL_FAILURE(start({"--rate-limit-requester=3", "--rate-limit-anonymous=2"}));
-  const Key rita = make_key({{"name", "Rita"}, {"role", "requester"}, {"email", "r@example.com"}});
+  const ApiKey rita =
+      make_key({{"name", "Rita"}, {"role", "requester"}, {"email", "r@example.com"}});
   auto client = bare();
   for (int i = 0; i < 3; ++i) {
     const Response r = client->get("/api/tickets", bearer(rita.secret));
@@ -97,8 +85,8 @@ TEST_F(Access, RateLimitsAnswer429WithRetryAfterAndSpareProbes) {
   EXPECT_FALSE(http().get("/api/tickets").has_header("RateLimit"));
 
   // Without a key, by address: failed attempts spend the budget, so guessing is limited.
-  EXPECT_TRUE(is_unauthorized(client->get("/api/tickets")));
-  EXPECT_TRUE(is_unauthorized(client->get("/api/tickets", bearer("stk_0000000000000000_x"))));
+  EXPECT_TRUE(IsUnauthorized(client->get("/api/tickets")));
+  EXPECT_TRUE(IsUnauthorized(client->get("/api/tickets", bearer("stk_0000000000000000_x"))));
   EXPECT_TRUE(IsError(client->get("/api/tickets"), 429));
   // Probes are never limited.
   for (int i = 0; i < 5; ++i) {
@@ -164,7 +152,7 @@ TEST_F(Access, AnonymousCreatesAreOffByDefaultAndOnGetATokenForTheirTicketOnly) 
   const auto& s = sample_for("HR");
   const json body = ticket_body(s.title, s.description);
   auto client = bare();
-  EXPECT_TRUE(is_unauthorized(client->post_json("/api/tickets", body)));
+  EXPECT_TRUE(IsUnauthorized(client->post_json("/api/tickets", body)));
 
   ASSERT_NO_FATAL_FAILURE(restart({"--auth-anonymous-create=true"}));
   client = bare();
@@ -190,9 +178,9 @@ TEST_F(Access, AnonymousCreatesAreOffByDefaultAndOnGetATokenForTheirTicketOnly) 
   // A token for one ticket does not become another's by editing the number.
   std::string forged = token;
   forged.replace(4, id.size(), other);
-  EXPECT_TRUE(is_unauthorized(client->get("/api/tickets/" + other, bearer(forged))));
+  EXPECT_TRUE(IsUnauthorized(client->get("/api/tickets/" + other, bearer(forged))));
   // Still only without a key: anonymous callers cannot read anything else.
-  EXPECT_TRUE(is_unauthorized(client->get("/api/tickets/" + id)));
+  EXPECT_TRUE(IsUnauthorized(client->get("/api/tickets/" + id)));
   // The ticket records who filed it: nobody in particular.
   const Response trail = http().get("/api/tickets/" + id + "/events");
   ASSERT_TRUE(IsSuccess(trail, 200));

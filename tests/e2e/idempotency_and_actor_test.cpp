@@ -8,12 +8,6 @@
 namespace st::e2e {
 namespace {
 
-std::string new_key(HttpClient& admin, const json& body) {
-  const Response r = admin.post_json("/api/keys", body);
-  EXPECT_TRUE(IsSuccess(r, 201)) << r.describe();
-  return r.status == 201 ? r.json["secret"].get<std::string>() : "";
-}
-
 std::size_t tickets_tagged(HttpClient& http, const std::string& tag) {
   return list_all(http, "q=" + tag).size();
 }
@@ -51,7 +45,8 @@ TEST_F(Idempotency, ARetriedCreateReturnsTheFirstAnswerAndMakesNoSecondTicket) {
 
   // Keys belong to their caller: another key's identical Idempotency-Key is a new request.
   auto agent = new_client();
-  agent->set_default_headers(bearer(new_key(http(), {{"name", "Alex " + tag}, {"role", "agent"}})));
+  agent->set_default_headers(
+      bearer(create_key(http(), {{"name", "Alex " + tag}, {"role", "agent"}}).secret));
   const Response theirs = agent->post_json("/api/tickets", body, key);
   ASSERT_TRUE(IsSuccess(theirs, 201)) << theirs.describe();
   EXPECT_NE(theirs.json["ticket_id"], first.json["ticket_id"]);
@@ -113,11 +108,13 @@ TEST_F(Actors, EveryTrailEntryNamesWhoMadeTheChange) {
   const std::string tag = unique_tag();
   auto requester = new_client();
   requester->set_default_headers(
-      bearer(new_key(http(), {{"name", "Rita " + tag},
-                              {"role", "requester"},
-                              {"email", "rita-" + tag + "@example.com"}})));
+      bearer(create_key(http(), {{"name", "Rita " + tag},
+                                 {"role", "requester"},
+                                 {"email", "rita-" + tag + "@example.com"}})
+                 .secret));
   auto agent = new_client();
-  const std::string agent_key = new_key(http(), {{"name", "Alex " + tag}, {"role", "agent"}});
+  const std::string agent_key =
+      create_key(http(), {{"name", "Alex " + tag}, {"role", "agent"}}).secret;
   agent->set_default_headers(bearer(agent_key));
   const std::string agent_id = agent_key.substr(4, 16);
 

@@ -184,6 +184,21 @@ Headers bearer(const std::string& key) {
   return {{"Authorization", "Bearer " + key}};
 }
 
+ApiKey create_key(HttpClient& admin, const json& body) {
+  const Response r = admin.post_json("/api/keys", body);
+  EXPECT_TRUE(IsSuccess(r, 201)) << r.describe();
+  if (r.status != 201) return {};
+  return {r.json["key"]["id"].get<std::string>(), r.json["secret"].get<std::string>()};
+}
+
+::testing::AssertionResult IsUnauthorized(const Response& r) {
+  auto error = IsError(r, 401);
+  if (!error) return error;
+  if (!r.header("WWW-Authenticate").starts_with("Bearer"))
+    return ::testing::AssertionFailure() << "no Bearer challenge: " << r.describe();
+  return ::testing::AssertionSuccess();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Contract helpers
 

@@ -48,6 +48,16 @@ std::string suite_key(const ServerProcess* process);
 // `Authorization: Bearer <key>` (nothing for an empty key).
 Headers bearer(const std::string& key);
 
+// A key made through POST /api/keys with an admin's client; records a failure (and returns
+// empty fields) unless the answer is a 201.
+struct ApiKey {
+  std::string id;
+  std::string secret;
+};
+ApiKey create_key(HttpClient& admin, const json& body);
+// A 401 of the contract, with the Bearer challenge.
+::testing::AssertionResult IsUnauthorized(const Response& r);
+
 // Fixture for tests that can run against the shared server (or an external deployment).
 // They must not depend on global counts: other tests add tickets to the same server.
 class SharedServerTest : public ::testing::Test {
