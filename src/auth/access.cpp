@@ -25,18 +25,4 @@ bool Access::allows(const domain::Principal& p) const {
   return false;
 }
 
-std::string Access::describe() const {
-  std::string out;
-  auto add = [&out](const char* who) {
-    if (!out.empty()) out += ", ";
-    out += who;
-  };
-  if (bits_ & kAnonymous) add("anonymous");
-  if (bits_ & kTicketToken) add("ticket token");
-  if (bits_ & kRequester) add("requester");
-  if (bits_ & kAgent) add("agent");
-  if (bits_ & kAdmin) add("admin");
-  return out;
-}
-
 }  // namespace st::auth

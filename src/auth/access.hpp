@@ -28,8 +28,6 @@ class Access {
   bool allows_ticket_token() const { return bits_ & kTicketToken; }
   // Never counted against a rate limit (probes must answer whatever a caller did before).
   bool unlimited() const { return unlimited_; }
-  // "anonymous, requester, agent, admin" — for GET / and the docs.
-  std::string describe() const;
 
  private:
   enum : std::uint8_t {

@@ -326,7 +326,7 @@ asio::awaitable<Response> Gateway::create_ticket_once(RequestContext& ctx) {
   // that reads it and nothing else.
   const bool anonymous = access_.enabled() && !ctx.principal->is_key();
   std::optional<std::string> token;
-  if (anonymous && keys_) token = access_.authenticator()->ticket_token(id);
+  if (anonymous) token = access_.authenticator()->ticket_token(id);  // non-null: access is on
   if (prefs.respond_async) {
     json accepted{{"success", true}, {"ticket_id", id}, {"status", "pending"}};
     if (token) accepted["ticket_token"] = *token;

@@ -87,7 +87,8 @@ TEST(AccessTest, EachAudienceAllowsExactlyItsRoles) {
   for (const auto& c : cases) {
     const Principal* who[] = {&anonymous, &requester, &agent, &admin, &token, &system};
     for (int i = 0; i < 6; ++i)
-      EXPECT_EQ(c.access.allows(*who[i]), c.expected[i]) << c.access.describe() << " / " << i;
+      EXPECT_EQ(c.access.allows(*who[i]), c.expected[i])
+          << "case " << (&c - cases) << ", caller " << i;
   }
 }
 
