@@ -77,8 +77,8 @@ std::string derived_event_id(std::string_view cause, std::string_view purpose) {
 }
 
 Event make_event(EventPayload payload, const Ticket& ticket, Millis now, std::string trace_id) {
-  return Event{new_event_id(),  now, std::move(trace_id), Actor::system(), ticket,
-               std::move(payload)};
+  return Event{new_event_id(),  now,    std::move(trace_id),
+               Actor::system(), ticket, std::move(payload)};
 }
 
 }  // namespace st::domain

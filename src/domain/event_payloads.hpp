@@ -5,7 +5,8 @@
 //
 // Required fields are the ones every producer has written since the first release: a message
 // without one is malformed (dead-lettered). Optional fields were added later, are written only
-// sometimes, or are completed by their reader (see each field).
+// sometimes, or are completed by their reader (see each field); they have default member
+// initializers, so `Routed{department, confidence, by, id, rerouted}` may leave them out.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,8 +25,9 @@ struct Categorized {
   std::string department;                                  // required
   int confidence_score = 0;                                // required
   CategorizedBy categorized_by = CategorizedBy::keywords;  // required
-  std::string reason;                                      // optional; always written, may be ""
-  std::string model_version;  // optional; written when not empty (the learned model's or rules')
+  std::string reason = {};                                 // optional; always written, may be ""
+  // Optional; written when not empty (the learned model's or the rules' version).
+  std::string model_version = {};
 
   bool operator==(const Categorized&) const = default;
 };
@@ -37,8 +39,8 @@ struct Routed {
   CategorizedBy categorized_by = CategorizedBy::keywords;  // required
   std::int64_t routing_id = 0;                             // required: the routing record
   bool rerouted = false;                                   // required: an agent's manual reroute
-  std::string reason;         // optional; written when not empty (why routing fell back)
-  std::string model_version;  // optional; written when not empty
+  std::string reason = {};         // optional; written when not empty (why routing fell back)
+  std::string model_version = {};  // optional; written when not empty
 
   bool operator==(const Routed&) const = default;
 };
@@ -47,7 +49,7 @@ struct Routed {
 struct StatusUpdated {
   Status status = Status::pending;  // required
   // Optional: the analytics trail takes it from its own projection when a message lacks it.
-  std::optional<Status> previous_status;
+  std::optional<Status> previous_status = std::nullopt;
 
   bool operator==(const StatusUpdated&) const = default;
 };
@@ -56,7 +58,7 @@ struct StatusUpdated {
 struct DepartmentUpdated {
   std::string department;  // required
   // Optional: as previous_status, the analytics trail completes it from its projection.
-  std::optional<std::string> previous_department;
+  std::optional<std::string> previous_department = std::nullopt;
   int confidence_score = 0;                                // required
   CategorizedBy categorized_by = CategorizedBy::keywords;  // required
 

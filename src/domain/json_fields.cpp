@@ -57,8 +57,7 @@ Status status(const json& v, const char* name) {
 }
 
 CategorizedBy categorized_by(const json& v, const char* name) {
-  if (auto c = v.is_string() ? parse_categorized_by(v.get_ref<const std::string&>())
-                             : std::nullopt)
+  if (auto c = v.is_string() ? parse_categorized_by(v.get_ref<const std::string&>()) : std::nullopt)
     return *c;
   wrong_type(name, "claude, model, keywords or manual");
 }

@@ -111,8 +111,7 @@ nlohmann::json event_metadata(const Event& e, const std::optional<ProjectedTicke
     const auto* reroute = e.payload_as<payload::DepartmentUpdated>();
     const bool names_previous = reroute && reroute->previous_department;
     const auto department = event_department(e);
-    if (is_routing(e) && !names_previous && before->department &&
-        before->department != department)
+    if (is_routing(e) && !names_previous && before->department && before->department != department)
       m["previous_department"] = *before->department;
   }
   return m;

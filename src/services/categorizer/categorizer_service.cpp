@@ -216,8 +216,8 @@ std::vector<ports::Disposition> CategorizerService::on_created(
     if (!created[i]) continue;
     const auto& c = decided[i];
     const auto& ticket_created = *created[i];
-    domain::payload::Categorized suggestion{c.department, c.confidence, c.categorized_by,
-                                            c.reason, c.model_version};
+    domain::payload::Categorized suggestion{c.department, c.confidence, c.categorized_by, c.reason,
+                                            c.model_version};
     auto event = domain::make_event(std::move(suggestion), ticket_created.ticket, clock_.now(),
                                     ticket_created.trace_id);
     event.event_id = domain::derived_event_id(ticket_created.event_id, "categorized");

@@ -42,9 +42,8 @@ std::vector<ports::Disposition> ModelTrainingService::on_routed(
     // Only an agent's or an admin's routing teaches the model: a requester cannot reroute, and
     // an anonymous one (the open mode) could be anybody poisoning the labels.
     const bool human = manual && e.actor.is_staff();
-    const bool confident_claude =
-        by == domain::CategorizedBy::claude &&
-        routed->confidence_score >= policy_.min_claude_confidence;
+    const bool confident_claude = by == domain::CategorizedBy::claude &&
+                                  routed->confidence_score >= policy_.min_claude_confidence;
     // The model's and the keywords' own decisions are not labels: learning from them would
     // only teach the model its own mistakes.
     if (department.empty() || (!human && !confident_claude)) continue;

@@ -70,8 +70,8 @@ ports::RoutingStore::RoutingWrite RoutingService::routing_write(const RouteReque
   rec.routed_at = clock_.now();
   rec.model_version = r.model_version;
   auto events = [r, ticket](const ports::RoutingRecord& saved) {
-    domain::payload::Routed routed{saved.department, saved.confidence_score, saved.categorized_by,
-                                   saved.id,         saved.manual,           r.reason,
+    domain::payload::Routed routed{saved.department,   saved.confidence_score, saved.categorized_by,
+                                   saved.id,           saved.manual,           r.reason,
                                    saved.model_version};
     auto e = domain::make_event(std::move(routed), ticket, saved.routed_at, r.trace_id);
     e.actor = r.actor;

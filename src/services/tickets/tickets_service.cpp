@@ -29,12 +29,12 @@ std::vector<Ticket> TicketsService::create_batch(const std::vector<CreateBatcher
   std::vector<std::pair<domain::NewTicket, ports::EventsFor>> writes;
   writes.reserve(items.size());
   for (const auto& item : items)
-    writes.emplace_back(item.ticket,
-                        [now, trace = item.trace_id, actor = item.actor](const Ticket& stored) {
-                          auto e = domain::make_event(domain::payload::Created{}, stored, now, trace);
-                          e.actor = actor;
-                          return std::vector<Event>{std::move(e)};
-                        });
+    writes.emplace_back(
+        item.ticket, [now, trace = item.trace_id, actor = item.actor](const Ticket& stored) {
+          auto e = domain::make_event(domain::payload::Created{}, stored, now, trace);
+          e.actor = actor;
+          return std::vector<Event>{std::move(e)};
+        });
   return store_.create_batch(writes, now);
 }
 
@@ -64,8 +64,7 @@ std::optional<Ticket> TicketsService::update_status(domain::TicketId id, domain:
     const auto previous = t.status;
     t.status = status;
     t.updated_at = now;
-    auto e =
-        domain::make_event(domain::payload::StatusUpdated{status, previous}, t, now, trace_id);
+    auto e = domain::make_event(domain::payload::StatusUpdated{status, previous}, t, now, trace_id);
     e.actor = actor;
     return {std::move(e)};
   });
