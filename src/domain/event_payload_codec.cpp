@@ -13,25 +13,43 @@ namespace {
 using nlohmann::json;
 namespace f = json_fields;
 
+// department, confidence_score and categorized_by: the assignment that categorized, routed and
+// department_updated all name, required in each.
+template <class P>
+json assignment_to_json(const P& p) {
+  return json{{"department", p.department},
+              {"confidence_score", p.confidence_score},
+              {"categorized_by", to_string(p.categorized_by)}};
+}
+
+template <class P>
+P assignment_from_json(const json& j) {
+  P p;
+  p.department = f::get(j, "department", f::string);
+  p.confidence_score = f::get(j, "confidence_score", f::integer);
+  p.categorized_by = f::get(j, "categorized_by", f::categorized_by);
+  return p;
+}
+
+std::string optional_string(const json& j, const char* name) {
+  return f::get_optional(j, name, f::string).value_or("");
+}
+
 json to_json(const payload::Created&) {
   return json::object();
 }
 
 json to_json(const payload::Categorized& p) {
-  json j{{"department", p.department},
-         {"confidence_score", p.confidence_score},
-         {"categorized_by", to_string(p.categorized_by)},
-         {"reason", p.reason}};
+  json j = assignment_to_json(p);
+  j["reason"] = p.reason;
   if (!p.model_version.empty()) j["model_version"] = p.model_version;
   return j;
 }
 
 json to_json(const payload::Routed& p) {
-  json j{{"department", p.department},
-         {"confidence_score", p.confidence_score},
-         {"categorized_by", to_string(p.categorized_by)},
-         {"routing_id", p.routing_id},
-         {"rerouted", p.rerouted}};
+  json j = assignment_to_json(p);
+  j["routing_id"] = p.routing_id;
+  j["rerouted"] = p.rerouted;
   if (!p.reason.empty()) j["reason"] = p.reason;
   if (!p.model_version.empty()) j["model_version"] = p.model_version;
   return j;
@@ -44,32 +62,24 @@ json to_json(const payload::StatusUpdated& p) {
 }
 
 json to_json(const payload::DepartmentUpdated& p) {
-  json j{{"department", p.department},
-         {"confidence_score", p.confidence_score},
-         {"categorized_by", to_string(p.categorized_by)}};
+  json j = assignment_to_json(p);
   if (p.previous_department) j["previous_department"] = *p.previous_department;
   return j;
 }
 
 payload::Categorized categorized_from_json(const json& j) {
-  payload::Categorized p;
-  p.department = f::get(j, "department", f::string);
-  p.confidence_score = f::get(j, "confidence_score", f::integer);
-  p.categorized_by = f::get(j, "categorized_by", f::categorized_by);
-  p.reason = f::get_optional(j, "reason", f::string).value_or("");
-  p.model_version = f::get_optional(j, "model_version", f::string).value_or("");
+  auto p = assignment_from_json<payload::Categorized>(j);
+  p.reason = optional_string(j, "reason");
+  p.model_version = optional_string(j, "model_version");
   return p;
 }
 
 payload::Routed routed_from_json(const json& j) {
-  payload::Routed p;
-  p.department = f::get(j, "department", f::string);
-  p.confidence_score = f::get(j, "confidence_score", f::integer);
-  p.categorized_by = f::get(j, "categorized_by", f::categorized_by);
+  auto p = assignment_from_json<payload::Routed>(j);
   p.routing_id = f::get(j, "routing_id", f::int64);
   p.rerouted = f::get(j, "rerouted", f::boolean);
-  p.reason = f::get_optional(j, "reason", f::string).value_or("");
-  p.model_version = f::get_optional(j, "model_version", f::string).value_or("");
+  p.reason = optional_string(j, "reason");
+  p.model_version = optional_string(j, "model_version");
   return p;
 }
 
@@ -78,11 +88,8 @@ payload::StatusUpdated status_updated_from_json(const json& j) {
 }
 
 payload::DepartmentUpdated department_updated_from_json(const json& j) {
-  payload::DepartmentUpdated p;
-  p.department = f::get(j, "department", f::string);
+  auto p = assignment_from_json<payload::DepartmentUpdated>(j);
   p.previous_department = f::get_optional(j, "previous_department", f::string);
-  p.confidence_score = f::get(j, "confidence_score", f::integer);
-  p.categorized_by = f::get(j, "categorized_by", f::categorized_by);
   return p;
 }
 
