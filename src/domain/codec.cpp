@@ -1,5 +1,7 @@
 #include "domain/codec.hpp"
 
+#include "domain/json_fields.hpp"
+
 namespace st::domain {
 namespace {
 
@@ -11,15 +13,11 @@ json nullable(const std::optional<T>& v) {
 }
 
 const json& field(const json& j, const char* name) {
-  auto it = j.find(name);
-  if (it == j.end()) throw CodecError(std::string("missing field '") + name + "'");
-  return *it;
+  return json_fields::required(j, name);
 }
 
 std::string string_field(const json& j, const char* name) {
-  const json& v = field(j, name);
-  if (!v.is_string()) throw CodecError(std::string("field '") + name + "' must be a string");
-  return v.get<std::string>();
+  return json_fields::get(j, name, json_fields::string);
 }
 
 Millis time_field(const json& j, const char* name) {
@@ -102,24 +100,26 @@ Actor actor_from_json(const json& j) {
 }
 
 json to_json(const Event& e) {
-  return json{{"event_id", e.event_id},
-              {"event_type", routing_key(e.type)},
+  return json{{"schema_version", kEventSchemaVersion},
+              {"event_id", e.event_id},
+              {"event_type", routing_key(e.type())},
               {"occurred_at", format_iso8601(e.occurred_at)},
               {"occurred_at_ms", e.occurred_at},
               {"trace_id", e.trace_id},
               {"actor", to_json(e.actor)},
               {"ticket", to_json(e.ticket)},
-              {"data", e.data}};
+              {"data", to_json(e.payload)}};
 }
 
 Event event_from_json(const json& j) {
   if (!j.is_object()) throw CodecError("event must be an object");
+  if (json_fields::get_optional(j, "schema_version", json_fields::int64).value_or(1) < 1)
+    throw CodecError("schema_version must be 1 or more");
   Event e;
   e.event_id = string_field(j, "event_id");
   if (e.event_id.empty()) throw CodecError("event_id is empty");
   auto type = parse_event_type(string_field(j, "event_type"));
   if (!type) throw CodecError("unknown event_type");
-  e.type = *type;
   // occurred_at_ms keeps millisecond precision for time-to-route; occurred_at is the
   // contract's human-readable field and the fallback for producers that omit the former.
   if (auto it = j.find("occurred_at_ms"); it != j.end() && it->is_number_integer())
@@ -130,7 +130,11 @@ Event event_from_json(const json& j) {
     e.trace_id = it->get<std::string>();
   if (auto it = j.find("actor"); it != j.end()) e.actor = actor_from_json(*it);
   e.ticket = ticket_from_json(field(j, "ticket"));
-  if (auto it = j.find("data"); it != j.end() && it->is_object()) e.data = *it;
+  // An absent or non-object "data" reads as {}: fine for ticket.created, and any other type
+  // then fails on its first required field.
+  static const json no_data = json::object();
+  const json* data = json_fields::find(j, "data");
+  e.payload = payload_from_json(*type, data ? *data : no_data);
   return e;
 }
 

@@ -26,6 +26,19 @@ nlohmann::json to_json(const Actor& a);
 // Lenient: anything unreadable is the system (old messages carry no actor).
 Actor actor_from_json(const nlohmann::json& j);
 
+// The version of the event envelope and payloads this build writes ("schema_version"). A message
+// without one was written before versions existed and reads as version 1. A higher version is
+// still read: a newer producer that keeps the fields this version requires (adding optional
+// ones) stays readable, and one that does not fails on the missing field (dead letter), not on
+// its number. So a payload change is rolled out consumers first, while old messages drain.
+inline constexpr int kEventSchemaVersion = 1;
+
+// The wire "data" object of a payload (domain/event_payload_codec.cpp).
+nlohmann::json to_json(const EventPayload& p);
+// Reads `data` as the payload of an event of `type`: unknown keys are ignored, a missing
+// required field or a field of the wrong type throws CodecError.
+EventPayload payload_from_json(EventType type, const nlohmann::json& data);
+
 nlohmann::json to_json(const Event& e);
 Event event_from_json(const nlohmann::json& j);
 // Parses a message body; throws CodecError on malformed JSON or shape.

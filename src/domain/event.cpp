@@ -2,8 +2,18 @@
 
 #include <cstdio>
 #include <random>
+#include <type_traits>
 
 namespace st::domain {
+
+// EventPayload's alternatives follow EventType's order, so Event::type() is the index.
+template <EventType T, class P>
+constexpr bool alternative_is = std::is_same_v<std::variant_alternative_t<int(T), EventPayload>, P>;
+static_assert(alternative_is<EventType::created, payload::Created>);
+static_assert(alternative_is<EventType::categorized, payload::Categorized>);
+static_assert(alternative_is<EventType::routed, payload::Routed>);
+static_assert(alternative_is<EventType::status_updated, payload::StatusUpdated>);
+static_assert(alternative_is<EventType::department_updated, payload::DepartmentUpdated>);
 
 std::string_view routing_key(EventType t) {
   switch (t) {
@@ -66,10 +76,9 @@ std::string derived_event_id(std::string_view cause, std::string_view purpose) {
                      fnv1a(purpose, cause, 0x84222325cbf29ce4ULL), 8);
 }
 
-Event make_event(EventType type, const Ticket& ticket, Millis now, std::string trace_id,
-                 nlohmann::json data) {
-  return Event{new_event_id(), type,           now, std::move(trace_id), Actor::system(),
-               ticket,         std::move(data)};
+Event make_event(EventPayload payload, const Ticket& ticket, Millis now, std::string trace_id) {
+  return Event{new_event_id(),  now,    std::move(trace_id),
+               Actor::system(), ticket, std::move(payload)};
 }
 
 }  // namespace st::domain

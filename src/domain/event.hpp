@@ -1,13 +1,14 @@
 #pragma once
 // Pipeline events. The JSON body is the wire format on every bus (in-process and RabbitMQ):
-// {"event_id","event_type","occurred_at","trace_id","actor":{...},"ticket":{...},"data":{...}}
+// {"schema_version","event_id","event_type","occurred_at","trace_id","actor":{...},
+//  "ticket":{...},"data":{...}} (domain/codec.hpp); "data" is the typed payload.
 #include <array>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
-#include <nlohmann/json.hpp>
-
+#include "domain/event_payloads.hpp"
 #include "domain/principal.hpp"
 #include "domain/ticket.hpp"
 
@@ -23,14 +24,25 @@ inline constexpr std::array<EventType, 5> kAllEventTypes{
 std::string_view routing_key(EventType t);
 std::optional<EventType> parse_event_type(std::string_view routing_key);
 
+// One alternative per EventType, in the enum's order: the alternative is the event's type.
+using EventPayload = std::variant<payload::Created, payload::Categorized, payload::Routed,
+                                  payload::StatusUpdated, payload::DepartmentUpdated>;
+static_assert(std::variant_size_v<EventPayload> == kAllEventTypes.size());
+
 struct Event {
   std::string event_id;  // UUID; consumers deduplicate on it
-  EventType type = EventType::created;
   Millis occurred_at = 0;
   std::string trace_id;  // W3C trace id of the request that started it (may be empty)
   Actor actor;           // who made the change; a message without one was the pipeline's
   Ticket ticket;         // snapshot after the change
-  nlohmann::json data = nlohmann::json::object();
+  EventPayload payload;
+
+  EventType type() const { return static_cast<EventType>(payload.index()); }
+  // The payload if the event is of type P, else null.
+  template <class P>
+  const P* payload_as() const {
+    return std::get_if<P>(&payload);
+  }
 };
 
 // A random (v4) UUID.
@@ -40,7 +52,6 @@ std::string new_event_id();
 // downstream deduplication absorbs the repeat.
 std::string derived_event_id(std::string_view cause_event_id, std::string_view purpose);
 
-Event make_event(EventType type, const Ticket& ticket, Millis now, std::string trace_id,
-                 nlohmann::json data = nlohmann::json::object());
+Event make_event(EventPayload payload, const Ticket& ticket, Millis now, std::string trace_id);
 
 }  // namespace st::domain

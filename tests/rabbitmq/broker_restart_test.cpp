@@ -161,7 +161,7 @@ TEST(RabbitBusBrokerRestart, TheOutboxKeepsEventsWhileTheBrokerIsDownAndRelaysTh
     for (int i = 0; i < n; ++i)
       store.create({"Printer on fire", "Smoke from tray 2", "Ann Lee", "ann@example.com"},
                    1'700'000'000'000, [&](const domain::Ticket& t) {
-                     auto e = domain::make_event(domain::EventType::created, t, 1, "");
+                     auto e = domain::make_event(domain::payload::Created{}, t, 1, "");
                      created.insert(e.event_id);
                      return std::vector<domain::Event>{e};
                    });

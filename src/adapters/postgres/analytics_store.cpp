@@ -179,7 +179,7 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
       std::optional<ProjectedTicket> before;
       if (auto it = projection.find(e.ticket.id); it != projection.end()) before = it->second;
       event_id.add(e.event_id);
-      type.add(domain::routing_key(e.type));
+      type.add(domain::routing_key(e.type()));
       ticket.add(e.ticket.id);
       department.add(sqlite::event_department(e));
       status.add(domain::to_string(e.ticket.status));

@@ -36,7 +36,7 @@ std::size_t OutboxTable::append(Tx& tx, const std::vector<domain::Event>& events
   ArrayLiteral ids, keys, bodies;
   for (const auto& e : events) {
     ids.add(e.event_id);
-    keys.add(domain::routing_key(e.type));
+    keys.add(domain::routing_key(e.type()));
     bodies.add(domain::serialize(e));
   }
   tx.exec(insert_sql_, ids.str(), keys.str(), bodies.str(), wall_clock_millis());

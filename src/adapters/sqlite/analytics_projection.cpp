@@ -3,24 +3,30 @@
 #include <algorithm>
 #include <utility>
 
+#include "domain/codec.hpp"
+
 namespace st::adapters::sqlite {
 namespace {
 
 using domain::Event;
 using domain::EventType;
+namespace payload = domain::payload;
 
-std::optional<std::string> data_string(const Event& e, const char* key) {
-  if (!e.data.is_object()) return std::nullopt;
-  auto it = e.data.find(key);
-  if (it == e.data.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
+// The department a categorized, routed or department_updated event names in its payload.
+struct NamedAssignment {
+  const std::string& department;
+  int confidence_score;
+  domain::CategorizedBy categorized_by;
+};
 
-std::optional<int> data_int(const Event& e, const char* key) {
-  if (!e.data.is_object()) return std::nullopt;
-  auto it = e.data.find(key);
-  if (it == e.data.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<int>();
+std::optional<NamedAssignment> named_assignment(const Event& e) {
+  if (const auto* p = e.payload_as<payload::Categorized>())
+    return NamedAssignment{p->department, p->confidence_score, p->categorized_by};
+  if (const auto* p = e.payload_as<payload::Routed>())
+    return NamedAssignment{p->department, p->confidence_score, p->categorized_by};
+  if (const auto* p = e.payload_as<payload::DepartmentUpdated>())
+    return NamedAssignment{p->department, p->confidence_score, p->categorized_by};
+  return std::nullopt;
 }
 
 std::optional<std::string> snapshot_categorizer(const Event& e) {
@@ -29,18 +35,18 @@ std::optional<std::string> snapshot_categorizer(const Event& e) {
 }
 
 bool is_routing(const Event& e) {
-  return e.type == EventType::routed || e.type == EventType::department_updated;
+  return e.type() == EventType::routed || e.type() == EventType::department_updated;
 }
 
 }  // namespace
 
 std::optional<std::string> event_department(const Event& e) {
-  if (auto d = data_string(e, "department")) return d;
+  if (auto named = named_assignment(e)) return named->department;
   return e.ticket.department;
 }
 
 std::optional<int> event_confidence(const Event& e) {
-  if (auto c = data_int(e, "confidence_score")) return c;
+  if (auto named = named_assignment(e)) return named->confidence_score;
   return e.ticket.confidence_score;
 }
 
@@ -53,7 +59,7 @@ ProjectedTicket apply_event(const std::optional<ProjectedTicket>& current, const
     p.ticket_id = t.id;
     p.created_at = t.created_at;
   }
-  if (e.type == EventType::created) p.created_at = t.created_at;
+  if (e.type() == EventType::created) p.created_at = t.created_at;
 
   // Status from the snapshot, newest snapshot first.
   const auto key = std::pair(t.updated_at, e.occurred_at);
@@ -77,10 +83,9 @@ ProjectedTicket apply_event(const std::optional<ProjectedTicket>& current, const
     p.department_version = version;
   };
   if (is_routing(e)) {
-    if (auto department = event_department(e)) {
-      auto by = data_string(e, "categorized_by");
-      if (!by) by = snapshot_categorizer(e);
-      assign(std::move(*department), event_confidence(e), std::move(by), e.occurred_at);
+    if (auto named = named_assignment(e)) {  // routing events always name one
+      assign(named->department, named->confidence_score,
+             std::string(domain::to_string(named->categorized_by)), e.occurred_at);
       p.routed_at = p.routed_at ? std::min(*p.routed_at, e.occurred_at) : e.occurred_at;
     }
   } else if (t.department) {
@@ -92,23 +97,21 @@ ProjectedTicket apply_event(const std::optional<ProjectedTicket>& current, const
 }
 
 nlohmann::json event_metadata(const Event& e, const std::optional<ProjectedTicket>& before) {
-  nlohmann::json m = nlohmann::json::object();
-  if (e.data.is_object())
-    m = e.data;
-  else if (!e.data.is_null())
-    m["data"] = e.data;
+  nlohmann::json m = domain::to_json(e.payload);  // the payload's wire form, as API clients see
   m["event_id"] = e.event_id;
-  if (!e.trace_id.empty() && !m.contains("trace_id")) m["trace_id"] = e.trace_id;
-  if (!m.contains("categorized_by"))
+  if (!e.trace_id.empty()) m["trace_id"] = e.trace_id;
+  if (!named_assignment(e))
     if (auto by = snapshot_categorizer(e)) m["categorized_by"] = *by;
   if (before) {
     const auto status = std::string(domain::to_string(e.ticket.status));
-    if (e.type == EventType::status_updated && !m.contains("previous_status") && before->status &&
+    const auto* status_change = e.payload_as<payload::StatusUpdated>();
+    if (status_change && !status_change->previous_status && before->status &&
         *before->status != status)
       m["previous_status"] = *before->status;
+    const auto* reroute = e.payload_as<payload::DepartmentUpdated>();
+    const bool names_previous = reroute && reroute->previous_department;
     const auto department = event_department(e);
-    if (is_routing(e) && !m.contains("previous_department") && before->department &&
-        before->department != department)
+    if (is_routing(e) && !names_previous && before->department && before->department != department)
       m["previous_department"] = *before->department;
   }
   return m;

@@ -8,8 +8,8 @@
 //  - status (and resolved_at): from the ticket snapshot every event carries; the snapshot
 //    with the latest (ticket.updated_at, occurred_at) wins, so a stale snapshot (a late
 //    ticket.created, a routing event built before a status change) never rolls it back;
-//  - department, confidence, categorized_by: from routed / department_updated events (data
-//    first, then the snapshot), the latest occurred_at winning; any other snapshot that
+//  - department, confidence, categorized_by: from routed / department_updated events (their
+//    payload), the latest occurred_at winning; any other snapshot that
 //    shows a department newer than the one stored also updates it, so the row repairs
 //    itself if a routing event never arrives;
 //  - routed_at: the earliest routing event's time (time-to-route = routed_at - created_at);
@@ -43,14 +43,14 @@ struct ProjectedTicket {
 
 ProjectedTicket apply_event(const std::optional<ProjectedTicket>& current, const domain::Event& e);
 
-// What an event says about the ticket's department/confidence: the event's data first (a
+// What an event says about the ticket's department/confidence: its payload first (a
 // categorization or routing names them there), then its ticket snapshot.
 std::optional<std::string> event_department(const domain::Event& e);
 std::optional<int> event_confidence(const domain::Event& e);
 
-// The audit-trail metadata stored with an event: its `data`, plus categorized_by, trace_id,
-// event_id, and the previous status / department (from the projection row before the
-// event) when the producer did not include them.
+// The audit-trail metadata stored with an event: its payload's wire form (`data`), plus
+// categorized_by, trace_id, event_id, and the previous status / department (from the
+// projection row before the event) when the producer did not include them.
 nlohmann::json event_metadata(const domain::Event& e, const std::optional<ProjectedTicket>& before);
 
 }  // namespace st::adapters::sqlite

@@ -110,7 +110,7 @@ SqliteAnalyticsStore::SqliteAnalyticsStore(Database& db) : db_(db) {
 bool SqliteAnalyticsStore::record_in(Connection& c, const Event& e) {
   const auto before = load_projection(c, e.ticket.id);
   c.query(kInsertEvent)
-      .bind_all(e.event_id, domain::routing_key(e.type), e.ticket.id, event_department(e),
+      .bind_all(e.event_id, domain::routing_key(e.type()), e.ticket.id, event_department(e),
                 domain::to_string(e.ticket.status), event_confidence(e),
                 event_metadata(e, before).dump(), e.occurred_at, domain::to_json(e.actor).dump())
       .run();

@@ -48,7 +48,7 @@ std::size_t OutboxTable::append(Connection& c, const std::vector<domain::Event>&
   const auto now = wall_clock_millis();
   for (const auto& e : events) {
     c.query(insert_sql_)
-        .bind_all(e.event_id, domain::routing_key(e.type), domain::serialize(e), now)
+        .bind_all(e.event_id, domain::routing_key(e.type()), domain::serialize(e), now)
         .run();
   }
   return events.size();

@@ -216,15 +216,12 @@ std::vector<ports::Disposition> CategorizerService::on_created(
     if (!created[i]) continue;
     const auto& c = decided[i];
     const auto& ticket_created = *created[i];
-    nlohmann::json data{{"department", c.department},
-                        {"confidence_score", c.confidence},
-                        {"categorized_by", to_string(c.categorized_by)},
-                        {"reason", c.reason}};
-    if (!c.model_version.empty()) data["model_version"] = c.model_version;
-    auto event = domain::make_event(domain::EventType::categorized, ticket_created.ticket,
-                                    clock_.now(), ticket_created.trace_id, std::move(data));
+    domain::payload::Categorized suggestion{c.department, c.confidence, c.categorized_by, c.reason,
+                                            c.model_version};
+    auto event = domain::make_event(std::move(suggestion), ticket_created.ticket, clock_.now(),
+                                    ticket_created.trace_id);
     event.event_id = domain::derived_event_id(ticket_created.event_id, "categorized");
-    messages.push_back({std::string(domain::routing_key(event.type)), event.event_id,
+    messages.push_back({std::string(domain::routing_key(event.type())), event.event_id,
                         domain::serialize(event), batch[i].traceparent});
   }
   // If publishing throws, the bus retries the whole batch; the derived ids make the

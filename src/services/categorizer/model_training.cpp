@@ -34,16 +34,16 @@ std::vector<ports::Disposition> ModelTrainingService::on_routed(
       out[i] = ports::Disposition::dead_letter;
       continue;
     }
-    if (e.type != domain::EventType::routed) continue;
-    const auto department = e.data.value("department", std::string());
-    const auto by = domain::parse_categorized_by(e.data.value("categorized_by", std::string()));
-    const bool manual = e.data.value("rerouted", false) || by == domain::CategorizedBy::manual;
+    const auto* routed = e.payload_as<domain::payload::Routed>();
+    if (!routed) continue;
+    const auto& department = routed->department;
+    const auto by = routed->categorized_by;
+    const bool manual = routed->rerouted || by == domain::CategorizedBy::manual;
     // Only an agent's or an admin's routing teaches the model: a requester cannot reroute, and
     // an anonymous one (the open mode) could be anybody poisoning the labels.
     const bool human = manual && e.actor.is_staff();
-    const bool confident_claude =
-        by == domain::CategorizedBy::claude &&
-        e.data.value("confidence_score", 0) >= policy_.min_claude_confidence;
+    const bool confident_claude = by == domain::CategorizedBy::claude &&
+                                  routed->confidence_score >= policy_.min_claude_confidence;
     // The model's and the keywords' own decisions are not labels: learning from them would
     // only teach the model its own mistakes.
     if (department.empty() || (!human && !confident_claude)) continue;

@@ -6,9 +6,7 @@
 
 namespace st::services::routing {
 
-using domain::CategorizedBy;
 using domain::Event;
-using domain::EventType;
 
 RoutingService::RoutingService(ports::RoutingStore& store, ports::TicketAssigner& tickets,
                                const ports::Clock& clock)
@@ -72,14 +70,10 @@ ports::RoutingStore::RoutingWrite RoutingService::routing_write(const RouteReque
   rec.routed_at = clock_.now();
   rec.model_version = r.model_version;
   auto events = [r, ticket](const ports::RoutingRecord& saved) {
-    nlohmann::json data{{"department", saved.department},
-                        {"confidence_score", saved.confidence_score},
-                        {"categorized_by", to_string(saved.categorized_by)},
-                        {"routing_id", saved.id},
-                        {"rerouted", saved.manual}};
-    if (!r.reason.empty()) data["reason"] = r.reason;
-    if (!saved.model_version.empty()) data["model_version"] = saved.model_version;
-    auto e = domain::make_event(EventType::routed, ticket, saved.routed_at, r.trace_id, data);
+    domain::payload::Routed routed{saved.department,   saved.confidence_score, saved.categorized_by,
+                                   saved.id,           saved.manual,           r.reason,
+                                   saved.model_version};
+    auto e = domain::make_event(std::move(routed), ticket, saved.routed_at, r.trace_id);
     e.actor = r.actor;
     // Derived from the cause, so a redelivered categorization cannot announce twice.
     if (r.cause_event_id) e.event_id = domain::derived_event_id(*r.cause_event_id, "routed");
@@ -107,14 +101,15 @@ RoutingService::Outcome RoutingService::route(const RouteRequest& request) {
 }
 
 RouteRequest RoutingService::request_from(const Event& e) {
+  const auto* suggestion = e.payload_as<domain::payload::Categorized>();
+  if (!suggestion) throw domain::CodecError("not a ticket.categorized event");
   RouteRequest r;
   r.ticket_id = e.ticket.id;
-  r.department = e.data.value("department", std::string(domain::kGeneralDepartment));
-  r.confidence = e.data.value("confidence_score", 0);
-  r.categorized_by = domain::parse_categorized_by(e.data.value("categorized_by", "keywords"))
-                         .value_or(CategorizedBy::keywords);
-  r.reason = e.data.value("reason", "");
-  r.model_version = e.data.value("model_version", "");
+  r.department = suggestion->department;
+  r.confidence = suggestion->confidence_score;
+  r.categorized_by = suggestion->categorized_by;
+  r.reason = suggestion->reason;
+  r.model_version = suggestion->model_version;
   r.trace_id = e.trace_id;
   r.cause_event_id = e.event_id;
   return r;

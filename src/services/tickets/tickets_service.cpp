@@ -3,7 +3,6 @@
 namespace st::services::tickets {
 
 using domain::Event;
-using domain::EventType;
 using domain::Ticket;
 
 TicketsService::TicketsService(ports::TicketStore& store, const ports::Clock& clock)
@@ -30,12 +29,12 @@ std::vector<Ticket> TicketsService::create_batch(const std::vector<CreateBatcher
   std::vector<std::pair<domain::NewTicket, ports::EventsFor>> writes;
   writes.reserve(items.size());
   for (const auto& item : items)
-    writes.emplace_back(item.ticket,
-                        [now, trace = item.trace_id, actor = item.actor](const Ticket& stored) {
-                          auto e = domain::make_event(EventType::created, stored, now, trace);
-                          e.actor = actor;
-                          return std::vector<Event>{std::move(e)};
-                        });
+    writes.emplace_back(
+        item.ticket, [now, trace = item.trace_id, actor = item.actor](const Ticket& stored) {
+          auto e = domain::make_event(domain::payload::Created{}, stored, now, trace);
+          e.actor = actor;
+          return std::vector<Event>{std::move(e)};
+        });
   return store_.create_batch(writes, now);
 }
 
@@ -65,9 +64,7 @@ std::optional<Ticket> TicketsService::update_status(domain::TicketId id, domain:
     const auto previous = t.status;
     t.status = status;
     t.updated_at = now;
-    auto e = domain::make_event(
-        EventType::status_updated, t, now, trace_id,
-        {{"status", to_string(status)}, {"previous_status", to_string(previous)}});
+    auto e = domain::make_event(domain::payload::StatusUpdated{status, previous}, t, now, trace_id);
     e.actor = actor;
     return {std::move(e)};
   });
@@ -87,11 +84,8 @@ ports::TicketChange TicketsService::assignment_change(const Assignment& a,
     // The first assignment is announced by routing's ticket.routed; a change of an existing
     // department (a reroute) is the tickets service's own news.
     if (!previous || *previous == a.department) return {};
-    nlohmann::json data{{"department", a.department},
-                        {"previous_department", *previous},
-                        {"confidence_score", a.confidence},
-                        {"categorized_by", to_string(a.by)}};
-    auto e = domain::make_event(EventType::department_updated, t, now, a.trace_id, std::move(data));
+    domain::payload::DepartmentUpdated change{a.department, *previous, a.confidence, a.by};
+    auto e = domain::make_event(std::move(change), t, now, a.trace_id);
     e.actor = a.actor;
     return {std::move(e)};
   };

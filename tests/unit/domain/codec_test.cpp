@@ -108,22 +108,20 @@ TEST(DepartmentCodec, HasTheContractShape) {
 Event sample_event() {
   Event e;
   e.event_id = "0f8c1a52-3c2e-4f4a-9b1d-2a6c8e0d7f31";
-  e.type = EventType::routed;
   e.occurred_at = 1795636295123;  // milliseconds survive through occurred_at_ms
   e.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
   e.ticket = routed_ticket();
-  e.data =
-      json{{"department", "IT Support"}, {"confidence_score", 92}, {"categorized_by", "claude"}};
+  e.payload = payload::Routed{"IT Support", 92, CategorizedBy::claude, 41, false};
   return e;
 }
 
 void expect_same(const Event& a, const Event& b) {
   EXPECT_EQ(a.event_id, b.event_id);
-  EXPECT_EQ(a.type, b.type);
+  EXPECT_EQ(a.type(), b.type());
   EXPECT_EQ(a.occurred_at, b.occurred_at);
   EXPECT_EQ(a.trace_id, b.trace_id);
   EXPECT_EQ(a.ticket, b.ticket);
-  EXPECT_EQ(a.data, b.data);
+  EXPECT_EQ(a.payload, b.payload);
   EXPECT_EQ(a.actor, b.actor);
 }
 
@@ -134,12 +132,21 @@ TEST(EventCodec, HasTheWireShape) {
   EXPECT_EQ(j["occurred_at_ms"], 1795636295123);
   EXPECT_EQ(j["ticket"]["id"], 7);
   EXPECT_EQ(j["data"]["confidence_score"], 92);
+  EXPECT_EQ(j["schema_version"], 1);
 }
 
 TEST(EventCodec, RoundTripsEveryType) {
-  for (EventType t : kAllEventTypes) {
+  const std::vector<EventPayload> payloads{
+      payload::Created{},
+      payload::Categorized{"HR", 40, CategorizedBy::model, "", "m1"},
+      payload::Routed{"IT Support", 92, CategorizedBy::claude, 41, false},
+      payload::StatusUpdated{Status::resolved, Status::in_progress},
+      payload::DepartmentUpdated{"Finance", "HR", 100, CategorizedBy::manual},
+  };
+  ASSERT_EQ(payloads.size(), kAllEventTypes.size());
+  for (const auto& p : payloads) {
     Event e = sample_event();
-    e.type = t;
+    e.payload = p;
     expect_same(parse_event(serialize(e)), e);
     expect_same(event_from_json(to_json(e)), e);
   }
@@ -174,12 +181,12 @@ TEST(EventCodec, OptionalPartsMayBeAbsent) {
   json j = to_json(sample_event());
   j.erase("occurred_at_ms");  // a producer that only writes the contract's field
   j.erase("trace_id");
-  j.erase("data");
+  j["event_type"] = "ticket.created";
+  j.erase("data");  // ticket.created has nothing in it
   const Event e = event_from_json(j);
   EXPECT_EQ(e.occurred_at, 1795636295000);
   EXPECT_EQ(e.trace_id, "");
-  EXPECT_TRUE(e.data.is_object());
-  EXPECT_TRUE(e.data.empty());
+  EXPECT_EQ(e.payload, EventPayload(payload::Created{}));
 }
 
 TEST(EventCodec, ParseEventRejectsMalformedBodies) {
@@ -216,6 +223,10 @@ TEST(EventCodec, ParseEventRejectsMalformedBodies) {
       without("ticket"),
       with("ticket", "7"),
       bad_ticket.dump(),
+      without("data"),  // a ticket.routed says where to
+      with("data", json::array()),
+      with("schema_version", 0),
+      with("schema_version", "1"),
   };
   for (const std::string& body : bodies) EXPECT_THROW(parse_event(body), CodecError) << body;
 }

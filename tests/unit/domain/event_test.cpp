@@ -64,16 +64,18 @@ TEST(Event, MakeEventFillsEveryField) {
   Ticket t;
   t.id = 7;
   t.title = "Laptop";
-  const Event e = make_event(EventType::routed, t, 1795636295123, "trace-1",
-                             nlohmann::json{{"department", "IT Support"}});
+  const payload::Routed routed{"IT Support", 90, CategorizedBy::claude, 3, false};
+  const Event e = make_event(routed, t, 1795636295123, "trace-1");
   EXPECT_TRUE(is_uuid(e.event_id, '4'));
-  EXPECT_EQ(e.type, EventType::routed);
+  EXPECT_EQ(e.type(), EventType::routed);
   EXPECT_EQ(e.occurred_at, 1795636295123);
   EXPECT_EQ(e.trace_id, "trace-1");
   EXPECT_EQ(e.ticket, t);
-  EXPECT_EQ(e.data["department"], "IT Support");
-  EXPECT_NE(make_event(EventType::routed, t, 0, "").event_id, e.event_id);
-  EXPECT_TRUE(make_event(EventType::created, t, 0, "").data.is_object());
+  ASSERT_TRUE(e.payload_as<payload::Routed>());
+  EXPECT_EQ(*e.payload_as<payload::Routed>(), routed);
+  EXPECT_EQ(e.payload_as<payload::Created>(), nullptr);
+  EXPECT_NE(make_event(routed, t, 0, "").event_id, e.event_id);
+  EXPECT_EQ(make_event(payload::Created{}, t, 0, "").type(), EventType::created);
 }
 
 }  // namespace

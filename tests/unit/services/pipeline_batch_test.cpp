@@ -60,7 +60,7 @@ class ManualClock final : public ports::Clock {
 
 Delivery delivery(const std::string& queue, const Event& e, int count = 1) {
   return {queue,
-          std::string(domain::routing_key(e.type)),
+          std::string(domain::routing_key(e.type())),
           e.event_id,
           domain::serialize(e),
           "00-" + e.event_id + "-01",
@@ -91,11 +91,9 @@ class PipelineBatch : public ::testing::Test {
   // The ticket.categorized event the categorizer would publish for `t`.
   Event categorized(const Ticket& t, const std::string& event_id, const std::string& department,
                     int confidence = 80) {
-    auto e = domain::make_event(EventType::categorized, t, clock.now(), "trace",
-                                {{"department", department},
-                                 {"confidence_score", confidence},
-                                 {"categorized_by", "keywords"},
-                                 {"reason", "matched keywords"}});
+    const domain::payload::Categorized suggestion{
+        department, confidence, domain::CategorizedBy::keywords, "matched keywords"};
+    auto e = domain::make_event(suggestion, t, clock.now(), "trace");
     e.event_id = event_id;
     return e;
   }
@@ -169,14 +167,15 @@ TEST_F(PipelineBatch, RoutingBatchMixesValidMalformedUnknownTicketUnknownDepartm
   ASSERT_TRUE(routed.contains(t1.id));
   ASSERT_TRUE(routed.contains(t2.id));
   EXPECT_EQ(routed[t1.id].event_id, domain::derived_event_id("cat-1", "routed"));
-  EXPECT_EQ(routed[t1.id].data.at("department"), "HR");
+  const auto* routed_t1 = routed[t1.id].payload_as<domain::payload::Routed>();
+  const auto* routed_t2 = routed[t2.id].payload_as<domain::payload::Routed>();
+  ASSERT_TRUE(routed_t1 && routed_t2);
+  EXPECT_EQ(routed_t1->department, "HR");
   EXPECT_EQ(routed[t1.id].ticket.department, "HR") << "announced after the assignment";
   EXPECT_EQ(routed[t2.id].event_id, domain::derived_event_id("cat-2", "routed"));
-  EXPECT_EQ(routed[t2.id].data.at("department"), domain::kGeneralDepartment);
-  ASSERT_TRUE(routed[t2.id].data.contains("reason"));
-  EXPECT_NE(routed[t2.id].data.at("reason").get<std::string>().find("Underwater Basket Weaving"),
-            std::string::npos)
-      << routed[t2.id].data.dump();
+  EXPECT_EQ(routed_t2->department, domain::kGeneralDepartment);
+  EXPECT_NE(routed_t2->reason.find("Underwater Basket Weaving"), std::string::npos)
+      << routed_t2->reason;
 
   // First assignments are announced by routing only: the tickets outbox stays empty.
   EXPECT_TRUE(drain(ticket_store).empty());
@@ -216,14 +215,20 @@ TEST_F(PipelineBatch, RoutingRetriesWhenNotEvenGeneralIsActiveAndRoutesTheRest) 
 TEST_F(PipelineBatch, RoutingWrongShapeDataIsDeadLetteredNotFatal) {
   const auto t1 = create("one");
   const auto t2 = create("two");
-  auto odd = categorized(t1, "c1", "HR");
-  odd.data["department"] = 42;  // valid JSON, wrong type
-  const auto out = routing.on_categorized(
-      {delivery("routing", odd), raw_delivery("routing", "ticket.categorized", "empty", ""),
-       delivery("routing", categorized(t2, "c2", "Finance"))});
+  const auto t3 = create("three");
+  json odd = domain::to_json(categorized(t1, "c1", "HR"));
+  odd["data"]["department"] = 42;  // valid JSON, wrong type
+  json partial = domain::to_json(categorized(t3, "c3", "HR"));
+  partial["data"].erase("department");  // a required field: not guessed as General
+  const auto out =
+      routing.on_categorized({raw_delivery("routing", "ticket.categorized", "c1", odd.dump()),
+                              raw_delivery("routing", "ticket.categorized", "empty", ""),
+                              raw_delivery("routing", "ticket.categorized", "c3", partial.dump()),
+                              delivery("routing", categorized(t2, "c2", "Finance"))});
   EXPECT_EQ(out, (std::vector<Disposition>{Disposition::dead_letter, Disposition::dead_letter,
-                                           Disposition::ack}));
+                                           Disposition::dead_letter, Disposition::ack}));
   EXPECT_TRUE(routing.history(t1.id).empty());
+  EXPECT_TRUE(routing.history(t3.id).empty());
   EXPECT_EQ(routing.history(t2.id).size(), 1u);
 }
 
@@ -247,8 +252,12 @@ TEST_F(PipelineBatch, AnalyticsDeadLettersOnlyTheMalformedAndRecordsTheRestInOne
   ASSERT_EQ(created.size(), 2u);
   Ticket routed_t1 = *tickets.get(t1.id);
   routed_t1.department = "HR";
-  auto routed = domain::make_event(EventType::routed, routed_t1, clock.now() + 10, "trace",
-                                   {{"department", "HR"}, {"confidence_score", 90}});
+  auto routed = domain::make_event(
+      domain::payload::Routed{"HR", 90, domain::CategorizedBy::keywords, 1, false}, routed_t1,
+      clock.now() + 10, "trace");
+  json status_without_status = domain::to_json(domain::make_event(
+      domain::payload::StatusUpdated{domain::Status::resolved}, routed_t1, clock.now() + 20, ""));
+  status_without_status["data"].erase("status");  // a required field
 
   const std::vector<Delivery> batch = {
       delivery("analytics", created[0]),
@@ -257,12 +266,14 @@ TEST_F(PipelineBatch, AnalyticsDeadLettersOnlyTheMalformedAndRecordsTheRestInOne
       raw_delivery("analytics", "ticket.created", "shapeless", R"({"event_id":"shapeless"})"),
       delivery("analytics", created[1]),
       delivery("analytics", created[0], 2),  // a redelivery inside the batch
+      raw_delivery("analytics", "ticket.status.updated", "partial", status_without_status.dump()),
   };
   const int before = counter.commits();
   const auto out = analytics.on_events(batch);
-  EXPECT_EQ(out, (std::vector<Disposition>{Disposition::ack, Disposition::dead_letter,
-                                           Disposition::ack, Disposition::dead_letter,
-                                           Disposition::ack, Disposition::ack}));
+  EXPECT_EQ(out,
+            (std::vector<Disposition>{Disposition::ack, Disposition::dead_letter, Disposition::ack,
+                                      Disposition::dead_letter, Disposition::ack, Disposition::ack,
+                                      Disposition::dead_letter}));
   EXPECT_EQ(counter.commits() - before, 1) << "one commit for the batch";
 
   const auto trail1 = analytics.trail(t1.id);
@@ -368,11 +379,12 @@ TEST_F(PipelineBatch, CategorizerPublishesOneCategorizedPerValidInputWithDerived
     EXPECT_EQ(d.traceparent, "00-" + created[i].event_id + "-01") << "trace context carried";
     const auto e = domain::parse_event(d.body);
     EXPECT_EQ(e.event_id, d.event_id);
-    EXPECT_EQ(e.type, EventType::categorized);
+    EXPECT_EQ(e.type(), EventType::categorized);
     EXPECT_EQ(e.ticket.id, created[i].ticket.id);
     EXPECT_EQ(e.trace_id, created[i].trace_id);
-    ASSERT_TRUE(e.data.contains("department"));
-    EXPECT_TRUE(departments.contains(e.data.at("department").get<std::string>())) << e.data.dump();
+    const auto* suggestion = e.payload_as<domain::payload::Categorized>();
+    ASSERT_TRUE(suggestion);
+    EXPECT_TRUE(departments.contains(suggestion->department)) << suggestion->department;
   }
   EXPECT_NE(first[0].event_id, first[1].event_id);
 
@@ -382,7 +394,7 @@ TEST_F(PipelineBatch, CategorizerPublishesOneCategorizedPerValidInputWithDerived
   ASSERT_TRUE(eventually([&] { return capture.size() == 3; }));
   const auto again = capture.seen().at(2);
   EXPECT_EQ(again.event_id, first[0].event_id);
-  EXPECT_EQ(domain::parse_event(again.body).data, domain::parse_event(first[0].body).data);
+  EXPECT_EQ(domain::parse_event(again.body).payload, domain::parse_event(first[0].body).payload);
   bus.stop();
 }
 

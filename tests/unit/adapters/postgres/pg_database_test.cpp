@@ -65,11 +65,11 @@ int terminate_connections(const PgTestSchema& schema) {
 }
 
 Ticket create(PgTicketStore& store, const std::string& title) {
-  return store.create(
-      {title, "Something is broken, please help", "Ann Lee", "ann@example.com"}, 1'700'000'000'000,
-      [](const Ticket& t) {
-        return std::vector<Event>{domain::make_event(EventType::created, t, t.created_at, "trace")};
-      });
+  return store.create({title, "Something is broken, please help", "Ann Lee", "ann@example.com"},
+                      1'700'000'000'000, [](const Ticket& t) {
+                        return std::vector<Event>{domain::make_event(domain::payload::Created{}, t,
+                                                                     t.created_at, "trace")};
+                      });
 }
 
 // ---- Migrations ------------------------------------------------------------------------------
@@ -381,7 +381,7 @@ TEST(PgHostileInput, ValuesRoundTripVerbatimThroughBatchStatements) {
   std::vector<std::pair<domain::NewTicket, ports::EventsFor>> batch;
   for (const auto& s : kHostile)
     batch.push_back({{s, s + " description", s, s}, [](const Ticket& t) {
-                       auto e = domain::make_event(EventType::created, t, 1, t.title);
+                       auto e = domain::make_event(domain::payload::Created{}, t, 1, t.title);
                        e.event_id = t.title;  // odd event ids travel through arrays too
                        return std::vector<Event>{e};
                      }});

@@ -21,6 +21,7 @@
 namespace st::adapters::sqlite {
 namespace {
 
+namespace payload = domain::payload;
 using domain::CategorizedBy;
 using domain::Event;
 using domain::EventType;
@@ -51,8 +52,8 @@ class SqliteBatchWrites : public ::testing::Test {
     return [title](Ticket& t) {
       t.title = title;
       t.updated_at += 1;
-      return std::vector<Event>{domain::make_event(EventType::status_updated, t, t.updated_at,
-                                                   "trace", {{"status", "pending"}})};
+      return std::vector<Event>{domain::make_event(
+          domain::payload::StatusUpdated{domain::Status::pending}, t, t.updated_at, "trace")};
     };
   }
 
@@ -94,39 +95,32 @@ class Life {
     t_.created_at = created_at;
     t_.updated_at = created_at;
   }
-  Event created() { return make(EventType::created, t_.created_at, json::object()); }
+  Event created() { return make(payload::Created{}, t_.created_at); }
   Event categorized(Millis at, const std::string& dept, int confidence) {
-    return make(
-        EventType::categorized, at,
-        {{"department", dept}, {"confidence_score", confidence}, {"categorized_by", "keywords"}});
+    return make(payload::Categorized{dept, confidence, CategorizedBy::keywords}, at);
   }
   Event routed(Millis at, const std::string& dept, int confidence) {
     t_.department = dept;
     t_.confidence_score = confidence;
     t_.categorized_by = CategorizedBy::keywords;
     t_.updated_at = at;
-    return make(
-        EventType::routed, at,
-        {{"department", dept}, {"confidence_score", confidence}, {"categorized_by", "keywords"}});
+    return make(payload::Routed{dept, confidence, CategorizedBy::keywords}, at);
   }
   Event status(Millis at, Status s) {
     const auto previous = t_.status;
     t_.status = s;
     t_.updated_at = at;
-    return make(EventType::status_updated, at,
-                {{"status", std::string(domain::to_string(s))},
-                 {"previous_status", std::string(domain::to_string(previous))}});
+    return make(payload::StatusUpdated{s, previous}, at);
   }
 
  private:
-  Event make(EventType type, Millis at, json data) {
+  Event make(domain::EventPayload payload, Millis at) {
     Event e;
     e.event_id = "t" + std::to_string(t_.id) + "-" + std::to_string(++n_);
-    e.type = type;
     e.occurred_at = at;
     e.trace_id = "trace";
     e.ticket = t_;
-    e.data = std::move(data);
+    e.payload = std::move(payload);
     return e;
   }
   Ticket t_;

@@ -36,7 +36,7 @@ domain::NewTicket new_ticket(std::string title,
 
 // The EventsFor of the tickets service: one ticket.created per new ticket.
 std::vector<Event> created_event(const Ticket& t) {
-  return {domain::make_event(EventType::created, t, t.created_at, "trace-1")};
+  return {domain::make_event(domain::payload::Created{}, t, t.created_at, "trace-1")};
 }
 
 class SqliteTicketStoreTest : public ::testing::Test {
@@ -49,7 +49,8 @@ class SqliteTicketStoreTest : public ::testing::Test {
     ASSERT_TRUE(store->update(id, [&](Ticket& t) {
       t.status = status;
       t.department = department;
-      return std::vector<Event>{domain::make_event(EventType::status_updated, t, 1, "")};
+      return std::vector<Event>{
+          domain::make_event(domain::payload::StatusUpdated{t.status}, t, 1, "")};
     }));
   }
   std::vector<Ticket> list(ports::TicketQuery q) { return store->list(q); }

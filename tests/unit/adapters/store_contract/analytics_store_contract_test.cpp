@@ -13,6 +13,7 @@
 namespace st::contract {
 namespace {
 
+namespace payload = domain::payload;
 using domain::CategorizedBy;
 using domain::Event;
 using domain::EventType;
@@ -45,12 +46,9 @@ class Life {
     t_.created_at = created_at;
     t_.updated_at = created_at;
   }
-  Event created() { return make(EventType::created, t_.created_at, {}); }
+  Event created() { return make(payload::Created{}, t_.created_at); }
   Event categorized(Millis at, const std::string& department, int confidence, CategorizedBy by) {
-    return make(EventType::categorized, at,
-                {{"department", department},
-                 {"confidence_score", confidence},
-                 {"categorized_by", std::string(domain::to_string(by))}});
+    return make(payload::Categorized{department, confidence, by}, at);
   }
   // The tickets service assigns at `at`, routing announces it right after.
   Event routed(Millis at, const std::string& department, int confidence, CategorizedBy by) {
@@ -58,29 +56,23 @@ class Life {
     t_.confidence_score = confidence;
     t_.categorized_by = by;
     t_.updated_at = at;
-    return make(EventType::routed, at + 1,
-                {{"department", department},
-                 {"confidence_score", confidence},
-                 {"categorized_by", std::string(domain::to_string(by))}});
+    return make(payload::Routed{department, confidence, by}, at + 1);
   }
   Event status(Millis at, Status s) {
     const auto previous = t_.status;
     t_.status = s;
     t_.updated_at = at;
-    return make(EventType::status_updated, at,
-                {{"status", std::string(domain::to_string(s))},
-                 {"previous_status", std::string(domain::to_string(previous))}});
+    return make(payload::StatusUpdated{s, previous}, at);
   }
 
  private:
-  Event make(EventType type, Millis at, json data) {
+  Event make(domain::EventPayload payload, Millis at) {
     Event e;
     e.event_id = "t" + std::to_string(t_.id) + "-" + std::to_string(++n_);
-    e.type = type;
     e.occurred_at = at;
     e.trace_id = "trace";
     e.ticket = t_;
-    e.data = data.is_null() ? json::object() : std::move(data);
+    e.payload = std::move(payload);
     return e;
   }
   Ticket t_;
@@ -157,7 +149,7 @@ TYPED_TEST(AnalyticsStoreContract, PreviousValuesComeFromTheProjectionWhenTheEve
   this->record_all({life.created(), life.routed(kDay0 + 10, "HR", 50, CategorizedBy::keywords)});
   auto reroute = life.routed(kDay0 + 20, "Finance", 100, CategorizedBy::manual);
   auto status = life.status(kDay0 + 30, Status::in_progress);
-  status.data.erase("previous_status");
+  std::get<payload::StatusUpdated>(status.payload).previous_status.reset();
   this->record_all({reroute, status});
   const auto trail = this->store->trail(1);
   ASSERT_EQ(trail.size(), 4u);
@@ -299,8 +291,8 @@ TYPED_TEST(AnalyticsStoreContract, ConfidenceHistogramCountsRoutedTicketsInBands
   for (const auto& [score, department] : scores) {
     ++id;
     Life life(id, kDay0 + id * kHour);
-    this->record_all({life.created(),
-                life.routed(kDay0 + id * kHour + 5, department, score, CategorizedBy::keywords)});
+    this->record_all({life.created(), life.routed(kDay0 + id * kHour + 5, department, score,
+                                                  CategorizedBy::keywords)});
   }
   ++id;
   Life unrouted(id, kDay0 + id * kHour);
@@ -331,7 +323,8 @@ TYPED_TEST(AnalyticsStoreContract, RouteTimeHistogramUsesTheFirstRouting) {
   for (const Millis delay : delays) {
     ++id;
     Life life(id, kDay0);
-    this->record_all({life.created(), life.routed(kDay0 + delay, "HR", 50, CategorizedBy::keywords)});
+    this->record_all(
+        {life.created(), life.routed(kDay0 + delay, "HR", 50, CategorizedBy::keywords)});
   }
   ++id;
   Life unrouted(id, kDay0);

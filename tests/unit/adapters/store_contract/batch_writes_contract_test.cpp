@@ -17,6 +17,7 @@
 namespace st::contract {
 namespace {
 
+namespace payload = domain::payload;
 using domain::CategorizedBy;
 using domain::Event;
 using domain::EventType;
@@ -49,8 +50,8 @@ class BatchWritesContract : public ::testing::Test {
     return [title](Ticket& t) {
       t.title = title;
       t.updated_at += 1;
-      return std::vector<Event>{domain::make_event(EventType::status_updated, t, t.updated_at,
-                                                   "trace", {{"status", "pending"}})};
+      return std::vector<Event>{domain::make_event(
+          domain::payload::StatusUpdated{domain::Status::pending}, t, t.updated_at, "trace")};
     };
   }
 
@@ -212,8 +213,9 @@ std::vector<Event> routed(const RoutingRecord& r) {
   t.id = r.ticket_id;
   t.title = "a ticket";
   t.department = r.department;
-  return {domain::make_event(EventType::routed, t, r.routed_at, "",
-                             {{"department", r.department}, {"routing_id", r.id}})};
+  const domain::payload::Routed routed{r.department, r.confidence_score, r.categorized_by, r.id,
+                                       r.manual};
+  return {domain::make_event(routed, t, r.routed_at, "")};
 }
 
 ports::RoutingStore::RoutingWrite write_of(TicketId ticket, std::string department,
@@ -238,7 +240,7 @@ TYPED_TEST(BatchWritesContract, RecordRoutingsWritesRowsAndEventsInOneCommit) {
     EXPECT_EQ(rows[i].routing_key, "ticket.routed");
     const auto e = domain::parse_event(rows[i].body);
     EXPECT_EQ(e.ticket.id, out[i]->ticket_id);
-    EXPECT_EQ(e.data.at("routing_id").template get<std::int64_t>(), out[i]->id)
+    EXPECT_EQ(std::get<domain::payload::Routed>(e.payload).routing_id, out[i]->id)
         << "the events see the saved record";
   }
 }
@@ -329,39 +331,32 @@ class Life {
     t_.created_at = created_at;
     t_.updated_at = created_at;
   }
-  Event created() { return make(EventType::created, t_.created_at, json::object()); }
+  Event created() { return make(payload::Created{}, t_.created_at); }
   Event categorized(Millis at, const std::string& dept, int confidence) {
-    return make(
-        EventType::categorized, at,
-        {{"department", dept}, {"confidence_score", confidence}, {"categorized_by", "keywords"}});
+    return make(payload::Categorized{dept, confidence, CategorizedBy::keywords}, at);
   }
   Event routed(Millis at, const std::string& dept, int confidence) {
     t_.department = dept;
     t_.confidence_score = confidence;
     t_.categorized_by = CategorizedBy::keywords;
     t_.updated_at = at;
-    return make(
-        EventType::routed, at,
-        {{"department", dept}, {"confidence_score", confidence}, {"categorized_by", "keywords"}});
+    return make(payload::Routed{dept, confidence, CategorizedBy::keywords}, at);
   }
   Event status(Millis at, Status s) {
     const auto previous = t_.status;
     t_.status = s;
     t_.updated_at = at;
-    return make(EventType::status_updated, at,
-                {{"status", std::string(domain::to_string(s))},
-                 {"previous_status", std::string(domain::to_string(previous))}});
+    return make(payload::StatusUpdated{s, previous}, at);
   }
 
  private:
-  Event make(EventType type, Millis at, json data) {
+  Event make(domain::EventPayload payload, Millis at) {
     Event e;
     e.event_id = "t" + std::to_string(t_.id) + "-" + std::to_string(++n_);
-    e.type = type;
     e.occurred_at = at;
     e.trace_id = "trace";
     e.ticket = t_;
-    e.data = std::move(data);
+    e.payload = std::move(payload);
     return e;
   }
   Ticket t_;
@@ -451,7 +446,7 @@ TYPED_TEST(BatchWritesContract, RecordBatchSkipsADuplicateInsideTheBatch) {
   const auto created = a.created();
   const auto routed_a = a.routed(kT0 + 10, "HR", 60);
   auto rerouted = routed_a;  // same event_id, different content: must be ignored
-  rerouted.data["department"] = "Finance";
+  std::get<payload::Routed>(rerouted.payload).department = "Finance";
   rerouted.ticket.department = "Finance";
   const auto out = this->analytics->record_batch({created, routed_a, rerouted, created});
   EXPECT_EQ(out, (std::vector<bool>{true, true, false, false}));
@@ -466,7 +461,7 @@ TYPED_TEST(BatchWritesContract, RecordBatchSkipsEventsAlreadyRecordedAndChangesN
 
   std::vector<Event> again = {events[0], events[3], events[5]};
   auto tampered = events[7];  // a's resolution, redelivered with other content
-  tampered.data["status"] = "pending";
+  std::get<payload::StatusUpdated>(tampered.payload).status = Status::pending;
   tampered.ticket.status = Status::pending;
   again.push_back(tampered);
   EXPECT_EQ(this->analytics->record_batch(again), std::vector<bool>(again.size(), false));
@@ -490,7 +485,7 @@ TYPED_TEST(BatchWritesContract, RecordBatchOfNothingReturnsNothing) {
 
 // One ticket.created per ticket, as the tickets service emits them.
 std::vector<Event> created(const Ticket& t) {
-  return {domain::make_event(EventType::created, t, t.created_at, "trace")};
+  return {domain::make_event(domain::payload::Created{}, t, t.created_at, "trace")};
 }
 
 TYPED_TEST(BatchWritesContract, CreateBatchNumbersTicketsInOrderWithTheirEvents) {

@@ -36,10 +36,9 @@ std::vector<Event> routed_event(const RoutingRecord& r) {
   t.id = r.ticket_id;
   t.title = "a ticket";
   t.department = r.department;
-  return {domain::make_event(EventType::routed, t, r.routed_at, "",
-                             {{"department", r.department},
-                              {"confidence_score", r.confidence_score},
-                              {"routing_id", r.id}})};
+  const domain::payload::Routed routed{r.department, r.confidence_score, r.categorized_by, r.id,
+                                       r.manual};
+  return {domain::make_event(routed, t, r.routed_at, "")};
 }
 
 std::vector<std::string> names(const std::vector<domain::Department>& ds) {
@@ -142,7 +141,8 @@ TYPED_TEST(RoutingStoreContract, RecordRoutingWritesTheRowAndItsEvents) {
   const auto messages = drain(*this->store);
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(messages[0].routing_key, "ticket.routed");
-  EXPECT_EQ(domain::parse_event(messages[0].body).data["routing_id"], saved->id);
+  const auto announced = domain::parse_event(messages[0].body);
+  EXPECT_EQ(std::get<domain::payload::Routed>(announced.payload).routing_id, saved->id);
 }
 
 TYPED_TEST(RoutingStoreContract, TheModelVersionIsKeptWithTheRouting) {
@@ -150,7 +150,7 @@ TYPED_TEST(RoutingStoreContract, TheModelVersionIsKeptWithTheRouting) {
   by_model.model_version = "fasttext-20261125T120000Z-0123abcd";
   ASSERT_TRUE(this->store->record_routing(by_model, "cause-1", routed_event));
   ASSERT_TRUE(this->store->record_routing(routing(7, "Finance", 100, CategorizedBy::manual, true),
-                                    std::nullopt, routed_event));
+                                          std::nullopt, routed_event));
   this->reopen();
   const auto h = this->store->history(7);
   ASSERT_EQ(h.size(), 2u);

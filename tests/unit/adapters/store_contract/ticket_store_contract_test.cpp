@@ -29,7 +29,7 @@ domain::NewTicket new_ticket(std::string title,
 
 // The EventsFor of the tickets service: one ticket.created per new ticket.
 std::vector<Event> created_event(const Ticket& t) {
-  return {domain::make_event(EventType::created, t, t.created_at, "trace-1")};
+  return {domain::make_event(domain::payload::Created{}, t, t.created_at, "trace-1")};
 }
 
 std::vector<domain::TicketId> ids(const std::vector<Ticket>& tickets) {
@@ -51,7 +51,8 @@ class TicketStoreContract : public ::testing::Test {
     ASSERT_TRUE(store->update(id, [&](Ticket& t) {
       t.status = status;
       t.department = department;
-      return std::vector<Event>{domain::make_event(EventType::status_updated, t, 1, "")};
+      return std::vector<Event>{
+          domain::make_event(domain::payload::StatusUpdated{t.status}, t, 1, "")};
     }));
   }
   std::vector<Ticket> list(ports::TicketQuery q) { return store->list(q); }
@@ -93,7 +94,7 @@ TYPED_TEST(TicketStoreContract, CreateWritesItsEventsToTheOutbox) {
   EXPECT_EQ(messages[0].routing_key, "ticket.created");
   const auto event = domain::parse_event(messages[0].body);
   EXPECT_EQ(event.event_id, messages[0].event_id);
-  EXPECT_EQ(event.type, EventType::created);
+  EXPECT_EQ(event.type(), EventType::created);
   EXPECT_EQ(event.ticket.id, t.id);  // the events see the assigned id
   EXPECT_EQ(event.trace_id, "trace-1");
   EXPECT_TRUE(drain(*this->store).empty());  // relayed rows are gone
@@ -279,7 +280,9 @@ TYPED_TEST(TicketStoreContract, UpdateWritesTheTicketAndItsEventsTogether) {
     x.categorized_by = domain::CategorizedBy::claude;
     x.status = Status::in_progress;
     x.updated_at = 2000;
-    return std::vector<Event>{domain::make_event(EventType::department_updated, x, 2000, "")};
+    const domain::payload::DepartmentUpdated change{"IT Support", std::nullopt, 92,
+                                                    domain::CategorizedBy::claude};
+    return std::vector<Event>{domain::make_event(change, x, 2000, "")};
   });
   ASSERT_TRUE(updated);
   EXPECT_EQ(updated->department, "IT Support");
@@ -328,7 +331,8 @@ TYPED_TEST(TicketStoreContract, UpdateWithEventsButNoModificationWritesOnlyTheEv
   const auto t = this->create("Laptop will not boot");
   drain(*this->store);
   auto result = this->store->update(t.id, [](Ticket& x) {
-    return std::vector<Event>{domain::make_event(EventType::status_updated, x, 1, "")};
+    return std::vector<Event>{
+        domain::make_event(domain::payload::StatusUpdated{x.status}, x, 1, "")};
   });
   EXPECT_EQ(result, t);
   EXPECT_EQ(this->store->get(t.id), t);
@@ -365,7 +369,8 @@ TYPED_TEST(TicketStoreContract, UpdateCannotChangeTheId) {
   auto updated = this->store->update(a.id, [&](Ticket& x) {
     x.id = b.id;
     x.title = "First, edited";
-    return std::vector<Event>{domain::make_event(EventType::status_updated, x, 1, "")};
+    return std::vector<Event>{
+        domain::make_event(domain::payload::StatusUpdated{x.status}, x, 1, "")};
   });
   ASSERT_TRUE(updated);
   EXPECT_EQ(updated->id, a.id);
@@ -514,7 +519,8 @@ TYPED_TEST(TicketStoreContract, TicketsAndOutboxPersistAcrossReopen) {
   const auto t = this->create("Laptop will not boot");
   this->store->update(t.id, [](Ticket& x) {
     x.status = Status::resolved;
-    return std::vector<Event>{domain::make_event(EventType::status_updated, x, 1, "")};
+    return std::vector<Event>{
+        domain::make_event(domain::payload::StatusUpdated{x.status}, x, 1, "")};
   });
   this->reopen();
   ASSERT_TRUE(this->store->get(t.id));

@@ -29,7 +29,7 @@ struct Fixture {
     t.user_name = "Ann";
     t.user_email = "ann@example.com";
     t.created_at = t.updated_at = clock.now();
-    const auto e = domain::make_event(domain::EventType::created, t, clock.now(), "");
+    const auto e = domain::make_event(domain::payload::Created{}, t, clock.now(), "");
     auto out = service.on_events(
         {{"analytics", "ticket.created", e.event_id, domain::serialize(e), "", 1}});
     ASSERT_EQ(out.at(0), ports::Disposition::ack);

@@ -90,7 +90,7 @@ ports::Delivery created_delivery(int id, domain::Millis created_at) {
   t.user_email = "ann@example.com";
   t.created_at = created_at;
   t.updated_at = created_at;
-  auto e = domain::make_event(domain::EventType::created, t, created_at, "trace");
+  auto e = domain::make_event(domain::payload::Created{}, t, created_at, "trace");
   return {"categorizer", "ticket.created", e.event_id, domain::serialize(e), "", 1};
 }
 
@@ -203,7 +203,9 @@ TEST_F(CategorizerServiceTest, ABatchIsCategorizedConcurrently) {
   for (int i = 0; i < 8; ++i) {
     const auto e = domain::parse_event(bus.published[static_cast<std::size_t>(i)].body);
     EXPECT_EQ(e.ticket.id, i + 1);
-    EXPECT_EQ(e.data["categorized_by"], "claude");
+    ASSERT_TRUE(e.payload_as<domain::payload::Categorized>());
+    EXPECT_EQ(e.payload_as<domain::payload::Categorized>()->categorized_by,
+              domain::CategorizedBy::claude);
   }
 }
 

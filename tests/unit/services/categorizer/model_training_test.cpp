@@ -43,11 +43,8 @@ ports::Delivery routed(domain::TicketId id, const std::string& title, const std:
   t.id = id;
   t.title = title;
   t.description = "";
-  auto e = domain::make_event(domain::EventType::routed, t, at + id, "",
-                              {{"department", dept},
-                               {"confidence_score", confidence},
-                               {"categorized_by", std::string(to_string(by))},
-                               {"rerouted", rerouted}});
+  auto e = domain::make_event(domain::payload::Routed{dept, confidence, by, id, rerouted}, t,
+                              at + id, "");
   e.actor =
       actor ? *actor
             : (rerouted || by == domain::CategorizedBy::manual ? agent() : domain::Actor::system());
@@ -103,6 +100,22 @@ TEST_F(ModelTrainingTest, OnlyAgentsAndConfidentClaudeDecisionsBecomeLabels) {
   // A redelivered batch records nothing new.
   training->on_routed({routed(5, "e", "Legal", CategorizedBy::manual, 100, true)});
   EXPECT_EQ(store.label_watermark(), 2);
+}
+
+TEST_F(ModelTrainingTest, ARoutingWithoutARequiredFieldIsDeadLetteredNotGuessed) {
+  using domain::CategorizedBy;
+  auto lost_flag =
+      nlohmann::json::parse(routed(6, "f", "Legal", CategorizedBy::keywords, 100, true).body);
+  lost_flag["data"].erase("rerouted");  // read as false, an agent's label would be lost
+  const auto out = training->on_routed({
+      {"categorizer-training", "ticket.routed", "no-flag", lost_flag.dump(), "", 1},
+      routed(7, "g", "Legal", CategorizedBy::manual, 100, true),
+  });
+  EXPECT_EQ(out, (std::vector<ports::Disposition>{ports::Disposition::dead_letter,
+                                                  ports::Disposition::ack}));
+  const auto ex = store.examples(10);
+  ASSERT_EQ(ex.size(), 1u);
+  EXPECT_EQ(ex[0].ticket_id, 7);
 }
 
 TEST_F(ModelTrainingTest, ReroutesByAnyoneButAgentsAndAdminsAreNotLabels) {

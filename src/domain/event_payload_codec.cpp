@@ -1,0 +1,126 @@
+// The wire "data" object of each event type. The keys and value types are the ones producers
+// have written since the first release, so messages written by older versions still read, and
+// older consumers still read what this version writes. Keys a payload does not know are
+// ignored; a required field that is missing, or any field of the wrong type, is a CodecError.
+// A change to these shapes that older readers cannot take needs a new schema version
+// (kEventSchemaVersion in codec.hpp).
+#include "domain/codec.hpp"
+#include "domain/json_fields.hpp"
+
+namespace st::domain {
+namespace {
+
+using nlohmann::json;
+namespace f = json_fields;
+
+// department, confidence_score and categorized_by: the assignment that categorized, routed and
+// department_updated all name, required in each.
+template <class P>
+json assignment_to_json(const P& p) {
+  return json{{"department", p.department},
+              {"confidence_score", p.confidence_score},
+              {"categorized_by", to_string(p.categorized_by)}};
+}
+
+template <class P>
+P assignment_from_json(const json& j) {
+  P p;
+  p.department = f::get(j, "department", f::string);
+  p.confidence_score = f::get(j, "confidence_score", f::integer);
+  p.categorized_by = f::get(j, "categorized_by", f::categorized_by);
+  return p;
+}
+
+std::string optional_string(const json& j, const char* name) {
+  return f::get_optional(j, name, f::string).value_or("");
+}
+
+json to_json(const payload::Created&) {
+  return json::object();
+}
+
+json to_json(const payload::Categorized& p) {
+  json j = assignment_to_json(p);
+  j["reason"] = p.reason;
+  if (!p.model_version.empty()) j["model_version"] = p.model_version;
+  return j;
+}
+
+json to_json(const payload::Routed& p) {
+  json j = assignment_to_json(p);
+  j["routing_id"] = p.routing_id;
+  j["rerouted"] = p.rerouted;
+  if (!p.reason.empty()) j["reason"] = p.reason;
+  if (!p.model_version.empty()) j["model_version"] = p.model_version;
+  return j;
+}
+
+json to_json(const payload::StatusUpdated& p) {
+  json j{{"status", to_string(p.status)}};
+  if (p.previous_status) j["previous_status"] = to_string(*p.previous_status);
+  return j;
+}
+
+json to_json(const payload::DepartmentUpdated& p) {
+  json j = assignment_to_json(p);
+  if (p.previous_department) j["previous_department"] = *p.previous_department;
+  return j;
+}
+
+payload::Categorized categorized_from_json(const json& j) {
+  auto p = assignment_from_json<payload::Categorized>(j);
+  p.reason = optional_string(j, "reason");
+  p.model_version = optional_string(j, "model_version");
+  return p;
+}
+
+payload::Routed routed_from_json(const json& j) {
+  auto p = assignment_from_json<payload::Routed>(j);
+  p.routing_id = f::get(j, "routing_id", f::int64);
+  p.rerouted = f::get(j, "rerouted", f::boolean);
+  p.reason = optional_string(j, "reason");
+  p.model_version = optional_string(j, "model_version");
+  return p;
+}
+
+payload::StatusUpdated status_updated_from_json(const json& j) {
+  return {f::get(j, "status", f::status), f::get_optional(j, "previous_status", f::status)};
+}
+
+payload::DepartmentUpdated department_updated_from_json(const json& j) {
+  auto p = assignment_from_json<payload::DepartmentUpdated>(j);
+  p.previous_department = f::get_optional(j, "previous_department", f::string);
+  return p;
+}
+
+EventPayload read_payload(EventType type, const json& j) {
+  switch (type) {
+    case EventType::created:
+      return payload::Created{};
+    case EventType::categorized:
+      return categorized_from_json(j);
+    case EventType::routed:
+      return routed_from_json(j);
+    case EventType::status_updated:
+      return status_updated_from_json(j);
+    case EventType::department_updated:
+      return department_updated_from_json(j);
+  }
+  throw CodecError("unknown event type");
+}
+
+}  // namespace
+
+json to_json(const EventPayload& p) {
+  return std::visit([](const auto& alternative) { return to_json(alternative); }, p);
+}
+
+EventPayload payload_from_json(EventType type, const json& data) {
+  try {
+    return read_payload(type, data);
+  } catch (const CodecError& e) {
+    throw CodecError(std::string(routing_key(type)) + " data: " + e.what());
+  }
+}
+
+}  // namespace st::domain

@@ -1,0 +1,68 @@
+#pragma once
+// What each pipeline event says beyond its envelope (the wire's "data" object), one struct per
+// event type. Producers fill these and consumers read them; only the codec
+// (domain/event_payload_codec.cpp) knows their JSON keys.
+//
+// Required fields are the ones every producer has written since the first release: a message
+// without one is malformed (dead-lettered). Optional fields were added later, are written only
+// sometimes, or are completed by their reader (see each field); they have default member
+// initializers, so `Routed{department, confidence, by, id, rerouted}` may leave them out.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "domain/status.hpp"
+
+namespace st::domain::payload {
+
+// ticket.created: the ticket snapshot in the envelope says it all.
+struct Created {
+  bool operator==(const Created&) const = default;
+};
+
+// ticket.categorized: the categorizer's suggestion, which routing then applies.
+struct Categorized {
+  std::string department;                                  // required
+  int confidence_score = 0;                                // required
+  CategorizedBy categorized_by = CategorizedBy::keywords;  // required
+  std::string reason = {};                                 // optional; always written, may be ""
+  // Optional; written when not empty (the learned model's or the rules' version).
+  std::string model_version = {};
+
+  bool operator==(const Categorized&) const = default;
+};
+
+// ticket.routed: a routing record was written and the ticket shows its department.
+struct Routed {
+  std::string department;                                  // required
+  int confidence_score = 0;                                // required
+  CategorizedBy categorized_by = CategorizedBy::keywords;  // required
+  std::int64_t routing_id = 0;                             // required: the routing record
+  bool rerouted = false;                                   // required: an agent's manual reroute
+  std::string reason = {};         // optional; written when not empty (why routing fell back)
+  std::string model_version = {};  // optional; written when not empty
+
+  bool operator==(const Routed&) const = default;
+};
+
+// ticket.status.updated.
+struct StatusUpdated {
+  Status status = Status::pending;  // required
+  // Optional: the analytics trail takes it from its own projection when a message lacks it.
+  std::optional<Status> previous_status = std::nullopt;
+
+  bool operator==(const StatusUpdated&) const = default;
+};
+
+// ticket.department.updated: an existing department changed (a reroute).
+struct DepartmentUpdated {
+  std::string department;  // required
+  // Optional: as previous_status, the analytics trail completes it from its projection.
+  std::optional<std::string> previous_department = std::nullopt;
+  int confidence_score = 0;                                // required
+  CategorizedBy categorized_by = CategorizedBy::keywords;  // required
+
+  bool operator==(const DepartmentUpdated&) const = default;
+};
+
+}  // namespace st::domain::payload
