@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
     for (const auto& s : st::app::settings()) {
       if (s.flag.empty()) continue;  // secrets are not accepted on the command line
       std::string help = s.help + (s.env.empty() ? "" : " [env " + s.env.front() + "]");
-      if (s.key == "pause_pipeline") {
+      if (s.is_switch) {
         cmd->add_flag_callback(
             s.flag, [&flags, key = s.key] { flags.emplace_back(key, "true"); }, help);
       } else {

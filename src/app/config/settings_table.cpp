@@ -1,0 +1,460 @@
+// Every setting, declared once, in the order `smartticket config` prints them. Adding one:
+// a member of Config (with its default), a row here, a row in the README's Configuration
+// table (tests/unit/app/config_readme_test.cpp checks that they agree).
+#include <algorithm>
+#include <stdexcept>
+
+#include "adapters/postgres/connection_settings.hpp"
+#include "adapters/rabbitmq/broker_address.hpp"
+#include "app/config.hpp"
+#include "app/learned_model.hpp"
+#include "http/url.hpp"
+
+namespace st::app {
+namespace {
+
+using Shown = Setting::Shown;
+
+void one_of_the_targets(const std::string&, const std::string& v) {
+  static const std::vector<std::string> kTargets{"all",         "gateway", "tickets",
+                                                 "categorizer", "routing", "analytics"};
+  if (std::find(kTargets.begin(), kTargets.end(), v) == kTargets.end())
+    throw std::invalid_argument(
+        "target must be one of all, gateway, tickets, categorizer, routing, analytics; got '" + v +
+        "'");
+}
+
+void service_url(const std::string& key, const std::string& v) {
+  if (!http::parse_service_url(v))
+    throw std::invalid_argument(key + " must be a URL like http://host:port, got '" + v + "'");
+}
+
+// The message never repeats the value: it may hold a password.
+void amqp_url(const std::string& key, const std::string& v) {
+  if (!v.starts_with("amqp://")) throw std::invalid_argument(key + " must start with amqp://");
+}
+
+void not_empty(const std::string& key, const std::string& v) {
+  if (v.empty()) throw std::invalid_argument(key + " must not be empty");
+}
+
+void http_url(const std::string& key, const std::string& v) {
+  if (!v.starts_with("https://") && !v.starts_with("http://"))
+    throw std::invalid_argument(key + " must start with https:// or http://, got '" + v + "'");
+}
+
+std::string listen_port(const Config& c) {
+  return std::to_string(c.listen_port());
+}
+std::string model_file(const Config& c) {
+  return model_file_of(c);
+}
+std::string cold_start_file(const Config& c) {
+  return cold_start_file_of(c);
+}
+
+// URLs that may hold a password are shown with it masked.
+std::string database_url(const Config& c) {
+  return c.database_url.empty() ? "(not set)" : adapters::postgres::redact(c.database_url);
+}
+std::string rabbitmq_url(const Config& c) {
+  try {
+    return adapters::rabbitmq::BrokerAddress::parse(c.rabbitmq_url).redacted();
+  } catch (const std::exception&) {
+    return "(invalid)";
+  }
+}
+
+}  // namespace
+
+const std::vector<Setting>& settings() {
+  static const std::vector<Setting> kSettings{
+      {.key = "target",
+       .flag = "--target",
+       .env = {"SMARTTICKET_TARGET"},
+       .member = &Config::target,
+       .help = "which services to run: all (default), gateway, tickets, categorizer, routing, "
+               "analytics",
+       .check = one_of_the_targets},
+      {.key = "host",
+       .flag = "--host",
+       .env = {"SMARTTICKET_HOST"},
+       .member = &Config::host,
+       .help = "address to listen on (default 127.0.0.1)"},
+      {.key = "port",
+       .flag = "--port",
+       .env = {"SMARTTICKET_PORT"},
+       .member = &Config::port,
+       .help = "port to listen on; 0 picks a free one (default 5000, or the target's: 5001-5004)",
+       .min = 0,
+       .max = 65535,
+       .show = listen_port,
+       .default_doc = "5000"},
+      {.key = "data_dir",
+       .flag = "--data-dir",
+       .env = {"SMARTTICKET_DATA_DIR"},
+       .member = &Config::data_dir,
+       .help = "directory of the embedded data file (default ./data)"},
+      {.key = "threads",
+       .flag = "--threads",
+       .env = {"SMARTTICKET_THREADS"},
+       .member = &Config::threads,
+       .help = "HTTP worker threads; 0 = one per core",
+       .min = 0,
+       .max = 256},
+      {.key = "create_timeout_ms",
+       .flag = "--create-timeout-ms",
+       .env = {"SMARTTICKET_CREATE_TIMEOUT_MS"},
+       .member = &Config::create_timeout_ms,
+       .help = "how long POST /api/tickets waits for routing (default 5000)",
+       .min = 0,
+       .max = 60'000},
+      {.key = "pause_pipeline",
+       .flag = "--pause-pipeline",
+       .env = {"SMARTTICKET_PAUSE_PIPELINE"},
+       .member = &Config::pause_pipeline,
+       .help = "accept tickets and queue their events, but process none (maintenance)",
+       .is_switch = true},
+      {.key = "log_level",
+       .flag = "--log-level",
+       .env = {"SMARTTICKET_LOG_LEVEL"},
+       .member = &Config::log_level,
+       .help = "trace, debug, info, warn, error"},
+      // Claude. The key is a secret: env or file only.
+      {.key = "anthropic_api_key",
+       .env = {"ANTHROPIC_API_KEY"},
+       .member = &Config::anthropic_api_key,
+       .help = "Claude API key (secret; env or file only)",
+       .shown = Shown::secret},
+      {.key = "anthropic_api_key_file",
+       .flag = "--anthropic-api-key-file",
+       .env = {"ANTHROPIC_API_KEY_FILE"},
+       .member = &Config::anthropic_api_key_file,
+       .help = "file holding the Claude API key (used when ANTHROPIC_API_KEY is not set)",
+       .shown = Shown::path},
+      {.key = "anthropic_model",
+       .flag = "--anthropic-model",
+       .env = {"ANTHROPIC_MODEL"},
+       .member = &Config::anthropic_model,
+       .help = "Claude model that categorizes tickets (default claude-haiku-4-5)",
+       .check = not_empty},
+      {.key = "anthropic_base_url",
+       .flag = "--anthropic-base-url",
+       .env = {"ANTHROPIC_BASE_URL"},
+       .member = &Config::anthropic_base_url,
+       .help = "Anthropic API base URL (default https://api.anthropic.com)",
+       .check = http_url},
+      {.key = "claude_timeout_ms",
+       .flag = "--claude-timeout-ms",
+       .env = {"SMARTTICKET_CLAUDE_TIMEOUT_MS"},
+       .member = &Config::claude_timeout_ms,
+       .help = "one Claude call's total timeout (default 4000)",
+       .min = 100,
+       .max = 120000},
+      {.key = "claude_connect_timeout_ms",
+       .flag = "--claude-connect-timeout-ms",
+       .env = {"SMARTTICKET_CLAUDE_CONNECT_TIMEOUT_MS"},
+       .member = &Config::claude_connect_timeout_ms,
+       .help = "Claude connect timeout (default 1000)",
+       .min = 10,
+       .max = 60000},
+      {.key = "claude_max_attempts",
+       .flag = "--claude-max-attempts",
+       .env = {"SMARTTICKET_CLAUDE_MAX_ATTEMPTS"},
+       .member = &Config::claude_max_attempts,
+       .help = "Claude calls per ticket, first included (default 3)",
+       .min = 1,
+       .max = 10},
+      {.key = "claude_backoff_ms",
+       .flag = "--claude-backoff-ms",
+       .env = {"SMARTTICKET_CLAUDE_BACKOFF_MS"},
+       .member = &Config::claude_backoff_ms,
+       .help = "backoff before the first retry, doubled each time, jittered (default 250)",
+       .min = 0,
+       .max = 60000},
+      {.key = "claude_backoff_max_ms",
+       .flag = "--claude-backoff-max-ms",
+       .env = {"SMARTTICKET_CLAUDE_BACKOFF_MAX_MS"},
+       .member = &Config::claude_backoff_max_ms,
+       .help = "longest backoff between Claude retries (default 2000)",
+       .min = 0,
+       .max = 300000},
+      {.key = "claude_breaker_failures",
+       .flag = "--claude-breaker-failures",
+       .env = {"SMARTTICKET_CLAUDE_BREAKER_FAILURES"},
+       .member = &Config::claude_breaker_failures,
+       .help = "consecutive failed Claude calls that open the circuit breaker (default 5)",
+       .min = 1,
+       .max = 1000},
+      {.key = "claude_breaker_open_ms",
+       .flag = "--claude-breaker-open-ms",
+       .env = {"SMARTTICKET_CLAUDE_BREAKER_OPEN_MS"},
+       .member = &Config::claude_breaker_open_ms,
+       .help = "how long the open breaker skips Claude before probing (default 30000)",
+       .min = 0,
+       .max = 3600000},
+      {.key = "claude_breaker_probes",
+       .flag = "--claude-breaker-probes",
+       .env = {"SMARTTICKET_CLAUDE_BREAKER_PROBES"},
+       .member = &Config::claude_breaker_probes,
+       .help = "probe calls at once while half-open (default 1)",
+       .min = 1,
+       .max = 100},
+      {.key = "claude_concurrency",
+       .flag = "--claude-concurrency",
+       .env = {"SMARTTICKET_CLAUDE_CONCURRENCY"},
+       .member = &Config::claude_concurrency,
+       .help = "Claude calls in flight at most (default 4)",
+       .min = 1,
+       .max = 256},
+      {.key = "claude_cache_size",
+       .flag = "--claude-cache-size",
+       .env = {"SMARTTICKET_CLAUDE_CACHE_SIZE"},
+       .member = &Config::claude_cache_size,
+       .help = "answers cached by normalized text; 0 disables (default 1000)",
+       .min = 0,
+       .max = 1000000},
+      {.key = "claude_cache_ttl_s",
+       .flag = "--claude-cache-ttl-s",
+       .env = {"SMARTTICKET_CLAUDE_CACHE_TTL_S"},
+       .member = &Config::claude_cache_ttl_s,
+       .help = "how long a cached answer is reused, seconds (default 3600)",
+       .min = 0,
+       .max = 2592000},
+      // The learned model.
+      {.key = "model_enabled",
+       .flag = "--model-enabled",
+       .env = {"SMARTTICKET_MODEL_ENABLED"},
+       .member = &Config::model_enabled,
+       .help = "use the learned model between Claude and the keywords (default true)"},
+      {.key = "model_file",
+       .flag = "--model-file",
+       .env = {"SMARTTICKET_MODEL_FILE"},
+       .member = &Config::model_file,
+       .help = "the learned model's file (default <data_dir>/categorizer.model)",
+       .show = model_file,
+       .default_doc = "<data_dir>/categorizer.model"},
+      {.key = "model_min_confidence",
+       .flag = "--model-min-confidence",
+       .env = {"SMARTTICKET_MODEL_MIN_CONFIDENCE"},
+       .member = &Config::model_min_confidence,
+       .help = "0-100: below this the model leaves the decision to the keywords (default 50)",
+       .min = 0,
+       .max = 100},
+      {.key = "model_stack_folds",
+       .flag = "--model-stack-folds",
+       .env = {"SMARTTICKET_MODEL_STACK_FOLDS"},
+       .member = &Config::model_stack_folds,
+       .help = "2-20: stack fastText with the memory of labeled tickets and the n-gram SVM, the "
+               "combiner learning from this many folds; 0 = fastText alone (default 0)",
+       .min = 0,
+       .max = 20},
+      {.key = "model_retrain_after",
+       .flag = "--model-retrain-after",
+       .env = {"SMARTTICKET_MODEL_RETRAIN_AFTER"},
+       .member = &Config::model_retrain_after,
+       .help = "retrain the model after this many new labels; 0 = never (default 50)",
+       .min = 0,
+       .max = 1'000'000},
+      {.key = "model_retrain_interval_s",
+       .flag = "--model-retrain-interval-s",
+       .env = {"SMARTTICKET_MODEL_RETRAIN_INTERVAL_S"},
+       .member = &Config::model_retrain_interval_s,
+       .help = "retrain the model this often (seconds) when labels changed; 0 = never (default "
+               "3600)",
+       .min = 0,
+       .max = 30 * 24 * 3600},
+      {.key = "model_claude_min_confidence",
+       .flag = "--model-claude-min-confidence",
+       .env = {"SMARTTICKET_MODEL_CLAUDE_MIN_CONFIDENCE"},
+       .member = &Config::model_claude_min_confidence,
+       .help = "Claude decisions at or above this confidence become training labels (default 80)",
+       .min = 0,
+       .max = 100},
+      {.key = "model_cold_start_file",
+       .flag = "--model-cold-start-file",
+       .env = {"SMARTTICKET_MODEL_COLD_START_FILE"},
+       .member = &Config::model_cold_start_file,
+       .help = "labeled tickets the first model is trained on (default: the shipped set)",
+       .show = cold_start_file,
+       .default_doc = "models/cold_start/train.csv"},
+      // PostgreSQL (distributed mode). The URL and the password are secrets: env or file only.
+      {.key = "database_url",
+       .env = {"DATABASE_URL"},
+       .member = &Config::database_url,
+       .help = "PostgreSQL URL, e.g. postgresql://user:pass@host:5432/db; overrides db_* (secret)",
+       .show = database_url,
+       .names_database = true},
+      {.key = "db_host",
+       .flag = "--db-host",
+       .env = {"DB_HOST"},
+       .member = &Config::db_host,
+       .help = "PostgreSQL host (default localhost)",
+       .names_database = true},
+      {.key = "db_port",
+       .flag = "--db-port",
+       .env = {"DB_PORT"},
+       .member = &Config::db_port,
+       .help = "PostgreSQL port (default 5432)",
+       .min = 1,
+       .max = 65535,
+       .names_database = true},
+      {.key = "db_name",
+       .flag = "--db-name",
+       .env = {"DB_NAME"},
+       .member = &Config::db_name,
+       .help = "PostgreSQL database (default smartticket)",
+       .names_database = true},
+      {.key = "db_user",
+       .flag = "--db-user",
+       .env = {"DB_USER"},
+       .member = &Config::db_user,
+       .help = "PostgreSQL user (default smartticket)",
+       .names_database = true},
+      {.key = "db_password",
+       .env = {"DB_PASSWORD"},
+       .member = &Config::db_password,
+       .help = "PostgreSQL password (secret; env or file only)",
+       .shown = Shown::secret,
+       .names_database = true},
+      {.key = "db_pool_size",
+       .flag = "--db-pool-size",
+       .env = {"SMARTTICKET_DB_POOL_SIZE"},
+       .member = &Config::db_pool_size,
+       .help = "PostgreSQL connections per process (default 8)",
+       .min = 1,
+       .max = 256},
+      // The broker and the other services (distributed mode).
+      {.key = "rabbitmq_url",
+       .env = {"RABBITMQ_URL"},
+       .member = &Config::rabbitmq_url,
+       .help = "RabbitMQ broker of the distributed mode, amqp://user:password@host:port/vhost "
+               "(holds a password; env or file only)",
+       .check = amqp_url,
+       .show = rabbitmq_url},
+      {.key = "prefetch",
+       .flag = "--prefetch",
+       .env = {"SMARTTICKET_PREFETCH"},
+       .member = &Config::prefetch,
+       .help =
+           "distributed mode: messages a consumer may hold unacked, its batch size (default 64)",
+       .min = 1,
+       .max = 10'000},
+      {.key = "tickets_url",
+       .flag = "--tickets-url",
+       .env = {"TICKET_SERVICE_URL"},
+       .member = &Config::tickets_url,
+       .help = "distributed mode: the tickets service (default http://127.0.0.1:5001)",
+       .check = service_url},
+      {.key = "categorizer_url",
+       .flag = "--categorizer-url",
+       .env = {"AI_SERVICE_URL"},
+       .member = &Config::categorizer_url,
+       .help = "distributed mode: the categorizer service (default http://127.0.0.1:5002)",
+       .check = service_url},
+      {.key = "routing_url",
+       .flag = "--routing-url",
+       .env = {"ROUTING_SERVICE_URL"},
+       .member = &Config::routing_url,
+       .help = "distributed mode: the routing service (default http://127.0.0.1:5003)",
+       .check = service_url},
+      {.key = "analytics_url",
+       .flag = "--analytics-url",
+       .env = {"ANALYTICS_SERVICE_URL"},
+       .member = &Config::analytics_url,
+       .help = "distributed mode: the analytics service (default http://127.0.0.1:5004)",
+       .check = service_url},
+      {.key = "upstream_timeout_ms",
+       .flag = "--upstream-timeout-ms",
+       .env = {"SMARTTICKET_UPSTREAM_TIMEOUT_MS"},
+       .member = &Config::upstream_timeout_ms,
+       .help = "distributed mode: deadline of one call to another service (default 5000)",
+       .min = 50,
+       .max = 120'000},
+      {.key = "upstream_breaker_failures",
+       .flag = "--upstream-breaker-failures",
+       .env = {"SMARTTICKET_UPSTREAM_BREAKER_FAILURES"},
+       .member = &Config::upstream_breaker_failures,
+       .help =
+           "distributed mode: consecutive failed calls that open a service's circuit (default 5)",
+       .min = 1,
+       .max = 1000},
+      {.key = "upstream_breaker_open_ms",
+       .flag = "--upstream-breaker-open-ms",
+       .env = {"SMARTTICKET_UPSTREAM_BREAKER_OPEN_MS"},
+       .member = &Config::upstream_breaker_open_ms,
+       .help =
+           "distributed mode: how long an open circuit fails fast before a probe (default 5000)",
+       .min = 10,
+       .max = 600'000},
+      // Access control. Keys and tokens are secrets: never on the command line (ps shows it).
+      {.key = "auth",
+       .flag = "--auth",
+       .env = {"SMARTTICKET_AUTH"},
+       .member = &Config::auth,
+       .help =
+           "on (default): every API call needs a key; off: the original open API, loopback only",
+       .shown = Shown::on_off},
+      {.key = "auth_anonymous_create",
+       .flag = "--auth-anonymous-create",
+       .env = {"SMARTTICKET_AUTH_ANONYMOUS_CREATE"},
+       .member = &Config::auth_anonymous_create,
+       .help = "let callers without a key create tickets (a public form); each gets a token that "
+               "reads only its ticket (default false)"},
+      {.key = "rate_limit_anonymous",
+       .flag = "--rate-limit-anonymous",
+       .env = {"SMARTTICKET_RATE_LIMIT_ANONYMOUS"},
+       .member = &Config::rate_limit_anonymous,
+       .help = "requests per minute per client address without a valid key; 0 = unlimited "
+               "(default 60)",
+       .min = 0,
+       .max = 10'000'000},
+      {.key = "rate_limit_requester",
+       .flag = "--rate-limit-requester",
+       .env = {"SMARTTICKET_RATE_LIMIT_REQUESTER"},
+       .member = &Config::rate_limit_requester,
+       .help = "requests per minute per requester key; 0 = unlimited (default 120)",
+       .min = 0,
+       .max = 10'000'000},
+      {.key = "rate_limit_agent",
+       .flag = "--rate-limit-agent",
+       .env = {"SMARTTICKET_RATE_LIMIT_AGENT"},
+       .member = &Config::rate_limit_agent,
+       .help = "requests per minute per agent key; 0 = unlimited (default 1200)",
+       .min = 0,
+       .max = 10'000'000},
+      {.key = "rate_limit_admin",
+       .flag = "--rate-limit-admin",
+       .env = {"SMARTTICKET_RATE_LIMIT_ADMIN"},
+       .member = &Config::rate_limit_admin,
+       .help = "requests per minute per admin key; 0 = unlimited (default 1200)",
+       .min = 0,
+       .max = 10'000'000},
+      {.key = "admin_key",
+       .env = {"SMARTTICKET_ADMIN_KEY"},
+       .member = &Config::admin_key,
+       .help = "the first admin key (from `smartticket keys generate`), stored at first start",
+       .shown = Shown::secret},
+      {.key = "admin_key_file",
+       .flag = "--admin-key-file",
+       .env = {"SMARTTICKET_ADMIN_KEY_FILE"},
+       .member = &Config::admin_key_file,
+       .help = "a file holding the first admin key (a Compose or Kubernetes secret)",
+       .shown = Shown::path},
+      {.key = "service_token",
+       .env = {"SMARTTICKET_SERVICE_TOKEN"},
+       .member = &Config::service_token,
+       .help = "distributed mode: the credential calls between processes carry (at least 32 "
+               "characters)",
+       .shown = Shown::secret},
+      {.key = "service_token_file",
+       .flag = "--service-token-file",
+       .env = {"SMARTTICKET_SERVICE_TOKEN_FILE"},
+       .member = &Config::service_token_file,
+       .help = "a file holding the service credential (a Compose or Kubernetes secret)",
+       .shown = Shown::path},
+  };
+  return kSettings;
+}
+
+}  // namespace st::app
