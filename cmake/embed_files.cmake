@@ -2,6 +2,7 @@
 # carries its own web console and serves it wherever it is deployed (no install step, no
 # path to configure). Run in script mode:
 #   cmake -DDIR=<web dir> -DOUT=<file.cpp> -DFUNCTION=<qualified name> -DHEADER=<include> -P embed_files.cmake
+# With -DFILES=<name>[;<name>...] only those files of DIR are embedded (the keyword rules).
 # The generated file defines `std::span<const st::http::EmbeddedFile> FUNCTION()`, paths
 # relative to DIR with '/' separators, sorted so the output is reproducible.
 cmake_minimum_required(VERSION 3.25)
@@ -11,7 +12,11 @@ foreach(var DIR OUT FUNCTION HEADER)
   endif()
 endforeach()
 
-file(GLOB_RECURSE files LIST_DIRECTORIES false RELATIVE "${DIR}" "${DIR}/*")
+if(DEFINED FILES)
+  set(files ${FILES})
+else()
+  file(GLOB_RECURSE files LIST_DIRECTORIES false RELATIVE "${DIR}" "${DIR}/*")
+endif()
 list(SORT files)
 list(FILTER files EXCLUDE REGEX "(^|/)\\.")  # editor swap files, .DS_Store and the like
 

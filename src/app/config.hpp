@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace st::app {
@@ -100,14 +101,43 @@ struct Config {
 // Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).
 bool is_loopback_host(const std::string& host);
 
-// One setting: its config-file key, its environment names and its flag.
-struct SettingInfo {
-  std::string key;
-  std::vector<std::string> env;
-  std::string flag;
-  std::string help;
+// One setting, declared once (app/config/settings_table.cpp): its names, how a value is
+// checked and stored, how `smartticket config` shows it and its documented default. Parsing,
+// the printout, `--env-names`, the command-line flags and the README check derive from it.
+struct Setting {
+  using Member =
+      std::variant<std::string Config::*, int Config::*, unsigned Config::*, bool Config::*,
+                   std::uint16_t Config::*, std::optional<std::uint16_t> Config::*>;
+  enum class Shown {
+    value,   // as stored (booleans: true/false)
+    secret,  // only whether it is set
+    path,    // a file name, "(none)" when empty
+    on_off,  // a boolean shown as on/off
+  };
+
+  std::string key{};               // config-file key, and the setting's name in messages
+  std::string flag{};              // empty: not on the command line (a secret: ps shows argv)
+  std::vector<std::string> env{};  // environment names
+  Member member{};
+  std::string help{};          // one line, for --help
+  long long min = 0, max = 0;  // integers: the accepted range
+  // A further check of a text value; throws std::invalid_argument naming `key`.
+  void (*check)(const std::string& key, const std::string& value) = nullptr;
+  Shown shown = Shown::value;
+  std::string (*show)(const Config&) = nullptr;  // replaces `shown` where the value is derived
+  std::string default_doc{};    // the documented default, when the initial value does not say it
+  bool names_database = false;  // a value marks Config::database_configured
+  bool is_switch = false;       // a flag without a value (--pause-pipeline)
 };
-const std::vector<SettingInfo>& settings();
+const std::vector<Setting>& settings();
+
+// Checks `value` (as given in a file, the environment or a flag) and stores it in `config`.
+// Throws std::invalid_argument with a sentence naming the setting.
+void apply(const Setting& setting, Config& config, const std::string& value);
+// The value as `smartticket config` prints it; secrets show only whether they are set.
+std::string shown_value(const Setting& setting, const Config& config);
+// The default as the README documents it: "—" when there is none.
+std::string documented_default(const Setting& setting);
 
 // Raw values given on the command line, by setting key.
 using FlagValues = std::vector<std::pair<std::string, std::string>>;

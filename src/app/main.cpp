@@ -76,8 +76,12 @@ int main(int argc, char** argv) {
     cmd->add_option("--config", config_file, "JSON config file (env SMARTTICKET_CONFIG)");
     for (const auto& s : st::app::settings()) {
       if (s.flag.empty()) continue;  // secrets are not accepted on the command line
-      std::string help = s.help + (s.env.empty() ? "" : " [env " + s.env.front() + "]");
-      if (s.key == "pause_pipeline") {
+      const std::string fallback = st::app::documented_default(s);
+      std::string help = s.help;
+      if (fallback != "—" && !s.is_switch && help.find("default") == std::string::npos)
+        help += " (default " + fallback + ")";
+      if (!s.env.empty()) help += " [env " + s.env.front() + "]";
+      if (s.is_switch) {
         cmd->add_flag_callback(
             s.flag, [&flags, key = s.key] { flags.emplace_back(key, "true"); }, help);
       } else {

@@ -8,15 +8,10 @@
 #include <string_view>
 
 #include "http/beast.hpp"
+#include "http/embedded_file.hpp"
 #include "http/request_context.hpp"
 
 namespace st::http {
-
-// One embedded file: its path relative to the embedded folder ("js/app.js") and its bytes.
-struct EmbeddedFile {
-  std::string_view path;
-  std::string_view data;
-};
 
 // The media type for a file name, by extension; application/octet-stream when unknown.
 std::string_view content_type_for(std::string_view path);

@@ -92,7 +92,9 @@ struct NameWord {
   double weight;
 };
 
-struct Scratch {
+}  // namespace
+
+struct detail::KeywordScratch {
   std::vector<std::string_view> slots;  // the departments that may be answered
   Field title;
   Field description;
@@ -107,6 +109,10 @@ struct Scratch {
   std::vector<NameWord> name_words;                    // derived rules of admin-added departments
   std::vector<std::vector<std::string>> name_phrases;  // per slot, all stems of the name
 };
+
+namespace {
+
+using Scratch = detail::KeywordScratch;
 
 Scratch& scratch() {
   thread_local Scratch s;
@@ -139,11 +145,51 @@ bool sequence_at(const Field& f, std::size_t i, const std::vector<std::string>& 
   return true;
 }
 
+// Highest score wins; ties go to the department with more title evidence, then to a
+// specific department over the catch-all, then to the caller's order.
+std::size_t winner(const Scratch& s) {
+  const auto is_general = [&](std::size_t slot) {
+    return iequals(s.slots[slot], domain::kGeneralDepartment);
+  };
+  const auto better = [&](std::size_t a, std::size_t b) {
+    constexpr double kEps = 1e-9;
+    if (std::abs(s.score[a] - s.score[b]) > kEps) return s.score[a] > s.score[b];
+    if (std::abs(s.title_score[a] - s.title_score[b]) > kEps)
+      return s.title_score[a] > s.title_score[b];
+    if (is_general(a) != is_general(b)) return !is_general(a);
+    return a < b;
+  };
+  std::size_t best = 0;
+  for (std::size_t slot = 1; slot < s.slots.size(); ++slot)
+    if (better(slot, best)) best = slot;
+  return best;
+}
+
+// The winner's strongest evidence, strongest first.
+std::string reason(Scratch& s, std::size_t best) {
+  std::stable_sort(s.contributions.begin(), s.contributions.end(),
+                   [](const Contribution& a, const Contribution& b) { return a.value > b.value; });
+  std::string out = "matched:";
+  std::size_t listed = 0;
+  for (const Contribution& c : s.contributions) {
+    if (c.slot != best) continue;
+    out += listed == 0 ? " " : ", ";
+    out += c.display;
+    if (++listed == kMaxReasonTerms) break;
+  }
+  return out;
+}
+
 }  // namespace
 
 KeywordCategorizer::KeywordCategorizer() : KeywordCategorizer(builtin_keyword_rules()) {}
 
-KeywordCategorizer::KeywordCategorizer(std::span<const DepartmentKeywords> rules) {
+KeywordCategorizer::KeywordCategorizer(const KeywordRules& rules)
+    : KeywordCategorizer(rules.departments(), rules.model_version()) {}
+
+KeywordCategorizer::KeywordCategorizer(std::span<const DepartmentKeywords> rules,
+                                       std::string model_version)
+    : model_version_(std::move(model_version)) {
   // Patterns are keyed by their term sequence so that a word listed by two departments (or
   // twice, as "printer" and "printers") becomes one pattern with several targets.
   std::map<std::vector<std::int32_t>, std::int32_t> pattern_index;
@@ -207,8 +253,21 @@ std::optional<ports::Categorization> KeywordCategorizer::categorize(
 ports::Categorization KeywordCategorizer::classify(
     const ports::CategorizationRequest& request) const {
   Scratch& s = scratch();
+  choose_slots(request, s);
+  const auto lookup = [this](std::string_view stem) { return term_id(stem); };
+  s.title.fill(request.title, lookup);
+  s.description.fill(request.description, lookup);
+  count_rule_hits(s);
+  score_rule_hits(s);
+  derive_name_words(s);
+  score_name_words(s);
+  return decide(s);
+}
 
-  // The answer slots: the caller's departments, or (empty list) every department we know.
+// The answer slots: the caller's departments, or (empty list) every department we know; and
+// which slot each rule department answers in.
+void KeywordCategorizer::choose_slots(const ports::CategorizationRequest& request,
+                                      Scratch& s) const {
   std::vector<std::string_view>& slots = s.slots;
   if (request.departments.empty())
     slots.assign(departments_.begin(), departments_.end());
@@ -224,13 +283,12 @@ ports::Categorization KeywordCategorizer::classify(
       s.slot_has_rules[slot] = true;  // a duplicate of a listed department never wins alone
     }
   }
+}
 
-  const auto lookup = [this](std::string_view stem) { return term_id(stem); };
-  s.title.fill(request.title, lookup);
-  s.description.fill(request.description, lookup);
-
-  // Greedy longest match: a phrase ("accounts payable") consumes its words, so they do not
-  // also count as the single keywords they contain ("account" would point at IT).
+// Greedy longest match: a phrase ("accounts payable") consumes its words, so they do not
+// also count as the single keywords they contain ("account" would point at IT). Only
+// patterns of an allowed department count.
+void KeywordCategorizer::count_rule_hits(Scratch& s) const {
   if (s.title_hits.size() < patterns_.size()) {
     s.title_hits.resize(patterns_.size(), 0);
     s.description_hits.resize(patterns_.size(), 0);
@@ -262,9 +320,13 @@ ports::Categorization KeywordCategorizer::classify(
   };
   scan(s.title, s.title_hits);
   scan(s.description, s.description_hits);
+}
 
-  s.score.assign(slots.size(), 0.0);
-  s.title_score.assign(slots.size(), 0.0);
+// Each matched pattern adds its weight, scaled by where and how often it matched, to every
+// allowed department it points at.
+void KeywordCategorizer::score_rule_hits(Scratch& s) const {
+  s.score.assign(s.slots.size(), 0.0);
+  s.title_score.assign(s.slots.size(), 0.0);
   s.contributions.clear();
   for (const std::int32_t p : s.touched) {
     const unsigned th = s.title_hits[p], dh = s.description_hits[p];
@@ -278,16 +340,19 @@ ports::Categorization KeywordCategorizer::classify(
       s.contributions.push_back(Contribution{static_cast<std::size_t>(slot), t.display, v});
     }
   }
+}
 
-  // Admin-added departments have no rule table: the words of their name are their keywords.
+// Admin-added departments have no rule table: the words of their name are their keywords,
+// and the whole name (two words or more) is their phrase.
+void KeywordCategorizer::derive_name_words(Scratch& s) const {
   s.name_words.clear();
-  s.name_phrases.resize(std::max(s.name_phrases.size(), slots.size()));
-  for (std::size_t slot = 0; slot < slots.size(); ++slot) {
+  s.name_phrases.resize(std::max(s.name_phrases.size(), s.slots.size()));
+  for (std::size_t slot = 0; slot < s.slots.size(); ++slot) {
     s.name_phrases[slot].clear();
     if (s.slot_has_rules[slot]) continue;
     const std::size_t first_word = s.name_words.size();
     std::size_t all_words = 0;
-    for_each_token(slots[slot], [&](std::string_view token) {
+    for_each_token(s.slots[slot], [&](std::string_view token) {
       ++all_words;
       std::string stemmed = stem(token);
       s.name_phrases[slot].push_back(stemmed);
@@ -305,6 +370,9 @@ ports::Categorization KeywordCategorizer::classify(
           std::max(kNameWordWeight, builtin_word_weight(s.name_words[i].stem) + kNameWordLead);
     if (all_words < 2) s.name_phrases[slot].clear();
   }
+}
+
+void KeywordCategorizer::score_name_words(Scratch& s) {
   for (const NameWord& w : s.name_words) {
     unsigned th = 0, dh = 0;
     for (std::size_t i = 0; i < s.title.size; ++i) th += s.title.stems[i] == w.stem;
@@ -315,7 +383,7 @@ ports::Categorization KeywordCategorizer::classify(
     if (th > 0) s.title_score[w.slot] += w.weight * kTitleFactor;
     s.contributions.push_back(Contribution{w.slot, w.word, v});
   }
-  for (std::size_t slot = 0; slot < slots.size(); ++slot) {
+  for (std::size_t slot = 0; slot < s.slots.size(); ++slot) {
     const auto& phrase = s.name_phrases[slot];
     if (phrase.empty()) continue;
     unsigned th = 0, dh = 0;
@@ -326,30 +394,14 @@ ports::Categorization KeywordCategorizer::classify(
     s.score[slot] += kNamePhraseWeight * hit_value(th, dh);
     if (th > 0) s.title_score[slot] += kNamePhraseWeight * kTitleFactor;
   }
+}
 
-  // Highest score wins; ties go to the department with more title evidence, then to a
-  // specific department over the catch-all, then to the caller's order.
-  const auto is_general = [&](std::size_t slot) {
-    return iequals(slots[slot], domain::kGeneralDepartment);
-  };
-  const auto better = [&](std::size_t a, std::size_t b) {
-    constexpr double kEps = 1e-9;
-    if (std::abs(s.score[a] - s.score[b]) > kEps) return s.score[a] > s.score[b];
-    if (std::abs(s.title_score[a] - s.title_score[b]) > kEps)
-      return s.title_score[a] > s.title_score[b];
-    if (is_general(a) != is_general(b)) return !is_general(a);
-    return a < b;
-  };
-  std::size_t best = 0;
-  for (std::size_t slot = 1; slot < slots.size(); ++slot)
-    if (better(slot, best)) best = slot;
-  double second = 0.0;
-  for (std::size_t slot = 0; slot < slots.size(); ++slot)
-    if (slot != best) second = std::max(second, s.score[slot]);
-
+ports::Categorization KeywordCategorizer::decide(Scratch& s) const {
+  const std::vector<std::string_view>& slots = s.slots;
   ports::Categorization out;
   out.categorized_by = domain::CategorizedBy::keywords;
-  out.model_version = std::string(kModelVersion);
+  out.model_version = model_version_;
+  const std::size_t best = winner(s);
   if (slots.empty() || s.score[best] <= 0.0) {
     // Nothing pointed anywhere: the catch-all queue if the caller offers it, else the first
     // department offered (an admin may have deactivated General).
@@ -363,20 +415,12 @@ ports::Categorization KeywordCategorizer::classify(
     out.reason = "no keywords matched; defaulted to " + out.department;
     return out;
   }
-
+  double second = 0.0;
+  for (std::size_t slot = 0; slot < slots.size(); ++slot)
+    if (slot != best) second = std::max(second, s.score[slot]);
   out.department = std::string(slots[best]);
   out.confidence = confidence(s.score[best], second);
-  // The reason lists the winner's strongest evidence, strongest first.
-  std::stable_sort(s.contributions.begin(), s.contributions.end(),
-                   [](const Contribution& a, const Contribution& b) { return a.value > b.value; });
-  out.reason = "matched:";
-  std::size_t listed = 0;
-  for (const Contribution& c : s.contributions) {
-    if (c.slot != best) continue;
-    out.reason += listed == 0 ? " " : ", ";
-    out.reason += c.display;
-    if (++listed == kMaxReasonTerms) break;
-  }
+  out.reason = reason(s, best);
   return out;
 }
 

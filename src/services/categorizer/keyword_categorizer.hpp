@@ -11,25 +11,13 @@
 #include <vector>
 
 #include "ports/categorizer.hpp"
+#include "services/categorizer/keyword_rules.hpp"
 
 namespace st::services::categorizer {
 
-// One keyword or phrase pointing at a department. Text is plain lower-case English; it goes
-// through the same normalizer as ticket text, so "printer" also matches "printers"/"printing".
-struct KeywordRule {
-  std::string_view text;
-  // Rough scale: 1 a weak hint that other departments share, 2 typical, 3 specific,
-  // 4-5 an unmistakable phrase ("expense report", "parental leave").
-  float weight;
-};
-
-struct DepartmentKeywords {
-  std::string_view department;
-  std::span<const KeywordRule> rules;
-};
-
-// The rules of the five default departments (keyword_rules.cpp).
-std::span<const DepartmentKeywords> builtin_keyword_rules();
+namespace detail {
+struct KeywordScratch;  // classify()'s per-thread working space (keyword_categorizer.cpp)
+}  // namespace detail
 
 class KeywordCategorizer final : public ports::Categorizer {
  public:
@@ -39,17 +27,22 @@ class KeywordCategorizer final : public ports::Categorizer {
   static constexpr int kNoMatchConfidence = 30;
   // Keywords never claim certainty; 100 is left for a human's manual routing.
   static constexpr int kMaxConfidence = 95;
-  static constexpr std::string_view kModelVersion = "keyword-rules-1";
 
   // Uses builtin_keyword_rules().
   KeywordCategorizer();
+  // A loaded rule set; its decisions record rules.model_version(). `rules` need only live
+  // during construction.
+  explicit KeywordCategorizer(const KeywordRules& rules);
   // Custom rule tables (tests, experiments). The spans need only live during construction.
-  explicit KeywordCategorizer(std::span<const DepartmentKeywords> rules);
+  explicit KeywordCategorizer(std::span<const DepartmentKeywords> rules,
+                              std::string model_version = "keyword-rules-custom");
 
   // Never nullopt; delegates to classify().
   std::optional<ports::Categorization> categorize(
       const ports::CategorizationRequest& request) override;
   std::string_view name() const override { return "keywords"; }
+  // Which rules decide: every decision's model_version.
+  const std::string& model_version() const { return model_version_; }
 
   // The answer is always one of request.departments (matched case-insensitively, returned as
   // spelled in the request). Departments without built-in rules get rules derived from the
@@ -74,11 +67,22 @@ class KeywordCategorizer final : public ports::Categorizer {
     }
   };
 
+  using Scratch = detail::KeywordScratch;
+
+  // The steps of classify(), in order.
+  void choose_slots(const ports::CategorizationRequest& request, Scratch& s) const;
+  void count_rule_hits(Scratch& s) const;
+  void score_rule_hits(Scratch& s) const;
+  void derive_name_words(Scratch& s) const;
+  static void score_name_words(Scratch& s);
+  ports::Categorization decide(Scratch& s) const;
+
   std::int32_t term_id(std::string_view stem) const;
   // The highest weight any department gives the single word, 0 if none.
   double builtin_word_weight(std::string_view stem) const;
   std::int32_t intern(const std::string& stem);
 
+  std::string model_version_;
   std::vector<std::string> departments_;  // names as the rule table spells them
   std::unordered_map<std::string, std::int32_t, StringHash, std::equal_to<>> vocabulary_;
   std::vector<Pattern> patterns_;

@@ -164,7 +164,7 @@ TEST(KeywordCategorizer, AlwaysAnswersAsTheKeywordStrategy) {
     const auto r = k.categorize(CategorizationRequest{c.title, c.description, kDefaults});
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(r->categorized_by, domain::CategorizedBy::keywords);
-    EXPECT_EQ(r->model_version, KeywordCategorizer::kModelVersion);
+    EXPECT_EQ(r->model_version, k.model_version());
     EXPECT_GE(r->confidence, KeywordCategorizer::kNoMatchConfidence);
     EXPECT_LE(r->confidence, KeywordCategorizer::kMaxConfidence);
   }
