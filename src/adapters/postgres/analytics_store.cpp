@@ -8,7 +8,7 @@
 #include "adapters/postgres/migrations.hpp"
 #include "adapters/postgres/pg_array.hpp"
 #include "adapters/postgres/text_param.hpp"
-#include "adapters/sqlite/analytics_projection.hpp"
+#include "adapters/sql/analytics_projection.hpp"
 #include "domain/codec.hpp"
 
 namespace st::adapters::postgres {
@@ -17,7 +17,7 @@ namespace {
 using domain::Event;
 using domain::Millis;
 using ports::NamedCount;
-using sqlite::ProjectedTicket;
+using sql::ProjectedTicket;
 
 // Events of one ticket are recorded one transaction at a time, even by several analytics
 // instances: each takes a transaction-scoped advisory lock per ticket (in hash order, so
@@ -140,10 +140,6 @@ PgAnalyticsStore::PgAnalyticsStore(Database& db) : db_(db) {
   migrate_analytics(db_);
 }
 
-bool PgAnalyticsStore::record(const Event& e) {
-  return record_batch({e}).front();
-}
-
 std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& events) {
   if (events.empty()) return {};
   // One transaction and a fixed number of statements for the whole batch: the events are
@@ -181,13 +177,13 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
       event_id.add(e.event_id);
       type.add(domain::routing_key(e.type));
       ticket.add(e.ticket.id);
-      department.add(sqlite::event_department(e));
+      department.add(sql::event_department(e));
       status.add(domain::to_string(e.ticket.status));
-      confidence.add(sqlite::event_confidence(e));
-      metadata.add(sqlite::event_metadata(e, before).dump());
+      confidence.add(sql::event_confidence(e));
+      metadata.add(sql::event_metadata(e, before).dump());
       created_at.add(e.occurred_at);
       actor.add(domain::to_json(e.actor).dump());
-      auto after = sqlite::apply_event(before, e);
+      auto after = sql::apply_event(before, e);
       projection.insert_or_assign(e.ticket.id, after);
       changed.insert_or_assign(e.ticket.id, std::move(after));
       out.push_back(true);

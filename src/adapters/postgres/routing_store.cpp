@@ -90,7 +90,7 @@ std::optional<Department> first_department(const pqxx::result& rows) {
 
 }  // namespace
 
-PgRoutingStore::PgRoutingStore(Database& db) : db_(db), outbox_(db, "routing_outbox") {
+PgRoutingStore::PgRoutingStore(Database& db) : OutboxPort(db, "routing_outbox"), db_(db) {
   migrate_routing(db_);
 }
 
@@ -242,14 +242,6 @@ ports::RoutingStatistics PgRoutingStore::statistics() {
     if (s.total > 0) s.overall_average_confidence = confidence_sum / static_cast<double>(s.total);
     return s;
   });
-}
-
-std::size_t PgRoutingStore::relay(std::size_t max, const ports::PublishBatch& publish) {
-  return outbox_.relay(max, publish);
-}
-
-void PgRoutingStore::set_listener(std::function<void()> on_append) {
-  outbox_.set_listener(std::move(on_append));
 }
 
 }  // namespace st::adapters::postgres

@@ -8,7 +8,7 @@
 #include "adapters/postgres/migrations.hpp"
 #include "adapters/postgres/pg_array.hpp"
 #include "adapters/postgres/text_param.hpp"
-#include "adapters/sqlite/like_pattern.hpp"
+#include "adapters/sql/like_pattern.hpp"
 
 namespace st::adapters::postgres {
 namespace {
@@ -98,13 +98,8 @@ void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
 
 }  // namespace
 
-PgTicketStore::PgTicketStore(Database& db) : db_(db), outbox_(db, "tickets_outbox") {
+PgTicketStore::PgTicketStore(Database& db) : OutboxPort(db, "tickets_outbox"), db_(db) {
   migrate_tickets(db_);
-}
-
-Ticket PgTicketStore::create(const domain::NewTicket& n, domain::Millis now,
-                             const ports::EventsFor& events) {
-  return create_batch({{n, events}}, now).front();
 }
 
 std::vector<Ticket> PgTicketStore::create_batch(
@@ -186,7 +181,7 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
   // lower() on both sides matches the index tickets_by_user_email (migration 2).
   if (q.user_email) sql += " AND lower(user_email) = lower(" + param(*q.user_email) + ")";
   if (q.text && !q.text->empty()) {
-    const auto p = param(sqlite::contains_pattern(*q.text));
+    const auto p = param(sql::contains_pattern(*q.text));
     sql += " AND (title ILIKE " + p + " OR description ILIKE " + p + ")";
   }
   sql += " ORDER BY id DESC LIMIT " + param(std::to_string(q.limit), "::bigint");
@@ -197,11 +192,6 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
       out.push_back(ticket_from_row(row));
     return out;
   });
-}
-
-std::optional<Ticket> PgTicketStore::update(domain::TicketId id,
-                                            const ports::TicketChange& change) {
-  return update_batch({{id, change}}).front();
 }
 
 std::vector<std::optional<Ticket>> PgTicketStore::update_batch(
@@ -249,14 +239,6 @@ std::vector<std::optional<Ticket>> PgTicketStore::update_batch(
   });
   if (appended > 0) outbox_.notify();
   return result;
-}
-
-std::size_t PgTicketStore::relay(std::size_t max, const ports::PublishBatch& publish) {
-  return outbox_.relay(max, publish);
-}
-
-void PgTicketStore::set_listener(std::function<void()> on_append) {
-  outbox_.set_listener(std::move(on_append));
 }
 
 }  // namespace st::adapters::postgres

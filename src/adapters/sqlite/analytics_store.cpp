@@ -3,7 +3,7 @@
 #include <string>
 #include <variant>
 
-#include "adapters/sqlite/analytics_projection.hpp"
+#include "adapters/sql/analytics_projection.hpp"
 #include "adapters/sqlite/migrations.hpp"
 #include "domain/codec.hpp"
 
@@ -13,6 +13,11 @@ namespace {
 using domain::Event;
 using domain::Millis;
 using ports::NamedCount;
+using sql::apply_event;
+using sql::event_confidence;
+using sql::event_department;
+using sql::event_metadata;
+using sql::ProjectedTicket;
 
 constexpr const char* kSelectProjection =
     "SELECT ticket_id, department, status, confidence_score, categorized_by, created_at, "
@@ -117,10 +122,6 @@ bool SqliteAnalyticsStore::record_in(Connection& c, const Event& e) {
   if (c.changes() == 0) return false;  // already recorded: a redelivery
   store_projection(c, apply_event(before, e));
   return true;
-}
-
-bool SqliteAnalyticsStore::record(const Event& e) {
-  return db_.write([&](Connection& c) { return record_in(c, e); });
 }
 
 std::vector<bool> SqliteAnalyticsStore::record_batch(const std::vector<Event>& events) {

@@ -39,7 +39,7 @@ RoutingRecord routing_from_row(const Query& q) {
 
 }  // namespace
 
-SqliteRoutingStore::SqliteRoutingStore(Database& db) : db_(db), outbox_(db, "routing_outbox") {
+SqliteRoutingStore::SqliteRoutingStore(Database& db) : OutboxPort(db, "routing_outbox"), db_(db) {
   migrate_routing(db_);
   outbox_.release_all_claims();
 }
@@ -188,14 +188,6 @@ ports::RoutingStatistics SqliteRoutingStore::statistics() {
     if (s.total > 0) s.overall_average_confidence = confidence_sum / static_cast<double>(s.total);
     return s;
   });
-}
-
-std::size_t SqliteRoutingStore::relay(std::size_t max, const ports::PublishBatch& publish) {
-  return outbox_.relay(max, publish);
-}
-
-void SqliteRoutingStore::set_listener(std::function<void()> on_append) {
-  outbox_.set_listener(std::move(on_append));
 }
 
 }  // namespace st::adapters::sqlite

@@ -19,8 +19,6 @@ class SqliteError : public std::runtime_error {
  public:
   SqliteError(int code, const std::string& what);
   int code() const { return code_; }
-  // UNIQUE, NOT NULL, CHECK... violations.
-  bool is_constraint() const;
 
  private:
   int code_;

@@ -5,13 +5,14 @@
 #include <string>
 #include <variant>
 
-#include "adapters/sqlite/like_pattern.hpp"
+#include "adapters/sql/like_pattern.hpp"
 #include "adapters/sqlite/migrations.hpp"
 
 namespace st::adapters::sqlite {
 namespace {
 
 using domain::Ticket;
+using sql::contains_pattern;
 
 constexpr const char* kColumns =
     "id, title, description, user_name, user_email, department, confidence_score, "
@@ -64,7 +65,7 @@ std::optional<Ticket> select_by_id(Connection& c, domain::TicketId id) {
 
 }  // namespace
 
-SqliteTicketStore::SqliteTicketStore(Database& db) : db_(db), outbox_(db, "tickets_outbox") {
+SqliteTicketStore::SqliteTicketStore(Database& db) : OutboxPort(db, "tickets_outbox"), db_(db) {
   migrate_tickets(db_);
   outbox_.release_all_claims();
 }
@@ -86,14 +87,6 @@ Ticket SqliteTicketStore::insert_in(Connection& c, const domain::NewTicket& n, d
   t.id = c.last_insert_rowid();
   if (events) appended += outbox_.append(c, events(t));
   return t;
-}
-
-Ticket SqliteTicketStore::create(const domain::NewTicket& n, domain::Millis now,
-                                 const ports::EventsFor& events) {
-  std::size_t appended = 0;
-  Ticket ticket = db_.write([&](Connection& c) { return insert_in(c, n, now, events, appended); });
-  if (appended > 0) outbox_.notify();
-  return ticket;
 }
 
 std::vector<Ticket> SqliteTicketStore::create_batch(
@@ -175,14 +168,6 @@ std::optional<Ticket> SqliteTicketStore::update_in(Connection& c, domain::Ticket
   return edited;
 }
 
-std::optional<Ticket> SqliteTicketStore::update(domain::TicketId id,
-                                                const ports::TicketChange& change) {
-  std::size_t appended = 0;
-  auto result = db_.write([&](Connection& c) { return update_in(c, id, change, appended); });
-  if (appended > 0) outbox_.notify();
-  return result;
-}
-
 std::vector<std::optional<Ticket>> SqliteTicketStore::update_batch(
     const std::vector<std::pair<domain::TicketId, ports::TicketChange>>& changes) {
   std::size_t appended = 0;
@@ -194,14 +179,6 @@ std::vector<std::optional<Ticket>> SqliteTicketStore::update_batch(
   });
   if (appended > 0) outbox_.notify();
   return result;
-}
-
-std::size_t SqliteTicketStore::relay(std::size_t max, const ports::PublishBatch& publish) {
-  return outbox_.relay(max, publish);
-}
-
-void SqliteTicketStore::set_listener(std::function<void()> on_append) {
-  outbox_.set_listener(std::move(on_append));
 }
 
 }  // namespace st::adapters::sqlite

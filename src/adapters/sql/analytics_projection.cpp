@@ -1,9 +1,9 @@
-#include "adapters/sqlite/analytics_projection.hpp"
+#include "adapters/sql/analytics_projection.hpp"
 
 #include <algorithm>
 #include <utility>
 
-namespace st::adapters::sqlite {
+namespace st::adapters::sql {
 namespace {
 
 using domain::Event;
@@ -114,4 +114,4 @@ nlohmann::json event_metadata(const Event& e, const std::optional<ProjectedTicke
   return m;
 }
 
-}  // namespace st::adapters::sqlite
+}  // namespace st::adapters::sql
