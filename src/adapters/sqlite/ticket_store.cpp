@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "adapters/sql/like_pattern.hpp"
+#include "adapters/sql/row_decoders.hpp"
 #include "adapters/sqlite/migrations.hpp"
 
 namespace st::adapters::sqlite {
@@ -13,10 +14,9 @@ namespace {
 
 using domain::Ticket;
 using sql::contains_pattern;
+using sql::ticket_from_row;
 
-constexpr const char* kColumns =
-    "id, title, description, user_name, user_email, department, confidence_score, "
-    "categorized_by, status, created_at, updated_at";
+constexpr const char* kColumns = ST_TICKET_COLUMNS;
 
 const std::string kSelectById = std::string("SELECT ") + kColumns + " FROM tickets WHERE id = ?";
 
@@ -28,33 +28,6 @@ constexpr const char* kUpdate =
     "UPDATE tickets SET title = ?, description = ?, user_name = ?, user_email = ?, "
     "department = ?, confidence_score = ?, categorized_by = ?, status = ?, created_at = ?, "
     "updated_at = ? WHERE id = ?";
-
-std::optional<std::string> categorizer_name(const std::optional<domain::CategorizedBy>& c) {
-  if (!c) return std::nullopt;
-  return std::string(domain::to_string(*c));
-}
-
-// Reads a row selected with kColumns.
-Ticket ticket_from_row(const Query& q) {
-  Ticket t;
-  t.id = q.int64(0);
-  t.title = q.text(1);
-  t.description = q.text(2);
-  t.user_name = q.text(3);
-  t.user_email = q.text(4);
-  t.department = q.opt_text(5);
-  t.confidence_score = q.opt_int32(6);
-  if (auto by = q.opt_text(7)) t.categorized_by = domain::parse_categorized_by(*by);
-  const auto status_text = q.text(8);
-  const auto status = domain::parse_status(status_text);
-  if (!status)
-    throw SqliteError(SQLITE_CORRUPT, "tickets: row " + std::to_string(t.id) +
-                                          " has unknown status '" + status_text + "'");
-  t.status = *status;
-  t.created_at = q.int64(9);
-  t.updated_at = q.int64(10);
-  return t;
-}
 
 std::optional<Ticket> select_by_id(Connection& c, domain::TicketId id) {
   auto q = c.query(kSelectById);
@@ -72,14 +45,7 @@ SqliteTicketStore::SqliteTicketStore(Database& db) : OutboxPort(db, "tickets_out
 
 Ticket SqliteTicketStore::insert_in(Connection& c, const domain::NewTicket& n, domain::Millis now,
                                     const ports::EventsFor& events, std::size_t& appended) {
-  Ticket t;
-  t.title = n.title;
-  t.description = n.description;
-  t.user_name = n.user_name;
-  t.user_email = n.user_email;
-  t.status = domain::Status::pending;
-  t.created_at = now;
-  t.updated_at = now;
+  Ticket t = sql::pending_ticket(n, now);
   c.query(kInsert)
       .bind_all(t.title, t.description, t.user_name, t.user_email, domain::to_string(t.status),
                 t.created_at, t.updated_at)
@@ -160,8 +126,8 @@ std::optional<Ticket> SqliteTicketStore::update_in(Connection& c, domain::Ticket
     c.query(kUpdate)
         .bind_all(edited.title, edited.description, edited.user_name, edited.user_email,
                   edited.department, edited.confidence_score,
-                  categorizer_name(edited.categorized_by), domain::to_string(edited.status),
-                  edited.created_at, edited.updated_at, id)
+                  sql::categorized_by_column(edited.categorized_by),
+                  domain::to_string(edited.status), edited.created_at, edited.updated_at, id)
         .run();
   }
   appended += outbox_.append(c, events);
