@@ -10,7 +10,6 @@
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/idempotency_store.hpp"
 #include "adapters/sqlite/key_store.hpp"
-#include "adapters/sqlite/migrations.hpp"
 #include "adapters/sqlite/queue_store.hpp"
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
@@ -66,8 +65,6 @@ struct EmbeddedSystem::Parts {
       : config(c),
         file(data_file_in(c.data_dir)),
         db(open_database(file)),
-        migrated((sqlite::migrate_tickets(db), sqlite::migrate_routing(db),
-                  sqlite::migrate_analytics(db), sqlite::migrate_bus(db), true)),
         ticket_store(db),
         routing_store(db),
         analytics_store(db),
@@ -122,7 +119,6 @@ struct EmbeddedSystem::Parts {
   Config config;
   std::string file;
   sqlite::Database db;
-  bool migrated;
   sqlite::SqliteTicketStore ticket_store;
   sqlite::SqliteRoutingStore routing_store;
   sqlite::SqliteAnalyticsStore analytics_store;

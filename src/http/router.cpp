@@ -108,7 +108,6 @@ asio::awaitable<Response> Router::execute(const Match& m, RequestContext& ctx) c
       res.set(bhttp::field::allow, m.allow);
       co_return res;
     }
-    if (fallback_) co_return co_await fallback_(ctx);
     throw ApiError::not_found("No such endpoint: " + ctx.path);
   } catch (const ApiError& e) {
     failure = error_response(e);

@@ -1,7 +1,7 @@
 #pragma once
 // Maps (method, path pattern) to handlers. Patterns are literal segments and `{name}`
 // placeholders, e.g. "/api/tickets/{id}/status". A path that matches a pattern with another
-// method is a 405 with `Allow`; no pattern at all is a 404 (or the fallback, if set).
+// method is a 405 with `Allow`; no pattern at all is a 404.
 #include <functional>
 #include <string>
 #include <vector>
@@ -21,8 +21,6 @@ class Router {
   void route(bhttp::verb method, std::string pattern, SyncHandler handler);
   void route_async(bhttp::verb method, std::string pattern, AsyncHandler handler);
   void route_stream(std::string pattern, StreamHandler handler);  // GET only
-  // Called when no pattern matches the path (the gateway forwards such requests).
-  void set_fallback(AsyncHandler handler) { fallback_ = std::move(handler); }
 
   struct Match {
     const AsyncHandler* handler = nullptr;
@@ -37,7 +35,7 @@ class Router {
 
   // match + execute. Stream routes are not served here (the server handles them).
   asio::awaitable<Response> dispatch(RequestContext& ctx) const;
-  // Runs the matched handler (or answers 405/404/fallback), turning ApiError and any other
+  // Runs the matched handler (or answers 405/404), turning ApiError and any other
   // exception into a JSON error response.
   asio::awaitable<Response> execute(const Match& m, RequestContext& ctx) const;
 
@@ -52,7 +50,6 @@ class Router {
   void add(Route r);
 
   std::vector<Route> routes_;
-  AsyncHandler fallback_;
 };
 
 std::vector<std::string_view> split_path(std::string_view path);

@@ -80,19 +80,29 @@ void OutboxRelay::publish(const std::vector<ports::OutboxMessage>& batch) {
   bus_.publish(out);
 }
 
+std::optional<std::size_t> OutboxRelay::relay_once(std::string& error) {
+  try {
+    const auto n =
+        outbox_.relay(options_.batch_size, [this](const auto& batch) { publish(batch); });
+    relayed_ += n;
+    return n;
+  } catch (const std::exception& ex) {
+    ++failures_;
+    error = ex.what();
+    return std::nullopt;
+  }
+}
+
 bool OutboxRelay::drain_pass() {
   for (;;) {
-    std::size_t n = 0;
-    try {
-      n = outbox_.relay(options_.batch_size, [this](const auto& batch) { publish(batch); });
-    } catch (const std::exception& ex) {
-      ++failures_;
+    std::string error;
+    const auto n = relay_once(error);
+    if (!n) {
       ++failure_streak_;
       spdlog::warn("outbox relay {}: publish failed (attempt {}), rows kept for retry: {}",
-                   options_.name, failure_streak_, ex.what());
+                   options_.name, failure_streak_, error);
       return false;
     }
-    relayed_ += n;
     if (failure_streak_ > 0) {
       spdlog::info("outbox relay {}: publishing again after {} failed attempt(s)", options_.name,
                    failure_streak_);
@@ -100,7 +110,7 @@ bool OutboxRelay::drain_pass() {
     }
     // A short batch means the outbox was empty when claimed; a full one means there may be
     // more, unless another relay took them.
-    if (n < options_.batch_size || stopping_) return true;
+    if (*n < options_.batch_size || stopping_) return true;
   }
 }
 
@@ -141,25 +151,22 @@ void OutboxRelay::final_drain() {
   const auto deadline = std::chrono::steady_clock::now() + options_.drain_timeout;
   auto backoff = options_.retry_backoff_initial;
   for (;;) {
-    std::size_t n = 0;
-    try {
-      n = outbox_.relay(options_.batch_size, [this](const auto& batch) { publish(batch); });
-    } catch (const std::exception& ex) {
-      ++failures_;
+    std::string error;
+    const auto n = relay_once(error);
+    if (!n) {
       const auto left = deadline - std::chrono::steady_clock::now();
       if (left <= std::chrono::steady_clock::duration::zero()) {
         spdlog::warn(
             "outbox relay {}: stopping with rows still in the outbox (publish failing: {}); "
             "they are relayed on the next start",
-            options_.name, ex.what());
+            options_.name, error);
         return;
       }
       std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(backoff, left));
       backoff = next_backoff(backoff);
       continue;
     }
-    relayed_ += n;
-    if (n < options_.batch_size) return;
+    if (*n < options_.batch_size) return;
     if (std::chrono::steady_clock::now() >= deadline) {
       spdlog::warn(
           "outbox relay {}: drain timeout reached with rows still in the outbox; they are "

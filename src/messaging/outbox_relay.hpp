@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -61,6 +62,8 @@ class OutboxRelay {
   };
 
   void run();
+  // One relay() call: the rows it relayed, or nullopt (failure counted, `error` set).
+  std::optional<std::size_t> relay_once(std::string& error);
   // Relays batches until the outbox is empty (true) or publishing fails (false). Gives up
   // early, returning true, once stop was requested: the final drain takes over then.
   bool drain_pass();

@@ -63,15 +63,10 @@ struct DailyCount {
 class AnalyticsStore {
  public:
   virtual ~AnalyticsStore() = default;
-  // Appends the event and updates the projection in one transaction. Returns false when
-  // the event_id was already recorded (a redelivery): nothing changes.
-  virtual bool record(const domain::Event& e) = 0;
-  // record() for several events in one transaction (all or nothing); one result each.
-  virtual std::vector<bool> record_batch(const std::vector<domain::Event>& events) {
-    std::vector<bool> out;
-    for (const auto& e : events) out.push_back(record(e));
-    return out;
-  }
+  // Appends the events and updates the projection, in order, in one transaction (all or
+  // nothing). One result per event: false when its event_id was already recorded (a
+  // redelivery), which changes nothing.
+  virtual std::vector<bool> record_batch(const std::vector<domain::Event>& events) = 0;
   virtual std::vector<AuditEntry> trail(domain::TicketId id) = 0;
   virtual TicketAggregate aggregate(const AnalyticsFilter& f) = 0;
   // Tickets created per UTC day in [from, to], days without tickets included as 0.

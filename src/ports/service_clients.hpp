@@ -14,12 +14,6 @@ namespace st::ports {
 class TicketAssigner {
  public:
   virtual ~TicketAssigner() = default;
-  // Idempotent: assigning the same values again changes nothing. nullopt if no such ticket.
-  virtual std::optional<domain::Ticket> assign_department(domain::TicketId id,
-                                                          const std::string& department,
-                                                          int confidence, domain::CategorizedBy by,
-                                                          const std::string& trace_id) = 0;
-
   struct Assignment {
     domain::TicketId id = 0;
     std::string department;
@@ -28,14 +22,10 @@ class TicketAssigner {
     std::string trace_id;
     domain::Actor actor;  // an agent's reroute; the pipeline (system) otherwise
   };
-  // assign_department() for several tickets at once (one transaction where possible).
+  // Sets each ticket's department (one transaction where possible); one result each,
+  // nullopt if no such ticket. Idempotent: assigning the same values again changes nothing.
   virtual std::vector<std::optional<domain::Ticket>> assign_departments(
-      const std::vector<Assignment>& batch) {
-    std::vector<std::optional<domain::Ticket>> out;
-    for (const auto& a : batch)
-      out.push_back(assign_department(a.id, a.department, a.confidence, a.by, a.trace_id));
-    return out;
-  }
+      const std::vector<Assignment>& batch) = 0;
 };
 
 // Categorizer → routing: the department names a ticket may be given.

@@ -27,29 +27,19 @@ using TicketChange = std::function<std::vector<domain::Event>(domain::Ticket&)>;
 class TicketStore {
  public:
   virtual ~TicketStore() = default;
-  // Inserts the ticket (id assigned here) and the events built from it, atomically.
-  virtual domain::Ticket create(const domain::NewTicket& t, domain::Millis now,
-                                const EventsFor& events) = 0;
-  // create() for several tickets in one transaction (all or nothing), ids in order.
+  // Inserts the tickets (ids assigned here, in the order given) and the events built from
+  // each, in one transaction (all or nothing). One ticket is a batch of one.
   virtual std::vector<domain::Ticket> create_batch(
-      const std::vector<std::pair<domain::NewTicket, EventsFor>>& tickets, domain::Millis now) {
-    std::vector<domain::Ticket> out;
-    for (const auto& [t, events] : tickets) out.push_back(create(t, now, events));
-    return out;
-  }
+      const std::vector<std::pair<domain::NewTicket, EventsFor>>& tickets, domain::Millis now) = 0;
   virtual std::optional<domain::Ticket> get(domain::TicketId id) = 0;
   virtual std::vector<domain::Ticket> list(const TicketQuery& q) = 0;
-  // Read-modify-write in one transaction: `change` edits the ticket and returns the events
-  // to emit. The ticket is written if `change` modified it (compare with operator==), the
-  // events if there are any; if neither, nothing is written. nullopt if no such id.
-  virtual std::optional<domain::Ticket> update(domain::TicketId id, const TicketChange& change) = 0;
-  // update() for several tickets in one transaction (all or nothing); one result each.
+  // Read-modify-write of several tickets in one transaction (all or nothing), in order (a
+  // later change sees an earlier one to the same ticket): each `change` edits its ticket and
+  // returns the events to emit. A ticket is written if its `change` modified it (compare with
+  // operator==), the events if there are any; if neither, nothing is written. One result
+  // per change: the ticket as changed, or nullopt if no such id.
   virtual std::vector<std::optional<domain::Ticket>> update_batch(
-      const std::vector<std::pair<domain::TicketId, TicketChange>>& changes) {
-    std::vector<std::optional<domain::Ticket>> out;
-    for (const auto& [id, change] : changes) out.push_back(update(id, change));
-    return out;
-  }
+      const std::vector<std::pair<domain::TicketId, TicketChange>>& changes) = 0;
 };
 
 }  // namespace st::ports

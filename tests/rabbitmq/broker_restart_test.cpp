@@ -16,7 +16,10 @@
 #include "messaging/outbox_relay.hpp"
 #include "ports/unavailable.hpp"
 #include "rabbitmq/rabbit_test_support.hpp"
+#include "unit/support/store_writes.hpp"
 #include "unit/support/temp_dir.hpp"
+
+using st::test_support::create_one;
 
 namespace st::adapters::rabbitmq::test {
 namespace {
@@ -159,12 +162,12 @@ TEST(RabbitBusBrokerRestart, TheOutboxKeepsEventsWhileTheBrokerIsDownAndRelaysTh
   std::set<std::string> created;  // event ids committed with their tickets
   auto create_tickets = [&](int n) {
     for (int i = 0; i < n; ++i)
-      store.create({"Printer on fire", "Smoke from tray 2", "Ann Lee", "ann@example.com"},
-                   1'700'000'000'000, [&](const domain::Ticket& t) {
-                     auto e = domain::make_event(domain::payload::Created{}, t, 1, "");
-                     created.insert(e.event_id);
-                     return std::vector<domain::Event>{e};
-                   });
+      create_one(store, {"Printer on fire", "Smoke from tray 2", "Ann Lee", "ann@example.com"},
+                 1'700'000'000'000, [&](const domain::Ticket& t) {
+                   auto e = domain::make_event(domain::payload::Created{}, t, 1, "");
+                   created.insert(e.event_id);
+                   return std::vector<domain::Event>{e};
+                 });
   };
   auto delivered_all = [&] {
     std::lock_guard lk(mu);

@@ -7,8 +7,8 @@
 namespace st::adapters::fasttext::detail {
 namespace {
 
-using liblinear::LinearClassifier;
-using liblinear::LinearKind;
+using learning::LinearClassifier;
+using learning::LinearKind;
 using nlohmann::json;
 
 // Fewer examples than this make folds too thin to say how far each part can be trusted;

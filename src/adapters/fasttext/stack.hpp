@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/fasttext/engine.hpp"
-#include "adapters/liblinear/linear_classifier.hpp"
+#include "learning/linear_classifier.hpp"
 #include "learning/neighbour_index.hpp"
 #include "learning/stacked_features.hpp"
 
@@ -49,8 +49,8 @@ class Stack {
   std::vector<std::size_t> text_labels_;
   std::optional<learning::NeighbourIndex> index_;
   learning::TfidfVectorizer words_;
-  liblinear::LinearClassifier svm_;
-  liblinear::LinearClassifier combiner_;
+  learning::LinearClassifier svm_;
+  learning::LinearClassifier combiner_;
 };
 
 }  // namespace st::adapters::fasttext::detail

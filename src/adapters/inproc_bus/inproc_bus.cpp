@@ -90,19 +90,24 @@ std::vector<InProcBus::Queue*> InProcBus::route(const std::string& routing_key) 
 void InProcBus::publish(const std::vector<ports::OutgoingMessage>& batch) {
   if (batch.empty()) return;
   std::shared_lock lk(state_mu_);
-  // Before start() durable messages only go to the store: start() loads them from there.
-  const bool append_durable = started_;
+  Appends appends(queues_.size());
+  const auto groups = route_batch(batch, appends);
+  std::exception_ptr failure;
+  try {
+    // Before start() durable messages only go to the store: start() loads them from there.
+    for (const auto& g : groups) store_group(batch, g, started_ ? &appends : nullptr);
+  } catch (...) {
+    // What was stored before the failure is still delivered (the caller will publish the
+    // batch again, and consumers absorb the duplicates by event_id).
+    failure = std::current_exception();
+  }
+  append_at_once(appends);
+  if (failure) std::rethrow_exception(failure);
+}
 
-  // Messages with the same set of durable queues are stored with one enqueue() call. A relay
-  // batch usually carries one or two routing keys, hence one or two store commits.
-  struct Group {
-    std::vector<Queue*> queues;
-    std::vector<std::size_t> indices;  // into `batch`
-  };
-  std::vector<Group> groups;
-  // Per queue: (index into batch, entry), appended in batch order once everything is stored.
-  std::vector<std::vector<std::pair<std::size_t, Entry>>> appends(queues_.size());
-
+std::vector<InProcBus::DurableGroup> InProcBus::route_batch(
+    const std::vector<ports::OutgoingMessage>& batch, Appends& appends) {
+  std::vector<DurableGroup> groups;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto targets = route(batch[i].routing_key);
     if (targets.empty()) {
@@ -120,61 +125,61 @@ void InProcBus::publish(const std::vector<ports::OutgoingMessage>& batch) {
     }
     if (durable.empty()) continue;
     auto g = std::find_if(groups.begin(), groups.end(),
-                          [&](const Group& x) { return x.queues == durable; });
+                          [&](const DurableGroup& x) { return x.queues == durable; });
     if (g == groups.end()) {
       groups.push_back({std::move(durable), {}});
       g = std::prev(groups.end());
     }
     g->indices.push_back(i);
   }
+  return groups;
+}
 
-  std::exception_ptr failure;
-  for (const auto& g : groups) {
-    try {
-      std::vector<std::string> names;
-      names.reserve(g.queues.size());
-      for (Queue* q : g.queues) names.push_back(q->spec.name);
-      std::vector<ports::StoredMessage> stored;
-      if (g.indices.size() == batch.size()) {
-        stored = store_.enqueue(names, batch);
-      } else {
-        std::vector<ports::OutgoingMessage> subset;
-        subset.reserve(g.indices.size());
-        for (auto i : g.indices) subset.push_back(batch[i]);
-        stored = store_.enqueue(names, subset);
-      }
-      if (!append_durable) continue;
-      // The port does not fix the order of the returned copies; within a queue, seq order is
-      // publish order (pending() is "oldest first" by the same key).
-      std::vector<std::vector<ports::StoredMessage*>> per_queue(g.queues.size());
-      for (auto& s : stored) {
-        auto it = std::find(names.begin(), names.end(), s.queue);
-        if (it == names.end())
-          throw std::runtime_error("QueueStore::enqueue returned a copy for queue " + s.queue);
-        per_queue[static_cast<std::size_t>(it - names.begin())].push_back(&s);
-      }
-      for (std::size_t j = 0; j < g.queues.size(); ++j) {
-        auto& copies = per_queue[j];
-        if (copies.size() != g.indices.size())
-          throw std::runtime_error("QueueStore::enqueue returned " + std::to_string(copies.size()) +
-                                   " copies for queue " + names[j] + ", expected " +
-                                   std::to_string(g.indices.size()));
-        std::sort(copies.begin(), copies.end(),
-                  [](const auto* a, const auto* b) { return a->seq < b->seq; });
-        for (std::size_t k = 0; k < copies.size(); ++k) {
-          auto* s = copies[k];
-          appends[g.queues[j]->index].emplace_back(
-              g.indices[k], Entry{s->seq, std::move(s->message), s->delivery_count});
-        }
-      }
-    } catch (...) {
-      // What was stored before the failure is still delivered (the caller will publish the
-      // batch again, and consumers absorb the duplicates by event_id).
-      failure = std::current_exception();
-      break;
+void InProcBus::store_group(const std::vector<ports::OutgoingMessage>& batch, const DurableGroup& g,
+                            Appends* appends) {
+  std::vector<std::string> names;
+  names.reserve(g.queues.size());
+  for (Queue* q : g.queues) names.push_back(q->spec.name);
+  std::vector<ports::StoredMessage> stored;
+  if (g.indices.size() == batch.size()) {
+    stored = store_.enqueue(names, batch);
+  } else {
+    std::vector<ports::OutgoingMessage> subset;
+    subset.reserve(g.indices.size());
+    for (auto i : g.indices) subset.push_back(batch[i]);
+    stored = store_.enqueue(names, subset);
+  }
+  if (appends) collect_stored(g, names, stored, *appends);
+}
+
+void InProcBus::collect_stored(const DurableGroup& g, const std::vector<std::string>& names,
+                               std::vector<ports::StoredMessage>& stored, Appends& appends) {
+  // The port does not fix the order of the returned copies; within a queue, seq order is
+  // publish order (pending() is "oldest first" by the same key).
+  std::vector<std::vector<ports::StoredMessage*>> per_queue(g.queues.size());
+  for (auto& s : stored) {
+    auto it = std::find(names.begin(), names.end(), s.queue);
+    if (it == names.end())
+      throw std::runtime_error("QueueStore::enqueue returned a copy for queue " + s.queue);
+    per_queue[static_cast<std::size_t>(it - names.begin())].push_back(&s);
+  }
+  for (std::size_t j = 0; j < g.queues.size(); ++j) {
+    auto& copies = per_queue[j];
+    if (copies.size() != g.indices.size())
+      throw std::runtime_error("QueueStore::enqueue returned " + std::to_string(copies.size()) +
+                               " copies for queue " + names[j] + ", expected " +
+                               std::to_string(g.indices.size()));
+    std::sort(copies.begin(), copies.end(),
+              [](const auto* a, const auto* b) { return a->seq < b->seq; });
+    for (std::size_t k = 0; k < copies.size(); ++k) {
+      auto* s = copies[k];
+      appends[g.queues[j]->index].emplace_back(
+          g.indices[k], Entry{s->seq, std::move(s->message), s->delivery_count});
     }
   }
+}
 
+void InProcBus::append_at_once(Appends& appends) {
   // Every target queue is locked (in index order, so concurrent publishers cannot deadlock)
   // before any is appended to: a publish becomes visible in all its queues at once. Without
   // that, a fast consumer of one queue could react and publish an effect that lands in a
@@ -197,8 +202,6 @@ void InProcBus::publish(const std::vector<ports::OutgoingMessage>& batch) {
   locks.clear();
   for (std::size_t qi = 0; qi < appends.size(); ++qi)
     if (!appends[qi].empty()) queues_[qi]->cv.notify_one();
-
-  if (failure) std::rethrow_exception(failure);
 }
 
 void InProcBus::start() {

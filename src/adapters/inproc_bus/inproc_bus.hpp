@@ -23,6 +23,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ports/event_bus.hpp"
@@ -108,6 +109,26 @@ class InProcBus : public ports::EventBus {
   };
 
   std::vector<Queue*> route(const std::string& routing_key);
+
+  // publish()'s steps. Messages with the same set of durable queues are stored with one
+  // enqueue() call (a relay batch usually carries one or two routing keys, hence one or two
+  // store commits); every copy is then appended to its queue, in batch order.
+  struct DurableGroup {
+    std::vector<Queue*> queues;
+    std::vector<std::size_t> indices;  // into the published batch
+  };
+  // Per queue index: (index into the batch, entry) to append once everything is stored.
+  using Appends = std::vector<std::vector<std::pair<std::size_t, Entry>>>;
+  // Counts the unroutable, adds transient copies to `appends`, groups the durable ones.
+  std::vector<DurableGroup> route_batch(const std::vector<ports::OutgoingMessage>& batch,
+                                        Appends& appends);
+  // Stores one group; adds its stored copies to `appends` unless that is null.
+  void store_group(const std::vector<ports::OutgoingMessage>& batch, const DurableGroup& g,
+                   Appends* appends);
+  void collect_stored(const DurableGroup& g, const std::vector<std::string>& names,
+                      std::vector<ports::StoredMessage>& stored, Appends& appends);
+  // Appends to every target queue under all their locks, so a publish shows everywhere at once.
+  void append_at_once(Appends& appends);
   Queue& find(const std::string& name) const;
   void run(Queue& q);
   void process(Queue& q, std::vector<Entry>& batch);

@@ -7,8 +7,11 @@
 
 #include "adapters/postgres/migrations.hpp"
 #include "adapters/postgres/pg_array.hpp"
+#include "adapters/postgres/row_reader.hpp"
 #include "adapters/postgres/text_param.hpp"
-#include "adapters/sqlite/analytics_projection.hpp"
+#include "adapters/sql/analytics_projection.hpp"
+#include "adapters/sql/daily_counts.hpp"
+#include "adapters/sql/row_decoders.hpp"
 #include "domain/codec.hpp"
 
 namespace st::adapters::postgres {
@@ -17,7 +20,7 @@ namespace {
 using domain::Event;
 using domain::Millis;
 using ports::NamedCount;
-using sqlite::ProjectedTicket;
+using sql::ProjectedTicket;
 
 // Events of one ticket are recorded one transaction at a time, even by several analytics
 // instances: each takes a transaction-scoped advisory lock per ticket (in hash order, so
@@ -31,9 +34,7 @@ constexpr const char* kRecorded =
     "SELECT event_id FROM analytics_events WHERE event_id = ANY($1::text[])";
 
 constexpr const char* kSelectProjections =
-    "SELECT ticket_id, department, status, confidence_score, categorized_by, created_at, "
-    "routed_at, resolved_at, status_version, status_event_at, department_version "
-    "FROM analytics_tickets WHERE ticket_id = ANY($1::bigint[])";
+    "SELECT " ST_PROJECTION_COLUMNS " FROM analytics_tickets WHERE ticket_id = ANY($1::bigint[])";
 
 constexpr const char* kInsertEvents =
     "INSERT INTO analytics_events (event_id, event_type, ticket_id, department, status, "
@@ -62,9 +63,7 @@ constexpr const char* kTrail =
     "SELECT event_type, department, status, confidence_score, metadata::text, created_at, "
     "actor::text FROM analytics_events WHERE ticket_id = $1 ORDER BY created_at, id";
 
-constexpr const char* kDaily =
-    "SELECT created_at / 86400000 AS day, count(*) FROM analytics_tickets "
-    "WHERE created_at >= $1 AND created_at < $2 GROUP BY day ORDER BY day";
+constexpr const char* kDaily = ST_DAILY_COUNTS_SQL("$1", "$2");
 
 template <class T>
 std::optional<T> opt(const pqxx::field& f) {
@@ -73,19 +72,7 @@ std::optional<T> opt(const pqxx::field& f) {
 }
 
 ProjectedTicket projection_from_row(const pqxx::row& r) {
-  ProjectedTicket p;
-  p.ticket_id = r[0].as<std::int64_t>();
-  p.department = opt<std::string>(r[1]);
-  p.status = opt<std::string>(r[2]);
-  p.confidence_score = opt<int>(r[3]);
-  p.categorized_by = opt<std::string>(r[4]);
-  p.created_at = r[5].as<std::int64_t>();
-  p.routed_at = opt<std::int64_t>(r[6]);
-  p.resolved_at = opt<std::int64_t>(r[7]);
-  p.status_version = opt<std::int64_t>(r[8]);
-  p.status_event_at = opt<std::int64_t>(r[9]);
-  p.department_version = opt<std::int64_t>(r[10]);
-  return p;
+  return sql::projection_from_row(RowReader(r));
 }
 
 void store_projections(Tx& tx, const std::map<domain::TicketId, ProjectedTicket>& rows) {
@@ -128,20 +115,10 @@ struct Where {
   }
 };
 
-// Floor division: the UTC day number of a time, also for times before 1970.
-std::int64_t day_number(Millis ms) {
-  return ms >= 0 ? ms / domain::kMillisPerDay
-                 : -((-ms + domain::kMillisPerDay - 1) / domain::kMillisPerDay);
-}
-
 }  // namespace
 
 PgAnalyticsStore::PgAnalyticsStore(Database& db) : db_(db) {
   migrate_analytics(db_);
-}
-
-bool PgAnalyticsStore::record(const Event& e) {
-  return record_batch({e}).front();
 }
 
 std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& events) {
@@ -181,13 +158,13 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
       event_id.add(e.event_id);
       type.add(domain::routing_key(e.type()));
       ticket.add(e.ticket.id);
-      department.add(sqlite::event_department(e));
+      department.add(sql::event_department(e));
       status.add(domain::to_string(e.ticket.status));
-      confidence.add(sqlite::event_confidence(e));
-      metadata.add(sqlite::event_metadata(e, before).dump());
+      confidence.add(sql::event_confidence(e));
+      metadata.add(sql::event_metadata(e, before).dump());
       created_at.add(e.occurred_at);
       actor.add(domain::to_json(e.actor).dump());
-      auto after = sqlite::apply_event(before, e);
+      auto after = sql::apply_event(before, e);
       projection.insert_or_assign(e.ticket.id, after);
       changed.insert_or_assign(e.ticket.id, std::move(after));
       out.push_back(true);
@@ -206,20 +183,7 @@ std::vector<ports::AuditEntry> PgAnalyticsStore::trail(domain::TicketId id) {
     // By occurrence, not arrival: events may have been recorded out of order.
     std::vector<ports::AuditEntry> out;
     for (const auto& row : tx.exec(kTrail, id)) {
-      ports::AuditEntry a;
-      const auto type = domain::parse_event_type(row[0].as<std::string>());
-      if (!type) continue;  // a type this version does not know: not part of the trail
-      a.event_type = *type;
-      a.department = opt<std::string>(row[1]);
-      if (auto s = opt<std::string>(row[2])) a.status = domain::parse_status(*s);
-      a.confidence_score = opt<int>(row[3]);
-      a.metadata = nlohmann::json::parse(row[4].as<std::string>(), nullptr,
-                                         /*allow_exceptions=*/false);
-      if (a.metadata.is_discarded()) a.metadata = nlohmann::json::object();
-      a.created_at = row[5].as<std::int64_t>();
-      if (auto text = opt<std::string>(row[6]))
-        a.actor = domain::actor_from_json(nlohmann::json::parse(*text, nullptr, false));
-      out.push_back(std::move(a));
+      if (auto a = sql::audit_entry_from_row(RowReader(row))) out.push_back(std::move(*a));
     }
     return out;
   });
@@ -298,10 +262,9 @@ ports::TicketAggregate PgAnalyticsStore::aggregate(const ports::AnalyticsFilter&
 
 std::vector<ports::DailyCount> PgAnalyticsStore::daily_creation(Millis from, Millis to) {
   if (from > to) return {};
-  const auto first_day = day_number(from);
-  const auto last_day = day_number(to);
-  // Whole UTC days, both ends included; an index range scan on created_at. (The SQL day
-  // number truncates, which equals the floor for the times after 1970 tickets have.)
+  const auto first_day = sql::day_number(from);
+  const auto last_day = sql::day_number(to);
+  // Whole UTC days, both ends included; an index range scan on created_at.
   auto counts = db_.read([&](Tx& tx) {
     std::vector<std::pair<std::int64_t, std::int64_t>> rows;
     for (const auto& row :
@@ -309,16 +272,7 @@ std::vector<ports::DailyCount> PgAnalyticsStore::daily_creation(Millis from, Mil
       rows.emplace_back(row[0].as<std::int64_t>(), row[1].as<std::int64_t>());
     return rows;
   });
-  std::vector<ports::DailyCount> out;
-  out.reserve(static_cast<std::size_t>(last_day - first_day + 1));
-  std::size_t i = 0;
-  for (auto day = first_day; day <= last_day; ++day) {
-    std::int64_t n = 0;
-    while (i < counts.size() && counts[i].first < day) ++i;
-    if (i < counts.size() && counts[i].first == day) n = counts[i].second;
-    out.push_back({domain::format_date(day * domain::kMillisPerDay), n});
-  }
-  return out;
+  return sql::fill_days(first_day, last_day, counts);
 }
 
 }  // namespace st::adapters::postgres

@@ -1,8 +1,8 @@
 #pragma once
 // The analytics service's tables on PostgreSQL: analytics_events (the event log, JSON
 // metadata; its unique event_id is the record of processed events) and analytics_tickets,
-// the one-row-per-ticket projection the aggregates read. The projection rules are the
-// embedded store's (adapters/sqlite/analytics_projection.hpp, pure code), so both stores
+// the one-row-per-ticket projection the aggregates read. The projection rules are shared
+// with the embedded store (adapters/sql/analytics_projection.hpp, pure code), so both stores
 // converge to the same rows.
 #include <optional>
 #include <vector>
@@ -18,7 +18,6 @@ class PgAnalyticsStore final : public ports::AnalyticsStore {
   // `db` must outlive the store. Throws ports::Unavailable if the server cannot be reached.
   explicit PgAnalyticsStore(Database& db);
 
-  bool record(const domain::Event& e) override;
   std::vector<bool> record_batch(const std::vector<domain::Event>& events) override;
   std::vector<ports::AuditEntry> trail(domain::TicketId id) override;
   ports::TicketAggregate aggregate(const ports::AnalyticsFilter& f) override;

@@ -120,14 +120,4 @@ std::size_t Database::open_connections() {
   return open_;
 }
 
-void Database::close_idle() {
-  std::vector<std::unique_ptr<Session>> idle;
-  {
-    std::lock_guard lock(mutex_);
-    open_ -= idle_.size();
-    idle.swap(idle_);
-  }
-  freed_.notify_all();
-}
-
 }  // namespace st::adapters::postgres

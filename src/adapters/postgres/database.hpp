@@ -83,8 +83,6 @@ class Database {
 
   // Connections open now (idle + in use), for tests and health checks.
   std::size_t open_connections();
-  // Closes every idle connection.
-  void close_idle();
 
  private:
   class Lease;

@@ -4,18 +4,18 @@
 #include <string>
 
 #include "adapters/postgres/migrations.hpp"
+#include "adapters/postgres/row_reader.hpp"
 #include "adapters/postgres/text_param.hpp"
+#include "adapters/sql/row_decoders.hpp"
 
 namespace st::adapters::postgres {
 namespace {
 
 using ports::ApiKeyRecord;
 
-#define KEY_COLUMNS "id, name, role, email, secret_hash, created_at, revoked_at"
-
 // DO NOTHING on the primary key: a taken id is an answer (the caller generates another),
 // not an error.
-constexpr const char* kInsert = "INSERT INTO api_keys (" KEY_COLUMNS
+constexpr const char* kInsert = "INSERT INTO api_keys (" ST_KEY_COLUMNS
                                 ") VALUES ($1, $2, $3, $4, $5, $6, $7) "
                                 "ON CONFLICT (id) DO NOTHING RETURNING id";
 // SHARE ROW EXCLUSIVE conflicts with itself and with every write to the table: two
@@ -24,27 +24,15 @@ constexpr const char* kInsert = "INSERT INTO api_keys (" KEY_COLUMNS
 constexpr const char* kLock = "LOCK TABLE api_keys IN SHARE ROW EXCLUSIVE MODE";
 constexpr const char* kAnyActive =
     "SELECT EXISTS (SELECT 1 FROM api_keys WHERE revoked_at IS NULL)";
-constexpr const char* kFind = "SELECT " KEY_COLUMNS " FROM api_keys WHERE id = $1";
+constexpr const char* kFind = "SELECT " ST_KEY_COLUMNS " FROM api_keys WHERE id = $1";
 // id is COLLATE "C": ties on created_at sort by bytes, as the embedded store sorts them.
 constexpr const char* kListActive =
-    "SELECT " KEY_COLUMNS " FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, id";
+    "SELECT " ST_KEY_COLUMNS " FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, id";
 constexpr const char* kRevoke =
     "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL";
 
 ApiKeyRecord key_from_row(const pqxx::row& row) {
-  ApiKeyRecord k;
-  k.id = row[0].as<std::string>();
-  k.name = row[1].as<std::string>();
-  const auto role = domain::parse_role(row[2].as<std::string>());
-  // A role this build does not know must not quietly become the least privileged one: the
-  // row was written by something else, so refuse to guess.
-  if (!role) throw std::runtime_error("api_keys: unknown role in key " + k.id);
-  k.role = *role;
-  k.email = row[3].as<std::string>();
-  k.secret_hash = row[4].as<std::string>();
-  k.created_at = row[5].as<std::int64_t>();
-  if (!row[6].is_null()) k.revoked_at = row[6].as<std::int64_t>();
-  return k;
+  return sql::key_from_row(RowReader(row));
 }
 
 void check_storable(const ApiKeyRecord& k) {

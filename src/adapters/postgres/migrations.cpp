@@ -8,6 +8,19 @@ namespace {
 // Times are epoch milliseconds (bigint) as in the domain, so both adapters store the same
 // values. Ids are identity columns; every list query orders by id and pages with id < ?.
 
+// A service's outbox (tickets_outbox, routing_outbox: one shape). Relays claim the oldest
+// rows with FOR UPDATE SKIP LOCKED (primary key order) and delete them once published. A
+// macro so the text joins the step's literal.
+#define OUTBOX_TABLE(name)                                   \
+  "CREATE TABLE " name                                       \
+  " (\n"                                                     \
+  "  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n" \
+  "  event_id text NOT NULL,\n"                              \
+  "  routing_key text NOT NULL,\n"                           \
+  "  body text NOT NULL,\n"                                  \
+  "  created_at bigint NOT NULL\n"                           \
+  ");\n"
+
 constexpr Migration kTickets[] = {
     {1,
      "CREATE TABLE tickets (\n"
@@ -31,16 +44,8 @@ constexpr Migration kTickets[] = {
      // Substring search (ILIKE '%text%') through trigram indexes.
      "CREATE EXTENSION IF NOT EXISTS pg_trgm;\n"
      "CREATE INDEX tickets_title_trgm ON tickets USING gin (title gin_trgm_ops);\n"
-     "CREATE INDEX tickets_description_trgm ON tickets USING gin (description gin_trgm_ops);\n"
-     // The outbox: relays claim the oldest rows with FOR UPDATE SKIP LOCKED (primary key
-     // order) and delete them once published.
-     "CREATE TABLE tickets_outbox (\n"
-     "  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
-     "  event_id text NOT NULL,\n"
-     "  routing_key text NOT NULL,\n"
-     "  body text NOT NULL,\n"
-     "  created_at bigint NOT NULL\n"
-     ");\n"},
+     "CREATE INDEX tickets_description_trgm ON tickets USING gin (description "
+     "gin_trgm_ops);\n" OUTBOX_TABLE("tickets_outbox")},
     // A requester's own tickets (GET /api/tickets with a requester key), newest first.
     {2, "CREATE INDEX tickets_by_user_email ON tickets (lower(user_email), id);\n"},
 };
@@ -70,14 +75,7 @@ constexpr Migration kRouting[] = {
      ");\n"
      "CREATE INDEX ticket_routing_by_ticket ON ticket_routing (ticket_id, id);\n"
      "CREATE INDEX ticket_routing_by_department ON ticket_routing (department) "
-     "INCLUDE (confidence_score);\n"
-     "CREATE TABLE routing_outbox (\n"
-     "  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
-     "  event_id text NOT NULL,\n"
-     "  routing_key text NOT NULL,\n"
-     "  body text NOT NULL,\n"
-     "  created_at bigint NOT NULL\n"
-     ");\n"},
+     "INCLUDE (confidence_score);\n" OUTBOX_TABLE("routing_outbox")},
     // Which model (or rule set) made each automatic routing; NULL for an agent's.
     {2, "ALTER TABLE ticket_routing ADD COLUMN model_version text;\n"},
 };

@@ -5,8 +5,6 @@
 #include <cstdint>
 #include <limits>
 
-#include <spdlog/spdlog.h>
-
 #include "adapters/postgres/pg_array.hpp"
 #include "domain/codec.hpp"
 
@@ -41,28 +39,6 @@ std::size_t OutboxTable::append(Tx& tx, const std::vector<domain::Event>& events
   }
   tx.exec(insert_sql_, ids.str(), keys.str(), bodies.str(), wall_clock_millis());
   return events.size();
-}
-
-void OutboxTable::notify() const {
-  std::shared_ptr<const std::function<void()>> listener;
-  {
-    std::lock_guard lock(listener_mutex_);
-    listener = listener_;
-  }
-  if (!listener || !*listener) return;
-  try {
-    (*listener)();
-  } catch (const std::exception& e) {
-    spdlog::warn("outbox listener threw: {}", e.what());
-  } catch (...) {
-    spdlog::warn("outbox listener threw a non-standard exception");
-  }
-}
-
-void OutboxTable::set_listener(std::function<void()> on_append) {
-  auto listener = std::make_shared<const std::function<void()>>(std::move(on_append));
-  std::lock_guard lock(listener_mutex_);
-  listener_ = std::move(listener);
 }
 
 std::size_t OutboxTable::relay(std::size_t max, const ports::PublishBatch& publish) {

@@ -11,12 +11,12 @@
 // (consumers deduplicate on event_id for that).
 #include <cstddef>
 #include <functional>
-#include <memory>
-#include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "adapters/postgres/database.hpp"
+#include "adapters/sql/outbox_listener.hpp"
 #include "domain/event.hpp"
 #include "ports/outbox.hpp"
 
@@ -30,19 +30,16 @@ class OutboxTable {
   // Inside the caller's transaction, one statement for all `events`. Returns how many rows
   // were appended.
   std::size_t append(Tx& tx, const std::vector<domain::Event>& events);
-  // After the commit: calls the listener if one is set. A throwing listener is logged and
-  // ignored (the rows are committed; the relay's own polling will find them).
-  void notify() const;
+  // After the commit: wakes the listener, if one is set.
+  void notify() const { listener_.notify(); }
 
   std::size_t relay(std::size_t max, const ports::PublishBatch& publish);
-  void set_listener(std::function<void()> on_append);
+  void set_listener(std::function<void()> on_append) { listener_.set(std::move(on_append)); }
 
  private:
   Database& db_;
   std::string insert_sql_, claim_sql_, delete_sql_;
-
-  mutable std::mutex listener_mutex_;
-  std::shared_ptr<const std::function<void()>> listener_;
+  sql::OutboxListener listener_;
 };
 
 }  // namespace st::adapters::postgres

@@ -6,7 +6,9 @@
 
 #include "adapters/postgres/migrations.hpp"
 #include "adapters/postgres/pg_array.hpp"
+#include "adapters/postgres/row_reader.hpp"
 #include "adapters/postgres/text_param.hpp"
+#include "adapters/sql/row_decoders.hpp"
 
 namespace st::adapters::postgres {
 namespace {
@@ -62,25 +64,11 @@ constexpr const char* kStatistics =
     "GROUP BY department ORDER BY count(*) DESC, department COLLATE \"C\"";
 
 Department department_from_row(const pqxx::row& r) {
-  return Department{r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                    r[3].as<bool>(), r[4].as<std::int64_t>()};
+  return sql::department_from_row(RowReader(r));
 }
 
-RoutingRecord routing_from_row(const pqxx::row& row) {
-  RoutingRecord r;
-  r.id = row[0].as<std::int64_t>();
-  r.ticket_id = row[1].as<std::int64_t>();
-  r.department = row[2].as<std::string>();
-  r.confidence_score = row[3].as<int>();
-  const auto by = domain::parse_categorized_by(row[4].as<std::string>());
-  if (!by)
-    throw std::runtime_error("ticket_routing: unknown categorized_by in row " +
-                             std::to_string(r.id));
-  r.categorized_by = *by;
-  r.manual = row[5].as<bool>();
-  r.routed_at = row[6].as<std::int64_t>();
-  if (!row[7].is_null()) r.model_version = row[7].as<std::string>();
-  return r;
+RoutingRecord routing_from_row(const pqxx::row& r) {
+  return sql::routing_from_row(RowReader(r));
 }
 
 std::optional<Department> first_department(const pqxx::result& rows) {
@@ -90,7 +78,7 @@ std::optional<Department> first_department(const pqxx::result& rows) {
 
 }  // namespace
 
-PgRoutingStore::PgRoutingStore(Database& db) : db_(db), outbox_(db, "routing_outbox") {
+PgRoutingStore::PgRoutingStore(Database& db) : OutboxPort(db, "routing_outbox"), db_(db) {
   migrate_routing(db_);
 }
 
@@ -242,14 +230,6 @@ ports::RoutingStatistics PgRoutingStore::statistics() {
     if (s.total > 0) s.overall_average_confidence = confidence_sum / static_cast<double>(s.total);
     return s;
   });
-}
-
-std::size_t PgRoutingStore::relay(std::size_t max, const ports::PublishBatch& publish) {
-  return outbox_.relay(max, publish);
-}
-
-void PgRoutingStore::set_listener(std::function<void()> on_append) {
-  outbox_.set_listener(std::move(on_append));
 }
 
 }  // namespace st::adapters::postgres

@@ -10,12 +10,12 @@
 
 #include "adapters/postgres/database.hpp"
 #include "adapters/postgres/outbox_table.hpp"
-#include "ports/outbox.hpp"
+#include "adapters/sql/outbox_port.hpp"
 #include "ports/routing_store.hpp"
 
 namespace st::adapters::postgres {
 
-class PgRoutingStore final : public ports::RoutingStore, public ports::Outbox {
+class PgRoutingStore final : public ports::RoutingStore, public sql::OutboxPort<OutboxTable> {
  public:
   // Migrates the routing tables (idempotent, safe when several instances start at once).
   // `db` must outlive the store. Throws ports::Unavailable if the server cannot be reached.
@@ -40,12 +40,8 @@ class PgRoutingStore final : public ports::RoutingStore, public ports::Outbox {
   std::vector<ports::RoutingRecord> history(domain::TicketId ticket_id) override;
   ports::RoutingStatistics statistics() override;
 
-  std::size_t relay(std::size_t max, const ports::PublishBatch& publish) override;
-  void set_listener(std::function<void()> on_append) override;
-
  private:
   Database& db_;
-  OutboxTable outbox_;
 };
 
 }  // namespace st::adapters::postgres

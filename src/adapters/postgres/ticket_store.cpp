@@ -7,17 +7,21 @@
 
 #include "adapters/postgres/migrations.hpp"
 #include "adapters/postgres/pg_array.hpp"
+#include "adapters/postgres/row_reader.hpp"
 #include "adapters/postgres/text_param.hpp"
-#include "adapters/sqlite/like_pattern.hpp"
+#include "adapters/sql/like_pattern.hpp"
+#include "adapters/sql/row_decoders.hpp"
 
 namespace st::adapters::postgres {
 namespace {
 
 using domain::Ticket;
 
-constexpr const char* kColumns =
-    "id, title, description, user_name, user_email, department, confidence_score, "
-    "categorized_by, status, created_at, updated_at";
+Ticket ticket_from_row(const pqxx::row& r) {
+  return sql::ticket_from_row(RowReader(r));
+}
+
+constexpr const char* kColumns = ST_TICKET_COLUMNS;
 
 const std::string kSelectById = std::string("SELECT ") + kColumns + " FROM tickets WHERE id = $1";
 
@@ -46,33 +50,6 @@ constexpr const char* kUpdate =
     "AS r(id, title, description, user_name, user_email, department, confidence_score, "
     "categorized_by, status, created_at, updated_at) WHERE t.id = r.id";
 
-std::optional<std::string> categorizer_name(const std::optional<domain::CategorizedBy>& c) {
-  if (!c) return std::nullopt;
-  return std::string(domain::to_string(*c));
-}
-
-// Reads a row selected with kColumns.
-Ticket ticket_from_row(const pqxx::row& r) {
-  Ticket t;
-  t.id = r[0].as<std::int64_t>();
-  t.title = r[1].as<std::string>();
-  t.description = r[2].as<std::string>();
-  t.user_name = r[3].as<std::string>();
-  t.user_email = r[4].as<std::string>();
-  if (!r[5].is_null()) t.department = r[5].as<std::string>();
-  if (!r[6].is_null()) t.confidence_score = r[6].as<int>();
-  if (!r[7].is_null()) t.categorized_by = domain::parse_categorized_by(r[7].as<std::string>());
-  const auto status_text = r[8].as<std::string>();
-  const auto status = domain::parse_status(status_text);
-  if (!status)
-    throw std::runtime_error("tickets: row " + std::to_string(t.id) + " has unknown status '" +
-                             status_text + "'");
-  t.status = *status;
-  t.created_at = r[9].as<std::int64_t>();
-  t.updated_at = r[10].as<std::int64_t>();
-  return t;
-}
-
 // Writes the given tickets' current values, one statement for all.
 void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
   if (tickets.empty()) return;
@@ -86,7 +63,7 @@ void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
     user_email.add(t->user_email);
     department.add(t->department);
     confidence.add(t->confidence_score);
-    by.add(categorizer_name(t->categorized_by));
+    by.add(sql::categorized_by_column(t->categorized_by));
     status.add(domain::to_string(t->status));
     created_at.add(t->created_at);
     updated_at.add(t->updated_at);
@@ -98,13 +75,8 @@ void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
 
 }  // namespace
 
-PgTicketStore::PgTicketStore(Database& db) : db_(db), outbox_(db, "tickets_outbox") {
+PgTicketStore::PgTicketStore(Database& db) : OutboxPort(db, "tickets_outbox"), db_(db) {
   migrate_tickets(db_);
-}
-
-Ticket PgTicketStore::create(const domain::NewTicket& n, domain::Millis now,
-                             const ports::EventsFor& events) {
-  return create_batch({{n, events}}, now).front();
 }
 
 std::vector<Ticket> PgTicketStore::create_batch(
@@ -124,15 +96,8 @@ std::vector<Ticket> PgTicketStore::create_batch(
     ArrayLiteral id, title, description, user_name, user_email;
     for (std::size_t i = 0; i < tickets.size(); ++i) {
       const auto& [n, events_for] = tickets[i];
-      Ticket t;
+      Ticket t = sql::pending_ticket(n, now);
       t.id = ids[i];
-      t.title = n.title;
-      t.description = n.description;
-      t.user_name = n.user_name;
-      t.user_email = n.user_email;
-      t.status = domain::Status::pending;
-      t.created_at = now;
-      t.updated_at = now;
       if (events_for) {
         auto more = events_for(t);
         events.insert(events.end(), std::make_move_iterator(more.begin()),
@@ -186,7 +151,7 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
   // lower() on both sides matches the index tickets_by_user_email (migration 2).
   if (q.user_email) sql += " AND lower(user_email) = lower(" + param(*q.user_email) + ")";
   if (q.text && !q.text->empty()) {
-    const auto p = param(sqlite::contains_pattern(*q.text));
+    const auto p = param(sql::contains_pattern(*q.text));
     sql += " AND (title ILIKE " + p + " OR description ILIKE " + p + ")";
   }
   sql += " ORDER BY id DESC LIMIT " + param(std::to_string(q.limit), "::bigint");
@@ -197,11 +162,6 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
       out.push_back(ticket_from_row(row));
     return out;
   });
-}
-
-std::optional<Ticket> PgTicketStore::update(domain::TicketId id,
-                                            const ports::TicketChange& change) {
-  return update_batch({{id, change}}).front();
 }
 
 std::vector<std::optional<Ticket>> PgTicketStore::update_batch(
@@ -249,14 +209,6 @@ std::vector<std::optional<Ticket>> PgTicketStore::update_batch(
   });
   if (appended > 0) outbox_.notify();
   return result;
-}
-
-std::size_t PgTicketStore::relay(std::size_t max, const ports::PublishBatch& publish) {
-  return outbox_.relay(max, publish);
-}
-
-void PgTicketStore::set_listener(std::function<void()> on_append) {
-  outbox_.set_listener(std::move(on_append));
 }
 
 }  // namespace st::adapters::postgres

@@ -10,15 +10,6 @@ namespace st::adapters::remote {
 using nlohmann::json;
 namespace bhttp = http::bhttp;
 
-std::optional<domain::Ticket> TicketAssignerClient::assign_department(domain::TicketId id,
-                                                                      const std::string& department,
-                                                                      int confidence,
-                                                                      domain::CategorizedBy by,
-                                                                      const std::string& trace_id) {
-  return assign_departments({{id, department, confidence, by, trace_id, domain::Actor::system()}})
-      .front();
-}
-
 std::vector<std::optional<domain::Ticket>> TicketAssignerClient::assign_departments(
     const std::vector<Assignment>& batch) {
   json items = json::array();

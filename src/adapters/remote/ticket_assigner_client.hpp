@@ -11,10 +11,6 @@ class TicketAssignerClient final : public ports::TicketAssigner {
  public:
   explicit TicketAssignerClient(http::HttpClient& tickets) : tickets_(tickets) {}
 
-  std::optional<domain::Ticket> assign_department(domain::TicketId id,
-                                                  const std::string& department, int confidence,
-                                                  domain::CategorizedBy by,
-                                                  const std::string& trace_id) override;
   // One call for the whole batch (POST /internal/tickets/assignments, safe to repeat).
   std::vector<std::optional<domain::Ticket>> assign_departments(
       const std::vector<Assignment>& batch) override;

@@ -3,7 +3,9 @@
 #include <string>
 #include <variant>
 
-#include "adapters/sqlite/analytics_projection.hpp"
+#include "adapters/sql/analytics_projection.hpp"
+#include "adapters/sql/daily_counts.hpp"
+#include "adapters/sql/row_decoders.hpp"
 #include "adapters/sqlite/migrations.hpp"
 #include "domain/codec.hpp"
 
@@ -13,11 +15,14 @@ namespace {
 using domain::Event;
 using domain::Millis;
 using ports::NamedCount;
+using sql::apply_event;
+using sql::event_confidence;
+using sql::event_department;
+using sql::event_metadata;
+using sql::ProjectedTicket;
 
 constexpr const char* kSelectProjection =
-    "SELECT ticket_id, department, status, confidence_score, categorized_by, created_at, "
-    "routed_at, resolved_at, status_version, status_event_at, department_version "
-    "FROM analytics_tickets WHERE ticket_id = ?";
+    "SELECT " ST_PROJECTION_COLUMNS " FROM analytics_tickets WHERE ticket_id = ?";
 
 constexpr const char* kUpsertProjection =
     "INSERT INTO analytics_tickets (ticket_id, department, status, confidence_score, "
@@ -39,19 +44,7 @@ std::optional<ProjectedTicket> load_projection(Connection& c, domain::TicketId i
   auto q = c.query(kSelectProjection);
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
-  ProjectedTicket p;
-  p.ticket_id = q.int64(0);
-  p.department = q.opt_text(1);
-  p.status = q.opt_text(2);
-  p.confidence_score = q.opt_int32(3);
-  p.categorized_by = q.opt_text(4);
-  p.created_at = q.int64(5);
-  p.routed_at = q.opt_int64(6);
-  p.resolved_at = q.opt_int64(7);
-  p.status_version = q.opt_int64(8);
-  p.status_event_at = q.opt_int64(9);
-  p.department_version = q.opt_int64(10);
-  return p;
+  return sql::projection_from_row(q);
 }
 
 void store_projection(Connection& c, const ProjectedTicket& p) {
@@ -95,12 +88,6 @@ std::vector<NamedCount> named_counts(Connection& c, const Where& where, const ch
   return out;
 }
 
-// Floor division: the UTC day number of a time, also for times before 1970.
-std::int64_t day_number(Millis ms) {
-  return ms >= 0 ? ms / domain::kMillisPerDay
-                 : -((-ms + domain::kMillisPerDay - 1) / domain::kMillisPerDay);
-}
-
 }  // namespace
 
 SqliteAnalyticsStore::SqliteAnalyticsStore(Database& db) : db_(db) {
@@ -117,10 +104,6 @@ bool SqliteAnalyticsStore::record_in(Connection& c, const Event& e) {
   if (c.changes() == 0) return false;  // already recorded: a redelivery
   store_projection(c, apply_event(before, e));
   return true;
-}
-
-bool SqliteAnalyticsStore::record(const Event& e) {
-  return db_.write([&](Connection& c) { return record_in(c, e); });
 }
 
 std::vector<bool> SqliteAnalyticsStore::record_batch(const std::vector<Event>& events) {
@@ -142,19 +125,7 @@ std::vector<ports::AuditEntry> SqliteAnalyticsStore::trail(domain::TicketId id) 
     q.bind(1, id);
     std::vector<ports::AuditEntry> out;
     while (q.step()) {
-      ports::AuditEntry a;
-      const auto type = domain::parse_event_type(q.text(0));
-      if (!type) continue;  // a type this version does not know: not part of the trail
-      a.event_type = *type;
-      a.department = q.opt_text(1);
-      if (auto s = q.opt_text(2)) a.status = domain::parse_status(*s);
-      a.confidence_score = q.opt_int32(3);
-      a.metadata = nlohmann::json::parse(q.text(4), nullptr, /*allow_exceptions=*/false);
-      if (a.metadata.is_discarded()) a.metadata = nlohmann::json::object();
-      a.created_at = q.int64(5);
-      if (auto actor = q.opt_text(6))
-        a.actor = domain::actor_from_json(nlohmann::json::parse(*actor, nullptr, false));
-      out.push_back(std::move(a));
+      if (auto a = sql::audit_entry_from_row(q)) out.push_back(std::move(*a));
     }
     return out;
   });
@@ -224,29 +195,17 @@ ports::TicketAggregate SqliteAnalyticsStore::aggregate(const ports::AnalyticsFil
 
 std::vector<ports::DailyCount> SqliteAnalyticsStore::daily_creation(Millis from, Millis to) {
   if (from > to) return {};
-  const auto first_day = day_number(from);
-  const auto last_day = day_number(to);
-  // Whole UTC days, both ends included; an index range scan on created_at. (The SQL day
-  // number truncates, which equals the floor for the times after 1970 tickets have.)
+  const auto first_day = sql::day_number(from);
+  const auto last_day = sql::day_number(to);
+  // Whole UTC days, both ends included; an index range scan on created_at.
   auto counts = db_.read([&](Connection& c) {
-    auto q = c.query(
-        "SELECT created_at / 86400000 AS day, count(*) FROM analytics_tickets "
-        "WHERE created_at >= ? AND created_at < ? GROUP BY day ORDER BY day");
+    auto q = c.query(ST_DAILY_COUNTS_SQL("?", "?"));
     q.bind_all(first_day * domain::kMillisPerDay, (last_day + 1) * domain::kMillisPerDay);
     std::vector<std::pair<std::int64_t, std::int64_t>> rows;
     while (q.step()) rows.emplace_back(q.int64(0), q.int64(1));
     return rows;
   });
-  std::vector<ports::DailyCount> out;
-  out.reserve(static_cast<std::size_t>(last_day - first_day + 1));
-  std::size_t i = 0;
-  for (auto day = first_day; day <= last_day; ++day) {
-    std::int64_t n = 0;
-    while (i < counts.size() && counts[i].first < day) ++i;
-    if (i < counts.size() && counts[i].first == day) n = counts[i].second;
-    out.push_back({domain::format_date(day * domain::kMillisPerDay), n});
-  }
-  return out;
+  return sql::fill_days(first_day, last_day, counts);
 }
 
 }  // namespace st::adapters::sqlite

@@ -14,7 +14,6 @@ class SqliteAnalyticsStore final : public ports::AnalyticsStore {
   // Migrates the analytics tables (idempotent). `db` must outlive the store.
   explicit SqliteAnalyticsStore(Database& db);
 
-  bool record(const domain::Event& e) override;
   std::vector<bool> record_batch(const std::vector<domain::Event>& events) override;
   std::vector<ports::AuditEntry> trail(domain::TicketId id) override;
   ports::TicketAggregate aggregate(const ports::AnalyticsFilter& f) override;

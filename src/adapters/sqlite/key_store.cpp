@@ -4,44 +4,28 @@
 
 #include <string>
 
+#include "adapters/sql/row_decoders.hpp"
 #include "adapters/sqlite/migrations.hpp"
 
 namespace st::adapters::sqlite {
 namespace {
 
 using ports::ApiKeyRecord;
-
-#define KEY_COLUMNS "id, name, role, email, secret_hash, created_at, revoked_at"
+using sql::key_from_row;
 
 // DO NOTHING on the primary key: a taken id is an answer (the caller generates another),
 // not an error.
-constexpr const char* kInsert = "INSERT INTO api_keys (" KEY_COLUMNS
+constexpr const char* kInsert = "INSERT INTO api_keys (" ST_KEY_COLUMNS
                                 ") VALUES (?, ?, ?, ?, ?, ?, ?) "
                                 "ON CONFLICT(id) DO NOTHING";
 constexpr const char* kAnyActive =
     "SELECT EXISTS (SELECT 1 FROM api_keys WHERE revoked_at IS NULL)";
-constexpr const char* kFind = "SELECT " KEY_COLUMNS " FROM api_keys WHERE id = ?";
+constexpr const char* kFind = "SELECT " ST_KEY_COLUMNS " FROM api_keys WHERE id = ?";
 // Ties on created_at in id order (bytes), as the PostgreSQL store sorts them.
 constexpr const char* kListActive =
-    "SELECT " KEY_COLUMNS " FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, id";
+    "SELECT " ST_KEY_COLUMNS " FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, id";
 constexpr const char* kRevoke =
     "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
-
-ApiKeyRecord key_from_row(const Query& q) {
-  ApiKeyRecord k;
-  k.id = q.text(0);
-  k.name = q.text(1);
-  const auto role = domain::parse_role(q.text(2));
-  // A role this build does not know must not quietly become the least privileged one: the
-  // row was written by something else, so refuse to guess.
-  if (!role) throw SqliteError(SQLITE_CORRUPT, "api_keys: unknown role in key " + k.id);
-  k.role = *role;
-  k.email = q.text(3);
-  k.secret_hash = q.text(4);
-  k.created_at = q.int64(5);
-  k.revoked_at = q.opt_int64(6);
-  return k;
-}
 
 bool insert(Connection& c, const ApiKeyRecord& k) {
   c.query(kInsert)

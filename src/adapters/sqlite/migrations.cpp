@@ -11,6 +11,21 @@ namespace {
 // ends with the rowid: an index on (status) therefore serves "status = ? ORDER BY id DESC"
 // without a sort, and keyset paging (id < ?) is a range scan inside it.
 
+// A service's outbox (tickets_outbox, routing_outbox: one shape). AUTOINCREMENT so seq
+// never goes backwards, even after the table drains; claim_token/claim_until mark rows a
+// relay is publishing (see OutboxTable). A macro so the text joins the step's literal.
+#define OUTBOX_TABLE(name)                     \
+  "CREATE TABLE " name                         \
+  " (\n"                                       \
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,\n" \
+  "  event_id TEXT NOT NULL,\n"                \
+  "  routing_key TEXT NOT NULL,\n"             \
+  "  body TEXT NOT NULL,\n"                    \
+  "  created_at INTEGER NOT NULL,\n"           \
+  "  claim_token INTEGER,\n"                   \
+  "  claim_until INTEGER\n"                    \
+  ");\n"
+
 constexpr Migration kTickets[] = {
     {1,
      "CREATE TABLE tickets (\n"
@@ -28,18 +43,8 @@ constexpr Migration kTickets[] = {
      ");\n"
      "CREATE INDEX tickets_by_status ON tickets(status);\n"
      "CREATE INDEX tickets_by_department ON tickets(department);\n"
-     "CREATE INDEX tickets_by_department_status ON tickets(department, status);\n"
-     // Outbox: AUTOINCREMENT so seq never goes backwards, even after the table drains;
-     // claim_token/claim_until mark rows a relay is publishing (see OutboxTable).
-     "CREATE TABLE tickets_outbox (\n"
-     "  seq INTEGER PRIMARY KEY AUTOINCREMENT,\n"
-     "  event_id TEXT NOT NULL,\n"
-     "  routing_key TEXT NOT NULL,\n"
-     "  body TEXT NOT NULL,\n"
-     "  created_at INTEGER NOT NULL,\n"
-     "  claim_token INTEGER,\n"
-     "  claim_until INTEGER\n"
-     ");\n"},
+     "CREATE INDEX tickets_by_department_status ON tickets(department, status);\n" OUTBOX_TABLE(
+         "tickets_outbox")},
     // A requester's own tickets (GET /api/tickets with a requester key), newest first.
     {2, "CREATE INDEX tickets_by_user_email ON tickets(user_email COLLATE NOCASE);\n"},
 };
@@ -65,18 +70,8 @@ constexpr Migration kRouting[] = {
      "  routed_at INTEGER NOT NULL,\n"
      "  cause_event_id TEXT UNIQUE\n"  // NULLs are distinct: manual routings have none
      ");\n"
-     "CREATE INDEX ticket_routing_by_ticket ON ticket_routing(ticket_id);\n"
-     // Outbox: AUTOINCREMENT so seq never goes backwards, even after the table drains;
-     // claim_token/claim_until mark rows a relay is publishing (see OutboxTable).
-     "CREATE TABLE routing_outbox (\n"
-     "  seq INTEGER PRIMARY KEY AUTOINCREMENT,\n"
-     "  event_id TEXT NOT NULL,\n"
-     "  routing_key TEXT NOT NULL,\n"
-     "  body TEXT NOT NULL,\n"
-     "  created_at INTEGER NOT NULL,\n"
-     "  claim_token INTEGER,\n"
-     "  claim_until INTEGER\n"
-     ");\n"},
+     "CREATE INDEX ticket_routing_by_ticket ON ticket_routing(ticket_id);\n" OUTBOX_TABLE(
+         "routing_outbox")},
     // Which model (or rule set) made each automatic routing; NULL for an agent's.
     {2, "ALTER TABLE ticket_routing ADD COLUMN model_version TEXT;\n"},
 };

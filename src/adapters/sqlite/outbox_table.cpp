@@ -54,28 +54,6 @@ std::size_t OutboxTable::append(Connection& c, const std::vector<domain::Event>&
   return events.size();
 }
 
-void OutboxTable::notify() const {
-  std::shared_ptr<const std::function<void()>> listener;
-  {
-    std::lock_guard lock(listener_mutex_);
-    listener = listener_;
-  }
-  if (!listener || !*listener) return;
-  try {
-    (*listener)();
-  } catch (const std::exception& e) {
-    spdlog::warn("outbox listener threw: {}", e.what());
-  } catch (...) {
-    spdlog::warn("outbox listener threw a non-standard exception");
-  }
-}
-
-void OutboxTable::set_listener(std::function<void()> on_append) {
-  auto listener = std::make_shared<const std::function<void()>>(std::move(on_append));
-  std::lock_guard lock(listener_mutex_);
-  listener_ = std::move(listener);
-}
-
 std::size_t OutboxTable::relay(std::size_t max, const ports::PublishBatch& publish) {
   if (max == 0) return 0;
   const auto token = new_claim_token();

@@ -10,11 +10,11 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
-#include <memory>
-#include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "adapters/sql/outbox_listener.hpp"
 #include "adapters/sqlite/database.hpp"
 #include "domain/event.hpp"
 #include "ports/outbox.hpp"
@@ -29,12 +29,11 @@ class OutboxTable {
 
   // Inside the caller's write transaction. Returns how many rows were appended.
   std::size_t append(Connection& c, const std::vector<domain::Event>& events);
-  // After the commit: calls the listener if one is set. A throwing listener is logged and
-  // ignored (the rows are committed; the relay's own polling will find them).
-  void notify() const;
+  // After the commit: wakes the listener, if one is set.
+  void notify() const { listener_.notify(); }
 
   std::size_t relay(std::size_t max, const ports::PublishBatch& publish);
-  void set_listener(std::function<void()> on_append);
+  void set_listener(std::function<void()> on_append) { listener_.set(std::move(on_append)); }
 
   // Forgets every claim. Called when a store opens: claims are only ever held by a relay of
   // a running process, so any left in the file belong to one that is gone. (A live claim
@@ -48,9 +47,7 @@ class OutboxTable {
   Database& db_;
   std::chrono::milliseconds lease_;
   std::string insert_sql_, select_sql_, claim_sql_, delete_sql_, release_sql_, release_all_sql_;
-
-  mutable std::mutex listener_mutex_;
-  std::shared_ptr<const std::function<void()>> listener_;
+  sql::OutboxListener listener_;
 };
 
 }  // namespace st::adapters::sqlite

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "adapters/sql/row_decoders.hpp"
 #include "adapters/sqlite/migrations.hpp"
 
 namespace st::adapters::sqlite {
@@ -11,35 +12,16 @@ namespace {
 
 using domain::Department;
 using ports::RoutingRecord;
+using sql::department_from_row;
+using sql::routing_from_row;
 
 // `name = ?` compares with the column's NOCASE collation, so lookups ignore case and hit
 // the UNIQUE index.
 constexpr const char* kDepartmentColumns = "id, name, description, is_active, created_at";
 
-Department department_from_row(const Query& q) {
-  return Department{q.int64(0), q.text(1), q.text(2), q.int64(3) != 0, q.int64(4)};
-}
-
-RoutingRecord routing_from_row(const Query& q) {
-  RoutingRecord r;
-  r.id = q.int64(0);
-  r.ticket_id = q.int64(1);
-  r.department = q.text(2);
-  r.confidence_score = q.int32(3);
-  const auto by = domain::parse_categorized_by(q.text(4));
-  if (!by)
-    throw SqliteError(SQLITE_CORRUPT,
-                      "ticket_routing: unknown categorized_by in row " + std::to_string(r.id));
-  r.categorized_by = *by;
-  r.manual = q.int64(5) != 0;
-  r.routed_at = q.int64(6);
-  if (!q.is_null(7)) r.model_version = q.text(7);
-  return r;
-}
-
 }  // namespace
 
-SqliteRoutingStore::SqliteRoutingStore(Database& db) : db_(db), outbox_(db, "routing_outbox") {
+SqliteRoutingStore::SqliteRoutingStore(Database& db) : OutboxPort(db, "routing_outbox"), db_(db) {
   migrate_routing(db_);
   outbox_.release_all_claims();
 }
@@ -188,14 +170,6 @@ ports::RoutingStatistics SqliteRoutingStore::statistics() {
     if (s.total > 0) s.overall_average_confidence = confidence_sum / static_cast<double>(s.total);
     return s;
   });
-}
-
-std::size_t SqliteRoutingStore::relay(std::size_t max, const ports::PublishBatch& publish) {
-  return outbox_.relay(max, publish);
-}
-
-void SqliteRoutingStore::set_listener(std::function<void()> on_append) {
-  outbox_.set_listener(std::move(on_append));
 }
 
 }  // namespace st::adapters::sqlite

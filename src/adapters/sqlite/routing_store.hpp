@@ -8,14 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/sql/outbox_port.hpp"
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/outbox_table.hpp"
-#include "ports/outbox.hpp"
 #include "ports/routing_store.hpp"
 
 namespace st::adapters::sqlite {
 
-class SqliteRoutingStore final : public ports::RoutingStore, public ports::Outbox {
+class SqliteRoutingStore final : public ports::RoutingStore, public sql::OutboxPort<OutboxTable> {
  public:
   // Migrates the routing tables (idempotent). `db` must outlive the store.
   explicit SqliteRoutingStore(Database& db);
@@ -39,16 +39,12 @@ class SqliteRoutingStore final : public ports::RoutingStore, public ports::Outbo
   std::vector<ports::RoutingRecord> history(domain::TicketId ticket_id) override;
   ports::RoutingStatistics statistics() override;
 
-  std::size_t relay(std::size_t max, const ports::PublishBatch& publish) override;
-  void set_listener(std::function<void()> on_append) override;
-
  private:
   using Write = ports::RoutingStore::RoutingWrite;
   std::optional<ports::RoutingRecord> record_in(Connection& c, const Write& w,
                                                 std::size_t& appended);
 
   Database& db_;
-  OutboxTable outbox_;
 };
 
 }  // namespace st::adapters::sqlite

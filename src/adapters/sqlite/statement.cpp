@@ -9,10 +9,6 @@ namespace st::adapters::sqlite {
 SqliteError::SqliteError(int code, const std::string& what)
     : std::runtime_error(what), code_(code) {}
 
-bool SqliteError::is_constraint() const {
-  return (code_ & 0xFF) == SQLITE_CONSTRAINT;
-}
-
 void throw_sqlite_error(sqlite3* db, int rc, std::string_view context) {
   const int code = db ? sqlite3_extended_errcode(db) : rc;
   std::string what = "sqlite: ";

@@ -19,8 +19,6 @@ class SqliteError : public std::runtime_error {
  public:
   SqliteError(int code, const std::string& what);
   int code() const { return code_; }
-  // UNIQUE, NOT NULL, CHECK... violations.
-  bool is_constraint() const;
 
  private:
   int code_;
@@ -93,6 +91,7 @@ class Query {
   bool is_null(int column) const;
   std::int64_t int64(int column) const;
   int int32(int column) const;
+  bool flag(int column) const { return int64(column) != 0; }  // a 0/1 INTEGER column
   double real(int column) const;
   std::string text(int column) const;
   std::optional<std::int64_t> opt_int64(int column) const;

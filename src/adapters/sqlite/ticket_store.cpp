@@ -5,17 +5,18 @@
 #include <string>
 #include <variant>
 
-#include "adapters/sqlite/like_pattern.hpp"
+#include "adapters/sql/like_pattern.hpp"
+#include "adapters/sql/row_decoders.hpp"
 #include "adapters/sqlite/migrations.hpp"
 
 namespace st::adapters::sqlite {
 namespace {
 
 using domain::Ticket;
+using sql::contains_pattern;
+using sql::ticket_from_row;
 
-constexpr const char* kColumns =
-    "id, title, description, user_name, user_email, department, confidence_score, "
-    "categorized_by, status, created_at, updated_at";
+constexpr const char* kColumns = ST_TICKET_COLUMNS;
 
 const std::string kSelectById = std::string("SELECT ") + kColumns + " FROM tickets WHERE id = ?";
 
@@ -28,33 +29,6 @@ constexpr const char* kUpdate =
     "department = ?, confidence_score = ?, categorized_by = ?, status = ?, created_at = ?, "
     "updated_at = ? WHERE id = ?";
 
-std::optional<std::string> categorizer_name(const std::optional<domain::CategorizedBy>& c) {
-  if (!c) return std::nullopt;
-  return std::string(domain::to_string(*c));
-}
-
-// Reads a row selected with kColumns.
-Ticket ticket_from_row(const Query& q) {
-  Ticket t;
-  t.id = q.int64(0);
-  t.title = q.text(1);
-  t.description = q.text(2);
-  t.user_name = q.text(3);
-  t.user_email = q.text(4);
-  t.department = q.opt_text(5);
-  t.confidence_score = q.opt_int32(6);
-  if (auto by = q.opt_text(7)) t.categorized_by = domain::parse_categorized_by(*by);
-  const auto status_text = q.text(8);
-  const auto status = domain::parse_status(status_text);
-  if (!status)
-    throw SqliteError(SQLITE_CORRUPT, "tickets: row " + std::to_string(t.id) +
-                                          " has unknown status '" + status_text + "'");
-  t.status = *status;
-  t.created_at = q.int64(9);
-  t.updated_at = q.int64(10);
-  return t;
-}
-
 std::optional<Ticket> select_by_id(Connection& c, domain::TicketId id) {
   auto q = c.query(kSelectById);
   q.bind(1, id);
@@ -64,21 +38,14 @@ std::optional<Ticket> select_by_id(Connection& c, domain::TicketId id) {
 
 }  // namespace
 
-SqliteTicketStore::SqliteTicketStore(Database& db) : db_(db), outbox_(db, "tickets_outbox") {
+SqliteTicketStore::SqliteTicketStore(Database& db) : OutboxPort(db, "tickets_outbox"), db_(db) {
   migrate_tickets(db_);
   outbox_.release_all_claims();
 }
 
 Ticket SqliteTicketStore::insert_in(Connection& c, const domain::NewTicket& n, domain::Millis now,
                                     const ports::EventsFor& events, std::size_t& appended) {
-  Ticket t;
-  t.title = n.title;
-  t.description = n.description;
-  t.user_name = n.user_name;
-  t.user_email = n.user_email;
-  t.status = domain::Status::pending;
-  t.created_at = now;
-  t.updated_at = now;
+  Ticket t = sql::pending_ticket(n, now);
   c.query(kInsert)
       .bind_all(t.title, t.description, t.user_name, t.user_email, domain::to_string(t.status),
                 t.created_at, t.updated_at)
@@ -86,14 +53,6 @@ Ticket SqliteTicketStore::insert_in(Connection& c, const domain::NewTicket& n, d
   t.id = c.last_insert_rowid();
   if (events) appended += outbox_.append(c, events(t));
   return t;
-}
-
-Ticket SqliteTicketStore::create(const domain::NewTicket& n, domain::Millis now,
-                                 const ports::EventsFor& events) {
-  std::size_t appended = 0;
-  Ticket ticket = db_.write([&](Connection& c) { return insert_in(c, n, now, events, appended); });
-  if (appended > 0) outbox_.notify();
-  return ticket;
 }
 
 std::vector<Ticket> SqliteTicketStore::create_batch(
@@ -167,20 +126,12 @@ std::optional<Ticket> SqliteTicketStore::update_in(Connection& c, domain::Ticket
     c.query(kUpdate)
         .bind_all(edited.title, edited.description, edited.user_name, edited.user_email,
                   edited.department, edited.confidence_score,
-                  categorizer_name(edited.categorized_by), domain::to_string(edited.status),
-                  edited.created_at, edited.updated_at, id)
+                  sql::categorized_by_column(edited.categorized_by),
+                  domain::to_string(edited.status), edited.created_at, edited.updated_at, id)
         .run();
   }
   appended += outbox_.append(c, events);
   return edited;
-}
-
-std::optional<Ticket> SqliteTicketStore::update(domain::TicketId id,
-                                                const ports::TicketChange& change) {
-  std::size_t appended = 0;
-  auto result = db_.write([&](Connection& c) { return update_in(c, id, change, appended); });
-  if (appended > 0) outbox_.notify();
-  return result;
 }
 
 std::vector<std::optional<Ticket>> SqliteTicketStore::update_batch(
@@ -194,14 +145,6 @@ std::vector<std::optional<Ticket>> SqliteTicketStore::update_batch(
   });
   if (appended > 0) outbox_.notify();
   return result;
-}
-
-std::size_t SqliteTicketStore::relay(std::size_t max, const ports::PublishBatch& publish) {
-  return outbox_.relay(max, publish);
-}
-
-void SqliteTicketStore::set_listener(std::function<void()> on_append) {
-  outbox_.set_listener(std::move(on_append));
 }
 
 }  // namespace st::adapters::sqlite

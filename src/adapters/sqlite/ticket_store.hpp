@@ -5,32 +5,25 @@
 #include <optional>
 #include <vector>
 
+#include "adapters/sql/outbox_port.hpp"
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/outbox_table.hpp"
-#include "ports/outbox.hpp"
 #include "ports/ticket_store.hpp"
 
 namespace st::adapters::sqlite {
 
-class SqliteTicketStore final : public ports::TicketStore, public ports::Outbox {
+class SqliteTicketStore final : public ports::TicketStore, public sql::OutboxPort<OutboxTable> {
  public:
   // Migrates the tickets tables (idempotent). `db` must outlive the store.
   explicit SqliteTicketStore(Database& db);
 
-  domain::Ticket create(const domain::NewTicket& t, domain::Millis now,
-                        const ports::EventsFor& events) override;
   std::vector<domain::Ticket> create_batch(
       const std::vector<std::pair<domain::NewTicket, ports::EventsFor>>& tickets,
       domain::Millis now) override;
   std::optional<domain::Ticket> get(domain::TicketId id) override;
   std::vector<domain::Ticket> list(const ports::TicketQuery& q) override;
-  std::optional<domain::Ticket> update(domain::TicketId id,
-                                       const ports::TicketChange& change) override;
   std::vector<std::optional<domain::Ticket>> update_batch(
       const std::vector<std::pair<domain::TicketId, ports::TicketChange>>& changes) override;
-
-  std::size_t relay(std::size_t max, const ports::PublishBatch& publish) override;
-  void set_listener(std::function<void()> on_append) override;
 
  private:
   domain::Ticket insert_in(Connection& c, const domain::NewTicket& n, domain::Millis now,
@@ -39,7 +32,6 @@ class SqliteTicketStore final : public ports::TicketStore, public ports::Outbox 
                                           const ports::TicketChange& change, std::size_t& appended);
 
   Database& db_;
-  OutboxTable outbox_;
 };
 
 }  // namespace st::adapters::sqlite

@@ -39,7 +39,7 @@ std::vector<ports::Disposition> AnalyticsService::on_events(
                  err.what());
     for (std::size_t k = 0; k < events.size(); ++k) {
       try {
-        store_.record(events[k]);
+        store_.record_batch({events[k]});
       } catch (const std::exception& e) {
         spdlog::warn("analytics: event {} failed: {}", events[k].event_id, e.what());
         out[index[k]] = ports::Disposition::retry;

@@ -196,10 +196,6 @@ void register_routes(http::Router& router, RoutingService& service) {
                                   {"history", history}});
                });
 
-  router.route(bhttp::verb::get, "/internal/departments/active", [&service](RequestContext&) {
-    return http::ok({{"success", true}, {"departments", service.active_department_names()}});
-  });
-
   router.route(bhttp::verb::get, "/health", [](RequestContext&) {
     return http::ok({{"status", "healthy"}, {"service", "routing"}});
   });

@@ -150,17 +150,6 @@ void register_routes(http::Router& router, TicketsService& service) {
                      {"ticket", domain::to_json(*t)}});
   });
 
-  // Internal: routing assigns the department it decided (in distributed mode over HTTP).
-  // Idempotent: the same assignment again changes nothing, so callers may retry it.
-  router.route(
-      bhttp::verb::put, "/internal/tickets/{id}/department", [&service](RequestContext& ctx) {
-        const auto a =
-            assignment_from(ctx.json_object_body(), ctx.id_param("id", "Ticket"), ctx.trace_id);
-        auto t = service.assign_department(a.id, a.department, a.confidence, a.by, a.trace_id);
-        if (!t) throw ticket_not_found();
-        return http::ok({{"success", true}, {"ticket", domain::to_json(*t)}});
-      });
-
   // Internal, batched: {"assignments": [{ticket_id, department, confidence_score,
   // categorized_by, trace_id?}, ...]} in one transaction; answers {"tickets": [ticket or
   // null (no such ticket), ...]} in the same order. Routing consumes events in batches.

@@ -59,7 +59,7 @@ std::optional<Ticket> TicketsService::update_status(domain::TicketId id, domain:
                                                     const std::string& trace_id,
                                                     const domain::Actor& actor) {
   const auto now = clock_.now();
-  return store_.update(id, [&](Ticket& t) -> std::vector<Event> {
+  return update_one(id, [&](Ticket& t) -> std::vector<Event> {
     if (t.status == status) return {};
     const auto previous = t.status;
     t.status = status;
@@ -91,13 +91,9 @@ ports::TicketChange TicketsService::assignment_change(const Assignment& a,
   };
 }
 
-std::optional<Ticket> TicketsService::assign_department(domain::TicketId id,
-                                                        const std::string& department,
-                                                        int confidence, domain::CategorizedBy by,
-                                                        const std::string& trace_id) {
-  return store_.update(
-      id, assignment_change({id, department, confidence, by, trace_id, domain::Actor::system()},
-                            clock_.now()));
+std::optional<Ticket> TicketsService::update_one(domain::TicketId id,
+                                                 const ports::TicketChange& change) {
+  return store_.update_batch({{id, change}}).at(0);
 }
 
 std::vector<std::optional<Ticket>> TicketsService::assign_departments(

@@ -37,15 +37,13 @@ class TicketsService final : public ports::TicketAssigner {
                                               const std::string& trace_id,
                                               const domain::Actor& actor = domain::Actor::system());
 
-  std::optional<domain::Ticket> assign_department(domain::TicketId id,
-                                                  const std::string& department, int confidence,
-                                                  domain::CategorizedBy by,
-                                                  const std::string& trace_id) override;
   std::vector<std::optional<domain::Ticket>> assign_departments(
       const std::vector<Assignment>& batch) override;
 
  private:
   ports::TicketChange assignment_change(const Assignment& a, domain::Millis now) const;
+  // The store writes in batches; one change is a batch of one.
+  std::optional<domain::Ticket> update_one(domain::TicketId id, const ports::TicketChange& change);
 
   std::vector<domain::Ticket> create_batch(const std::vector<CreateBatcher::Item>& items);
 

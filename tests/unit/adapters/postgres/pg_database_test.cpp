@@ -24,6 +24,10 @@
 #include "domain/codec.hpp"
 #include "ports/unavailable.hpp"
 #include "unit/adapters/postgres/pg_test_server.hpp"
+#include "unit/support/store_writes.hpp"
+
+using st::test_support::create_one;
+using st::test_support::update_one;
 
 namespace st::adapters::postgres {
 namespace {
@@ -65,11 +69,11 @@ int terminate_connections(const PgTestSchema& schema) {
 }
 
 Ticket create(PgTicketStore& store, const std::string& title) {
-  return store.create({title, "Something is broken, please help", "Ann Lee", "ann@example.com"},
-                      1'700'000'000'000, [](const Ticket& t) {
-                        return std::vector<Event>{domain::make_event(domain::payload::Created{}, t,
-                                                                     t.created_at, "trace")};
-                      });
+  return create_one(
+      store, {title, "Something is broken, please help", "Ann Lee", "ann@example.com"},
+      1'700'000'000'000, [](const Ticket& t) {
+        return std::vector<Event>{domain::make_event(domain::payload::Created{}, t, t.created_at, "trace")};
+      });
 }
 
 // ---- Migrations ------------------------------------------------------------------------------
@@ -229,11 +233,11 @@ TEST(PgPool, AcquireGivesUpWithUnavailableWhenEveryConnectionIsBusy) {
   const auto t = create(store, "Laptop will not boot");
   // The change runs while the update holds the only connection; a read inside it needs a
   // second one and must not wait forever.
-  EXPECT_THROW(store.update(t.id,
-                            [&](Ticket& x) {
-                              store.get(x.id);
-                              return std::vector<Event>{};
-                            }),
+  EXPECT_THROW(update_one(store, t.id,
+                          [&](Ticket& x) {
+                            store.get(x.id);
+                            return std::vector<Event>{};
+                          }),
                ports::Unavailable);
   EXPECT_EQ(store.get(t.id), t) << "the pool is usable again";
   EXPECT_EQ(db->open_connections(), 1u);

@@ -13,6 +13,9 @@
 #include "domain/codec.hpp"
 #include "ports/unavailable.hpp"
 #include "unit/adapters/postgres/pg_test_server.hpp"
+#include "unit/support/store_writes.hpp"
+
+using st::test_support::create_one;
 
 namespace st::adapters::postgres {
 namespace {
@@ -22,11 +25,11 @@ using domain::EventType;
 using domain::Ticket;
 
 Ticket create(PgTicketStore& store, const std::string& title) {
-  return store.create({title, "Something is broken, please help", "Ann Lee", "ann@example.com"},
-                      1'700'000'000'000, [](const Ticket& t) {
-                        return std::vector<Event>{domain::make_event(domain::payload::Created{}, t,
-                                                                     t.created_at, "trace")};
-                      });
+  return create_one(
+      store, {title, "Something is broken, please help", "Ann Lee", "ann@example.com"},
+      1'700'000'000'000, [](const Ticket& t) {
+        return std::vector<Event>{domain::make_event(domain::payload::Created{}, t, t.created_at, "trace")};
+      });
 }
 
 // Calls `f` until it stops throwing ports::Unavailable, at most `attempts` times 50 ms

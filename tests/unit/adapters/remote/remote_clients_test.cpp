@@ -75,8 +75,14 @@ TEST_F(RemoteClients, ReassigningTheSameValuesIsHarmless) {
   const auto a = create("VPN drops");
   http::HttpClient http_client(url(), {.name = "tickets"});
   TicketAssignerClient assigner(http_client);
-  auto first = assigner.assign_department(a.id, "IT Support", 80, CategorizedBy::keywords, "");
-  auto again = assigner.assign_department(a.id, "IT Support", 80, CategorizedBy::keywords, "");
+  auto first = assigner
+                   .assign_departments({{a.id, "IT Support", 80, CategorizedBy::keywords, "",
+                                         domain::Actor::system()}})
+                   .at(0);
+  auto again = assigner
+                   .assign_departments({{a.id, "IT Support", 80, CategorizedBy::keywords, "",
+                                         domain::Actor::system()}})
+                   .at(0);
   ASSERT_TRUE(first && again);
   EXPECT_EQ(first->updated_at, again->updated_at);
 }
@@ -97,7 +103,8 @@ TEST_F(RemoteClients, ServiceDownIsUnavailableSoConsumersRetryLater) {
   server.stop();
   http::HttpClient http_client({"127.0.0.1", port, ""}, {.name = "tickets"});
   TicketAssignerClient assigner(http_client);
-  EXPECT_THROW(assigner.assign_department(1, "IT Support", 80, CategorizedBy::keywords, ""),
+  EXPECT_THROW(assigner.assign_departments(
+                   {{1, "IT Support", 80, CategorizedBy::keywords, "", domain::Actor::system()}}),
                ports::Unavailable);
   DepartmentDirectoryClient directory(http_client);
   EXPECT_THROW(directory.active_department_names(), ports::Unavailable);

@@ -16,7 +16,11 @@
 #include "adapters/sqlite/ticket_store.hpp"
 #include "domain/codec.hpp"
 #include "unit/adapters/sqlite/sqlite_test_support.hpp"
+#include "unit/support/store_writes.hpp"
 #include "unit/support/temp_dir.hpp"
+
+using st::test_support::create_one;
+using st::test_support::update_one;
 
 namespace st::adapters::sqlite {
 namespace {
@@ -43,8 +47,9 @@ class SqliteBatchWrites : public ::testing::Test {
 
   Ticket create(const std::string& title) {
     // No events: the outbox starts empty, so every row seen later is the batch's.
-    return tickets->create({title, "Something is broken, please help", "Ann", "ann@example.com"},
-                           1'700'000'000'000, {});
+    return create_one(*tickets,
+                      {title, "Something is broken, please help", "Ann", "ann@example.com"},
+                      1'700'000'000'000, {});
   }
 
   // A ticket change that renames the ticket and emits one status event.
@@ -72,7 +77,7 @@ TEST_F(SqliteBatchWrites, CommitCounterSeesOneCommitPerSingleWrite) {
   // The instrument itself: one update() is one commit.
   const auto t = create("one");
   const int before = counter.commits();
-  ASSERT_TRUE(tickets->update(t.id, rename("renamed")));
+  ASSERT_TRUE(update_one(*tickets, t.id, rename("renamed")));
   EXPECT_EQ(counter.commits() - before, 1);
 }
 

@@ -16,7 +16,11 @@
 #include "adapters/sqlite/ticket_store.hpp"
 #include "domain/codec.hpp"
 #include "unit/adapters/sqlite/sqlite_test_support.hpp"
+#include "unit/support/store_writes.hpp"
 #include "unit/support/temp_dir.hpp"
+
+using st::test_support::create_one;
+using st::test_support::update_one;
 
 namespace st::adapters::sqlite {
 namespace {
@@ -42,11 +46,11 @@ std::vector<Event> created_event(const Ticket& t) {
 class SqliteTicketStoreTest : public ::testing::Test {
  protected:
   Ticket create(const std::string& title, domain::Millis now = 1'700'000'000'000) {
-    return store->create(new_ticket(title), now, created_event);
+    return create_one(*store, new_ticket(title), now, created_event);
   }
   // Sets status/department through update(), as the service would.
   void set(domain::TicketId id, Status status, std::optional<std::string> department) {
-    ASSERT_TRUE(store->update(id, [&](Ticket& t) {
+    ASSERT_TRUE(update_one(*store, id, [&](Ticket& t) {
       t.status = status;
       t.department = department;
       return std::vector<Event>{

@@ -9,6 +9,9 @@
 
 #include "domain/codec.hpp"
 #include "unit/adapters/store_contract/backends.hpp"
+#include "unit/support/store_writes.hpp"
+
+using st::test_support::record_one;
 
 namespace st::contract {
 namespace {
@@ -84,7 +87,7 @@ class AnalyticsStoreContract : public ::testing::Test {
  protected:
   using Store = typename Backend::AnalyticsStore;
   void record_all(const std::vector<Event>& events) {
-    for (const auto& e : events) ASSERT_TRUE(store->record(e)) << e.event_id;
+    for (const auto& e : events) ASSERT_TRUE(record_one(*store, e)) << e.event_id;
   }
   void reopen() {
     store.reset();
@@ -101,10 +104,10 @@ TYPED_TEST_SUITE(AnalyticsStoreContract, Backends, BackendName);
 TYPED_TEST(AnalyticsStoreContract, RecordIsIdempotentByEventId) {
   Life life(1, kDay0);
   const auto created = life.created();
-  EXPECT_TRUE(this->store->record(created));
-  EXPECT_FALSE(this->store->record(created));
+  EXPECT_TRUE(record_one(*this->store, created));
+  EXPECT_FALSE(record_one(*this->store, created));
   this->reopen();
-  EXPECT_FALSE(this->store->record(created));
+  EXPECT_FALSE(record_one(*this->store, created));
   EXPECT_EQ(this->store->trail(1).size(), 1u);
   EXPECT_EQ(this->store->aggregate({}).total, 1);
 }
@@ -174,8 +177,8 @@ TYPED_TEST(AnalyticsStoreContract, ProjectionConvergesWhateverTheArrivalOrder) {
         life.status(base + 2000, Status::resolved),
     };
     for (int i : order) {
-      ASSERT_TRUE(this->store->record(events[static_cast<std::size_t>(i)]));
-      ASSERT_FALSE(this->store->record(events[static_cast<std::size_t>(i)]));
+      ASSERT_TRUE(record_one(*this->store, events[static_cast<std::size_t>(i)]));
+      ASSERT_FALSE(record_one(*this->store, events[static_cast<std::size_t>(i)]));
     }
   } while (std::next_permutation(order.begin(), order.end()));
   ASSERT_EQ(id, 120);
@@ -212,13 +215,13 @@ TYPED_TEST(AnalyticsStoreContract, RoutedBeforeCreatedStillYieldsARow) {
   Life life(1, kDay0);
   const auto created = life.created();
   const auto routed = life.routed(kDay0 + 249, "Finance", 70, CategorizedBy::model);
-  ASSERT_TRUE(this->store->record(routed));
+  ASSERT_TRUE(record_one(*this->store, routed));
   auto a = this->store->aggregate({});
   EXPECT_EQ(a.total, 1);
   EXPECT_EQ(counts(a.by_department), (Counts{{"Finance", 1}}));
   EXPECT_EQ(counts(a.by_status), (Counts{{"pending", 1}}));
   EXPECT_DOUBLE_EQ(*a.median_time_to_route_ms, 250.0);  // created_at from the snapshot
-  ASSERT_TRUE(this->store->record(created));
+  ASSERT_TRUE(record_one(*this->store, created));
   a = this->store->aggregate({});
   EXPECT_EQ(a.total, 1);
   EXPECT_EQ(counts(a.by_department), (Counts{{"Finance", 1}}));
@@ -349,7 +352,7 @@ TYPED_TEST(AnalyticsStoreContract, DailyCreationFillsGapsWithZero) {
            {5, kDay0 - 1},                          // before it
        }) {
     Life life(id, at);
-    ASSERT_TRUE(this->store->record(life.created()));
+    ASSERT_TRUE(record_one(*this->store, life.created()));
   }
   const auto days =
       this->store->daily_creation(kDay0 + 12 * kHour, kDay0 + 3 * domain::kMillisPerDay);

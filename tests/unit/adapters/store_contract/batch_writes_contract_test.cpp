@@ -13,6 +13,10 @@
 
 #include "domain/codec.hpp"
 #include "unit/adapters/store_contract/backends.hpp"
+#include "unit/support/store_writes.hpp"
+
+using st::test_support::create_one;
+using st::test_support::record_one;
 
 namespace st::contract {
 namespace {
@@ -41,8 +45,9 @@ class BatchWritesContract : public ::testing::Test {
  protected:
   Ticket create(const std::string& title) {
     // No events: the outbox starts empty, so every row seen later is the batch's.
-    return tickets->create({title, "Something is broken, please help", "Ann", "ann@example.com"},
-                           1'700'000'000'000, {});
+    return create_one(*tickets,
+                      {title, "Something is broken, please help", "Ann", "ann@example.com"},
+                      1'700'000'000'000, {});
   }
 
   // A ticket change that renames the ticket and emits one status event.
@@ -428,7 +433,7 @@ TYPED_TEST(BatchWritesContract, RecordBatchProjectionEqualsRecordingOneByOne) {
   TypeParam other;  // a second, empty database of the same kind
   auto one_by_one_store = other.template make<typename TypeParam::AnalyticsStore>();
   auto& one_by_one = *one_by_one_store;
-  for (const auto& e : events) ASSERT_TRUE(one_by_one.record(e)) << e.event_id;
+  for (const auto& e : events) ASSERT_TRUE(record_one(one_by_one, e)) << e.event_id;
 
   const auto batched = snapshot(*this->analytics, {1, 2, 3});
   const auto single = snapshot(one_by_one, {1, 2, 3});

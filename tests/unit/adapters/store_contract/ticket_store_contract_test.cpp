@@ -13,6 +13,10 @@
 
 #include "domain/codec.hpp"
 #include "unit/adapters/store_contract/backends.hpp"
+#include "unit/support/store_writes.hpp"
+
+using st::test_support::create_one;
+using st::test_support::update_one;
 
 namespace st::contract {
 namespace {
@@ -44,11 +48,11 @@ class TicketStoreContract : public ::testing::Test {
   using Store = typename Backend::TicketStore;
 
   Ticket create(const std::string& title, domain::Millis now = 1'700'000'000'000) {
-    return store->create(new_ticket(title), now, created_event);
+    return create_one(*store, new_ticket(title), now, created_event);
   }
   // Sets status/department through update(), as the service would.
   void set(domain::TicketId id, Status status, std::optional<std::string> department) {
-    ASSERT_TRUE(store->update(id, [&](Ticket& t) {
+    ASSERT_TRUE(update_one(*store, id, [&](Ticket& t) {
       t.status = status;
       t.department = department;
       return std::vector<Event>{
@@ -103,19 +107,19 @@ TYPED_TEST(TicketStoreContract, CreateWritesItsEventsToTheOutbox) {
 TYPED_TEST(TicketStoreContract, CreateWithoutEventsWritesNoOutboxRow) {
   int notified = 0;
   this->store->set_listener([&] { ++notified; });
-  this->store->create(new_ticket("No events"), 1,
-                      [](const Ticket&) { return std::vector<Event>{}; });
-  this->store->create(new_ticket("Null callback"), 1, nullptr);
+  create_one(*this->store, new_ticket("No events"), 1,
+             [](const Ticket&) { return std::vector<Event>{}; });
+  create_one(*this->store, new_ticket("Null callback"), 1, nullptr);
   EXPECT_EQ(notified, 0);
   EXPECT_TRUE(drain(*this->store).empty());
   EXPECT_EQ(this->list({}).size(), 2u);
 }
 
 TYPED_TEST(TicketStoreContract, CreateIsAtomicWhenBuildingEventsThrows) {
-  EXPECT_THROW(this->store->create(new_ticket("Doomed"), 1,
-                                   [](const Ticket&) -> std::vector<Event> {
-                                     throw std::runtime_error("cannot build events");
-                                   }),
+  EXPECT_THROW(create_one(*this->store, new_ticket("Doomed"), 1,
+                          [](const Ticket&) -> std::vector<Event> {
+                            throw std::runtime_error("cannot build events");
+                          }),
                std::runtime_error);
   EXPECT_TRUE(this->list({}).empty());
   EXPECT_TRUE(drain(*this->store).empty());
@@ -144,7 +148,7 @@ TYPED_TEST(TicketStoreContract, ListFiltersByRequesterIgnoringCase) {
   auto by = [&](const std::string& title, const std::string& email) {
     auto n = new_ticket(title);
     n.user_email = email;
-    return this->store->create(n, 1, created_event).id;
+    return create_one(*this->store, n, 1, created_event).id;
   };
   const auto a = by("Ann's first", "ann@example.com");
   by("Bob's", "bob@example.com");
@@ -213,11 +217,12 @@ TYPED_TEST(TicketStoreContract, PagingWalksEveryTicketExactlyOnce) {
 }
 
 TYPED_TEST(TicketStoreContract, TextSearchIsCaseInsensitiveOverTitleAndDescription) {
-  const auto a =
-      this->store->create(new_ticket("VPN drops every hour", "Since Monday"), 1, created_event);
-  const auto b = this->store->create(
-      new_ticket("Expense claim", "My vpn token expired, cannot file"), 1, created_event);
-  this->store->create(new_ticket("Chair broken", "The wheel came off"), 1, created_event);
+  const auto a = create_one(*this->store, new_ticket("VPN drops every hour", "Since Monday"), 1,
+                            created_event);
+  const auto b =
+      create_one(*this->store, new_ticket("Expense claim", "My vpn token expired, cannot file"), 1,
+                 created_event);
+  create_one(*this->store, new_ticket("Chair broken", "The wheel came off"), 1, created_event);
   ports::TicketQuery q;
   q.text = "Vpn";
   EXPECT_EQ(ids(this->list(q)), (std::vector<domain::TicketId>{b.id, a.id}));
@@ -274,7 +279,7 @@ TYPED_TEST(TicketStoreContract, TextSearchTreatsWildcardsQuotesAndSqlLiterally) 
 TYPED_TEST(TicketStoreContract, UpdateWritesTheTicketAndItsEventsTogether) {
   const auto t = this->create("Laptop will not boot", 1000);
   drain(*this->store);
-  auto updated = this->store->update(t.id, [](Ticket& x) {
+  auto updated = update_one(*this->store, t.id, [](Ticket& x) {
     x.department = "IT Support";
     x.confidence_score = 92;
     x.categorized_by = domain::CategorizedBy::claude;
@@ -303,7 +308,7 @@ TYPED_TEST(TicketStoreContract, UpdateThatChangesNothingWritesNothing) {
   drain(*this->store);
   int notified = 0;
   this->store->set_listener([&] { ++notified; });
-  auto result = this->store->update(t.id, [](Ticket&) { return std::vector<Event>{}; });
+  auto result = update_one(*this->store, t.id, [](Ticket&) { return std::vector<Event>{}; });
   EXPECT_EQ(result, t);
   EXPECT_EQ(this->store->get(t.id), t);
   EXPECT_TRUE(drain(*this->store).empty());
@@ -315,7 +320,7 @@ TYPED_TEST(TicketStoreContract, UpdateWithoutEventsStillWritesAModifiedTicket) {
   drain(*this->store);
   int notified = 0;
   this->store->set_listener([&] { ++notified; });
-  auto result = this->store->update(t.id, [](Ticket& x) {
+  auto result = update_one(*this->store, t.id, [](Ticket& x) {
     x.department = "IT Support";  // e.g. a first assignment, announced by routing instead
     x.updated_at = 5;
     return std::vector<Event>{};
@@ -330,9 +335,8 @@ TYPED_TEST(TicketStoreContract, UpdateWithoutEventsStillWritesAModifiedTicket) {
 TYPED_TEST(TicketStoreContract, UpdateWithEventsButNoModificationWritesOnlyTheEvents) {
   const auto t = this->create("Laptop will not boot");
   drain(*this->store);
-  auto result = this->store->update(t.id, [](Ticket& x) {
-    return std::vector<Event>{
-        domain::make_event(domain::payload::StatusUpdated{x.status}, x, 1, "")};
+  auto result = update_one(*this->store, t.id, [](Ticket& x) {
+    return std::vector<Event>{domain::make_event(domain::payload::StatusUpdated{x.status}, x, 1, "")};
   });
   EXPECT_EQ(result, t);
   EXPECT_EQ(this->store->get(t.id), t);
@@ -342,11 +346,11 @@ TYPED_TEST(TicketStoreContract, UpdateWithEventsButNoModificationWritesOnlyTheEv
 TYPED_TEST(TicketStoreContract, UpdateThatThrowsWritesNothing) {
   const auto t = this->create("Laptop will not boot");
   drain(*this->store);
-  EXPECT_THROW(this->store->update(t.id,
-                                   [](Ticket& x) -> std::vector<Event> {
-                                     x.status = Status::resolved;
-                                     throw std::runtime_error("change failed");
-                                   }),
+  EXPECT_THROW(update_one(*this->store, t.id,
+                          [](Ticket& x) -> std::vector<Event> {
+                            x.status = Status::resolved;
+                            throw std::runtime_error("change failed");
+                          }),
                std::runtime_error);
   EXPECT_EQ(this->store->get(t.id), t);
   EXPECT_TRUE(drain(*this->store).empty());
@@ -354,11 +358,11 @@ TYPED_TEST(TicketStoreContract, UpdateThatThrowsWritesNothing) {
 
 TYPED_TEST(TicketStoreContract, UpdateOfUnknownIdReturnsNulloptWithoutCallingChange) {
   bool called = false;
-  EXPECT_EQ(this->store->update(42,
-                                [&](Ticket&) {
-                                  called = true;
-                                  return std::vector<Event>{};
-                                }),
+  EXPECT_EQ(update_one(*this->store, 42,
+                       [&](Ticket&) {
+                         called = true;
+                         return std::vector<Event>{};
+                       }),
             std::nullopt);
   EXPECT_FALSE(called);
 }
@@ -366,7 +370,7 @@ TYPED_TEST(TicketStoreContract, UpdateOfUnknownIdReturnsNulloptWithoutCallingCha
 TYPED_TEST(TicketStoreContract, UpdateCannotChangeTheId) {
   const auto a = this->create("First ticket");
   const auto b = this->create("Second ticket");
-  auto updated = this->store->update(a.id, [&](Ticket& x) {
+  auto updated = update_one(*this->store, a.id, [&](Ticket& x) {
     x.id = b.id;
     x.title = "First, edited";
     return std::vector<Event>{
@@ -517,7 +521,7 @@ TYPED_TEST(TicketStoreContract, ConcurrentWritersAndReaders) {
 
 TYPED_TEST(TicketStoreContract, TicketsAndOutboxPersistAcrossReopen) {
   const auto t = this->create("Laptop will not boot");
-  this->store->update(t.id, [](Ticket& x) {
+  update_one(*this->store, t.id, [](Ticket& x) {
     x.status = Status::resolved;
     return std::vector<Event>{
         domain::make_event(domain::payload::StatusUpdated{x.status}, x, 1, "")};

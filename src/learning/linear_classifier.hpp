@@ -1,17 +1,18 @@
 #pragma once
-// A linear classifier over sparse features, trained by LIBLINEAR (Debian liblinear-dev):
-// an L2-regularized linear SVM, or L2-regularized logistic regression whose outputs are
-// probabilities. Used twice by the learned model: an SVM over word n-grams, and the logistic
-// regression that combines its parts. The weights are copied out of LIBLINEAR into a plain
-// matrix, so a trained classifier is an immutable value that can be saved and shared between
-// threads.
+// A linear classifier over sparse features: an L2-regularized linear SVM, or L2-regularized
+// logistic regression whose outputs are probabilities. Used twice by the learned model: an
+// SVM over word n-grams, and the logistic regression that combines its parts. A trained
+// classifier is a plain weight matrix, an immutable value that can be saved and shared
+// between threads. Scoring is pure code (linear_classifier.cpp); training is done by
+// LIBLINEAR (Debian liblinear-dev) in adapters/liblinear/linear_trainer.cpp, the only file
+// that sees its API, so the callers here and in the fastText stack do not.
 #include <cstddef>
 #include <string>
 #include <vector>
 
 #include "learning/tfidf.hpp"
 
-namespace st::adapters::liblinear {
+namespace st::learning {
 
 enum class LinearKind { svm, logistic };
 
@@ -25,15 +26,16 @@ class LinearClassifier {
   LinearClassifier() = default;
   // x[i] is example i (term ids < features), y[i] its class (< classes). Classes with no
   // example are never predicted. Throws std::invalid_argument on inconsistent input.
-  static LinearClassifier train(const std::vector<learning::SparseVector>& x,
+  // Implemented over LIBLINEAR (adapters/liblinear/linear_trainer.cpp).
+  static LinearClassifier train(const std::vector<SparseVector>& x,
                                 const std::vector<std::size_t>& y, std::size_t classes,
                                 std::size_t features, LinearOptions options);
 
   // One score per class: the SVM margin, or the logistic regression's log-odds. A class
   // without examples gets kAbsent.
-  std::vector<double> decision_values(const learning::SparseVector& x) const;
+  std::vector<double> decision_values(const SparseVector& x) const;
   // Logistic regression only: the one-vs-rest probabilities, normalized to sum to 1.
-  std::vector<double> probabilities(const learning::SparseVector& x) const;
+  std::vector<double> probabilities(const SparseVector& x) const;
 
   std::size_t classes() const { return classes_; }
   std::size_t features() const { return features_; }
@@ -56,4 +58,4 @@ class LinearClassifier {
   std::vector<bool> present_;
 };
 
-}  // namespace st::adapters::liblinear
+}  // namespace st::learning

@@ -1,12 +1,13 @@
-#include "adapters/liblinear/linear_classifier.hpp"
+// Training a LinearClassifier with LIBLINEAR: the one place that sees its API.
+#include "learning/linear_classifier.hpp"
 
 #include <linear.h>
 
-#include <cmath>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 
-namespace st::adapters::liblinear {
+namespace st::learning {
 namespace {
 
 // LIBLINEAR prints its progress to stdout unless told otherwise.
@@ -18,7 +19,7 @@ struct ModelDeleter {
 
 }  // namespace
 
-LinearClassifier LinearClassifier::train(const std::vector<learning::SparseVector>& x,
+LinearClassifier LinearClassifier::train(const std::vector<SparseVector>& x,
                                          const std::vector<std::size_t>& y, std::size_t classes,
                                          std::size_t features, LinearOptions options) {
   if (x.size() != y.size() || x.empty())
@@ -61,66 +62,23 @@ LinearClassifier LinearClassifier::train(const std::vector<learning::SparseVecto
   std::unique_ptr<model, ModelDeleter> m(::train(&prob, &param));
   if (!m) throw std::runtime_error("linear classifier: training failed");
 
-  LinearClassifier out;
-  out.options_ = options;
-  out.classes_ = classes;
-  out.features_ = features;
-  out.present_ = present;
-  out.weights_.assign((features + 1) * classes, 0.0f);
+  std::vector<float> weights((features + 1) * classes, 0.0f);
   const int nr_class = get_nr_class(m.get());
   std::vector<int> liblinear_labels(static_cast<std::size_t>(nr_class));
   get_labels(m.get(), liblinear_labels.data());
   if (nr_class == 1) {
     // One class only: it is always the answer.
-    out.weights_[features * classes + static_cast<std::size_t>(liblinear_labels[0])] = 1.0f;
-    return out;
+    weights[features * classes + static_cast<std::size_t>(liblinear_labels[0])] = 1.0f;
+  } else {
+    for (int k = 0; k < nr_class; ++k) {
+      const auto c = static_cast<std::size_t>(liblinear_labels[static_cast<std::size_t>(k)]);
+      for (std::size_t f = 0; f <= features; ++f)
+        weights[f * classes + c] =
+            static_cast<float>(get_decfun_coef(m.get(), static_cast<int>(f) + 1, k));
+    }
   }
-  for (int k = 0; k < nr_class; ++k) {
-    const auto c = static_cast<std::size_t>(liblinear_labels[static_cast<std::size_t>(k)]);
-    for (std::size_t f = 0; f <= features; ++f)
-      out.weights_[f * classes + c] =
-          static_cast<float>(get_decfun_coef(m.get(), static_cast<int>(f) + 1, k));
-  }
-  return out;
+  return from_weights(options, classes, features, std::move(weights), std::move(present));
 }
 
-LinearClassifier LinearClassifier::from_weights(LinearOptions options, std::size_t classes,
-                                                std::size_t features, std::vector<float> weights,
-                                                std::vector<bool> present) {
-  if (weights.size() != (features + 1) * classes || present.size() != classes)
-    throw std::invalid_argument("linear classifier: weights do not match the sizes");
-  LinearClassifier out;
-  out.options_ = options;
-  out.classes_ = classes;
-  out.features_ = features;
-  out.weights_ = std::move(weights);
-  out.present_ = std::move(present);
-  return out;
-}
+}  // namespace st::learning
 
-std::vector<double> LinearClassifier::decision_values(const learning::SparseVector& x) const {
-  std::vector<double> out(classes_, 0.0);
-  const float* bias = weights_.data() + features_ * classes_;
-  for (std::size_t c = 0; c < classes_; ++c) out[c] = bias[c];
-  for (const auto& t : x) {
-    if (t.id >= features_) continue;
-    const float* row = weights_.data() + static_cast<std::size_t>(t.id) * classes_;
-    for (std::size_t c = 0; c < classes_; ++c) out[c] += static_cast<double>(row[c]) * t.weight;
-  }
-  for (std::size_t c = 0; c < classes_; ++c)
-    if (!present_[c]) out[c] = kAbsent;
-  return out;
-}
-
-std::vector<double> LinearClassifier::probabilities(const learning::SparseVector& x) const {
-  auto p = decision_values(x);
-  double sum = 0;
-  for (std::size_t c = 0; c < classes_; ++c) {
-    p[c] = present_[c] ? 1.0 / (1.0 + std::exp(-p[c])) : 0.0;
-    sum += p[c];
-  }
-  for (auto& v : p) v = sum > 0 ? v / sum : 1.0 / static_cast<double>(classes_);
-  return p;
-}
-
-}  // namespace st::adapters::liblinear

@@ -1,11 +1,11 @@
-#include "adapters/sqlite/analytics_projection.hpp"
+#include "adapters/sql/analytics_projection.hpp"
 
 #include <algorithm>
 #include <utility>
 
 #include "domain/codec.hpp"
 
-namespace st::adapters::sqlite {
+namespace st::adapters::sql {
 namespace {
 
 using domain::Event;
@@ -117,4 +117,4 @@ nlohmann::json event_metadata(const Event& e, const std::optional<ProjectedTicke
   return m;
 }
 
-}  // namespace st::adapters::sqlite
+}  // namespace st::adapters::sql

@@ -1,8 +1,9 @@
 #pragma once
+// SQL helpers both relational adapters (SQLite and PostgreSQL) share.
 #include <string>
 #include <string_view>
 
-namespace st::adapters::sqlite {
+namespace st::adapters::sql {
 
 // A LIKE pattern matching any text that contains `needle` literally: '%', '_' and the
 // escape character '\' in `needle` are escaped. Use with ESCAPE '\'.
@@ -18,4 +19,4 @@ inline std::string contains_pattern(std::string_view needle) {
   return out;
 }
 
-}  // namespace st::adapters::sqlite
+}  // namespace st::adapters::sql

@@ -1,14 +1,12 @@
-#include "adapters/liblinear/linear_classifier.hpp"
+#include "learning/linear_classifier.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <numeric>
 
-namespace st::adapters::liblinear {
+namespace st::learning {
 namespace {
-
-using learning::SparseVector;
 
 // Class c is marked by feature c (plus a shared feature 3 that says nothing).
 std::vector<SparseVector> rows() {
@@ -87,4 +85,4 @@ TEST(LinearClassifier, RefusesInconsistentInput) {
 }
 
 }  // namespace
-}  // namespace st::adapters::liblinear
+}  // namespace st::learning

@@ -22,7 +22,7 @@
 
 #include "domain/event.hpp"
 
-namespace st::adapters::sqlite {
+namespace st::adapters::sql {
 
 struct ProjectedTicket {
   domain::TicketId ticket_id = 0;
@@ -53,4 +53,4 @@ std::optional<int> event_confidence(const domain::Event& e);
 // projection row before the event) when the producer did not include them.
 nlohmann::json event_metadata(const domain::Event& e, const std::optional<ProjectedTicket>& before);
 
-}  // namespace st::adapters::sqlite
+}  // namespace st::adapters::sql

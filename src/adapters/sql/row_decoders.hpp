@@ -1,0 +1,154 @@
+#pragma once
+// Rows both relational adapters read the same way: each decoder reads the columns of its
+// *_COLUMNS list, in that order. `Row` reads column i with int64(i), int32(i), text(i),
+// flag(i), is_null(i), opt_int64(i), opt_int32(i) and opt_text(i): sqlite::Query does, and
+// postgres::RowReader wraps a pqxx::row.
+//
+// Macros rather than constants so the lists join other string literals at compile time.
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/sql/analytics_projection.hpp"
+#include "domain/codec.hpp"
+#include "domain/department.hpp"
+#include "domain/ticket.hpp"
+#include "ports/analytics_store.hpp"
+#include "ports/key_store.hpp"
+#include "ports/routing_store.hpp"
+
+#define ST_TICKET_COLUMNS                                                         \
+  "id, title, description, user_name, user_email, department, confidence_score, " \
+  "categorized_by, status, created_at, updated_at"
+#define ST_PROJECTION_COLUMNS                                                                \
+  "ticket_id, department, status, confidence_score, categorized_by, created_at, routed_at, " \
+  "resolved_at, status_version, status_event_at, department_version"
+#define ST_KEY_COLUMNS "id, name, role, email, secret_hash, created_at, revoked_at"
+
+namespace st::adapters::sql {
+
+// A stored value this build cannot read (written by something else): refused, not guessed.
+class CorruptRow : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The row a new ticket is stored as at `now` (pending), before the database gives its id.
+inline domain::Ticket pending_ticket(const domain::NewTicket& n, domain::Millis now) {
+  domain::Ticket t;
+  t.title = n.title;
+  t.description = n.description;
+  t.user_name = n.user_name;
+  t.user_email = n.user_email;
+  t.status = domain::Status::pending;
+  t.created_at = now;
+  t.updated_at = now;
+  return t;
+}
+
+// The tickets.categorized_by value of a ticket (NULL while uncategorized).
+inline std::optional<std::string> categorized_by_column(
+    const std::optional<domain::CategorizedBy>& c) {
+  if (!c) return std::nullopt;
+  return std::string(domain::to_string(*c));
+}
+
+template <class Row>
+domain::Ticket ticket_from_row(const Row& r) {
+  domain::Ticket t;
+  t.id = r.int64(0);
+  t.title = r.text(1);
+  t.description = r.text(2);
+  t.user_name = r.text(3);
+  t.user_email = r.text(4);
+  t.department = r.opt_text(5);
+  t.confidence_score = r.opt_int32(6);
+  if (auto by = r.opt_text(7)) t.categorized_by = domain::parse_categorized_by(*by);
+  const auto status_text = r.text(8);
+  const auto status = domain::parse_status(status_text);
+  if (!status)
+    throw CorruptRow("tickets: row " + std::to_string(t.id) + " has unknown status '" +
+                     status_text + "'");
+  t.status = *status;
+  t.created_at = r.int64(9);
+  t.updated_at = r.int64(10);
+  return t;
+}
+
+// id, name, description, is_active, created_at
+template <class Row>
+domain::Department department_from_row(const Row& r) {
+  return domain::Department{r.int64(0), r.text(1), r.text(2), r.flag(3), r.int64(4)};
+}
+
+// id, ticket_id, department, confidence_score, categorized_by, manual, routed_at,
+// model_version
+template <class Row>
+ports::RoutingRecord routing_from_row(const Row& row) {
+  const auto id = row.int64(0);
+  const auto by = domain::parse_categorized_by(row.text(4));
+  if (!by) throw CorruptRow("ticket_routing: unknown categorized_by in row " + std::to_string(id));
+  return {.id = id,
+          .ticket_id = row.int64(1),
+          .department = row.text(2),
+          .confidence_score = row.int32(3),
+          .categorized_by = *by,
+          .manual = row.flag(5),
+          .routed_at = row.int64(6),
+          .model_version = row.opt_text(7).value_or("")};
+}
+
+template <class Row>
+ports::ApiKeyRecord key_from_row(const Row& row) {
+  ports::ApiKeyRecord k;
+  k.id = row.text(0);
+  k.name = row.text(1);
+  const auto role = domain::parse_role(row.text(2));
+  // A role this build does not know must not quietly become the least privileged one: the
+  // row was written by something else, so refuse to guess.
+  if (!role) throw CorruptRow("api_keys: unknown role in key " + k.id);
+  k.role = *role;
+  k.email = row.text(3);
+  k.secret_hash = row.text(4);
+  k.created_at = row.int64(5);
+  k.revoked_at = row.opt_int64(6);
+  return k;
+}
+
+template <class Row>
+ProjectedTicket projection_from_row(const Row& r) {
+  return {.ticket_id = r.int64(0),
+          .department = r.opt_text(1),
+          .status = r.opt_text(2),
+          .confidence_score = r.opt_int32(3),
+          .categorized_by = r.opt_text(4),
+          .created_at = r.int64(5),
+          .routed_at = r.opt_int64(6),
+          .resolved_at = r.opt_int64(7),
+          .status_version = r.opt_int64(8),
+          .status_event_at = r.opt_int64(9),
+          .department_version = r.opt_int64(10)};
+}
+
+// event_type, department, status, confidence_score, metadata (JSON text), created_at, actor
+// (JSON text). nullopt for an event type this version does not know: not part of the trail.
+template <class Row>
+std::optional<ports::AuditEntry> audit_entry_from_row(const Row& row) {
+  ports::AuditEntry a;
+  const auto type = domain::parse_event_type(row.text(0));
+  if (!type) return std::nullopt;
+  a.event_type = *type;
+  a.department = row.opt_text(1);
+  if (auto s = row.opt_text(2)) a.status = domain::parse_status(*s);
+  a.confidence_score = row.opt_int32(3);
+  a.metadata = nlohmann::json::parse(row.text(4), nullptr, /*allow_exceptions=*/false);
+  if (a.metadata.is_discarded()) a.metadata = nlohmann::json::object();
+  a.created_at = row.int64(5);
+  if (auto actor = row.opt_text(6))
+    a.actor = domain::actor_from_json(nlohmann::json::parse(*actor, nullptr, false));
+  return a;
+}
+
+}  // namespace st::adapters::sql

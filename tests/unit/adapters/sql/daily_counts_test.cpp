@@ -1,0 +1,32 @@
+#include "adapters/sql/daily_counts.hpp"
+
+#include <gtest/gtest.h>
+
+namespace st::adapters::sql {
+namespace {
+
+constexpr domain::Millis kDay = domain::kMillisPerDay;
+
+TEST(DayNumber, FloorsAlsoBefore1970) {
+  EXPECT_EQ(day_number(0), 0);
+  EXPECT_EQ(day_number(kDay - 1), 0);
+  EXPECT_EQ(day_number(kDay), 1);
+  EXPECT_EQ(day_number(-1), -1);
+  EXPECT_EQ(day_number(-kDay), -1);
+  EXPECT_EQ(day_number(-kDay - 1), -2);
+}
+
+TEST(FillDays, ListsEveryDayOfTheRangeWithZeroForTheMissingOnes) {
+  const auto first = day_number(1'700'000'000'000);
+  const auto days = fill_days(first, first + 3, {{first - 1, 9}, {first + 1, 2}, {first + 3, 5}});
+  ASSERT_EQ(days.size(), 4u);
+  EXPECT_EQ(days[0].count, 0);
+  EXPECT_EQ(days[1].count, 2);
+  EXPECT_EQ(days[2].count, 0);
+  EXPECT_EQ(days[3].count, 5);
+  EXPECT_EQ(days[0].date, domain::format_date(first * kDay));
+  EXPECT_EQ(days[3].date, domain::format_date((first + 3) * kDay));
+}
+
+}  // namespace
+}  // namespace st::adapters::sql
