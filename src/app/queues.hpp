@@ -9,13 +9,17 @@
 
 namespace st::app::queues {
 
-inline ports::QueueSpec categorizer(int prefetch = 64) {
+// Unacked messages per consumer, and so the batch size, unless configured (--prefetch, the
+// distributed mode's setting).
+constexpr int kDefaultPrefetch = 64;
+
+inline ports::QueueSpec categorizer(int prefetch = kDefaultPrefetch) {
   return {"categorizer", {"ticket.created"}, true, 5, prefetch};
 }
-inline ports::QueueSpec routing(int prefetch = 64) {
+inline ports::QueueSpec routing(int prefetch = kDefaultPrefetch) {
   return {"routing", {"ticket.categorized"}, true, 5, prefetch};
 }
-inline ports::QueueSpec analytics(int prefetch = 64) {
+inline ports::QueueSpec analytics(int prefetch = kDefaultPrefetch) {
   return {"analytics", {"ticket.#"}, true, 5, prefetch};
 }
 // The learned model's labels (routing decisions, agents' reroutes). Durable and shared, like
@@ -23,7 +27,7 @@ inline ports::QueueSpec analytics(int prefetch = 64) {
 // each recorded once in their shared PostgreSQL table, and a label published while no
 // categorizer runs waits here. (Each instance still trains a model of its own from that
 // table.)
-inline ports::QueueSpec categorizer_training(int prefetch = 64) {
+inline ports::QueueSpec categorizer_training(int prefetch = kDefaultPrefetch) {
   return {"categorizer-training", {"ticket.routed"}, true, 5, prefetch};
 }
 // Transient: it only serves live SSE streams and create requests waiting for routing, so
@@ -34,7 +38,7 @@ inline ports::QueueSpec gateway() {
 
 // Every durable queue: a process that publishes declares them all, so an event published
 // before its consumer ever started is kept for it rather than dropped by the exchange.
-inline std::vector<ports::QueueSpec> durable(int prefetch = 64) {
+inline std::vector<ports::QueueSpec> durable(int prefetch = kDefaultPrefetch) {
   return {categorizer(prefetch), routing(prefetch), analytics(prefetch),
           categorizer_training(prefetch)};
 }

@@ -31,10 +31,10 @@ enum class Disposition {
   dead_letter,  // can never succeed (poison): move to the queue's dead-letter queue
 };
 
-// A handler that throws is treated as `retry`.
-using Consumer = std::function<Disposition(const Delivery&)>;
-// Handles several deliveries at once (one disposition each, same order), so a consumer can
-// commit them in one transaction. A handler that throws retries the whole batch.
+// Handles up to `prefetch` deliveries at once (one disposition each, same order), so a
+// consumer can commit them in one transaction. A handler that throws, or returns a wrong
+// number of dispositions, retries the whole batch. (A handler with nothing to batch wraps
+// itself in messaging::one_at_a_time.)
 using BatchConsumer = std::function<std::vector<Disposition>(const std::vector<Delivery>&)>;
 
 struct QueueSpec {
@@ -53,16 +53,7 @@ class EventBus {
   virtual void publish(const std::vector<OutgoingMessage>& batch) = 0;
   // Declares the queue, its bindings and its dead-letter queue, and attaches the consumer.
   // Call before start().
-  virtual void subscribe(const QueueSpec& spec, Consumer consumer) = 0;
-  // Like subscribe, with up to `prefetch` deliveries per call. Adapters that cannot batch
-  // deliver one at a time.
-  virtual void subscribe_batch(const QueueSpec& spec, BatchConsumer consumer) {
-    subscribe(spec, [c = std::move(consumer)](const Delivery& d) {
-      auto dispositions = c({d});
-      // Same rule as a batching adapter: a wrong count means the consumer is confused.
-      return dispositions.size() == 1 ? dispositions.front() : Disposition::retry;
-    });
-  }
+  virtual void subscribe(const QueueSpec& spec, BatchConsumer consumer) = 0;
   virtual void start() = 0;
   // Stops delivering; waits for handlers in flight to finish. Unacked messages stay queued.
   virtual void stop() = 0;

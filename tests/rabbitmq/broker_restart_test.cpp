@@ -36,17 +36,17 @@ TEST(RabbitBusBrokerRestart, ConsumersReconnectAndNothingConfirmedIsLost) {
   std::promise<void> in_flight_entered;
   std::atomic<bool> release_in_flight{false};
   std::atomic<int> in_flight_calls{0};
-  bus.subscribe(spec, [&](const Delivery& d) {
-    if (d.event_id == "in-flight" && in_flight_calls++ == 0) {
-      // Still running when the broker dies: its ack cannot arrive, so the message must
-      // come back after the restart.
-      in_flight_entered.set_value();
-      while (!release_in_flight) std::this_thread::sleep_for(1ms);
-    }
-    std::lock_guard lk(mu);
-    handled.insert(d.event_id);
-    return Disposition::ack;
-  });
+  bus.subscribe(spec, one_at_a_time([&](const Delivery& d) {
+                  if (d.event_id == "in-flight" && in_flight_calls++ == 0) {
+                    // Still running when the broker dies: its ack cannot arrive, so the
+                    // message must come back after the restart.
+                    in_flight_entered.set_value();
+                    while (!release_in_flight) std::this_thread::sleep_for(1ms);
+                  }
+                  std::lock_guard lk(mu);
+                  handled.insert(d.event_id);
+                  return Disposition::ack;
+                }));
   bus.start();
 
   std::set<std::string> confirmed;
@@ -145,11 +145,11 @@ TEST(RabbitBusBrokerRestart, TheOutboxKeepsEventsWhileTheBrokerIsDownAndRelaysTh
   const auto name = unique_queue("categorizer");
   std::mutex mu;
   std::map<std::string, int> seen;  // event id -> deliveries
-  bus.subscribe(queue(name, {"ticket.created"}), [&](const Delivery& d) {
-    std::lock_guard lk(mu);
-    ++seen[d.event_id];
-    return Disposition::ack;
-  });
+  bus.subscribe(queue(name, {"ticket.created"}), one_at_a_time([&](const Delivery& d) {
+                  std::lock_guard lk(mu);
+                  ++seen[d.event_id];
+                  return Disposition::ack;
+                }));
   bus.start();
   messaging::OutboxRelay::Options relay_options;
   relay_options.name = "tickets";

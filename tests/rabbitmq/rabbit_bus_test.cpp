@@ -190,8 +190,10 @@ TEST(RabbitBus, TheQueuesDeliveryLimitAlsoCountsReturnsNoHandlerDecided) {
     return Disposition::ack;
   }));
   bus.start();
-  bus.publish({msg(key("k"), "blocker"), msg(key("k"), "victim")});
+  bus.publish({msg(key("k"), "blocker")});
   ASSERT_EQ(entered.get_future().wait_for(20s), std::future_status::ready);
+  // Prefetched behind the batch in flight.
+  bus.publish({msg(key("k"), "victim")});
   std::thread releaser([&] {
     std::this_thread::sleep_for(100ms);
     release = true;
@@ -218,7 +220,7 @@ TEST(RabbitBus, BatchConsumersGetWhatIsWaitingUpToPrefetch) {
   }
   RabbitBus bus(shared_broker_options());
   Recorder r;
-  bus.subscribe_batch(spec, r.batch_consumer([](const std::vector<Delivery>& batch) {
+  bus.subscribe(spec, r.batch_consumer([](const std::vector<Delivery>& batch) {
     std::vector<Disposition> out;
     for (const auto& d : batch)
       out.push_back(d.event_id == "e3" && d.delivery_count == 1 ? Disposition::retry
@@ -239,11 +241,11 @@ TEST(RabbitBus, AThrowingBatchConsumerRetriesTheWholeBatch) {
   RabbitBus bus(shared_broker_options());
   Recorder r;
   std::atomic<int> calls{0};
-  bus.subscribe_batch(queue(unique_queue("analytics"), {key("#")}),
-                      r.batch_consumer([&](const std::vector<Delivery>& batch) {
-                        if (calls++ == 0) throw std::runtime_error("database is locked");
-                        return std::vector<Disposition>(batch.size(), Disposition::ack);
-                      }));
+  bus.subscribe(queue(unique_queue("analytics"), {key("#")}),
+                r.batch_consumer([&](const std::vector<Delivery>& batch) {
+                  if (calls++ == 0) throw std::runtime_error("database is locked");
+                  return std::vector<Disposition>(batch.size(), Disposition::ack);
+                }));
   bus.start();
   bus.publish({msg(key("k"), "a")});
   ASSERT_TRUE(eventually([&] { return r.size() == 2; }));
@@ -289,7 +291,7 @@ TEST(RabbitBus, TwoConsumersOfOneDurableQueueSplitTheWork) {
   std::map<std::string, int> deliveries;
   std::atomic<int> by_one{0}, by_two{0};
   auto handler = [&](std::atomic<int>& mine) {
-    return [&](const Delivery& d) {
+    return one_at_a_time([&](const Delivery& d) {
       std::this_thread::sleep_for(5ms);  // a handler with some work to do
       {
         std::lock_guard lk(mu);
@@ -297,7 +299,7 @@ TEST(RabbitBus, TwoConsumersOfOneDurableQueueSplitTheWork) {
       }
       ++mine;
       return Disposition::ack;
-    };
+    });
   };
   one.subscribe(spec, handler(by_one));
   two.subscribe(spec, handler(by_two));
@@ -327,8 +329,10 @@ TEST(RabbitBus, StopIsPromptAndLeavesUnhandledMessagesQueued) {
     return Disposition::ack;
   }));
   bus.start();
-  bus.publish({msg(key("k"), "in-flight"), msg(key("k"), "second"), msg(key("k"), "third")});
+  bus.publish({msg(key("k"), "in-flight")});
   ASSERT_EQ(entered.get_future().wait_for(20s), std::future_status::ready);
+  // Prefetched behind the batch in flight.
+  bus.publish({msg(key("k"), "second"), msg(key("k"), "third")});
   std::thread releaser([&] {
     std::this_thread::sleep_for(100ms);
     release = true;
@@ -353,7 +357,7 @@ TEST(RabbitBus, StopIsPromptAndLeavesUnhandledMessagesQueued) {
 
 TEST(RabbitBus, MisuseIsRejected) {
   RabbitBus bus(shared_broker_options());
-  auto ok = [](const Delivery&) { return Disposition::ack; };
+  auto ok = one_at_a_time([](const Delivery&) { return Disposition::ack; });
   const auto name = unique_queue("q");
   bus.subscribe(queue(name, {key("#")}), ok);
   EXPECT_THROW(bus.subscribe(queue(name, {"x"}), ok), std::invalid_argument);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "adapters/rabbitmq/rabbit_bus.hpp"
+#include "messaging/one_at_a_time.hpp"
 #include "ports/event_bus.hpp"
 #include "support/rabbitmq_server.hpp"
 #include "unit/support/eventually.hpp"
@@ -20,6 +21,7 @@
 namespace st::adapters::rabbitmq::test {
 
 using namespace std::chrono_literals;
+using messaging::one_at_a_time;
 using ports::Delivery;
 using ports::Disposition;
 using ports::OutgoingMessage;
@@ -85,17 +87,18 @@ inline std::vector<OutgoingMessage> msgs(const std::string& routing_key, const s
   return out;
 }
 
-// What a consumer saw, thread-safe. Acks everything unless `decide` says otherwise.
+// What a consumer saw, thread-safe. Acks everything unless `decide` says otherwise, for
+// each delivery (consumer) or for a whole batch (batch_consumer).
 class Recorder {
  public:
-  ports::Consumer consumer(std::function<Disposition(const Delivery&)> decide = nullptr) {
-    return [this, decide](const Delivery& d) {
+  ports::BatchConsumer consumer(std::function<Disposition(const Delivery&)> decide = nullptr) {
+    return one_at_a_time([this, decide](const Delivery& d) {
       {
         std::lock_guard lk(mu_);
         seen_.push_back(d);
       }
       return decide ? decide(d) : Disposition::ack;
-    };
+    });
   }
   ports::BatchConsumer batch_consumer(
       std::function<std::vector<Disposition>(const std::vector<Delivery>&)> decide = nullptr) {

@@ -33,9 +33,9 @@ TEST(RabbitBusThroughput, DISABLED_PublishAndConsumeRates) {
 
   RabbitBus consumer(shared_broker_options());
   std::atomic<int> n{0};
-  consumer.subscribe(spec, [&](const Delivery&) {
-    ++n;
-    return Disposition::ack;
+  consumer.subscribe(spec, [&](const std::vector<Delivery>& batch) {
+    n += static_cast<int>(batch.size());
+    return std::vector<Disposition>(batch.size(), Disposition::ack);
   });
   t0 = std::chrono::steady_clock::now();
   consumer.start();

@@ -27,7 +27,7 @@ InProcBus::~InProcBus() {
   stop();
 }
 
-void InProcBus::subscribe(const ports::QueueSpec& spec, ports::Consumer consumer) {
+void InProcBus::subscribe(const ports::QueueSpec& spec, ports::BatchConsumer consumer) {
   if (spec.name.empty()) throw std::invalid_argument("queue name must not be empty");
   if (!consumer) throw std::invalid_argument("queue " + spec.name + ": consumer is empty");
   if (spec.bindings.empty())
@@ -55,17 +55,6 @@ void InProcBus::subscribe(const ports::QueueSpec& spec, ports::Consumer consumer
 
   std::unique_lock rl(routes_mu_);
   routes_.clear();
-}
-
-void InProcBus::subscribe_batch(const ports::QueueSpec& spec, ports::BatchConsumer consumer) {
-  if (!consumer) throw std::invalid_argument("queue " + spec.name + ": consumer is empty");
-  // Registered through subscribe() so the checks live in one place; the per-message
-  // consumer is never called for a batch queue (process() sees batch_consumer first).
-  subscribe(spec, [](const ports::Delivery&) -> ports::Disposition {
-    throw std::logic_error("batch queue delivered one message at a time");
-  });
-  std::unique_lock lk(state_mu_);
-  by_name_.at(spec.name)->batch_consumer = std::move(consumer);
 }
 
 std::vector<InProcBus::Queue*> InProcBus::route(const std::string& routing_key) {
@@ -353,11 +342,6 @@ void InProcBus::run(Queue& q) {
   }
 }
 
-bool InProcBus::interrupted(Queue& q) const {
-  std::lock_guard lk(q.mu);
-  return q.stopping || q.paused;
-}
-
 void InProcBus::settle(Queue& q, Entry& e, ports::Disposition disposition, const std::string& why,
                        std::vector<std::int64_t>& acks) {
   const int delivery_count = e.delivery_count + 1;
@@ -380,43 +364,6 @@ void InProcBus::settle(Queue& q, Entry& e, ports::Disposition disposition, const
 }
 
 void InProcBus::process(Queue& q, std::vector<Entry>& batch) {
-  if (q.batch_consumer) return process_as_batch(q, batch);
-  std::vector<std::int64_t> acks;
-  acks.reserve(batch.size());
-  auto last_flush = Clock::now();
-  std::size_t done = 0;
-  for (; done < batch.size(); ++done) {
-    // stop() and pause() wait for the handler in flight only, not for the whole batch.
-    if (done > 0 && interrupted(q)) break;
-    Entry& e = batch[done];
-    const ports::Delivery d{q.spec.name,    e.message.routing_key, e.message.event_id,
-                            e.message.body, e.message.traceparent, e.delivery_count + 1};
-    auto disposition = ports::Disposition::retry;
-    std::string why;
-    try {
-      disposition = q.consumer(d);
-      if (disposition == ports::Disposition::retry) why = "consumer asked for a retry";
-    } catch (const std::exception& ex) {
-      why = std::string("handler threw: ") + ex.what();
-    } catch (...) {
-      why = "handler threw a non-standard exception";
-    }
-    settle(q, e, disposition, why, acks);
-    if (!acks.empty() && Clock::now() - last_flush >= options_.ack_flush_interval) {
-      flush_acks(q, acks);
-      last_flush = Clock::now();
-    }
-  }
-  flush_acks(q, acks);
-  if (done < batch.size()) {
-    // Interrupted: the untouched rest goes back to the head of the queue, in order.
-    std::lock_guard lk(q.mu);
-    for (std::size_t i = batch.size(); i-- > done;) q.ready.push_front(std::move(batch[i]));
-    q.unacked -= batch.size() - done;
-  }
-}
-
-void InProcBus::process_as_batch(Queue& q, std::vector<Entry>& batch) {
   std::vector<ports::Delivery> deliveries;
   deliveries.reserve(batch.size());
   for (const Entry& e : batch)
@@ -425,7 +372,7 @@ void InProcBus::process_as_batch(Queue& q, std::vector<Entry>& batch) {
   std::vector<ports::Disposition> dispositions;
   std::string why;
   try {
-    dispositions = q.batch_consumer(deliveries);
+    dispositions = q.consumer(deliveries);
     if (dispositions.size() != batch.size())
       throw std::logic_error("batch consumer returned " + std::to_string(dispositions.size()) +
                              " dispositions for " + std::to_string(batch.size()) + " deliveries");

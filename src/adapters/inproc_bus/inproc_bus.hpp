@@ -40,8 +40,6 @@ class InProcBus : public ports::EventBus {
     // Redelivery delay after a failed delivery: initial, doubled per attempt, capped.
     std::chrono::milliseconds retry_backoff_initial{10};
     std::chrono::milliseconds retry_backoff_max{1000};
-    // A batch of slow handlers still writes its acks at least this often.
-    std::chrono::milliseconds ack_flush_interval{100};
   };
 
   struct QueueStats {
@@ -59,8 +57,7 @@ class InProcBus : public ports::EventBus {
   InProcBus& operator=(const InProcBus&) = delete;
 
   void publish(const std::vector<ports::OutgoingMessage>& batch) override;
-  void subscribe(const ports::QueueSpec& spec, ports::Consumer consumer) override;
-  void subscribe_batch(const ports::QueueSpec& spec, ports::BatchConsumer consumer) override;
+  void subscribe(const ports::QueueSpec& spec, ports::BatchConsumer consumer) override;
   void start() override;
   // Waits for the handlers in flight and their acks, not for the queues to drain (unhandled
   // messages stay queued, and stored if durable). Must not be called from a handler.
@@ -91,8 +88,7 @@ class InProcBus : public ports::EventBus {
 
   struct Queue {
     ports::QueueSpec spec;
-    ports::Consumer consumer;
-    ports::BatchConsumer batch_consumer;  // set instead of `consumer` for batch subscribers
+    ports::BatchConsumer consumer;
     std::size_t index = 0;
 
     mutable std::mutex mu;
@@ -132,11 +128,9 @@ class InProcBus : public ports::EventBus {
   Queue& find(const std::string& name) const;
   void run(Queue& q);
   void process(Queue& q, std::vector<Entry>& batch);
-  void process_as_batch(Queue& q, std::vector<Entry>& batch);
   // Applies one delivery's outcome (ack collected into `acks`, retry, dead letter).
   void settle(Queue& q, Entry& e, ports::Disposition disposition, const std::string& why,
               std::vector<std::int64_t>& acks);
-  bool interrupted(Queue& q) const;
   void flush_acks(Queue& q, std::vector<std::int64_t>& seqs);
   void schedule_retry(Queue& q, Entry entry, const std::string& why);
   void send_to_dead_letter(Queue& q, Entry entry, const std::string& reason);

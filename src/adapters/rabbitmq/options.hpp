@@ -29,7 +29,7 @@ struct RabbitOptions {
   // before it is handed back to the broker, so a failing handler does not spin.
   std::chrono::milliseconds retry_backoff_initial{50};
   std::chrono::milliseconds retry_backoff_max{2000};
-  // A batch consumer's batch: the first delivery plus whatever else arrives within this.
+  // A consumer's batch: the first delivery plus whatever else arrives within this.
   std::chrono::milliseconds batch_linger{2};
   // How often an idle consumer looks at its stop flag (bounds stop()).
   std::chrono::milliseconds poll_interval{100};

@@ -23,13 +23,11 @@ constexpr std::size_t kMaxTrackedFailures = 10'000;
 }  // namespace
 
 QueueConsumer::QueueConsumer(BrokerAddress address, const RabbitOptions& options,
-                             ports::QueueSpec spec, ports::Consumer consumer,
-                             ports::BatchConsumer batch_consumer)
+                             ports::QueueSpec spec, ports::BatchConsumer consumer)
     : address_(std::move(address)),
       options_(options),
       spec_(std::move(spec)),
       consumer_(std::move(consumer)),
-      batch_consumer_(std::move(batch_consumer)),
       amqp_name_(spec_.durable ? spec_.name : spec_.name + "." + options.instance_id),
       backoff_(options.reconnect_backoff_initial) {}
 
@@ -133,10 +131,6 @@ void QueueConsumer::consume(AmqpConnection& c) {
     }
     auto first = next(c, timeout);
     if (!first) continue;
-    if (!batch_consumer_) {
-      handle_one(c, *first);
-      continue;
-    }
     batch.clear();
     batch.push_back(std::move(*first));
     // Take what has already arrived (the broker pushes up to `prefetch` unacked), waiting
@@ -192,20 +186,6 @@ int QueueConsumer::delivery_count(const Received& r) {
   return it == transient_failures_.end() ? 1 : it->second + 1;
 }
 
-void QueueConsumer::handle_one(AmqpConnection& c, Received& r) {
-  auto disposition = ports::Disposition::retry;
-  std::string why;
-  try {
-    disposition = consumer_(r.delivery);
-    if (disposition == ports::Disposition::retry) why = "consumer asked for a retry";
-  } catch (const std::exception& ex) {
-    why = std::string("handler threw: ") + ex.what();
-  } catch (...) {
-    why = "handler threw a non-standard exception";
-  }
-  settle(c, r, disposition, why);
-}
-
 void QueueConsumer::handle_batch(AmqpConnection& c, std::vector<Received>& batch) {
   std::vector<ports::Delivery> deliveries;
   deliveries.reserve(batch.size());
@@ -213,7 +193,7 @@ void QueueConsumer::handle_batch(AmqpConnection& c, std::vector<Received>& batch
   std::vector<ports::Disposition> dispositions;
   std::string why;
   try {
-    dispositions = batch_consumer_(deliveries);
+    dispositions = consumer_(deliveries);
     if (dispositions.size() != batch.size())
       throw std::logic_error("batch consumer returned " + std::to_string(dispositions.size()) +
                              " dispositions for " + std::to_string(batch.size()) + " deliveries");

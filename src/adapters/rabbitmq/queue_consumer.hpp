@@ -34,9 +34,8 @@ namespace st::adapters::rabbitmq {
 
 class QueueConsumer {
  public:
-  // Exactly one of `consumer` and `batch_consumer` is set.
   QueueConsumer(BrokerAddress address, const RabbitOptions& options, ports::QueueSpec spec,
-                ports::Consumer consumer, ports::BatchConsumer batch_consumer);
+                ports::BatchConsumer consumer);
   ~QueueConsumer();
   QueueConsumer(const QueueConsumer&) = delete;
   QueueConsumer& operator=(const QueueConsumer&) = delete;
@@ -63,7 +62,6 @@ class QueueConsumer {
   void open_and_consume();
   void consume(AmqpConnection& c);
   std::optional<Received> next(AmqpConnection& c, std::chrono::milliseconds timeout);
-  void handle_one(AmqpConnection& c, Received& r);
   void handle_batch(AmqpConnection& c, std::vector<Received>& batch);
   void settle(AmqpConnection& c, const Received& r, ports::Disposition disposition,
               const std::string& why);
@@ -77,8 +75,7 @@ class QueueConsumer {
   const BrokerAddress address_;
   const RabbitOptions options_;
   const ports::QueueSpec spec_;
-  const ports::Consumer consumer_;
-  const ports::BatchConsumer batch_consumer_;
+  const ports::BatchConsumer consumer_;
   const std::string amqp_name_;  // differs from spec_.name for a transient queue
 
   mutable std::mutex mu_;

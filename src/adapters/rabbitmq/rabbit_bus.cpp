@@ -52,18 +52,8 @@ RabbitBus::~RabbitBus() {
   stop();
 }
 
-void RabbitBus::subscribe(const ports::QueueSpec& spec, ports::Consumer consumer) {
+void RabbitBus::subscribe(const ports::QueueSpec& spec, ports::BatchConsumer consumer) {
   if (!consumer) throw std::invalid_argument("queue " + spec.name + ": consumer is empty");
-  add_consumer(spec, std::move(consumer), nullptr);
-}
-
-void RabbitBus::subscribe_batch(const ports::QueueSpec& spec, ports::BatchConsumer consumer) {
-  if (!consumer) throw std::invalid_argument("queue " + spec.name + ": consumer is empty");
-  add_consumer(spec, nullptr, std::move(consumer));
-}
-
-void RabbitBus::add_consumer(const ports::QueueSpec& spec, ports::Consumer consumer,
-                             ports::BatchConsumer batch_consumer) {
   check_queue_spec(spec);
   std::lock_guard life(lifecycle_mu_);
   // As with the in-process bus: the set of queues is fixed once started.
@@ -72,8 +62,8 @@ void RabbitBus::add_consumer(const ports::QueueSpec& spec, ports::Consumer consu
   for (const auto& c : consumers_)
     if (c->spec().name == spec.name)
       throw std::invalid_argument("queue " + spec.name + " is already subscribed");
-  consumers_.push_back(std::make_unique<QueueConsumer>(
-      address_, options_, spec, std::move(consumer), std::move(batch_consumer)));
+  consumers_.push_back(
+      std::make_unique<QueueConsumer>(address_, options_, spec, std::move(consumer)));
   if (spec.durable) {
     std::lock_guard lk(specs_mu_);
     durable_specs_.push_back(spec);

@@ -43,8 +43,7 @@ class RabbitBus : public ports::EventBus {
   RabbitBus& operator=(const RabbitBus&) = delete;
 
   void publish(const std::vector<ports::OutgoingMessage>& batch) override;
-  void subscribe(const ports::QueueSpec& spec, ports::Consumer consumer) override;
-  void subscribe_batch(const ports::QueueSpec& spec, ports::BatchConsumer consumer) override;
+  void subscribe(const ports::QueueSpec& spec, ports::BatchConsumer consumer) override;
   // Declares a durable queue (bindings, dead-letter queue) without consuming from it: the
   // publisher declares it on connect, so its messages are kept until its consumer comes.
   void declare(const ports::QueueSpec& spec);
@@ -73,8 +72,6 @@ class RabbitBus : public ports::EventBus {
   const BrokerAddress& address() const { return address_; }
 
  private:
-  void add_consumer(const ports::QueueSpec& spec, ports::Consumer consumer,
-                    ports::BatchConsumer batch_consumer);
   const QueueConsumer& find(const std::string& queue) const;
   // Publisher connection helpers: publish_mu_ held.
   AmqpConnection& publisher();

@@ -1,49 +1,33 @@
-// --target=routing: owns departments and the routing history; consumes ticket.categorized,
-// records the decision with its ticket.routed event in one transaction, and tells the
-// tickets service the department over HTTP (an idempotent call, retried while it is down).
+// --target=routing: the routing component on PostgreSQL (departments, the routing history
+// and its outbox), reaching the tickets service over HTTP.
 #include "adapters/postgres/routing_store.hpp"
 #include "adapters/remote/ticket_assigner_client.hpp"
-#include "app/distributed/infrastructure.hpp"
-#include "app/distributed/process_base.hpp"
-#include "app/queues.hpp"
+#include "app/components/routing.hpp"
+#include "app/distributed/component_process.hpp"
 #include "ports/clock.hpp"
-#include "services/routing/routing_api.hpp"
 
 namespace st::app::distributed {
 namespace {
 
-class RoutingProcess final : public ProcessBase {
- public:
-  explicit RoutingProcess(const Config& c)
-      : ProcessBase(c, "routing"),
-        db_(make_database(c)),
-        store_(open_store<adapters::postgres::PgRoutingStore>(*db_)),
-        tickets_client_(make_client(c, "tickets", c.tickets_url)),
-        tickets_(*tickets_client_),
-        routing_(*store_, tickets_, clock_) {
-    routing_.initialize();
-    services::routing::register_routes(router_, routing_);
-    bus_->subscribe_batch(queues::routing(c.prefetch),
-                          patient([this](const std::vector<ports::Delivery>& b) {
-                            return routing_.on_categorized(b);
-                          }));
-    relay(*store_);
-  }
-  ~RoutingProcess() override { stop(); }
+struct RoutingTarget {
+  RoutingTarget(const Config& c, ports::EventBus& /*bus*/, const ports::Clock& clock)
+      : db(make_database(c)),
+        store(open_store<adapters::postgres::PgRoutingStore>(*db)),
+        tickets_client(make_client(c, "tickets", c.tickets_url)),
+        tickets(*tickets_client),
+        component(*store, *store, tickets, clock) {}
 
- private:
-  ports::SystemClock clock_;
-  std::unique_ptr<adapters::postgres::Database> db_;
-  std::unique_ptr<adapters::postgres::PgRoutingStore> store_;
-  std::unique_ptr<http::HttpClient> tickets_client_;
-  adapters::remote::TicketAssignerClient tickets_;
-  services::routing::RoutingService routing_;
+  std::unique_ptr<adapters::postgres::Database> db;
+  std::unique_ptr<adapters::postgres::PgRoutingStore> store;
+  std::unique_ptr<http::HttpClient> tickets_client;
+  adapters::remote::TicketAssignerClient tickets;
+  components::RoutingComponent component;
 };
 
 }  // namespace
 
 std::unique_ptr<ServiceProcess> make_routing_process(const Config& config) {
-  return std::make_unique<RoutingProcess>(config);
+  return std::make_unique<ComponentProcess<RoutingTarget>>(config, "routing");
 }
 
 }  // namespace st::app::distributed

@@ -103,7 +103,7 @@ class FakeBus : public ports::EventBus {
     std::lock_guard lk(mu_);
     for (const auto& m : batch) ids_.push_back(m.event_id);
   }
-  void subscribe(const ports::QueueSpec&, ports::Consumer) override {}
+  void subscribe(const ports::QueueSpec&, ports::BatchConsumer) override {}
   void start() override {}
   void stop() override {}
 
@@ -278,10 +278,10 @@ TEST(OutboxRelay, FeedsTheInProcessBusEndToEnd) {
   ports::QueueSpec spec;
   spec.name = "categorizer";
   spec.bindings = {"ticket.created"};
-  bus.subscribe(spec, [&](const ports::Delivery& d) {
+  bus.subscribe(spec, [&](const std::vector<ports::Delivery>& batch) {
     std::lock_guard lk(mu);
-    seen.push_back(d.event_id);
-    return ports::Disposition::ack;
+    for (const auto& d : batch) seen.push_back(d.event_id);
+    return std::vector<ports::Disposition>(batch.size(), ports::Disposition::ack);
   });
   bus.start();
   FakeOutbox outbox;

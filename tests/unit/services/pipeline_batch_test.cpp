@@ -319,11 +319,11 @@ TEST_F(PipelineBatch, AnalyticsFailingBatchFallsBackToOneByOneAndRetriesOnlyTheF
 // Captures what is published to ticket.categorized.
 class Capture {
  public:
-  ports::Consumer consumer() {
-    return [this](const Delivery& d) {
+  ports::BatchConsumer consumer() {
+    return [this](const std::vector<Delivery>& batch) {
       std::lock_guard lk(mu_);
-      seen_.push_back(d);
-      return Disposition::ack;
+      seen_.insert(seen_.end(), batch.begin(), batch.end());
+      return std::vector<Disposition>(batch.size(), Disposition::ack);
     };
   }
   std::vector<Delivery> seen() const {
@@ -431,12 +431,12 @@ TEST_F(PipelineBatch, TicketsFlowThroughBatchConsumersOnADurableBus) {
     s.prefetch = 16;
     return s;
   };
-  bus.subscribe_batch(spec("categorizer", {"ticket.created"}),
-                      [&](const std::vector<Delivery>& b) { return categorizer.on_created(b); });
-  bus.subscribe_batch(spec("routing", {"ticket.categorized"}),
-                      [&](const std::vector<Delivery>& b) { return routing.on_categorized(b); });
-  bus.subscribe_batch(spec("analytics", {"ticket.#"}),
-                      [&](const std::vector<Delivery>& b) { return analytics.on_events(b); });
+  bus.subscribe(spec("categorizer", {"ticket.created"}),
+                [&](const std::vector<Delivery>& b) { return categorizer.on_created(b); });
+  bus.subscribe(spec("routing", {"ticket.categorized"}),
+                [&](const std::vector<Delivery>& b) { return routing.on_categorized(b); });
+  bus.subscribe(spec("analytics", {"ticket.#"}),
+                [&](const std::vector<Delivery>& b) { return analytics.on_events(b); });
 
   constexpr int kTickets = 12;
   std::vector<TicketId> ids;

@@ -1,4 +1,4 @@
-// InProcBus::subscribe_batch and the default EventBus::subscribe_batch.
+// InProcBus::subscribe: how batches are formed and how their dispositions are applied.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -119,7 +119,7 @@ TEST(InProcBusBatch, MessagesQueuedBeforeStartArriveInBatchesOfPrefetchInOrder) 
   MemoryQueueStore store;
   InProcBus bus(store);
   BatchRecorder r;
-  bus.subscribe_batch(queue("analytics", /*prefetch=*/3), r.consumer());
+  bus.subscribe(queue("analytics", /*prefetch=*/3), r.consumer());
   // Before start() the messages go to the store only; start() loads all seven at once, so
   // the worker finds them waiting and must cut them into batches of at most 3.
   bus.publish(msgs({"e1", "e2", "e3", "e4", "e5", "e6", "e7"}));
@@ -144,7 +144,7 @@ TEST(InProcBusBatch, PausedBusDeliversTheBacklogAsOneBatchOnResume) {
   o.paused = true;
   InProcBus bus(store, o);
   BatchRecorder r;
-  bus.subscribe_batch(queue("analytics", /*prefetch=*/64, /*durable=*/false), r.consumer());
+  bus.subscribe(queue("analytics", /*prefetch=*/64, /*durable=*/false), r.consumer());
   bus.start();
   bus.publish(msgs({"a", "b", "c", "d", "e"}));
   EXPECT_EQ(bus.depth("analytics"), 5u);
@@ -158,7 +158,7 @@ TEST(InProcBusBatch, DispositionsApplyToEachDeliveryIndependently) {
   MemoryQueueStore store;
   InProcBus bus(store, fast_retries());
   BatchRecorder r;
-  bus.subscribe_batch(queue("routing"), r.consumer([](const std::vector<Delivery>& batch, int) {
+  bus.subscribe(queue("routing"), r.consumer([](const std::vector<Delivery>& batch, int) {
     std::vector<Disposition> out;
     for (const auto& d : batch) {
       if (d.event_id == "retry-once" && d.delivery_count == 1)
@@ -195,11 +195,10 @@ TEST(InProcBusBatch, AThrowingBatchConsumerRetriesEveryDeliveryOfTheBatch) {
   MemoryQueueStore store;
   InProcBus bus(store, fast_retries());
   BatchRecorder r;
-  bus.subscribe_batch(queue("analytics"),
-                      r.consumer([](const std::vector<Delivery>& batch, int call) {
-                        if (call == 1) throw std::runtime_error("database is locked");
-                        return std::vector<Disposition>(batch.size(), Disposition::ack);
-                      }));
+  bus.subscribe(queue("analytics"), r.consumer([](const std::vector<Delivery>& batch, int call) {
+    if (call == 1) throw std::runtime_error("database is locked");
+    return std::vector<Disposition>(batch.size(), Disposition::ack);
+  }));
   bus.publish(msgs({"a", "b", "c"}));
   bus.start();
   ASSERT_TRUE(drained(bus, "analytics"));
@@ -224,10 +223,10 @@ TEST(InProcBusBatch, TheRetriedBatchIsCountedInTheStore) {
     o.retry_backoff_max = 60s;
     InProcBus bus(store, o);
     BatchRecorder r;
-    bus.subscribe_batch(queue("analytics"), r.consumer([](const std::vector<Delivery>&,
-                                                          int) -> std::vector<Disposition> {
-      throw std::runtime_error("boom");
-    }));
+    bus.subscribe(queue("analytics"),
+                  r.consumer([](const std::vector<Delivery>&, int) -> std::vector<Disposition> {
+                    throw std::runtime_error("boom");
+                  }));
     bus.publish(msgs({"a", "b"}));
     bus.start();
     ASSERT_TRUE(eventually([&] { return bus.stats("analytics").retried == 2; }));
@@ -242,12 +241,11 @@ TEST(InProcBusBatch, TooFewDispositionsRetryTheWholeBatch) {
   MemoryQueueStore store;
   InProcBus bus(store, fast_retries());
   BatchRecorder r;
-  bus.subscribe_batch(queue("analytics"),
-                      r.consumer([](const std::vector<Delivery>& batch, int call) {
-                        // One disposition short on the first call: no ack may be guessed.
-                        if (call == 1) return std::vector<Disposition>{Disposition::ack};
-                        return std::vector<Disposition>(batch.size(), Disposition::ack);
-                      }));
+  bus.subscribe(queue("analytics"), r.consumer([](const std::vector<Delivery>& batch, int call) {
+    // One disposition short on the first call: no ack may be guessed.
+    if (call == 1) return std::vector<Disposition>{Disposition::ack};
+    return std::vector<Disposition>(batch.size(), Disposition::ack);
+  }));
   bus.publish(msgs({"a", "b", "c"}));
   bus.start();
   ASSERT_TRUE(drained(bus, "analytics"));
@@ -261,13 +259,12 @@ TEST(InProcBusBatch, TooManyDispositionsRetryTheWholeBatch) {
   MemoryQueueStore store;
   InProcBus bus(store, fast_retries());
   BatchRecorder r;
-  bus.subscribe_batch(queue("analytics"),
-                      r.consumer([](const std::vector<Delivery>& batch, int call) {
-                        // One extra dead_letter: must not be applied to anything.
-                        std::vector<Disposition> out(batch.size(), Disposition::ack);
-                        if (call == 1) out.push_back(Disposition::dead_letter);
-                        return out;
-                      }));
+  bus.subscribe(queue("analytics"), r.consumer([](const std::vector<Delivery>& batch, int call) {
+    // One extra dead_letter: must not be applied to anything.
+    std::vector<Disposition> out(batch.size(), Disposition::ack);
+    if (call == 1) out.push_back(Disposition::dead_letter);
+    return out;
+  }));
   bus.publish(msgs({"a", "b"}));
   bus.start();
   ASSERT_TRUE(drained(bus, "analytics"));
@@ -284,7 +281,7 @@ TEST(InProcBusBatch, RetriesDeadLetterAtMaxDeliveries) {
   BatchRecorder r;
   auto spec = queue("routing");
   spec.max_deliveries = 3;
-  bus.subscribe_batch(spec, r.consumer([](const std::vector<Delivery>& batch, int) {
+  bus.subscribe(spec, r.consumer([](const std::vector<Delivery>& batch, int) {
     std::vector<Disposition> out;
     for (const auto& d : batch)
       out.push_back(d.event_id == "poison" ? Disposition::retry : Disposition::ack);
@@ -312,10 +309,9 @@ TEST(InProcBusBatch, AlwaysThrowingBatchConsumerDeadLettersTheWholeBatch) {
   BatchRecorder r;
   auto spec = queue("analytics");
   spec.max_deliveries = 2;
-  bus.subscribe_batch(spec,
-                      r.consumer([](const std::vector<Delivery>&, int) -> std::vector<Disposition> {
-                        throw std::runtime_error("always broken");
-                      }));
+  bus.subscribe(spec, r.consumer([](const std::vector<Delivery>&, int) -> std::vector<Disposition> {
+    throw std::runtime_error("always broken");
+  }));
   bus.publish(msgs({"a", "b"}));
   bus.start();
   ASSERT_TRUE(drained(bus, "analytics"));
@@ -331,7 +327,7 @@ TEST(InProcBusBatch, TransientBatchQueueDeadLettersInMemory) {
   MemoryQueueStore store;
   InProcBus bus(store, fast_retries());
   BatchRecorder r;
-  bus.subscribe_batch(
+  bus.subscribe(
       queue("sse", 64, /*durable=*/false), r.consumer([](const std::vector<Delivery>& batch, int) {
         std::vector<Disposition> out;
         for (const auto& d : batch)
@@ -354,7 +350,7 @@ TEST(InProcBusBatch, AckedMessagesAreNotRedeliveredAfterARestartAndUnackedOnesAr
     o.retry_backoff_max = 60s;
     InProcBus bus(store, o);
     BatchRecorder r;
-    bus.subscribe_batch(queue("routing"), r.consumer([](const std::vector<Delivery>& batch, int) {
+    bus.subscribe(queue("routing"), r.consumer([](const std::vector<Delivery>& batch, int) {
       std::vector<Disposition> out;
       for (const auto& d : batch)
         out.push_back(d.event_id == "b" ? Disposition::retry : Disposition::ack);
@@ -374,7 +370,7 @@ TEST(InProcBusBatch, AckedMessagesAreNotRedeliveredAfterARestartAndUnackedOnesAr
     o.paused = true;
     InProcBus bus(store, o);
     BatchRecorder r;
-    bus.subscribe_batch(queue("routing"), r.consumer());
+    bus.subscribe(queue("routing"), r.consumer());
     bus.start();
     bus.publish(msgs({"d"}));
     bus.stop();
@@ -382,7 +378,7 @@ TEST(InProcBusBatch, AckedMessagesAreNotRedeliveredAfterARestartAndUnackedOnesAr
   }
   InProcBus bus(store);
   BatchRecorder r;
-  bus.subscribe_batch(queue("routing"), r.consumer());
+  bus.subscribe(queue("routing"), r.consumer());
   bus.start();
   ASSERT_TRUE(drained(bus, "routing"));
   EXPECT_EQ(r.ids(), (std::vector<std::string>{"b", "d"}));
@@ -391,50 +387,15 @@ TEST(InProcBusBatch, AckedMessagesAreNotRedeliveredAfterARestartAndUnackedOnesAr
   EXPECT_TRUE(store.pending("routing").empty());
 }
 
-TEST(InProcBusBatch, BatchAndSingleConsumersShareTheExchange) {
-  MemoryQueueStore store;
-  InProcBus bus(store);
-  BatchRecorder batch;
-  std::atomic<int> singles{0};
-  bus.subscribe_batch(queue("analytics"), batch.consumer());
-  QueueSpec one = queue("categorizer");
-  one.bindings = {"ticket.created"};
-  bus.subscribe(one, [&](const Delivery&) {
-    ++singles;
-    return Disposition::ack;
-  });
-  bus.start();
-  bus.publish({msg("ticket.created", "x"), msg("ticket.routed", "y")});
-  ASSERT_TRUE(drained(bus, "analytics"));
-  ASSERT_TRUE(drained(bus, "categorizer"));
-  EXPECT_EQ(batch.ids(), (std::vector<std::string>{"x", "y"}));
-  EXPECT_EQ(singles.load(), 1);
-}
-
-TEST(InProcBusBatch, SubscribeBatchValidatesLikeSubscribe) {
-  MemoryQueueStore store;
-  InProcBus bus(store);
-  BatchRecorder r;
-  EXPECT_THROW(bus.subscribe_batch(queue("q"), nullptr), std::invalid_argument);
-  auto zero = queue("q");
-  zero.prefetch = 0;
-  EXPECT_THROW(bus.subscribe_batch(zero, r.consumer()), std::invalid_argument);
-  bus.subscribe_batch(queue("q"), r.consumer());
-  EXPECT_THROW(bus.subscribe_batch(queue("q"), r.consumer()), std::invalid_argument);
-  bus.start();
-  EXPECT_THROW(bus.subscribe_batch(queue("late"), r.consumer()), std::logic_error);
-}
-
 // Exits 0 only if a batch consumer throwing a non-std::exception gets its batch retried.
 [[noreturn]] void run_non_standard_exception_scenario() {
   MemoryQueueStore store;
   InProcBus bus(store, fast_retries());
   BatchRecorder r;
-  bus.subscribe_batch(queue("analytics"),
-                      r.consumer([](const std::vector<Delivery>& batch, int call) {
-                        if (call == 1) throw 42;  // not a std::exception
-                        return std::vector<Disposition>(batch.size(), Disposition::ack);
-                      }));
+  bus.subscribe(queue("analytics"), r.consumer([](const std::vector<Delivery>& batch, int call) {
+    if (call == 1) throw 42;  // not a std::exception
+    return std::vector<Disposition>(batch.size(), Disposition::ack);
+  }));
   bus.publish(msgs({"a"}));
   bus.start();
   const bool ok = drained(bus, "analytics") && r.counts_of("a") == std::vector<int>{1, 2};
@@ -448,98 +409,6 @@ TEST(InProcBusBatch, SubscribeBatchValidatesLikeSubscribe) {
 TEST(InProcBusBatchDeathTest, ANonStandardExceptionRetriesTheBatchInsteadOfAborting) {
   ::testing::FLAGS_gtest_death_test_style = "threadsafe";
   EXPECT_EXIT(run_non_standard_exception_scenario(), ::testing::ExitedWithCode(0), "");
-}
-
-// The base-class subscribe_batch, for adapters that cannot batch: it must subscribe a
-// per-message consumer that hands each delivery over as a batch of one.
-class RecordingBus : public ports::EventBus {
- public:
-  void publish(const std::vector<OutgoingMessage>&) override {}
-  void subscribe(const QueueSpec& spec, ports::Consumer consumer) override {
-    specs.push_back(spec);
-    consumers.push_back(std::move(consumer));
-  }
-  void start() override {}
-  void stop() override {}
-
-  std::vector<QueueSpec> specs;
-  std::vector<ports::Consumer> consumers;
-};
-
-Delivery delivery(std::string id, int count = 1) {
-  return {"analytics", "ticket.created", std::move(id), "{}", "", count};
-}
-
-TEST(EventBusBatchDefault, SubscribesOneMessageAtATimeWithTheSameSpec) {
-  RecordingBus bus;
-  BatchRecorder r;
-  auto spec = queue("analytics", /*prefetch=*/32);
-  spec.max_deliveries = 7;
-  ports::EventBus& base = bus;
-  base.subscribe_batch(spec, r.consumer([](const std::vector<Delivery>& batch, int) {
-    return std::vector<Disposition>(
-        batch.size(), batch[0].event_id == "bad" ? Disposition::dead_letter : Disposition::ack);
-  }));
-  ASSERT_EQ(bus.consumers.size(), 1u);
-  EXPECT_EQ(bus.specs[0].name, "analytics");
-  EXPECT_EQ(bus.specs[0].bindings, spec.bindings);
-  EXPECT_EQ(bus.specs[0].prefetch, 32);
-  EXPECT_EQ(bus.specs[0].max_deliveries, 7);
-
-  EXPECT_EQ(bus.consumers[0](delivery("e1")), Disposition::ack);
-  EXPECT_EQ(bus.consumers[0](delivery("bad", 3)), Disposition::dead_letter);
-  EXPECT_EQ(r.sizes(), (std::vector<std::size_t>{1, 1})) << "one delivery per call";
-  ASSERT_EQ(r.counts_of("bad"), (std::vector<int>{3}));
-  EXPECT_EQ(r.ids(), (std::vector<std::string>{"e1", "bad"}));
-}
-
-TEST(EventBusBatchDefault, AWrongNumberOfDispositionsMeansRetry) {
-  RecordingBus bus;
-  ports::EventBus& base = bus;
-  base.subscribe_batch(queue("q"),
-                       [](const std::vector<Delivery>&) { return std::vector<Disposition>{}; });
-  base.subscribe_batch(queue("r"), [](const std::vector<Delivery>&) {
-    return std::vector<Disposition>{Disposition::ack, Disposition::ack};
-  });
-  ASSERT_EQ(bus.consumers.size(), 2u);
-  EXPECT_EQ(bus.consumers[0](delivery("e1")), Disposition::retry);
-  EXPECT_EQ(bus.consumers[1](delivery("e1")), Disposition::retry);
-}
-
-TEST(EventBusBatchDefault, AThrowingBatchConsumerPropagatesToTheAdapter) {
-  RecordingBus bus;
-  ports::EventBus& base = bus;
-  base.subscribe_batch(queue("q"), [](const std::vector<Delivery>&) -> std::vector<Disposition> {
-    throw std::runtime_error("down");
-  });
-  EXPECT_THROW(bus.consumers[0](delivery("e1")), std::runtime_error);
-}
-
-TEST(EventBusBatchDefault, WorksEndToEndOnAPerMessageAdapter) {
-  // InProcBus::subscribe (not its batch override) fed by the base-class wrapper: what a
-  // non-batching adapter would do.
-  MemoryQueueStore store;
-  InProcBus inner(store);
-  class OneAtATime : public ports::EventBus {
-   public:
-    explicit OneAtATime(InProcBus& b) : b_(b) {}
-    void publish(const std::vector<OutgoingMessage>& m) override { b_.publish(m); }
-    void subscribe(const QueueSpec& s, ports::Consumer c) override {
-      b_.subscribe(s, std::move(c));
-    }
-    void start() override { b_.start(); }
-    void stop() override { b_.stop(); }
-
-   private:
-    InProcBus& b_;
-  } bus(inner);
-  BatchRecorder r;
-  bus.subscribe_batch(queue("analytics", /*prefetch=*/8), r.consumer());
-  bus.publish(msgs({"a", "b", "c"}));
-  bus.start();
-  ASSERT_TRUE(drained(inner, "analytics"));
-  EXPECT_EQ(r.sizes(), (std::vector<std::size_t>{1, 1, 1}));
-  EXPECT_EQ(r.ids(), (std::vector<std::string>{"a", "b", "c"}));
 }
 
 }  // namespace

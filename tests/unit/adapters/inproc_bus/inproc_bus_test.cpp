@@ -12,12 +12,14 @@
 
 #include "adapters/inproc_bus/inproc_bus.hpp"
 #include "adapters/inproc_bus/memory_queue_store.hpp"
+#include "messaging/one_at_a_time.hpp"
 #include "unit/adapters/inproc_bus/bus_test_support.hpp"
 
 namespace st::adapters::inproc {
 namespace {
 
 using namespace std::chrono_literals;
+using messaging::one_at_a_time;
 using ports::Delivery;
 using ports::Disposition;
 using ports::OutgoingMessage;
@@ -33,17 +35,18 @@ QueueSpec queue(std::string name, std::vector<std::string> bindings, bool durabl
   return spec;
 }
 
-// Thread-safe log of what a consumer saw; acks everything unless told otherwise.
+// Thread-safe log of what a consumer saw, one delivery at a time; acks everything unless
+// told otherwise.
 class Recorder {
  public:
-  ports::Consumer consumer(std::function<Disposition(const Delivery&)> decide = nullptr) {
-    return [this, decide](const Delivery& d) {
+  ports::BatchConsumer consumer(std::function<Disposition(const Delivery&)> decide = nullptr) {
+    return one_at_a_time([this, decide](const Delivery& d) {
       {
         std::lock_guard lk(mu_);
         seen_.push_back(d);
       }
       return decide ? decide(d) : Disposition::ack;
-    };
+    });
   }
   std::vector<Delivery> seen() const {
     std::lock_guard lk(mu_);
@@ -210,7 +213,6 @@ TEST(InProcBusDelivery, OneStoreWritePerPublishAndAcksAreBatched) {
   CountingStore store(inner);
   InProcBus::Options options;
   options.paused = true;
-  options.ack_flush_interval = 60s;  // only the end of a batch flushes, whatever the machine
   InProcBus bus(store, options);
   Recorder a, b;
   auto spec_a = queue("a", {"ticket.created"});
@@ -320,10 +322,10 @@ TEST(InProcBusRetry, AFailingHandlerDoesNotSpin) {
   std::atomic<int> calls{0};
   auto spec = queue("q", {"#"});
   spec.max_deliveries = 1000;
-  bus.subscribe(spec, [&](const Delivery&) -> Disposition {
-    ++calls;
-    throw std::runtime_error("always");
-  });
+  bus.subscribe(spec, one_at_a_time([&](const Delivery&) -> Disposition {
+                  ++calls;
+                  throw std::runtime_error("always");
+                }));
   bus.start();
   bus.publish({msg("k", "e")});
   std::this_thread::sleep_for(400ms);
@@ -338,7 +340,7 @@ TEST(InProcBusRetry, TransientQueuesDeadLetterInMemory) {
   InProcBus bus(store);
   auto spec = queue("sse", {"#"}, /*durable=*/false);
   spec.max_deliveries = 2;
-  bus.subscribe(spec, [](const Delivery&) { return Disposition::retry; });
+  bus.subscribe(spec, one_at_a_time([](const Delivery&) { return Disposition::retry; }));
   bus.start();
   bus.publish({msg("ticket.created", "e1")});
   ASSERT_TRUE(drained(bus, {"sse"}));
@@ -491,18 +493,20 @@ TEST(InProcBusLifecycle, StopWaitsForTheHandlerInFlight) {
   std::atomic<bool> release{false};
   std::atomic<bool> finished{false};
   std::atomic<int> calls{0};
-  bus.subscribe(queue("categorizer", {"#"}), [&](const Delivery&) {
-    if (calls++ == 0) {
-      entered.set_value();
-      while (!release) std::this_thread::sleep_for(1ms);
-      std::this_thread::sleep_for(50ms);
-      finished = true;
-    }
-    return Disposition::ack;
-  });
+  bus.subscribe(queue("categorizer", {"#"}), one_at_a_time([&](const Delivery&) {
+                  if (calls++ == 0) {
+                    entered.set_value();
+                    while (!release) std::this_thread::sleep_for(1ms);
+                    std::this_thread::sleep_for(50ms);
+                    finished = true;
+                  }
+                  return Disposition::ack;
+                }));
   bus.start();
-  bus.publish({msg("k", "slow"), msg("k", "second"), msg("k", "third")});
+  bus.publish({msg("k", "slow")});
   ASSERT_EQ(entered.get_future().wait_for(5s), std::future_status::ready);
+  // Queued behind the batch in flight.
+  bus.publish({msg("k", "second"), msg("k", "third")});
 
   std::thread releaser([&] {
     std::this_thread::sleep_for(100ms);
@@ -547,15 +551,18 @@ TEST(InProcBusLifecycle, PauseHoldsDeliveriesUntilResume) {
 TEST(InProcBusLifecycle, MisuseIsRejected) {
   MemoryQueueStore store;
   InProcBus bus(store);
-  auto ok = [](const Delivery&) { return Disposition::ack; };
-  bus.subscribe(queue("q", {"#"}), ok);
-  EXPECT_THROW(bus.subscribe(queue("q", {"x"}), ok), std::invalid_argument);
-  EXPECT_THROW(bus.subscribe(queue("", {"x"}), ok), std::invalid_argument);
+  Recorder r;
+  bus.subscribe(queue("q", {"#"}), r.consumer());
+  EXPECT_THROW(bus.subscribe(queue("q", {"x"}), r.consumer()), std::invalid_argument);
+  EXPECT_THROW(bus.subscribe(queue("", {"x"}), r.consumer()), std::invalid_argument);
   EXPECT_THROW(bus.subscribe(queue("r", {"x"}), nullptr), std::invalid_argument);
+  auto no_prefetch = queue("r", {"x"});
+  no_prefetch.prefetch = 0;
+  EXPECT_THROW(bus.subscribe(no_prefetch, r.consumer()), std::invalid_argument);
   EXPECT_THROW(bus.depth("nope"), std::invalid_argument);
   bus.start();
   bus.start();  // idempotent
-  EXPECT_THROW(bus.subscribe(queue("late", {"x"}), ok), std::logic_error);
+  EXPECT_THROW(bus.subscribe(queue("late", {"x"}), r.consumer()), std::logic_error);
   bus.stop();
   EXPECT_THROW(bus.start(), std::logic_error);
 }
@@ -569,12 +576,12 @@ TEST(InProcBusConcurrency, ConcurrentPublishersDeliverEveryMessageExactlyOnce) {
   std::mutex mu;
   std::map<std::string, std::map<std::string, int>> counts;  // queue -> event -> deliveries
   std::map<std::string, std::vector<std::string>> order;     // queue -> event ids seen
-  auto consumer = [&](const Delivery& d) {
+  auto consumer = one_at_a_time([&](const Delivery& d) {
     std::lock_guard lk(mu);
     ++counts[d.queue][d.event_id];
     order[d.queue].push_back(d.event_id);
     return Disposition::ack;
-  };
+  });
   bus.subscribe(queue("durable", {"ticket.#"}), consumer);
   bus.subscribe(queue("transient", {"ticket.created"}, false), consumer);
   bus.start();
@@ -618,11 +625,11 @@ TEST(InProcBusConcurrency, PublishingWhileStartingDeliversEachMessageOnce) {
   InProcBus bus(store);
   std::mutex mu;
   std::map<std::string, int> counts;
-  bus.subscribe(queue("q", {"#"}), [&](const Delivery& d) {
-    std::lock_guard lk(mu);
-    ++counts[d.event_id];
-    return Disposition::ack;
-  });
+  bus.subscribe(queue("q", {"#"}), one_at_a_time([&](const Delivery& d) {
+                  std::lock_guard lk(mu);
+                  ++counts[d.event_id];
+                  return Disposition::ack;
+                }));
   std::atomic<bool> go{false};
   std::vector<std::thread> publishers;
   for (int t = 0; t < 4; ++t) {

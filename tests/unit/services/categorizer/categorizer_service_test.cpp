@@ -38,7 +38,7 @@ class RecordingBus final : public ports::EventBus {
   void publish(const std::vector<ports::OutgoingMessage>& batch) override {
     published.insert(published.end(), batch.begin(), batch.end());
   }
-  void subscribe(const ports::QueueSpec&, ports::Consumer) override {}
+  void subscribe(const ports::QueueSpec&, ports::BatchConsumer) override {}
   void start() override {}
   void stop() override {}
   std::vector<ports::OutgoingMessage> published;

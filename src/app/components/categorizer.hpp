@@ -1,0 +1,43 @@
+#pragma once
+// The categorizer: consumes ticket.created, asks its chain (Claude → learned model →
+// keywords) and publishes ticket.categorized. With the learned model on, it also consumes
+// the model's labels (ticket.routed, on the durable categorizer-training queue) into the
+// training examples and retrains in the background while it runs.
+#include <chrono>
+
+#include "app/categorizer_chain.hpp"
+#include "app/components/component.hpp"
+#include "app/config.hpp"
+#include "metrics/registry.hpp"
+#include "ports/clock.hpp"
+#include "ports/event_bus.hpp"
+#include "ports/service_clients.hpp"
+#include "ports/training_examples.hpp"
+#include "services/categorizer/categorizer_service.hpp"
+
+namespace st::app::components {
+
+class CategorizerComponent final : public Component {
+ public:
+  // `training_store` and `watermark_poll`: see CategorizerChain. `departments` is the
+  // routing service's list, `bus` where ticket.categorized is published.
+  CategorizerComponent(const Config& config, ports::TrainingExampleStore* training_store,
+                       std::chrono::milliseconds watermark_poll,
+                       ports::DepartmentDirectory& departments, ports::EventBus& bus,
+                       const ports::Clock& clock);
+
+  std::string name() const override { return "categorizer"; }
+  // Its routes include GET /metrics (the chain's counters).
+  void register_routes(http::Router& router) override;
+  std::vector<Subscription> subscriptions(int prefetch) override;
+  // The learned model's retraining runs between start and stop.
+  void start() override;
+  void stop() override;
+
+ private:
+  metrics::Registry metrics_;
+  CategorizerChain chain_;
+  services::categorizer::CategorizerService service_;
+};
+
+}  // namespace st::app::components

@@ -1,0 +1,34 @@
+#include "app/components/gateway.hpp"
+
+#include <chrono>
+#include <utility>
+
+#include "app/access_setup.hpp"
+#include "app/queues.hpp"
+#include "messaging/one_at_a_time.hpp"
+
+namespace st::app::components {
+
+GatewayComponent::GatewayComponent(const Config& config, std::string mode,
+                                   services::gateway::Upstreams upstreams, ports::KeyStore& keys,
+                                   ports::IdempotencyStore& idempotency, const ports::Clock& clock)
+    : authenticator_(keys, clock),
+      gateway_({.create_timeout = std::chrono::milliseconds(config.create_timeout_ms),
+                .mode = std::move(mode),
+                .access = access_options(config)},
+               upstreams, {&authenticator_, &idempotency}) {
+  bootstrap_admin_key(keys, config);
+}
+
+void GatewayComponent::register_routes(http::Router& router) {
+  gateway_.register_routes(router);
+}
+
+std::vector<Subscription> GatewayComponent::subscriptions(int /*prefetch*/) {
+  // Each event is only passed on (to streams, to a waiting create): nothing to batch.
+  return {{queues::gateway(), messaging::one_at_a_time([this](const ports::Delivery& d) {
+             return gateway_.on_event(d);
+           })}};
+}
+
+}  // namespace st::app::components

@@ -1,0 +1,38 @@
+#pragma once
+// The gateway: the public API. It owns no data but the API keys and idempotency records: it
+// forwards each route to the service that owns it through an Upstream (in-process, or over
+// HTTP), and its own transient queue (one per gateway) feeds the live event stream and
+// wakes create requests waiting for routing.
+#include <string>
+
+#include "app/components/component.hpp"
+#include "app/config.hpp"
+#include "auth/authenticator.hpp"
+#include "ports/clock.hpp"
+#include "ports/idempotency_store.hpp"
+#include "ports/key_store.hpp"
+#include "services/gateway/gateway.hpp"
+
+namespace st::app::components {
+
+class GatewayComponent final : public Component {
+ public:
+  // `mode` is what GET / and /api/health show ("embedded", "distributed"). Stores the first
+  // admin key when access control needs one.
+  GatewayComponent(const Config& config, std::string mode, services::gateway::Upstreams upstreams,
+                   ports::KeyStore& keys, ports::IdempotencyStore& idempotency,
+                   const ports::Clock& clock);
+
+  std::string name() const override { return "gateway"; }
+  void register_routes(http::Router& router) override;
+  // The transient gateway queue, whatever the prefetch: it only serves live requests.
+  std::vector<Subscription> subscriptions(int prefetch) override;
+  // Ends event streams and wakes waiting creates, so the HTTP server has nothing to wait for.
+  void close() override { gateway_.close(); }
+
+ private:
+  auth::Authenticator authenticator_;
+  services::gateway::Gateway gateway_;
+};
+
+}  // namespace st::app::components

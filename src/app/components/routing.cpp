@@ -1,0 +1,24 @@
+#include "app/components/routing.hpp"
+
+#include "app/queues.hpp"
+#include "services/routing/routing_api.hpp"
+
+namespace st::app::components {
+
+RoutingComponent::RoutingComponent(ports::RoutingStore& store, ports::Outbox& outbox,
+                                   ports::TicketAssigner& tickets, const ports::Clock& clock)
+    : outbox_(outbox), service_(store, tickets, clock) {
+  service_.initialize();
+}
+
+void RoutingComponent::register_routes(http::Router& router) {
+  services::routing::register_routes(router, service_);
+}
+
+std::vector<Subscription> RoutingComponent::subscriptions(int prefetch) {
+  return {{queues::routing(prefetch), [this](const std::vector<ports::Delivery>& batch) {
+             return service_.on_categorized(batch);
+           }}};
+}
+
+}  // namespace st::app::components

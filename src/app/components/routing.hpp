@@ -1,0 +1,33 @@
+#pragma once
+// The routing service: owns departments and the routing history; consumes
+// ticket.categorized, records each decision with its ticket.routed event in one transaction
+// (the outbox) and tells the tickets service the department (in-process, or over HTTP: an
+// idempotent call, retried while the tickets service is down).
+#include "app/components/component.hpp"
+#include "ports/clock.hpp"
+#include "ports/routing_store.hpp"
+#include "ports/service_clients.hpp"
+#include "services/routing/routing_service.hpp"
+
+namespace st::app::components {
+
+class RoutingComponent final : public Component {
+ public:
+  // Creates the default departments on first start. `outbox` is the store's own.
+  RoutingComponent(ports::RoutingStore& store, ports::Outbox& outbox,
+                   ports::TicketAssigner& tickets, const ports::Clock& clock);
+
+  std::string name() const override { return "routing"; }
+  void register_routes(http::Router& router) override;
+  std::vector<Subscription> subscriptions(int prefetch) override;
+  std::vector<ports::Outbox*> outboxes() override { return {&outbox_}; }
+
+  // The department list the categorizer reads when both run in one process.
+  services::routing::RoutingService& service() { return service_; }
+
+ private:
+  ports::Outbox& outbox_;
+  services::routing::RoutingService service_;
+};
+
+}  // namespace st::app::components

@@ -1,0 +1,15 @@
+#include "app/components/tickets.hpp"
+
+#include "services/tickets/tickets_api.hpp"
+
+namespace st::app::components {
+
+TicketsComponent::TicketsComponent(ports::TicketStore& store, ports::Outbox& outbox,
+                                   const ports::Clock& clock)
+    : outbox_(outbox), service_(store, clock) {}
+
+void TicketsComponent::register_routes(http::Router& router) {
+  services::tickets::register_routes(router, service_);
+}
+
+}  // namespace st::app::components

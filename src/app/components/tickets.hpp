@@ -1,0 +1,31 @@
+#pragma once
+// The tickets service: owns the tickets and their lifecycle; every change and its event are
+// written in one transaction (the outbox), which the host relays to the bus. Consumes
+// nothing; routing assigns departments through its internal endpoint.
+#include "app/components/component.hpp"
+#include "ports/clock.hpp"
+#include "ports/ticket_store.hpp"
+#include "services/tickets/tickets_service.hpp"
+
+namespace st::app::components {
+
+class TicketsComponent final : public Component {
+ public:
+  // `outbox` is the store's own (the same adapter implements both ports).
+  TicketsComponent(ports::TicketStore& store, ports::Outbox& outbox, const ports::Clock& clock);
+
+  std::string name() const override { return "tickets"; }
+  void register_routes(http::Router& router) override;
+  std::vector<ports::Outbox*> outboxes() override { return {&outbox_}; }
+  // Stores the creates still queued for a group commit.
+  void drain() override { service_.stop(); }
+
+  // What routing assigns departments through when both run in one process.
+  services::tickets::TicketsService& service() { return service_; }
+
+ private:
+  ports::Outbox& outbox_;
+  services::tickets::TicketsService service_;
+};
+
+}  // namespace st::app::components

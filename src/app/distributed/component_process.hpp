@@ -1,0 +1,50 @@
+#pragma once
+// A distributed service process: one component on the distributed adapters, run by the Host
+// (the same start and shutdown order as the embedded mode) behind an HTTP server of its own,
+// with its consumers patient (they wait out a restarting database or peer).
+//
+// `Target` is what a target file builds (tickets_process.cpp, ...): a struct constructed
+// from (const Config&, ports::EventBus&, const ports::Clock&) that holds the target's
+// adapters and, as its member `component`, the components::Component they back. Members
+// are destroyed in reverse order: the host stops before the target and the bus go away.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "app/config.hpp"
+#include "app/distributed/infrastructure.hpp"
+#include "app/distributed/service_process.hpp"
+#include "app/host.hpp"
+#include "http/router.hpp"
+#include "ports/clock.hpp"
+#include "ports/event_bus.hpp"
+
+namespace st::app::distributed {
+
+// The host settings of `service`'s process: its listening address, the configured
+// prefetch, patient consumers, and (but for the gateway) the service credential guard.
+Host::Options host_options(const Config& config, const std::string& service);
+
+template <class Target>
+class ComponentProcess final : public ServiceProcess {
+ public:
+  ComponentProcess(const Config& config, const std::string& service)
+      : bus_(make_event_bus(config, service)),
+        target_(config, *bus_, clock_),
+        host_(*bus_, routes_, host_options(config, service)) {
+    host_.add(target_.component, routes_);
+  }
+
+  void start() override { host_.start(); }
+  void stop() override { host_.stop(); }
+  std::uint16_t port() const override { return host_.port(); }
+
+ private:
+  ports::SystemClock clock_;
+  std::unique_ptr<ports::EventBus> bus_;
+  Target target_;
+  http::Router routes_;
+  Host host_;
+};
+
+}  // namespace st::app::distributed

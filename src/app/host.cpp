@@ -1,0 +1,57 @@
+#include "app/host.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+namespace st::app {
+
+Host::Host(ports::EventBus& bus, const http::Router& served, Options options)
+    : bus_(bus), served_(served), options_(std::move(options)) {}
+
+Host::~Host() {
+  stop();
+}
+
+void Host::add(components::Component& component, http::Router& router) {
+  if (started_ || stopped_)
+    throw std::logic_error("host: " + component.name() + " added after start()");
+  components_.push_back(&component);
+  component.register_routes(router);
+  for (auto& [queue, consumer] : component.subscriptions(options_.prefetch)) {
+    if (options_.patient_consumers)
+      consumer = messaging::patient(std::move(consumer), stopping_, {.name = component.name()});
+    bus_.subscribe(queue, std::move(consumer));
+  }
+  for (auto* outbox : component.outboxes())
+    relays_.push_back(std::make_unique<messaging::OutboxRelay>(
+        *outbox, bus_, messaging::OutboxRelay::Options{.name = component.name()}));
+}
+
+void Host::start() {
+  if (stopped_) throw std::logic_error("host: start() after stop()");
+  if (started_) return;
+  started_ = true;
+  bus_.start();
+  for (auto* c : components_) c->start();
+  for (auto& r : relays_) r->start();
+  server_ = std::make_unique<http::Server>(options_.server, served_);
+  server_->start();
+}
+
+std::uint16_t Host::port() const {
+  return server_ ? server_->port() : 0;
+}
+
+void Host::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  for (auto* c : components_) c->close();
+  if (server_) server_->stop();
+  stopping_->store(true);
+  for (auto* c : components_) c->drain();
+  for (auto& r : relays_) r->stop();
+  bus_.stop();
+  for (auto* c : components_) c->stop();
+}
+
+}  // namespace st::app

@@ -1,0 +1,66 @@
+#pragma once
+// Runs a set of components on one event bus behind one HTTP server: the start and shutdown
+// order of both modes, in one place. `--target=all` hosts every component on the embedded
+// adapters (the HTTP server answers the gateway, which reaches the others in-process);
+// `--target=X` hosts one on the distributed adapters (the server answers that component).
+//
+// start:    bus → components' start() → outbox relays → HTTP server.
+// shutdown: components' close() (live streams and waiting creates answer) → HTTP server
+//           (requests in flight finish) → stop flag (patient consumers give up waiting) →
+//           components' drain() (queued creates are stored) → relays (the last events are
+//           published) → bus (handlers in flight finish) → components' stop().
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "app/components/component.hpp"
+#include "app/queues.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "messaging/outbox_relay.hpp"
+#include "messaging/patient_consumer.hpp"
+#include "ports/event_bus.hpp"
+
+namespace st::app {
+
+class Host final {
+ public:
+  struct Options {
+    http::ServerOptions server;
+    int prefetch = queues::kDefaultPrefetch;  // batch size of the durable queues
+    // Consumers wait out a dependency's outage in place (messaging::patient) until shutdown
+    // begins, rather than spend their messages' delivery budget: for services whose
+    // database or peers may restart on their own (the distributed mode).
+    bool patient_consumers = false;
+  };
+
+  // The HTTP server will answer `served`: the routes of the gateway, or of the one component.
+  Host(ports::EventBus& bus, const http::Router& served, Options options);
+  // Stops; the components, their routers and the bus must outlive the host.
+  ~Host();
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+
+  // Before start(): registers the component's routes on `router` (its own: served, or
+  // reached by the gateway in-process), subscribes its queues and gives each of its outboxes
+  // a relay.
+  void add(components::Component& component, http::Router& router);
+
+  void start();
+  std::uint16_t port() const;  // 0 before start()
+  // Graceful, in the order above. Idempotent.
+  void stop();
+
+ private:
+  ports::EventBus& bus_;
+  const http::Router& served_;
+  const Options options_;
+  std::vector<components::Component*> components_;
+  std::vector<std::unique_ptr<messaging::OutboxRelay>> relays_;
+  messaging::StopFlag stopping_ = std::make_shared<std::atomic<bool>>(false);
+  std::unique_ptr<http::Server> server_;
+  bool started_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace st::app
