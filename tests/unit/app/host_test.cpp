@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -93,6 +94,8 @@ class FakeComponent final : public components::Component {
  public:
   FakeComponent(std::string name, Log& log) : name_(std::move(name)), log_(log), outbox_(log) {}
   void probe(const Host& host) { host_ = &host; }
+  // The consumer's next `n` calls throw ports::Unavailable (a database restarting).
+  void unavailable_for(int n) { *unavailable_calls_ = n; }
 
   std::string name() const override { return name_; }
   void register_routes(http::Router& router) override {
@@ -102,7 +105,8 @@ class FakeComponent final : public components::Component {
   }
   std::vector<components::Subscription> subscriptions(int prefetch) override {
     ports::QueueSpec spec{name_, {"ticket.#"}, true, 5, prefetch};
-    return {{spec, [](const std::vector<Delivery>& b) {
+    return {{spec, [calls = unavailable_calls_](const std::vector<Delivery>& b) {
+               if (calls->fetch_sub(1) > 0) throw ports::Unavailable("database restarting");
                return std::vector<Disposition>(b.size(), Disposition::ack);
              }}};
   }
@@ -132,6 +136,7 @@ class FakeComponent final : public components::Component {
   Log& log_;
   FakeOutbox outbox_;
   const Host* host_ = nullptr;
+  std::shared_ptr<std::atomic<int>> unavailable_calls_ = std::make_shared<std::atomic<int>>(0);
 };
 
 http::ServerOptions loopback() {
@@ -197,9 +202,13 @@ TEST(Host, ConsumersGetTheModesPrefetchAndMayBePatient) {
   patient.add(b, routes);
   EXPECT_EQ(log.steps().front(),
             "subscribe a prefetch " + std::to_string(queues::kDefaultPrefetch));
-  // Wrapped or not, the consumer answers for its batch.
+  // A dependency down for one call: the plain consumer gives the batch back to the bus (it
+  // throws, which the bus counts as a delivery); the patient one waits and answers for it.
   const std::vector<Delivery> batch{{"a", "ticket.created", "e1", "{}", "", 1}};
+  a.unavailable_for(1);
+  b.unavailable_for(1);
   ASSERT_EQ(bus.consumers.size(), 1u);
+  EXPECT_THROW(bus.consumers[0](batch), ports::Unavailable);
   EXPECT_EQ(bus.consumers[0](batch), std::vector<Disposition>{Disposition::ack});
   ASSERT_EQ(patient_bus.consumers.size(), 1u);
   EXPECT_EQ(patient_bus.consumers[0](batch), std::vector<Disposition>{Disposition::ack});
