@@ -12,9 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/fasttext/engine.hpp"
-#include "learning/linear_classifier.hpp"
-#include "learning/neighbour_index.hpp"
-#include "learning/stacked_features.hpp"
+#include "learned_model/features/neighbour_index.hpp"
+#include "learned_model/features/stacked_features.hpp"
+#include "learned_model/linear_classifier.hpp"
 
 namespace st::adapters::fasttext::detail {
 
@@ -36,21 +36,21 @@ class Stack {
   static std::unique_ptr<const Stack> load(const nlohmann::json& metadata, std::string_view blob,
                                            std::size_t labels);
 
-  const learning::StackedParts& parts() const { return parts_; }
+  const learned_model::StackedParts& parts() const { return parts_; }
 
  private:
   Stack() = default;
 
-  learning::StackedParts parts_;
+  learned_model::StackedParts parts_;
   std::size_t labels_ = 0;
   int neighbours_ = 0;
   int svm_ngrams_ = 0;
   std::vector<std::string> texts_;
   std::vector<std::size_t> text_labels_;
-  std::optional<learning::NeighbourIndex> index_;
-  learning::TfidfVectorizer words_;
-  learning::LinearClassifier svm_;
-  learning::LinearClassifier combiner_;
+  std::optional<learned_model::NeighbourIndex> index_;
+  learned_model::TfidfVectorizer words_;
+  learned_model::LinearClassifier svm_;
+  learned_model::LinearClassifier combiner_;
 };
 
 }  // namespace st::adapters::fasttext::detail

@@ -1,5 +1,5 @@
 // Training a LinearClassifier with LIBLINEAR: the one place that sees its API.
-#include "learning/linear_classifier.hpp"
+#include "learned_model/linear_classifier.hpp"
 
 #include <linear.h>
 
@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <utility>
 
-namespace st::learning {
+namespace st::learned_model {
 namespace {
 
 // LIBLINEAR prints its progress to stdout unless told otherwise.
@@ -80,5 +80,4 @@ LinearClassifier LinearClassifier::train(const std::vector<SparseVector>& x,
   return from_weights(options, classes, features, std::move(weights), std::move(present));
 }
 
-}  // namespace st::learning
-
+}  // namespace st::learned_model

@@ -1,9 +1,9 @@
-#include "learning/stacked_features.hpp"
+#include "learned_model/features/stacked_features.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace st::learning {
+namespace st::learned_model {
 namespace {
 constexpr double kProbabilityFloor = 1e-4;
 // Similarities above which the nearest ticket is, in the support-queues data, mostly a
@@ -53,4 +53,4 @@ SparseVector stacked_features(const StackedParts& parts, std::size_t labels,
   return out;
 }
 
-}  // namespace st::learning
+}  // namespace st::learned_model

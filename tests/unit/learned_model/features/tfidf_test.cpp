@@ -1,10 +1,10 @@
-#include "learning/tfidf.hpp"
+#include "learned_model/features/tfidf.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-namespace st::learning {
+namespace st::learned_model {
 namespace {
 
 const std::vector<std::string> kDocs{"printer jam in the office", "printer out of toner",
@@ -66,4 +66,4 @@ TEST(TfidfVectorizer, AWordShorterThanTheNgramCountsAsAWhole) {
 }
 
 }  // namespace
-}  // namespace st::learning
+}  // namespace st::learned_model

@@ -1,10 +1,10 @@
-#include "learning/linear_classifier.hpp"
+#include "learned_model/linear_classifier.hpp"
 
 #include <cmath>
 #include <stdexcept>
 #include <utility>
 
-namespace st::learning {
+namespace st::learned_model {
 
 LinearClassifier LinearClassifier::from_weights(LinearOptions options, std::size_t classes,
                                                 std::size_t features, std::vector<float> weights,
@@ -45,4 +45,4 @@ std::vector<double> LinearClassifier::probabilities(const SparseVector& x) const
   return p;
 }
 
-}  // namespace st::learning
+}  // namespace st::learned_model

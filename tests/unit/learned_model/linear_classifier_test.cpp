@@ -1,11 +1,11 @@
-#include "learning/linear_classifier.hpp"
+#include "learned_model/linear_classifier.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <numeric>
 
-namespace st::learning {
+namespace st::learned_model {
 namespace {
 
 // Class c is marked by feature c (plus a shared feature 3 that says nothing).
@@ -85,4 +85,4 @@ TEST(LinearClassifier, RefusesInconsistentInput) {
 }
 
 }  // namespace
-}  // namespace st::learning
+}  // namespace st::learned_model

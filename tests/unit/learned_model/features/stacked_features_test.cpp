@@ -1,10 +1,10 @@
-#include "learning/stacked_features.hpp"
+#include "learned_model/features/stacked_features.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-namespace st::learning {
+namespace st::learned_model {
 namespace {
 
 std::vector<double> dense(const SparseVector& v, std::size_t width) {
@@ -54,4 +54,4 @@ TEST(StackedFeatures, TheNearestTicketSpeaksForItsDepartmentMoreTheCloserItIs) {
 }
 
 }  // namespace
-}  // namespace st::learning
+}  // namespace st::learned_model

@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "learning/tfidf.hpp"
+#include "learned_model/features/tfidf.hpp"
 
-namespace st::learning {
+namespace st::learned_model {
 
 struct Neighbour {
   std::size_t label = 0;
@@ -48,4 +48,4 @@ class NeighbourIndex {
   std::size_t common_df_ = 0;                   // terms in more documents are "common"
 };
 
-}  // namespace st::learning
+}  // namespace st::learned_model

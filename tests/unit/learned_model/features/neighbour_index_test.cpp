@@ -1,4 +1,4 @@
-#include "learning/neighbour_index.hpp"
+#include "learned_model/features/neighbour_index.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <random>
 #include <thread>
 
-namespace st::learning {
+namespace st::learned_model {
 namespace {
 
 const std::vector<std::string> kDocs{
@@ -70,9 +70,9 @@ TEST(NeighbourIndex, ConcurrentQueriesGetTheSameAnswers) {
 }
 
 }  // namespace
-}  // namespace st::learning
+}  // namespace st::learned_model
 
-namespace st::learning {
+namespace st::learned_model {
 namespace {
 
 // Many documents, so that the rare-n-gram pre-selection is used: its answers must be those
@@ -112,4 +112,4 @@ TEST(NeighbourIndex, PreSelectionFindsWhatScoringEveryDocumentFinds) {
 }
 
 }  // namespace
-}  // namespace st::learning
+}  // namespace st::learned_model

@@ -14,10 +14,10 @@
 #include <optional>
 #include <vector>
 
-#include "learning/neighbour_index.hpp"
-#include "learning/tfidf.hpp"
+#include "learned_model/features/neighbour_index.hpp"
+#include "learned_model/features/tfidf.hpp"
 
-namespace st::learning {
+namespace st::learned_model {
 
 struct StackedParts {
   bool fasttext = true;
@@ -33,4 +33,4 @@ SparseVector stacked_features(const StackedParts& parts, std::size_t labels,
                               const std::vector<double>& log_p, const std::vector<double>& svm,
                               const std::vector<Neighbour>& nearest);
 
-}  // namespace st::learning
+}  // namespace st::learned_model

@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace st::learning {
+namespace st::learned_model {
 
 struct Term {
   std::uint32_t id = 0;
@@ -54,4 +54,4 @@ class TfidfVectorizer {
 
 float dot(const SparseVector& a, const SparseVector& b);
 
-}  // namespace st::learning
+}  // namespace st::learned_model

@@ -1,9 +1,9 @@
-#include "learning/tfidf.hpp"
+#include "learned_model/features/tfidf.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace st::learning {
+namespace st::learned_model {
 namespace {
 
 constexpr std::uint64_t kFnvOffset = 14695981039346656037ull;
@@ -125,4 +125,4 @@ float dot(const SparseVector& a, const SparseVector& b) {
   return s;
 }
 
-}  // namespace st::learning
+}  // namespace st::learned_model

@@ -1,9 +1,9 @@
-#include "learning/neighbour_index.hpp"
+#include "learned_model/features/neighbour_index.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 
-namespace st::learning {
+namespace st::learned_model {
 
 namespace {
 
@@ -108,4 +108,4 @@ std::vector<Neighbour> NeighbourIndex::nearest(std::string_view text, std::size_
   return best(std::move(candidates), k);
 }
 
-}  // namespace st::learning
+}  // namespace st::learned_model

@@ -4,15 +4,15 @@
 // SVM over word n-grams, and the logistic regression that combines its parts. A trained
 // classifier is a plain weight matrix, an immutable value that can be saved and shared
 // between threads. Scoring is pure code (linear_classifier.cpp); training is done by
-// LIBLINEAR (Debian liblinear-dev) in adapters/liblinear/linear_trainer.cpp, the only file
-// that sees its API, so the callers here and in the fastText stack do not.
+// LIBLINEAR (Debian liblinear-dev) in liblinear/linear_trainer.cpp, the only file that sees
+// its API, so its callers (the stack, stack.cpp) do not.
 #include <cstddef>
 #include <string>
 #include <vector>
 
-#include "learning/tfidf.hpp"
+#include "learned_model/features/tfidf.hpp"
 
-namespace st::learning {
+namespace st::learned_model {
 
 enum class LinearKind { svm, logistic };
 
@@ -26,7 +26,7 @@ class LinearClassifier {
   LinearClassifier() = default;
   // x[i] is example i (term ids < features), y[i] its class (< classes). Classes with no
   // example are never predicted. Throws std::invalid_argument on inconsistent input.
-  // Implemented over LIBLINEAR (adapters/liblinear/linear_trainer.cpp).
+  // Implemented over LIBLINEAR (liblinear/linear_trainer.cpp).
   static LinearClassifier train(const std::vector<SparseVector>& x,
                                 const std::vector<std::size_t>& y, std::size_t classes,
                                 std::size_t features, LinearOptions options);
@@ -58,4 +58,4 @@ class LinearClassifier {
   std::vector<bool> present_;
 };
 
-}  // namespace st::learning
+}  // namespace st::learned_model
