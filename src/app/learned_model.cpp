@@ -34,9 +34,9 @@ categorizer::TrainingPolicy training_policy(const Config& c) {
   return p;
 }
 
-adapters::fasttext::ModelCategorizerOptions model_options(const Config& c,
-                                                          categorizer::ModelFeatures features) {
-  adapters::fasttext::ModelCategorizerOptions o;
+learned_model::ModelCategorizerOptions model_options(const Config& c,
+                                                     categorizer::ModelFeatures features) {
+  learned_model::ModelCategorizerOptions o;
   o.normalize = [features](std::string_view title, std::string_view description) {
     return categorizer::model_text(title, description, features);
   };

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "adapters/fasttext/model_categorizer.hpp"
 #include "app/config.hpp"
+#include "learned_model/model_categorizer.hpp"
 #include "ports/training_examples.hpp"
 #include "services/categorizer/model_text.hpp"
 #include "services/categorizer/model_training.hpp"
@@ -19,7 +19,7 @@ std::string cold_start_file_of(const Config& c);
 // The shipped cold-start set (or the configured file). Throws DataError.
 std::vector<ports::LabeledText> load_cold_start(const Config& c);
 services::categorizer::TrainingPolicy training_policy(const Config& c);
-adapters::fasttext::ModelCategorizerOptions model_options(
+learned_model::ModelCategorizerOptions model_options(
     const Config& c,
     services::categorizer::ModelFeatures features = services::categorizer::ModelFeatures::stems);
 
@@ -32,7 +32,7 @@ struct LearnedCategorizer {
   LearnedCategorizer(const Config& c, ports::TrainingExampleStore& store,
                      std::chrono::milliseconds watermark_poll = {});
 
-  adapters::fasttext::ModelCategorizer model;
+  learned_model::ModelCategorizer model;
   services::categorizer::ModelTrainingService training;
 };
 

@@ -17,7 +17,6 @@
 
 namespace st::app {
 
-namespace fasttext = adapters::fasttext;
 namespace categorizer = services::categorizer;
 
 struct ModelCommandArgs {
@@ -29,7 +28,7 @@ struct ModelCommandArgs {
   std::string features = "stems";
   double holdout_fraction = 0;
   std::uint64_t holdout_seed = 42;
-  fasttext::TrainingOptions training;
+  learned_model::TrainingOptions training;
   bool no_calibrate = false;
   bool keywords = false;  // eval/categorize: the keyword categorizer alone
   int min_confidence = -1;
@@ -76,7 +75,7 @@ int train(const ModelCommandArgs& a, const Config& config) {
   } else {
     examples = labeled_texts(data_rows(a, true, /*test_side=*/false));
   }
-  fasttext::ModelCategorizer model(options);
+  learned_model::ModelCategorizer model(options);
   const auto started = std::chrono::steady_clock::now();
   model.retrain(examples, 0);
   const double seconds =
@@ -98,15 +97,15 @@ std::vector<std::string> distinct_labels(const std::vector<Record>& rows) {
 int eval(const ModelCommandArgs& a, const Config& config) {
   const auto rows = data_rows(a, true, /*test_side=*/true);
   categorizer::KeywordCategorizer keywords;
-  std::unique_ptr<fasttext::ModelCategorizer> model;
+  std::unique_ptr<learned_model::ModelCategorizer> model;
   std::vector<std::string> departments = distinct_labels(rows);
   if (!a.keywords) {
-    auto loaded = fasttext::TextModel::load(a.model);
+    auto loaded = learned_model::TextModel::load(a.model);
     auto options = model_options(config, features_of(loaded->info().features));
     options.model_file.clear();
     // Without --min-confidence the model always answers: its accuracy alone is measured.
     options.min_confidence = std::max(0, a.min_confidence);
-    model = std::make_unique<fasttext::ModelCategorizer>(options);
+    model = std::make_unique<learned_model::ModelCategorizer>(options);
     for (const auto& label : loaded->info().labels)
       if (std::find(departments.begin(), departments.end(), label) == departments.end())
         departments.push_back(label);
@@ -134,7 +133,7 @@ int eval(const ModelCommandArgs& a, const Config& config) {
 int categorize(const ModelCommandArgs& a, const Config& config) {
   const auto rows = read_records(a.data.empty() ? "-" : a.data, columns_of(a, false));
   categorizer::KeywordCategorizer keywords;
-  std::unique_ptr<fasttext::ModelCategorizer> model;
+  std::unique_ptr<learned_model::ModelCategorizer> model;
   std::vector<std::string> departments;
   for (const auto& d : domain::default_departments()) departments.emplace_back(d.name);
   if (!a.keywords) {
@@ -144,9 +143,9 @@ int categorize(const ModelCommandArgs& a, const Config& config) {
     const bool exists = std::filesystem::exists(options.model_file);
     if (!a.model.empty() && !exists) throw DataError("no model file " + a.model);
     if (!exists) options.model_file.clear();  // train in memory, do not write
-    model = std::make_unique<fasttext::ModelCategorizer>(options);
+    model = std::make_unique<learned_model::ModelCategorizer>(options);
     if (exists) {
-      auto loaded = fasttext::TextModel::load(options.model_file);
+      auto loaded = learned_model::TextModel::load(options.model_file);
       departments = loaded->info().labels;
       model->use(std::move(loaded));
     } else {

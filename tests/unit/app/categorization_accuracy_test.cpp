@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <optional>
 
-#include "adapters/fasttext/model_categorizer.hpp"
 #include "app/labeled_data.hpp"
 #include "app/learned_model.hpp"
+#include "learned_model/model_categorizer.hpp"
 #include "services/categorizer/evaluation.hpp"
 #include "services/categorizer/keyword_categorizer.hpp"
 
@@ -27,10 +27,10 @@ struct Scores {
 // Trains on `train` and scores the model alone, the chain (model, keywords below the
 // minimum confidence) and the keywords alone on `test`.
 Scores score(const std::vector<Record>& train, const std::vector<Record>& test,
-             adapters::fasttext::ModelCategorizerOptions options, int min_confidence) {
+             learned_model::ModelCategorizerOptions options, int min_confidence) {
   options.model_file.clear();
   options.min_confidence = 0;
-  adapters::fasttext::ModelCategorizer model(options);
+  learned_model::ModelCategorizer model(options);
   model.retrain(labeled_texts(train), 0);
   std::vector<std::string> departments = model.current()->info().labels;
   services::categorizer::KeywordCategorizer keywords;

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-namespace st::adapters::fasttext {
+namespace st::learned_model {
 
 namespace detail {
 class Engine;  // fastText's model (engine.hpp)
@@ -104,4 +104,4 @@ class TextModel {
   std::unique_ptr<const detail::Stack> stack_;  // null: fastText alone
 };
 
-}  // namespace st::adapters::fasttext
+}  // namespace st::learned_model

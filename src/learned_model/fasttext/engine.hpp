@@ -1,6 +1,7 @@
 #pragma once
 // fastText itself, behind the few calls the learned model makes: train on examples,
-// reload compactly, and read log-probabilities in our label order. Internal to this adapter.
+// reload compactly, and read log-probabilities in our label order. The only code that
+// includes libfasttext; used by text_model.cpp and stack.cpp, never outside learned_model/.
 #include <fasttext/fasttext.h>
 
 #include <memory>
@@ -8,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "adapters/fasttext/text_model.hpp"
+#include "learned_model/text_model.hpp"
 
-namespace st::adapters::fasttext::detail {
+namespace st::learned_model::detail {
 
 // Exposes the signature check fastText keeps protected, so a model can be read from a
 // stream (our file carries its own header before fastText's bytes).
@@ -47,4 +48,4 @@ std::vector<double> log_probabilities(const ::fasttext::FastText& engine,
                                       const std::vector<std::size_t>& label_of_output,
                                       std::size_t labels, std::string_view text);
 
-}  // namespace st::adapters::fasttext::detail
+}  // namespace st::learned_model::detail

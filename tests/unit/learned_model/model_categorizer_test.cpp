@@ -5,11 +5,11 @@
 #include <fstream>
 #include <thread>
 
-#include "adapters/fasttext/model_categorizer.hpp"
+#include "learned_model/model_categorizer.hpp"
 #include "services/categorizer/model_text.hpp"
 #include "unit/support/temp_dir.hpp"
 
-namespace st::adapters::fasttext {
+namespace st::learned_model {
 namespace {
 
 using ports::CategorizationRequest;
@@ -178,4 +178,4 @@ TEST(ModelCategorizer, PredictionsContinueWhileModelsAreSwapped) {
 }
 
 }  // namespace
-}  // namespace st::adapters::fasttext
+}  // namespace st::learned_model

@@ -1,4 +1,4 @@
-#include "adapters/fasttext/model_categorizer.hpp"
+#include "learned_model/model_categorizer.hpp"
 
 #include <malloc.h>
 
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <map>
 
-namespace st::adapters::fasttext {
+namespace st::learned_model {
 namespace {
 
 bool same_name(std::string_view a, std::string_view b) {
@@ -129,4 +129,4 @@ std::string ModelCategorizer::version() const {
   return model ? model->info().version : std::string();
 }
 
-}  // namespace st::adapters::fasttext
+}  // namespace st::learned_model

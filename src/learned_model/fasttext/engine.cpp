@@ -1,4 +1,4 @@
-#include "adapters/fasttext/engine.hpp"
+#include "learned_model/fasttext/engine.hpp"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 #include <random>
 #include <sstream>
 
-namespace st::adapters::fasttext::detail {
+namespace st::learned_model::detail {
 namespace {
 
 namespace fs = std::filesystem;
@@ -129,4 +129,4 @@ std::vector<double> log_probabilities(const ::fasttext::FastText& engine,
   return out;
 }
 
-}  // namespace st::adapters::fasttext::detail
+}  // namespace st::learned_model::detail

@@ -1,27 +1,25 @@
-#include "adapters/fasttext/stack.hpp"
+#include "learned_model/stack.hpp"
 
 #include <cstring>
 #include <numeric>
 #include <random>
 
-namespace st::adapters::fasttext::detail {
+namespace st::learned_model::detail {
 namespace {
 
-using learned_model::LinearClassifier;
-using learned_model::LinearKind;
 using nlohmann::json;
 
 // Fewer examples than this make folds too thin to say how far each part can be trusted;
 // such a model is fastText alone, temperature-calibrated.
 constexpr std::size_t kMinExamplesToStack = 50;
 
-learned_model::TfidfOptions word_ngrams(int n) {
-  return {learned_model::Analyzer::words, 1, n};
+TfidfOptions word_ngrams(int n) {
+  return {Analyzer::words, 1, n};
 }
 
-std::vector<learned_model::SparseVector> vectors_of(const learned_model::TfidfVectorizer& v,
-                                                    const std::vector<std::string>& texts) {
-  std::vector<learned_model::SparseVector> out;
+std::vector<SparseVector> vectors_of(const TfidfVectorizer& v,
+                                     const std::vector<std::string>& texts) {
+  std::vector<SparseVector> out;
   out.reserve(texts.size());
   for (const auto& t : texts) out.push_back(v.transform(t));
   return out;
@@ -51,7 +49,7 @@ std::unique_ptr<const Stack> Stack::train(const std::vector<Example>& examples,
   std::vector<std::size_t> fold_of(examples.size());
   for (std::size_t k = 0; k < order.size(); ++k) fold_of[order[k]] = k % folds;
 
-  std::vector<learned_model::SparseVector> held_out(examples.size());
+  std::vector<SparseVector> held_out(examples.size());
   for (std::size_t f = 0; f < folds; ++f) {
     std::vector<const Example*> train;
     std::vector<std::string> train_texts;
@@ -72,29 +70,29 @@ std::unique_ptr<const Stack> Stack::train(const std::vector<Example>& examples,
       return nullptr;  // a fold fastText cannot learn from: no evidence to weigh parts by
     }
     const auto map = output_labels(*engine, labels);
-    learned_model::TfidfVectorizer words;
+    TfidfVectorizer words;
     LinearClassifier svm;
     if (s->parts_.svm) {
-      words = learned_model::TfidfVectorizer(train_texts, word_ngrams(options.svm_ngrams));
+      words = TfidfVectorizer(train_texts, word_ngrams(options.svm_ngrams));
       svm = LinearClassifier::train(vectors_of(words, train_texts), train_labels, labels,
                                     words.terms(), {LinearKind::svm, options.svm_c});
     }
-    std::optional<learned_model::NeighbourIndex> index;
+    std::optional<NeighbourIndex> index;
     if (s->parts_.neighbours) index.emplace(train_texts, train_labels);
     for (const std::size_t i : test) {
       const auto& text = examples[i].text;
-      held_out[i] = learned_model::stacked_features(
+      held_out[i] = stacked_features(
           s->parts_, labels, log_probabilities(*engine, map, labels, text),
           s->parts_.svm ? svm.decision_values(words.transform(text)) : std::vector<double>{},
           index ? index->nearest(text, static_cast<std::size_t>(options.neighbours))
-                : std::vector<learned_model::Neighbour>{});
+                : std::vector<Neighbour>{});
     }
   }
-  s->combiner_ = LinearClassifier::train(held_out, s->text_labels_, labels,
-                                         learned_model::stacked_width(s->parts_, labels),
-                                         {LinearKind::logistic, options.combiner_c});
+  s->combiner_ =
+      LinearClassifier::train(held_out, s->text_labels_, labels, stacked_width(s->parts_, labels),
+                              {LinearKind::logistic, options.combiner_c});
   if (s->parts_.svm) {
-    s->words_ = learned_model::TfidfVectorizer(s->texts_, word_ngrams(options.svm_ngrams));
+    s->words_ = TfidfVectorizer(s->texts_, word_ngrams(options.svm_ngrams));
     s->svm_ = LinearClassifier::train(vectors_of(s->words_, s->texts_), s->text_labels_, labels,
                                       s->words_.terms(), {LinearKind::svm, options.svm_c});
   }
@@ -104,11 +102,11 @@ std::unique_ptr<const Stack> Stack::train(const std::vector<Example>& examples,
 
 std::vector<double> Stack::probabilities(const std::vector<double>& log_p,
                                          std::string_view text) const {
-  const auto features = learned_model::stacked_features(
+  const auto features = stacked_features(
       parts_, labels_, log_p,
       parts_.svm ? svm_.decision_values(words_.transform(text)) : std::vector<double>{},
       index_ ? index_->nearest(text, static_cast<std::size_t>(neighbours_))
-             : std::vector<learned_model::Neighbour>{});
+             : std::vector<Neighbour>{});
   return combiner_.probabilities(features);
 }
 
@@ -149,13 +147,13 @@ std::unique_ptr<const Stack> Stack::load(const json& meta, std::string_view blob
     s->text_labels_.push_back(label);
     s->texts_.push_back(m.at(1).get<std::string>());
   }
-  const auto width = learned_model::stacked_width(s->parts_, labels);
+  const auto width = stacked_width(s->parts_, labels);
   s->combiner_ = LinearClassifier::from_weights(
       {LinearKind::logistic, meta.at("combiner_c").get<double>()}, labels, width,
       meta.at("combiner_weights").get<std::vector<float>>(),
       meta.at("combiner_present").get<std::vector<bool>>());
   if (s->parts_.svm) {
-    s->words_ = learned_model::TfidfVectorizer(s->texts_, word_ngrams(s->svm_ngrams_));
+    s->words_ = TfidfVectorizer(s->texts_, word_ngrams(s->svm_ngrams_));
     if (s->words_.terms() != meta.at("svm_terms").get<std::size_t>())
       throw ModelError("stacked model: the remembered tickets do not match the SVM");
     std::vector<float> w(blob.size() / sizeof(float));
@@ -170,4 +168,4 @@ std::unique_ptr<const Stack> Stack::load(const json& meta, std::string_view blob
   return s;
 }
 
-}  // namespace st::adapters::fasttext::detail
+}  // namespace st::learned_model::detail

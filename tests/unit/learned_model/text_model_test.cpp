@@ -1,6 +1,6 @@
 // The stacked learned model (fastText + neighbour memory + n-gram SVM, weighed by a combiner
 // trained on held-out folds): when it is built, what it remembers, and its file.
-#include "adapters/fasttext/text_model.hpp"
+#include "learned_model/text_model.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include "services/categorizer/model_text.hpp"
 #include "unit/support/temp_dir.hpp"
 
-namespace st::adapters::fasttext {
+namespace st::learned_model {
 namespace {
 
 using testing_support::TempDir;
@@ -158,4 +158,4 @@ TEST(StackedTextModel, AVersionOneFileOfFastTextAloneStillLoads) {
 }
 
 }  // namespace
-}  // namespace st::adapters::fasttext
+}  // namespace st::learned_model

@@ -3,7 +3,7 @@
 // (stacking): a memory of the labeled tickets (nearest neighbours by character n-grams) and a
 // linear SVM over word n-grams. The combiner is a logistic regression trained on what each
 // part predicted for tickets it had not been trained on (k folds), so it learns how far to
-// trust each part, and its output is a calibrated probability. Internal to this adapter.
+// trust each part, and its output is a calibrated probability. Internal to TextModel.
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,12 +11,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/fasttext/engine.hpp"
+#include "learned_model/fasttext/engine.hpp"
 #include "learned_model/features/neighbour_index.hpp"
 #include "learned_model/features/stacked_features.hpp"
 #include "learned_model/linear_classifier.hpp"
 
-namespace st::adapters::fasttext::detail {
+namespace st::learned_model::detail {
 
 class Stack {
  public:
@@ -36,21 +36,21 @@ class Stack {
   static std::unique_ptr<const Stack> load(const nlohmann::json& metadata, std::string_view blob,
                                            std::size_t labels);
 
-  const learned_model::StackedParts& parts() const { return parts_; }
+  const StackedParts& parts() const { return parts_; }
 
  private:
   Stack() = default;
 
-  learned_model::StackedParts parts_;
+  StackedParts parts_;
   std::size_t labels_ = 0;
   int neighbours_ = 0;
   int svm_ngrams_ = 0;
   std::vector<std::string> texts_;
   std::vector<std::size_t> text_labels_;
-  std::optional<learned_model::NeighbourIndex> index_;
-  learned_model::TfidfVectorizer words_;
-  learned_model::LinearClassifier svm_;
-  learned_model::LinearClassifier combiner_;
+  std::optional<NeighbourIndex> index_;
+  TfidfVectorizer words_;
+  LinearClassifier svm_;
+  LinearClassifier combiner_;
 };
 
-}  // namespace st::adapters::fasttext::detail
+}  // namespace st::learned_model::detail

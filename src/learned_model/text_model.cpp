@@ -1,4 +1,4 @@
-#include "adapters/fasttext/text_model.hpp"
+#include "learned_model/text_model.hpp"
 
 #include <unistd.h>
 
@@ -16,10 +16,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/fasttext/engine.hpp"
-#include "adapters/fasttext/stack.hpp"
+#include "learned_model/fasttext/engine.hpp"
+#include "learned_model/stack.hpp"
 
-namespace st::adapters::fasttext {
+namespace st::learned_model {
 
 namespace {
 
@@ -313,4 +313,4 @@ std::shared_ptr<const TextModel> TextModel::load(const std::string& path) {
   return std::make_shared<TextModel>(std::move(engine), std::move(info), std::move(stack));
 }
 
-}  // namespace st::adapters::fasttext
+}  // namespace st::learned_model

@@ -10,11 +10,11 @@
 #include <string>
 #include <string_view>
 
-#include "adapters/fasttext/text_model.hpp"
+#include "learned_model/text_model.hpp"
 #include "ports/categorizer.hpp"
 #include "ports/learned_model.hpp"
 
-namespace st::adapters::fasttext {
+namespace st::learned_model {
 
 // Turns a ticket's title and description into the one-line text the model reads. Given by
 // the application so that training, prediction and the command-line tools share it.
@@ -70,4 +70,4 @@ class ModelCategorizer final : public ports::Categorizer, public ports::LearnedM
   std::mutex training_;  // one training at a time
 };
 
-}  // namespace st::adapters::fasttext
+}  // namespace st::learned_model
