@@ -8,8 +8,8 @@
 #include <stdexcept>
 
 #include "app/config.hpp"
-#include "app/labeled_data.hpp"
 #include "app/learned_model.hpp"
+#include "learned_model/labeled_data.hpp"
 #include "learned_model/model_categorizer.hpp"
 #include "services/categorizer/keyword_categorizer.hpp"
 
@@ -82,12 +82,11 @@ void BM_SupportQueuesModelCategorize(benchmark::State& state) {
     return;
   }
   static const auto kSetup = [] {
-    auto rows = st::app::read_records(
+    auto rows = st::learned_model::read_records(
         kData, {.text = {"combined_text"}, .label = "queue_grouped", .need_label = true});
-    auto split = st::app::holdout_split(std::move(rows), 0.2, 42);
+    auto split = st::learned_model::holdout_split(std::move(rows), 0.2, 42);
     st::app::Config config;
-    auto options =
-        st::app::model_options(config, st::services::categorizer::ModelFeatures::words_nostop);
+    auto options = st::app::model_options(config, st::learned_model::ModelFeatures::words_nostop);
     options.model_file.clear();
     options.min_confidence = 0;
     options.training = {.epoch = 25,
@@ -101,7 +100,7 @@ void BM_SupportQueuesModelCategorize(benchmark::State& state) {
                         .stack_folds = 10,
                         .combiner_c = 3.0};
     auto m = std::make_unique<st::learned_model::ModelCategorizer>(options);
-    m->retrain(st::app::labeled_texts(split.train), 0);
+    m->retrain(st::learned_model::labeled_texts(split.train), 0);
     std::vector<CategorizationRequest> requests;
     for (const auto& r : split.test) requests.push_back({r.title, r.description, {}});
     return std::make_pair(std::move(m), std::move(requests));

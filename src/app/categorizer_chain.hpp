@@ -33,7 +33,7 @@ class CategorizerChain {
   std::vector<ports::Categorizer*> strategies();
   services::categorizer::CategorizerOptions service_options() const;
   // The learned model's retraining service, or nullptr without a model.
-  services::categorizer::ModelTrainingService* training() {
+  learned_model::ModelTrainingService* training() {
     return learned_ ? &learned_->training : nullptr;
   }
 

@@ -4,11 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "app/labeled_data.hpp"
+#include "learned_model/labeled_data.hpp"
 
 namespace st::app {
-
-namespace categorizer = services::categorizer;
 
 std::string model_file_of(const Config& c) {
   if (!c.model_file.empty()) return c.model_file;
@@ -21,13 +19,13 @@ std::string cold_start_file_of(const Config& c) {
 }
 
 std::vector<ports::LabeledText> load_cold_start(const Config& c) {
-  Columns columns;
+  learned_model::Columns columns;
   columns.need_label = true;
-  return labeled_texts(read_records(cold_start_file_of(c), columns));
+  return learned_model::labeled_texts(learned_model::read_records(cold_start_file_of(c), columns));
 }
 
-categorizer::TrainingPolicy training_policy(const Config& c) {
-  categorizer::TrainingPolicy p;
+learned_model::TrainingPolicy training_policy(const Config& c) {
+  learned_model::TrainingPolicy p;
   p.retrain_after_labels = c.model_retrain_after;
   p.retrain_interval = std::chrono::seconds(c.model_retrain_interval_s);
   p.min_claude_confidence = c.model_claude_min_confidence;
@@ -35,12 +33,12 @@ categorizer::TrainingPolicy training_policy(const Config& c) {
 }
 
 learned_model::ModelCategorizerOptions model_options(const Config& c,
-                                                     categorizer::ModelFeatures features) {
+                                                     learned_model::ModelFeatures features) {
   learned_model::ModelCategorizerOptions o;
   o.normalize = [features](std::string_view title, std::string_view description) {
-    return categorizer::model_text(title, description, features);
+    return learned_model::model_text(title, description, features);
   };
-  o.features = std::string(categorizer::to_string(features));
+  o.features = std::string(learned_model::to_string(features));
   o.model_file = model_file_of(c);
   o.min_confidence = c.model_min_confidence;
   o.training.stack_folds = c.model_stack_folds;
@@ -60,8 +58,8 @@ std::vector<ports::LabeledText> cold_start_or_none(const Config& c) {
   }
 }
 
-categorizer::TrainingPolicy with_watermark_poll(categorizer::TrainingPolicy p,
-                                                std::chrono::milliseconds watermark_poll) {
+learned_model::TrainingPolicy with_watermark_poll(learned_model::TrainingPolicy p,
+                                                  std::chrono::milliseconds watermark_poll) {
   p.watermark_poll = watermark_poll;
   return p;
 }

@@ -8,9 +8,9 @@
 
 #include "app/config.hpp"
 #include "learned_model/model_categorizer.hpp"
+#include "learned_model/model_text.hpp"
+#include "learned_model/model_training.hpp"
 #include "ports/training_examples.hpp"
-#include "services/categorizer/model_text.hpp"
-#include "services/categorizer/model_training.hpp"
 
 namespace st::app {
 
@@ -18,10 +18,9 @@ std::string model_file_of(const Config& c);
 std::string cold_start_file_of(const Config& c);
 // The shipped cold-start set (or the configured file). Throws DataError.
 std::vector<ports::LabeledText> load_cold_start(const Config& c);
-services::categorizer::TrainingPolicy training_policy(const Config& c);
+learned_model::TrainingPolicy training_policy(const Config& c);
 learned_model::ModelCategorizerOptions model_options(
-    const Config& c,
-    services::categorizer::ModelFeatures features = services::categorizer::ModelFeatures::stems);
+    const Config& c, learned_model::ModelFeatures features = learned_model::ModelFeatures::stems);
 
 // The learned categorizer of a running server. The constructor leaves a model in use: the
 // saved one, or (first start, or a file that cannot be used) one trained from the
@@ -33,7 +32,7 @@ struct LearnedCategorizer {
                      std::chrono::milliseconds watermark_poll = {});
 
   learned_model::ModelCategorizer model;
-  services::categorizer::ModelTrainingService training;
+  learned_model::ModelTrainingService training;
 };
 
 }  // namespace st::app

@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "learned_model/model_categorizer.hpp"
-#include "services/categorizer/model_text.hpp"
+#include "learned_model/model_text.hpp"
 #include "unit/support/temp_dir.hpp"
 
 namespace st::learned_model {
@@ -41,7 +41,7 @@ std::vector<LabeledText> examples() {
 ModelCategorizerOptions options(std::string file = "", int min_confidence = 0) {
   ModelCategorizerOptions o;
   o.normalize = [](std::string_view title, std::string_view description) {
-    return services::categorizer::model_text(title, description);
+    return model_text(title, description);
   };
   o.features = "stems";
   o.model_file = std::move(file);
@@ -153,7 +153,7 @@ TEST(ModelCategorizer, CalibratedConfidenceIsAProbability) {
   model.retrain(many, 0);
   const double t = model.current()->info().temperature;
   EXPECT_GT(t, 0.0);
-  const auto p = model.current()->probabilities(services::categorizer::model_text("vpn"));
+  const auto p = model.current()->probabilities(model_text("vpn"));
   double sum = 0;
   for (double v : p) sum += v;
   EXPECT_NEAR(sum, 1.0, 1e-6);

@@ -8,7 +8,7 @@
 #include <iterator>
 #include <numeric>
 
-#include "services/categorizer/model_text.hpp"
+#include "learned_model/model_text.hpp"
 #include "unit/support/temp_dir.hpp"
 
 namespace st::learned_model {
@@ -17,7 +17,7 @@ namespace {
 using testing_support::TempDir;
 
 std::string text(std::string_view raw) {
-  return services::categorizer::model_text(raw);
+  return model_text(raw);
 }
 
 // Three departments, each phrase written two or three ways (tickets are often rewordings of

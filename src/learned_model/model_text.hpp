@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace st::services::categorizer {
+namespace st::learned_model {
 
 enum class ModelFeatures {
   words,         // lower-cased tokens as written
@@ -26,4 +26,4 @@ std::string model_text(std::string_view text, ModelFeatures features = ModelFeat
 std::string model_text(std::string_view title, std::string_view description,
                        ModelFeatures features = ModelFeatures::stems);
 
-}  // namespace st::services::categorizer
+}  // namespace st::learned_model

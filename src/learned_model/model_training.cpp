@@ -1,4 +1,4 @@
-#include "services/categorizer/model_training.hpp"
+#include "learned_model/model_training.hpp"
 
 #include <algorithm>
 
@@ -7,7 +7,7 @@
 #include "domain/codec.hpp"
 #include "util/thread_name.hpp"
 
-namespace st::services::categorizer {
+namespace st::learned_model {
 
 ModelTrainingService::ModelTrainingService(ports::TrainingExampleStore& store,
                                            ports::LearnedModel& model,
@@ -76,7 +76,7 @@ std::vector<ports::LabeledText> training_set(const std::vector<ports::LabeledTex
 }
 
 std::vector<ports::LabeledText> ModelTrainingService::training_set() {
-  return categorizer::training_set(cold_start_, store_, policy_);
+  return learned_model::training_set(cold_start_, store_, policy_);
 }
 
 std::string ModelTrainingService::retrain_now() {
@@ -102,7 +102,7 @@ bool ModelTrainingService::retrain_due() {
          store_.label_watermark() - model_.label_watermark() >= policy_.retrain_after_labels;
 }
 
-TrainingStatus ModelTrainingService::status() {
+ports::TrainingStatus ModelTrainingService::status() {
   return {store_.label_watermark(), model_.label_watermark()};
 }
 
@@ -160,4 +160,4 @@ void ModelTrainingService::run() {
   }
 }
 
-}  // namespace st::services::categorizer
+}  // namespace st::learned_model

@@ -2,10 +2,10 @@
 
 #include <fstream>
 
-#include "app/labeled_data.hpp"
+#include "learned_model/labeled_data.hpp"
 #include "unit/support/temp_dir.hpp"
 
-namespace st::app {
+namespace st::learned_model {
 namespace {
 
 using testing_support::TempDir;
@@ -81,4 +81,4 @@ TEST(LabeledData, HoldoutSplitIsFixedBySeedAndDisjoint) {
 }
 
 }  // namespace
-}  // namespace st::app
+}  // namespace st::learned_model

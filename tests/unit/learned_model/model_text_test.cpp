@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "services/categorizer/model_text.hpp"
+#include "learned_model/model_text.hpp"
 
-namespace st::services::categorizer {
+namespace st::learned_model {
 namespace {
 
 TEST(ModelText, OneLineOfLowerCaseStemsSeparatedBySpaces) {
@@ -36,4 +36,4 @@ TEST(ModelText, FeatureNamesRoundTrip) {
 }
 
 }  // namespace
-}  // namespace st::services::categorizer
+}  // namespace st::learned_model

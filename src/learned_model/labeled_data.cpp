@@ -1,4 +1,4 @@
-#include "app/labeled_data.hpp"
+#include "learned_model/labeled_data.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 
 #include "util/csv.hpp"
 
-namespace st::app {
+namespace st::learned_model {
 namespace {
 
 bool is_jsonl(const std::string& path) {
@@ -153,4 +153,4 @@ std::vector<ports::LabeledText> labeled_texts(const std::vector<Record>& records
   return out;
 }
 
-}  // namespace st::app
+}  // namespace st::learned_model

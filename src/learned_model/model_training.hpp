@@ -18,7 +18,7 @@
 #include "ports/learned_model.hpp"
 #include "ports/training_examples.hpp"
 
-namespace st::services::categorizer {
+namespace st::learned_model {
 
 struct TrainingPolicy {
   // Retrain once this many labels changed since the model in use was trained; 0: never.
@@ -38,18 +38,12 @@ struct TrainingPolicy {
   std::chrono::milliseconds watermark_poll{0};
 };
 
-// Where the trainer stands, for /health: the store's watermark and the model's.
-struct TrainingStatus {
-  std::int64_t label_watermark = 0;        // label changes the store has seen, by every instance
-  std::int64_t model_label_watermark = 0;  // the label_watermark the model in use was trained at
-};
-
 // The cold-start set followed by the store's examples, newest first, weighted by source.
 std::vector<ports::LabeledText> training_set(const std::vector<ports::LabeledText>& cold_start,
                                              ports::TrainingExampleStore& store,
                                              const TrainingPolicy& policy);
 
-class ModelTrainingService {
+class ModelTrainingService final : public ports::ModelTrainer {
  public:
   ModelTrainingService(ports::TrainingExampleStore& store, ports::LearnedModel& model,
                        std::vector<ports::LabeledText> cold_start, TrainingPolicy policy);
@@ -68,8 +62,7 @@ class ModelTrainingService {
   void ensure_model();
   // Whether enough labels changed since the model in use was trained.
   bool retrain_due();
-  // Reads the store's watermark; throws when the store cannot be read.
-  TrainingStatus status();
+  ports::TrainingStatus status() override;
 
   // The background retraining thread.
   void start();
@@ -90,4 +83,4 @@ class ModelTrainingService {
   std::thread thread_;
 };
 
-}  // namespace st::services::categorizer
+}  // namespace st::learned_model

@@ -9,12 +9,12 @@
 #include "adapters/sqlite/training_example_store.hpp"
 #include "domain/codec.hpp"
 #include "learned_model/model_categorizer.hpp"
-#include "services/categorizer/model_text.hpp"
-#include "services/categorizer/model_training.hpp"
+#include "learned_model/model_text.hpp"
+#include "learned_model/model_training.hpp"
 #include "unit/support/eventually.hpp"
 #include "unit/support/temp_dir.hpp"
 
-namespace st::services::categorizer {
+namespace st::learned_model {
 namespace {
 
 using testing_support::eventually;
@@ -54,13 +54,13 @@ ports::Delivery routed(domain::TicketId id, const std::string& title, const std:
 class ModelTrainingTest : public ::testing::Test {
  protected:
   ModelTrainingTest() {
-    learned_model::ModelCategorizerOptions o;
+    ModelCategorizerOptions o;
     o.normalize = [](std::string_view a, std::string_view b) { return model_text(a, b); };
     o.features = "stems";
     o.min_confidence = 0;
     o.training.epoch = 60;
     o.training.calibrate = false;
-    model = std::make_unique<learned_model::ModelCategorizer>(o);
+    model = std::make_unique<ModelCategorizer>(o);
     TrainingPolicy p;
     p.retrain_after_labels = 3;
     p.retrain_interval = std::chrono::seconds(0);
@@ -75,7 +75,7 @@ class ModelTrainingTest : public ::testing::Test {
   TempDir dir;
   adapters::sqlite::Database db{dir.file("t.db")};
   adapters::sqlite::SqliteTrainingExampleStore store{db};
-  std::unique_ptr<learned_model::ModelCategorizer> model;
+  std::unique_ptr<ModelCategorizer> model;
   std::unique_ptr<ModelTrainingService> training;
 };
 
@@ -216,4 +216,4 @@ TEST_F(ModelTrainingTest, TheTrainingSetIsColdStartPlusWeightedLabels) {
 }
 
 }  // namespace
-}  // namespace st::services::categorizer
+}  // namespace st::learned_model

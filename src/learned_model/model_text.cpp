@@ -1,12 +1,17 @@
-#include "services/categorizer/model_text.hpp"
+#include "learned_model/model_text.hpp"
 
 #include <utility>
 
 #include "services/categorizer/text_normalizer.hpp"
 
-namespace st::services::categorizer {
+namespace st::learned_model {
 
 namespace {
+
+// The keyword categorizer's tokenizer and stemmer: both strategies read the same words.
+using services::categorizer::for_each_token;
+using services::categorizer::kMaxTokenBytes;
+using services::categorizer::stem_in_place;
 
 constexpr std::pair<ModelFeatures, std::string_view> kNames[] = {
     {ModelFeatures::words, "words"},
@@ -229,4 +234,4 @@ std::string model_text(std::string_view title, std::string_view description,
   return out;
 }
 
-}  // namespace st::services::categorizer
+}  // namespace st::learned_model

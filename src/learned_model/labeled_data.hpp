@@ -8,7 +8,7 @@
 
 #include "ports/learned_model.hpp"
 
-namespace st::app {
+namespace st::learned_model {
 
 class DataError : public std::runtime_error {
  public:
@@ -43,4 +43,4 @@ Split holdout_split(std::vector<Record> records, double test_fraction, std::uint
 
 std::vector<ports::LabeledText> labeled_texts(const std::vector<Record>& records);
 
-}  // namespace st::app
+}  // namespace st::learned_model
