@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "app/config.hpp"
-#include "app/learned_model.hpp"
+#include "app/learned_model_setup.hpp"
 #include "learned_model/labeled_data.hpp"
 #include "learned_model/model_categorizer.hpp"
 #include "services/categorizer/keyword_categorizer.hpp"

@@ -13,7 +13,6 @@
 #include "app/config.hpp"
 #include "app/distributed/service_process.hpp"
 #include "app/embedded_system.hpp"
-#include "app/learned_model.hpp"
 #include "app/model_commands.hpp"
 #include "auth/api_key.hpp"
 

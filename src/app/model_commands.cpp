@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/learned_model.hpp"
+#include "app/learned_model_setup.hpp"
 #include "app/stored_examples.hpp"
 #include "domain/department.hpp"
 #include "learned_model/labeled_data.hpp"

@@ -10,7 +10,7 @@
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/training_example_store.hpp"
 #include "app/distributed/infrastructure.hpp"
-#include "app/learned_model.hpp"
+#include "app/learned_model_setup.hpp"
 #include "learned_model/labeled_data.hpp"
 #include "learned_model/model_training.hpp"
 

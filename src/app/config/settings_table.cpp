@@ -9,7 +9,7 @@
 #include "adapters/postgres/connection_settings.hpp"
 #include "adapters/rabbitmq/broker_address.hpp"
 #include "app/config.hpp"
-#include "app/learned_model.hpp"
+#include "app/learned_model_setup.hpp"
 #include "http/url.hpp"
 
 namespace st::app {

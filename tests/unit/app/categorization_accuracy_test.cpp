@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "app/learned_model.hpp"
+#include "app/learned_model_setup.hpp"
 #include "learned_model/labeled_data.hpp"
 #include "learned_model/model_categorizer.hpp"
 #include "services/categorizer/evaluation.hpp"

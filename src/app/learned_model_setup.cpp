@@ -1,4 +1,4 @@
-#include "app/learned_model.hpp"
+#include "app/learned_model_setup.hpp"
 
 #include <filesystem>
 
@@ -58,30 +58,14 @@ std::vector<ports::LabeledText> cold_start_or_none(const Config& c) {
   }
 }
 
-learned_model::TrainingPolicy with_watermark_poll(learned_model::TrainingPolicy p,
-                                                  std::chrono::milliseconds watermark_poll) {
-  p.watermark_poll = watermark_poll;
-  return p;
-}
-
 }  // namespace
 
-LearnedCategorizer::LearnedCategorizer(const Config& c, ports::TrainingExampleStore& store,
-                                       std::chrono::milliseconds watermark_poll)
-    : model(model_options(c)),
-      training(store, model, cold_start_or_none(c),
-               with_watermark_poll(training_policy(c), watermark_poll)) {
-  try {
-    if (model.load()) spdlog::info("learned model {} loaded", model.version());
-  } catch (const std::exception& e) {
-    spdlog::warn("learned model: {}; training a new one", e.what());
-  }
-  try {
-    training.ensure_model();
-  } catch (const std::exception& e) {
-    spdlog::error("learned model: cannot train one ({}); the keywords decide until it can",
-                  e.what());
-  }
+std::unique_ptr<learned_model::LearnedCategorizer> learned_categorizer(
+    const Config& c, ports::TrainingExampleStore& store, std::chrono::milliseconds watermark_poll) {
+  auto policy = training_policy(c);
+  policy.watermark_poll = watermark_poll;
+  return std::make_unique<learned_model::LearnedCategorizer>(model_options(c), store,
+                                                             cold_start_or_none(c), policy);
 }
 
 }  // namespace st::app
