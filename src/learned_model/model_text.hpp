@@ -1,8 +1,8 @@
 #pragma once
 // The text a learned model sees: the same tokens and stems as the keyword categorizer
-// (text_normalizer.hpp), on one line, separated by single spaces. Training and prediction
-// both go through these functions, so a model never meets text shaped differently from
-// what it learned on.
+// (services/categorizer/text_normalizer.hpp), on one line, separated by single spaces.
+// Training and prediction both go through these functions, so a model never meets text
+// shaped differently from what it learned on.
 #include <optional>
 #include <string>
 #include <string_view>

@@ -21,7 +21,7 @@
 namespace st::learned_model {
 
 namespace detail {
-class Engine;  // fastText's model (engine.hpp)
+class Engine;  // fastText's model (fasttext/engine.hpp)
 class Stack;   // the other parts and the combiner (stack.hpp)
 }  // namespace detail
 
