@@ -3,7 +3,7 @@
 // thread per core, keep-alive, a body limit (413), JSON errors for malformed requests, an
 // X-Request-Id on every response, and a graceful stop that finishes requests in flight.
 //
-// Bounded against hostile or broken clients (docs/operations.md, "Connections"):
+// Bounded against hostile or broken clients (docs/deployment.md, "Connection limits"):
 // - at most max_connections open; over it a connection is answered 503 and closed;
 // - a request's headers must arrive within header_timeout (slowloris), counted from the
 //   accept for the first request and from the first byte for the next ones; a keep-alive
