@@ -18,6 +18,7 @@
 #include "app/components/gateway.hpp"
 #include "app/components/routing.hpp"
 #include "app/components/tickets.hpp"
+#include "app/config/server_options.hpp"
 #include "app/host.hpp"
 #include "ports/clock.hpp"
 #include "services/gateway/upstream.hpp"
@@ -77,7 +78,7 @@ struct EmbeddedSystem::Parts {
         analytics_up("analytics", analytics_routes),
         gateway(c, "embedded", {tickets_up, categorizer_up, routing_up, analytics_up}, key_store,
                 idempotency_store, clock),
-        host(bus, gateway_routes, {.server = {c.host, c.listen_port(), c.threads}}) {
+        host(bus, gateway_routes, {.server = server_options(c)}) {
     host.add(tickets, tickets_routes);
     host.add(routing, routing_routes);
     host.add(categorizer, categorizer_routes);

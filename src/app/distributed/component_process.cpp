@@ -2,14 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/config/server_options.hpp"
 #include "auth/service_credential.hpp"
 
 namespace st::app::distributed {
 
 Host::Options host_options(const Config& config, const std::string& service) {
-  Host::Options options{.server = {config.host, config.listen_port(), config.threads},
-                        .prefetch = config.prefetch,
-                        .patient_consumers = true};
+  Host::Options options{
+      .server = server_options(config), .prefetch = config.prefetch, .patient_consumers = true};
   // The services answer only the gateway and each other; the gateway's public routes have
   // their own access control.
   if (service != "gateway" && !config.service_token.empty())
