@@ -33,6 +33,7 @@ struct GatewayOptions {
   // brings its own.
   std::span<const http::EmbeddedFile> console = console_files();
   AccessOptions access;
+  EventStreamLimits event_streams;
 };
 
 // The gateway's own state: API keys (behind the authenticator) and Idempotency-Key records.
