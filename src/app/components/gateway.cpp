@@ -27,8 +27,8 @@ GatewayComponent::GatewayComponent(const Config& config, std::string mode,
     : authenticator_(keys, clock),
       gateway_({.create_timeout = std::chrono::milliseconds(config.create_timeout_ms),
                 .mode = std::move(mode),
-                .access = access_options(config),
-                .event_streams = event_stream_limits(config)},
+                .event_streams = event_stream_limits(config),
+                .access = access_options(config)},
                upstreams, {&authenticator_, &idempotency}) {
   bootstrap_admin_key(keys, config);
 }
