@@ -62,6 +62,7 @@ Gateway::Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stor
     : options_(std::move(options)),
       upstreams_(upstreams),
       access_(options_.access, stores.authenticator, clock_),
+      hub_(options_.event_streams),
       console_(options_.console) {
   if (options_.access.enabled && (!stores.authenticator || !stores.idempotency))
     throw std::invalid_argument("access control needs the gateway's stores");
@@ -96,16 +97,21 @@ void Gateway::add_stream(http::Router& router, const std::string& pattern, auth:
       [this, access, handler = std::move(handler)](
           RequestContext& ctx, http::beast::tcp_stream& s) -> asio::awaitable<void> {
         auto admission = access_.admit(ctx, access);
-        if (admission.refusal) {
-          Response& res = *admission.refusal;
-          res.set("X-Request-Id", ctx.request_id);
-          res.keep_alive(false);
-          beast::error_code ec;
-          co_await bhttp::async_write(s, res, asio::redirect_error(asio::use_awaitable, ec));
-          co_return;
+        std::optional<Response> refusal = std::move(admission.refusal);
+        if (!refusal) {
+          ctx.principal = &admission.principal;
+          // A stream handler throws ApiError only before it has written anything.
+          try {
+            co_await handler(ctx, s);
+            co_return;
+          } catch (const ApiError& e) {
+            refusal = http::error_response(e);
+          }
         }
-        ctx.principal = &admission.principal;
-        co_await handler(ctx, s);
+        refusal->set("X-Request-Id", ctx.request_id);
+        refusal->keep_alive(false);
+        beast::error_code ec;
+        co_await bhttp::async_write(s, *refusal, asio::redirect_error(asio::use_awaitable, ec));
       });
 }
 
@@ -414,7 +420,14 @@ asio::awaitable<Response> Gateway::forward_if_ticket_exists(RequestContext& ctx,
 
 asio::awaitable<Response> Gateway::health(RequestContext& ctx) {
   json services = json::object();
-  services["gateway"] = {{"status", "healthy"}};
+  const auto streams = hub_.stats();
+  services["gateway"] = {{"status", "healthy"},
+                         {"details",
+                          {{"event_streams",
+                            {{"open", streams.open},
+                             {"refused", streams.refused},
+                             {"disconnected_slow", streams.disconnected_slow},
+                             {"write_timeouts", streams.write_timeouts}}}}}};
   bool tickets_ok = true, all_ok = true;
   for (Upstream* u :
        {&upstreams_.tickets, &upstreams_.categorizer, &upstreams_.routing, &upstreams_.analytics}) {

@@ -29,6 +29,7 @@ namespace st::services::gateway {
 struct GatewayOptions {
   std::chrono::milliseconds create_timeout{5000};  // how long POST /api/tickets waits
   std::string mode = "embedded";                   // shown by GET / and /api/health
+  EventStreamLimits event_streams{};
   // The web console served at /ui/: the files embedded at build time, unless a test
   // brings its own.
   std::span<const http::EmbeddedFile> console = console_files();
