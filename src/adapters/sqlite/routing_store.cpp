@@ -116,16 +116,6 @@ std::optional<RoutingRecord> SqliteRoutingStore::record_in(Connection& c, const 
   return out;
 }
 
-std::optional<RoutingRecord> SqliteRoutingStore::record_routing(
-    const RoutingRecord& r, const std::optional<std::string>& cause_event_id,
-    const std::function<std::vector<domain::Event>(const RoutingRecord&)>& events) {
-  std::size_t appended = 0;
-  const Write w{r, cause_event_id, events};
-  auto saved = db_.write([&](Connection& c) { return record_in(c, w, appended); });
-  if (appended > 0) outbox_.notify();
-  return saved;
-}
-
 std::vector<std::optional<RoutingRecord>> SqliteRoutingStore::record_routings(
     const std::vector<Write>& writes) {
   std::size_t appended = 0;
