@@ -41,10 +41,7 @@ constexpr const char* kInsertEvent =
     "ON CONFLICT(event_id) DO NOTHING";
 
 std::optional<ProjectedTicket> load_projection(Connection& c, domain::TicketId id) {
-  auto q = c.query(kSelectProjection);
-  q.bind(1, id);
-  if (!q.step()) return std::nullopt;
-  return sql::projection_from_row(q);
+  return c.query(kSelectProjection).bind_all(id).first_row(sql::projection_from_row<Query>);
 }
 
 void store_projection(Connection& c, const ProjectedTicket& p) {
@@ -83,9 +80,7 @@ std::vector<NamedCount> named_counts(Connection& c, const Where& where, const ch
   auto q = c.query("SELECT " + col + ", count(*) FROM analytics_tickets" + where.sql + " AND " +
                    col + " IS NOT NULL GROUP BY " + col + " ORDER BY count(*) DESC, " + col);
   where.bind(q);
-  std::vector<NamedCount> out;
-  while (q.step()) out.push_back({q.text(0), q.int64(1)});
-  return out;
+  return q.rows([](const Query& r) { return NamedCount{r.text(0), r.int64(1)}; });
 }
 
 }  // namespace
