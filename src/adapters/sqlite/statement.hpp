@@ -111,6 +111,8 @@ class Query {
   bool flag(int column) const { return int64(column) != 0; }  // a 0/1 INTEGER column
   double real(int column) const;
   std::string text(int column) const;
+  // Any bytes, NULs included (text() keeps them too: it reads the stored length).
+  std::string bytes(int column) const { return text(column); }
   std::optional<std::int64_t> opt_int64(int column) const;
   std::optional<int> opt_int32(int column) const;
   std::optional<double> opt_real(int column) const;
