@@ -148,12 +148,11 @@ asio::awaitable<void> EventStreamHub::serve(http::RequestContext& ctx, beast::tc
       co_await asio::async_write(stream, buffers, asio::redirect_error(asio::use_awaitable, ec));
       batch.clear();
       if (ec) break;
-      std::lock_guard lock(mutex_);
-      client->queued_bytes -= charged;
-      charged = 0;
     }
     {
       std::lock_guard lock(mutex_);
+      client->queued_bytes -= charged;  // what was just written no longer counts
+      charged = 0;
       if (closed_ || client->dropped) break;
       client->wake_posted = false;
       if (!client->queue.empty()) {
