@@ -78,7 +78,12 @@ struct EmbeddedSystem::Parts {
         analytics_up("analytics", analytics_routes),
         gateway(c, "embedded", {tickets_up, categorizer_up, routing_up, analytics_up}, key_store,
                 idempotency_store, clock),
-        host(bus, gateway_routes, {.server = server_options(c)}) {
+        // Patient consumers here too: a full disk or an I/O error is an outage of the data
+        // file, and events must wait it out rather than spend their delivery budget on it.
+        host(bus, gateway_routes,
+             {.server = server_options(c),
+              .prefetch = queues::kDefaultPrefetch,
+              .patient_consumers = true}) {
     host.add(tickets, tickets_routes);
     host.add(routing, routing_routes);
     host.add(categorizer, categorizer_routes);

@@ -29,8 +29,8 @@ class Host final {
     http::ServerOptions server;
     int prefetch = queues::kDefaultPrefetch;  // batch size of the durable queues
     // Consumers wait out a dependency's outage in place (messaging::patient) until shutdown
-    // begins, rather than spend their messages' delivery budget: for services whose
-    // database or peers may restart on their own (the distributed mode).
+    // begins, rather than spend their messages' delivery budget on an outage (a database or
+    // peer restarting, a full disk).
     bool patient_consumers = false;
   };
 

@@ -9,6 +9,9 @@ namespace st::adapters::sqlite {
 SqliteError::SqliteError(int code, const std::string& what)
     : std::runtime_error(what), code_(code) {}
 
+SqliteUnavailable::SqliteUnavailable(int code, const std::string& what)
+    : ports::Unavailable(what), code_(code) {}
+
 void throw_sqlite_error(sqlite3* db, int rc, std::string_view context) {
   const int code = db ? sqlite3_extended_errcode(db) : rc;
   std::string what = "sqlite: ";
@@ -18,7 +21,15 @@ void throw_sqlite_error(sqlite3* db, int rc, std::string_view context) {
     what += context;
     what += "]";
   }
-  throw SqliteError(code, what);
+  switch (code & 0xff) {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_BUSY:
+    case SQLITE_NOMEM:
+      throw SqliteUnavailable(code, what);
+    default:
+      throw SqliteError(code, what);
+  }
 }
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {

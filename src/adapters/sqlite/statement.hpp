@@ -11,6 +11,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "ports/unavailable.hpp"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
@@ -26,7 +28,20 @@ class SqliteError : public std::runtime_error {
   int code_;
 };
 
-// Throws SqliteError with the connection's error message and `context` (usually the SQL).
+// A failure of the data file rather than of the statement: the disk is full, an I/O error, the
+// file is locked past the busy timeout, memory ran out. It is ports::Unavailable, so requests
+// answer 503 and consumers wait it out instead of dead-lettering good events.
+class SqliteUnavailable : public ports::Unavailable {
+ public:
+  SqliteUnavailable(int code, const std::string& what);
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
+
+// Throws SqliteUnavailable for the outages above, else SqliteError, with the connection's
+// error message and `context` (usually the SQL).
 [[noreturn]] void throw_sqlite_error(sqlite3* db, int rc, std::string_view context);
 
 class Statement {

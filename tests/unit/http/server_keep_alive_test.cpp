@@ -55,9 +55,13 @@ TEST(ServerKeepAlive, RequestsSentTogetherAreAnsweredInOrder) {
   ASSERT_EQ(read_response_after(c, post_echo("first")), "first");
   // Three requests in one write, all read by the server's first read of the next turn.
   ASSERT_TRUE(send_text(c, post_echo("a") + post_echo("bb") + post_echo("ccc")));
-  EXPECT_EQ(echoed(read_response(c)), "a");
-  EXPECT_EQ(echoed(read_response(c)), "bb");
-  EXPECT_EQ(echoed(read_response(c)), "ccc");
+  // One buffer for the three answers: a read may bring the next answer's bytes with it.
+  beast::flat_buffer answers;
+  for (const char* want : {"a", "bb", "ccc"}) {
+    Response res;
+    bhttp::read(c, answers, res);
+    EXPECT_EQ(echoed(res), want);
+  }
 }
 
 TEST(ServerKeepAlive, ABodyArrivingAfterItsHeadersIsWaitedFor) {

@@ -103,6 +103,37 @@ TEST_F(SqliteDatabase, SqlErrorInsideWriteThrowsAndRollsBack) {
   EXPECT_EQ(count_rows(*db, "notes"), 0);
 }
 
+TEST_F(SqliteDatabase, AFullDiskIsAnOutageNotABug) {
+  // max_page_count makes the file "full" the way a full filesystem does: SQLITE_FULL.
+  db->write([](Connection& c) { c.exec("PRAGMA max_page_count = 8"); });
+  bool full = false;
+  // Bounded: 8 pages hold far fewer than 200 rows of 1 KiB.
+  for (int i = 0; i < 200 && !full; ++i) {
+    try {
+      insert(std::string(1024, 'x'));
+    } catch (const ports::Unavailable& e) {
+      full = true;
+      EXPECT_NE(std::string(e.what()).find("full"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_TRUE(full) << "no SQLITE_FULL after 200 inserts into 8 pages";
+  // Space returns: writes go on, and what was committed before is intact.
+  const auto before = count_rows(*db, "notes");
+  db->write([](Connection& c) { c.exec("PRAGMA max_page_count = 100000"); });
+  insert("after");
+  EXPECT_EQ(count_rows(*db, "notes"), before + 1);
+}
+
+TEST_F(SqliteDatabase, AStatementErrorIsNotAnOutage) {
+  try {
+    db->write([](Connection& c) { c.exec("INSERT INTO no_such_table VALUES (1)"); });
+    FAIL() << "no error";
+  } catch (const ports::Unavailable&) {
+    FAIL() << "a bad statement must not read as an outage (it would be retried forever)";
+  } catch (const SqliteError&) {
+  }
+}
+
 TEST_F(SqliteDatabase, ReaderConnectionsRefuseWrites) {
   EXPECT_THROW(
       db->read([](Connection& c) { c.query("INSERT INTO notes (body) VALUES ('x')").run(); }),
