@@ -12,6 +12,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "adapters/sql/row_decoders.hpp"
 #include "domain/codec.hpp"
 #include "fuzz_check.hpp"
 #include "http/api_error.hpp"
@@ -40,17 +41,8 @@ class MemoryTicketStore final : public ports::TicketStore {
     if (tickets_.size() + batch.size() > kMaxTickets) reset();
     std::vector<domain::Ticket> out;
     for (const auto& [ticket, events_for] : batch) {
-      domain::Ticket t{.id = next_id_++,
-                       .title = ticket.title,
-                       .description = ticket.description,
-                       .user_name = ticket.user_name,
-                       .user_email = ticket.user_email,
-                       .department = std::nullopt,
-                       .confidence_score = std::nullopt,
-                       .categorized_by = std::nullopt,
-                       .status = domain::Status::pending,
-                       .created_at = now,
-                       .updated_at = now};
+      domain::Ticket t = adapters::sql::pending_ticket(ticket, now);
+      t.id = next_id_++;
       publish(events_for(t));
       tickets_[t.id] = t;
       out.push_back(std::move(t));
@@ -106,17 +98,11 @@ class MemoryTicketStore final : public ports::TicketStore {
     tickets_.clear();
     next_id_ = 1;
     for (int i = 0; i < 3; ++i) {
-      domain::Ticket t{.id = next_id_++,
-                       .title = "Printer on floor 2",
-                       .description = "It prints blank pages since Monday.",
-                       .user_name = "Ann Lee",
-                       .user_email = "ann@example.com",
-                       .department = std::nullopt,
-                       .confidence_score = std::nullopt,
-                       .categorized_by = std::nullopt,
-                       .status = domain::Status::pending,
-                       .created_at = 1'763'596'800'000,
-                       .updated_at = 1'763'596'800'000};
+      domain::Ticket t = adapters::sql::pending_ticket(
+          {"Printer on floor 2", "It prints blank pages since Monday.", "Ann Lee",
+           "ann@example.com"},
+          1'763'596'800'000);
+      t.id = next_id_++;
       tickets_[t.id] = t;
     }
   }

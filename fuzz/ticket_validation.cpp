@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/sql/row_decoders.hpp"
 #include "domain/codec.hpp"
 #include "domain/status.hpp"
 #include "domain/validation.hpp"
@@ -30,17 +31,8 @@ void check_accepted(const NewTicket& t) {
   FUZZ_CHECK(is_valid_email(t.user_email));
   FUZZ_CHECK(t.user_email.size() <= kEmailMaxLength);
   // What the API answers and the events carry: must serialize.
-  Ticket ticket{.id = 1,
-                .title = t.title,
-                .description = t.description,
-                .user_name = t.user_name,
-                .user_email = t.user_email,
-                .department = std::nullopt,
-                .confidence_score = std::nullopt,
-                .categorized_by = std::nullopt,
-                .status = Status::pending,
-                .created_at = 0,
-                .updated_at = 0};
+  Ticket ticket = st::adapters::sql::pending_ticket(t, 0);
+  ticket.id = 1;
   (void)to_json(ticket).dump();
 }
 
