@@ -1,10 +1,14 @@
 # Thin wrapper over CMake. `make run` and `make test` are the two commands in the README.
 BUILD_DIR      ?= build
 ASAN_BUILD_DIR ?= build-asan
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_CXX       ?= clang++-14
+FUZZ_SECONDS   ?= 60
 JOBS           ?= $(shell nproc)
 CMAKE_FLAGS    ?=
 
-.PHONY: all setup build run test test-unit test-e2e test-deploy test-browser test-cluster test-asan bench format clean
+.PHONY: all setup build run test test-unit test-e2e test-deploy test-browser test-cluster test-asan \
+  fuzz-build test-fuzz fuzz bench format clean
 
 all: build
 
@@ -20,10 +24,12 @@ run: build
 	@exec scripts/run $(BUILD_DIR)/smartticket
 
 # Every test: unit + end-to-end on the Release build, then unit and end-to-end again with
-# everything (the server too) built with AddressSanitizer and UndefinedBehaviorSanitizer.
+# everything (the server too) built with AddressSanitizer and UndefinedBehaviorSanitizer,
+# then each fuzz target briefly.
 test: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory test-fuzz
 
 test-unit: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L unit
@@ -57,6 +63,24 @@ test-asan: setup
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  SMARTTICKET_BIN=$(ASAN_BUILD_DIR)/smartticket $(ASAN_BUILD_DIR)/e2e_tests --gtest_brief=1
 
+# The libFuzzer targets (fuzz/): clang, AddressSanitizer and UndefinedBehaviorSanitizer, in
+# their own build directory, compiling only the sources they read.
+fuzz-build: setup
+	@cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSMARTTICKET_FUZZ=ON \
+	  -DCMAKE_CXX_COMPILER=$(FUZZ_CXX) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS)
+
+# Each fuzz target for 10 seconds (ctest label `fuzz`), from the seeds in fuzz/corpus/.
+test-fuzz: fuzz-build
+	@ctest --test-dir $(FUZZ_BUILD_DIR) --output-on-failure -j $(JOBS) -L fuzz
+
+# Each fuzz target for FUZZ_SECONDS, one after the other; the inputs found are kept in
+# $(FUZZ_BUILD_DIR)/fuzz-work/corpus for the next run, crashes in $(FUZZ_BUILD_DIR)/fuzz-work/crashes.
+fuzz: fuzz-build
+	@for target in $(FUZZ_BUILD_DIR)/fuzz/fuzz_*; do \
+	  fuzz/run $$target $(FUZZ_SECONDS) $(FUZZ_BUILD_DIR)/fuzz-work || exit 1; \
+	done
+
 bench: build
 	@bench/run $(BUILD_DIR)
 
@@ -64,4 +88,4 @@ format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) $(FUZZ_BUILD_DIR)

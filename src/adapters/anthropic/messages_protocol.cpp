@@ -81,6 +81,13 @@ std::optional<int> confidence_of(const json& v) {
   return static_cast<int>(std::lround(std::clamp(d, 0.0, 100.0)));
 }
 
+// A string member of a content block, "" when absent or not a string (json::value would
+// throw on a number there: the answer is input, and a block we cannot read is skipped).
+std::string string_member(const json& block, const char* name) {
+  const auto it = block.find(name);
+  return it != block.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 Failure invalid(std::string message) {
   return {FailureKind::invalid_answer, std::move(message), std::nullopt};
 }
@@ -217,8 +224,8 @@ std::variant<Answer, Failure> parse_response(std::string_view body,
   std::string text;
   for (const auto& block : j["content"]) {
     if (!block.is_object()) continue;
-    const auto type = block.value("type", "");
-    if (type == "tool_use" && block.value("name", "") == kToolName) {
+    const auto type = string_member(block, "type");
+    if (type == "tool_use" && string_member(block, "name") == kToolName) {
       const auto& input = block.contains("input") ? block["input"] : json();
       if (!input.is_object()) return invalid("the tool call has no input object");
       if (!input.contains("department") || !input["department"].is_string())

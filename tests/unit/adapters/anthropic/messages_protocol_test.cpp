@@ -193,6 +193,25 @@ TEST(MessagesResponseTest, NonJsonOrOddShapesAreMalformed) {
   }
 }
 
+// Found by fuzz/claude_answer: a block whose "type" or "name" is not a string threw
+// nlohmann::json::type_error out of parse_response instead of being skipped.
+TEST(MessagesResponseTest, BlocksWithNonStringTypeOrNameAreSkipped) {
+  const auto odd =
+      parse_response(R"({"content":[{"type":1},{"type":"tool_use","name":[]}]})", kDepartments);
+  ASSERT_TRUE(std::holds_alternative<Failure>(odd));
+  EXPECT_EQ(std::get<Failure>(odd).kind, FailureKind::invalid_answer);
+
+  const auto body =
+      json{{"content", json::array({{{"type", 7}},
+                                    {{"type", "tool_use"},
+                                     {"name", "route_ticket"},
+                                     {"input", {{"department", "HR"}, {"confidence", 70}}}}})}}
+          .dump();
+  const auto read = parse_response(body, kDepartments);
+  ASSERT_TRUE(std::holds_alternative<Answer>(read));
+  EXPECT_EQ(std::get<Answer>(read).department, "HR");
+}
+
 // ---- failures ----------------------------------------------------------------------------
 
 TEST(MessagesFailureTest, ClassifiesStatusesAndReadsTheErrorBody) {
