@@ -4,13 +4,18 @@
 
 #include <optional>
 
+#include "http/json_response.hpp"
 #include "http/router.hpp"
 
 namespace st::testing_support {
 
 inline http::Response dispatch(const http::Router& router, const http::Request& req) {
   http::RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr};
-  http::parse_target(ctx);
+  try {
+    http::parse_target(ctx);
+  } catch (const http::ApiError& e) {
+    return http::error_response(e);  // what the server answers
+  }
   http::asio::io_context ioc;
   std::optional<http::Response> out;
   http::asio::co_spawn(

@@ -25,20 +25,8 @@ class ConsoleRoutes : public ::testing::Test {
   ConsoleRoutes() { gateway.register_routes(router); }
 
   http::Response get(std::string target) {
-    http::Request req{http::bhttp::verb::get, target, 11};
-    http::RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr};
-    try {
-      http::parse_target(ctx);
-    } catch (const http::ApiError& e) {
-      return http::error_response(e);
-    }
-    http::asio::io_context ioc;
-    std::optional<http::Response> out;
-    http::asio::co_spawn(
-        ioc, [&]() -> http::asio::awaitable<void> { out = co_await router.dispatch(ctx); },
-        http::asio::detached);
-    ioc.run();
-    return std::move(*out);
+    const http::Request req{http::bhttp::verb::get, target, 11};
+    return testing_support::dispatch(router, req);
   }
 
   // No service is called by these routes: empty routers stand in for the upstreams.
