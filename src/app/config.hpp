@@ -20,6 +20,8 @@ struct Config {
   unsigned max_connections = 0;  // 0: half the open-file limit
   int header_timeout_ms = 10'000;
   int create_timeout_ms = 5000;
+  // How long a ticket text search (q=) may run before it answers 503 search_timeout.
+  int search_timeout_ms = 2000;
   // GET /api/events/stream (docs/api.md): subscribers in all and per caller, the bytes one
   // may leave unread before it is disconnected, a write's deadline, the idle heartbeat.
   int event_stream_max = 1000;

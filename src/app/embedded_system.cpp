@@ -66,7 +66,7 @@ struct EmbeddedSystem::Parts {
         key_store(db),
         idempotency_store(db),
         bus(queue_store, adapters::inproc::InProcBus::Options{.paused = c.pause_pipeline}),
-        tickets(ticket_store, ticket_store, clock),
+        tickets(ticket_store, ticket_store, clock, std::chrono::milliseconds(c.search_timeout_ms)),
         routing(routing_store, routing_store, tickets.service(), clock),
         // Claude -> learned model -> keywords; the model keeps its training examples in the
         // same data file.

@@ -43,6 +43,18 @@ void Router::route_async(bhttp::verb method, std::string pattern, AsyncHandler h
   add({method, std::move(pattern), {}, std::move(handler), {}});
 }
 
+void Router::route_blocking(bhttp::verb method, std::string pattern, BlockingPool& pool,
+                            SyncHandler handler) {
+  add({method,
+       std::move(pattern),
+       {},
+       [&pool, h = std::move(handler)](RequestContext& ctx) -> asio::awaitable<Response> {
+         auto job = [&h, &ctx] { return h(ctx); };
+         co_return co_await pool.run(job);
+       },
+       {}});
+}
+
 void Router::route_stream(std::string pattern, StreamHandler handler) {
   add({bhttp::verb::get, std::move(pattern), {}, {}, std::move(handler)});
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "http/beast.hpp"
+#include "http/blocking_pool.hpp"
 #include "http/request_context.hpp"
 
 namespace st::http {
@@ -20,6 +21,10 @@ class Router {
  public:
   void route(bhttp::verb method, std::string pattern, SyncHandler handler);
   void route_async(bhttp::verb method, std::string pattern, AsyncHandler handler);
+  // A handler that may wait (seconds: another service, Claude) runs on `pool`, never on the
+  // server's I/O threads; a full pool answers 503 `busy`.
+  void route_blocking(bhttp::verb method, std::string pattern, BlockingPool& pool,
+                      SyncHandler handler);
   void route_stream(std::string pattern, StreamHandler handler);  // GET only
 
   struct Match {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/event.hpp"
+#include "ports/paging.hpp"
 
 namespace st::ports {
 
@@ -20,6 +21,7 @@ struct AuditEntry {
   nlohmann::json metadata = nlohmann::json::object();
   domain::Millis created_at = 0;
   domain::Actor actor;  // who made the change (the system for the pipeline)
+  std::int64_t id = 0;  // its row: where the next page of the trail starts
 };
 
 struct NamedCount {
@@ -67,7 +69,8 @@ class AnalyticsStore {
   // nothing). One result per event: false when its event_id was already recorded (a
   // redelivery), which changes nothing.
   virtual std::vector<bool> record_batch(const std::vector<domain::Event>& events) = 0;
-  virtual std::vector<AuditEntry> trail(domain::TicketId id) = 0;
+  // A page of the ticket's trail, by occurrence (then arrival) order.
+  virtual Page<AuditEntry> trail(domain::TicketId id, const PageRequest& page) = 0;
   virtual TicketAggregate aggregate(const AnalyticsFilter& f) = 0;
   // Tickets created per UTC day in [from, to], days without tickets included as 0.
   virtual std::vector<DailyCount> daily_creation(domain::Millis from, domain::Millis to) = 0;

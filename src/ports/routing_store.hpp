@@ -9,6 +9,7 @@
 
 #include "domain/department.hpp"
 #include "domain/event.hpp"
+#include "ports/paging.hpp"
 
 namespace st::ports {
 
@@ -63,7 +64,8 @@ class RoutingStore {
   // yields nullopt; the others yield the row as stored.
   virtual std::vector<std::optional<RoutingRecord>> record_routings(
       const std::vector<RoutingWrite>& writes) = 0;
-  virtual std::vector<RoutingRecord> history(domain::TicketId ticket_id) = 0;
+  // A page of the ticket's routings, oldest first.
+  virtual Page<RoutingRecord> history(domain::TicketId ticket_id, const PageRequest& page) = 0;
   virtual RoutingStatistics statistics() = 0;
 };
 

@@ -1,6 +1,8 @@
 #pragma once
+#include <chrono>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +19,13 @@ struct TicketQuery {
   std::optional<std::string> user_email;  // the requester, ignoring case (a requester's own list)
   int limit = 50;
   std::optional<domain::TicketId> before_id;  // keyset paging: newest first, ids below this
+  // How long a text search may run (0: no limit); past it list() throws SearchTimeout.
+  std::chrono::milliseconds search_budget{0};
+};
+
+// A text search ran past its TicketQuery::search_budget and was stopped.
+struct SearchTimeout : std::runtime_error {
+  SearchTimeout() : std::runtime_error("the search ran past its time budget") {}
 };
 
 // Events a write wants emitted; written to the service's outbox in the same transaction.

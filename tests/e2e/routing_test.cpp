@@ -198,6 +198,53 @@ TEST_F(Routing, HistoryListsEveryRoutingOldestFirst) {
   EXPECT_TRUE(IsErrorOneOf(http().get("/api/routing/history/abc"), {400, 404}));
 }
 
+// Reads `base` page by page (`limit` 2) and checks each page against the whole list, which
+// one page of the default size (200) gives.
+void expect_paged(HttpClient& http, const std::string& base, const std::string& key,
+                  std::size_t at_least) {
+  std::vector<json> rows;
+  std::string target = base + "?limit=2";
+  for (int pages = 0; pages < 10; ++pages) {
+    const Response r = http.get(target);
+    ASSERT_TRUE(IsSuccess(r, 200)) << target;
+    EXPECT_LE(r.json[key].size(), 2u);
+    EXPECT_EQ(r.json.value("count", -1), static_cast<int>(r.json[key].size()));
+    for (const auto& row : r.json[key]) rows.push_back(row);
+    if (r.json["next_cursor"].is_null()) break;
+    target = base + "?limit=2&cursor=" + url_encode(r.json["next_cursor"].get<std::string>());
+  }
+  const Response all = http.get(base);
+  ASSERT_TRUE(IsSuccess(all, 200));
+  EXPECT_TRUE(all.json["next_cursor"].is_null());
+  EXPECT_EQ(json(rows), all.json[key]) << base;
+  EXPECT_GE(rows.size(), at_least) << base;
+  EXPECT_TRUE(IsError(http.get(base + "?limit=0"), 400)) << base;
+  EXPECT_TRUE(IsError(http.get(base + "?limit=201"), 400)) << base;
+  EXPECT_TRUE(IsError(http.get(base + "?cursor=nonsense"), 400)) << base;
+}
+
+// Through the gateway: routing history and the audit trail come in pages, oldest first,
+// `limit` rows at most, `next_cursor` leading to the next page until it is null.
+TEST_F(Routing, HistoryAndTrailArePagedOldestFirst) {
+  const auto rerouted = create("IT Support");
+  ASSERT_GT(rerouted, 0);
+  for (const char* department : {"Finance", "HR"})
+    ASSERT_TRUE(IsSuccess(
+        http().put_json("/api/route/" + std::to_string(rerouted), {{"department", department}}),
+        200));
+  expect_paged(http(), "/api/routing/history/" + std::to_string(rerouted), "history", 3);
+
+  // created, categorized, routed and two status changes; analytics records them shortly after.
+  const auto moved = create("HR");
+  ASSERT_GT(moved, 0);
+  for (const char* status : {"in_progress", "resolved"})
+    ASSERT_TRUE(
+        IsSuccess(http().put_json(ticket_path(moved) + "/status", {{"status", status}}), 200));
+  const std::string trail = ticket_path(moved) + "/events";
+  ASSERT_TRUE(eventually([&] { return http().get(trail).json["events"].size() >= 5; }));
+  expect_paged(http(), trail, "events", 5);
+}
+
 class RoutingStatistics : public OwnServerTest {};
 
 TEST_F(RoutingStatistics, NumbersMatchWhatWasRouted) {

@@ -11,6 +11,7 @@
 #include "adapters/postgres/text_param.hpp"
 #include "adapters/sql/analytics_projection.hpp"
 #include "adapters/sql/daily_counts.hpp"
+#include "adapters/sql/page_builder.hpp"
 #include "adapters/sql/row_decoders.hpp"
 #include "domain/codec.hpp"
 
@@ -59,9 +60,13 @@ constexpr const char* kUpsertProjections =
     "status_version = excluded.status_version, status_event_at = excluded.status_event_at, "
     "department_version = excluded.department_version";
 
+// A page starts after the (created_at, id) of the row the cursor names ($3; 0 for the first).
 constexpr const char* kTrail =
     "SELECT event_type, department, status, confidence_score, metadata::text, created_at, "
-    "actor::text FROM analytics_events WHERE ticket_id = $1 ORDER BY created_at, id";
+    "actor::text, id FROM analytics_events WHERE ticket_id = $1 AND ($3::bigint = 0 OR "
+    "(created_at, id) > "
+    "(SELECT created_at, id FROM analytics_events WHERE id = $3::bigint)) ORDER BY created_at, id "
+    "LIMIT $2";
 
 constexpr const char* kDaily = ST_DAILY_COUNTS_SQL("$1", "$2");
 
@@ -178,14 +183,17 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
   });
 }
 
-std::vector<ports::AuditEntry> PgAnalyticsStore::trail(domain::TicketId id) {
+ports::Page<ports::AuditEntry> PgAnalyticsStore::trail(domain::TicketId id,
+                                                       const ports::PageRequest& page) {
   return db_.read([&](Tx& tx) {
     // By occurrence, not arrival: events may have been recorded out of order.
-    std::vector<ports::AuditEntry> out;
-    for (const auto& row : tx.exec(kTrail, id)) {
-      if (auto a = sql::audit_entry_from_row(RowReader(row))) out.push_back(std::move(*a));
+    sql::PageBuilder<ports::AuditEntry> out(page);
+    const std::int64_t after = page.after_id.value_or(0);
+    for (const auto& row : tx.exec(kTrail, id, out.read_limit(), after)) {
+      const RowReader r(row);
+      if (!out.add(r.int64(7), sql::audit_entry_from_row(r))) break;
     }
-    return out;
+    return out.finish();
   });
 }
 

@@ -19,7 +19,8 @@ class PgAnalyticsStore final : public ports::AnalyticsStore {
   explicit PgAnalyticsStore(Database& db);
 
   std::vector<bool> record_batch(const std::vector<domain::Event>& events) override;
-  std::vector<ports::AuditEntry> trail(domain::TicketId id) override;
+  ports::Page<ports::AuditEntry> trail(domain::TicketId id,
+                                       const ports::PageRequest& page) override;
   ports::TicketAggregate aggregate(const ports::AnalyticsFilter& f) override;
   std::vector<ports::DailyCount> daily_creation(domain::Millis from, domain::Millis to) override;
 

@@ -8,6 +8,7 @@
 #include "adapters/postgres/pg_array.hpp"
 #include "adapters/postgres/row_reader.hpp"
 #include "adapters/postgres/text_param.hpp"
+#include "adapters/sql/page_builder.hpp"
 #include "adapters/sql/row_decoders.hpp"
 
 namespace st::adapters::postgres {
@@ -57,7 +58,7 @@ constexpr const char* kInsertRoutings =
 
 constexpr const char* kHistory =
     "SELECT id, ticket_id, department, confidence_score, categorized_by, manual, routed_at, "
-    "model_version FROM ticket_routing WHERE ticket_id = $1 ORDER BY id";
+    "model_version FROM ticket_routing WHERE ticket_id = $1 AND id > $2 ORDER BY id LIMIT $3";
 // Ties in byte order (COLLATE "C"), as the embedded store sorts them.
 constexpr const char* kStatistics =
     "SELECT department, count(*), sum(confidence_score)::float8 FROM ticket_routing "
@@ -200,11 +201,17 @@ std::vector<std::optional<RoutingRecord>> PgRoutingStore::record_routings(
   return saved;
 }
 
-std::vector<RoutingRecord> PgRoutingStore::history(domain::TicketId ticket_id) {
+ports::Page<RoutingRecord> PgRoutingStore::history(domain::TicketId ticket_id,
+                                                   const ports::PageRequest& page) {
   return db_.read([&](Tx& tx) {
-    std::vector<RoutingRecord> out;
-    for (const auto& row : tx.exec(kHistory, ticket_id)) out.push_back(routing_from_row(row));
-    return out;
+    sql::PageBuilder<RoutingRecord> out(page);
+    const std::int64_t after = page.after_id.value_or(0);
+    for (const auto& row : tx.exec(kHistory, ticket_id, after, out.read_limit())) {
+      auto record = routing_from_row(row);
+      const auto id = record.id;
+      if (!out.add(id, std::move(record))) break;
+    }
+    return out.finish();
   });
 }
 

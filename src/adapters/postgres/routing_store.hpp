@@ -32,7 +32,8 @@ class PgRoutingStore final : public ports::RoutingStore, public sql::OutboxPort<
 
   std::vector<std::optional<ports::RoutingRecord>> record_routings(
       const std::vector<RoutingWrite>& writes) override;
-  std::vector<ports::RoutingRecord> history(domain::TicketId ticket_id) override;
+  ports::Page<ports::RoutingRecord> history(domain::TicketId ticket_id,
+                                            const ports::PageRequest& page) override;
   ports::RoutingStatistics statistics() override;
 
  private:

@@ -21,6 +21,9 @@ Ticket ticket_from_row(const pqxx::row& r) {
   return sql::ticket_from_row(RowReader(r));
 }
 
+// SQLSTATE of a statement stopped by statement_timeout.
+constexpr std::string_view kQueryCanceled = "57014";
+
 constexpr const char* kColumns = ST_TICKET_COLUMNS;
 
 const std::string kSelectById = std::string("SELECT ") + kColumns + " FROM tickets WHERE id = $1";
@@ -156,12 +159,24 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
   }
   sql += " ORDER BY id DESC LIMIT " + param(std::to_string(q.limit), "::bigint");
 
-  return db_.read([&](Tx& tx) {
+  auto run = [&](Tx& tx) {
     std::vector<Ticket> out;
     for (const auto& row : tx.exec(sql, pqxx::prepare::make_dynamic_params(params)))
       out.push_back(ticket_from_row(row));
     return out;
-  });
+  };
+  if (!q.text || q.search_budget.count() <= 0) return db_.read(run);
+  // SET LOCAL needs a transaction block, and ends with it: the pooled connection goes back
+  // without the timeout.
+  try {
+    return db_.write([&](Tx& tx) {
+      tx.exec_script("SET LOCAL statement_timeout = " + std::to_string(q.search_budget.count()));
+      return run(tx);
+    });
+  } catch (const pqxx::sql_error& e) {
+    if (e.sqlstate() == kQueryCanceled) throw ports::SearchTimeout();
+    throw;
+  }
 }
 
 std::vector<std::optional<Ticket>> PgTicketStore::update_batch(

@@ -134,7 +134,7 @@ ProjectedTicket projection_from_row(const Row& r) {
 }
 
 // event_type, department, status, confidence_score, metadata (JSON text), created_at, actor
-// (JSON text). nullopt for an event type this version does not know: not part of the trail.
+// (JSON text), id. nullopt for an event type this version does not know: not part of the trail.
 template <class Row>
 std::optional<ports::AuditEntry> audit_entry_from_row(const Row& row) {
   ports::AuditEntry a;
@@ -149,6 +149,7 @@ std::optional<ports::AuditEntry> audit_entry_from_row(const Row& row) {
   a.created_at = row.int64(5);
   if (auto actor = row.opt_text(6))
     a.actor = domain::actor_from_json(nlohmann::json::parse(*actor, nullptr, false));
+  a.id = row.int64(7);
   return a;
 }
 

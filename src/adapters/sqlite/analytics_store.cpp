@@ -5,6 +5,7 @@
 
 #include "adapters/sql/analytics_projection.hpp"
 #include "adapters/sql/daily_counts.hpp"
+#include "adapters/sql/page_builder.hpp"
 #include "adapters/sql/row_decoders.hpp"
 #include "adapters/sqlite/migrations.hpp"
 #include "domain/codec.hpp"
@@ -111,18 +112,27 @@ std::vector<bool> SqliteAnalyticsStore::record_batch(const std::vector<Event>& e
   });
 }
 
-std::vector<ports::AuditEntry> SqliteAnalyticsStore::trail(domain::TicketId id) {
+ports::Page<ports::AuditEntry> SqliteAnalyticsStore::trail(domain::TicketId id,
+                                                           const ports::PageRequest& page) {
+  // By occurrence, not arrival: events may have been recorded out of order. A page starts
+  // after the (created_at, id) of the row the cursor names.
+  static constexpr const char* kFirst =
+      "SELECT event_type, department, status, confidence_score, metadata, created_at, actor, id "
+      "FROM analytics_events WHERE ticket_id = ?1 ORDER BY created_at, id LIMIT ?2";
+  static constexpr const char* kAfter =
+      "SELECT event_type, department, status, confidence_score, metadata, created_at, actor, id "
+      "FROM analytics_events WHERE ticket_id = ?1 AND (created_at, id) > "
+      "(SELECT created_at, id FROM analytics_events WHERE id = ?3) "
+      "ORDER BY created_at, id LIMIT ?2";
   return db_.read([&](Connection& c) {
-    // By occurrence, not arrival: events may have been recorded out of order.
-    auto q = c.query(
-        "SELECT event_type, department, status, confidence_score, metadata, created_at, actor "
-        "FROM analytics_events WHERE ticket_id = ? ORDER BY created_at, id");
+    sql::PageBuilder<ports::AuditEntry> out(page);
+    auto q = c.query(page.after_id ? kAfter : kFirst);
     q.bind(1, id);
-    std::vector<ports::AuditEntry> out;
-    while (q.step()) {
-      if (auto a = sql::audit_entry_from_row(q)) out.push_back(std::move(*a));
+    q.bind(2, out.read_limit());
+    if (page.after_id) q.bind(3, *page.after_id);
+    while (q.step() && out.add(q.int64(7), sql::audit_entry_from_row(q))) {
     }
-    return out;
+    return out.finish();
   });
 }
 

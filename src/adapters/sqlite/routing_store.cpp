@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "adapters/sql/page_builder.hpp"
 #include "adapters/sql/row_decoders.hpp"
 #include "adapters/sqlite/migrations.hpp"
 
@@ -121,12 +122,17 @@ std::vector<std::optional<RoutingRecord>> SqliteRoutingStore::record_routings(
   return saved;
 }
 
-std::vector<RoutingRecord> SqliteRoutingStore::history(domain::TicketId ticket_id) {
+ports::Page<RoutingRecord> SqliteRoutingStore::history(domain::TicketId ticket_id,
+                                                       const ports::PageRequest& page) {
   return db_.read([&](Connection& c) {
+    sql::PageBuilder<RoutingRecord> out(page);
     auto q = c.query(
         "SELECT id, ticket_id, department, confidence_score, categorized_by, manual, routed_at, "
-        "model_version FROM ticket_routing WHERE ticket_id = ? ORDER BY id");
-    return q.bind_all(ticket_id).rows(routing_from_row<Query>);
+        "model_version FROM ticket_routing WHERE ticket_id = ? AND id > ? ORDER BY id LIMIT ?");
+    q.bind_all(ticket_id, page.after_id.value_or(0), out.read_limit());
+    while (q.step() && out.add(q.int64(0), routing_from_row(q))) {
+    }
+    return out.finish();
   });
 }
 

@@ -8,6 +8,7 @@
 #include "adapters/sql/like_pattern.hpp"
 #include "adapters/sql/row_decoders.hpp"
 #include "adapters/sqlite/migrations.hpp"
+#include "adapters/sqlite/progress_deadline.hpp"
 
 namespace st::adapters::sqlite {
 namespace {
@@ -100,11 +101,18 @@ std::vector<Ticket> SqliteTicketStore::list(const ports::TicketQuery& q) {
   sql += " ORDER BY id DESC LIMIT " + param(std::int64_t{q.limit});
 
   return db_.read([&](Connection& c) {
+    std::optional<ProgressDeadline> deadline;
+    if (q.text && q.search_budget.count() > 0) deadline.emplace(c, q.search_budget);
     auto query = c.query(sql);
     int index = 0;
     for (const auto& p : params) std::visit([&](const auto& v) { query.bind(++index, v); }, p);
     std::vector<Ticket> out;
-    while (query.step()) out.push_back(ticket_from_row(query));
+    try {
+      while (query.step()) out.push_back(ticket_from_row(query));
+    } catch (const SqliteError&) {
+      if (deadline && deadline->expired()) throw ports::SearchTimeout();
+      throw;
+    }
     return out;
   });
 }

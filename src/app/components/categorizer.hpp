@@ -8,6 +8,7 @@
 #include "app/categorizer_chain.hpp"
 #include "app/components/component.hpp"
 #include "app/config.hpp"
+#include "http/blocking_pool.hpp"
 #include "metrics/registry.hpp"
 #include "ports/clock.hpp"
 #include "ports/event_bus.hpp"
@@ -32,12 +33,17 @@ class CategorizerComponent final : public Component {
   std::vector<Subscription> subscriptions(int prefetch) override;
   // The learned model's retraining runs between start and stop.
   void start() override;
+  // The HTTP server has stopped: the categorize calls still on the pool finish.
+  void drain() override;
   void stop() override;
 
  private:
   metrics::Registry metrics_;
   CategorizerChain chain_;
   services::categorizer::CategorizerService service_;
+  // POST /api/categorize waits for Claude here. Twice Claude's default concurrency: the
+  // calls past the limiter's cap wait for a permit or fall back to the next strategy.
+  http::BlockingPool waits_{{.name = "categorize", .threads = 8, .queue = 32}};
 };
 
 }  // namespace st::app::components

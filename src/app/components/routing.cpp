@@ -12,7 +12,11 @@ RoutingComponent::RoutingComponent(ports::RoutingStore& store, ports::Outbox& ou
 }
 
 void RoutingComponent::register_routes(http::Router& router) {
-  services::routing::register_routes(router, service_);
+  services::routing::register_routes(router, service_, waits_);
+}
+
+void RoutingComponent::drain() {
+  waits_.stop();
 }
 
 std::vector<Subscription> RoutingComponent::subscriptions(int prefetch) {

@@ -4,6 +4,7 @@
 // (the outbox) and tells the tickets service the department (in-process, or over HTTP: an
 // idempotent call, retried while the tickets service is down).
 #include "app/components/component.hpp"
+#include "http/blocking_pool.hpp"
 #include "ports/clock.hpp"
 #include "ports/routing_store.hpp"
 #include "ports/service_clients.hpp"
@@ -21,6 +22,8 @@ class RoutingComponent final : public Component {
   void register_routes(http::Router& router) override;
   std::vector<Subscription> subscriptions(int prefetch) override;
   std::vector<ports::Outbox*> outboxes() override { return {&outbox_}; }
+  // The HTTP server has stopped: the routings still on the pool finish.
+  void drain() override;
 
   // The department list the categorizer reads when both run in one process.
   services::routing::RoutingService& service() { return service_; }
@@ -28,6 +31,8 @@ class RoutingComponent final : public Component {
  private:
   ports::Outbox& outbox_;
   services::routing::RoutingService service_;
+  // Manual routings wait here for the tickets service.
+  http::BlockingPool waits_{{.name = "route-calls", .threads = 4, .queue = 32}};
 };
 
 }  // namespace st::app::components

@@ -2,6 +2,8 @@
 // The tickets service: owns the tickets and their lifecycle; every change and its event are
 // written in one transaction (the outbox), which the host relays to the bus. Consumes
 // nothing; routing assigns departments through its internal endpoint.
+#include <chrono>
+
 #include "app/components/component.hpp"
 #include "ports/clock.hpp"
 #include "ports/ticket_store.hpp"
@@ -12,7 +14,9 @@ namespace st::app::components {
 class TicketsComponent final : public Component {
  public:
   // `outbox` is the store's own (the same adapter implements both ports).
-  TicketsComponent(ports::TicketStore& store, ports::Outbox& outbox, const ports::Clock& clock);
+  // `search_budget`: how long a text search may run (config search_timeout_ms; 0: no limit).
+  TicketsComponent(ports::TicketStore& store, ports::Outbox& outbox, const ports::Clock& clock,
+                   std::chrono::milliseconds search_budget);
 
   std::string name() const override { return "tickets"; }
   void register_routes(http::Router& router) override;
@@ -26,6 +30,7 @@ class TicketsComponent final : public Component {
  private:
   ports::Outbox& outbox_;
   services::tickets::TicketsService service_;
+  std::chrono::milliseconds search_budget_;
 };
 
 }  // namespace st::app::components

@@ -10,7 +10,8 @@ namespace {
 
 struct TicketsTarget : PostgresStore<adapters::postgres::PgTicketStore> {
   TicketsTarget(const Config& c, ports::EventBus& /*bus*/, const ports::Clock& clock)
-      : PostgresStore(c), component(*store, *store, clock) {}
+      : PostgresStore(c),
+        component(*store, *store, clock, std::chrono::milliseconds(c.search_timeout_ms)) {}
 
   components::TicketsComponent component;
 };

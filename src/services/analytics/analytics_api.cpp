@@ -2,6 +2,7 @@
 
 #include "domain/codec.hpp"
 #include "http/json_response.hpp"
+#include "services/common/page_params.hpp"
 #include "services/common/round2.hpp"
 
 namespace st::services::analytics {
@@ -154,8 +155,9 @@ void register_routes(http::Router& router, AnalyticsService& service) {
 
   router.route(bhttp::verb::get, "/api/tickets/{id}/events", [&](RequestContext& ctx) {
     const auto id = ctx.id_param("id", "Ticket");
+    const auto page = service.trail(id, history_page_from(ctx));
     json events = json::array();
-    for (const auto& e : service.trail(id))
+    for (const auto& e : page.items)
       events.push_back(
           {{"event_type", domain::routing_key(e.event_type)},
            {"department", e.department ? json(*e.department) : json(nullptr)},
@@ -164,7 +166,11 @@ void register_routes(http::Router& router, AnalyticsService& service) {
            {"metadata", e.metadata},
            {"actor", domain::to_json(e.actor)},
            {"created_at", domain::format_iso8601(e.created_at)}});
-    return http::ok({{"success", true}, {"ticket_id", id}, {"events", events}});
+    return http::ok({{"success", true},
+                     {"ticket_id", id},
+                     {"count", events.size()},
+                     {"events", events},
+                     {"next_cursor", next_cursor_json(page.next_after)}});
   });
 
   router.route(bhttp::verb::get, "/health", [](RequestContext&) {

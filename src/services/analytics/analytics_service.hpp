@@ -32,7 +32,9 @@ class AnalyticsService {
 
   ports::TicketAggregate aggregate(Period period, const std::optional<std::string>& department);
   std::vector<ports::DailyCount> daily_creation(int days);
-  std::vector<ports::AuditEntry> trail(domain::TicketId id) { return store_.trail(id); }
+  ports::Page<ports::AuditEntry> trail(domain::TicketId id, const ports::PageRequest& page) {
+    return store_.trail(id, page);
+  }
 
  private:
   ports::AnalyticsStore& store_;

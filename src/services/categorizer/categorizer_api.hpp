@@ -9,7 +9,9 @@
 
 namespace st::services::categorizer {
 
-void register_routes(http::Router& router, CategorizerService& service,
+// POST /api/categorize runs on `waits` (a Claude call may take seconds), never on the
+// server's I/O threads.
+void register_routes(http::Router& router, CategorizerService& service, http::BlockingPool& waits,
                      const metrics::Registry* metrics = nullptr);
 
 }  // namespace st::services::categorizer

@@ -343,7 +343,10 @@ asio::awaitable<Response> Gateway::create_ticket_once(RequestContext& ctx) {
   const auto timeout =
       prefs.wait ? std::min(*prefs.wait, options_.create_timeout) : options_.create_timeout;
   json ticket = (*body)["ticket"];
-  if (auto routed = co_await waiter_.wait(id, timeout)) ticket = domain::to_json(*routed);
+  // A named local, not a declaration in the `if`: GCC 12 loses the value of an optional
+  // awaited in a condition.
+  const auto routed = co_await waiter_.wait(id, timeout);
+  if (routed) routed->apply_to(ticket);
   const bool is_routed = !ticket["department"].is_null();
   json answer{{"success", true},
               {"ticket_id", id},

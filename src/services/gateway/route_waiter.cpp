@@ -1,19 +1,50 @@
 #include "services/gateway/route_waiter.hpp"
 
+#include "domain/codec.hpp"
+
 namespace st::services::gateway {
 
 namespace asio = http::asio;
 
-void RouteWaiter::on_routed(const domain::Ticket& routed) {
+RoutedTicket::RoutedTicket(const domain::Ticket& t)
+    : department(t.department),
+      confidence_score(t.confidence_score),
+      categorized_by(t.categorized_by),
+      status(t.status),
+      updated_at(t.updated_at) {}
+
+void RoutedTicket::apply_to(nlohmann::json& ticket) const {
+  // The same fields, and formats, as domain::to_json(Ticket).
+  domain::Ticket fields;
+  fields.department = department;
+  fields.confidence_score = confidence_score;
+  fields.categorized_by = categorized_by;
+  fields.status = status;
+  fields.updated_at = updated_at;
+  const auto routed = domain::to_json(fields);
+  for (const char* key :
+       {"department", "confidence_score", "categorized_by", "status", "updated_at"})
+    ticket[key] = routed[key];
+}
+
+std::size_t RouteWaiter::retained_bytes() {
+  std::lock_guard lock(mutex_);
+  std::size_t total = recent_order_.size() * sizeof(domain::TicketId);
+  for (const auto& [id, routed] : recent_) total += sizeof(id) + routed.bytes();
+  return total;
+}
+
+void RouteWaiter::on_routed(const domain::Ticket& ticket) {
   std::vector<std::shared_ptr<Waiter>> wake;
+  const RoutedTicket routed(ticket);
   {
     std::lock_guard lock(mutex_);
-    if (recent_.insert_or_assign(routed.id, routed).second) recent_order_.push_back(routed.id);
+    if (recent_.insert_or_assign(ticket.id, routed).second) recent_order_.push_back(ticket.id);
     while (recent_order_.size() > remember_) {
       recent_.erase(recent_order_.front());
       recent_order_.pop_front();
     }
-    auto it = waiting_.find(routed.id);
+    auto it = waiting_.find(ticket.id);
     if (it == waiting_.end()) return;
     for (auto& w : it->second) w->result = routed;
     wake = it->second;
@@ -23,8 +54,8 @@ void RouteWaiter::on_routed(const domain::Ticket& routed) {
   for (auto& w : wake) asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
 }
 
-asio::awaitable<std::optional<domain::Ticket>> RouteWaiter::wait(
-    domain::TicketId id, std::chrono::milliseconds timeout) {
+asio::awaitable<std::optional<RoutedTicket>> RouteWaiter::wait(domain::TicketId id,
+                                                               std::chrono::milliseconds timeout) {
   auto w = std::make_shared<Waiter>(co_await asio::this_coro::executor);
   {
     std::lock_guard lock(mutex_);

@@ -1,6 +1,10 @@
 #pragma once
 // Lets POST /api/tickets answer with the department: the request waits (without holding a
 // thread) until ticket.routed for its ticket arrives, or the deadline passes.
+//
+// Bounded in bytes whatever the ticket sizes: of a routed ticket only what routing changed is
+// kept (no title, description or requester), so the `remember` recent ones and the waiters
+// hold a few hundred bytes each at most (a department name is at most 100 characters).
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -9,10 +13,27 @@
 #include <unordered_map>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "domain/ticket.hpp"
 #include "http/beast.hpp"
 
 namespace st::services::gateway {
+
+// What routing changed on a ticket: the fields ticket.routed brings that the created ticket
+// did not have.
+struct RoutedTicket {
+  explicit RoutedTicket(const domain::Ticket& t);
+  // The created ticket's JSON (domain::to_json) as routed.
+  void apply_to(nlohmann::json& ticket) const;
+  std::size_t bytes() const { return sizeof(*this) + (department ? department->capacity() : 0); }
+
+  std::optional<std::string> department;
+  std::optional<int> confidence_score;
+  std::optional<domain::CategorizedBy> categorized_by;
+  domain::Status status;
+  domain::Millis updated_at;
+};
 
 class RouteWaiter {
  public:
@@ -22,22 +43,24 @@ class RouteWaiter {
 
   // From the bus consumer thread, for every ticket.routed.
   void on_routed(const domain::Ticket& routed);
-  // The routed ticket, or nullopt at the deadline or shutdown.
-  http::asio::awaitable<std::optional<domain::Ticket>> wait(domain::TicketId id,
-                                                            std::chrono::milliseconds timeout);
+  // The routing, or nullopt at the deadline or shutdown.
+  http::asio::awaitable<std::optional<RoutedTicket>> wait(domain::TicketId id,
+                                                          std::chrono::milliseconds timeout);
   // Wakes every waiter (they answer with what they have).
   void shutdown();
+  // Memory held for recent routings (the waiters' own is bounded by the open connections).
+  std::size_t retained_bytes();
 
  private:
   struct Waiter {
     explicit Waiter(http::asio::any_io_executor ex) : timer(std::move(ex)) {}
     http::asio::steady_timer timer;
-    std::optional<domain::Ticket> result;  // guarded by mutex_
+    std::optional<RoutedTicket> result;  // guarded by mutex_
   };
 
   std::mutex mutex_;
   std::unordered_map<domain::TicketId, std::vector<std::shared_ptr<Waiter>>> waiting_;
-  std::unordered_map<domain::TicketId, domain::Ticket> recent_;
+  std::unordered_map<domain::TicketId, RoutedTicket> recent_;
   std::deque<domain::TicketId> recent_order_;
   std::size_t remember_;
   bool shut_down_ = false;

@@ -6,6 +6,7 @@
 #include "domain/validation.hpp"
 #include "http/json_response.hpp"
 #include "services/common/actor_header.hpp"
+#include "services/common/page_params.hpp"
 #include "services/common/round2.hpp"
 
 namespace st::services::routing {
@@ -56,6 +57,16 @@ std::string route_department_from(const json& body) {
   return d;
 }
 
+// The cap on active departments, as the API states it.
+template <class F>
+auto within_department_limit(F change) {
+  try {
+    return change();
+  } catch (const DepartmentLimitReached& e) {
+    throw ApiError(bhttp::status::conflict, "department_limit", e.what());
+  }
+}
+
 json routing_json(const ports::RoutingRecord& r) {
   json out{{"id", r.id},
            {"ticket_id", r.ticket_id},
@@ -87,7 +98,7 @@ http::Response route_response(RoutingService& service, RouteRequest req, bool re
 
 }  // namespace
 
-void register_routes(http::Router& router, RoutingService& service) {
+void register_routes(http::Router& router, RoutingService& service, http::BlockingPool& waits) {
   router.route(bhttp::verb::get, "/api/departments", [&service](RequestContext& ctx) {
     const bool all = ctx.query_param("include_inactive").value_or("false") == "true";
     json list = json::array();
@@ -104,7 +115,8 @@ void register_routes(http::Router& router, RoutingService& service) {
   router.route(bhttp::verb::post, "/api/departments", [&service](RequestContext& ctx) {
     const json body = ctx.json_object_body();
     const std::string name = department_name_from(body);
-    auto d = service.add_department(name, optional_description(body).value_or(""));
+    const auto description = optional_description(body).value_or("");
+    auto d = within_department_limit([&] { return service.add_department(name, description); });
     if (!d) throw ApiError::conflict("A department named '" + name + "' already exists");
     return http::json_response(bhttp::status::created,
                                {{"success", true}, {"department", domain::to_json(*d)}});
@@ -127,12 +139,13 @@ void register_routes(http::Router& router, RoutingService& service) {
             domain::kGeneralDepartment)
       throw ApiError::bad_request("General is the catch-all department and cannot be deactivated",
                                   "is_active");
-    auto d = service.update_department(ctx.param("name"), description, active);
+    auto d = within_department_limit(
+        [&] { return service.update_department(ctx.param("name"), description, active); });
     if (!d) throw ApiError::not_found("Department not found");
     return http::ok({{"success", true}, {"department", domain::to_json(*d)}});
   });
 
-  router.route(bhttp::verb::post, "/api/route", [&service](RequestContext& ctx) {
+  router.route_blocking(bhttp::verb::post, "/api/route", waits, [&service](RequestContext& ctx) {
     const json body = ctx.json_object_body();
     auto it = body.find("ticket_id");
     if (it == body.end() || it->is_null())
@@ -149,21 +162,22 @@ void register_routes(http::Router& router, RoutingService& service) {
     return route_response(service, std::move(req), false);
   });
 
-  router.route(bhttp::verb::put, "/api/route/{ticket_id}", [&service](RequestContext& ctx) {
-    const json body = ctx.json_object_body();
-    RouteRequest req;
-    req.ticket_id = ctx.id_param("ticket_id", "Ticket");
-    req.department = route_department_from(body);
-    req.confidence = confidence_from(body, 100);
-    req.categorized_by = domain::CategorizedBy::manual;
-    req.manual = true;
-    req.reason = body.contains("reason") && body["reason"].is_string()
-                     ? body["reason"].get<std::string>()
-                     : "";
-    req.trace_id = ctx.trace_id;
-    req.actor = actor_of(ctx);
-    return route_response(service, std::move(req), true);
-  });
+  router.route_blocking(bhttp::verb::put, "/api/route/{ticket_id}", waits,
+                        [&service](RequestContext& ctx) {
+                          const json body = ctx.json_object_body();
+                          RouteRequest req;
+                          req.ticket_id = ctx.id_param("ticket_id", "Ticket");
+                          req.department = route_department_from(body);
+                          req.confidence = confidence_from(body, 100);
+                          req.categorized_by = domain::CategorizedBy::manual;
+                          req.manual = true;
+                          req.reason = body.contains("reason") && body["reason"].is_string()
+                                           ? body["reason"].get<std::string>()
+                                           : "";
+                          req.trace_id = ctx.trace_id;
+                          req.actor = actor_of(ctx);
+                          return route_response(service, std::move(req), true);
+                        });
 
   router.route(bhttp::verb::get, "/api/routing/statistics", [&service](RequestContext&) {
     auto s = service.statistics();
@@ -184,12 +198,14 @@ void register_routes(http::Router& router, RoutingService& service) {
   router.route(bhttp::verb::get, "/api/routing/history/{ticket_id}",
                [&service](RequestContext& ctx) {
                  const auto id = ctx.id_param("ticket_id", "Ticket");
+                 const auto page = service.history(id, history_page_from(ctx));
                  json history = json::array();
-                 for (const auto& r : service.history(id)) history.push_back(routing_json(r));
+                 for (const auto& r : page.items) history.push_back(routing_json(r));
                  return http::ok({{"success", true},
                                   {"ticket_id", id},
                                   {"count", history.size()},
-                                  {"history", history}});
+                                  {"history", history},
+                                  {"next_cursor", next_cursor_json(page.next_after)}});
                });
 
   router.route(bhttp::verb::get, "/health", [](RequestContext&) {

@@ -5,6 +5,8 @@
 
 namespace st::services::routing {
 
-void register_routes(http::Router& router, RoutingService& service);
+// POST and PUT /api/route run on `waits`: a routing calls the tickets service (over HTTP in
+// distributed mode, seconds when it is slow), never on the server's I/O threads.
+void register_routes(http::Router& router, RoutingService& service, http::BlockingPool& waits);
 
 }  // namespace st::services::routing

@@ -26,12 +26,24 @@ std::optional<domain::Department> RoutingService::department(std::string_view na
 
 std::optional<domain::Department> RoutingService::add_department(const std::string& name,
                                                                  const std::string& description) {
+  std::lock_guard lock(department_changes_);
+  // An existing name is a conflict of its own, whatever the count.
+  if (store_.find_department(name)) return std::nullopt;
+  if (store_.list_departments(false).size() >= kMaxActiveDepartments)
+    throw DepartmentLimitReached();
   return store_.add_department(name, description, clock_.now());
 }
 
 std::optional<domain::Department> RoutingService::update_department(
     std::string_view name, const std::optional<std::string>& description,
     const std::optional<bool>& is_active) {
+  std::lock_guard lock(department_changes_);
+  if (is_active == true) {
+    const auto current = store_.find_department(name);
+    if (current && !current->is_active &&
+        store_.list_departments(false).size() >= kMaxActiveDepartments)
+      throw DepartmentLimitReached();
+  }
   return store_.update_department(name, description, is_active);
 }
 

@@ -2,7 +2,9 @@
 // The routing service: owns departments and ticket_routing. It turns a categorization
 // (ticket.categorized) or an agent's decision into a routing: records it, has the tickets
 // service assign the department, and announces ticket.routed through its outbox.
+#include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,17 @@ struct RouteRequest {
 };
 
 enum class RouteError { unknown_ticket, unknown_department, inactive_department };
+
+// Every active department's name goes into each Claude prompt: their number is capped.
+inline constexpr std::size_t kMaxActiveDepartments = 100;
+
+// Thrown by add_department and update_department when the change would make one department
+// more than kMaxActiveDepartments active.
+struct DepartmentLimitReached : std::runtime_error {
+  DepartmentLimitReached()
+      : std::runtime_error("At most " + std::to_string(kMaxActiveDepartments) +
+                           " departments may be active; deactivate one first") {}
+};
 
 class RoutingService final : public ports::DepartmentDirectory {
  public:
@@ -60,7 +73,9 @@ class RoutingService final : public ports::DepartmentDirectory {
   // assignments, one for its routings.
   std::vector<ports::Disposition> on_categorized(const std::vector<ports::Delivery>& batch);
 
-  std::vector<ports::RoutingRecord> history(domain::TicketId id) { return store_.history(id); }
+  ports::Page<ports::RoutingRecord> history(domain::TicketId id, const ports::PageRequest& page) {
+    return store_.history(id, page);
+  }
   ports::RoutingStatistics statistics() { return store_.statistics(); }
 
  private:
@@ -76,6 +91,8 @@ class RoutingService final : public ports::DepartmentDirectory {
   ports::RoutingStore& store_;
   ports::TicketAssigner& tickets_;
   const ports::Clock& clock_;
+  // Serializes the count-then-add of departments (the cap holds within one routing process).
+  std::mutex department_changes_;
 };
 
 }  // namespace st::services::routing

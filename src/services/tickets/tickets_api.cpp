@@ -6,7 +6,7 @@
 #include "domain/validation.hpp"
 #include "http/json_response.hpp"
 #include "services/common/actor_header.hpp"
-#include "services/common/cursor.hpp"
+#include "services/common/page_params.hpp"
 
 namespace st::services::tickets {
 
@@ -57,14 +57,18 @@ ports::TicketQuery query_from(const RequestContext& ctx) {
       throw ApiError::bad_request("q must be at most 200 characters", "q");
     if (!trimmed.empty()) q.text = std::move(trimmed);
   }
-  if (auto c = ctx.query_param("cursor")) {
-    auto before = decode_cursor(*c);
-    if (!before)
-      throw ApiError::bad_request("cursor is not valid; use next_cursor from a previous page",
-                                  "cursor");
-    q.before_id = *before;
-  }
+  q.before_id = cursor_param(ctx);
   return q;
+}
+
+TicketPage list_within_budget(TicketsService& service, const ports::TicketQuery& q) {
+  try {
+    return service.list(q);
+  } catch (const ports::SearchTimeout&) {
+    throw ApiError(bhttp::status::service_unavailable, "search_timeout",
+                   "The search took longer than allowed; narrow it: more specific words, or a "
+                   "status or department filter");
+  }
 }
 
 ApiError ticket_not_found() {
@@ -102,7 +106,8 @@ bool is_trace_id(const std::string& s) {
 
 }  // namespace
 
-void register_routes(http::Router& router, TicketsService& service) {
+void register_routes(http::Router& router, TicketsService& service,
+                     std::chrono::milliseconds search_budget) {
   router.route(bhttp::verb::get, "/api/statuses", [](RequestContext&) {
     json statuses = json::array();
     for (auto s : domain::kAllStatuses) statuses.push_back(to_string(s));
@@ -123,15 +128,16 @@ void register_routes(http::Router& router, TicketsService& service) {
                                                       {"ticket", domain::to_json(ticket)}});
                      });
 
-  router.route(bhttp::verb::get, "/api/tickets", [&service](RequestContext& ctx) {
-    auto page = service.list(query_from(ctx));
+  router.route(bhttp::verb::get, "/api/tickets", [&service, search_budget](RequestContext& ctx) {
+    auto query = query_from(ctx);
+    query.search_budget = search_budget;
+    auto page = list_within_budget(service, query);
     json tickets = json::array();
     for (const auto& t : page.tickets) tickets.push_back(domain::to_json(t));
     return http::ok({{"success", true},
                      {"count", page.tickets.size()},
                      {"tickets", std::move(tickets)},
-                     {"next_cursor", page.next_before_id ? json(encode_cursor(*page.next_before_id))
-                                                         : json(nullptr)}});
+                     {"next_cursor", next_cursor_json(page.next_before_id)}});
   });
 
   router.route(bhttp::verb::get, "/api/tickets/{id}", [&service](RequestContext& ctx) {

@@ -2,11 +2,16 @@
 // HTTP surface of the tickets service (what the gateway forwards to, in one process or over
 // the network): /api/tickets, /api/tickets/{id}, /api/tickets/{id}/status, /api/statuses,
 // and the internal call routing uses to assign a department.
+#include <chrono>
+
 #include "http/router.hpp"
 #include "services/tickets/tickets_service.hpp"
 
 namespace st::services::tickets {
 
-void register_routes(http::Router& router, TicketsService& service);
+// `search_budget`: how long a list with a text search (q=) may run; past it the answer is 503
+// `search_timeout`. 0: no limit.
+void register_routes(http::Router& router, TicketsService& service,
+                     std::chrono::milliseconds search_budget = std::chrono::milliseconds{0});
 
 }  // namespace st::services::tickets

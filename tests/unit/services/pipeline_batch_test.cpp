@@ -137,7 +137,7 @@ TEST_F(PipelineBatch, RoutingBatchMixesValidMalformedUnknownTicketUnknownDepartm
       << "one transaction for the assignments, one for the routings";
 
   // t1: routed once to HR (canonical name), the redelivery absorbed.
-  const auto h1 = routing.history(t1.id);
+  const auto h1 = routing.history(t1.id, {}).items;
   ASSERT_EQ(h1.size(), 1u);
   EXPECT_EQ(h1[0].department, "HR");
   EXPECT_EQ(h1[0].confidence_score, 77);
@@ -145,13 +145,13 @@ TEST_F(PipelineBatch, RoutingBatchMixesValidMalformedUnknownTicketUnknownDepartm
   EXPECT_EQ(tickets.get(t1.id)->confidence_score, 77);
 
   // t2: the unknown department falls back to General.
-  const auto h2 = routing.history(t2.id);
+  const auto h2 = routing.history(t2.id, {}).items;
   ASSERT_EQ(h2.size(), 1u);
   EXPECT_EQ(h2[0].department, domain::kGeneralDepartment);
   EXPECT_EQ(tickets.get(t2.id)->department, domain::kGeneralDepartment);
 
   // The ghost got nothing.
-  EXPECT_TRUE(routing.history(ghost.id).empty());
+  EXPECT_TRUE(routing.history(ghost.id, {}).items.empty());
   EXPECT_FALSE(tickets.get(ghost.id).has_value());
   EXPECT_EQ(routing.statistics().total, 2);
 
@@ -193,7 +193,7 @@ TEST_F(PipelineBatch, RoutingRedeliveryInALaterBatchIsAcknowledgedAndWritesNothi
   clock.advance(60'000);  // a redelivery much later must not touch updated_at either
   EXPECT_EQ(routing.on_categorized({delivery("routing", valid, 2), delivery("routing", valid, 3)}),
             (std::vector<Disposition>{Disposition::ack, Disposition::ack}));
-  EXPECT_EQ(routing.history(t1.id).size(), 1u);
+  EXPECT_EQ(routing.history(t1.id, {}).items.size(), 1u);
   EXPECT_TRUE(drain(routing_store).empty()) << "no second ticket.routed";
   EXPECT_TRUE(drain(ticket_store).empty()) << "no ticket.department.updated either";
   EXPECT_EQ(*tickets.get(t1.id), ticket_before);
@@ -207,7 +207,7 @@ TEST_F(PipelineBatch, RoutingRetriesWhenNotEvenGeneralIsActiveAndRoutesTheRest) 
   const auto out = routing.on_categorized({delivery("routing", categorized(t1, "c1", "Facilities")),
                                            delivery("routing", categorized(t2, "c2", "Finance"))});
   EXPECT_EQ(out, (std::vector<Disposition>{Disposition::retry, Disposition::ack}));
-  EXPECT_TRUE(routing.history(t1.id).empty());
+  EXPECT_TRUE(routing.history(t1.id, {}).items.empty());
   EXPECT_FALSE(tickets.get(t1.id)->department.has_value());
   EXPECT_EQ(tickets.get(t2.id)->department, "Finance");
 }
@@ -227,9 +227,9 @@ TEST_F(PipelineBatch, RoutingWrongShapeDataIsDeadLetteredNotFatal) {
                               delivery("routing", categorized(t2, "c2", "Finance"))});
   EXPECT_EQ(out, (std::vector<Disposition>{Disposition::dead_letter, Disposition::dead_letter,
                                            Disposition::dead_letter, Disposition::ack}));
-  EXPECT_TRUE(routing.history(t1.id).empty());
-  EXPECT_TRUE(routing.history(t3.id).empty());
-  EXPECT_EQ(routing.history(t2.id).size(), 1u);
+  EXPECT_TRUE(routing.history(t1.id, {}).items.empty());
+  EXPECT_TRUE(routing.history(t3.id, {}).items.empty());
+  EXPECT_EQ(routing.history(t2.id, {}).items.size(), 1u);
 }
 
 TEST_F(PipelineBatch, RoutingBatchOfOnlyPoisonWritesNothing) {
@@ -276,11 +276,11 @@ TEST_F(PipelineBatch, AnalyticsDeadLettersOnlyTheMalformedAndRecordsTheRestInOne
                                       Disposition::dead_letter}));
   EXPECT_EQ(counter.commits() - before, 1) << "one commit for the batch";
 
-  const auto trail1 = analytics.trail(t1.id);
+  const auto trail1 = analytics.trail(t1.id, {}).items;
   ASSERT_EQ(trail1.size(), 2u) << "created + routed, the redelivery absorbed";
   EXPECT_EQ(trail1[0].event_type, EventType::created);
   EXPECT_EQ(trail1[1].event_type, EventType::routed);
-  EXPECT_EQ(analytics.trail(t2.id).size(), 1u);
+  EXPECT_EQ(analytics.trail(t2.id, {}).items.size(), 1u);
   const auto agg = analytics.aggregate(analytics::Period::all, std::nullopt);
   EXPECT_EQ(agg.total, 2);
   ASSERT_EQ(agg.by_department.size(), 1u);
@@ -288,7 +288,7 @@ TEST_F(PipelineBatch, AnalyticsDeadLettersOnlyTheMalformedAndRecordsTheRestInOne
 
   // A later redelivery of the whole batch is acknowledged and changes nothing.
   EXPECT_EQ(analytics.on_events(batch), out);
-  EXPECT_EQ(analytics.trail(t1.id).size(), 2u);
+  EXPECT_EQ(analytics.trail(t1.id, {}).items.size(), 2u);
 }
 
 TEST_F(PipelineBatch, AnalyticsFailingBatchFallsBackToOneByOneAndRetriesOnlyTheFailure) {
@@ -310,8 +310,8 @@ TEST_F(PipelineBatch, AnalyticsFailingBatchFallsBackToOneByOneAndRetriesOnlyTheF
                            delivery("analytics", created[1])});
   EXPECT_EQ(out,
             (std::vector<Disposition>{Disposition::ack, Disposition::retry, Disposition::ack}));
-  EXPECT_EQ(analytics.trail(t1.id).size(), 1u);
-  EXPECT_EQ(analytics.trail(t2.id).size(), 1u) << "recorded under its own id";
+  EXPECT_EQ(analytics.trail(t1.id, {}).items.size(), 1u);
+  EXPECT_EQ(analytics.trail(t2.id, {}).items.size(), 1u) << "recorded under its own id";
 }
 
 // ---- CategorizerService::on_created ---------------------------------------------------------
@@ -455,7 +455,8 @@ TEST_F(PipelineBatch, TicketsFlowThroughBatchConsumersOnADurableBus) {
            routing.statistics().total == kTickets &&
            analytics_store.aggregate({}).median_time_to_route_ms.has_value() && [&] {
              for (auto id : ids)
-               if (analytics.trail(id).size() != 3) return false;  // created, categorized, routed
+               if (analytics.trail(id, {}).items.size() != 3)
+                 return false;  // created, categorized, routed
              return true;
            }();
   });
@@ -467,7 +468,7 @@ TEST_F(PipelineBatch, TicketsFlowThroughBatchConsumersOnADurableBus) {
   for (auto id : ids) {
     const auto t = tickets.get(id);
     ASSERT_TRUE(t && t->department) << id;
-    const auto h = routing.history(id);
+    const auto h = routing.history(id, {}).items;
     ASSERT_EQ(h.size(), 1u) << id;
     EXPECT_EQ(h[0].department, *t->department);
   }

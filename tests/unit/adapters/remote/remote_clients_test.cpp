@@ -7,6 +7,7 @@
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
+#include "http/blocking_pool.hpp"
 #include "http/server.hpp"
 #include "ports/clock.hpp"
 #include "ports/unavailable.hpp"
@@ -24,7 +25,7 @@ class RemoteClients : public ::testing::Test {
   void SetUp() override {
     routing.initialize();
     services::tickets::register_routes(router, tickets);
-    services::routing::register_routes(router, routing);
+    services::routing::register_routes(router, routing, waits);
     server.start();
   }
   void TearDown() override {
@@ -47,6 +48,7 @@ class RemoteClients : public ::testing::Test {
   services::routing::RoutingService routing{routing_store, tickets, clock};
   http::Router router;
   http::Server server{{"127.0.0.1", 0, 1}, router};
+  http::BlockingPool waits{{}};  // after the server: its jobs end while the server exists
 };
 
 TEST_F(RemoteClients, AssignsABatchInOneCallAndReportsUnknownTickets) {

@@ -146,7 +146,7 @@ TEST_F(SqliteBatchWrites, RecordBatchIsAllOrNothing) {
   const int before = counter.commits();
   EXPECT_ANY_THROW(analytics->record_batch({a.created(), a.routed(kT0 + 1, "HR", 50), poison}));
   EXPECT_EQ(counter.commits() - before, 0);
-  EXPECT_TRUE(analytics->trail(1).empty()) << "events before the failure are rolled back";
+  EXPECT_TRUE(analytics->trail(1, {}).items.empty()) << "events before the failure are rolled back";
   EXPECT_EQ(analytics->aggregate({}).total, 0) << "and so is the projection";
 }
 

@@ -89,6 +89,17 @@ class AnalyticsStoreContract : public ::testing::Test {
   void record_all(const std::vector<Event>& events) {
     for (const auto& e : events) ASSERT_TRUE(record_one(*store, e)) << e.event_id;
   }
+  // Ticket 1 created, categorized, routed and resolved, arriving in another order (the
+  // trail's order is occurrence, not arrival). Returns them in occurrence order.
+  std::vector<Event> record_a_life_out_of_order() {
+    Life life(1, kDay0);
+    const auto created = life.created();
+    const auto categorized = life.categorized(kDay0 + 100, "IT Support", 91, CategorizedBy::claude);
+    const auto routed = life.routed(kDay0 + 400, "IT Support", 91, CategorizedBy::claude);
+    const auto resolved = life.status(kDay0 + 2000, Status::resolved);
+    record_all({resolved, routed, created, categorized});
+    return {created, categorized, routed, resolved};
+  }
   void reopen() {
     store.reset();
     backend.reopen();
@@ -108,19 +119,36 @@ TYPED_TEST(AnalyticsStoreContract, RecordIsIdempotentByEventId) {
   EXPECT_FALSE(record_one(*this->store, created));
   this->reopen();
   EXPECT_FALSE(record_one(*this->store, created));
-  EXPECT_EQ(this->store->trail(1).size(), 1u);
+  EXPECT_EQ(this->store->trail(1, {}).items.size(), 1u);
   EXPECT_EQ(this->store->aggregate({}).total, 1);
 }
 
-TYPED_TEST(AnalyticsStoreContract, TrailIsOldestFirstWithMetadata) {
-  Life life(1, kDay0);
-  const auto created = life.created();
-  const auto categorized = life.categorized(kDay0 + 100, "IT Support", 91, CategorizedBy::claude);
-  const auto routed = life.routed(kDay0 + 400, "IT Support", 91, CategorizedBy::claude);
-  const auto resolved = life.status(kDay0 + 2000, Status::resolved);
-  this->record_all({resolved, routed, created, categorized});  // arrival order is not the trail's
+TYPED_TEST(AnalyticsStoreContract, TrailIsPagedInOccurrenceOrderAfterTheCursor) {
+  this->record_a_life_out_of_order();
+  this->record_all({Life(2, kDay0).created()});  // another ticket's
 
-  const auto trail = this->store->trail(1);
+  std::vector<EventType> seen;
+  ports::PageRequest request{.after_id = std::nullopt, .limit = 3};
+  auto page = this->store->trail(1, request);
+  ASSERT_EQ(page.items.size(), 3u);
+  ASSERT_TRUE(page.next_after);
+  for (const auto& e : page.items) seen.push_back(e.event_type);
+  EXPECT_EQ(*page.next_after, page.items.back().id);
+  request.after_id = page.next_after;
+  page = this->store->trail(1, request);
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_FALSE(page.next_after) << "the last page";
+  seen.push_back(page.items[0].event_type);
+  EXPECT_EQ(seen, (std::vector<EventType>{EventType::created, EventType::categorized,
+                                          EventType::routed, EventType::status_updated}));
+  // A page exactly full is the last one too.
+  EXPECT_FALSE(this->store->trail(1, {.after_id = std::nullopt, .limit = 4}).next_after);
+}
+
+TYPED_TEST(AnalyticsStoreContract, TrailIsOldestFirstWithMetadata) {
+  const auto life = this->record_a_life_out_of_order();
+
+  const auto trail = this->store->trail(1, {}).items;
   ASSERT_EQ(trail.size(), 4u);
   EXPECT_EQ(trail[0].event_type, EventType::created);
   EXPECT_EQ(trail[0].status, Status::pending);
@@ -142,9 +170,9 @@ TYPED_TEST(AnalyticsStoreContract, TrailIsOldestFirstWithMetadata) {
   EXPECT_EQ(trail[3].metadata["previous_status"], "pending");
   EXPECT_EQ(trail[3].metadata["categorized_by"], "claude");  // from the ticket snapshot
   EXPECT_EQ(trail[3].metadata["trace_id"], "trace");
-  EXPECT_EQ(trail[3].metadata["event_id"], resolved.event_id);
+  EXPECT_EQ(trail[3].metadata["event_id"], life[3].event_id);
 
-  EXPECT_TRUE(this->store->trail(2).empty());
+  EXPECT_TRUE(this->store->trail(2, {}).items.empty());
 }
 
 TYPED_TEST(AnalyticsStoreContract, PreviousValuesComeFromTheProjectionWhenTheEventLacksThem) {
@@ -154,7 +182,7 @@ TYPED_TEST(AnalyticsStoreContract, PreviousValuesComeFromTheProjectionWhenTheEve
   auto status = life.status(kDay0 + 30, Status::in_progress);
   std::get<payload::StatusUpdated>(status.payload).previous_status.reset();
   this->record_all({reroute, status});
-  const auto trail = this->store->trail(1);
+  const auto trail = this->store->trail(1, {}).items;
   ASSERT_EQ(trail.size(), 4u);
   EXPECT_EQ(trail[2].metadata["previous_department"], "HR");
   EXPECT_EQ(trail[3].metadata["previous_status"], "pending");
@@ -377,7 +405,7 @@ TYPED_TEST(AnalyticsStoreContract, EverythingPersistsAcrossReopen) {
   Life life(1, kDay0);
   this->record_all({life.created(), life.routed(kDay0 + 10, "HR", 50, CategorizedBy::keywords)});
   this->reopen();
-  EXPECT_EQ(this->store->trail(1).size(), 2u);
+  EXPECT_EQ(this->store->trail(1, {}).items.size(), 2u);
   EXPECT_EQ(counts(this->store->aggregate({}).by_department), (Counts{{"HR", 1}}));
 }
 

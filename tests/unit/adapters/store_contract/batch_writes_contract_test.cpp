@@ -238,7 +238,7 @@ TYPED_TEST(BatchWritesContract, RecordRoutingsWritesRowsAndEventsInOneCommit) {
   EXPECT_LT(out[0]->id, out[1]->id);
   EXPECT_LT(out[1]->id, out[2]->id);
   EXPECT_EQ(out[1]->department, "Finance");
-  EXPECT_EQ(this->routing->history(2).size(), 1u);
+  EXPECT_EQ(this->routing->history(2, {}).items.size(), 1u);
 
   const auto rows = drain(*this->routing);
   ASSERT_EQ(rows.size(), 3u);
@@ -258,7 +258,7 @@ TYPED_TEST(BatchWritesContract, RecordRoutingsIsIdempotentByCauseWithinABatch) {
   EXPECT_TRUE(out[0].has_value());
   EXPECT_FALSE(out[1].has_value()) << "the redelivery inside the batch writes nothing";
   EXPECT_TRUE(out[2].has_value());
-  EXPECT_EQ(this->routing->history(1).size(), 1u);
+  EXPECT_EQ(this->routing->history(1, {}).items.size(), 1u);
   EXPECT_EQ(keys(drain(*this->routing)),
             (std::vector<std::string>{"ticket.routed", "ticket.routed"}));
 }
@@ -275,9 +275,9 @@ TYPED_TEST(BatchWritesContract, RecordRoutingsIsIdempotentByCauseAcrossBatches) 
   EXPECT_FALSE(out[0].has_value()) << "recorded by record_one_routing earlier";
   EXPECT_FALSE(out[1].has_value()) << "recorded by an earlier batch";
   ASSERT_TRUE(out[2].has_value());
-  ASSERT_EQ(this->routing->history(1).size(), 1u);
-  EXPECT_EQ(this->routing->history(1)[0].department, "HR") << "the first routing stands";
-  EXPECT_EQ(this->routing->history(2)[0].department, "HR");
+  ASSERT_EQ(this->routing->history(1, {}).items.size(), 1u);
+  EXPECT_EQ(this->routing->history(1, {}).items[0].department, "HR") << "the first routing stands";
+  EXPECT_EQ(this->routing->history(2, {}).items[0].department, "HR");
   const auto rows = drain(*this->routing);
   ASSERT_EQ(rows.size(), 1u) << "only the new routing is announced";
   EXPECT_EQ(domain::parse_event(rows[0].body).ticket.id, 3);
@@ -289,7 +289,7 @@ TYPED_TEST(BatchWritesContract, RecordRoutingsWithoutCauseAlwaysInsert) {
       {write_of(1, "HR", std::nullopt), write_of(1, "Finance", std::nullopt)});
   ASSERT_TRUE(out.at(0));
   ASSERT_TRUE(out.at(1));
-  EXPECT_EQ(this->routing->history(1).size(), 2u);
+  EXPECT_EQ(this->routing->history(1, {}).items.size(), 2u);
   EXPECT_EQ(drain(*this->routing).size(), 2u);
 }
 
@@ -301,8 +301,8 @@ TYPED_TEST(BatchWritesContract, RecordRoutingsIsAllOrNothing) {
   EXPECT_THROW(this->routing->record_routings(
                    {write_of(1, "HR", "cause-1"), failing, write_of(3, "HR", "cause-3")}),
                std::runtime_error);
-  EXPECT_TRUE(this->routing->history(1).empty());
-  EXPECT_TRUE(this->routing->history(2).empty());
+  EXPECT_TRUE(this->routing->history(1, {}).items.empty());
+  EXPECT_TRUE(this->routing->history(2, {}).items.empty());
   EXPECT_TRUE(drain(*this->routing).empty());
   // cause-1 was rolled back too, so it can still be recorded.
   EXPECT_TRUE(this->routing->record_routings({write_of(1, "HR", "cause-1")}).at(0));
@@ -312,12 +312,12 @@ TYPED_TEST(BatchWritesContract, RecordRoutingsIsNotVisibleBeforeItCommits) {
   std::optional<std::size_t> seen;
   auto second = write_of(2, "HR", "cause-2");
   second.events = [&](const RoutingRecord& r) {
-    seen = this->routing->history(1).size();  // a reader, while the batch is open
+    seen = this->routing->history(1, {}).items.size();  // a reader, while the batch is open
     return routed(r);
   };
   this->routing->record_routings({write_of(1, "HR", "cause-1"), second});
   EXPECT_EQ(seen, 0u);
-  EXPECT_EQ(this->routing->history(1).size(), 1u);
+  EXPECT_EQ(this->routing->history(1, {}).items.size(), 1u);
 }
 
 // ---- AnalyticsStore::record_batch -----------------------------------------------------------
@@ -406,7 +406,7 @@ json snapshot(ports::AnalyticsStore& s, const std::vector<TicketId>& ids) {
   out["median"] = agg.median_time_to_route_ms ? json(*agg.median_time_to_route_ms) : json();
   for (auto id : ids) {
     json trail = json::array();
-    for (const auto& e : s.trail(id)) {
+    for (const auto& e : s.trail(id, {}).items) {
       trail.push_back({{"type", domain::routing_key(e.event_type)},
                        {"department", e.department ? json(*e.department) : json()},
                        {"status", e.status ? json(domain::to_string(*e.status)) : json()},
@@ -424,7 +424,7 @@ TYPED_TEST(BatchWritesContract, RecordBatchRecordsEveryEventInOneCommit) {
   const auto out = this->analytics->record_batch(events);
   EXPECT_EQ(out, std::vector<bool>(events.size(), true));
   EXPECT_EQ(this->analytics->aggregate({}).total, 3);
-  EXPECT_EQ(this->analytics->trail(1).size(), 4u);
+  EXPECT_EQ(this->analytics->trail(1, {}).items.size(), 4u);
 }
 
 TYPED_TEST(BatchWritesContract, RecordBatchProjectionEqualsRecordingOneByOne) {
@@ -456,7 +456,7 @@ TYPED_TEST(BatchWritesContract, RecordBatchSkipsADuplicateInsideTheBatch) {
   rerouted.ticket.department = "Finance";
   const auto out = this->analytics->record_batch({created, routed_a, rerouted, created});
   EXPECT_EQ(out, (std::vector<bool>{true, true, false, false}));
-  EXPECT_EQ(this->analytics->trail(1).size(), 2u);
+  EXPECT_EQ(this->analytics->trail(1, {}).items.size(), 2u);
   EXPECT_EQ(counts(this->analytics->aggregate({}).by_department), (Counts{{"HR", 1}}));
 }
 
@@ -478,8 +478,8 @@ TYPED_TEST(BatchWritesContract, RecordBatchSkipsEventsAlreadyRecordedAndChangesN
   EXPECT_EQ(this->analytics->record_batch({events[1], d.created()}),
             (std::vector<bool>{false, true}));
   EXPECT_EQ(this->analytics->aggregate({}).total, 4);
-  EXPECT_EQ(this->analytics->trail(2).size(), 3u);
-  EXPECT_EQ(this->analytics->trail(4).size(), 1u);
+  EXPECT_EQ(this->analytics->trail(2, {}).items.size(), 3u);
+  EXPECT_EQ(this->analytics->trail(4, {}).items.size(), 1u);
 }
 
 TYPED_TEST(BatchWritesContract, RecordBatchOfNothingReturnsNothing) {

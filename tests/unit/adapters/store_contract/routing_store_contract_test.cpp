@@ -155,7 +155,7 @@ TYPED_TEST(RoutingStoreContract, TheModelVersionIsKeptWithTheRouting) {
                                  routing(7, "Finance", 100, CategorizedBy::manual, true),
                                  std::nullopt, routed_event));
   this->reopen();
-  const auto h = this->store->history(7);
+  const auto h = this->store->history(7, {}).items;
   ASSERT_EQ(h.size(), 2u);
   EXPECT_EQ(h[0].model_version, "fasttext-20261125T120000Z-0123abcd");
   EXPECT_EQ(h[1].model_version, "");  // an agent's routing has none
@@ -172,7 +172,7 @@ TYPED_TEST(RoutingStoreContract, RecordRoutingIsIdempotentByCauseEvent) {
                                         });
   EXPECT_EQ(again, std::nullopt);
   EXPECT_FALSE(called);
-  EXPECT_EQ(this->store->history(7).size(), 1u);
+  EXPECT_EQ(this->store->history(7, {}).items.size(), 1u);
   EXPECT_EQ(drain(*this->store).size(), 1u);
 
   // Without a cause (manual routes) every call is a new routing.
@@ -181,7 +181,7 @@ TYPED_TEST(RoutingStoreContract, RecordRoutingIsIdempotentByCauseEvent) {
   ASSERT_TRUE(record_one_routing(*this->store,
                                  routing(7, "Finance", 100, CategorizedBy::manual, true),
                                  std::nullopt, routed_event));
-  EXPECT_EQ(this->store->history(7).size(), 3u);
+  EXPECT_EQ(this->store->history(7, {}).items.size(), 3u);
 }
 
 TYPED_TEST(RoutingStoreContract, RecordRoutingWritesNothingWhenBuildingEventsThrows) {
@@ -190,11 +190,31 @@ TYPED_TEST(RoutingStoreContract, RecordRoutingWritesNothingWhenBuildingEventsThr
                                     throw std::runtime_error("no");
                                   }),
                std::runtime_error);
-  EXPECT_TRUE(this->store->history(7).empty());
+  EXPECT_TRUE(this->store->history(7, {}).items.empty());
   EXPECT_TRUE(drain(*this->store).empty());
   // The cause was not consumed: a retry succeeds.
   EXPECT_TRUE(
       record_one_routing(*this->store, routing(7, "IT Support", 92), "cause-1", routed_event));
+}
+
+TYPED_TEST(RoutingStoreContract, HistoryIsPagedOldestFirstAfterTheCursor) {
+  for (int i = 0; i < 5; ++i) {
+    record_one_routing(*this->store, routing(1, "HR", 10 + i, CategorizedBy::manual, true),
+                       std::nullopt, routed_event);
+    record_one_routing(*this->store, routing(2, "Finance", 50, CategorizedBy::manual, true),
+                       std::nullopt, routed_event);
+  }
+  std::vector<int> confidences;
+  ports::PageRequest request{.after_id = std::nullopt, .limit = 2};
+  for (int pages = 0; pages < 10; ++pages) {
+    const auto page = this->store->history(1, request);
+    EXPECT_LE(page.items.size(), 2u);
+    for (const auto& r : page.items) confidences.push_back(r.confidence_score);
+    if (!page.next_after) break;
+    EXPECT_EQ(*page.next_after, page.items.back().id);
+    request.after_id = page.next_after;
+  }
+  EXPECT_EQ(confidences, (std::vector<int>{10, 11, 12, 13, 14}));
 }
 
 TYPED_TEST(RoutingStoreContract, HistoryIsPerTicketOldestFirst) {
@@ -202,7 +222,7 @@ TYPED_TEST(RoutingStoreContract, HistoryIsPerTicketOldestFirst) {
   record_one_routing(*this->store, routing(2, "HR", 70), "b", routed_event);
   record_one_routing(*this->store, routing(1, "Facilities", 100, CategorizedBy::manual, true),
                      std::nullopt, routed_event);
-  const auto h = this->store->history(1);
+  const auto h = this->store->history(1, {}).items;
   ASSERT_EQ(h.size(), 2u);
   EXPECT_EQ(h[0].department, "IT Support");
   EXPECT_EQ(h[0].categorized_by, CategorizedBy::keywords);
@@ -211,7 +231,7 @@ TYPED_TEST(RoutingStoreContract, HistoryIsPerTicketOldestFirst) {
   EXPECT_EQ(h[1].categorized_by, CategorizedBy::manual);
   EXPECT_TRUE(h[1].manual);
   EXPECT_LT(h[0].id, h[1].id);
-  EXPECT_TRUE(this->store->history(3).empty());
+  EXPECT_TRUE(this->store->history(3, {}).items.empty());
 }
 
 TYPED_TEST(RoutingStoreContract, StatisticsCountAndAverageByDepartment) {
@@ -246,7 +266,7 @@ TYPED_TEST(RoutingStoreContract, EverythingPersistsAcrossReopen) {
   record_one_routing(*this->store, routing(1, "Legal", 90), "a", routed_event);
   this->reopen();
   EXPECT_TRUE(this->store->find_department("legal"));
-  EXPECT_EQ(this->store->history(1).size(), 1u);
+  EXPECT_EQ(this->store->history(1, {}).items.size(), 1u);
   EXPECT_EQ(record_one_routing(*this->store, routing(1, "Legal", 90), "a", routed_event),
             std::nullopt);
   EXPECT_EQ(drain(*this->store).size(), 1u);

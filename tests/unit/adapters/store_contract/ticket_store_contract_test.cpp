@@ -276,6 +276,30 @@ TYPED_TEST(TicketStoreContract, TextSearchTreatsWildcardsQuotesAndSqlLiterally) 
   EXPECT_EQ(stored, std::set<std::string>(titles.begin(), titles.end()));
 }
 
+TYPED_TEST(TicketStoreContract, ATextSearchPastItsTimeBudgetIsStoppedWithSearchTimeout) {
+  // Enough text that scanning it all takes far longer than the budget (a millisecond).
+  constexpr int kBatches = 40, kPerBatch = 500;
+  std::string description;
+  for (int i = 0; description.size() < 2000; ++i) description += "word" + std::to_string(i) + " ";
+  for (int b = 0; b < kBatches; ++b) {
+    std::vector<std::pair<domain::NewTicket, ports::EventsFor>> batch;
+    for (int i = 0; i < kPerBatch; ++i)
+      batch.emplace_back(new_ticket("Ticket " + std::to_string(i), description), nullptr);
+    this->store->create_batch(batch, 1'700'000'000'000);
+  }
+  ports::TicketQuery q;
+  q.text = "zq";  // matches nothing (and is too short for a trigram index): every row is read
+  q.search_budget = std::chrono::milliseconds(1);
+  EXPECT_THROW(this->list(q), ports::SearchTimeout);
+
+  // The same search within a budget it can meet; and the connection is usable again.
+  q.search_budget = std::chrono::milliseconds(60'000);
+  EXPECT_TRUE(this->list(q).empty());
+  q.text = std::nullopt;
+  q.search_budget = std::chrono::milliseconds(1);  // only a text search has a budget
+  EXPECT_EQ(this->list(q).size(), 50u);
+}
+
 TYPED_TEST(TicketStoreContract, UpdateWritesTheTicketAndItsEventsTogether) {
   const auto t = this->create("Laptop will not boot", 1000);
   drain(*this->store);
@@ -336,7 +360,8 @@ TYPED_TEST(TicketStoreContract, UpdateWithEventsButNoModificationWritesOnlyTheEv
   const auto t = this->create("Laptop will not boot");
   drain(*this->store);
   auto result = update_one(*this->store, t.id, [](Ticket& x) {
-    return std::vector<Event>{domain::make_event(domain::payload::StatusUpdated{x.status}, x, 1, "")};
+    return std::vector<Event>{
+        domain::make_event(domain::payload::StatusUpdated{x.status}, x, 1, "")};
   });
   EXPECT_EQ(result, t);
   EXPECT_EQ(this->store->get(t.id), t);

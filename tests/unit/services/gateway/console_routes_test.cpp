@@ -7,6 +7,7 @@
 #include "http/json_response.hpp"
 #include "http/router.hpp"
 #include "services/gateway/gateway.hpp"
+#include "unit/support/dispatch.hpp"
 
 namespace st::services::gateway {
 namespace {
@@ -24,20 +25,8 @@ class ConsoleRoutes : public ::testing::Test {
   ConsoleRoutes() { gateway.register_routes(router); }
 
   http::Response get(std::string target) {
-    http::Request req{http::bhttp::verb::get, target, 11};
-    http::RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr};
-    try {
-      http::parse_target(ctx);
-    } catch (const http::ApiError& e) {
-      return http::error_response(e);
-    }
-    http::asio::io_context ioc;
-    std::optional<http::Response> out;
-    http::asio::co_spawn(
-        ioc, [&]() -> http::asio::awaitable<void> { out = co_await router.dispatch(ctx); },
-        http::asio::detached);
-    ioc.run();
-    return std::move(*out);
+    const http::Request req{http::bhttp::verb::get, target, 11};
+    return testing_support::dispatch(router, req);
   }
 
   // No service is called by these routes: empty routers stand in for the upstreams.
@@ -81,16 +70,8 @@ TEST_F(ConsoleRoutes, UnknownAndTraversingPathsAre404sNeverFiles) {
 }
 
 TEST_F(ConsoleRoutes, OnlyGet) {
-  http::Request req{http::bhttp::verb::post, "/ui/app.js", 11};
-  http::RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr};
-  http::parse_target(ctx);
-  http::asio::io_context ioc;
-  std::optional<http::Response> out;
-  http::asio::co_spawn(
-      ioc, [&]() -> http::asio::awaitable<void> { out = co_await router.dispatch(ctx); },
-      http::asio::detached);
-  ioc.run();
-  EXPECT_EQ(out->result(), status::method_not_allowed);
+  const http::Request req{http::bhttp::verb::post, "/ui/app.js", 11};
+  EXPECT_EQ(testing_support::dispatch(router, req).result(), status::method_not_allowed);
 }
 
 TEST(ConsoleFiles, TheEmbeddedConsoleHasAnIndexAndNoHiddenFiles) {

@@ -4,6 +4,8 @@
 
 #include "services/gateway/route_waiter.hpp"
 
+#include "domain/codec.hpp"
+
 namespace st::services::gateway {
 namespace {
 
@@ -18,7 +20,7 @@ domain::Ticket routed(domain::TicketId id, const char* department) {
 }
 
 struct Waited {
-  std::optional<domain::Ticket> result;
+  std::optional<RoutedTicket> result;
   std::chrono::milliseconds took{0};
 };
 
@@ -77,6 +79,37 @@ TEST(RouteWaiter, ForgetsTheOldestBeyondItsMemory) {
   w.on_routed(routed(3, "HR"));
   EXPECT_FALSE(wait_for(w, 1, 10ms).result);
   EXPECT_TRUE(wait_for(w, 3, 10ms).result);
+}
+
+TEST(RouteWaiter, RecentRoutingsAreBoundedInBytesWhateverTheTicketSizes) {
+  constexpr domain::TicketId kRemember = 1000;
+  RouteWaiter w(static_cast<std::size_t>(kRemember));
+  for (domain::TicketId id = 1; id <= 2 * kRemember; ++id) {
+    auto t = routed(id, "IT Support");
+    t.title = std::string(200, 't');
+    t.description = std::string(8 * 1024, 'd');  // 8 KB: 16 MB if whole tickets were kept
+    t.user_email = "someone@example.com";
+    w.on_routed(t);
+  }
+  EXPECT_LE(w.retained_bytes(), static_cast<std::size_t>(kRemember) * 256);
+  auto out = wait_for(w, 2 * kRemember, 10ms);
+  ASSERT_TRUE(out.result);
+  EXPECT_EQ(out.result->department, "IT Support");
+}
+
+TEST(RouteWaiter, TheRoutingIsAppliedToTheCreatedTicketsJson) {
+  domain::Ticket created;
+  created.id = 5;
+  created.title = "Printer jam";
+  created.description = "Paper stuck";
+  auto ticket = domain::to_json(created);
+  auto t = created;
+  t.department = "Facilities";
+  t.confidence_score = 81;
+  t.categorized_by = domain::CategorizedBy::keywords;
+  t.updated_at = 1'800'000'000'000;
+  RoutedTicket(t).apply_to(ticket);
+  EXPECT_EQ(ticket, domain::to_json(t));
 }
 
 TEST(RouteWaiter, ShutdownWakesEveryWaiter) {
