@@ -77,7 +77,7 @@ struct EmbeddedSystem::Parts {
         analytics_up("analytics", analytics_routes),
         gateway(c, "embedded", {tickets_up, categorizer_up, routing_up, analytics_up}, key_store,
                 idempotency_store, clock),
-        host(bus, gateway_routes, {.server = {c.host, c.listen_port(), c.threads}}) {
+        host(bus, gateway_routes, {.server = {c.host, c.listen_port(), c.threads}, .checks = {&db}}) {
     host.add(tickets, tickets_routes);
     host.add(routing, routing_routes);
     host.add(categorizer, categorizer_routes);

@@ -17,6 +17,11 @@ void Host::add(components::Component& component, http::Router& router) {
     throw std::logic_error("host: " + component.name() + " added after start()");
   components_.push_back(&component);
   component.register_routes(router);
+  std::vector<ports::HealthCheck*> checks{&bus_};
+  checks.insert(checks.end(), options_.checks.begin(), options_.checks.end());
+  health_.push_back(std::make_unique<services::ServiceHealth>(
+      component.name(), std::move(checks), [&component] { return component.health(); }));
+  component.register_health(router, *health_.back());
   for (auto& [queue, consumer] : component.subscriptions(options_.prefetch)) {
     if (options_.patient_consumers)
       consumer = messaging::patient(std::move(consumer), stopping_, {.name = component.name()});

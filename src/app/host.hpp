@@ -20,6 +20,8 @@
 #include "messaging/outbox_relay.hpp"
 #include "messaging/patient_consumer.hpp"
 #include "ports/event_bus.hpp"
+#include "ports/health_check.hpp"
+#include "services/common/service_health.hpp"
 
 namespace st::app {
 
@@ -32,6 +34,9 @@ class Host final {
     // begins, rather than spend their messages' delivery budget: for services whose
     // database or peers may restart on their own (the distributed mode).
     bool patient_consumers = false;
+    // What the process needs in order to serve, besides the bus (which is always probed):
+    // its database. Each component's /health and /health/ready probe them.
+    std::vector<ports::HealthCheck*> checks;
   };
 
   // The HTTP server will answer `served`: the routes of the gateway, or of the one component.
@@ -41,9 +46,9 @@ class Host final {
   Host(const Host&) = delete;
   Host& operator=(const Host&) = delete;
 
-  // Before start(): registers the component's routes on `router` (its own: served, or
-  // reached by the gateway in-process), subscribes its queues and gives each of its outboxes
-  // a relay.
+  // Before start(): registers the component's routes and health probes on `router` (its
+  // own: served, or reached by the gateway in-process), subscribes its queues and gives each
+  // of its outboxes a relay.
   void add(components::Component& component, http::Router& router);
 
   void start();
@@ -56,6 +61,7 @@ class Host final {
   const http::Router& served_;
   const Options options_;
   std::vector<components::Component*> components_;
+  std::vector<std::unique_ptr<services::ServiceHealth>> health_;  // one per component
   std::vector<std::unique_ptr<messaging::OutboxRelay>> relays_;
   messaging::StopFlag stopping_ = std::make_shared<std::atomic<bool>>(false);
   std::unique_ptr<http::Server> server_;

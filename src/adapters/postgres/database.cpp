@@ -120,4 +120,15 @@ std::size_t Database::open_connections() {
   return open_;
 }
 
+ports::Probe Database::probe() noexcept {
+  try {
+    read([](Tx& tx) { return tx.exec("SELECT 1"); });
+    return {};
+  } catch (const std::exception& e) {
+    return {false, e.what()};
+  } catch (...) {
+    return {false, "unknown error"};
+  }
+}
+
 }  // namespace st::adapters::postgres

@@ -24,6 +24,8 @@
 
 #include <pqxx/pqxx>
 
+#include "ports/health_check.hpp"
+
 namespace st::adapters::postgres {
 
 struct PoolOptions {
@@ -63,7 +65,7 @@ class Tx {
   Session& s_;
 };
 
-class Database {
+class Database final : public ports::HealthCheck {
  public:
   // `conninfo` comes from connection_string(); nothing is opened until the first call.
   explicit Database(std::string conninfo, PoolOptions options = {});
@@ -83,6 +85,10 @@ class Database {
 
   // Connections open now (idle + in use), for tests and health checks.
   std::size_t open_connections();
+  // /health's "database": one round trip on a pooled connection (bounded by acquire_timeout
+  // and libpq's connect_timeout; at once while the server is known to be down).
+  std::string health_name() const override { return "database"; }
+  ports::Probe probe() noexcept override;
 
  private:
   class Lease;

@@ -86,4 +86,16 @@ void WriteTransaction::commit() {
   done_ = true;
 }
 
+ports::Probe Database::probe() noexcept {
+  try {
+    // The schema page is read from the file (a bare "SELECT 1" would not touch it).
+    read([](Connection& c) { c.exec("SELECT count(*) FROM sqlite_master"); });
+    return {};
+  } catch (const std::exception& e) {
+    return {false, e.what()};
+  } catch (...) {
+    return {false, "unknown error"};
+  }
+}
+
 }  // namespace st::adapters::sqlite

@@ -9,7 +9,8 @@ namespace st::app::distributed {
 Host::Options host_options(const Config& config, const std::string& service) {
   Host::Options options{.server = {config.host, config.listen_port(), config.threads},
                         .prefetch = config.prefetch,
-                        .patient_consumers = true};
+                        .patient_consumers = true,
+                        .checks = {}};
   // The services answer only the gateway and each other; the gateway's public routes have
   // their own access control.
   if (service != "gateway" && !config.service_token.empty())

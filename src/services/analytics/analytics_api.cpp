@@ -166,10 +166,6 @@ void register_routes(http::Router& router, AnalyticsService& service) {
            {"created_at", domain::format_iso8601(e.created_at)}});
     return http::ok({{"success", true}, {"ticket_id", id}, {"events", events}});
   });
-
-  router.route(bhttp::verb::get, "/health", [](RequestContext&) {
-    return http::ok({{"status", "healthy"}, {"service", "analytics"}});
-  });
 }
 
 }  // namespace st::services::analytics

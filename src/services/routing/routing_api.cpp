@@ -195,10 +195,6 @@ void register_routes(http::Router& router, RoutingService& service) {
                                   {"count", history.size()},
                                   {"history", history}});
                });
-
-  router.route(bhttp::verb::get, "/health", [](RequestContext&) {
-    return http::ok({{"status", "healthy"}, {"service", "routing"}});
-  });
 }
 
 }  // namespace st::services::routing
