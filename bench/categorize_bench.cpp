@@ -7,10 +7,10 @@
 #include <memory>
 #include <stdexcept>
 
-#include "adapters/fasttext/model_categorizer.hpp"
 #include "app/config.hpp"
-#include "app/labeled_data.hpp"
-#include "app/learned_model.hpp"
+#include "app/learned_model_setup.hpp"
+#include "learned_model/labeled_data.hpp"
+#include "learned_model/model_categorizer.hpp"
 #include "services/categorizer/keyword_categorizer.hpp"
 
 namespace {
@@ -41,19 +41,19 @@ const std::vector<CategorizationRequest>& requests() {
 
 // The service's model (stacked: fastText, its memory of the labeled tickets and the n-gram
 // SVM), or with stack_folds 0 fastText alone, side by side.
-std::unique_ptr<st::adapters::fasttext::ModelCategorizer> train_model(int stack_folds) {
+std::unique_ptr<st::learned_model::ModelCategorizer> train_model(int stack_folds) {
   st::app::Config config;
   auto options = st::app::model_options(config);
   options.model_file.clear();
   options.min_confidence = 0;  // measure the model's full path, never the early exit
   options.training.stack_folds = stack_folds;
-  auto m = std::make_unique<st::adapters::fasttext::ModelCategorizer>(options);
+  auto m = std::make_unique<st::learned_model::ModelCategorizer>(options);
   m->retrain(st::app::load_cold_start(config), 0);
   return m;
 }
 
-st::adapters::fasttext::ModelCategorizer& model(bool stacked) {
-  static const auto kStacked = train_model(st::adapters::fasttext::TrainingOptions{}.stack_folds);
+st::learned_model::ModelCategorizer& model(bool stacked) {
+  static const auto kStacked = train_model(st::learned_model::TrainingOptions{}.stack_folds);
   static const auto kAlone = train_model(0);
   return stacked ? *kStacked : *kAlone;
 }
@@ -82,12 +82,11 @@ void BM_SupportQueuesModelCategorize(benchmark::State& state) {
     return;
   }
   static const auto kSetup = [] {
-    auto rows = st::app::read_records(
+    auto rows = st::learned_model::read_records(
         kData, {.text = {"combined_text"}, .label = "queue_grouped", .need_label = true});
-    auto split = st::app::holdout_split(std::move(rows), 0.2, 42);
+    auto split = st::learned_model::holdout_split(std::move(rows), 0.2, 42);
     st::app::Config config;
-    auto options =
-        st::app::model_options(config, st::services::categorizer::ModelFeatures::words_nostop);
+    auto options = st::app::model_options(config, st::learned_model::ModelFeatures::words_nostop);
     options.model_file.clear();
     options.min_confidence = 0;
     options.training = {.epoch = 25,
@@ -100,8 +99,8 @@ void BM_SupportQueuesModelCategorize(benchmark::State& state) {
                         .calibrate = false,
                         .stack_folds = 10,
                         .combiner_c = 3.0};
-    auto m = std::make_unique<st::adapters::fasttext::ModelCategorizer>(options);
-    m->retrain(st::app::labeled_texts(split.train), 0);
+    auto m = std::make_unique<st::learned_model::ModelCategorizer>(options);
+    m->retrain(st::learned_model::labeled_texts(split.train), 0);
     std::vector<CategorizationRequest> requests;
     for (const auto& r : split.test) requests.push_back({r.title, r.description, {}});
     return std::make_pair(std::move(m), std::move(requests));
@@ -133,7 +132,7 @@ void BM_ModelColdStartTraining(benchmark::State& state) {
   auto options = st::app::model_options(config);
   options.model_file.clear();
   const auto examples = st::app::load_cold_start(config);
-  st::adapters::fasttext::ModelCategorizer m(options);
+  st::learned_model::ModelCategorizer m(options);
   for (auto _ : state) benchmark::DoNotOptimize(m.retrain(examples, 0));
 }
 BENCHMARK(BM_ModelColdStartTraining)->Unit(benchmark::kMillisecond)->Iterations(3);

@@ -38,7 +38,7 @@ CategorizerChain::CategorizerChain(const Config& c, metrics::Registry& metrics,
                       .ttl = std::chrono::seconds(c.claude_cache_ttl_s)},
                      &metrics),
       learned_(c.model_enabled && training_store
-                   ? std::make_unique<LearnedCategorizer>(c, *training_store, watermark_poll)
+                   ? learned_categorizer(c, *training_store, watermark_poll)
                    : nullptr) {}
 
 std::vector<ports::Categorizer*> CategorizerChain::strategies() {

@@ -9,7 +9,7 @@
 
 #include "adapters/anthropic/claude_categorizer.hpp"
 #include "app/config.hpp"
-#include "app/learned_model.hpp"
+#include "app/learned_model_setup.hpp"
 #include "metrics/registry.hpp"
 #include "ports/training_examples.hpp"
 #include "services/categorizer/caching_categorizer.hpp"
@@ -33,7 +33,7 @@ class CategorizerChain {
   std::vector<ports::Categorizer*> strategies();
   services::categorizer::CategorizerOptions service_options() const;
   // The learned model's retraining service, or nullptr without a model.
-  services::categorizer::ModelTrainingService* training() {
+  learned_model::ModelTrainingService* training() {
     return learned_ ? &learned_->training : nullptr;
   }
 
@@ -42,7 +42,7 @@ class CategorizerChain {
   metrics::Registry& metrics_;
   adapters::anthropic::ClaudeCategorizer claude_;
   services::categorizer::CachingCategorizer cached_claude_;
-  std::unique_ptr<LearnedCategorizer> learned_;
+  std::unique_ptr<learned_model::LearnedCategorizer> learned_;
   services::categorizer::KeywordCategorizer keywords_;
 };
 

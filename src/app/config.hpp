@@ -16,6 +16,9 @@ struct Config {
   std::optional<std::uint16_t> port;  // unset: the target's default port (see listen_port)
   std::string data_dir = "./data";
   unsigned threads = 0;  // 0: one per core
+  // The HTTP server's bounds (docs/deployment.md, "Connection limits").
+  unsigned max_connections = 0;  // 0: half the open-file limit
+  int header_timeout_ms = 10'000;
   int create_timeout_ms = 5000;
   bool pause_pipeline = false;
   std::string log_level = "info";

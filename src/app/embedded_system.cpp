@@ -18,6 +18,7 @@
 #include "app/components/gateway.hpp"
 #include "app/components/routing.hpp"
 #include "app/components/tickets.hpp"
+#include "app/config/server_options.hpp"
 #include "app/host.hpp"
 #include "ports/clock.hpp"
 #include "services/gateway/upstream.hpp"
@@ -46,6 +47,14 @@ sqlite::Database open_database(const std::string& file) {
     throw std::runtime_error("cannot open " + file +
                              " (is another smartticket using it?): " + e.what());
   }
+}
+
+// One server; the data file is what /health/ready probes (the bus is in-process).
+Host::Options host_options(const Config& c, sqlite::Database& db) {
+  Host::Options options;
+  options.server = server_options(c);
+  options.checks = {&db};
+  return options;
 }
 
 }  // namespace
@@ -77,7 +86,7 @@ struct EmbeddedSystem::Parts {
         analytics_up("analytics", analytics_routes),
         gateway(c, "embedded", {tickets_up, categorizer_up, routing_up, analytics_up}, key_store,
                 idempotency_store, clock),
-        host(bus, gateway_routes, {.server = {c.host, c.listen_port(), c.threads}, .checks = {&db}}) {
+        host(bus, gateway_routes, host_options(c, db)) {
     host.add(tickets, tickets_routes);
     host.add(routing, routing_routes);
     host.add(categorizer, categorizer_routes);

@@ -13,9 +13,9 @@
 #include "app/config.hpp"
 #include "app/distributed/service_process.hpp"
 #include "app/embedded_system.hpp"
-#include "app/learned_model.hpp"
 #include "app/model_commands.hpp"
 #include "auth/api_key.hpp"
+#include "util/file_limit.hpp"
 
 namespace {
 
@@ -34,6 +34,9 @@ sigset_t block_shutdown_signals() {
 
 int serve(const Config& config) {
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  // Before anything opens a descriptor or sizes itself from the limit (max_connections).
+  const auto file_limit = st::util::raise_file_limit();
+  spdlog::debug("open-file limit: {}", file_limit);
   const sigset_t signals = block_shutdown_signals();
   std::unique_ptr<st::app::EmbeddedSystem> embedded;
   std::unique_ptr<st::app::distributed::ServiceProcess> service;

@@ -7,17 +7,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/labeled_data.hpp"
-#include "app/learned_model.hpp"
+#include "app/learned_model_setup.hpp"
 #include "app/stored_examples.hpp"
 #include "domain/department.hpp"
+#include "learned_model/labeled_data.hpp"
 #include "services/categorizer/evaluation.hpp"
 #include "services/categorizer/keyword_categorizer.hpp"
 #include "util/csv.hpp"
 
 namespace st::app {
 
-namespace fasttext = adapters::fasttext;
 namespace categorizer = services::categorizer;
 
 struct ModelCommandArgs {
@@ -29,7 +28,7 @@ struct ModelCommandArgs {
   std::string features = "stems";
   double holdout_fraction = 0;
   std::uint64_t holdout_seed = 42;
-  fasttext::TrainingOptions training;
+  learned_model::TrainingOptions training;
   bool no_calibrate = false;
   bool keywords = false;  // eval/categorize: the keyword categorizer alone
   int min_confidence = -1;
@@ -38,16 +37,16 @@ struct ModelCommandArgs {
 
 namespace {
 
-categorizer::ModelFeatures features_of(const std::string& name) {
-  const auto f = categorizer::parse_model_features(name);
+learned_model::ModelFeatures features_of(const std::string& name) {
+  const auto f = learned_model::parse_model_features(name);
   if (!f)
-    throw DataError("--features must be stems, words, stems-nostop or words-nostop, got '" + name +
-                    "'");
+    throw learned_model::DataError(
+        "--features must be stems, words, stems-nostop or words-nostop, got '" + name + "'");
   return *f;
 }
 
-Columns columns_of(const ModelCommandArgs& a, bool need_label) {
-  Columns c;
+learned_model::Columns columns_of(const ModelCommandArgs& a, bool need_label) {
+  learned_model::Columns c;
   c.text = a.text_columns;
   c.label = a.label_column;
   c.need_label = need_label;
@@ -55,10 +54,11 @@ Columns columns_of(const ModelCommandArgs& a, bool need_label) {
 }
 
 // The rows a command works on: the whole file, or one side of the seeded holdout split.
-std::vector<Record> data_rows(const ModelCommandArgs& a, bool need_label, bool test_side) {
-  auto rows = read_records(a.data, columns_of(a, need_label));
+std::vector<learned_model::Record> data_rows(const ModelCommandArgs& a, bool need_label,
+                                             bool test_side) {
+  auto rows = learned_model::read_records(a.data, columns_of(a, need_label));
   if (a.holdout_fraction <= 0) return rows;
-  auto split = holdout_split(std::move(rows), a.holdout_fraction, a.holdout_seed);
+  auto split = learned_model::holdout_split(std::move(rows), a.holdout_fraction, a.holdout_seed);
   return test_side ? std::move(split.test) : std::move(split.train);
 }
 
@@ -74,9 +74,9 @@ int train(const ModelCommandArgs& a, const Config& config) {
     std::cerr << "training examples: " << stored.source << "\n";
     examples = std::move(stored.examples);
   } else {
-    examples = labeled_texts(data_rows(a, true, /*test_side=*/false));
+    examples = learned_model::labeled_texts(data_rows(a, true, /*test_side=*/false));
   }
-  fasttext::ModelCategorizer model(options);
+  learned_model::ModelCategorizer model(options);
   const auto started = std::chrono::steady_clock::now();
   model.retrain(examples, 0);
   const double seconds =
@@ -88,7 +88,7 @@ int train(const ModelCommandArgs& a, const Config& config) {
   return 0;
 }
 
-std::vector<std::string> distinct_labels(const std::vector<Record>& rows) {
+std::vector<std::string> distinct_labels(const std::vector<learned_model::Record>& rows) {
   std::vector<std::string> out;
   for (const auto& r : rows)
     if (std::find(out.begin(), out.end(), r.label) == out.end()) out.push_back(r.label);
@@ -98,15 +98,15 @@ std::vector<std::string> distinct_labels(const std::vector<Record>& rows) {
 int eval(const ModelCommandArgs& a, const Config& config) {
   const auto rows = data_rows(a, true, /*test_side=*/true);
   categorizer::KeywordCategorizer keywords;
-  std::unique_ptr<fasttext::ModelCategorizer> model;
+  std::unique_ptr<learned_model::ModelCategorizer> model;
   std::vector<std::string> departments = distinct_labels(rows);
   if (!a.keywords) {
-    auto loaded = fasttext::TextModel::load(a.model);
+    auto loaded = learned_model::TextModel::load(a.model);
     auto options = model_options(config, features_of(loaded->info().features));
     options.model_file.clear();
     // Without --min-confidence the model always answers: its accuracy alone is measured.
     options.min_confidence = std::max(0, a.min_confidence);
-    model = std::make_unique<fasttext::ModelCategorizer>(options);
+    model = std::make_unique<learned_model::ModelCategorizer>(options);
     for (const auto& label : loaded->info().labels)
       if (std::find(departments.begin(), departments.end(), label) == departments.end())
         departments.push_back(label);
@@ -132,9 +132,10 @@ int eval(const ModelCommandArgs& a, const Config& config) {
 }
 
 int categorize(const ModelCommandArgs& a, const Config& config) {
-  const auto rows = read_records(a.data.empty() ? "-" : a.data, columns_of(a, false));
+  const auto rows =
+      learned_model::read_records(a.data.empty() ? "-" : a.data, columns_of(a, false));
   categorizer::KeywordCategorizer keywords;
-  std::unique_ptr<fasttext::ModelCategorizer> model;
+  std::unique_ptr<learned_model::ModelCategorizer> model;
   std::vector<std::string> departments;
   for (const auto& d : domain::default_departments()) departments.emplace_back(d.name);
   if (!a.keywords) {
@@ -142,11 +143,11 @@ int categorize(const ModelCommandArgs& a, const Config& config) {
     if (!a.model.empty()) options.model_file = a.model;
     if (a.min_confidence >= 0) options.min_confidence = a.min_confidence;
     const bool exists = std::filesystem::exists(options.model_file);
-    if (!a.model.empty() && !exists) throw DataError("no model file " + a.model);
+    if (!a.model.empty() && !exists) throw learned_model::DataError("no model file " + a.model);
     if (!exists) options.model_file.clear();  // train in memory, do not write
-    model = std::make_unique<fasttext::ModelCategorizer>(options);
+    model = std::make_unique<learned_model::ModelCategorizer>(options);
     if (exists) {
-      auto loaded = fasttext::TextModel::load(options.model_file);
+      auto loaded = learned_model::TextModel::load(options.model_file);
       departments = loaded->info().labels;
       model->use(std::move(loaded));
     } else {
@@ -256,7 +257,8 @@ std::optional<int> ModelCommands::run(const Config& config) const {
   try {
     if (train_->parsed()) return train(*args_, config);
     if (eval_->parsed()) {
-      if (!args_->keywords && args_->model.empty()) throw DataError("--model (or --keywords)");
+      if (!args_->keywords && args_->model.empty())
+        throw learned_model::DataError("--model (or --keywords)");
       return eval(*args_, config);
     }
     if (categorize_->parsed()) return categorize(*args_, config);

@@ -10,14 +10,12 @@
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/training_example_store.hpp"
 #include "app/distributed/infrastructure.hpp"
-#include "app/labeled_data.hpp"
-#include "app/learned_model.hpp"
-#include "services/categorizer/model_training.hpp"
+#include "app/learned_model_setup.hpp"
+#include "learned_model/labeled_data.hpp"
+#include "learned_model/model_training.hpp"
 
 namespace st::app {
 namespace {
-
-namespace categorizer = services::categorizer;
 
 // The database named for the operator: the URL with its password masked, or the DB_* pieces.
 std::string database_name(const Config& c) {
@@ -35,7 +33,7 @@ StoredExamples from_postgres(const Config& config) {
                                     adapters::postgres::PoolOptions{.max_connections = 1});
     // Migrates the categorizer's tables if no categorizer has yet: then there are no labels.
     adapters::postgres::PgTrainingExampleStore store(db);
-    out.examples = categorizer::training_set(cold_start, store, training_policy(config));
+    out.examples = learned_model::training_set(cold_start, store, training_policy(config));
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot read the training examples in " + out.source + ": " +
                              e.what());
@@ -54,9 +52,9 @@ StoredExamples from_data_file(const Config& config) {
     db = std::make_unique<adapters::sqlite::Database>(file);
     store = std::make_unique<adapters::sqlite::SqliteTrainingExampleStore>(*db);
   } catch (const std::exception& e) {
-    throw DataError("cannot open " + file + " (stop the server first): " + e.what());
+    throw learned_model::DataError("cannot open " + file + " (stop the server first): " + e.what());
   }
-  return {categorizer::training_set(load_cold_start(config), *store, training_policy(config)),
+  return {learned_model::training_set(load_cold_start(config), *store, training_policy(config)),
           "embedded SQLite " + file};
 }
 

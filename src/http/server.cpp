@@ -1,16 +1,19 @@
 #include "http/server.hpp"
 #include "util/thread_name.hpp"
 
+#include <array>
 #include <random>
 
 #include <spdlog/spdlog.h>
 
+#include "http/accept_backoff.hpp"
 #include "http/json_response.hpp"
 #include "http/request_context.hpp"
+#include "util/file_limit.hpp"
 
 namespace st::http {
 
-struct Server::Connection {
+struct Server::Connection : ConnectionRegistry::Entry, std::enable_shared_from_this<Connection> {
   explicit Connection(tcp::socket s) : stream(std::move(s)) {}
   beast::tcp_stream stream;
   std::string peer;   // the client's address, read once per connection
@@ -18,6 +21,15 @@ struct Server::Connection {
 };
 
 namespace {
+
+// Connections being answered 503 at once, at most; past that the accept loop pauses and the
+// kernel's listen backlog holds the rest.
+constexpr std::size_t kRejectingAtMost = 64;
+// How long a rejected connection may take to receive its 503 and close.
+constexpr std::chrono::seconds kRejectLinger{1};
+constexpr std::chrono::milliseconds kFullPause{20};
+// What a keep-alive connection reads while it waits for its next request.
+constexpr std::size_t kFirstRead = 4096;
 
 std::string random_hex(std::size_t bytes) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -68,12 +80,18 @@ Response protocol_error(bhttp::status status, std::string_view code, std::string
 
 }  // namespace
 
+std::size_t default_max_connections() {
+  return std::max<std::size_t>(64, util::file_limit() / 2);
+}
+
 Server::Server(ServerOptions options, const Router& router)
     : options_(std::move(options)),
       router_(router),
       ioc_(static_cast<int>(options_.threads ? options_.threads
                                              : std::max(1u, std::thread::hardware_concurrency()))),
-      acceptor_(ioc_) {}
+      acceptor_(ioc_),
+      max_connections_(options_.max_connections ? options_.max_connections
+                                                : default_max_connections()) {}
 
 Server::~Server() {
   stop(std::chrono::milliseconds(0));
@@ -97,52 +115,106 @@ void Server::start() {
 }
 
 asio::awaitable<void> Server::accept_loop() {
+  AcceptBackoff backoff;
+  asio::steady_timer pause(ioc_);
   while (!stopping_) {
     beast::error_code ec;
+    if (open_ >= max_connections_ && rejecting_ >= kRejectingAtMost) {
+      pause.expires_after(kFullPause);
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
     // Each connection gets its own strand: its coroutine and a cancel from stop() never race.
     tcp::socket socket(asio::make_strand(ioc_));
     co_await acceptor_.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) co_return;
-      spdlog::warn("accept failed: {}", ec.message());  // e.g. EMFILE; keep serving others
+      ++accept_failures_;
+      const auto delay = backoff.failed();
+      std::uint64_t failures = 0;
+      if (backoff.should_log(AcceptBackoff::Clock::now(), failures))
+        spdlog::warn("accept failed {} time(s), last: {}; retrying in {} ms", failures,
+                     ec.message(), delay.count());
+      pause.expires_after(delay);
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    backoff.succeeded();
+    if (open_ >= max_connections_) {
+      ++rejecting_;
+      auto ex = socket.get_executor();
+      asio::co_spawn(ex, reject(std::move(socket)), asio::detached);
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
     auto conn = std::make_shared<Connection>(std::move(socket));
     if (auto remote = conn->stream.socket().remote_endpoint(ec); !ec)
       conn->peer = remote.address().to_string();
-    track(conn);
+    connections_.add(*conn);
+    ++open_;
     auto ex = conn->stream.get_executor();
     asio::co_spawn(ex, serve(std::move(conn)), asio::detached);
   }
 }
 
-void Server::track(const std::shared_ptr<Connection>& c) {
-  std::lock_guard lock(connections_mutex_);
-  connections_.insert(c);
+void Server::untrack(Connection& c) {
+  connections_.remove(c);
+  --open_;
 }
 
-void Server::untrack(Connection* c) {
-  std::lock_guard lock(connections_mutex_);
-  for (auto it = connections_.begin(); it != connections_.end(); ++it)
-    if (it->get() == c) {
-      connections_.erase(it);
-      return;
-    }
+// Over the cap, a short 503 rather than silence: the client (or its load balancer) learns
+// at once to retry elsewhere or later, where a connection left in the listen backlog would
+// wait, then time out like a dead server, or be served after its client gave up.
+asio::awaitable<void> Server::reject(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::error_code ec;
+  Response res = protocol_error(bhttp::status::service_unavailable, "too_many_connections",
+                                "The server is at its connection limit; retry shortly");
+  res.set(bhttp::field::retry_after, "1");
+  stream.expires_after(kRejectLinger);
+  co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+  // Read what the client sent until it closes (within the same deadline): closing with unread
+  // bytes resets the connection, and the reset can destroy the 503 before the client reads it.
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  std::array<char, 1024> sink;
+  while (!ec)
+    co_await stream.async_read_some(asio::buffer(sink),
+                                    asio::redirect_error(asio::use_awaitable, ec));
+  stream.socket().close(ec);
+  ++rejected_;
+  --rejecting_;
 }
 
 asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
   beast::tcp_stream& stream = conn->stream;
   beast::flat_buffer buffer;
   beast::error_code ec;
+  bool first_request = true;
   try {
     while (!stopping_) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(options_.body_limit);
       parser.header_limit(16 * 1024);
-      stream.expires_after(options_.idle_timeout);
-      co_await bhttp::async_read(stream, buffer, parser,
-                                 asio::redirect_error(asio::use_awaitable, ec));
+      // Between requests a keep-alive connection may wait idle_timeout for the first byte;
+      // from there (from the accept, for the first request) the headers have header_timeout,
+      // however slowly they trickle in.
+      if (!first_request && buffer.size() == 0) {
+        stream.expires_after(options_.idle_timeout);
+        auto space = buffer.prepare(kFirstRead);
+        const std::size_t n =
+            co_await stream.async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) break;
+        buffer.commit(n);
+      }
+      first_request = false;
+      stream.expires_after(options_.header_timeout);
+      co_await bhttp::async_read_header(stream, buffer, parser,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+      if (!ec && !parser.is_done()) {
+        stream.expires_after(options_.idle_timeout);
+        co_await bhttp::async_read(stream, buffer, parser,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+      }
       if (ec) {
         std::optional<Response> res;
         if (ec == bhttp::error::body_limit)
@@ -187,7 +259,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   stream.socket().close(ec);
-  untrack(conn.get());
+  untrack(*conn);
 }
 
 void Server::stop(std::chrono::milliseconds grace) {
@@ -203,10 +275,10 @@ void Server::stop(std::chrono::milliseconds grace) {
   const auto deadline = std::chrono::steady_clock::now() + grace;
   while (!threads_.empty()) {
     std::vector<std::shared_ptr<Connection>> open;
-    {
-      std::lock_guard lock(connections_mutex_);
-      open.assign(connections_.begin(), connections_.end());
-    }
+    // serve() holds its connection until it is removed, so shared_from_this() cannot fail.
+    connections_.for_each([&open](ConnectionRegistry::Entry& e) {
+      open.push_back(static_cast<Connection&>(e).shared_from_this());
+    });
     if (open.empty()) break;
     const bool late = std::chrono::steady_clock::now() >= deadline;
     for (auto& c : open)

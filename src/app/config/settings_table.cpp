@@ -9,7 +9,7 @@
 #include "adapters/postgres/connection_settings.hpp"
 #include "adapters/rabbitmq/broker_address.hpp"
 #include "app/config.hpp"
-#include "app/learned_model.hpp"
+#include "app/learned_model_setup.hpp"
 #include "http/url.hpp"
 
 namespace st::app {
@@ -104,6 +104,21 @@ const std::vector<Setting>& settings() {
        .help = "HTTP worker threads; 0 = one per core",
        .min = 0,
        .max = 256},
+      {.key = "max_connections",
+       .flag = "--max-connections",
+       .env = {"SMARTTICKET_MAX_CONNECTIONS"},
+       .member = &Config::max_connections,
+       .help = "open HTTP connections at most; more are answered 503 and closed; 0 = half the "
+               "open-file limit",
+       .min = 0,
+       .max = 10'000'000},
+      {.key = "header_timeout_ms",
+       .flag = "--header-timeout-ms",
+       .env = {"SMARTTICKET_HEADER_TIMEOUT_MS"},
+       .member = &Config::header_timeout_ms,
+       .help = "a request's headers must arrive within this, or the connection is closed",
+       .min = 100,
+       .max = 600'000},
       {.key = "create_timeout_ms",
        .flag = "--create-timeout-ms",
        .env = {"SMARTTICKET_CREATE_TIMEOUT_MS"},

@@ -2,12 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/config/server_options.hpp"
 #include "auth/service_credential.hpp"
 
 namespace st::app::distributed {
 
 Host::Options host_options(const Config& config, const std::string& service) {
-  Host::Options options{.server = {config.host, config.listen_port(), config.threads},
+  Host::Options options{.server = server_options(config),
                         .prefetch = config.prefetch,
                         .patient_consumers = true,
                         .checks = {}};

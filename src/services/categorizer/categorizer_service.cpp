@@ -9,7 +9,6 @@
 
 #include "domain/codec.hpp"
 #include "domain/department.hpp"
-#include "services/categorizer/model_training.hpp"
 
 namespace st::services::categorizer {
 
@@ -18,7 +17,7 @@ constexpr auto kDepartmentCacheTtl = std::chrono::seconds(2);
 
 // The store may be out of reach (a database restart): that is said, not fatal. Categorizing
 // goes on, and labels wait in their queue, so the service is not degraded on that account.
-nlohmann::json training_health(ModelTrainingService& training) {
+nlohmann::json training_health(ports::ModelTrainer& training) {
   try {
     const auto s = training.status();
     return {{"label_watermark", s.label_watermark},

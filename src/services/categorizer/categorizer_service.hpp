@@ -26,11 +26,10 @@
 #include "ports/categorizer.hpp"
 #include "ports/clock.hpp"
 #include "ports/event_bus.hpp"
+#include "ports/learned_model.hpp"
 #include "ports/service_clients.hpp"
 
 namespace st::services::categorizer {
-
-class ModelTrainingService;
 
 struct CategorizerOptions {
   // Tickets of one delivery batch categorized at once. Above 1 only when a strategy waits on
@@ -41,7 +40,7 @@ struct CategorizerOptions {
   std::chrono::milliseconds create_timeout{0};
   metrics::Registry* metrics = nullptr;  // decisions and fallbacks are counted when set
   // The learned model's trainer, when there is one: /health shows its watermarks.
-  ModelTrainingService* training = nullptr;
+  ports::ModelTrainer* training = nullptr;
 };
 
 class CategorizerService {

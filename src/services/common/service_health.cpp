@@ -36,7 +36,8 @@ json ServiceHealth::report() const {
                      ? own["details"]
                      : json::object();
   bool dependencies_ok = true;
-  for (auto& [name, entry] : probe_all(dependencies_ok).items()) details[name] = entry;
+  const json probes = probe_all(dependencies_ok);
+  for (const auto& [name, entry] : probes.items()) details[name] = entry;
   if (!dependencies_ok) status = "unhealthy";
   return {{"status", status}, {"service", service_}, {"details", std::move(details)}};
 }
@@ -44,7 +45,7 @@ json ServiceHealth::report() const {
 http::Response ServiceHealth::health() const {
   json body = report();
   const bool serving = body["status"] != "unhealthy";
-  return http::json_response(serving ? bhttp::status::ok : bhttp::status::service_unavailable,
+  return http::json_response(serving ? http::bhttp::status::ok : http::bhttp::status::service_unavailable,
                              body);
 }
 
@@ -55,17 +56,17 @@ http::Response ServiceHealth::live() const {
 http::Response ServiceHealth::ready() const {
   bool ok = true;
   json details = probe_all(ok);
-  return http::json_response(ok ? bhttp::status::ok : bhttp::status::service_unavailable,
+  return http::json_response(ok ? http::bhttp::status::ok : http::bhttp::status::service_unavailable,
                              {{"status", ok ? "ready" : "not_ready"},
                               {"service", service_},
                               {"details", std::move(details)}});
 }
 
 void ServiceHealth::register_routes(http::Router& router) const {
-  router.route(bhttp::verb::get, "/health", [this](http::RequestContext&) { return health(); });
-  router.route(bhttp::verb::get, "/health/live",
+  router.route(http::bhttp::verb::get, "/health", [this](http::RequestContext&) { return health(); });
+  router.route(http::bhttp::verb::get, "/health/live",
                [this](http::RequestContext&) { return live(); });
-  router.route(bhttp::verb::get, "/health/ready",
+  router.route(http::bhttp::verb::get, "/health/ready",
                [this](http::RequestContext&) { return ready(); });
 }
 

@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <optional>
 
-#include "adapters/fasttext/model_categorizer.hpp"
-#include "app/labeled_data.hpp"
-#include "app/learned_model.hpp"
+#include "app/learned_model_setup.hpp"
+#include "learned_model/labeled_data.hpp"
+#include "learned_model/model_categorizer.hpp"
 #include "services/categorizer/evaluation.hpp"
 #include "services/categorizer/keyword_categorizer.hpp"
 
@@ -26,12 +26,13 @@ struct Scores {
 
 // Trains on `train` and scores the model alone, the chain (model, keywords below the
 // minimum confidence) and the keywords alone on `test`.
-Scores score(const std::vector<Record>& train, const std::vector<Record>& test,
-             adapters::fasttext::ModelCategorizerOptions options, int min_confidence) {
+Scores score(const std::vector<learned_model::Record>& train,
+             const std::vector<learned_model::Record>& test,
+             learned_model::ModelCategorizerOptions options, int min_confidence) {
   options.model_file.clear();
   options.min_confidence = 0;
-  adapters::fasttext::ModelCategorizer model(options);
-  model.retrain(labeled_texts(train), 0);
+  learned_model::ModelCategorizer model(options);
+  model.retrain(learned_model::labeled_texts(train), 0);
   std::vector<std::string> departments = model.current()->info().labels;
   services::categorizer::KeywordCategorizer keywords;
   Evaluation alone, chain, rules;
@@ -48,8 +49,10 @@ Scores score(const std::vector<Record>& train, const std::vector<Record>& test,
 
 TEST(CategorizationAccuracy, ColdStartModelOnTheSeparatelyWrittenEvaluationSet) {
   Config config;
-  const auto train = read_records(kModels + "/cold_start/train.csv", {.need_label = true});
-  const auto eval = read_records(kModels + "/cold_start/eval.csv", {.need_label = true});
+  const auto train =
+      learned_model::read_records(kModels + "/cold_start/train.csv", {.need_label = true});
+  const auto eval =
+      learned_model::read_records(kModels + "/cold_start/eval.csv", {.need_label = true});
   ASSERT_GE(train.size(), 400u);
   ASSERT_GE(eval.size(), 100u);
   const auto s = score(train, eval, model_options(config), config.model_min_confidence);
@@ -60,11 +63,11 @@ TEST(CategorizationAccuracy, ColdStartModelOnTheSeparatelyWrittenEvaluationSet) 
   EXPECT_GT(s.model, s.keywords);
 }
 
-std::optional<Split> support_queues_split() {
+std::optional<learned_model::Split> support_queues_split() {
   if (!std::filesystem::exists(kSupportQueues)) return std::nullopt;
-  auto rows = read_records(
+  auto rows = learned_model::read_records(
       kSupportQueues, {.text = {"combined_text"}, .label = "queue_grouped", .need_label = true});
-  return holdout_split(std::move(rows), 0.2, 42);
+  return learned_model::holdout_split(std::move(rows), 0.2, 42);
 }
 
 TEST(CategorizationAccuracy, SupportQueuesSeededHoldoutFastTextAlone) {
@@ -74,7 +77,7 @@ TEST(CategorizationAccuracy, SupportQueuesSeededHoldoutFastTextAlone) {
                  << " (it is not part of the repository)";
   Config config;
   // The tuned fastText-alone variant of docs/categorization.md.
-  auto options = model_options(config, services::categorizer::ModelFeatures::stems_nostop);
+  auto options = model_options(config, learned_model::ModelFeatures::stems_nostop);
   options.training = {.epoch = 40,
                       .lr = 1.0,
                       .dim = 32,
@@ -98,7 +101,7 @@ TEST(CategorizationAccuracy, SupportQueuesSeededHoldoutStacked) {
   Config config;
   // The recommended stacked settings of docs/categorization.md: fastText, the memory of
   // labeled tickets and the word n-gram SVM, combined on 10 held-out folds.
-  auto options = model_options(config, services::categorizer::ModelFeatures::words_nostop);
+  auto options = model_options(config, learned_model::ModelFeatures::words_nostop);
   options.training = {.epoch = 25,
                       .lr = 1.0,
                       .dim = 32,

@@ -13,12 +13,12 @@
 
 #include <CLI/CLI.hpp>
 
-#include "adapters/fasttext/text_model.hpp"
 #include "adapters/postgres/training_example_store.hpp"
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/training_example_store.hpp"
 #include "app/config.hpp"
 #include "app/model_commands.hpp"
+#include "learned_model/text_model.hpp"
 #include "unit/adapters/postgres/pg_test_server.hpp"
 #include "unit/support/temp_dir.hpp"
 
@@ -66,10 +66,10 @@ class ModelTrain : public ::testing::Test {
   }
 
   std::string model_file() const { return dir_.file("m.model"); }
-  adapters::fasttext::ModelInfo trained() const {
-    return adapters::fasttext::TextModel::load(model_file())->info();
+  learned_model::ModelInfo trained() const {
+    return learned_model::TextModel::load(model_file())->info();
   }
-  static bool knows(const adapters::fasttext::ModelInfo& info, const std::string& label) {
+  static bool knows(const learned_model::ModelInfo& info, const std::string& label) {
     return std::find(info.labels.begin(), info.labels.end(), label) != info.labels.end();
   }
 

@@ -10,7 +10,7 @@
 
 #include "domain/codec.hpp"
 #include "domain/event.hpp"
-#include "services/categorizer/model_training.hpp"
+#include "learned_model/model_training.hpp"
 
 namespace st::services::categorizer {
 namespace {
@@ -182,7 +182,7 @@ class TrainedAt final : public ports::LearnedModel {
 TEST_F(CategorizerServiceTest, HealthShowsTheTrainingWatermarksAndAnUnreadableStore) {
   WatermarkStore store;
   TrainedAt model;
-  ModelTrainingService training(store, model, {}, {});
+  learned_model::ModelTrainingService training(store, model, {}, {});
   auto service = make({.training = &training});
   store.watermark = 7;
   model.watermark = 5;

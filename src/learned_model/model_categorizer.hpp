@@ -1,0 +1,73 @@
+#pragma once
+// The learned strategy of the categorizer chain: a fastText model over normalized ticket
+// text. It answers only when its calibrated probability reaches the configured confidence;
+// below that the next strategy (keywords, or General) decides. A retrained model replaces the
+// current one atomically: a prediction in flight keeps the model it started with.
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "learned_model/text_model.hpp"
+#include "ports/categorizer.hpp"
+#include "ports/learned_model.hpp"
+
+namespace st::learned_model {
+
+// Turns a ticket's title and description into the one-line text the model reads. Given by
+// the application so that training, prediction and the command-line tools share it.
+using TextNormalizer =
+    std::function<std::string(std::string_view title, std::string_view description)>;
+
+struct ModelCategorizerOptions {
+  TextNormalizer normalize;
+  std::string features;     // the normalizer's name, recorded in (and checked against) models
+  std::string model_file;   // where retrained models are saved; empty: kept in memory only
+  int min_confidence = 50;  // 0-100: below it the model does not decide
+  TrainingOptions training;
+};
+
+class ModelCategorizer final : public ports::Categorizer, public ports::LearnedModel {
+ public:
+  explicit ModelCategorizer(ModelCategorizerOptions options);
+
+  // Loads options.model_file. False (and no model) when the file does not exist; throws
+  // ModelError when it exists but is unusable or was made with other features.
+  bool load();
+  // Puts a model in use (tests, tools).
+  void use(std::shared_ptr<const TextModel> model);
+  std::shared_ptr<const TextModel> current() const { return model_.load(); }
+
+  std::optional<ports::Categorization> categorize(
+      const ports::CategorizationRequest& request) override;
+  std::string_view name() const override { return "model"; }
+
+  // Trains, saves to options.model_file (when set), then swaps the new model in.
+  std::string retrain(const std::vector<ports::LabeledText>& examples,
+                      std::int64_t label_watermark) override;
+  bool ready() const override { return model_.load() != nullptr; }
+  std::int64_t label_watermark() const override;
+  std::string version() const override;
+
+  // The best department among `departments` (every label when empty) and its probability.
+  // Not renormalized over the allowed ones: when the model is sure of a department that is
+  // no longer active, what is left is a low probability and the next strategy decides.
+  // nullopt when the model knows none of the departments.
+  struct Prediction {
+    std::string department;
+    double probability = 0;
+    std::string runner_up;
+    double runner_up_probability = 0;
+  };
+  static std::optional<Prediction> best_of(const TextModel& model, std::string_view text,
+                                           const std::vector<std::string>& departments);
+
+ private:
+  ModelCategorizerOptions options_;
+  std::atomic<std::shared_ptr<const TextModel>> model_;
+  std::mutex training_;  // one training at a time
+};
+
+}  // namespace st::learned_model
