@@ -20,6 +20,13 @@ struct Config {
   unsigned max_connections = 0;  // 0: half the open-file limit
   int header_timeout_ms = 10'000;
   int create_timeout_ms = 5000;
+  // GET /api/events/stream (docs/api.md): subscribers in all and per caller, the bytes one
+  // may leave unread before it is disconnected, a write's deadline, the idle heartbeat.
+  int event_stream_max = 1000;
+  int event_stream_max_per_caller = 100;
+  int event_stream_buffer_bytes = 1024 * 1024;
+  int event_stream_write_timeout_ms = 30'000;
+  int event_stream_heartbeat_ms = 15'000;
   bool pause_pipeline = false;
   std::string log_level = "info";
   std::string anthropic_api_key;  // secret: never logged or printed

@@ -4,6 +4,8 @@
 #include <random>
 #include <type_traits>
 
+#include "util/enum_names.hpp"
+
 namespace st::domain {
 
 // EventPayload's alternatives follow EventType's order, so Event::type() is the index.
@@ -15,26 +17,21 @@ static_assert(alternative_is<EventType::routed, payload::Routed>);
 static_assert(alternative_is<EventType::status_updated, payload::StatusUpdated>);
 static_assert(alternative_is<EventType::department_updated, payload::DepartmentUpdated>);
 
+constexpr util::EnumNames<EventType, 5> kRoutingKeys{{
+    {EventType::created, "ticket.created"},
+    {EventType::categorized, "ticket.categorized"},
+    {EventType::routed, "ticket.routed"},
+    {EventType::status_updated, "ticket.status.updated"},
+    {EventType::department_updated, "ticket.department.updated"},
+}};
+static_assert(kRoutingKeys.size() == kAllEventTypes.size());
+
 std::string_view routing_key(EventType t) {
-  switch (t) {
-    case EventType::created:
-      return "ticket.created";
-    case EventType::categorized:
-      return "ticket.categorized";
-    case EventType::routed:
-      return "ticket.routed";
-    case EventType::status_updated:
-      return "ticket.status.updated";
-    case EventType::department_updated:
-      return "ticket.department.updated";
-  }
-  return "ticket.created";
+  return util::name_of(kRoutingKeys, t);
 }
 
 std::optional<EventType> parse_event_type(std::string_view key) {
-  for (EventType t : kAllEventTypes)
-    if (routing_key(t) == key) return t;
-  return std::nullopt;
+  return util::value_named(kRoutingKeys, key);
 }
 
 namespace {

@@ -1,55 +1,46 @@
 #include "domain/principal.hpp"
 
+#include "util/enum_names.hpp"
+
 namespace st::domain {
 
+constexpr util::EnumNames<Role, 3> kRoleNames{{
+    {Role::requester, "requester"},
+    {Role::agent, "agent"},
+    {Role::admin, "admin"},
+}};
+
 std::string_view to_string(Role r) {
-  switch (r) {
-    case Role::requester:
-      return "requester";
-    case Role::agent:
-      return "agent";
-    case Role::admin:
-      return "admin";
-  }
-  return "requester";
+  return util::name_of(kRoleNames, r);
 }
 
 std::optional<Role> parse_role(std::string_view s) {
-  for (auto r : {Role::requester, Role::agent, Role::admin})
-    if (to_string(r) == s) return r;
-  return std::nullopt;
+  return util::value_named(kRoleNames, s);
 }
+
+constexpr util::EnumNames<Principal::Kind, 4> kPrincipalKindNames{{
+    {Principal::Kind::anonymous, "anonymous"},
+    {Principal::Kind::key, "key"},
+    {Principal::Kind::ticket_token, "ticket_token"},
+    {Principal::Kind::system, "system"},
+}};
 
 std::string_view to_string(Principal::Kind k) {
-  switch (k) {
-    case Principal::Kind::anonymous:
-      return "anonymous";
-    case Principal::Kind::key:
-      return "key";
-    case Principal::Kind::ticket_token:
-      return "ticket_token";
-    case Principal::Kind::system:
-      return "system";
-  }
-  return "anonymous";
+  return util::name_of(kPrincipalKindNames, k);
 }
 
+constexpr util::EnumNames<Actor::Type, 3> kActorTypeNames{{
+    {Actor::Type::system, "system"},
+    {Actor::Type::key, "key"},
+    {Actor::Type::anonymous, "anonymous"},
+}};
+
 std::string_view to_string(Actor::Type t) {
-  switch (t) {
-    case Actor::Type::system:
-      return "system";
-    case Actor::Type::key:
-      return "key";
-    case Actor::Type::anonymous:
-      return "anonymous";
-  }
-  return "system";
+  return util::name_of(kActorTypeNames, t);
 }
 
 std::optional<Actor::Type> parse_actor_type(std::string_view s) {
-  for (auto t : {Actor::Type::system, Actor::Type::key, Actor::Type::anonymous})
-    if (to_string(t) == s) return t;
-  return std::nullopt;
+  return util::value_named(kActorTypeNames, s);
 }
 
 Actor actor_of(const Principal& p) {

@@ -1,43 +1,35 @@
 #include "domain/status.hpp"
 
+#include "util/enum_names.hpp"
+
 namespace st::domain {
 
+constexpr util::EnumNames<Status, 3> kStatusNames{{{Status::pending, "pending"},
+                                                   {Status::in_progress, "in_progress"},
+                                                   {Status::resolved, "resolved"}}};
+static_assert(kStatusNames.size() == kAllStatuses.size());
+
 std::string_view to_string(Status s) {
-  switch (s) {
-    case Status::pending:
-      return "pending";
-    case Status::in_progress:
-      return "in_progress";
-    case Status::resolved:
-      return "resolved";
-  }
-  return "pending";
+  return util::name_of(kStatusNames, s);
 }
 
 std::optional<Status> parse_status(std::string_view text) {
-  for (Status s : kAllStatuses)
-    if (to_string(s) == text) return s;
-  return std::nullopt;
+  return util::value_named(kStatusNames, text);
 }
 
+constexpr util::EnumNames<CategorizedBy, 4> kCategorizerNames{
+    {{CategorizedBy::claude, "claude"},
+     {CategorizedBy::model, "model"},
+     {CategorizedBy::keywords, "keywords"},
+     {CategorizedBy::manual, "manual"}}};
+static_assert(kCategorizerNames.size() == kAllCategorizers.size());
+
 std::string_view to_string(CategorizedBy c) {
-  switch (c) {
-    case CategorizedBy::claude:
-      return "claude";
-    case CategorizedBy::model:
-      return "model";
-    case CategorizedBy::keywords:
-      return "keywords";
-    case CategorizedBy::manual:
-      return "manual";
-  }
-  return "keywords";
+  return util::name_of(kCategorizerNames, c);
 }
 
 std::optional<CategorizedBy> parse_categorized_by(std::string_view text) {
-  for (CategorizedBy c : kAllCategorizers)
-    if (to_string(c) == text) return c;
-  return std::nullopt;
+  return util::value_named(kCategorizerNames, text);
 }
 
 }  // namespace st::domain

@@ -36,20 +36,14 @@ bool is_ascii_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-// Length in bytes of the whitespace at the front (or back) of s, 0 if none.
-std::size_t leading_space(std::string_view s) {
-  if (s.empty()) return 0;
-  if (is_ascii_space(s.front())) return 1;
-  for (std::string_view sp : kUnicodeSpaces)
-    if (s.starts_with(sp)) return sp.size();
-  return 0;
-}
+enum class End { front, back };
 
-std::size_t trailing_space(std::string_view s) {
+// Length in bytes of the whitespace character at that end of s, 0 if none.
+std::size_t space_at(std::string_view s, End end) {
   if (s.empty()) return 0;
-  if (is_ascii_space(s.back())) return 1;
+  if (is_ascii_space(end == End::front ? s.front() : s.back())) return 1;
   for (std::string_view sp : kUnicodeSpaces)
-    if (s.ends_with(sp)) return sp.size();
+    if (end == End::front ? s.starts_with(sp) : s.ends_with(sp)) return sp.size();
   return 0;
 }
 
@@ -140,8 +134,10 @@ bool is_valid_domain(std::string_view domain) {
 }  // namespace
 
 std::string trim(std::string_view s) {
-  for (std::size_t n = leading_space(s); n != 0; n = leading_space(s)) s.remove_prefix(n);
-  for (std::size_t n = trailing_space(s); n != 0; n = trailing_space(s)) s.remove_suffix(n);
+  for (std::size_t n = space_at(s, End::front); n != 0; n = space_at(s, End::front))
+    s.remove_prefix(n);
+  for (std::size_t n = space_at(s, End::back); n != 0; n = space_at(s, End::back))
+    s.remove_suffix(n);
   return std::string(s);
 }
 

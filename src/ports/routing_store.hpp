@@ -52,25 +52,17 @@ class RoutingStore {
   // Inserts the default departments if the table is empty (first start).
   virtual void ensure_default_departments(domain::Millis now) = 0;
 
-  // Inserts a routing row and the events built from it, atomically. When `cause_event_id`
-  // is given and a routing was already recorded for it (a redelivery), writes nothing and
-  // returns nullopt.
-  virtual std::optional<RoutingRecord> record_routing(
-      const RoutingRecord& r, const std::optional<std::string>& cause_event_id,
-      const std::function<std::vector<domain::Event>(const RoutingRecord&)>& events) = 0;
   struct RoutingWrite {
     RoutingRecord record;
     std::optional<std::string> cause_event_id;
     std::function<std::vector<domain::Event>(const RoutingRecord&)> events;
   };
-  // record_routing() for several routings in one transaction (all or nothing).
+  // Inserts each routing row and the events built from it, all in one transaction (all or
+  // nothing); one routing is a batch of one. A write whose `cause_event_id` was already
+  // recorded (a redelivery, or an earlier write of the same batch) writes nothing and
+  // yields nullopt; the others yield the row as stored.
   virtual std::vector<std::optional<RoutingRecord>> record_routings(
-      const std::vector<RoutingWrite>& writes) {
-    std::vector<std::optional<RoutingRecord>> out;
-    for (const auto& w : writes)
-      out.push_back(record_routing(w.record, w.cause_event_id, w.events));
-    return out;
-  }
+      const std::vector<RoutingWrite>& writes) = 0;
   virtual std::vector<RoutingRecord> history(domain::TicketId ticket_id) = 0;
   virtual RoutingStatistics statistics() = 0;
 };

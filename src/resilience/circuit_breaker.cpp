@@ -4,18 +4,18 @@
 #include <stdexcept>
 #include <utility>
 
+#include "util/enum_names.hpp"
+
 namespace st::resilience {
 
+constexpr util::EnumNames<BreakerState, 3> kBreakerStateNames{{
+    {BreakerState::closed, "closed"},
+    {BreakerState::open, "open"},
+    {BreakerState::half_open, "half_open"},
+}};
+
 std::string_view to_string(BreakerState s) {
-  switch (s) {
-    case BreakerState::closed:
-      return "closed";
-    case BreakerState::open:
-      return "open";
-    case BreakerState::half_open:
-      return "half_open";
-  }
-  return "unknown";
+  return util::name_of(kBreakerStateNames, s);
 }
 
 // ---- Call ----

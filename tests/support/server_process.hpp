@@ -51,6 +51,7 @@ class ServerProcess {
   ExitStatus restart(const std::vector<std::string>& extra_args = {});
 
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   std::uint16_t port() const { return port_; }
   const std::string& data_dir() const { return data_dir_; }
   // Everything the server wrote to stdout/stderr so far, across restarts.

@@ -4,11 +4,26 @@
 #include <charconv>
 #include <cmath>
 
+#include "util/enum_names.hpp"
+
 namespace st::adapters::anthropic {
 
 using nlohmann::json;
 
 namespace {
+
+constexpr util::EnumNames<FailureKind, 10> kFailureKindNames{{
+    {FailureKind::timeout, "timeout"},
+    {FailureKind::connection, "connection"},
+    {FailureKind::rate_limited, "rate_limited"},
+    {FailureKind::overloaded, "overloaded"},
+    {FailureKind::server_error, "server_error"},
+    {FailureKind::bad_request, "bad_request"},
+    {FailureKind::authentication, "authentication"},
+    {FailureKind::permission, "permission"},
+    {FailureKind::malformed_response, "malformed_response"},
+    {FailureKind::invalid_answer, "invalid_answer"},
+}};
 
 char lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
@@ -76,29 +91,7 @@ Failure malformed(std::string message) {
 }  // namespace
 
 std::string_view to_string(FailureKind kind) {
-  switch (kind) {
-    case FailureKind::timeout:
-      return "timeout";
-    case FailureKind::connection:
-      return "connection";
-    case FailureKind::rate_limited:
-      return "rate_limited";
-    case FailureKind::overloaded:
-      return "overloaded";
-    case FailureKind::server_error:
-      return "server_error";
-    case FailureKind::bad_request:
-      return "bad_request";
-    case FailureKind::authentication:
-      return "authentication";
-    case FailureKind::permission:
-      return "permission";
-    case FailureKind::malformed_response:
-      return "malformed_response";
-    case FailureKind::invalid_answer:
-      return "invalid_answer";
-  }
-  return "unknown";
+  return util::name_of(kFailureKindNames, kind);
 }
 
 bool retryable(FailureKind kind) {

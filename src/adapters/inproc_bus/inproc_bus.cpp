@@ -8,6 +8,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "messaging/consume_batch.hpp"
+
 namespace st::adapters::inproc {
 namespace {
 
@@ -233,13 +235,7 @@ void InProcBus::stop() {
   if (stopped_) return;
   stopped_ = true;
   // queues_ only changes in subscribe(), which lifecycle_mu_ excludes.
-  for (const auto& q : queues_) {
-    {
-      std::lock_guard ql(q->mu);
-      q->stopping = true;
-    }
-    q->cv.notify_all();
-  }
+  set_on_every_queue(&Queue::stopping, true);
   for (const auto& q : queues_)
     if (q->worker.joinable()) q->worker.join();
   if (started_) spdlog::info("inproc bus: stopped");
@@ -248,19 +244,20 @@ void InProcBus::stop() {
 void InProcBus::pause() {
   std::shared_lock lk(state_mu_);
   paused_ = true;
-  for (const auto& q : queues_) {
-    std::lock_guard ql(q->mu);
-    q->paused = true;
-  }
+  set_on_every_queue(&Queue::paused, true);
 }
 
 void InProcBus::resume() {
   std::shared_lock lk(state_mu_);
   paused_ = false;
+  set_on_every_queue(&Queue::paused, false);
+}
+
+void InProcBus::set_on_every_queue(bool Queue::*flag, bool value) {
   for (const auto& q : queues_) {
     {
       std::lock_guard ql(q->mu);
-      q->paused = false;
+      (*q).*flag = value;
     }
     q->cv.notify_all();
   }
@@ -369,28 +366,11 @@ void InProcBus::process(Queue& q, std::vector<Entry>& batch) {
   for (const Entry& e : batch)
     deliveries.push_back({q.spec.name, e.message.routing_key, e.message.event_id, e.message.body,
                           e.message.traceparent, e.delivery_count + 1});
-  std::vector<ports::Disposition> dispositions;
-  std::string why;
-  try {
-    dispositions = q.consumer(deliveries);
-    if (dispositions.size() != batch.size())
-      throw std::logic_error("batch consumer returned " + std::to_string(dispositions.size()) +
-                             " dispositions for " + std::to_string(batch.size()) + " deliveries");
-  } catch (const std::exception& ex) {
-    why = std::string("batch handler threw: ") + ex.what();
-    dispositions.assign(batch.size(), ports::Disposition::retry);
-  } catch (...) {
-    why = "batch handler threw a non-standard exception";
-    dispositions.assign(batch.size(), ports::Disposition::retry);
-  }
+  const auto outcome = messaging::consume_batch(q.consumer, deliveries);
   std::vector<std::int64_t> acks;
   acks.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i)
-    settle(q, batch[i], dispositions[i],
-           why.empty() && dispositions[i] == ports::Disposition::retry
-               ? "consumer asked for a retry"
-               : why,
-           acks);
+    settle(q, batch[i], outcome.dispositions[i], outcome.reason(i), acks);
   flush_acks(q, acks);
 }
 

@@ -126,6 +126,9 @@ class InProcBus : public ports::EventBus {
   // Appends to every target queue under all their locks, so a publish shows everywhere at once.
   void append_at_once(Appends& appends);
   Queue& find(const std::string& name) const;
+  // Sets a queue state (paused, stopping) on every queue under its lock and wakes its worker
+  // to see it. The caller keeps queues_ from changing (state_mu_ or lifecycle_mu_).
+  void set_on_every_queue(bool Queue::*flag, bool value);
   void run(Queue& q);
   void process(Queue& q, std::vector<Entry>& batch);
   // Applies one delivery's outcome (ack collected into `acks`, retry, dead letter).

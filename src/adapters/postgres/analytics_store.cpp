@@ -261,18 +261,15 @@ ports::TicketAggregate PgAnalyticsStore::aggregate(const ports::AnalyticsFilter&
 }
 
 std::vector<ports::DailyCount> PgAnalyticsStore::daily_creation(Millis from, Millis to) {
-  if (from > to) return {};
-  const auto first_day = sql::day_number(from);
-  const auto last_day = sql::day_number(to);
-  // Whole UTC days, both ends included; an index range scan on created_at.
-  auto counts = db_.read([&](Tx& tx) {
-    std::vector<std::pair<std::int64_t, std::int64_t>> rows;
-    for (const auto& row :
-         tx.exec(kDaily, first_day * domain::kMillisPerDay, (last_day + 1) * domain::kMillisPerDay))
-      rows.emplace_back(row[0].as<std::int64_t>(), row[1].as<std::int64_t>());
-    return rows;
+  // An index range scan on created_at.
+  return sql::daily_counts(from, to, [&](Millis begin, Millis end) {
+    return db_.read([&](Tx& tx) {
+      sql::DayCounts rows;
+      for (const auto& row : tx.exec(kDaily, begin, end))
+        rows.emplace_back(row[0].as<std::int64_t>(), row[1].as<std::int64_t>());
+      return rows;
+    });
   });
-  return sql::fill_days(first_day, last_day, counts);
 }
 
 }  // namespace st::adapters::postgres

@@ -3,7 +3,9 @@
 #include <stdexcept>
 
 #include "adapters/postgres/migrations.hpp"
+#include "adapters/postgres/row_reader.hpp"
 #include "adapters/postgres/text_param.hpp"
+#include "adapters/sql/row_decoders.hpp"
 
 namespace st::adapters::postgres {
 namespace {
@@ -54,16 +56,7 @@ IdempotencyClaim PgIdempotencyStore::claim(const std::string& scope, const std::
     const auto rows = tx.exec(kExisting, scope, key);
     if (rows.empty())  // cannot happen while kClaim holds the row's lock
       throw std::logic_error("idempotency_keys: a claimed row vanished");
-    const auto& row = rows[0];
-    // A different request under a used key is the client's mistake whatever the first
-    // request's state, so it is reported before in_flight (which invites a retry).
-    if (row[0].as<std::string>() != fingerprint)
-      return IdempotencyClaim{IdempotencyClaim::Outcome::mismatch, {}};
-    if (row[1].as<bool>()) return IdempotencyClaim{IdempotencyClaim::Outcome::in_flight, {}};
-    return IdempotencyClaim{
-        IdempotencyClaim::Outcome::replay,
-        StoredAnswer{row[2].as<int>(), row[3].as<std::string>(), row[4].as<std::string>(),
-                     pqxx::binarystring(row[5]).str()}};
+    return sql::existing_claim(RowReader(rows[0]), fingerprint);
   });
 }
 

@@ -131,12 +131,6 @@ void PgRoutingStore::ensure_default_departments(domain::Millis now) {
   });
 }
 
-std::optional<RoutingRecord> PgRoutingStore::record_routing(
-    const RoutingRecord& r, const std::optional<std::string>& cause_event_id,
-    const std::function<std::vector<domain::Event>(const RoutingRecord&)>& events) {
-  return record_routings({RoutingWrite{r, cause_event_id, events}}).front();
-}
-
 std::vector<std::optional<RoutingRecord>> PgRoutingStore::record_routings(
     const std::vector<RoutingWrite>& writes) {
   if (writes.empty()) return {};

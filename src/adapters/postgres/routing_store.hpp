@@ -2,7 +2,6 @@
 // The routing service's tables on PostgreSQL: departments, ticket_routing and
 // routing_outbox.
 #include <cstddef>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,10 +30,6 @@ class PgRoutingStore final : public ports::RoutingStore, public sql::OutboxPort<
       const std::optional<bool>& is_active) override;
   void ensure_default_departments(domain::Millis now) override;
 
-  std::optional<ports::RoutingRecord> record_routing(
-      const ports::RoutingRecord& r, const std::optional<std::string>& cause_event_id,
-      const std::function<std::vector<domain::Event>(const ports::RoutingRecord&)>& events)
-      override;
   std::vector<std::optional<ports::RoutingRecord>> record_routings(
       const std::vector<RoutingWrite>& writes) override;
   std::vector<ports::RoutingRecord> history(domain::TicketId ticket_id) override;

@@ -18,6 +18,7 @@ class RowReader {
   int int32(int c) const { return row_[c].as<int>(); }
   bool flag(int c) const { return row_[c].as<bool>(); }
   std::string text(int c) const { return row_[c].as<std::string>(); }
+  std::string bytes(int c) const { return pqxx::binarystring(row_[c]).str(); }  // a bytea
   std::optional<std::int64_t> opt_int64(int c) const { return opt<std::int64_t>(c); }
   std::optional<int> opt_int32(int c) const { return opt<int>(c); }
   std::optional<std::string> opt_text(int c) const { return opt<std::string>(c); }

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/rabbitmq/topology.hpp"
+#include "messaging/consume_batch.hpp"
 #include "util/thread_name.hpp"
 
 namespace st::adapters::rabbitmq {
@@ -190,25 +191,9 @@ void QueueConsumer::handle_batch(AmqpConnection& c, std::vector<Received>& batch
   std::vector<ports::Delivery> deliveries;
   deliveries.reserve(batch.size());
   for (const auto& r : batch) deliveries.push_back(r.delivery);
-  std::vector<ports::Disposition> dispositions;
-  std::string why;
-  try {
-    dispositions = consumer_(deliveries);
-    if (dispositions.size() != batch.size())
-      throw std::logic_error("batch consumer returned " + std::to_string(dispositions.size()) +
-                             " dispositions for " + std::to_string(batch.size()) + " deliveries");
-  } catch (const std::exception& ex) {
-    why = std::string("batch handler threw: ") + ex.what();
-    dispositions.assign(batch.size(), ports::Disposition::retry);
-  } catch (...) {
-    why = "batch handler threw a non-standard exception";
-    dispositions.assign(batch.size(), ports::Disposition::retry);
-  }
+  const auto outcome = messaging::consume_batch(consumer_, deliveries);
   for (std::size_t i = 0; i < batch.size(); ++i)
-    settle(c, batch[i], dispositions[i],
-           why.empty() && dispositions[i] == ports::Disposition::retry
-               ? "consumer asked for a retry"
-               : why);
+    settle(c, batch[i], outcome.dispositions[i], outcome.reason(i));
 }
 
 void QueueConsumer::settle(AmqpConnection& c, const Received& r, ports::Disposition disposition,

@@ -7,9 +7,8 @@ std::int64_t day_number(domain::Millis ms) {
                  : -((-ms + domain::kMillisPerDay - 1) / domain::kMillisPerDay);
 }
 
-std::vector<ports::DailyCount> fill_days(
-    std::int64_t first_day, std::int64_t last_day,
-    const std::vector<std::pair<std::int64_t, std::int64_t>>& counts) {
+std::vector<ports::DailyCount> fill_days(std::int64_t first_day, std::int64_t last_day,
+                                         const DayCounts& counts) {
   std::vector<ports::DailyCount> out;
   out.reserve(static_cast<std::size_t>(last_day - first_day + 1));
   std::size_t i = 0;

@@ -1,8 +1,8 @@
 #pragma once
 // Rows both relational adapters read the same way: each decoder reads the columns of its
 // *_COLUMNS list, in that order. `Row` reads column i with int64(i), int32(i), text(i),
-// flag(i), is_null(i), opt_int64(i), opt_int32(i) and opt_text(i): sqlite::Query does, and
-// postgres::RowReader wraps a pqxx::row.
+// bytes(i), flag(i), is_null(i), opt_int64(i), opt_int32(i) and opt_text(i): sqlite::Query
+// does, and postgres::RowReader wraps a pqxx::row.
 //
 // Macros rather than constants so the lists join other string literals at compile time.
 #include <optional>
@@ -16,6 +16,7 @@
 #include "domain/department.hpp"
 #include "domain/ticket.hpp"
 #include "ports/analytics_store.hpp"
+#include "ports/idempotency_store.hpp"
 #include "ports/key_store.hpp"
 #include "ports/routing_store.hpp"
 
@@ -149,6 +150,18 @@ std::optional<ports::AuditEntry> audit_entry_from_row(const Row& row) {
   if (auto actor = row.opt_text(6))
     a.actor = domain::actor_from_json(nlohmann::json::parse(*actor, nullptr, false));
   return a;
+}
+
+// The claim on a key already held, from its row (fingerprint, completed_at IS NULL, status,
+// content_type, location, body): a different request under the key is the client's mistake
+// whatever the first request's state, so it is reported before in_flight (which invites a
+// retry); a finished one is replayed.
+template <class Row>
+ports::IdempotencyClaim existing_claim(const Row& r, const std::string& fingerprint) {
+  using Outcome = ports::IdempotencyClaim::Outcome;
+  if (r.text(0) != fingerprint) return {Outcome::mismatch, {}};
+  if (r.flag(1)) return {Outcome::in_flight, {}};
+  return {Outcome::replay, ports::StoredAnswer{r.int32(2), r.text(3), r.text(4), r.bytes(5)}};
 }
 
 }  // namespace st::adapters::sql

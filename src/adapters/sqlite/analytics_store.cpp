@@ -41,10 +41,7 @@ constexpr const char* kInsertEvent =
     "ON CONFLICT(event_id) DO NOTHING";
 
 std::optional<ProjectedTicket> load_projection(Connection& c, domain::TicketId id) {
-  auto q = c.query(kSelectProjection);
-  q.bind(1, id);
-  if (!q.step()) return std::nullopt;
-  return sql::projection_from_row(q);
+  return c.query(kSelectProjection).bind_all(id).first_row(sql::projection_from_row<Query>);
 }
 
 void store_projection(Connection& c, const ProjectedTicket& p) {
@@ -83,9 +80,7 @@ std::vector<NamedCount> named_counts(Connection& c, const Where& where, const ch
   auto q = c.query("SELECT " + col + ", count(*) FROM analytics_tickets" + where.sql + " AND " +
                    col + " IS NOT NULL GROUP BY " + col + " ORDER BY count(*) DESC, " + col);
   where.bind(q);
-  std::vector<NamedCount> out;
-  while (q.step()) out.push_back({q.text(0), q.int64(1)});
-  return out;
+  return q.rows([](const Query& r) { return NamedCount{r.text(0), r.int64(1)}; });
 }
 
 }  // namespace
@@ -194,18 +189,14 @@ ports::TicketAggregate SqliteAnalyticsStore::aggregate(const ports::AnalyticsFil
 }
 
 std::vector<ports::DailyCount> SqliteAnalyticsStore::daily_creation(Millis from, Millis to) {
-  if (from > to) return {};
-  const auto first_day = sql::day_number(from);
-  const auto last_day = sql::day_number(to);
-  // Whole UTC days, both ends included; an index range scan on created_at.
-  auto counts = db_.read([&](Connection& c) {
-    auto q = c.query(ST_DAILY_COUNTS_SQL("?", "?"));
-    q.bind_all(first_day * domain::kMillisPerDay, (last_day + 1) * domain::kMillisPerDay);
-    std::vector<std::pair<std::int64_t, std::int64_t>> rows;
-    while (q.step()) rows.emplace_back(q.int64(0), q.int64(1));
-    return rows;
+  // An index range scan on created_at.
+  return sql::daily_counts(from, to, [&](Millis begin, Millis end) {
+    return db_.read([&](Connection& c) {
+      return c.query(ST_DAILY_COUNTS_SQL("?", "?")).bind_all(begin, end).rows([](const Query& q) {
+        return std::pair{q.int64(0), q.int64(1)};
+      });
+    });
   });
-  return sql::fill_days(first_day, last_day, counts);
 }
 
 }  // namespace st::adapters::sqlite

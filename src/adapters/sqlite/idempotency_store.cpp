@@ -1,5 +1,6 @@
 #include "adapters/sqlite/idempotency_store.hpp"
 
+#include "adapters/sql/row_decoders.hpp"
 #include "adapters/sqlite/migrations.hpp"
 
 namespace st::adapters::sqlite {
@@ -46,12 +47,7 @@ IdempotencyClaim SqliteIdempotencyStore::claim(const std::string& scope, const s
     auto q = c.query(kExisting);
     q.bind_all(scope, key);
     q.step();  // the row is there: it is what stopped the insert
-    // A different request under a used key is the client's mistake whatever the first
-    // request's state, so it is reported before in_flight (which invites a retry).
-    if (q.text(0) != fingerprint) return IdempotencyClaim{IdempotencyClaim::Outcome::mismatch, {}};
-    if (q.int64(1) != 0) return IdempotencyClaim{IdempotencyClaim::Outcome::in_flight, {}};
-    return IdempotencyClaim{IdempotencyClaim::Outcome::replay,
-                            StoredAnswer{q.int32(2), q.text(3), q.text(4), q.text(5)}};
+    return sql::existing_claim(q, fingerprint);
   });
 }
 

@@ -57,21 +57,12 @@ bool SqliteKeyStore::create_if_none_active(const ApiKeyRecord& key) {
 }
 
 std::optional<ApiKeyRecord> SqliteKeyStore::find(std::string_view id) {
-  return db_.read([&](Connection& c) -> std::optional<ApiKeyRecord> {
-    auto q = c.query(kFind);
-    q.bind(1, id);
-    if (!q.step()) return std::nullopt;
-    return key_from_row(q);
-  });
+  return db_.read(
+      [&](Connection& c) { return c.query(kFind).bind_all(id).first_row(key_from_row<Query>); });
 }
 
 std::vector<ApiKeyRecord> SqliteKeyStore::list_active() {
-  return db_.read([&](Connection& c) {
-    auto q = c.query(kListActive);
-    std::vector<ApiKeyRecord> out;
-    while (q.step()) out.push_back(key_from_row(q));
-    return out;
-  });
+  return db_.read([&](Connection& c) { return c.query(kListActive).rows(key_from_row<Query>); });
 }
 
 bool SqliteKeyStore::revoke(std::string_view id, domain::Millis now) {

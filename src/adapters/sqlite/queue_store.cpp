@@ -21,6 +21,17 @@ StoredMessage message_from_row(const Query& q) {
   return m;
 }
 
+// The messages of `queue` in `table`, bus_messages or bus_dead_letters (the same columns),
+// oldest first.
+std::vector<StoredMessage> messages_in(Connection& c, const std::string& table,
+                                       const std::string& queue) {
+  return c
+      .query("SELECT seq, queue, routing_key, event_id, body, traceparent, delivery_count FROM " +
+             table + " WHERE queue = ? ORDER BY seq")
+      .bind_all(queue)
+      .rows(message_from_row);
+}
+
 }  // namespace
 
 SqliteQueueStore::SqliteQueueStore(Database& db) : db_(db) {
@@ -49,15 +60,7 @@ std::vector<StoredMessage> SqliteQueueStore::enqueue(
 }
 
 std::vector<StoredMessage> SqliteQueueStore::pending(const std::string& queue) {
-  return db_.read([&](Connection& c) {
-    auto q = c.query(
-        "SELECT seq, queue, routing_key, event_id, body, traceparent, delivery_count "
-        "FROM bus_messages WHERE queue = ? ORDER BY seq");
-    q.bind(1, queue);
-    std::vector<StoredMessage> out;
-    while (q.step()) out.push_back(message_from_row(q));
-    return out;
-  });
+  return db_.read([&](Connection& c) { return messages_in(c, "bus_messages", queue); });
 }
 
 void SqliteQueueStore::ack(const std::string& queue, const std::vector<std::int64_t>& seqs) {
@@ -95,15 +98,7 @@ void SqliteQueueStore::dead_letter(const std::string& queue, std::int64_t seq,
 }
 
 std::vector<StoredMessage> SqliteQueueStore::dead_letters(const std::string& queue) {
-  return db_.read([&](Connection& c) {
-    auto q = c.query(
-        "SELECT seq, queue, routing_key, event_id, body, traceparent, delivery_count "
-        "FROM bus_dead_letters WHERE queue = ? ORDER BY seq");
-    q.bind(1, queue);
-    std::vector<StoredMessage> out;
-    while (q.step()) out.push_back(message_from_row(q));
-    return out;
-  });
+  return db_.read([&](Connection& c) { return messages_in(c, "bus_dead_letters", queue); });
 }
 
 }  // namespace st::adapters::sqlite

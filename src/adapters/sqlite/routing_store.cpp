@@ -35,9 +35,7 @@ std::vector<Department> SqliteRoutingStore::list_departments(bool include_inacti
                            "ORDER BY id"
                          : "SELECT id, name, description, is_active, created_at FROM departments "
                            "WHERE is_active ORDER BY id");
-    std::vector<Department> out;
-    while (q.step()) out.push_back(department_from_row(q));
-    return out;
+    return q.rows(department_from_row<Query>);
   });
 }
 
@@ -45,9 +43,7 @@ std::optional<Department> SqliteRoutingStore::find_department(std::string_view n
   return db_.read([&](Connection& c) -> std::optional<Department> {
     auto q =
         c.query(std::string("SELECT ") + kDepartmentColumns + " FROM departments WHERE name = ?");
-    q.bind(1, name);
-    if (!q.step()) return std::nullopt;
-    return department_from_row(q);
+    return q.bind_all(name).first_row(department_from_row<Query>);
   });
 }
 
@@ -61,9 +57,7 @@ std::optional<Department> SqliteRoutingStore::add_department(const std::string& 
                                  "created_at) VALUES (?, ?, 1, ?) ON CONFLICT(name) DO NOTHING "
                                  "RETURNING ") +
                      kDepartmentColumns);
-    q.bind_all(name, description, now);
-    if (!q.step()) return std::nullopt;
-    return department_from_row(q);
+    return q.bind_all(name, description, now).first_row(department_from_row<Query>);
   });
 }
 
@@ -75,9 +69,7 @@ std::optional<Department> SqliteRoutingStore::update_department(
     auto q = c.query(std::string("UPDATE departments SET description = coalesce(?, description), "
                                  "is_active = coalesce(?, is_active) WHERE name = ? RETURNING ") +
                      kDepartmentColumns);
-    q.bind_all(description, is_active, name);
-    if (!q.step()) return std::nullopt;
-    return department_from_row(q);
+    return q.bind_all(description, is_active, name).first_row(department_from_row<Query>);
   });
 }
 
@@ -116,16 +108,6 @@ std::optional<RoutingRecord> SqliteRoutingStore::record_in(Connection& c, const 
   return out;
 }
 
-std::optional<RoutingRecord> SqliteRoutingStore::record_routing(
-    const RoutingRecord& r, const std::optional<std::string>& cause_event_id,
-    const std::function<std::vector<domain::Event>(const RoutingRecord&)>& events) {
-  std::size_t appended = 0;
-  const Write w{r, cause_event_id, events};
-  auto saved = db_.write([&](Connection& c) { return record_in(c, w, appended); });
-  if (appended > 0) outbox_.notify();
-  return saved;
-}
-
 std::vector<std::optional<RoutingRecord>> SqliteRoutingStore::record_routings(
     const std::vector<Write>& writes) {
   std::size_t appended = 0;
@@ -144,10 +126,7 @@ std::vector<RoutingRecord> SqliteRoutingStore::history(domain::TicketId ticket_i
     auto q = c.query(
         "SELECT id, ticket_id, department, confidence_score, categorized_by, manual, routed_at, "
         "model_version FROM ticket_routing WHERE ticket_id = ? ORDER BY id");
-    q.bind(1, ticket_id);
-    std::vector<RoutingRecord> out;
-    while (q.step()) out.push_back(routing_from_row(q));
-    return out;
+    return q.bind_all(ticket_id).rows(routing_from_row<Query>);
   });
 }
 

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -87,6 +89,21 @@ class Query {
   bool step();
   // Steps to completion; for statements whose rows (if any) are not needed.
   void run();
+  // Steps through every row, each decoded by `decode(const Query&)` (a row decoder such as
+  // sql::ticket_from_row<Query>), in order.
+  template <class Decode>
+  auto rows(Decode&& decode) {
+    std::vector<std::decay_t<std::invoke_result_t<Decode&, const Query&>>> out;
+    while (step()) out.push_back(decode(*this));
+    return out;
+  }
+  // The first row, decoded by `decode(const Query&)`; nullopt when there is none.
+  template <class Decode>
+  auto first_row(Decode&& decode)
+      -> std::optional<std::decay_t<std::invoke_result_t<Decode&, const Query&>>> {
+    if (!step()) return std::nullopt;
+    return decode(*this);
+  }
 
   bool is_null(int column) const;
   std::int64_t int64(int column) const;
@@ -94,6 +111,8 @@ class Query {
   bool flag(int column) const { return int64(column) != 0; }  // a 0/1 INTEGER column
   double real(int column) const;
   std::string text(int column) const;
+  // Any bytes, NULs included (text() keeps them too: it reads the stored length).
+  std::string bytes(int column) const { return text(column); }
   std::optional<std::int64_t> opt_int64(int column) const;
   std::optional<int> opt_int32(int column) const;
   std::optional<double> opt_real(int column) const;

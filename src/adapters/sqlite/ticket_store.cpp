@@ -30,10 +30,7 @@ constexpr const char* kUpdate =
     "updated_at = ? WHERE id = ?";
 
 std::optional<Ticket> select_by_id(Connection& c, domain::TicketId id) {
-  auto q = c.query(kSelectById);
-  q.bind(1, id);
-  if (!q.step()) return std::nullopt;
-  return ticket_from_row(q);
+  return c.query(kSelectById).bind_all(id).first_row(ticket_from_row<Query>);
 }
 
 }  // namespace

@@ -8,6 +8,18 @@
 #include "messaging/one_at_a_time.hpp"
 
 namespace st::app::components {
+namespace {
+
+services::gateway::EventStreamLimits event_stream_limits(const Config& c) {
+  using std::chrono::milliseconds;
+  return {.max_streams = static_cast<std::size_t>(c.event_stream_max),
+          .max_streams_per_caller = static_cast<std::size_t>(c.event_stream_max_per_caller),
+          .buffer_bytes = static_cast<std::size_t>(c.event_stream_buffer_bytes),
+          .write_timeout = milliseconds(c.event_stream_write_timeout_ms),
+          .heartbeat = milliseconds(c.event_stream_heartbeat_ms)};
+}
+
+}  // namespace
 
 GatewayComponent::GatewayComponent(const Config& config, std::string mode,
                                    services::gateway::Upstreams upstreams, ports::KeyStore& keys,
@@ -15,6 +27,7 @@ GatewayComponent::GatewayComponent(const Config& config, std::string mode,
     : authenticator_(keys, clock),
       gateway_({.create_timeout = std::chrono::milliseconds(config.create_timeout_ms),
                 .mode = std::move(mode),
+                .event_streams = event_stream_limits(config),
                 .access = access_options(config)},
                upstreams, {&authenticator_, &idempotency}) {
   bootstrap_admin_key(keys, config);

@@ -8,14 +8,10 @@
 namespace st::app::distributed {
 namespace {
 
-struct AnalyticsTarget {
+struct AnalyticsTarget : PostgresStore<adapters::postgres::PgAnalyticsStore> {
   AnalyticsTarget(const Config& c, ports::EventBus& /*bus*/, const ports::Clock& clock)
-      : db(make_database(c)),
-        store(open_store<adapters::postgres::PgAnalyticsStore>(*db)),
-        component(*store, clock) {}
+      : PostgresStore(c), component(*store, clock) {}
 
-  std::unique_ptr<adapters::postgres::Database> db;
-  std::unique_ptr<adapters::postgres::PgAnalyticsStore> store;
   components::AnalyticsComponent component;
 };
 

@@ -20,23 +20,19 @@ resilience::CircuitBreakerOptions breaker_options(const Config& c) {
 
 struct GatewayTarget {
   GatewayTarget(const Config& c, ports::EventBus& /*bus*/, const ports::Clock& clock)
-      : tickets_client(make_client(c, "tickets", c.tickets_url)),
-        categorizer_client(make_client(c, "categorizer", c.categorizer_url)),
-        routing_client(make_client(c, "routing", c.routing_url)),
-        analytics_client(make_client(c, "analytics", c.analytics_url)),
-        tickets(*tickets_client, breaker_options(c)),
-        categorizer(*categorizer_client, breaker_options(c)),
-        routing(*routing_client, breaker_options(c)),
-        analytics(*analytics_client, breaker_options(c)),
+      : tickets(c, "tickets", c.tickets_url, breaker_options(c)),
+        categorizer(c, "categorizer", c.categorizer_url, breaker_options(c)),
+        routing(c, "routing", c.routing_url, breaker_options(c)),
+        analytics(c, "analytics", c.analytics_url, breaker_options(c)),
         db(make_database(c)),
         key_store(open_store<adapters::postgres::PgKeyStore>(*db)),
         idempotency_store(open_store<adapters::postgres::PgIdempotencyStore>(*db)),
-        component(c, "distributed", {tickets, categorizer, routing, analytics}, *key_store,
-                  *idempotency_store, clock) {}
+        component(c, "distributed",
+                  {tickets.adapter, categorizer.adapter, routing.adapter, analytics.adapter},
+                  *key_store, *idempotency_store, clock) {}
 
-  std::unique_ptr<http::HttpClient> tickets_client, categorizer_client, routing_client,
-      analytics_client;
-  HttpUpstream tickets, categorizer, routing, analytics;
+  RemoteService<HttpUpstream> tickets, categorizer, routing, analytics;
+  // One pool for both stores.
   std::unique_ptr<adapters::postgres::Database> db;
   std::unique_ptr<adapters::postgres::PgKeyStore> key_store;
   std::unique_ptr<adapters::postgres::PgIdempotencyStore> idempotency_store;

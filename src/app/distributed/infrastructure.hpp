@@ -4,6 +4,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "adapters/postgres/database.hpp"
 #include "app/config.hpp"
@@ -35,6 +36,31 @@ std::unique_ptr<http::HttpClient> make_client(const Config& config, const std::s
 
 void wait_before_retry(const std::string& what, const std::exception& error,
                        std::chrono::steady_clock::time_point deadline);
+
+// A store of this process's service and the PostgreSQL pool it runs on (make_database,
+// open_store), for a target to derive from: its `db` and `store` are the target's. The pool
+// is declared first: it outlives the store.
+template <class Store>
+struct PostgresStore {
+  explicit PostgresStore(const Config& config)
+      : db(make_database(config)), store(open_store<Store>(*db)) {}
+
+  std::unique_ptr<adapters::postgres::Database> db;
+  std::unique_ptr<Store> store;
+};
+
+// Another service as this process reaches it: a pooled client (make_client) and the adapter
+// that speaks through it, built as Adapter(client, extra...). The client outlives the adapter.
+template <class Adapter>
+struct RemoteService {
+  template <class... Extra>
+  RemoteService(const Config& config, const std::string& name, const std::string& url,
+                Extra&&... extra)
+      : client(make_client(config, name, url)), adapter(*client, std::forward<Extra>(extra)...) {}
+
+  std::unique_ptr<http::HttpClient> client;
+  Adapter adapter;
+};
 
 template <class Store>
 std::unique_ptr<Store> open_store(adapters::postgres::Database& db, std::chrono::seconds patience) {

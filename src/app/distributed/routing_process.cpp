@@ -9,18 +9,13 @@
 namespace st::app::distributed {
 namespace {
 
-struct RoutingTarget {
+struct RoutingTarget : PostgresStore<adapters::postgres::PgRoutingStore> {
   RoutingTarget(const Config& c, ports::EventBus& /*bus*/, const ports::Clock& clock)
-      : db(make_database(c)),
-        store(open_store<adapters::postgres::PgRoutingStore>(*db)),
-        tickets_client(make_client(c, "tickets", c.tickets_url)),
-        tickets(*tickets_client),
-        component(*store, *store, tickets, clock) {}
+      : PostgresStore(c),
+        tickets(c, "tickets", c.tickets_url),
+        component(*store, *store, tickets.adapter, clock) {}
 
-  std::unique_ptr<adapters::postgres::Database> db;
-  std::unique_ptr<adapters::postgres::PgRoutingStore> store;
-  std::unique_ptr<http::HttpClient> tickets_client;
-  adapters::remote::TicketAssignerClient tickets;
+  RemoteService<adapters::remote::TicketAssignerClient> tickets;
   components::RoutingComponent component;
 };
 

@@ -8,14 +8,10 @@
 namespace st::app::distributed {
 namespace {
 
-struct TicketsTarget {
+struct TicketsTarget : PostgresStore<adapters::postgres::PgTicketStore> {
   TicketsTarget(const Config& c, ports::EventBus& /*bus*/, const ports::Clock& clock)
-      : db(make_database(c)),
-        store(open_store<adapters::postgres::PgTicketStore>(*db)),
-        component(*store, *store, clock) {}
+      : PostgresStore(c), component(*store, *store, clock) {}
 
-  std::unique_ptr<adapters::postgres::Database> db;
-  std::unique_ptr<adapters::postgres::PgTicketStore> store;
   components::TicketsComponent component;
 };
 

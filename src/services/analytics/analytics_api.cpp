@@ -1,9 +1,8 @@
 #include "services/analytics/analytics_api.hpp"
 
-#include <cmath>
-
 #include "domain/codec.hpp"
 #include "http/json_response.hpp"
+#include "services/common/round2.hpp"
 
 namespace st::services::analytics {
 
@@ -14,9 +13,10 @@ namespace bhttp = http::bhttp;
 
 namespace {
 
+// An average over no rows is null.
 json round2(std::optional<double> v) {
   if (!v) return nullptr;
-  return std::round(*v * 100.0) / 100.0;
+  return services::round2(*v);
 }
 
 json counts(const std::vector<ports::NamedCount>& v) {

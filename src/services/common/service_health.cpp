@@ -45,8 +45,8 @@ json ServiceHealth::report() const {
 http::Response ServiceHealth::health() const {
   json body = report();
   const bool serving = body["status"] != "unhealthy";
-  return http::json_response(serving ? http::bhttp::status::ok : http::bhttp::status::service_unavailable,
-                             body);
+  return http::json_response(
+      serving ? http::bhttp::status::ok : http::bhttp::status::service_unavailable, body);
 }
 
 http::Response ServiceHealth::live() const {
@@ -56,14 +56,16 @@ http::Response ServiceHealth::live() const {
 http::Response ServiceHealth::ready() const {
   bool ok = true;
   json details = probe_all(ok);
-  return http::json_response(ok ? http::bhttp::status::ok : http::bhttp::status::service_unavailable,
-                             {{"status", ok ? "ready" : "not_ready"},
-                              {"service", service_},
-                              {"details", std::move(details)}});
+  return http::json_response(
+      ok ? http::bhttp::status::ok : http::bhttp::status::service_unavailable,
+      {{"status", ok ? "ready" : "not_ready"},
+       {"service", service_},
+       {"details", std::move(details)}});
 }
 
 void ServiceHealth::register_routes(http::Router& router) const {
-  router.route(http::bhttp::verb::get, "/health", [this](http::RequestContext&) { return health(); });
+  router.route(http::bhttp::verb::get, "/health",
+               [this](http::RequestContext&) { return health(); });
   router.route(http::bhttp::verb::get, "/health/live",
                [this](http::RequestContext&) { return live(); });
   router.route(http::bhttp::verb::get, "/health/ready",

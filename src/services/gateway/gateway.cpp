@@ -56,7 +56,6 @@ Preferences preferences_of(std::string_view header) {
   return p;
 }
 
-
 // "tickets.database: connection refused": each part of a service's /health that is not
 // healthy, so /api/health names what fails (an unreachable service is one part).
 void collect_problems(const std::string& service, const json& entry, json& problems) {
@@ -81,6 +80,7 @@ Gateway::Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stor
     : options_(std::move(options)),
       upstreams_(upstreams),
       access_(options_.access, stores.authenticator, clock_),
+      hub_(options_.event_streams),
       console_(options_.console) {
   if (options_.access.enabled && (!stores.authenticator || !stores.idempotency))
     throw std::invalid_argument("access control needs the gateway's stores");
@@ -127,16 +127,21 @@ void Gateway::add_stream(http::Router& router, const std::string& pattern, auth:
       [this, access, handler = std::move(handler)](
           RequestContext& ctx, http::beast::tcp_stream& s) -> asio::awaitable<void> {
         auto admission = access_.admit(ctx, access);
-        if (admission.refusal) {
-          Response& res = *admission.refusal;
-          res.set("X-Request-Id", ctx.request_id);
-          res.keep_alive(false);
-          beast::error_code ec;
-          co_await bhttp::async_write(s, res, asio::redirect_error(asio::use_awaitable, ec));
-          co_return;
+        std::optional<Response> refusal = std::move(admission.refusal);
+        if (!refusal) {
+          ctx.principal = &admission.principal;
+          // A stream handler throws ApiError only before it has written anything.
+          try {
+            co_await handler(ctx, s);
+            co_return;
+          } catch (const ApiError& e) {
+            refusal = http::error_response(e);
+          }
         }
-        ctx.principal = &admission.principal;
-        co_await handler(ctx, s);
+        refusal->set("X-Request-Id", ctx.request_id);
+        refusal->keep_alive(false);
+        beast::error_code ec;
+        co_await bhttp::async_write(s, *refusal, asio::redirect_error(asio::use_awaitable, ec));
       });
 }
 
@@ -439,10 +444,21 @@ asio::awaitable<Response> Gateway::forward_if_ticket_exists(RequestContext& ctx,
   co_return co_await upstream.send(ctx.request, ctx);
 }
 
+json Gateway::own_health() const {
+  const auto streams = hub_.stats();
+  return {{"status", "healthy"},
+          {"details",
+           {{"event_streams",
+             {{"open", streams.open},
+              {"refused", streams.refused},
+              {"disconnected_slow", streams.disconnected_slow},
+              {"write_timeouts", streams.write_timeouts}}}}}};
+}
+
 asio::awaitable<Response> Gateway::health(RequestContext& ctx) {
   json services = json::object();
   json problems = json::array();
-  json own = own_health_ ? own_health_->report() : json{{"status", "healthy"}};
+  json own = own_health_ ? own_health_->report() : own_health();
   own.erase("service");
   services["gateway"] = own;
   collect_problems("gateway", own, problems);
@@ -466,7 +482,9 @@ asio::awaitable<Response> Gateway::health(RequestContext& ctx) {
     if (status != "healthy") all_ok = false;
     if (u == &upstreams_.tickets && (status == "down" || status == "unhealthy")) serving = false;
   }
-  json body{{"status", !serving ? "unhealthy" : all_ok ? "healthy" : "degraded"},
+  json body{{"status", !serving ? "unhealthy"
+                       : all_ok ? "healthy"
+                                : "degraded"},
             {"mode", options_.mode},
             {"version", SMARTTICKET_VERSION},
             {"services", services}};

@@ -30,6 +30,7 @@ namespace st::services::gateway {
 struct GatewayOptions {
   std::chrono::milliseconds create_timeout{5000};  // how long POST /api/tickets waits
   std::string mode = "embedded";                   // shown by GET / and /api/health
+  EventStreamLimits event_streams{};
   // The web console served at /ui/: the files embedded at build time, unless a test
   // brings its own.
   std::span<const http::EmbeddedFile> console = console_files();
@@ -59,6 +60,9 @@ class Gateway {
   // /health, /health/live and /health/ready of this process, open and unlimited; /api/health
   // shows `health` as the gateway's entry. `health` outlives the routes.
   void register_health(http::Router& router, const ServiceHealth& health);
+  // The gateway's own part of its /health: {"status": "healthy", "details": {"event_streams":
+  // open, refused, disconnected_slow, write_timeouts}}.
+  nlohmann::json own_health() const;
   // Consumer of ticket.# on the gateway's own transient queue: feeds SSE and the waiter.
   ports::Disposition on_event(const ports::Delivery& d);
   // Ends event streams and wakes waiting creates (shutdown).

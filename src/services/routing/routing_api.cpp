@@ -1,12 +1,12 @@
 #include "services/routing/routing_api.hpp"
 
-#include <cmath>
 #include <variant>
 
 #include "domain/codec.hpp"
 #include "domain/validation.hpp"
 #include "http/json_response.hpp"
 #include "services/common/actor_header.hpp"
+#include "services/common/round2.hpp"
 
 namespace st::services::routing {
 
@@ -16,10 +16,6 @@ using nlohmann::json;
 namespace bhttp = http::bhttp;
 
 namespace {
-
-double round2(double v) {
-  return std::round(v * 100.0) / 100.0;
-}
 
 std::string department_name_from(const json& body) {
   auto name = domain::required_text(body, "name", domain::kDepartmentNameLimits);

@@ -95,8 +95,8 @@ RoutingService::Outcome RoutingService::route(const RouteRequest& request) {
     out.error = RouteError::unknown_ticket;
     return out;
   }
-  auto w = routing_write(r, *out.ticket);
-  out.record = store_.record_routing(w.record, w.cause_event_id, w.events);
+  const std::vector<ports::RoutingStore::RoutingWrite> writes{routing_write(r, *out.ticket)};
+  out.record = store_.record_routings(writes).front();
   return out;
 }
 

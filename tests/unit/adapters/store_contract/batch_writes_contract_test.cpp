@@ -17,6 +17,7 @@
 
 using st::test_support::create_one;
 using st::test_support::record_one;
+using st::test_support::record_one_routing;
 
 namespace st::contract {
 namespace {
@@ -263,7 +264,7 @@ TYPED_TEST(BatchWritesContract, RecordRoutingsIsIdempotentByCauseWithinABatch) {
 }
 
 TYPED_TEST(BatchWritesContract, RecordRoutingsIsIdempotentByCauseAcrossBatches) {
-  ASSERT_TRUE(this->routing->record_routing(routing_of(1, "HR"), "cause-1", routed));
+  ASSERT_TRUE(record_one_routing(*this->routing, routing_of(1, "HR"), "cause-1", routed));
   ASSERT_TRUE(this->routing->record_routings({write_of(2, "HR", "cause-2")}).at(0));
   EXPECT_EQ(drain(*this->routing).size(), 2u);
 
@@ -271,7 +272,7 @@ TYPED_TEST(BatchWritesContract, RecordRoutingsIsIdempotentByCauseAcrossBatches) 
                                                    write_of(2, "Finance", "cause-2"),
                                                    write_of(3, "Finance", "cause-3")});
   ASSERT_EQ(out.size(), 3u);
-  EXPECT_FALSE(out[0].has_value()) << "recorded by record_routing earlier";
+  EXPECT_FALSE(out[0].has_value()) << "recorded by record_one_routing earlier";
   EXPECT_FALSE(out[1].has_value()) << "recorded by an earlier batch";
   ASSERT_TRUE(out[2].has_value());
   ASSERT_EQ(this->routing->history(1).size(), 1u);

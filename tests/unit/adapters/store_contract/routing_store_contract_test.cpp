@@ -9,6 +9,7 @@
 
 #include "domain/codec.hpp"
 #include "unit/adapters/store_contract/backends.hpp"
+#include "unit/support/store_writes.hpp"
 
 namespace st::contract {
 namespace {
@@ -17,6 +18,7 @@ using domain::CategorizedBy;
 using domain::Event;
 using domain::EventType;
 using ports::RoutingRecord;
+using test_support::record_one_routing;
 
 RoutingRecord routing(domain::TicketId ticket, std::string department, int confidence,
                       CategorizedBy by = CategorizedBy::keywords, bool manual = false) {
@@ -126,8 +128,8 @@ TYPED_TEST(RoutingStoreContract, UpdateDepartmentChangesOnlyWhatIsGiven) {
 TYPED_TEST(RoutingStoreContract, RecordRoutingWritesTheRowAndItsEvents) {
   int notified = 0;
   this->store->set_listener([&] { ++notified; });
-  const auto saved = this->store->record_routing(
-      routing(7, "IT Support", 92, CategorizedBy::claude), "cause-1", routed_event);
+  const auto saved = record_one_routing(
+      *this->store, routing(7, "IT Support", 92, CategorizedBy::claude), "cause-1", routed_event);
   ASSERT_TRUE(saved);
   EXPECT_GT(saved->id, 0);
   EXPECT_EQ(saved->ticket_id, 7);
@@ -148,9 +150,10 @@ TYPED_TEST(RoutingStoreContract, RecordRoutingWritesTheRowAndItsEvents) {
 TYPED_TEST(RoutingStoreContract, TheModelVersionIsKeptWithTheRouting) {
   auto by_model = routing(7, "HR", 81, CategorizedBy::model);
   by_model.model_version = "fasttext-20261125T120000Z-0123abcd";
-  ASSERT_TRUE(this->store->record_routing(by_model, "cause-1", routed_event));
-  ASSERT_TRUE(this->store->record_routing(routing(7, "Finance", 100, CategorizedBy::manual, true),
-                                          std::nullopt, routed_event));
+  ASSERT_TRUE(record_one_routing(*this->store, by_model, "cause-1", routed_event));
+  ASSERT_TRUE(record_one_routing(*this->store,
+                                 routing(7, "Finance", 100, CategorizedBy::manual, true),
+                                 std::nullopt, routed_event));
   this->reopen();
   const auto h = this->store->history(7);
   ASSERT_EQ(h.size(), 2u);
@@ -159,43 +162,46 @@ TYPED_TEST(RoutingStoreContract, TheModelVersionIsKeptWithTheRouting) {
 }
 
 TYPED_TEST(RoutingStoreContract, RecordRoutingIsIdempotentByCauseEvent) {
-  ASSERT_TRUE(this->store->record_routing(routing(7, "IT Support", 92), "cause-1", routed_event));
+  ASSERT_TRUE(
+      record_one_routing(*this->store, routing(7, "IT Support", 92), "cause-1", routed_event));
   bool called = false;
-  const auto again =
-      this->store->record_routing(routing(7, "HR", 10), "cause-1", [&](const RoutingRecord& r) {
-        called = true;
-        return routed_event(r);
-      });
+  const auto again = record_one_routing(*this->store, routing(7, "HR", 10), "cause-1",
+                                        [&](const RoutingRecord& r) {
+                                          called = true;
+                                          return routed_event(r);
+                                        });
   EXPECT_EQ(again, std::nullopt);
   EXPECT_FALSE(called);
   EXPECT_EQ(this->store->history(7).size(), 1u);
   EXPECT_EQ(drain(*this->store).size(), 1u);
 
   // Without a cause (manual routes) every call is a new routing.
-  ASSERT_TRUE(this->store->record_routing(routing(7, "HR", 100, CategorizedBy::manual, true),
-                                          std::nullopt, routed_event));
-  ASSERT_TRUE(this->store->record_routing(routing(7, "Finance", 100, CategorizedBy::manual, true),
-                                          std::nullopt, routed_event));
+  ASSERT_TRUE(record_one_routing(*this->store, routing(7, "HR", 100, CategorizedBy::manual, true),
+                                 std::nullopt, routed_event));
+  ASSERT_TRUE(record_one_routing(*this->store,
+                                 routing(7, "Finance", 100, CategorizedBy::manual, true),
+                                 std::nullopt, routed_event));
   EXPECT_EQ(this->store->history(7).size(), 3u);
 }
 
 TYPED_TEST(RoutingStoreContract, RecordRoutingWritesNothingWhenBuildingEventsThrows) {
-  EXPECT_THROW(this->store->record_routing(routing(7, "IT Support", 92), "cause-1",
-                                           [](const RoutingRecord&) -> std::vector<Event> {
-                                             throw std::runtime_error("no");
-                                           }),
+  EXPECT_THROW(record_one_routing(*this->store, routing(7, "IT Support", 92), "cause-1",
+                                  [](const RoutingRecord&) -> std::vector<Event> {
+                                    throw std::runtime_error("no");
+                                  }),
                std::runtime_error);
   EXPECT_TRUE(this->store->history(7).empty());
   EXPECT_TRUE(drain(*this->store).empty());
   // The cause was not consumed: a retry succeeds.
-  EXPECT_TRUE(this->store->record_routing(routing(7, "IT Support", 92), "cause-1", routed_event));
+  EXPECT_TRUE(
+      record_one_routing(*this->store, routing(7, "IT Support", 92), "cause-1", routed_event));
 }
 
 TYPED_TEST(RoutingStoreContract, HistoryIsPerTicketOldestFirst) {
-  this->store->record_routing(routing(1, "IT Support", 60), "a", routed_event);
-  this->store->record_routing(routing(2, "HR", 70), "b", routed_event);
-  this->store->record_routing(routing(1, "Facilities", 100, CategorizedBy::manual, true),
-                              std::nullopt, routed_event);
+  record_one_routing(*this->store, routing(1, "IT Support", 60), "a", routed_event);
+  record_one_routing(*this->store, routing(2, "HR", 70), "b", routed_event);
+  record_one_routing(*this->store, routing(1, "Facilities", 100, CategorizedBy::manual, true),
+                     std::nullopt, routed_event);
   const auto h = this->store->history(1);
   ASSERT_EQ(h.size(), 2u);
   EXPECT_EQ(h[0].department, "IT Support");
@@ -214,11 +220,11 @@ TYPED_TEST(RoutingStoreContract, StatisticsCountAndAverageByDepartment) {
   EXPECT_TRUE(empty.by_department.empty());
   EXPECT_EQ(empty.overall_average_confidence, 0);
 
-  this->store->record_routing(routing(1, "IT Support", 90), "a", routed_event);
-  this->store->record_routing(routing(2, "IT Support", 71), "b", routed_event);
-  this->store->record_routing(routing(3, "HR", 50), "c", routed_event);
-  this->store->record_routing(routing(4, "Finance", 80), "d", routed_event);
-  this->store->record_routing(routing(5, "IT Support", 40), "e", routed_event);
+  record_one_routing(*this->store, routing(1, "IT Support", 90), "a", routed_event);
+  record_one_routing(*this->store, routing(2, "IT Support", 71), "b", routed_event);
+  record_one_routing(*this->store, routing(3, "HR", 50), "c", routed_event);
+  record_one_routing(*this->store, routing(4, "Finance", 80), "d", routed_event);
+  record_one_routing(*this->store, routing(5, "IT Support", 40), "e", routed_event);
 
   const auto s = this->store->statistics();
   EXPECT_EQ(s.total, 5);
@@ -237,11 +243,12 @@ TYPED_TEST(RoutingStoreContract, StatisticsCountAndAverageByDepartment) {
 TYPED_TEST(RoutingStoreContract, EverythingPersistsAcrossReopen) {
   this->store->ensure_default_departments(1);
   this->store->add_department("Legal", "", 2);
-  this->store->record_routing(routing(1, "Legal", 90), "a", routed_event);
+  record_one_routing(*this->store, routing(1, "Legal", 90), "a", routed_event);
   this->reopen();
   EXPECT_TRUE(this->store->find_department("legal"));
   EXPECT_EQ(this->store->history(1).size(), 1u);
-  EXPECT_EQ(this->store->record_routing(routing(1, "Legal", 90), "a", routed_event), std::nullopt);
+  EXPECT_EQ(record_one_routing(*this->store, routing(1, "Legal", 90), "a", routed_event),
+            std::nullopt);
   EXPECT_EQ(drain(*this->store).size(), 1u);
 }
 
