@@ -121,13 +121,21 @@ std::size_t Database::open_connections() {
 }
 
 ports::Probe Database::probe() noexcept {
+  std::lock_guard lock(probe_mutex_);
   try {
-    read([](Tx& tx) { return tx.exec("SELECT 1"); });
+    if (!probe_session_ || !probe_session_->connection().is_open())
+      probe_session_ = std::make_unique<Session>(conninfo_);
+    pqxx::nontransaction n(probe_session_->connection());
+    n.exec("SELECT 1");
     return {};
   } catch (const std::exception& e) {
-    return {false, e.what()};
+    probe_session_.reset();      // the next probe connects afresh
+    std::string why = e.what();  // libpq's message names host and port, never the password
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    return {false, "postgres: " + why};
   } catch (...) {
-    return {false, "unknown error"};
+    probe_session_.reset();
+    return {false, "postgres: unknown error"};
   }
 }
 

@@ -85,8 +85,9 @@ class Database final : public ports::HealthCheck {
 
   // Connections open now (idle + in use), for tests and health checks.
   std::size_t open_connections();
-  // /health's "database": one round trip on a pooled connection (bounded by acquire_timeout
-  // and libpq's connect_timeout; at once while the server is known to be down).
+  // /health's "database": one round trip on a connection of its own, outside the pool, so a
+  // pool busy with requests does not read as a database that is down (bounded by libpq's
+  // connect_timeout and tcp_user_timeout; reconnects after a failure).
   std::string health_name() const override { return "database"; }
   ports::Probe probe() noexcept override;
 
@@ -110,6 +111,9 @@ class Database final : public ports::HealthCheck {
   std::size_t open_ = 0;  // idle + leased + being opened
   std::chrono::steady_clock::time_point connect_failed_at_{};
   std::string connect_error_;
+
+  std::mutex probe_mutex_;
+  std::unique_ptr<Session> probe_session_;  // probe()'s own; null until used or after a failure
 };
 
 class Database::Lease {

@@ -88,8 +88,10 @@ void WriteTransaction::commit() {
 
 ports::Probe Database::probe() noexcept {
   try {
-    // The schema page is read from the file (a bare "SELECT 1" would not touch it).
-    read([](Connection& c) { c.exec("SELECT count(*) FROM sqlite_master"); });
+    // A connection of its own, opened now: a pooled one keeps its open descriptor and cached
+    // pages, and would go on answering after the file was deleted or damaged.
+    Connection c(path_, Connection::Mode::reader, std::chrono::milliseconds(500), vfs());
+    c.exec("SELECT count(*) FROM sqlite_master");  // reads the schema from the file
     return {};
   } catch (const std::exception& e) {
     return {false, e.what()};

@@ -58,7 +58,8 @@ class Database final : public ports::HealthCheck {
 
   const std::string& path() const { return path_; }
 
-  // /health's "database": reads the schema from the file on a reader connection.
+  // /health's "database": opens the file anew and reads its schema (a deleted, unreadable or
+  // damaged file fails, though the pooled connections may still read their cached pages).
   std::string health_name() const override { return "database"; }
   ports::Probe probe() noexcept override;
 

@@ -3,10 +3,12 @@
 //
 //   GET /health        {"status", "service", "details"}: the service's own state (e.g. the
 //                      categorizer's strategies) and one entry per dependency it needs to
-//                      serve (its database, its bus), each probed now. 200 while it can
-//                      serve ("healthy", or "degraded" when it serves below its
-//                      configuration); 503 "unhealthy" when a dependency fails.
-//   GET /health/live   200 while the process runs (Kubernetes restarts it otherwise).
+//                      serve (its database, its bus), each probed now within its time
+//                      budget (TimedProbe). 200 while it can serve ("healthy", or "degraded"
+//                      when it serves below its configuration); 503 "unhealthy" when a
+//                      dependency fails.
+//   GET /health/live   200 while the process runs (Kubernetes restarts it otherwise); probes
+//                      nothing, so a database outage never restarts the services.
 //   GET /health/ready  200 when every dependency answers, else 503 (Kubernetes takes it out
 //                      of the Service until it does).
 //
@@ -20,7 +22,7 @@
 
 #include "http/beast.hpp"
 #include "http/router.hpp"
-#include "ports/health_check.hpp"
+#include "services/common/timed_probe.hpp"
 
 namespace st::services {
 
@@ -30,23 +32,24 @@ class ServiceHealth {
   // empty: always healthy, no details.
   using OwnHealth = std::function<nlohmann::json()>;
 
-  ServiceHealth(std::string service, std::vector<ports::HealthCheck*> checks, OwnHealth own = {});
+  // The probes outlive this object (a process shares them between its services).
+  ServiceHealth(std::string service, std::vector<TimedProbe*> dependencies, OwnHealth own = {});
 
-  // The /health body (probes every dependency now).
-  nlohmann::json report() const;
-  http::Response health() const;
+  // The /health body (probes every dependency now, all at once).
+  http::asio::awaitable<nlohmann::json> report() const;
+  http::asio::awaitable<http::Response> health() const;
   http::Response live() const;
-  http::Response ready() const;
+  http::asio::awaitable<http::Response> ready() const;
 
   // Serves the three on a service's internal router.
   void register_routes(http::Router& router) const;
 
  private:
   // {name: {"status": "healthy"|"unhealthy", "latency_ms", "error"?}}; `ok` false if any failed.
-  nlohmann::json probe_all(bool& ok) const;
+  http::asio::awaitable<nlohmann::json> probe_all(bool& ok) const;
 
   const std::string service_;
-  const std::vector<ports::HealthCheck*> checks_;
+  const std::vector<TimedProbe*> dependencies_;
   const OwnHealth own_;
 };
 

@@ -110,11 +110,11 @@ void Gateway::register_health(http::Router& router, const ServiceHealth& health)
   using V = bhttp::verb;
   // This process's probes (containers, Kubernetes); /api/health asks every service.
   add(router, V::get, "/health", auth::Access::open(), "",
-      [&health](RequestContext&) -> asio::awaitable<Response> { co_return health.health(); });
+      [&health](RequestContext&) { return health.health(); });
   add(router, V::get, "/health/live", auth::Access::open(), "",
       [&health](RequestContext&) -> asio::awaitable<Response> { co_return health.live(); });
   add(router, V::get, "/health/ready", auth::Access::open(), "",
-      [&health](RequestContext&) -> asio::awaitable<Response> { co_return health.ready(); });
+      [&health](RequestContext&) { return health.ready(); });
 }
 
 void Gateway::add_stream(http::Router& router, const std::string& pattern, auth::Access access,
@@ -458,7 +458,8 @@ json Gateway::own_health() const {
 asio::awaitable<Response> Gateway::health(RequestContext& ctx) {
   json services = json::object();
   json problems = json::array();
-  json own = own_health_ ? own_health_->report() : own_health();
+  json own = own_health();
+  if (own_health_) own = co_await own_health_->report();
   own.erase("service");
   services["gateway"] = own;
   collect_problems("gateway", own, problems);
