@@ -224,12 +224,17 @@ TEST(PgPool, AnUnreachableServerFailsFastWithUnavailableAndNoPassword) {
   EXPECT_EQ(db.open_connections(), 0u);
 }
 
-TEST(PgPool, AcquireGivesUpWithUnavailableWhenEveryConnectionIsBusy) {
-  PgTestSchema schema;
+// A pool of one connection that gives up waiting for it after 50 ms.
+std::unique_ptr<Database> one_connection_pool(const PgTestSchema& schema) {
   PoolOptions options;
   options.max_connections = 1;
   options.acquire_timeout = std::chrono::milliseconds(50);
-  auto db = schema.open(options);
+  return schema.open(options);
+}
+
+TEST(PgPool, AcquireGivesUpWithUnavailableWhenEveryConnectionIsBusy) {
+  PgTestSchema schema;
+  auto db = one_connection_pool(schema);
   PgTicketStore store(*db);
   const auto t = create(store, "Laptop will not boot");
   // The change runs while the update holds the only connection; a read inside it needs a
@@ -276,10 +281,7 @@ TEST(PgPool, TheHealthProbeFailsWithoutAServerAndNamesNoPassword) {
 
 TEST(PgPool, TheHealthProbeAnswersWhileEveryPooledConnectionIsBusy) {
   PgTestSchema schema;
-  PoolOptions options;
-  options.max_connections = 1;
-  options.acquire_timeout = std::chrono::milliseconds(50);
-  auto db = schema.open(options);
+  auto db = one_connection_pool(schema);
   EXPECT_TRUE(db->probe().ok);
   // The probe runs while a read holds the pool's only connection: a busy pool is not a
   // database that is down.
