@@ -25,9 +25,9 @@ struct CategorizerTarget {
   CategorizerTarget(const Config& c, ports::EventBus& bus, const ports::Clock& clock)
       :  // Without a learned model there is nothing to store: no database at all.
         training_db(c.model_enabled ? make_database(c) : nullptr),
-        training_store(training_db ? open_store<adapters::postgres::PgTrainingExampleStore>(
-                                         *training_db)
-                                   : nullptr),
+        training_store(training_db
+                           ? open_store<adapters::postgres::PgTrainingExampleStore>(*training_db)
+                           : nullptr),
         routing_client(make_client(c, "routing", c.routing_url)),
         departments(*routing_client),
         component(c, training_store.get(), kWatermarkPoll, departments, bus, clock) {}

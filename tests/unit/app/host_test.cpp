@@ -197,7 +197,8 @@ TEST(Host, ConsumersGetTheModesPrefetchAndMayBePatient) {
   FakeComponent a("a", log), b("b", log);
   http::Router routes;
   Host impatient(bus, routes, {.server = loopback(), .checks = {}});
-  Host patient(patient_bus, routes, {.server = loopback(), .patient_consumers = true, .checks = {}});
+  Host patient(patient_bus, routes,
+               {.server = loopback(), .patient_consumers = true, .checks = {}});
   impatient.add(a, routes);
   patient.add(b, routes);
   EXPECT_EQ(log.steps().front(),

@@ -20,7 +20,9 @@ class CountingStrategy final : public ports::Categorizer {
                                  "call " + std::to_string(calls), "m"};
   }
   std::string_view name() const override { return "claude"; }
-  ports::CategorizerHealth health() override { return {ports::CategorizerHealth::State::degraded, "inner", {}}; }
+  ports::CategorizerHealth health() override {
+    return {ports::CategorizerHealth::State::degraded, "inner", {}};
+  }
   int calls = 0;
   bool answers = true;
 };

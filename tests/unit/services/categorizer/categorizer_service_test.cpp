@@ -131,8 +131,8 @@ TEST_F(CategorizerServiceTest, HealthIsDegradedWhileAStrategyIs) {
   auto h = service.health();
   EXPECT_EQ(h["status"], "healthy");
   EXPECT_EQ(h["details"]["claude"]["status"], "healthy");
-  claude.health_value = {ports::CategorizerHealth::State::degraded, "circuit breaker open",
-                        {{"breaker", "open"}}};
+  claude.health_value = {
+      ports::CategorizerHealth::State::degraded, "circuit breaker open", {{"breaker", "open"}}};
   h = service.health();
   EXPECT_EQ(h["status"], "degraded");
   EXPECT_EQ(h["service"], "categorizer");
