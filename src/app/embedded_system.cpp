@@ -49,6 +49,17 @@ sqlite::Database open_database(const std::string& file) {
   }
 }
 
+// One server; the data file is what /health/ready probes (the bus is in-process).
+Host::Options host_options(const Config& c, sqlite::Database& db) {
+  Host::Options options;
+  options.server = server_options(c);
+  options.checks = {&db};
+  // Patient consumers here too: a full disk or an I/O error is an outage of the data file,
+  // and events must wait it out rather than spend their delivery budget on it.
+  options.patient_consumers = true;
+  return options;
+}
+
 }  // namespace
 
 // Declaration order is construction order: adapters, then the components on them, then the
@@ -78,12 +89,7 @@ struct EmbeddedSystem::Parts {
         analytics_up("analytics", analytics_routes),
         gateway(c, "embedded", {tickets_up, categorizer_up, routing_up, analytics_up}, key_store,
                 idempotency_store, clock),
-        // Patient consumers here too: a full disk or an I/O error is an outage of the data
-        // file, and events must wait it out rather than spend their delivery budget on it.
-        host(bus, gateway_routes,
-             {.server = server_options(c),
-              .prefetch = queues::kDefaultPrefetch,
-              .patient_consumers = true}) {
+        host(bus, gateway_routes, host_options(c, db)) {
     host.add(tickets, tickets_routes);
     host.add(routing, routing_routes);
     host.add(categorizer, categorizer_routes);

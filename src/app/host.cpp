@@ -6,7 +6,11 @@
 namespace st::app {
 
 Host::Host(ports::EventBus& bus, const http::Router& served, Options options)
-    : bus_(bus), served_(served), options_(std::move(options)) {}
+    : bus_(bus), served_(served), options_(std::move(options)) {
+  probes_.push_back(std::make_unique<services::TimedProbe>(bus_, kProbeBudget));
+  for (auto* check : options_.checks)
+    probes_.push_back(std::make_unique<services::TimedProbe>(*check, kProbeBudget));
+}
 
 Host::~Host() {
   stop();
@@ -17,6 +21,11 @@ void Host::add(components::Component& component, http::Router& router) {
     throw std::logic_error("host: " + component.name() + " added after start()");
   components_.push_back(&component);
   component.register_routes(router);
+  std::vector<services::TimedProbe*> dependencies;
+  for (auto& p : probes_) dependencies.push_back(p.get());
+  health_.push_back(std::make_unique<services::ServiceHealth>(
+      component.name(), std::move(dependencies), [&component] { return component.health(); }));
+  component.register_health(router, *health_.back());
   for (auto& [queue, consumer] : component.subscriptions(options_.prefetch)) {
     if (options_.patient_consumers)
       consumer = messaging::patient(std::move(consumer), stopping_, {.name = component.name()});

@@ -9,6 +9,7 @@
 //           (requests in flight finish) → stop flag (patient consumers give up waiting) →
 //           components' drain() (queued creates are stored) → relays (the last events are
 //           published) → bus (handlers in flight finish) → components' stop().
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -20,6 +21,9 @@
 #include "messaging/outbox_relay.hpp"
 #include "messaging/patient_consumer.hpp"
 #include "ports/event_bus.hpp"
+#include "ports/health_check.hpp"
+#include "services/common/service_health.hpp"
+#include "services/common/timed_probe.hpp"
 
 namespace st::app {
 
@@ -32,7 +36,15 @@ class Host final {
     // begins, rather than spend their messages' delivery budget on an outage (a database or
     // peer restarting, a full disk).
     bool patient_consumers = false;
+    // What the process needs in order to serve, besides the bus (which is always probed):
+    // its database. Each component's /health and /health/ready probe them, each within
+    // kProbeBudget.
+    std::vector<ports::HealthCheck*> checks;
   };
+
+  // How long a health request waits for one dependency's probe before it reads as failed:
+  // under the readiness probe's timeoutSeconds (2) in deploy/k8s.
+  static constexpr std::chrono::milliseconds kProbeBudget{1000};
 
   // The HTTP server will answer `served`: the routes of the gateway, or of the one component.
   Host(ports::EventBus& bus, const http::Router& served, Options options);
@@ -41,9 +53,9 @@ class Host final {
   Host(const Host&) = delete;
   Host& operator=(const Host&) = delete;
 
-  // Before start(): registers the component's routes on `router` (its own: served, or
-  // reached by the gateway in-process), subscribes its queues and gives each of its outboxes
-  // a relay.
+  // Before start(): registers the component's routes and health probes on `router` (its
+  // own: served, or reached by the gateway in-process), subscribes its queues and gives each
+  // of its outboxes a relay.
   void add(components::Component& component, http::Router& router);
 
   void start();
@@ -56,6 +68,10 @@ class Host final {
   const http::Router& served_;
   const Options options_;
   std::vector<components::Component*> components_;
+  // One probe per dependency, shared by every component's health (declared first: they
+  // outlive the health routes).
+  std::vector<std::unique_ptr<services::TimedProbe>> probes_;
+  std::vector<std::unique_ptr<services::ServiceHealth>> health_;  // one per component
   std::vector<std::unique_ptr<messaging::OutboxRelay>> relays_;
   messaging::StopFlag stopping_ = std::make_shared<std::atomic<bool>>(false);
   std::unique_ptr<http::Server> server_;

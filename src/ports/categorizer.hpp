@@ -22,8 +22,13 @@ struct CategorizationRequest {
 
 // How well a strategy can work right now, for /api/health.
 struct CategorizerHealth {
-  bool degraded = false;  // working below its configuration (down, unconfigured)
-  std::string summary;    // why, in a sentence; empty when healthy
+  enum class State {
+    healthy,
+    degraded,  // configured, and failing: the API down or refusing the key, a breaker open
+    off,       // not configured (no key): a mode the operator chose, not a fault
+  };
+  State state = State::healthy;
+  std::string summary;  // why, in a sentence; empty when healthy
   std::vector<std::pair<std::string, std::string>> details;  // e.g. {"breaker", "open"}
 };
 

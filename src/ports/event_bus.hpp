@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "ports/health_check.hpp"
+
 namespace st::ports {
 
 struct OutgoingMessage {
@@ -45,7 +47,9 @@ struct QueueSpec {
   int prefetch = 64;                  // unacked messages in flight per consumer
 };
 
-class EventBus {
+// A bus is a dependency /health probes ("bus"): an in-process bus is always there; a
+// broker's adapter says whether it answers now.
+class EventBus : public HealthCheck {
  public:
   virtual ~EventBus() = default;
   // Returns once every message is durably accepted by the broker (publisher confirms);
@@ -57,6 +61,9 @@ class EventBus {
   virtual void start() = 0;
   // Stops delivering; waits for handlers in flight to finish. Unacked messages stay queued.
   virtual void stop() = 0;
+
+  std::string health_name() const override { return "bus"; }
+  Probe probe() noexcept override { return {}; }
 };
 
 // True when `routing_key` matches the topic `pattern` ('*' = one word, '#' = zero or more).

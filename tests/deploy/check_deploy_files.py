@@ -216,8 +216,11 @@ def check_k8s(path, report):
                           f"{cwhere}: SMARTTICKET_PORT and the http containerPort must be {SERVICES.get(kind_name)}")
             report.expect(env.get("SMARTTICKET_HOST") == "0.0.0.0",
                           f"{cwhere}: SMARTTICKET_HOST must be 0.0.0.0 in a pod")
-            report.expect(((c.get("readinessProbe") or {}).get("httpGet") or {}).get("path") == "/health",
-                          f"{cwhere}: the readinessProbe must GET /health")
+            # Readiness follows the dependencies; liveness only the process, so that an outage
+            # of the database takes pods out of their Service without restarting them.
+            for probe, path in (("readinessProbe", "/health/ready"), ("livenessProbe", "/health/live")):
+                report.expect(((c.get(probe) or {}).get("httpGet") or {}).get("path") == path,
+                              f"{cwhere}: the {probe} must GET {path}")
             report.expect("ANTHROPIC_API_KEY" not in {e["name"] for e in c.get("env") or [] if "value" in e},
                           f"{cwhere}: the Anthropic key is written into the manifest")
             if kind_name == "gateway":

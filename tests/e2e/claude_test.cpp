@@ -229,16 +229,43 @@ TEST_F(Claude, TheBreakerOpensWhileTheApiIsDownAndClosesWhenItIsBack) {
   })) << perf;
 }
 
-TEST_F(Claude, WithoutAKeyTheFallbacksDecideAndHealthSaysDegraded) {
+// The original monolith's check, on a fresh server as a new user starts it: without an
+// Anthropic key the fallbacks categorize (a designed mode), so /api/health says "healthy",
+// with Claude "off" and why.
+TEST_F(Claude, WithoutAKeyTheFallbacksDecideAndHealthSaysHealthyWithClaudeOff) {
   ASSERT_NO_FATAL_FAILURE(
       start({"--anthropic-base-url=" + fake->base_url(), "--model-enabled=false"}));
   const auto created = create_vpn_ticket();
   EXPECT_EQ(created["categorized_by"], "keywords");
   EXPECT_EQ(fake->request_count(), 0u);
   const auto h = health();
-  EXPECT_EQ(h["status"], "degraded") << h;
-  EXPECT_EQ(h["services"]["categorizer"]["details"]["claude"]["api_key"], "not set") << h;
+  EXPECT_EQ(h["status"], "healthy") << h;
+  EXPECT_FALSE(h.contains("problems")) << h;
+  const auto& categorizer = h["services"]["categorizer"];
+  EXPECT_EQ(categorizer["status"], "healthy") << h;
+  EXPECT_EQ(categorizer["details"]["claude"]["status"], "off") << h;
+  EXPECT_NE(
+      categorizer["details"]["claude"]["reason"].get<std::string>().find("no Anthropic API key"),
+      std::string::npos)
+      << h;
+  EXPECT_EQ(categorizer["details"]["claude"]["api_key"], "not set") << h;
   EXPECT_NE(server().output().find("no Anthropic API key"), std::string::npos);
+}
+
+// A key that is set but refused is a fault: degraded, and /api/health names it.
+TEST_F(Claude, ARefusedKeyIsDegradedAndNamedInProblems) {
+  ASSERT_NO_FATAL_FAILURE(start_with({}));
+  fake->set_mode(AnthropicMode::unauthorized);
+  EXPECT_EQ(create_vpn_ticket()["categorized_by"], "keywords");
+  const auto h = health();
+  EXPECT_EQ(h["status"], "degraded") << h;
+  EXPECT_EQ(h["services"]["categorizer"]["details"]["claude"]["status"], "degraded") << h;
+  ASSERT_TRUE(h.contains("problems") && h["problems"].is_array()) << h;
+  bool named = false;
+  for (const auto& p : h["problems"])
+    named = named || p.get<std::string>().starts_with("categorizer.claude: ");
+  EXPECT_TRUE(named) << h;
+  EXPECT_EQ(h["services"]["tickets"]["status"], "healthy") << h;
 }
 
 TEST(ClaudeConfig, ConfigOutputNeverShowsTheKey) {

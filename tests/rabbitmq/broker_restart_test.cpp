@@ -70,7 +70,7 @@ TEST(RabbitBusBrokerRestart, ConsumersReconnectAndNothingConfirmedIsLost) {
     }
   }
   EXPECT_EQ(refused, 5) << "publish must not claim success while the broker is down";
-  EXPECT_FALSE(bus.reachable());
+  EXPECT_FALSE(bus.probe().ok);
   ASSERT_TRUE(eventually([&] { return !bus.consuming(name); }));
 
   broker.start();
@@ -117,7 +117,7 @@ TEST(RabbitBusBrokerRestart, AHungBrokerTimesPublishesOutInsteadOfBlockingThem) 
       ~Resume() { b.resume(); }
     } resume_at_scope_exit{broker};
     EXPECT_THROW(bus.publish({msg(key("k"), "during")}), ports::Unavailable);
-    EXPECT_FALSE(bus.reachable());
+    EXPECT_FALSE(bus.probe().ok);
   }
   ASSERT_TRUE(eventually([&] {
     try {

@@ -389,7 +389,7 @@ TEST(RabbitBus, AnUnreachableBrokerMeansUnavailableNotACrash) {
     EXPECT_EQ(std::string(ex.what()).find("secret-pw"), std::string::npos) << ex.what();
     EXPECT_NE(std::string(ex.what()).find("127.0.0.1:1"), std::string::npos) << ex.what();
   }
-  EXPECT_FALSE(bus.reachable());
+  EXPECT_FALSE(bus.probe().ok);
   EXPECT_FALSE(bus.consuming(name));
   bus.stop();
 }

@@ -174,6 +174,7 @@ std::optional<ports::Categorization> ClaudeCategorizer::categorize(
     auto outcome = interpret(reply, request.departments, request_id);
     if (auto* answer = std::get_if<Answer>(&outcome)) {
       call->succeeded();
+      key_refused_.store(false);
       metrics_->answers.inc();
       metrics_->input_tokens.inc(static_cast<std::uint64_t>(std::max(0L, answer->input_tokens)));
       metrics_->output_tokens.inc(static_cast<std::uint64_t>(std::max(0L, answer->output_tokens)));
@@ -188,6 +189,8 @@ std::optional<ports::Categorization> ClaudeCategorizer::categorize(
 
     const auto& failure = std::get<Failure>(outcome);
     metrics_->failure(failure.kind).inc();
+    if (failure.kind == FailureKind::authentication || failure.kind == FailureKind::permission)
+      key_refused_.store(true);
     if (counts_against_breaker(failure.kind)) call->failed();
     // A neutral outcome leaves the breaker as it is (the Call's destructor frees a probe).
     call.reset();
@@ -205,11 +208,16 @@ std::optional<ports::Categorization> ClaudeCategorizer::categorize(
 ports::CategorizerHealth ClaudeCategorizer::health() {
   ports::CategorizerHealth h;
   h.details.emplace_back("model", options_.model);
+  using State = ports::CategorizerHealth::State;
   if (!enabled()) {
-    h.degraded = true;
+    h.state = State::off;
     h.summary = "no Anthropic API key set; the fallbacks categorize every ticket";
     h.details.emplace_back("api_key", "not set");
     return h;
+  }
+  if (key_refused_.load()) {
+    h.state = State::degraded;
+    h.summary = "the Anthropic API refused the key (401/403); the fallbacks decide";
   }
   const auto s = breaker_.snapshot();
   h.details.emplace_back("breaker", std::string(resilience::to_string(s.state)));
@@ -217,14 +225,14 @@ ports::CategorizerHealth ClaudeCategorizer::health() {
     case BreakerState::closed:
       break;
     case BreakerState::open:
-      h.degraded = true;
+      h.state = State::degraded;
       h.summary =
           "Claude circuit breaker open after repeated failures; the fallbacks decide; "
           "next probe in " +
           std::to_string(s.retry_in.count()) + " ms";
       break;
     case BreakerState::half_open:
-      h.degraded = true;
+      h.state = State::degraded;
       h.summary = "Claude circuit breaker half-open: probing whether the API is back";
       break;
   }

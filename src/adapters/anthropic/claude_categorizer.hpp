@@ -9,6 +9,7 @@
 // exponential backoff (Retry-After wins when longer), 400/401/403 are not. Every HTTP call
 // passes the circuit breaker (fail fast while the API is down) and the concurrency limiter
 // (at most max_concurrency calls in flight). The key never appears in a log line.
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -79,6 +80,8 @@ class ClaudeCategorizer final : public ports::Categorizer {
   resilience::CircuitBreaker breaker_;
   resilience::ConcurrencyLimiter limiter_;
   std::unique_ptr<CurlClient> client_;  // null without a key
+  // The last answer was 401/403 (cleared by the next success): health says so, as a fault.
+  std::atomic<bool> key_refused_{false};
 };
 
 }  // namespace st::adapters::anthropic

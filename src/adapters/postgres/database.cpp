@@ -120,4 +120,23 @@ std::size_t Database::open_connections() {
   return open_;
 }
 
+ports::Probe Database::probe() noexcept {
+  std::lock_guard lock(probe_mutex_);
+  try {
+    if (!probe_session_ || !probe_session_->connection().is_open())
+      probe_session_ = std::make_unique<Session>(conninfo_);
+    pqxx::nontransaction n(probe_session_->connection());
+    n.exec("SELECT 1");
+    return {};
+  } catch (const std::exception& e) {
+    probe_session_.reset();      // the next probe connects afresh
+    std::string why = e.what();  // libpq's message names host and port, never the password
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    return {false, "postgres: " + why};
+  } catch (...) {
+    probe_session_.reset();
+    return {false, "postgres: unknown error"};
+  }
+}
+
 }  // namespace st::adapters::postgres

@@ -24,6 +24,8 @@
 
 #include <pqxx/pqxx>
 
+#include "ports/health_check.hpp"
+
 namespace st::adapters::postgres {
 
 struct PoolOptions {
@@ -63,7 +65,7 @@ class Tx {
   Session& s_;
 };
 
-class Database {
+class Database final : public ports::HealthCheck {
  public:
   // `conninfo` comes from connection_string(); nothing is opened until the first call.
   explicit Database(std::string conninfo, PoolOptions options = {});
@@ -83,6 +85,11 @@ class Database {
 
   // Connections open now (idle + in use), for tests and health checks.
   std::size_t open_connections();
+  // /health's "database": one round trip on a connection of its own, outside the pool, so a
+  // pool busy with requests does not read as a database that is down (bounded by libpq's
+  // connect_timeout and tcp_user_timeout; reconnects after a failure).
+  std::string health_name() const override { return "database"; }
+  ports::Probe probe() noexcept override;
 
  private:
   class Lease;
@@ -104,6 +111,9 @@ class Database {
   std::size_t open_ = 0;  // idle + leased + being opened
   std::chrono::steady_clock::time_point connect_failed_at_{};
   std::string connect_error_;
+
+  std::mutex probe_mutex_;
+  std::unique_ptr<Session> probe_session_;  // probe()'s own; null until used or after a failure
 };
 
 class Database::Lease {

@@ -89,7 +89,7 @@ void RabbitBus::start() {
   if (stopped_) throw std::logic_error("rabbitmq bus: start() after stop()");
   if (started_) return;
   started_ = true;
-  if (!reachable())
+  if (!probe().ok)
     spdlog::warn("rabbitmq: broker at {} not reachable at start; consumers keep trying",
                  address_.redacted());
   for (auto& c : consumers_) c->start();
@@ -255,13 +255,15 @@ void RabbitBus::await_confirms(AmqpConnection& c, std::uint64_t first, std::uint
 
 // --- inspection --------------------------------------------------------------------------
 
-bool RabbitBus::reachable() {
+ports::Probe RabbitBus::probe() noexcept {
   try {
     with_publisher([](AmqpConnection&) { return 0; });
-    return true;
+    return {};
   } catch (const std::exception& ex) {
     spdlog::debug("rabbitmq: broker not reachable: {}", ex.what());
-    return false;
+    return {false, ex.what()};
+  } catch (...) {
+    return {false, "unknown error"};
   }
 }
 

@@ -54,8 +54,8 @@ class RabbitBus : public ports::EventBus {
   // messages stay queued. Bounded by poll_interval + the slowest handler + one RPC timeout.
   void stop() override;
 
-  // Whether the broker answers now (connects the publisher if needed). For health checks.
-  bool reachable();
+  // Whether the broker answers now (connects the publisher if needed): /health's "bus".
+  ports::Probe probe() noexcept override;
   // Messages ready (not unacked) in a queue and in its dead-letter queue.
   // Throw ports::Unavailable if the broker is down, BrokerRefused if the queue is unknown.
   std::size_t ready_count(const std::string& queue);

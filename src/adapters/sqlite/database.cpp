@@ -86,4 +86,18 @@ void WriteTransaction::commit() {
   done_ = true;
 }
 
+ports::Probe Database::probe() noexcept {
+  try {
+    // A connection of its own, opened now: a pooled one keeps its open descriptor and cached
+    // pages, and would go on answering after the file was deleted or damaged.
+    Connection c(path_, Connection::Mode::reader, std::chrono::milliseconds(500), vfs());
+    c.exec("SELECT count(*) FROM sqlite_master");  // reads the schema from the file
+    return {};
+  } catch (const std::exception& e) {
+    return {false, e.what()};
+  } catch (...) {
+    return {false, "unknown error"};
+  }
+}
+
 }  // namespace st::adapters::sqlite

@@ -23,6 +23,7 @@
 
 #include "adapters/sqlite/checkpointer.hpp"
 #include "adapters/sqlite/connection.hpp"
+#include "ports/health_check.hpp"
 
 namespace st::adapters::sqlite {
 
@@ -44,7 +45,7 @@ struct DatabaseOptions {
   int checkpoint_pages = 1000;
 };
 
-class Database {
+class Database final : public ports::HealthCheck {
  public:
   // Opens or creates the file (its directory must exist). `path` must name a file:
   // ":memory:" would give every connection a database of its own.
@@ -56,6 +57,11 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   const std::string& path() const { return path_; }
+
+  // /health's "database": opens the file anew and reads its schema (a deleted, unreadable or
+  // damaged file fails, though the pooled connections may still read their cached pages).
+  std::string health_name() const override { return "database"; }
+  ports::Probe probe() noexcept override;
 
   // Runs `f(Connection&)` inside BEGIN IMMEDIATE..COMMIT on the writer connection and
   // returns its result. If `f` throws, the transaction is rolled back and the exception

@@ -31,6 +31,8 @@ class CategorizerComponent final : public Component {
   // Its routes include GET /metrics (the chain's counters).
   void register_routes(http::Router& router) override;
   std::vector<Subscription> subscriptions(int prefetch) override;
+  // Its strategies (Claude off, on, or behind an open breaker) and the trainer's watermarks.
+  nlohmann::json health() override { return service_.health(); }
   // The learned model's retraining runs between start and stop.
   void start() override;
   // The HTTP server has stopped: the categorize calls still on the pool finish.

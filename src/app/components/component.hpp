@@ -8,9 +8,12 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "http/router.hpp"
 #include "ports/event_bus.hpp"
 #include "ports/outbox.hpp"
+#include "services/common/service_health.hpp"
 
 namespace st::app::components {
 
@@ -30,6 +33,14 @@ class Component {
   virtual std::vector<Subscription> subscriptions(int /*prefetch*/) { return {}; }
   // Each outbox gets a relay to the bus.
   virtual std::vector<ports::Outbox*> outboxes() { return {}; }
+  // Its own part of its /health answer, {"status": "healthy"|"degraded", "details": {...}}
+  // (the categorizer: its strategies); the host adds the process's dependencies.
+  virtual nlohmann::json health() { return {{"status", "healthy"}}; }
+  // Serves /health, /health/live and /health/ready (`health` outlives the routes). The
+  // gateway puts them under its access rules instead.
+  virtual void register_health(http::Router& router, const services::ServiceHealth& health) {
+    health.register_routes(router);
+  }
 
   // After the bus started, before the relays and the HTTP server.
   virtual void start() {}

@@ -25,6 +25,12 @@ class GatewayComponent final : public Component {
 
   std::string name() const override { return "gateway"; }
   void register_routes(http::Router& router) override;
+  // The event streams' counters.
+  nlohmann::json health() override { return gateway_.own_health(); }
+  // Open and unlimited, through the gateway's access rules; /api/health shows it too.
+  void register_health(http::Router& router, const services::ServiceHealth& health) override {
+    gateway_.register_health(router, health);
+  }
   // The transient gateway queue, whatever the prefetch: it only serves live requests.
   std::vector<Subscription> subscriptions(int prefetch) override;
   // Ends event streams and wakes waiting creates, so the HTTP server has nothing to wait for.

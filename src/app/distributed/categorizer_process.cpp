@@ -24,13 +24,17 @@ constexpr std::chrono::seconds kWatermarkPoll{10};
 struct CategorizerTarget {
   CategorizerTarget(const Config& c, ports::EventBus& bus, const ports::Clock& clock)
       :  // Without a learned model there is nothing to store: no database at all.
-        db(c.model_enabled ? make_database(c) : nullptr),
-        training_store(db ? open_store<adapters::postgres::PgTrainingExampleStore>(*db) : nullptr),
+        training_db(c.model_enabled ? make_database(c) : nullptr),
+        training_store(training_db
+                           ? open_store<adapters::postgres::PgTrainingExampleStore>(*training_db)
+                           : nullptr),
         routing_client(make_client(c, "routing", c.routing_url)),
         departments(*routing_client),
         component(c, training_store.get(), kWatermarkPoll, departments, bus, clock) {}
 
-  std::unique_ptr<adapters::postgres::Database> db;
+  // Not `db`: it is not needed to serve (categorizing goes on without it), so /health does
+  // not probe it; its state shows in the training details instead.
+  std::unique_ptr<adapters::postgres::Database> training_db;
   std::unique_ptr<adapters::postgres::PgTrainingExampleStore> training_store;
   std::unique_ptr<http::HttpClient> routing_client;
   adapters::remote::DepartmentDirectoryClient departments;

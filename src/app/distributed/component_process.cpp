@@ -8,8 +8,10 @@
 namespace st::app::distributed {
 
 Host::Options host_options(const Config& config, const std::string& service) {
-  Host::Options options{
-      .server = server_options(config), .prefetch = config.prefetch, .patient_consumers = true};
+  Host::Options options{.server = server_options(config),
+                        .prefetch = config.prefetch,
+                        .patient_consumers = true,
+                        .checks = {}};
   // The services answer only the gateway and each other; the gateway's public routes have
   // their own access control.
   if (service != "gateway" && !config.service_token.empty())

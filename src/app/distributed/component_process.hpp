@@ -25,13 +25,22 @@ namespace st::app::distributed {
 // prefetch, patient consumers, and (but for the gateway) the service credential guard.
 Host::Options host_options(const Config& config, const std::string& service);
 
+// A target's member `db` (its own, or PostgresStore's) is the database it needs to serve:
+// /health and /health/ready probe it (and the bus, always). A target without one (the
+// categorizer: its training database is optional) has only the bus probed.
+template <class Target>
+Host::Options with_database_check(Host::Options options, Target& target) {
+  if constexpr (requires { target.db->probe(); }) options.checks.push_back(target.db.get());
+  return options;
+}
+
 template <class Target>
 class ComponentProcess final : public ServiceProcess {
  public:
   ComponentProcess(const Config& config, const std::string& service)
       : bus_(make_event_bus(config, service)),
         target_(config, *bus_, clock_),
-        host_(*bus_, routes_, host_options(config, service)) {
+        host_(*bus_, routes_, with_database_check(host_options(config, service), target_)) {
     host_.add(target_.component, routes_);
   }
 

@@ -172,10 +172,6 @@ void register_routes(http::Router& router, AnalyticsService& service) {
                      {"events", events},
                      {"next_cursor", next_cursor_json(page.next_after)}});
   });
-
-  router.route(bhttp::verb::get, "/health", [](RequestContext&) {
-    return http::ok({{"status", "healthy"}, {"service", "analytics"}});
-  });
 }
 
 }  // namespace st::services::analytics

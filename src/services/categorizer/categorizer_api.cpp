@@ -32,9 +32,6 @@ void register_routes(http::Router& router, CategorizerService& service, http::Bl
                          {"reason", c.reason}});
       });
 
-  router.route(bhttp::verb::get, "/health",
-               [&service](RequestContext&) { return http::ok(service.health()); });
-
   if (metrics)
     router.route(bhttp::verb::get, "/metrics", [metrics](RequestContext& ctx) {
       http::Response res{bhttp::status::ok, ctx.request.version()};

@@ -1,8 +1,7 @@
 #pragma once
-// HTTP surface of the categorizer: POST /api/categorize (categorize without creating),
-// GET /health (degraded while Claude is off or its breaker open) and, given a registry,
-// GET /metrics (Prometheus text). In one process the gateway forwards /metrics here; a
-// categorizer running alone serves it itself.
+// HTTP surface of the categorizer: POST /api/categorize (categorize without creating) and,
+// given a registry, GET /metrics (Prometheus text). In one process the gateway forwards /metrics
+// here; a categorizer running alone serves it itself.
 #include "http/router.hpp"
 #include "metrics/registry.hpp"
 #include "services/categorizer/categorizer_service.hpp"

@@ -124,19 +124,23 @@ ports::Categorization CategorizerService::categorize(const std::string& title,
 
 nlohmann::json CategorizerService::health() {
   nlohmann::json details = nlohmann::json::object();
+  using State = ports::CategorizerHealth::State;
   bool degraded = false;
   for (auto* strategy : chain_) {
     ports::CategorizerHealth h;
     try {
       h = strategy->health();
     } catch (const std::exception& e) {
-      h = {true, std::string("health check failed: ") + e.what(), {}};
+      h = {State::degraded, std::string("health check failed: ") + e.what(), {}};
     }
-    nlohmann::json entry{{"status", h.degraded ? "degraded" : "healthy"}};
+    nlohmann::json entry{{"status", h.state == State::healthy    ? "healthy"
+                                    : h.state == State::degraded ? "degraded"
+                                                                 : "off"}};
     if (!h.summary.empty()) entry["reason"] = h.summary;
     for (const auto& [k, v] : h.details) entry[k] = v;
     details[std::string(strategy->name())] = std::move(entry);
-    degraded = degraded || h.degraded;
+    // A strategy the operator switched off is a mode, not a fault: the next one decides.
+    degraded = degraded || h.state == State::degraded;
   }
   // This instance's share of the queue (several categorizers may consume it).
   details["categorized"] = categorized_count();

@@ -56,6 +56,24 @@ Preferences preferences_of(std::string_view header) {
   return p;
 }
 
+// "tickets.database: connection refused": each part of a service's /health that is not
+// healthy, so /api/health names what fails (an unreachable service is one part).
+void collect_problems(const std::string& service, const json& entry, json& problems) {
+  const std::string status = entry.value("status", "down");
+  if (status == "down") {
+    problems.push_back(service + ": not reachable");
+    return;
+  }
+  if (!entry.contains("details") || !entry["details"].is_object()) return;
+  for (const auto& [part, d] : entry["details"].items()) {
+    if (!d.is_object() || !d.contains("status") || !d["status"].is_string()) continue;
+    const std::string s = d["status"];
+    if (s == "healthy" || s == "off") continue;  // "off": a mode the operator chose
+    std::string why = d.value("error", d.value("reason", s));
+    problems.push_back(service + "." + part + ": " + why);
+  }
+}
+
 }  // namespace
 
 Gateway::Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stores)
@@ -85,6 +103,18 @@ void Gateway::add(http::Router& router, bhttp::verb method, const std::string& p
                        AccessControl::add_rate_headers(admission.rate, res);
                        co_return res;
                      });
+}
+
+void Gateway::register_health(http::Router& router, const ServiceHealth& health) {
+  own_health_ = &health;
+  using V = bhttp::verb;
+  // This process's probes (containers, Kubernetes); /api/health asks every service.
+  add(router, V::get, "/health", auth::Access::open(), "",
+      [&health](RequestContext&) { return health.health(); });
+  add(router, V::get, "/health/live", auth::Access::open(), "",
+      [&health](RequestContext&) -> asio::awaitable<Response> { co_return health.live(); });
+  add(router, V::get, "/health/ready", auth::Access::open(), "",
+      [&health](RequestContext&) { return health.ready(); });
 }
 
 void Gateway::add_stream(http::Router& router, const std::string& pattern, auth::Access access,
@@ -137,10 +167,6 @@ void Gateway::register_routes(http::Router& router) {
 
   add(router, V::get, "/", Access::open(), "",
       sync([this](RequestContext& ctx) { return root(ctx); }));
-  // Liveness of this process (container and Kubernetes probes); /api/health asks everyone.
-  add(router, V::get, "/health", Access::open(), "", sync([](RequestContext&) {
-        return http::ok({{"status", "healthy"}, {"service", "gateway"}});
-      }));
   // The console's files sit at most three folders deep; "/ui" and "/ui/" share a pattern.
   // They are public: the console signs in with a key itself.
   endpoints_["GET /ui/"] = "the web console";
@@ -421,37 +447,54 @@ asio::awaitable<Response> Gateway::forward_if_ticket_exists(RequestContext& ctx,
   co_return co_await upstream.send(ctx.request, ctx);
 }
 
+json Gateway::own_health() const {
+  const auto streams = hub_.stats();
+  return {{"status", "healthy"},
+          {"details",
+           {{"event_streams",
+             {{"open", streams.open},
+              {"refused", streams.refused},
+              {"disconnected_slow", streams.disconnected_slow},
+              {"write_timeouts", streams.write_timeouts}}}}}};
+}
+
 asio::awaitable<Response> Gateway::health(RequestContext& ctx) {
   json services = json::object();
-  const auto streams = hub_.stats();
-  services["gateway"] = {{"status", "healthy"},
-                         {"details",
-                          {{"event_streams",
-                            {{"open", streams.open},
-                             {"refused", streams.refused},
-                             {"disconnected_slow", streams.disconnected_slow},
-                             {"write_timeouts", streams.write_timeouts}}}}}};
-  bool tickets_ok = true, all_ok = true;
+  json problems = json::array();
+  json own = own_health();
+  if (own_health_) own = co_await own_health_->report();
+  own.erase("service");
+  services["gateway"] = own;
+  collect_problems("gateway", own, problems);
+  // The gateway cannot check keys without its store, nor create without the tickets service.
+  bool serving = own["status"] != "unhealthy";
+  bool all_ok = own["status"] == "healthy";
   for (Upstream* u :
        {&upstreams_.tickets, &upstreams_.categorizer, &upstreams_.routing, &upstreams_.analytics}) {
     const auto req = make_get("/health", ctx);
     Response r = co_await u->send(req, ctx);
     auto j = json_of(r);
-    std::string status =
-        r.result() == bhttp::status::ok && j ? j->value("status", "healthy") : "down";
+    // A service that answers says how it is (200 healthy/degraded, 503 unhealthy); one that
+    // does not (the upstream's own 502/503/504) is down.
+    std::string status = j && j->contains("status") && (*j)["status"].is_string()
+                             ? (*j)["status"].get<std::string>()
+                             : "down";
     json entry{{"status", status}};
     if (j && j->contains("details")) entry["details"] = (*j)["details"];
-    services[u->name()] = entry;
+    collect_problems(u->name(), entry, problems);
+    services[u->name()] = std::move(entry);
     if (status != "healthy") all_ok = false;
-    if (u == &upstreams_.tickets && status == "down") tickets_ok = false;
+    if (u == &upstreams_.tickets && (status == "down" || status == "unhealthy")) serving = false;
   }
-  co_return http::json_response(tickets_ok ? bhttp::status::ok : bhttp::status::service_unavailable,
-                                {{"status", !tickets_ok ? "unhealthy"
-                                            : all_ok    ? "healthy"
-                                                        : "degraded"},
-                                 {"mode", options_.mode},
-                                 {"version", SMARTTICKET_VERSION},
-                                 {"services", services}});
+  json body{{"status", !serving ? "unhealthy"
+                       : all_ok ? "healthy"
+                                : "degraded"},
+            {"mode", options_.mode},
+            {"version", SMARTTICKET_VERSION},
+            {"services", services}};
+  if (!problems.empty()) body["problems"] = std::move(problems);
+  co_return http::json_response(serving ? bhttp::status::ok : bhttp::status::service_unavailable,
+                                body);
 }
 
 ports::Disposition Gateway::on_event(const ports::Delivery& d) {

@@ -16,6 +16,7 @@
 #include "http/static_files.hpp"
 #include "ports/clock.hpp"
 #include "ports/event_bus.hpp"
+#include "services/common/service_health.hpp"
 #include "services/gateway/access_control.hpp"
 #include "services/gateway/console_files.hpp"
 #include "services/gateway/event_stream.hpp"
@@ -56,6 +57,12 @@ class Gateway {
   Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stores);
 
   void register_routes(http::Router& router);
+  // /health, /health/live and /health/ready of this process, open and unlimited; /api/health
+  // shows `health` as the gateway's entry. `health` outlives the routes.
+  void register_health(http::Router& router, const ServiceHealth& health);
+  // The gateway's own part of its /health: {"status": "healthy", "details": {"event_streams":
+  // open, refused, disconnected_slow, write_timeouts}}.
+  nlohmann::json own_health() const;
   // Consumer of ticket.# on the gateway's own transient queue: feeds SSE and the waiter.
   ports::Disposition on_event(const ports::Delivery& d);
   // Ends event streams and wakes waiting creates (shutdown).
@@ -100,6 +107,7 @@ class Gateway {
   EventStreamHub hub_;
   http::StaticFiles console_;
   nlohmann::json endpoints_ = nlohmann::json::object();
+  const ServiceHealth* own_health_ = nullptr;
 
  public:
   // "METHOD pattern" -> who may call it, for every route this gateway registered (tests

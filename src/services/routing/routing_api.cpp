@@ -207,10 +207,6 @@ void register_routes(http::Router& router, RoutingService& service, http::Blocki
                                   {"history", history},
                                   {"next_cursor", next_cursor_json(page.next_after)}});
                });
-
-  router.route(bhttp::verb::get, "/health", [](RequestContext&) {
-    return http::ok({{"status", "healthy"}, {"service", "routing"}});
-  });
 }
 
 }  // namespace st::services::routing

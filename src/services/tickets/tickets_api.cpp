@@ -184,10 +184,6 @@ void register_routes(http::Router& router, TicketsService& service,
       tickets.push_back(t ? domain::to_json(*t) : json(nullptr));
     return http::ok({{"success", true}, {"tickets", std::move(tickets)}});
   });
-
-  router.route(bhttp::verb::get, "/health", [](RequestContext&) {
-    return http::ok({{"status", "healthy"}, {"service", "tickets"}});
-  });
 }
 
 }  // namespace st::services::tickets

@@ -154,7 +154,7 @@ TEST(Host, StartsAndStopsEveryComponentInOneOrder) {
   RecordingBus bus(log);
   FakeComponent served("served", log), other("other", log);
   http::Router served_routes, other_routes;
-  Host host(bus, served_routes, {.server = loopback(), .prefetch = 7});
+  Host host(bus, served_routes, {.server = loopback(), .prefetch = 7, .checks = {}});
   served.probe(host);
   host.add(served, served_routes);
   host.add(other, other_routes);
@@ -196,8 +196,9 @@ TEST(Host, ConsumersGetTheModesPrefetchAndMayBePatient) {
   RecordingBus bus(log), patient_bus(log);
   FakeComponent a("a", log), b("b", log);
   http::Router routes;
-  Host impatient(bus, routes, {.server = loopback()});
-  Host patient(patient_bus, routes, {.server = loopback(), .patient_consumers = true});
+  Host impatient(bus, routes, {.server = loopback(), .checks = {}});
+  Host patient(patient_bus, routes,
+               {.server = loopback(), .patient_consumers = true, .checks = {}});
   impatient.add(a, routes);
   patient.add(b, routes);
   EXPECT_EQ(log.steps().front(),
@@ -219,7 +220,7 @@ TEST(Host, AddingAfterStartIsRejected) {
   RecordingBus bus(log);
   FakeComponent a("a", log), late("late", log);
   http::Router routes, late_routes;
-  Host host(bus, routes, {.server = loopback()});
+  Host host(bus, routes, {.server = loopback(), .checks = {}});
   host.add(a, routes);
   host.start();
   EXPECT_THROW(host.add(late, late_routes), std::logic_error);
@@ -234,7 +235,7 @@ TEST(Host, DestroyingAnUnstartedHostRunsTheShutdownHooks) {
   FakeComponent a("a", log);
   http::Router routes;
   {
-    Host host(bus, routes, {.server = loopback()});
+    Host host(bus, routes, {.server = loopback(), .checks = {}});
     host.add(a, routes);
   }
   const auto steps = log.steps();

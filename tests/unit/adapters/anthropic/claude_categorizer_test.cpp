@@ -21,6 +21,7 @@ using namespace std::chrono_literals;
 using fakes::AnthropicMode;
 using fakes::FakeAnthropic;
 using resilience::BreakerState;
+using State = ports::CategorizerHealth::State;
 using testing_support::ManualSteadyClock;
 
 const std::vector<std::string> kDepartments{"IT Support", "HR", "Facilities", "Finance", "General"};
@@ -169,6 +170,19 @@ TEST_F(ClaudeCategorizerTest, AuthenticationFailuresAreNotRetried) {
   EXPECT_EQ(failures("authentication"), 1u);
 }
 
+TEST_F(ClaudeCategorizerTest, ARefusedKeyIsDegradedUntilTheNextAnswer) {
+  fake.set_mode(AnthropicMode::unauthorized);
+  auto& c = make(options());
+  EXPECT_EQ(c.health().state, State::healthy);
+  EXPECT_FALSE(c.categorize(vpn_ticket()));
+  const auto h = c.health();
+  EXPECT_EQ(h.state, State::degraded);
+  EXPECT_NE(h.summary.find("refused the key"), std::string::npos) << h.summary;
+  fake.set_mode(AnthropicMode::tool_use);
+  ASSERT_TRUE(c.categorize(vpn_ticket()));
+  EXPECT_EQ(c.health().state, State::healthy);
+}
+
 TEST_F(ClaudeCategorizerTest, AWrongKeyIsRejectedByTheFakeLikeTheApi) {
   auto o = options();
   o.api_key = "sk-ant-wrong";
@@ -218,7 +232,7 @@ TEST_F(ClaudeCategorizerTest, AnUnreachableApiIsAConnectionFailure) {
   EXPECT_EQ(failures("connection"), 2u);
 }
 
-TEST_F(ClaudeCategorizerTest, WithoutAKeyItMakesNoCallAndReportsDegraded) {
+TEST_F(ClaudeCategorizerTest, WithoutAKeyItMakesNoCallAndReportsOff) {
   auto o = options();
   o.api_key.clear();
   auto& c = make(o);
@@ -226,7 +240,7 @@ TEST_F(ClaudeCategorizerTest, WithoutAKeyItMakesNoCallAndReportsDegraded) {
   EXPECT_FALSE(c.categorize(vpn_ticket()));
   EXPECT_EQ(fake.request_count(), 0u);
   const auto h = c.health();
-  EXPECT_TRUE(h.degraded);
+  EXPECT_EQ(h.state, State::off);
   EXPECT_NE(h.summary.find("no Anthropic API key"), std::string::npos);
   EXPECT_EQ(counter(registry, "smartticket_claude_skipped_total{reason=\"no_key\"}"), 1u);
 }
@@ -237,7 +251,7 @@ TEST_F(ClaudeCategorizerTest, BreakerOpensSkipsProbesAndCloses) {
   o.retry.max_attempts = 1;
   o.breaker = {.failure_threshold = 2, .open_duration = 1000ms};
   auto& c = make(o);
-  EXPECT_FALSE(c.health().degraded);
+  EXPECT_EQ(c.health().state, State::healthy);
 
   // closed -> open after two failed calls
   EXPECT_FALSE(c.categorize(vpn_ticket()));
@@ -252,14 +266,14 @@ TEST_F(ClaudeCategorizerTest, BreakerOpensSkipsProbesAndCloses) {
   EXPECT_EQ(fake.request_count(), 2u);
   EXPECT_EQ(counter(registry, "smartticket_claude_skipped_total{reason=\"breaker_open\"}"), 1u);
   auto h = c.health();
-  EXPECT_TRUE(h.degraded);
+  EXPECT_EQ(h.state, State::degraded);
   EXPECT_NE(h.summary.find("breaker open"), std::string::npos);
   EXPECT_EQ(counter(registry, "smartticket_claude_breaker_state"), 2u);
 
   // open -> half_open after the cool-down; a failed probe reopens it
   clock.advance(1000ms);
   EXPECT_EQ(c.breaker_state(), BreakerState::half_open);
-  EXPECT_TRUE(c.health().degraded);
+  EXPECT_EQ(c.health().state, State::degraded);
   fake.set_mode(AnthropicMode::overloaded);
   EXPECT_FALSE(c.categorize(vpn_ticket()));
   EXPECT_EQ(fake.request_count(), 3u);  // one probe, no retry past the reopened breaker
@@ -272,7 +286,7 @@ TEST_F(ClaudeCategorizerTest, BreakerOpensSkipsProbesAndCloses) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->categorized_by, domain::CategorizedBy::claude);
   EXPECT_EQ(c.breaker_state(), BreakerState::closed);
-  EXPECT_FALSE(c.health().degraded);
+  EXPECT_EQ(c.health().state, State::healthy);
   EXPECT_EQ(counter(registry, "smartticket_claude_breaker_opened_total"), 2u);
   EXPECT_EQ(counter(registry, "smartticket_claude_breaker_state"), 0u);
 }

@@ -69,11 +69,12 @@ int terminate_connections(const PgTestSchema& schema) {
 }
 
 Ticket create(PgTicketStore& store, const std::string& title) {
-  return create_one(
-      store, {title, "Something is broken, please help", "Ann Lee", "ann@example.com"},
-      1'700'000'000'000, [](const Ticket& t) {
-        return std::vector<Event>{domain::make_event(domain::payload::Created{}, t, t.created_at, "trace")};
-      });
+  return create_one(store,
+                    {title, "Something is broken, please help", "Ann Lee", "ann@example.com"},
+                    1'700'000'000'000, [](const Ticket& t) {
+                      return std::vector<Event>{
+                          domain::make_event(domain::payload::Created{}, t, t.created_at, "trace")};
+                    });
 }
 
 // ---- Migrations ------------------------------------------------------------------------------
@@ -223,12 +224,17 @@ TEST(PgPool, AnUnreachableServerFailsFastWithUnavailableAndNoPassword) {
   EXPECT_EQ(db.open_connections(), 0u);
 }
 
-TEST(PgPool, AcquireGivesUpWithUnavailableWhenEveryConnectionIsBusy) {
-  PgTestSchema schema;
+// A pool of one connection that gives up waiting for it after 50 ms.
+std::unique_ptr<Database> one_connection_pool(const PgTestSchema& schema) {
   PoolOptions options;
   options.max_connections = 1;
   options.acquire_timeout = std::chrono::milliseconds(50);
-  auto db = schema.open(options);
+  return schema.open(options);
+}
+
+TEST(PgPool, AcquireGivesUpWithUnavailableWhenEveryConnectionIsBusy) {
+  PgTestSchema schema;
+  auto db = one_connection_pool(schema);
   PgTicketStore store(*db);
   const auto t = create(store, "Laptop will not boot");
   // The change runs while the update holds the only connection; a read inside it needs a
@@ -263,6 +269,38 @@ TEST(PgPool, ConnectionsKilledUnderneathAreReplaced) {
   EXPECT_EQ(got, t);
   EXPECT_LE(unavailable, 1);
   EXPECT_EQ(create(store, "After the crash").id, t.id + 1);
+}
+
+TEST(PgPool, TheHealthProbeFailsWithoutAServerAndNamesNoPassword) {
+  Database db("host=127.0.0.1 port=1 user=app dbname=x password=do-not-leak connect_timeout=2");
+  const auto p = db.probe();
+  EXPECT_FALSE(p.ok);
+  EXPECT_EQ(p.detail.rfind("postgres: ", 0), 0u) << p.detail;
+  EXPECT_EQ(p.detail.find("do-not-leak"), std::string::npos) << p.detail;
+}
+
+TEST(PgPool, TheHealthProbeAnswersWhileEveryPooledConnectionIsBusy) {
+  PgTestSchema schema;
+  auto db = one_connection_pool(schema);
+  EXPECT_TRUE(db->probe().ok);
+  // The probe runs while a read holds the pool's only connection: a busy pool is not a
+  // database that is down.
+  ports::Probe during;
+  db->read([&](Tx& tx) {
+    during = db->probe();
+    return tx.exec("SELECT 1");
+  });
+  EXPECT_TRUE(during.ok) << during.detail;
+  EXPECT_EQ(db->open_connections(), 1u) << "the probe's connection is not the pool's";
+}
+
+TEST(PgPool, TheHealthProbeReconnectsAfterItsConnectionWasKilled) {
+  PgTestSchema schema;
+  auto db = schema.open({});
+  ASSERT_TRUE(db->probe().ok);
+  ASSERT_GT(terminate_connections(schema), 0);
+  EXPECT_FALSE(db->probe().ok) << "the killed connection is noticed";
+  EXPECT_TRUE(db->probe().ok) << "and the next probe connects afresh";
 }
 
 // ---- The outbox across instances -----------------------------------------------------------

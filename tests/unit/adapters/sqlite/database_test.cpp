@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -378,6 +379,41 @@ TEST_F(SqliteMigrations, EveryFilterQueryHasAnIndex) {
     EXPECT_NE(p.find("USING"), std::string::npos) << sql << "\n" << p;
     EXPECT_EQ(p.find("TEMP B-TREE"), std::string::npos) << sql << "\n" << p;
   }
+}
+
+// ---- The health probe --------------------------------------------------------------------------
+
+TEST_F(SqliteDatabase, TheHealthProbeAnswersWhileTheFileIsThere) {
+  insert("hello");
+  const auto p = db->probe();
+  EXPECT_TRUE(p.ok) << p.detail;
+  EXPECT_EQ(db->health_name(), "database");
+}
+
+TEST_F(SqliteDatabase, TheHealthProbeFailsOnceTheFileIsGoneThoughPooledReadsStillWork) {
+  insert("hello");
+  ASSERT_EQ(count_rows(*db, "notes"), 1);  // a pooled reader, kept open
+  std::filesystem::remove(db->path());
+  EXPECT_EQ(count_rows(*db, "notes"), 1) << "the pooled reader reads the deleted file";
+  const auto p = db->probe();
+  EXPECT_FALSE(p.ok);
+  EXPECT_NE(p.detail.find("unable to open"), std::string::npos) << p.detail;
+}
+
+TEST_F(SqliteDatabase, TheHealthProbeFailsWhenTheFileIsDamaged) {
+  insert("hello");
+  // Every page in the main file (none left in the WAL to read instead).
+  Connection(db->path(), Connection::Mode::checkpointer, std::chrono::milliseconds(5000))
+      .exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  {
+    // Overwrites the header ("SQLite format 3") in place, as a bad disk or a stray write would.
+    std::fstream f(db->path(), std::ios::in | std::ios::out | std::ios::binary);
+    ASSERT_TRUE(f);
+    f.write("this is not sqlite, not at all", 30);
+  }
+  const auto p = db->probe();
+  EXPECT_FALSE(p.ok);
+  EXPECT_NE(p.detail.find("not a database"), std::string::npos) << p.detail;
 }
 
 }  // namespace

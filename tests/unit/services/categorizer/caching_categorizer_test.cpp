@@ -20,7 +20,9 @@ class CountingStrategy final : public ports::Categorizer {
                                  "call " + std::to_string(calls), "m"};
   }
   std::string_view name() const override { return "claude"; }
-  ports::CategorizerHealth health() override { return {true, "inner", {}}; }
+  ports::CategorizerHealth health() override {
+    return {ports::CategorizerHealth::State::degraded, "inner", {}};
+  }
   int calls = 0;
   bool answers = true;
 };
@@ -113,7 +115,7 @@ TEST_F(CachingCategorizerTest, CapacityZeroDisablesIt) {
 TEST_F(CachingCategorizerTest, NameAndHealthAreTheInnerStrategys) {
   auto cache = make({});
   EXPECT_EQ(cache.name(), "claude");
-  EXPECT_TRUE(cache.health().degraded);
+  EXPECT_EQ(cache.health().state, ports::CategorizerHealth::State::degraded);
 }
 
 }  // namespace

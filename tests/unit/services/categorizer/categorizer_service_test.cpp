@@ -131,7 +131,8 @@ TEST_F(CategorizerServiceTest, HealthIsDegradedWhileAStrategyIs) {
   auto h = service.health();
   EXPECT_EQ(h["status"], "healthy");
   EXPECT_EQ(h["details"]["claude"]["status"], "healthy");
-  claude.health_value = {true, "circuit breaker open", {{"breaker", "open"}}};
+  claude.health_value = {
+      ports::CategorizerHealth::State::degraded, "circuit breaker open", {{"breaker", "open"}}};
   h = service.health();
   EXPECT_EQ(h["status"], "degraded");
   EXPECT_EQ(h["service"], "categorizer");
@@ -139,6 +140,15 @@ TEST_F(CategorizerServiceTest, HealthIsDegradedWhileAStrategyIs) {
   EXPECT_EQ(h["details"]["claude"]["reason"], "circuit breaker open");
   EXPECT_EQ(h["details"]["claude"]["breaker"], "open");
   EXPECT_EQ(h["details"]["keywords"]["status"], "healthy");
+}
+
+TEST_F(CategorizerServiceTest, AStrategySwitchedOffIsAModeNotAFault) {
+  auto service = make({});
+  claude.health_value = {ports::CategorizerHealth::State::off, "no Anthropic API key set", {}};
+  const auto h = service.health();
+  EXPECT_EQ(h["status"], "healthy");
+  EXPECT_EQ(h["details"]["claude"]["status"], "off");
+  EXPECT_EQ(h["details"]["claude"]["reason"], "no Anthropic API key set");
 }
 
 // A training store whose watermark the test sets, or that cannot be read.

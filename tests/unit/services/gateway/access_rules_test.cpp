@@ -18,7 +18,10 @@ namespace {
 
 class AccessRules : public ::testing::Test {
  protected:
-  AccessRules() { gateway.register_routes(router); }
+  AccessRules() {
+    gateway.register_routes(router);
+    gateway.register_health(router, health);
+  }
 
   testing_support::TempDir dir;
   adapters::sqlite::Database db{dir.file("gateway.db")};
@@ -30,6 +33,7 @@ class AccessRules : public ::testing::Test {
   LocalUpstream tickets{"tickets", none}, categorizer{"categorizer", none},
       routing{"routing", none}, analytics{"analytics", none};
   Gateway gateway{{}, {tickets, categorizer, routing, analytics}, {&authenticator, &idempotency}};
+  ServiceHealth health{"gateway", {}};
   http::Router router;
 };
 
@@ -46,7 +50,8 @@ TEST_F(AccessRules, OnlyProbesTheServiceMapAndTheConsoleAreOpen) {
   std::set<std::string> open;
   for (const auto& [route, access] : gateway.access_rules())
     if (access.allows_anonymous()) open.insert(route);
-  EXPECT_EQ(open, (std::set<std::string>{"GET /", "GET /health", "GET /api/health", "GET /ui",
+  EXPECT_EQ(open, (std::set<std::string>{"GET /", "GET /health", "GET /health/live",
+                                         "GET /health/ready", "GET /api/health", "GET /ui",
                                          "GET /ui/{a}", "GET /ui/{a}/{b}", "GET /ui/{a}/{b}/{c}"}));
   for (const auto& route : open) EXPECT_TRUE(gateway.access_rules().at(route).unlimited()) << route;
 }

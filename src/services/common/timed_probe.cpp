@@ -1,0 +1,66 @@
+#include "services/common/timed_probe.hpp"
+
+#include <algorithm>
+
+namespace st::services {
+
+namespace asio = http::asio;
+
+TimedProbe::TimedProbe(ports::HealthCheck& check, std::chrono::milliseconds timeout)
+    : check_(check), timeout_(timeout) {}
+
+TimedProbe::~TimedProbe() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void TimedProbe::start() {
+  std::lock_guard lock(mutex_);
+  start_locked();
+}
+
+void TimedProbe::start_locked() {
+  if (in_flight_) return;
+  // The previous probe has returned (in_flight_ is false): only its exit is left to wait for.
+  if (thread_.joinable()) thread_.join();
+  in_flight_ = true;
+  started_ = std::chrono::steady_clock::now();
+  thread_ = std::thread([this] { run(); });
+}
+
+void TimedProbe::run() {
+  const auto began = std::chrono::steady_clock::now();
+  const ports::Probe answer = check_.probe();  // noexcept
+  const Result result{answer, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::steady_clock::now() - began)};
+  std::vector<std::shared_ptr<Waiter>> wake;
+  {
+    std::lock_guard lock(mutex_);
+    in_flight_ = false;
+    wake.swap(waiters_);
+    for (auto& w : wake) w->result = result;
+  }
+  // The cancel runs on the waiter's executor (its connection's strand), after the waiting
+  // coroutine has suspended in async_wait, so it cannot be missed.
+  for (auto& w : wake) asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
+}
+
+asio::awaitable<TimedProbe::Result> TimedProbe::result() {
+  auto w = std::make_shared<Waiter>(co_await asio::this_coro::executor);
+  std::chrono::steady_clock::time_point deadline;
+  {
+    std::lock_guard lock(mutex_);
+    start_locked();
+    deadline = started_ + timeout_;
+    waiters_.push_back(w);
+  }
+  w->timer.expires_at(deadline);
+  boost::system::error_code ec;
+  co_await w->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  std::lock_guard lock(mutex_);
+  std::erase(waiters_, w);
+  if (w->result) co_return *w->result;
+  co_return Result{{false, "no answer within " + std::to_string(timeout_.count()) + " ms"},
+                   timeout_};
+}
+
+}  // namespace st::services
