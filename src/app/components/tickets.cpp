@@ -5,11 +5,11 @@
 namespace st::app::components {
 
 TicketsComponent::TicketsComponent(ports::TicketStore& store, ports::Outbox& outbox,
-                                   const ports::Clock& clock)
-    : outbox_(outbox), service_(store, clock) {}
+                                   ports::IdempotencyStore& requests, const ports::Clock& clock)
+    : outbox_(outbox), requests_(requests, clock), service_(store, clock) {}
 
 void TicketsComponent::register_routes(http::Router& router) {
-  services::tickets::register_routes(router, service_);
+  services::tickets::register_routes(router, service_, &requests_);
 }
 
 }  // namespace st::app::components

@@ -4,15 +4,19 @@
 // nothing; routing assigns departments through its internal endpoint.
 #include "app/components/component.hpp"
 #include "ports/clock.hpp"
+#include "ports/idempotency_store.hpp"
 #include "ports/ticket_store.hpp"
+#include "services/common/idempotent_requests.hpp"
 #include "services/tickets/tickets_service.hpp"
 
 namespace st::app::components {
 
 class TicketsComponent final : public Component {
  public:
-  // `outbox` is the store's own (the same adapter implements both ports).
-  TicketsComponent(ports::TicketStore& store, ports::Outbox& outbox, const ports::Clock& clock);
+  // `outbox` is the store's own (the same adapter implements both ports). `requests` keeps
+  // the answers to status changes the gateway may retry (one change recorded per request).
+  TicketsComponent(ports::TicketStore& store, ports::Outbox& outbox,
+                   ports::IdempotencyStore& requests, const ports::Clock& clock);
 
   std::string name() const override { return "tickets"; }
   void register_routes(http::Router& router) override;
@@ -25,6 +29,7 @@ class TicketsComponent final : public Component {
 
  private:
   ports::Outbox& outbox_;
+  services::IdempotentRequests requests_;
   services::tickets::TicketsService service_;
 };
 

@@ -87,7 +87,7 @@ http::Response route_response(RoutingService& service, RouteRequest req, bool re
 
 }  // namespace
 
-void register_routes(http::Router& router, RoutingService& service) {
+void register_routes(http::Router& router, RoutingService& service, IdempotentRequests* requests) {
   router.route(bhttp::verb::get, "/api/departments", [&service](RequestContext& ctx) {
     const bool all = ctx.query_param("include_inactive").value_or("false") == "true";
     json list = json::array();
@@ -149,7 +149,7 @@ void register_routes(http::Router& router, RoutingService& service) {
     return route_response(service, std::move(req), false);
   });
 
-  router.route(bhttp::verb::put, "/api/route/{ticket_id}", [&service](RequestContext& ctx) {
+  http::SyncHandler reroute = [&service](RequestContext& ctx) {
     const json body = ctx.json_object_body();
     RouteRequest req;
     req.ticket_id = ctx.id_param("ticket_id", "Ticket");
@@ -163,7 +163,10 @@ void register_routes(http::Router& router, RoutingService& service) {
     req.trace_id = ctx.trace_id;
     req.actor = actor_of(ctx);
     return route_response(service, std::move(req), true);
-  });
+  };
+  router.route(
+      bhttp::verb::put, "/api/route/{ticket_id}",
+      requests ? once_per_gateway_request(*requests, std::move(reroute)) : std::move(reroute));
 
   router.route(bhttp::verb::get, "/api/routing/statistics", [&service](RequestContext&) {
     auto s = service.statistics();
