@@ -58,9 +58,11 @@ Preferences preferences_of(std::string_view header) {
 
 }  // namespace
 
-Gateway::Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stores)
+Gateway::Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stores,
+                 DeadLetterQueues dead_letters)
     : options_(std::move(options)),
       upstreams_(upstreams),
+      dead_letters_(std::move(dead_letters)),
       access_(options_.access, stores.authenticator, clock_),
       hub_(options_.event_streams),
       console_(options_.console) {
@@ -442,13 +444,36 @@ asio::awaitable<Response> Gateway::health(RequestContext& ctx) {
     if (status != "healthy") all_ok = false;
     if (u == &upstreams_.tickets && status == "down") tickets_ok = false;
   }
+  json body{{"status", !tickets_ok ? "unhealthy"
+                       : all_ok    ? "healthy"
+                                   : "degraded"},
+            {"mode", options_.mode},
+            {"version", SMARTTICKET_VERSION},
+            {"services", services}};
+  if (dead_letters_.bus) body["dead_letters"] = dead_letter_counts();
   co_return http::json_response(tickets_ok ? bhttp::status::ok : bhttp::status::service_unavailable,
-                                {{"status", !tickets_ok ? "unhealthy"
-                                            : all_ok    ? "healthy"
-                                                        : "degraded"},
-                                 {"mode", options_.mode},
-                                 {"version", SMARTTICKET_VERSION},
-                                 {"services", services}});
+                                body);
+}
+
+json Gateway::dead_letter_counts() const {
+  json queues = json::object();
+  std::uint64_t total = 0;
+  bool reachable = true;
+  for (const auto& name : dead_letters_.queues) {
+    queues[name] = nullptr;
+    // One failure and the rest are not asked: a broker that does not answer would make
+    // every question wait out its timeout.
+    if (!reachable) continue;
+    try {
+      const auto n = dead_letters_.bus->dead_letter_count(name);
+      queues[name] = n;
+      total += n;
+    } catch (const std::exception& e) {
+      spdlog::warn("gateway: cannot count the dead letters of {}: {}", name, e.what());
+      reachable = false;
+    }
+  }
+  return {{"total", total}, {"queues", std::move(queues)}};
 }
 
 ports::Disposition Gateway::on_event(const ports::Delivery& d) {
