@@ -15,6 +15,10 @@ struct Config {
   std::string host = "127.0.0.1";
   std::optional<std::uint16_t> port;  // unset: the target's default port (see listen_port)
   std::string data_dir = "./data";
+  // The embedded data file's commits: "full" syncs the WAL at every commit (an answered write
+  // survives a power cut); "normal" syncs only at checkpoints (faster; a power cut may lose
+  // the last commits, never corrupts the file).
+  std::string durability = "full";
   unsigned threads = 0;  // 0: one per core
   // The HTTP server's bounds (docs/deployment.md, "Connection limits").
   unsigned max_connections = 0;  // 0: half the open-file limit

@@ -5,9 +5,13 @@
 #include <cstdint>
 #include <memory>
 
+#include "adapters/sqlite/database.hpp"
 #include "app/config.hpp"
 
 namespace st::app {
+
+// How the embedded mode opens its data file (exclusive to this process; `durability`).
+adapters::sqlite::DatabaseOptions embedded_database_options(const Config& config);
 
 class EmbeddedSystem {
  public:

@@ -127,6 +127,7 @@ asio::awaitable<Response> HttpClient::exchange(Request req, bool idempotent) {
 
   const int attempts = idempotent ? 1 + std::max(0, options_.idempotent_retries) : 1;
   std::string last_error;
+  bool timed_out = false;
   for (int attempt = 0; attempt < attempts; ++attempt) {
     if (attempt > 0) {
       retries_.fetch_add(1, std::memory_order_relaxed);
@@ -141,12 +142,15 @@ asio::awaitable<Response> HttpClient::exchange(Request req, bool idempotent) {
       if (res.keep_alive()) give_back(std::move(c));
       co_return res;
     } catch (const boost::system::system_error& e) {
-      last_error = e.code() == beast::error::timeout ? "timed out" : e.code().message();
+      timed_out = e.code() == beast::error::timeout;
+      last_error = timed_out ? "timed out" : e.code().message();
     }
   }
   failures_.fetch_add(1, std::memory_order_relaxed);
-  throw ports::Unavailable("the " + options_.name + " service at " + origin_.authority() +
-                           " did not answer: " + last_error);
+  const std::string what = "the " + options_.name + " service at " + origin_.authority() +
+                           " did not answer: " + last_error;
+  if (timed_out) throw ports::TimedOut(what);
+  throw ports::Unavailable(what);
 }
 
 }  // namespace st::http

@@ -48,8 +48,8 @@ class HttpClient {
 
   // Sends `req` (its target is appended to the origin's base path) and returns whatever
   // status the service answered. Throws ports::Unavailable when the service cannot be
-  // reached or does not answer within the deadline. `idempotent` marks a POST that is safe
-  // to repeat (e.g. keyed by an event id) so it gets the retries too.
+  // reached, ports::TimedOut (an Unavailable) when the last attempt ran out of time. `idempotent`
+  // marks a POST that is safe to repeat (e.g. keyed by an event id) so it gets the retries too.
   asio::awaitable<Response> send(Request req, Idempotency idempotent = Idempotency::by_method);
   // The same for callers outside any io_context (consumer threads). Never call it from a
   // coroutine: it blocks the thread.

@@ -123,6 +123,12 @@ asio::awaitable<Response> Router::execute(const Match& m, RequestContext& ctx) c
     throw ApiError::not_found("No such endpoint: " + ctx.path);
   } catch (const ApiError& e) {
     failure = error_response(e);
+  } catch (const ports::TimedOut& e) {
+    // A dependency did not answer in time: what it was asked may have happened.
+    spdlog::warn("request {} {} {}: dependency timed out: {}", ctx.request_id,
+                 std::string(ctx.request.method_string()), ctx.path, e.what());
+    failure = error_response(bhttp::status::gateway_timeout, "service_timeout",
+                             "A service this request needs did not answer in time");
   } catch (const ports::Unavailable& e) {
     // A dependency is down: fail fast, the client may retry. Logged at warn, not error.
     spdlog::warn("request {} {} {}: dependency unavailable: {}", ctx.request_id,

@@ -3,6 +3,7 @@
 // one queue per consuming service bound to the routing keys it needs, at-least-once
 // delivery, manual ack after the consumer's commit, redelivery after a failed handler and
 // a dead-letter queue after too many deliveries.
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -64,6 +65,9 @@ class EventBus : public HealthCheck {
 
   std::string health_name() const override { return "bus"; }
   Probe probe() noexcept override { return {}; }
+  // The dead letters kept for `queue` (durable or transient) now, for health reports. Throws
+  // ports::Unavailable when the broker cannot be asked.
+  virtual std::size_t dead_letter_count(const std::string& queue) = 0;
 };
 
 // True when `routing_key` matches the topic `pattern` ('*' = one word, '#' = zero or more).

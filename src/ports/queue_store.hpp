@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,7 +30,12 @@ class QueueStore {
   virtual void count_delivery(const std::string& queue, std::int64_t seq) = 0;
   virtual void dead_letter(const std::string& queue, std::int64_t seq,
                            const std::string& reason) = 0;
+  // Keeps a dead letter of a queue whose messages are not stored (a transient queue): its
+  // messages live in memory, its dead letters are kept like everyone's, never dropped.
+  virtual void keep_dead_letter(const std::string& queue, const OutgoingMessage& message,
+                                int delivery_count, const std::string& reason) = 0;
   virtual std::vector<StoredMessage> dead_letters(const std::string& queue) = 0;
+  virtual std::size_t dead_letter_count(const std::string& queue) = 0;
 };
 
 }  // namespace st::ports

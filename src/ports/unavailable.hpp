@@ -12,4 +12,12 @@ class Unavailable : public std::runtime_error {
   explicit Unavailable(const std::string& what) : std::runtime_error(what) {}
 };
 
+// The server was reached (or may have been) but did not answer within the deadline: the
+// request may have been carried out. The HTTP layer answers 504 instead of 503; everyone
+// else treats it as Unavailable.
+class TimedOut : public Unavailable {
+ public:
+  explicit TimedOut(const std::string& what) : Unavailable(what) {}
+};
+
 }  // namespace st::ports

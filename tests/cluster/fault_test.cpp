@@ -236,6 +236,12 @@ TEST_F(ClusterFaultTest, PoisonMessageIsDeadLetteredAndTheRestFlowsOn) {
   EXPECT_TRUE(
       e2e::eventually([&] { return bus.dead_letter_count("categorizer") == dead_before + 1; }, 30s))
       << "categorizer.dlq holds " << bus.dead_letter_count("categorizer");
+  // The gateway reports it, counted by the broker.
+  const auto health = http_->get("/api/health");
+  EXPECT_EQ(health.json["dead_letters"]["queues"]["categorizer"], dead_before + 1)
+      << health.describe();
+  EXPECT_GE(health.json["dead_letters"]["total"].get<std::uint64_t>(), dead_before + 1)
+      << health.describe();
   bus.stop();
 }
 

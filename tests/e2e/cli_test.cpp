@@ -16,10 +16,12 @@ struct CommandResult {
   std::string output;
 };
 
-// Runs `env_prefix BINARY args` through the shell and collects its stdout.
-CommandResult run_binary(const std::string& env_prefix, const std::string& args) {
-  const std::string command =
-      env_prefix + " '" + ServerProcess::binary_path() + "' " + args + " 2>/dev/null";
+// Runs `env_prefix BINARY args` through the shell and collects its stdout (and its stderr
+// too with `with_errors`).
+CommandResult run_binary(const std::string& env_prefix, const std::string& args,
+                         bool with_errors = false) {
+  const std::string command = env_prefix + " '" + ServerProcess::binary_path() + "' " + args +
+                              (with_errors ? " 2>&1" : " 2>/dev/null");
   CommandResult result;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return result;
@@ -70,6 +72,15 @@ TEST_F(Cli, EnvNamesPrintsNoValuesAndIgnoresInvalidOnes) {
   EXPECT_EQ(r.output.find("sk-must-not-appear"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("not-a-port"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("SMARTTICKET_PORT\n"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, AnUnknownDurabilityStopsTheServerAtStartWithTheAcceptedValues) {
+  // The value is checked before anything is opened or bound: the server never starts.
+  const CommandResult r =
+      run_binary("SMARTTICKET_DURABILITY=fast", "serve --port 0 --data-dir /nonexistent", true);
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("durability must be full or normal, got 'fast'"), std::string::npos)
+      << r.output;
 }
 
 }  // namespace

@@ -45,6 +45,13 @@ TEST_F(Meta, HealthProbesEveryService) {
     EXPECT_TRUE(r.json["services"].contains(svc))
         << "services." << svc << " missing: " << r.describe();
   }
+  // Dead letters are kept, never dropped, and counted per queue.
+  ASSERT_TRUE(r.json.contains("dead_letters")) << r.describe();
+  EXPECT_TRUE(r.json["dead_letters"]["total"].is_number_unsigned()) << r.describe();
+  for (const char* queue :
+       {"categorizer", "routing", "analytics", "categorizer-training", "gateway"})
+    EXPECT_TRUE(r.json["dead_letters"]["queues"][queue].is_number_unsigned())
+        << "dead_letters.queues." << queue << ": " << r.describe();
   if (!external_mode()) {
     // Everything runs in one process here, so nothing can be missing. The categorizer alone
     // may be degraded: without an Anthropic key the fallbacks categorize (it still works).

@@ -270,7 +270,8 @@ TEST(RabbitBus, TransientQueuesArePerInstanceAndCountTheirRetries) {
   ASSERT_TRUE(eventually([&] { return r2.size() == 2 && r1.counts_of("flaky").size() == 2; }));
   EXPECT_EQ(r2.ids(), (std::vector<std::string>{"t1", "flaky"}));
   EXPECT_EQ(r1.counts_of("t1"), (std::vector<int>{1}));
-  EXPECT_EQ(r1.counts_of("flaky"), (std::vector<int>{1, 2})) << "then dropped: max_deliveries";
+  EXPECT_EQ(r1.counts_of("flaky"), (std::vector<int>{1, 2}))
+      << "then dead-lettered: max_deliveries";
   EXPECT_EQ(r1.seen()[0].queue, name) << "the bus's name, not the broker's";
   std::this_thread::sleep_for(200ms);
   EXPECT_EQ(r1.counts_of("flaky").size(), 2u);
@@ -280,6 +281,32 @@ TEST(RabbitBus, TransientQueuesArePerInstanceAndCountTheirRetries) {
   two.publish({msg(key("ticket.routed"), "t2")});
   ASSERT_TRUE(eventually([&] { return r2.size() == 3; }));
   EXPECT_EQ(r1.size(), 3u);
+}
+
+TEST(RabbitBus, ATransientQueuesDeadLettersAreKeptInADurableQueueAndCounted) {
+  const auto name = unique_queue("gateway");
+  {
+    RabbitBus bus(shared_broker_options());
+    Recorder r;
+    auto spec = queue(name, {key("ticket.#")}, /*durable=*/false);
+    spec.max_deliveries = 2;
+    bus.subscribe(spec, r.consumer([](const Delivery& d) {
+      if (d.event_id == "poison") return Disposition::retry;
+      return d.event_id == "malformed" ? Disposition::dead_letter : Disposition::ack;
+    }));
+    bus.start();
+    ASSERT_TRUE(eventually([&] { return bus.consuming(name); }));
+    bus.publish({msg(key("ticket.created"), "poison"), msg(key("ticket.created"), "malformed"),
+                 msg(key("ticket.created"), "fine")});
+    ASSERT_TRUE(eventually([&] { return bus.dead_letter_count(name) == 2; }));
+    bus.stop();  // the transient queue goes with its connection
+  }
+  RabbitBus inspector(shared_broker_options());
+  EXPECT_EQ(inspector.dead_letter_count(name), 2u) << "kept after its queue is gone";
+  const auto dead = inspector.take_dead_letters(name, 5);
+  std::set<std::string> ids;
+  for (const auto& d : dead) ids.insert(d.event_id);
+  EXPECT_EQ(ids, (std::set<std::string>{"poison", "malformed"}));
 }
 
 TEST(RabbitBus, TwoConsumersOfOneDurableQueueSplitTheWork) {

@@ -15,8 +15,6 @@ namespace {
 
 // Routing keys are event types; the cap only guards against a caller inventing keys.
 constexpr std::size_t kMaxCachedRoutes = 1024;
-// Transient dead letters are kept for inspection only, so old ones are forgotten.
-constexpr std::size_t kMaxTransientDeadLetters = 1000;
 
 }  // namespace
 
@@ -292,10 +290,13 @@ InProcBus::QueueStats InProcBus::stats(const std::string& queue) const {
 
 std::vector<ports::StoredMessage> InProcBus::dead_letters(const std::string& queue) const {
   std::shared_lock lk(state_mu_);
-  Queue& q = find(queue);
-  if (q.spec.durable) return store_.dead_letters(queue);
-  std::lock_guard ql(q.mu);
-  return {q.dead.begin(), q.dead.end()};
+  find(queue);  // throws for an unknown queue
+  return store_.dead_letters(queue);
+}
+
+std::size_t InProcBus::dead_letter_count(const std::string& queue) {
+  // Straight from the store: a queue nobody subscribed in this run may still have some.
+  return store_.dead_letter_count(queue);
 }
 
 std::uint64_t InProcBus::unroutable() const {
@@ -418,23 +419,21 @@ void InProcBus::schedule_retry(Queue& q, Entry entry, const std::string& why) {
 void InProcBus::send_to_dead_letter(Queue& q, Entry entry, const std::string& reason) {
   spdlog::warn("inproc bus: queue {}: {} ({}) dead-lettered: {}", q.spec.name,
                entry.message.event_id, entry.message.routing_key, reason);
-  if (q.spec.durable) {
-    try {
+  try {
+    if (q.spec.durable)
       store_.dead_letter(q.spec.name, entry.seq, reason);
-    } catch (const std::exception& ex) {
-      // Still pending in the store: it comes back after a restart with its count nearly
-      // spent, so one more failure dead-letters it then.
-      spdlog::error("inproc bus: queue {}: dead-lettering seq {} failed: {}", q.spec.name,
-                    entry.seq, ex.what());
-    }
+    else
+      store_.keep_dead_letter(q.spec.name, entry.message, entry.delivery_count + 1, reason);
+  } catch (const std::exception& ex) {
+    // A durable message is still pending in the store: it comes back after a restart with
+    // its count nearly spent, so one more failure dead-letters it then. A transient one is
+    // lost with this line, which names it.
+    spdlog::error("inproc bus: queue {}: dead-lettering {} (seq {}) failed: {}", q.spec.name,
+                  entry.message.event_id, entry.seq, ex.what());
   }
   std::lock_guard lk(q.mu);
   --q.unacked;
   ++q.counters.dead_lettered;
-  if (!q.spec.durable) {
-    if (q.dead.size() >= kMaxTransientDeadLetters) q.dead.pop_front();
-    q.dead.push_back({entry.seq, q.spec.name, std::move(entry.message), entry.delivery_count + 1});
-  }
 }
 
 std::chrono::milliseconds InProcBus::backoff(int attempts) const {

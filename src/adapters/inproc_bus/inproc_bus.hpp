@@ -10,7 +10,8 @@
 //   writes the batch's acks with one store call (at-least-once: a crash before that call
 //   means redelivery, which consumers absorb by event_id).
 // - A failed delivery (retry or a throwing handler) is redelivered after a backoff while the
-//   rest of the queue goes on; at max_deliveries it is dead-lettered.
+//   rest of the queue goes on; at max_deliveries it is dead-lettered: kept in the store, a
+//   transient queue's dead letters too.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -71,9 +72,10 @@ class InProcBus : public ports::EventBus {
   // ready + unacked of `queue`; throws std::invalid_argument for an unknown queue.
   std::size_t depth(const std::string& queue) const;
   QueueStats stats(const std::string& queue) const;
-  // The queue's dead letters: from the store for a durable queue, from memory (the most
-  // recent ones) for a transient queue.
+  // The queue's dead letters, from the store: a transient queue's too (its messages live in
+  // memory, but what it gives up on is kept, never dropped).
   std::vector<ports::StoredMessage> dead_letters(const std::string& queue) const;
+  std::size_t dead_letter_count(const std::string& queue) override;
   // Messages that matched no queue since construction.
   std::uint64_t unroutable() const;
 
@@ -99,8 +101,7 @@ class InProcBus : public ports::EventBus {
     std::int64_t next_local_seq = 1;
     bool paused = false;
     bool stopping = false;
-    QueueStats counters;                    // acked / retried / dead_lettered only
-    std::deque<ports::StoredMessage> dead;  // transient queues only, bounded
+    QueueStats counters;  // acked / retried / dead_lettered only
     std::thread worker;
   };
 

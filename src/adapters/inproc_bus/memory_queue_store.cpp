@@ -56,6 +56,19 @@ void MemoryQueueStore::dead_letter(const std::string& queue, std::int64_t seq,
   it->second.pending.erase(m);
 }
 
+void MemoryQueueStore::keep_dead_letter(const std::string& queue,
+                                        const ports::OutgoingMessage& message, int delivery_count,
+                                        const std::string& reason) {
+  std::lock_guard lk(mu_);
+  queues_[queue].dead.push_back({{next_seq_++, queue, message, delivery_count}, reason});
+}
+
+std::size_t MemoryQueueStore::dead_letter_count(const std::string& queue) {
+  std::lock_guard lk(mu_);
+  auto it = queues_.find(queue);
+  return it == queues_.end() ? 0 : it->second.dead.size();
+}
+
 std::vector<ports::StoredMessage> MemoryQueueStore::dead_letters(const std::string& queue) {
   std::lock_guard lk(mu_);
   std::vector<ports::StoredMessage> out;

@@ -22,7 +22,10 @@ class MemoryQueueStore : public ports::QueueStore {
   void ack(const std::string& queue, const std::vector<std::int64_t>& seqs) override;
   void count_delivery(const std::string& queue, std::int64_t seq) override;
   void dead_letter(const std::string& queue, std::int64_t seq, const std::string& reason) override;
+  void keep_dead_letter(const std::string& queue, const ports::OutgoingMessage& message,
+                        int delivery_count, const std::string& reason) override;
   std::vector<ports::StoredMessage> dead_letters(const std::string& queue) override;
+  std::size_t dead_letter_count(const std::string& queue) override;
 
   // Not part of the port: the reason given when `seq` was dead-lettered, if it was.
   std::optional<std::string> dead_letter_reason(const std::string& queue, std::int64_t seq) const;

@@ -74,7 +74,15 @@ void declare_durable_queue(AmqpConnection& c, const ExchangeNames& x,
 
 void declare_transient_queue(AmqpConnection& c, const ExchangeNames& x,
                              const ports::QueueSpec& spec, const std::string& amqp_name) {
-  declare_queue(c, amqp_name, /*durable=*/false, /*exclusive=*/true, /*auto_delete=*/true, {});
+  // Its messages go with its connection, but what its consumer rejects is kept: in one
+  // durable `<spec name>.dlq` shared by every instance, like a durable queue's.
+  const std::string& dead_letter_key = spec.name;
+  const auto dlq = dead_letter_queue(spec.name);
+  declare_queue(c, dlq, /*durable=*/true, false, false, {});
+  bind(c, dlq, x.dead_letters, dead_letter_key);
+  declare_queue(c, amqp_name, /*durable=*/false, /*exclusive=*/true, /*auto_delete=*/true,
+                {text_arg("x-dead-letter-exchange", x.dead_letters),
+                 text_arg("x-dead-letter-routing-key", dead_letter_key)});
   for (const auto& pattern : spec.bindings) bind(c, amqp_name, x.events, pattern);
 }
 

@@ -3,7 +3,8 @@
 // - the durable topic exchange every event is published to;
 // - per durable queue: a quorum queue bound to its patterns, dead-lettering (on reject, or
 //   once its delivery limit is spent) through a direct exchange into `<queue>.dlq`;
-// - per transient queue: an exclusive, auto-delete classic queue, gone with its connection.
+// - per transient queue: an exclusive, auto-delete classic queue, gone with its connection,
+//   whose dead letters still go (through the same exchange) to a durable `<queue>.dlq`.
 #include <string>
 
 #include "adapters/rabbitmq/amqp_connection.hpp"

@@ -7,7 +7,7 @@
 namespace st::adapters::sqlite {
 
 Connection::Connection(const std::string& path, Mode mode, std::chrono::milliseconds busy_timeout,
-                       const char* vfs) {
+                       const char* vfs, Durability durability) {
   // NOMUTEX: the Database guarantees one thread per connection at a time, so SQLite's own
   // per-connection mutex would be pure overhead.
   const int flags =
@@ -26,12 +26,14 @@ Connection::Connection(const std::string& path, Mode mode, std::chrono::millisec
     sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
     exec("PRAGMA foreign_keys = ON");
     if (mode == Mode::writer) {
-      // WAL is a property of the file (persistent); NORMAL skips the fsync per commit,
-      // which in WAL mode can lose the last commits on power loss but never corrupts.
+      // WAL is a property of the file (persistent). FULL syncs the WAL at every commit: an
+      // answered write survives an OS crash or power cut. NORMAL skips that fsync, which in
+      // WAL mode can lose the last commits on power loss but never corrupts.
       auto q = query("PRAGMA journal_mode = WAL");
       if (!q.step() || q.text(0) != "wal")
         throw SqliteError(SQLITE_ERROR, "sqlite: cannot switch '" + path + "' to WAL mode");
-      exec("PRAGMA synchronous = NORMAL");
+      exec(durability == Durability::full ? "PRAGMA synchronous = FULL"
+                                          : "PRAGMA synchronous = NORMAL");
       // When the WAL restarts, its file is cut back to this size rather than left at its
       // largest.
       exec("PRAGMA journal_size_limit = 67108864");

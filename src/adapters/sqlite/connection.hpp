@@ -18,11 +18,15 @@ class Connection {
   // writer: creates the file, sets WAL. reader: refuses writes (query_only).
   // checkpointer: only ever runs checkpoints.
   enum class Mode { writer, reader, checkpointer };
+  // When a commit reaches the disk (the writer's PRAGMA synchronous). full: the WAL is synced
+  // at every commit, so a committed transaction survives a power cut; normal: only at
+  // checkpoints, so a power cut may lose the last commits (never corrupts the file).
+  enum class Durability { full, normal };
 
   // Opens (creating if needed, for the writer) and applies the per-connection pragmas.
   // `vfs` is an SQLite VFS name, nullptr for the default.
   Connection(const std::string& path, Mode mode, std::chrono::milliseconds busy_timeout,
-             const char* vfs = nullptr);
+             const char* vfs = nullptr, Durability durability = Durability::full);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

@@ -11,8 +11,8 @@ Database::Database(std::string path, DatabaseOptions options)
   if (path_.empty() || path_ == ":memory:" || path_.starts_with("file:"))
     throw SqliteError(SQLITE_MISUSE,
                       "sqlite: Database needs a plain file path, got '" + path_ + "'");
-  writer_ =
-      std::make_unique<Connection>(path_, Connection::Mode::writer, options_.busy_timeout, vfs());
+  writer_ = std::make_unique<Connection>(path_, Connection::Mode::writer, options_.busy_timeout,
+                                         vfs(), options_.durability);
   if (options_.checkpoint_pages > 0) {
     checkpointer_ = std::make_unique<Checkpointer>(
         *writer_,

@@ -43,6 +43,9 @@ struct DatabaseOptions {
   // Checkpointer); the writer does it itself past 8 times this. 0: SQLite's default
   // auto-checkpoint, run by the committing writer.
   int checkpoint_pages = 1000;
+  // When a commit reaches the disk (Connection::Durability): full by default, so nothing
+  // answered is lost to a power cut.
+  Connection::Durability durability = Connection::Durability::full;
 };
 
 class Database final : public ports::HealthCheck {

@@ -81,19 +81,47 @@ void SqliteQueueStore::count_delivery(const std::string& queue, std::int64_t seq
   });
 }
 
+namespace {
+
+// Copy then delete in one transaction: the message is in exactly one of the two tables.
+void move_to_dead_letters(Connection& c, const std::string& queue, std::int64_t seq,
+                          const std::string& reason) {
+  c.query(
+       "INSERT INTO bus_dead_letters (seq, queue, routing_key, event_id, body, traceparent, "
+       "delivery_count, enqueued_at, dead_lettered_at, reason) "
+       "SELECT seq, queue, routing_key, event_id, body, traceparent, delivery_count, "
+       "enqueued_at, ?, ? FROM bus_messages WHERE seq = ? AND queue = ?")
+      .bind_all(wall_clock_millis(), reason, seq, queue)
+      .run();
+  c.query("DELETE FROM bus_messages WHERE seq = ? AND queue = ?").bind_all(seq, queue).run();
+}
+
+}  // namespace
+
 void SqliteQueueStore::dead_letter(const std::string& queue, std::int64_t seq,
                                    const std::string& reason) {
+  db_.write([&](Connection& c) { move_to_dead_letters(c, queue, seq, reason); });
+}
+
+void SqliteQueueStore::keep_dead_letter(const std::string& queue, const ports::OutgoingMessage& m,
+                                        int delivery_count, const std::string& reason) {
   const auto now = wall_clock_millis();
   db_.write([&](Connection& c) {
-    // Copy then delete in one transaction: the message is in exactly one of the two tables.
     c.query(
-         "INSERT INTO bus_dead_letters (seq, queue, routing_key, event_id, body, traceparent, "
-         "delivery_count, enqueued_at, dead_lettered_at, reason) "
-         "SELECT seq, queue, routing_key, event_id, body, traceparent, delivery_count, "
-         "enqueued_at, ?, ? FROM bus_messages WHERE seq = ? AND queue = ?")
-        .bind_all(now, reason, seq, queue)
+         "INSERT INTO bus_messages (queue, routing_key, event_id, body, traceparent, "
+         "delivery_count, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind_all(queue, m.routing_key, m.event_id, m.body, m.traceparent, delivery_count, now)
         .run();
-    c.query("DELETE FROM bus_messages WHERE seq = ? AND queue = ?").bind_all(seq, queue).run();
+    move_to_dead_letters(c, queue, c.last_insert_rowid(), reason);
+  });
+}
+
+std::size_t SqliteQueueStore::dead_letter_count(const std::string& queue) {
+  return db_.read([&](Connection& c) {
+    auto q = c.query("SELECT count(*) FROM bus_dead_letters WHERE queue = ?");
+    q.bind_all(queue);
+    q.step();
+    return static_cast<std::size_t>(q.int64(0));
   });
 }
 

@@ -25,7 +25,12 @@ class SqliteQueueStore final : public ports::QueueStore {
   void ack(const std::string& queue, const std::vector<std::int64_t>& seqs) override;
   void count_delivery(const std::string& queue, std::int64_t seq) override;
   void dead_letter(const std::string& queue, std::int64_t seq, const std::string& reason) override;
+  // Through bus_messages in one transaction, so the dead letter's seq comes from the same
+  // sequence as every other's and never collides with one.
+  void keep_dead_letter(const std::string& queue, const ports::OutgoingMessage& message,
+                        int delivery_count, const std::string& reason) override;
   std::vector<ports::StoredMessage> dead_letters(const std::string& queue) override;
+  std::size_t dead_letter_count(const std::string& queue) override;
 
  private:
   Database& db_;

@@ -19,17 +19,26 @@ services::gateway::EventStreamLimits event_stream_limits(const Config& c) {
           .heartbeat = milliseconds(c.event_stream_heartbeat_ms)};
 }
 
+// Every queue of the topology: the services' durable ones and the gateway's own.
+services::gateway::DeadLetterQueues dead_letter_queues(ports::EventBus& bus) {
+  services::gateway::DeadLetterQueues out{&bus};
+  for (const auto& spec : queues::durable()) out.queues.push_back(spec.name);
+  out.queues.push_back(queues::gateway().name);
+  return out;
+}
+
 }  // namespace
 
 GatewayComponent::GatewayComponent(const Config& config, std::string mode,
                                    services::gateway::Upstreams upstreams, ports::KeyStore& keys,
-                                   ports::IdempotencyStore& idempotency, const ports::Clock& clock)
+                                   ports::IdempotencyStore& idempotency, ports::EventBus& bus,
+                                   const ports::Clock& clock)
     : authenticator_(keys, clock),
       gateway_({.create_timeout = std::chrono::milliseconds(config.create_timeout_ms),
                 .mode = std::move(mode),
                 .event_streams = event_stream_limits(config),
                 .access = access_options(config)},
-               upstreams, {&authenticator_, &idempotency}) {
+               upstreams, {&authenticator_, &idempotency}, dead_letter_queues(bus)) {
   bootstrap_admin_key(keys, config);
 }
 

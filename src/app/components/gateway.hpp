@@ -9,6 +9,7 @@
 #include "app/config.hpp"
 #include "auth/authenticator.hpp"
 #include "ports/clock.hpp"
+#include "ports/event_bus.hpp"
 #include "ports/idempotency_store.hpp"
 #include "ports/key_store.hpp"
 #include "services/gateway/gateway.hpp"
@@ -18,10 +19,11 @@ namespace st::app::components {
 class GatewayComponent final : public Component {
  public:
   // `mode` is what GET / and /api/health show ("embedded", "distributed"). Stores the first
-  // admin key when access control needs one.
+  // admin key when access control needs one. `bus` counts every queue's dead letters for
+  // /api/health.
   GatewayComponent(const Config& config, std::string mode, services::gateway::Upstreams upstreams,
                    ports::KeyStore& keys, ports::IdempotencyStore& idempotency,
-                   const ports::Clock& clock);
+                   ports::EventBus& bus, const ports::Clock& clock);
 
   std::string name() const override { return "gateway"; }
   void register_routes(http::Router& router) override;

@@ -6,13 +6,14 @@
 namespace st::app::components {
 
 RoutingComponent::RoutingComponent(ports::RoutingStore& store, ports::Outbox& outbox,
-                                   ports::TicketAssigner& tickets, const ports::Clock& clock)
-    : outbox_(outbox), service_(store, tickets, clock) {
+                                   ports::TicketAssigner& tickets,
+                                   ports::IdempotencyStore& requests, const ports::Clock& clock)
+    : outbox_(outbox), requests_(requests, clock), service_(store, tickets, clock) {
   service_.initialize();
 }
 
 void RoutingComponent::register_routes(http::Router& router) {
-  services::routing::register_routes(router, service_, waits_);
+  services::routing::register_routes(router, service_, waits_, &requests_);
 }
 
 void RoutingComponent::drain() {

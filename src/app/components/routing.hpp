@@ -6,17 +6,21 @@
 #include "app/components/component.hpp"
 #include "http/blocking_pool.hpp"
 #include "ports/clock.hpp"
+#include "ports/idempotency_store.hpp"
 #include "ports/routing_store.hpp"
 #include "ports/service_clients.hpp"
+#include "services/common/idempotent_requests.hpp"
 #include "services/routing/routing_service.hpp"
 
 namespace st::app::components {
 
 class RoutingComponent final : public Component {
  public:
-  // Creates the default departments on first start. `outbox` is the store's own.
+  // Creates the default departments on first start. `outbox` is the store's own. `requests`
+  // keeps the answers to reroutes the gateway may retry (one routing recorded per request).
   RoutingComponent(ports::RoutingStore& store, ports::Outbox& outbox,
-                   ports::TicketAssigner& tickets, const ports::Clock& clock);
+                   ports::TicketAssigner& tickets, ports::IdempotencyStore& requests,
+                   const ports::Clock& clock);
 
   std::string name() const override { return "routing"; }
   void register_routes(http::Router& router) override;
@@ -30,6 +34,7 @@ class RoutingComponent final : public Component {
 
  private:
   ports::Outbox& outbox_;
+  services::IdempotentRequests requests_;
   services::routing::RoutingService service_;
   // Manual routings wait here for the tickets service.
   http::BlockingPool waits_{{.name = "route-calls", .threads = 4, .queue = 32}};

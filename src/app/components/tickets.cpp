@@ -5,12 +5,13 @@
 namespace st::app::components {
 
 TicketsComponent::TicketsComponent(ports::TicketStore& store, ports::Outbox& outbox,
-                                   const ports::Clock& clock,
+                                   ports::IdempotencyStore& requests, const ports::Clock& clock,
                                    std::chrono::milliseconds search_budget)
-    : outbox_(outbox), service_(store, clock), search_budget_(search_budget) {}
+    : outbox_(outbox), requests_(requests, clock), service_(store, clock),
+      search_budget_(search_budget) {}
 
 void TicketsComponent::register_routes(http::Router& router) {
-  services::tickets::register_routes(router, service_, search_budget_);
+  services::tickets::register_routes(router, service_, search_budget_, &requests_);
 }
 
 }  // namespace st::app::components

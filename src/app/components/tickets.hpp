@@ -6,16 +6,20 @@
 
 #include "app/components/component.hpp"
 #include "ports/clock.hpp"
+#include "ports/idempotency_store.hpp"
 #include "ports/ticket_store.hpp"
+#include "services/common/idempotent_requests.hpp"
 #include "services/tickets/tickets_service.hpp"
 
 namespace st::app::components {
 
 class TicketsComponent final : public Component {
  public:
-  // `outbox` is the store's own (the same adapter implements both ports).
+  // `outbox` is the store's own (the same adapter implements both ports). `requests` keeps
+  // the answers to status changes the gateway may retry (one change recorded per request).
   // `search_budget`: how long a text search may run (config search_timeout_ms; 0: no limit).
-  TicketsComponent(ports::TicketStore& store, ports::Outbox& outbox, const ports::Clock& clock,
+  TicketsComponent(ports::TicketStore& store, ports::Outbox& outbox,
+                   ports::IdempotencyStore& requests, const ports::Clock& clock,
                    std::chrono::milliseconds search_budget);
 
   std::string name() const override { return "tickets"; }
@@ -29,6 +33,7 @@ class TicketsComponent final : public Component {
 
  private:
   ports::Outbox& outbox_;
+  services::IdempotentRequests requests_;
   services::tickets::TicketsService service_;
   std::chrono::milliseconds search_budget_;
 };

@@ -26,6 +26,11 @@ void one_of_the_targets(const std::string&, const std::string& v) {
         "'");
 }
 
+void full_or_normal(const std::string& key, const std::string& v) {
+  if (v != "full" && v != "normal")
+    throw std::invalid_argument(key + " must be full or normal, got '" + v + "'");
+}
+
 void service_url(const std::string& key, const std::string& v) {
   if (!http::parse_service_url(v))
     throw std::invalid_argument(key + " must be a URL like http://host:port, got '" + v + "'");
@@ -97,6 +102,13 @@ const std::vector<Setting>& settings() {
        .env = {"SMARTTICKET_DATA_DIR"},
        .member = &Config::data_dir,
        .help = "directory of the embedded data file"},
+      {.key = "durability",
+       .flag = "--durability",
+       .env = {"SMARTTICKET_DURABILITY"},
+       .member = &Config::durability,
+       .help = "full: every commit reaches the disk before the answer; normal: faster, a power "
+               "cut may lose the last commits (embedded mode)",
+       .check = full_or_normal},
       {.key = "threads",
        .flag = "--threads",
        .env = {"SMARTTICKET_THREADS"},

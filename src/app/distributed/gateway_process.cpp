@@ -19,7 +19,7 @@ resilience::CircuitBreakerOptions breaker_options(const Config& c) {
 }
 
 struct GatewayTarget {
-  GatewayTarget(const Config& c, ports::EventBus& /*bus*/, const ports::Clock& clock)
+  GatewayTarget(const Config& c, ports::EventBus& bus, const ports::Clock& clock)
       : tickets(c, "tickets", c.tickets_url, breaker_options(c)),
         categorizer(c, "categorizer", c.categorizer_url, breaker_options(c)),
         routing(c, "routing", c.routing_url, breaker_options(c)),
@@ -29,7 +29,7 @@ struct GatewayTarget {
         idempotency_store(open_store<adapters::postgres::PgIdempotencyStore>(*db)),
         component(c, "distributed",
                   {tickets.adapter, categorizer.adapter, routing.adapter, analytics.adapter},
-                  *key_store, *idempotency_store, clock) {}
+                  *key_store, *idempotency_store, bus, clock) {}
 
   RemoteService<HttpUpstream> tickets, categorizer, routing, analytics;
   // One pool for both stores.

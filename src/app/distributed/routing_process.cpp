@@ -1,5 +1,6 @@
 // --target=routing: the routing component on PostgreSQL (departments, the routing history
 // and its outbox), reaching the tickets service over HTTP.
+#include "adapters/postgres/idempotency_store.hpp"
 #include "adapters/postgres/routing_store.hpp"
 #include "adapters/remote/ticket_assigner_client.hpp"
 #include "app/components/routing.hpp"
@@ -13,9 +14,12 @@ struct RoutingTarget : PostgresStore<adapters::postgres::PgRoutingStore> {
   RoutingTarget(const Config& c, ports::EventBus& /*bus*/, const ports::Clock& clock)
       : PostgresStore(c),
         tickets(c, "tickets", c.tickets_url),
-        component(*store, *store, tickets.adapter, clock) {}
+        requests(open_store<adapters::postgres::PgIdempotencyStore>(*db)),
+        component(*store, *store, tickets.adapter, *requests, clock) {}
 
   RemoteService<adapters::remote::TicketAssignerClient> tickets;
+  // The answers to the gateway's calls, kept so that its retry records nothing twice.
+  std::unique_ptr<adapters::postgres::PgIdempotencyStore> requests;
   components::RoutingComponent component;
 };
 

@@ -1,5 +1,6 @@
 // --target=tickets: the tickets component on PostgreSQL (its tables and outbox); its events
 // are relayed to RabbitMQ.
+#include "adapters/postgres/idempotency_store.hpp"
 #include "adapters/postgres/ticket_store.hpp"
 #include "app/components/tickets.hpp"
 #include "app/distributed/component_process.hpp"
@@ -11,8 +12,11 @@ namespace {
 struct TicketsTarget : PostgresStore<adapters::postgres::PgTicketStore> {
   TicketsTarget(const Config& c, ports::EventBus& /*bus*/, const ports::Clock& clock)
       : PostgresStore(c),
-        component(*store, *store, clock, std::chrono::milliseconds(c.search_timeout_ms)) {}
+        requests(open_store<adapters::postgres::PgIdempotencyStore>(*db)),
+        component(*store, *store, *requests, clock, std::chrono::milliseconds(c.search_timeout_ms)) {}
 
+  // The answers to the gateway's calls, kept so that its retry records nothing twice.
+  std::unique_ptr<adapters::postgres::PgIdempotencyStore> requests;
   components::TicketsComponent component;
 };
 

@@ -76,9 +76,11 @@ void collect_problems(const std::string& service, const json& entry, json& probl
 
 }  // namespace
 
-Gateway::Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stores)
+Gateway::Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stores,
+                 DeadLetterQueues dead_letters)
     : options_(std::move(options)),
       upstreams_(upstreams),
+      dead_letters_(std::move(dead_letters)),
       access_(options_.access, stores.authenticator, clock_),
       hub_(options_.event_streams),
       console_(options_.console) {
@@ -493,8 +495,30 @@ asio::awaitable<Response> Gateway::health(RequestContext& ctx) {
             {"version", SMARTTICKET_VERSION},
             {"services", services}};
   if (!problems.empty()) body["problems"] = std::move(problems);
+  if (dead_letters_.bus) body["dead_letters"] = dead_letter_counts();
   co_return http::json_response(serving ? bhttp::status::ok : bhttp::status::service_unavailable,
                                 body);
+}
+
+json Gateway::dead_letter_counts() const {
+  json queues = json::object();
+  std::uint64_t total = 0;
+  bool reachable = true;
+  for (const auto& name : dead_letters_.queues) {
+    queues[name] = nullptr;
+    // One failure and the rest are not asked: a broker that does not answer would make
+    // every question wait out its timeout.
+    if (!reachable) continue;
+    try {
+      const auto n = dead_letters_.bus->dead_letter_count(name);
+      queues[name] = n;
+      total += n;
+    } catch (const std::exception& e) {
+      spdlog::warn("gateway: cannot count the dead letters of {}: {}", name, e.what());
+      reachable = false;
+    }
+  }
+  return {{"total", total}, {"queues", std::move(queues)}};
 }
 
 ports::Disposition Gateway::on_event(const ports::Delivery& d) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -45,6 +46,13 @@ struct GatewayStores {
   ports::IdempotencyStore* idempotency = nullptr;
 };
 
+// The queues whose dead letters /api/health counts, and the bus that counts them (from the
+// embedded store, or the broker's dead-letter queues). No bus: not reported.
+struct DeadLetterQueues {
+  ports::EventBus* bus = nullptr;
+  std::vector<std::string> queues = {};
+};
+
 struct Upstreams {
   Upstream& tickets;
   Upstream& categorizer;
@@ -54,7 +62,8 @@ struct Upstreams {
 
 class Gateway {
  public:
-  Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stores);
+  Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stores,
+          DeadLetterQueues dead_letters = {});
 
   void register_routes(http::Router& router);
   // /health, /health/live and /health/ready of this process, open and unlimited; /api/health
@@ -94,11 +103,14 @@ class Gateway {
                                                                  std::string_view id_param,
                                                                  Upstream& upstream);
   http::asio::awaitable<http::Response> health(http::RequestContext& ctx);
+  // {total, queues: {name: count, or null when it could not be asked}}.
+  nlohmann::json dead_letter_counts() const;
   http::Response root(http::RequestContext& ctx) const;
   http::Response console(http::RequestContext& ctx) const;
 
   GatewayOptions options_;
   Upstreams upstreams_;
+  DeadLetterQueues dead_letters_;
   ports::SystemClock clock_;
   AccessControl access_;
   std::optional<KeysApi> keys_;

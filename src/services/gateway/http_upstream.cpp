@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/api_key.hpp"
 #include "http/json_response.hpp"
 #include "ports/unavailable.hpp"
 #include "services/common/actor_header.hpp"
+#include "services/common/idempotent_requests.hpp"
 
 namespace st::services::gateway {
 
@@ -25,6 +27,12 @@ http::Response HttpUpstream::unavailable(std::chrono::milliseconds retry_in) con
   return res;
 }
 
+http::Response HttpUpstream::timeout() const {
+  // No Retry-After: the call may have been carried out; the caller checks before repeating.
+  return http::error_response(http::bhttp::status::gateway_timeout, "service_timeout",
+                              "The " + client_.name() + " service did not answer in time");
+}
+
 http::asio::awaitable<http::Response> HttpUpstream::send(const http::Request& req,
                                                          const http::RequestContext& origin) {
   auto call = breaker_.try_call();
@@ -38,11 +46,22 @@ http::asio::awaitable<http::Response> HttpUpstream::send(const http::Request& re
     copy.set(kActorHeader, actor_header_value(*origin.principal));
   else
     copy.erase(kActorHeader);
-  bool reached = false;
+  // The writes the client may send twice (it retries PUT and DELETE once when the answer is
+  // lost) carry an id of this call, the same on the retry: the service records the change
+  // once. Never a client's value.
+  const auto method = req.method();
+  if (method == http::bhttp::verb::put || method == http::bhttp::verb::delete_)
+    copy.set(kGatewayRequestHeader, auth::random_hex(16));
+  else
+    copy.erase(kGatewayRequestHeader);
+  bool reached = false, timed_out = false;
   http::Response res;
   try {
     res = co_await client_.send(std::move(copy));
     reached = true;
+  } catch (const ports::TimedOut& e) {
+    spdlog::debug("gateway: {}", e.what());
+    timed_out = true;
   } catch (const ports::Unavailable& e) {
     spdlog::debug("gateway: {}", e.what());
   }
@@ -53,6 +72,7 @@ http::asio::awaitable<http::Response> HttpUpstream::send(const http::Request& re
   }
   call->failed();
   if (reached) co_return res;
+  if (timed_out) co_return timeout();
   co_return unavailable(std::chrono::seconds(1));
 }
 

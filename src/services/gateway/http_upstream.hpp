@@ -3,8 +3,8 @@
 // client, behind a circuit breaker. While the breaker is open the gateway answers 503 at
 // once instead of making every caller wait out a timeout; after the cool-down a probe call
 // finds out whether the service is back. A service that cannot be reached becomes a 503
-// JSON answer here, so the gateway's handlers see one shape of failure whatever the
-// transport.
+// JSON answer here, one that does not answer in time a 504 (`service_timeout`), so the
+// gateway's handlers see one shape of failure whatever the transport.
 #include "http/client.hpp"
 #include "resilience/circuit_breaker.hpp"
 #include "services/gateway/upstream.hpp"
@@ -21,6 +21,7 @@ class HttpUpstream final : public Upstream {
 
  private:
   http::Response unavailable(std::chrono::milliseconds retry_in) const;
+  http::Response timeout() const;
 
   http::HttpClient& client_;
   resilience::CircuitBreaker breaker_;

@@ -6,7 +6,6 @@
 //   same key while the first still runs  -> 409
 // Keys are scoped to the caller (their key id) and stored, so a replay survives a restart and
 // works on any gateway instance. A 5xx is not kept: the retry runs again.
-#include <atomic>
 #include <functional>
 #include <string>
 
@@ -14,6 +13,7 @@
 #include "http/request_context.hpp"
 #include "ports/clock.hpp"
 #include "ports/idempotency_store.hpp"
+#include "services/common/idempotent_requests.hpp"
 
 namespace st::services::gateway {
 
@@ -24,17 +24,13 @@ class IdempotentCreate {
   using Create = std::function<http::asio::awaitable<http::Response>()>;
 
   IdempotentCreate(ports::IdempotencyStore& store, const ports::Clock& clock)
-      : store_(store), clock_(clock) {}
+      : requests_(store, clock) {}
 
   // Runs `create` once per (caller, Idempotency-Key); without the header, simply runs it.
   http::asio::awaitable<http::Response> run(const http::RequestContext& ctx, Create create);
 
  private:
-  void purge_now_and_then(domain::Millis now);
-
-  ports::IdempotencyStore& store_;
-  const ports::Clock& clock_;
-  std::atomic<domain::Millis> last_purge_{0};
+  IdempotentRequests requests_;
 };
 
 }  // namespace st::services::gateway

@@ -1,11 +1,22 @@
 #include "services/gateway/upstream.hpp"
 
+#include <optional>
+
 #include "http/json_response.hpp"
+#include "services/common/idempotent_requests.hpp"
 
 namespace st::services::gateway {
 
-http::asio::awaitable<http::Response> LocalUpstream::send(const http::Request& req,
+http::asio::awaitable<http::Response> LocalUpstream::send(const http::Request& sent,
                                                           const http::RequestContext& origin) {
+  // No retry happens in one process, so no gateway request id either; one a client sent is
+  // dropped (a copy, only then: it is never there in normal use).
+  std::optional<http::Request> cleaned;
+  if (sent.count(kGatewayRequestHeader) > 0) {
+    cleaned.emplace(sent);
+    cleaned->erase(kGatewayRequestHeader);
+  }
+  const http::Request& req = cleaned ? *cleaned : sent;
   http::RequestContext ctx{
       req, {}, {}, {}, origin.request_id, origin.trace_id, origin.peer, origin.principal};
   try {

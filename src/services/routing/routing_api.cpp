@@ -98,7 +98,8 @@ http::Response route_response(RoutingService& service, RouteRequest req, bool re
 
 }  // namespace
 
-void register_routes(http::Router& router, RoutingService& service, http::BlockingPool& waits) {
+void register_routes(http::Router& router, RoutingService& service, http::BlockingPool& waits,
+                     IdempotentRequests* requests) {
   router.route(bhttp::verb::get, "/api/departments", [&service](RequestContext& ctx) {
     const bool all = ctx.query_param("include_inactive").value_or("false") == "true";
     json list = json::array();
@@ -162,22 +163,24 @@ void register_routes(http::Router& router, RoutingService& service, http::Blocki
     return route_response(service, std::move(req), false);
   });
 
-  router.route_blocking(bhttp::verb::put, "/api/route/{ticket_id}", waits,
-                        [&service](RequestContext& ctx) {
-                          const json body = ctx.json_object_body();
-                          RouteRequest req;
-                          req.ticket_id = ctx.id_param("ticket_id", "Ticket");
-                          req.department = route_department_from(body);
-                          req.confidence = confidence_from(body, 100);
-                          req.categorized_by = domain::CategorizedBy::manual;
-                          req.manual = true;
-                          req.reason = body.contains("reason") && body["reason"].is_string()
-                                           ? body["reason"].get<std::string>()
-                                           : "";
-                          req.trace_id = ctx.trace_id;
-                          req.actor = actor_of(ctx);
-                          return route_response(service, std::move(req), true);
-                        });
+  http::SyncHandler reroute = [&service](RequestContext& ctx) {
+    const json body = ctx.json_object_body();
+    RouteRequest req;
+    req.ticket_id = ctx.id_param("ticket_id", "Ticket");
+    req.department = route_department_from(body);
+    req.confidence = confidence_from(body, 100);
+    req.categorized_by = domain::CategorizedBy::manual;
+    req.manual = true;
+    req.reason = body.contains("reason") && body["reason"].is_string()
+                     ? body["reason"].get<std::string>()
+                     : "";
+    req.trace_id = ctx.trace_id;
+    req.actor = actor_of(ctx);
+    return route_response(service, std::move(req), true);
+  };
+  router.route_blocking(
+      bhttp::verb::put, "/api/route/{ticket_id}", waits,
+      requests ? once_per_gateway_request(*requests, std::move(reroute)) : std::move(reroute));
 
   router.route(bhttp::verb::get, "/api/routing/statistics", [&service](RequestContext&) {
     auto s = service.statistics();

@@ -107,7 +107,7 @@ bool is_trace_id(const std::string& s) {
 }  // namespace
 
 void register_routes(http::Router& router, TicketsService& service,
-                     std::chrono::milliseconds search_budget) {
+                     std::chrono::milliseconds search_budget, IdempotentRequests* requests) {
   router.route(bhttp::verb::get, "/api/statuses", [](RequestContext&) {
     json statuses = json::array();
     for (auto s : domain::kAllStatuses) statuses.push_back(to_string(s));
@@ -146,7 +146,7 @@ void register_routes(http::Router& router, TicketsService& service,
     return http::ok({{"success", true}, {"ticket", domain::to_json(*t)}});
   });
 
-  router.route(bhttp::verb::put, "/api/tickets/{id}/status", [&service](RequestContext& ctx) {
+  http::SyncHandler update_status = [&service](RequestContext& ctx) {
     const auto id = ctx.id_param("id", "Ticket");
     const auto status = status_from(ctx.json_object_body());
     auto t = service.update_status(id, status, ctx.trace_id, actor_of(ctx));
@@ -154,7 +154,10 @@ void register_routes(http::Router& router, TicketsService& service,
     return http::ok({{"success", true},
                      {"message", "Ticket status updated to " + std::string(to_string(status))},
                      {"ticket", domain::to_json(*t)}});
-  });
+  };
+  router.route(bhttp::verb::put, "/api/tickets/{id}/status",
+               requests ? once_per_gateway_request(*requests, std::move(update_status))
+                        : std::move(update_status));
 
   // Internal, batched: {"assignments": [{ticket_id, department, confidence_score,
   // categorized_by, trace_id?}, ...]} in one transaction; answers {"tickets": [ticket or

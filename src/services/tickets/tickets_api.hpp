@@ -5,13 +5,16 @@
 #include <chrono>
 
 #include "http/router.hpp"
+#include "services/common/idempotent_requests.hpp"
 #include "services/tickets/tickets_service.hpp"
 
 namespace st::services::tickets {
 
 // `search_budget`: how long a list with a text search (q=) may run; past it the answer is 503
-// `search_timeout`. 0: no limit.
+// `search_timeout`. 0: no limit. `requests` keeps the answers of the PUTs the gateway may
+// retry, so a retry records nothing twice (once_per_gateway_request); null: every request runs.
 void register_routes(http::Router& router, TicketsService& service,
-                     std::chrono::milliseconds search_budget = std::chrono::milliseconds{0});
+                     std::chrono::milliseconds search_budget = std::chrono::milliseconds{0},
+                     IdempotentRequests* requests = nullptr);
 
 }  // namespace st::services::tickets

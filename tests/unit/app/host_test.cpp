@@ -56,6 +56,7 @@ class RecordingBus final : public ports::EventBus {
   }
   void start() override { log_.add("bus.start"); }
   void stop() override { log_.add("bus.stop"); }
+  std::size_t dead_letter_count(const std::string&) override { return 0; }
 
   std::vector<ports::BatchConsumer> consumers;
 

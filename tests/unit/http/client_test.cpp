@@ -141,6 +141,23 @@ TEST(HttpClient, SlowAnswerHitsTheDeadline) {
   }
 }
 
+TEST(HttpClient, ATimeoutIsToldApartFromARefusedConnection) {
+  Upstream up;
+  up.start();
+  HttpClient slow(url_of(up), {.name = "slow", .request_timeout = 100ms, .idempotent_retries = 0});
+  EXPECT_THROW(slow.send_blocking(get("/slow")), ports::TimedOut);
+  const auto port = up.server->port();
+  up.server->stop();
+  HttpClient gone({"127.0.0.1", port, ""}, {.name = "gone", .idempotent_retries = 0});
+  try {
+    gone.send_blocking(get("/echo"));
+    FAIL() << "expected Unavailable";
+  } catch (const ports::TimedOut&) {
+    FAIL() << "a refused connection is not a timeout";
+  } catch (const ports::Unavailable&) {
+  }
+}
+
 TEST(HttpClient, ServerRestartBetweenCallsIsSurvivedByAFreshConnection) {
   Upstream up;
   up.start();

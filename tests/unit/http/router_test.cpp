@@ -46,6 +46,9 @@ Router sample() {
   r.route(bhttp::verb::get, "/db-down", [](RequestContext&) -> Response {
     throw ports::Unavailable("connection refused to 10.0.0.1:5432");
   });
+  r.route(bhttp::verb::get, "/slow-peer", [](RequestContext&) -> Response {
+    throw ports::TimedOut("the tickets service at 10.0.0.2:5001 did not answer: timed out");
+  });
   r.route(bhttp::verb::get, "/boom",
           [](RequestContext&) -> Response { throw std::runtime_error("bug"); });
   return r;
@@ -88,6 +91,13 @@ TEST(Router, UnavailableDependencyIs503WithoutItsDetails) {
   EXPECT_EQ(res.result(), bhttp::status::service_unavailable);
   EXPECT_EQ(body(res)["code"], "service_unavailable");
   EXPECT_EQ(body(res)["error"].get<std::string>().find("5432"), std::string::npos);
+}
+
+TEST(Router, ADependencyThatTimedOutIs504WithoutItsDetails) {
+  auto res = call(sample(), bhttp::verb::get, "/slow-peer");
+  EXPECT_EQ(res.result(), bhttp::status::gateway_timeout);
+  EXPECT_EQ(body(res)["code"], "service_timeout");
+  EXPECT_EQ(body(res)["error"].get<std::string>().find("5001"), std::string::npos);
 }
 
 TEST(Router, InvalidEscapeInPathIs400) {

@@ -106,6 +106,7 @@ class FakeBus : public ports::EventBus {
   void subscribe(const ports::QueueSpec&, ports::BatchConsumer) override {}
   void start() override {}
   void stop() override {}
+  std::size_t dead_letter_count(const std::string&) override { return 0; }
 
   std::vector<std::string> ids() const {
     std::lock_guard lk(mu_);

@@ -96,6 +96,13 @@ class CountingStore : public ports::QueueStore {
   std::vector<ports::StoredMessage> dead_letters(const std::string& queue) override {
     return inner_.dead_letters(queue);
   }
+  void keep_dead_letter(const std::string& queue, const OutgoingMessage& message,
+                        int delivery_count, const std::string& reason) override {
+    inner_.keep_dead_letter(queue, message, delivery_count, reason);
+  }
+  std::size_t dead_letter_count(const std::string& queue) override {
+    return inner_.dead_letter_count(queue);
+  }
 
   std::atomic<int> enqueue_calls{0};
   std::atomic<int> ack_calls{0};
@@ -335,7 +342,7 @@ TEST(InProcBusRetry, AFailingHandlerDoesNotSpin) {
   EXPECT_LE(calls.load(), 15);
 }
 
-TEST(InProcBusRetry, TransientQueuesDeadLetterInMemory) {
+TEST(InProcBusRetry, TransientQueuesKeepTheirDeadLettersInTheStore) {
   MemoryQueueStore store;
   InProcBus bus(store);
   auto spec = queue("sse", {"#"}, /*durable=*/false);
@@ -348,7 +355,23 @@ TEST(InProcBusRetry, TransientQueuesDeadLetterInMemory) {
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_EQ(dead[0].message.event_id, "e1");
   EXPECT_EQ(dead[0].delivery_count, 2);
-  EXPECT_TRUE(store.dead_letters("sse").empty());
+  EXPECT_EQ(store.dead_letters("sse").size(), 1u) << "kept, not only in memory";
+  EXPECT_EQ(bus.dead_letter_count("sse"), 1u);
+  EXPECT_TRUE(store.pending("sse").empty());
+}
+
+TEST(InProcBusRetry, NoTransientDeadLetterIsForgottenPastAThousand) {
+  MemoryQueueStore store;
+  InProcBus bus(store);
+  bus.subscribe(queue("sse", {"#"}, /*durable=*/false),
+                one_at_a_time([](const Delivery&) { return Disposition::dead_letter; }));
+  bus.start();
+  std::vector<OutgoingMessage> batch;
+  for (int i = 0; i < 1100; ++i) batch.push_back(msg("ticket.created", "e" + std::to_string(i)));
+  bus.publish(batch);
+  ASSERT_TRUE(drained(bus, {"sse"}));
+  EXPECT_EQ(bus.dead_letter_count("sse"), 1100u);
+  EXPECT_EQ(bus.dead_letters("sse").front().message.event_id, "e0");
 }
 
 TEST(InProcBusDurability, UnackedMessagesAreRedeliveredAfterARestart) {

@@ -58,13 +58,31 @@ TEST_F(SqliteDatabase, UsesWalAndThePragmasOnEveryConnection) {
     q.step();
     return q.int64(0);
   }),
-            1);  // NORMAL
+            2);  // FULL: the default durability
   EXPECT_GT(db->write([](Connection& c) {
     auto q = c.query("PRAGMA busy_timeout");
     q.step();
     return q.int64(0);
   }),
             0);
+}
+
+std::int64_t writer_synchronous(Database& db) {
+  return db.write([](Connection& c) {
+    auto q = c.query("PRAGMA synchronous");
+    q.step();
+    return q.int64(0);
+  });
+}
+
+TEST(SqliteDatabaseDurability, FullSyncsEveryCommitAndNormalOnlyCheckpoints) {
+  TempDir dir;
+  DatabaseOptions full;
+  full.durability = Connection::Durability::full;
+  EXPECT_EQ(writer_synchronous(*std::make_unique<Database>(dir.file("full.db"), full)), 2);
+  DatabaseOptions normal;
+  normal.durability = Connection::Durability::normal;
+  EXPECT_EQ(writer_synchronous(*std::make_unique<Database>(dir.file("normal.db"), normal)), 1);
 }
 
 TEST_F(SqliteDatabase, RejectsPathsThatAreNotPlainFiles) {

@@ -134,6 +134,25 @@ TEST_F(SqliteQueueStoreTest, DeadLetterMovesTheMessageWithItsReason) {
   EXPECT_EQ(store->pending("q").size(), 1u);
 }
 
+TEST_F(SqliteQueueStoreTest, ATransientQueuesDeadLettersAreKeptAndSurviveARestart) {
+  store->keep_dead_letter("gateway", message("t1"), 5, "gave up after 5 deliveries");
+  const auto stored = store->enqueue({"routing"}, {message("r1")});
+  store->dead_letter("routing", stored[0].seq, "rejected by the consumer");
+  store->keep_dead_letter("gateway", message("t2"), 1, "rejected by the consumer");
+  reopen();
+  EXPECT_EQ(store->dead_letter_count("gateway"), 2u);
+  EXPECT_EQ(store->dead_letter_count("routing"), 1u);
+  EXPECT_EQ(store->dead_letter_count("analytics"), 0u);
+  const auto dead = store->dead_letters("gateway");
+  EXPECT_EQ(event_ids(dead), (std::vector<std::string>{"t1", "t2"}));
+  EXPECT_EQ(dead[0].delivery_count, 5);
+  EXPECT_TRUE(store->pending("gateway").empty()) << "never pending: nothing redelivers it";
+  // Their seqs come from the one sequence: a later message of any queue never collides.
+  const auto later = store->enqueue({"routing"}, {message("r2")});
+  EXPECT_NO_THROW(store->dead_letter("routing", later[0].seq, "rejected"));
+  EXPECT_EQ(store->dead_letter_count("routing"), 2u);
+}
+
 TEST_F(SqliteQueueStoreTest, SeqsAreNeverReusedEvenAfterTheQueueDrains) {
   const auto first = store->enqueue({"q"}, {message("e1")});
   store->ack("q", seqs(first));

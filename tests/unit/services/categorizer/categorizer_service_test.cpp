@@ -41,6 +41,7 @@ class RecordingBus final : public ports::EventBus {
   void subscribe(const ports::QueueSpec&, ports::BatchConsumer) override {}
   void start() override {}
   void stop() override {}
+  std::size_t dead_letter_count(const std::string&) override { return 0; }
   std::vector<ports::OutgoingMessage> published;
 };
 

@@ -97,6 +97,22 @@ TEST(HttpUpstream, OpensAfterRepeatedFailuresFailsFastThenProbesAndCloses) {
   EXPECT_EQ(up.breaker_state(), resilience::BreakerState::closed);
 }
 
+TEST(HttpUpstream, AServiceThatNeverAnswersIsAGatewayTimeout) {
+  // Listening, so connections are taken (by the kernel), but nothing ever answers.
+  http::asio::io_context ioc;
+  http::tcp::acceptor silent(ioc, {http::asio::ip::make_address("127.0.0.1"), 0});
+  http::HttpClient client({"127.0.0.1", silent.local_endpoint().port(), ""},
+                          {.name = "tickets", .request_timeout = 200ms});
+  HttpUpstream up(client, breaker());
+  auto res = call(up, "/api/tickets/1");
+  EXPECT_EQ(res.result(), bhttp::status::gateway_timeout);
+  auto body = nlohmann::json::parse(res.body());
+  EXPECT_EQ(body["code"], "service_timeout");
+  EXPECT_EQ(body["success"], false);
+  EXPECT_NE(body["error"].get<std::string>().find("tickets service did not answer in time"),
+            std::string::npos);
+}
+
 TEST(HttpUpstream, ServerErrorsCountAsFailures) {
   Service svc;
   svc.start();
