@@ -7,7 +7,9 @@ namespace st::app::components {
 TicketsComponent::TicketsComponent(ports::TicketStore& store, ports::Outbox& outbox,
                                    ports::IdempotencyStore& requests, const ports::Clock& clock,
                                    std::chrono::milliseconds search_budget)
-    : outbox_(outbox), requests_(requests, clock), service_(store, clock),
+    : outbox_(outbox),
+      requests_(requests, clock),
+      service_(store, clock),
       search_budget_(search_budget) {}
 
 void TicketsComponent::register_routes(http::Router& router) {

@@ -36,6 +36,7 @@ class NoBus final : public ports::EventBus {
   void subscribe(const ports::QueueSpec&, ports::BatchConsumer) override {}
   void start() override {}
   void stop() override {}
+  std::size_t dead_letter_count(const std::string&) override { return 0; }
 };
 
 adapters::anthropic::ClaudeOptions claude_options(const fakes::FakeAnthropic& fake) {

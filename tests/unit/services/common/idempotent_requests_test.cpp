@@ -16,6 +16,7 @@
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
 #include "http/api_error.hpp"
+#include "http/blocking_pool.hpp"
 #include "http/json_response.hpp"
 #include "http/server.hpp"
 #include "ports/clock.hpp"
@@ -59,8 +60,8 @@ http::Response dispatch(const http::Router& router, const http::Request& req) {
 struct Services {
   Services() {
     routing.initialize();
-    tickets::register_routes(router, tickets, &requests);
-    routing::register_routes(router, routing, &requests);
+    tickets::register_routes(router, tickets, std::chrono::milliseconds{0}, &requests);
+    routing::register_routes(router, routing, waits, &requests);
   }
   ~Services() { tickets.stop(); }
 
@@ -79,7 +80,7 @@ struct Services {
       return q.int64(0);
     });
   }
-  std::size_t routings(domain::TicketId id) { return routing_store.history(id).size(); }
+  std::size_t routings(domain::TicketId id) { return routing_store.history(id, {}).items.size(); }
 
   testing_support::TempDir dir;
   ports::SystemClock clock;
@@ -90,6 +91,7 @@ struct Services {
   IdempotentRequests requests{idempotency_store, clock};
   tickets::TicketsService tickets{ticket_store, clock};
   routing::RoutingService routing{routing_store, tickets, clock};
+  http::BlockingPool waits{{.name = "route-calls", .threads = 1, .queue = 8}};
   http::Router router;
 };
 
