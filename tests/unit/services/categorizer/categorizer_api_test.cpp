@@ -73,6 +73,7 @@ class CategorizerApiTest : public ::testing::Test {
   CategorizerApiTest() {
     fake.set_mode(fakes::AnthropicMode::slow);
     register_routes(router, service, waits);
+    http::testing::add_health_route(router);  // a quick route: what must stay answerable
     server.start();
   }
   ~CategorizerApiTest() override { server.stop(); }
