@@ -1,5 +1,7 @@
 #include "services/analytics/analytics_service.hpp"
 
+#include "ports/unavailable.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include "domain/codec.hpp"
@@ -32,6 +34,8 @@ std::vector<ports::Disposition> AnalyticsService::on_events(
   if (events.empty()) return out;
   try {
     store_.record_batch(events);  // a redelivery already recorded is skipped, still acked
+  } catch (const ports::Unavailable&) {
+    throw;  // an outage (the database, a full disk): the whole batch waits it out
   } catch (const std::exception& err) {
     // One bad event must not hold back the others: record them one by one, so only the
     // failing one is retried (and dead-lettered if it keeps failing).
@@ -40,6 +44,8 @@ std::vector<ports::Disposition> AnalyticsService::on_events(
     for (std::size_t k = 0; k < events.size(); ++k) {
       try {
         store_.record_batch({events[k]});
+      } catch (const ports::Unavailable&) {
+        throw;  // the recorded ones are skipped when the batch comes again
       } catch (const std::exception& e) {
         spdlog::warn("analytics: event {} failed: {}", events[k].event_id, e.what());
         out[index[k]] = ports::Disposition::retry;
