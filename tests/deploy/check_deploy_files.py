@@ -349,9 +349,10 @@ def setup_packages(path):
     return set(words)
 
 
-# scripts/setup packages the image's build stage does not need: the image builds without tests
-# and benchmarks.
-TEST_ONLY_DEV_PACKAGES = {"libgtest-dev", "libgmock-dev", "libbenchmark-dev"}
+# scripts/setup packages the image's build stage does not need: the image builds without tests,
+# benchmarks and fuzz targets.
+TEST_ONLY_DEV_PACKAGES = {"libgtest-dev", "libgmock-dev", "libbenchmark-dev",
+                          "libfuzzer-14-dev", "libclang-rt-14-dev"}
 
 
 def check_build_packages(setup_path, dockerfile_path, report):
