@@ -41,7 +41,12 @@ void TimedProbe::run() {
   }
   // The cancel runs on the waiter's executor (its connection's strand), after the waiting
   // coroutine has suspended in async_wait, so it cannot be missed.
-  for (auto& w : wake) asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
+  // The handler takes this thread's reference: the waiter (and its timer) must end on its
+  // own executor, never here after that executor's io_context may be gone.
+  for (auto& w : wake) {
+    auto ex = w->timer.get_executor();
+    asio::post(ex, [w = std::move(w)] { w->timer.cancel(); });
+  }
 }
 
 asio::awaitable<TimedProbe::Result> TimedProbe::result() {
