@@ -115,12 +115,10 @@ int run(const Options& o) {
     run_shell("recover", o.recover);
     probe_until_routed(o, window, load_start);
   });
-  LoadResult load = drive_load(o.load);
+  LoadResult load = drive_load(o.load, load_start);
   fault.join();
-  // The driver's clock starts a moment after load_start: shift the window onto it.
-  const auto shift = ms_since(load_start) - ms_since(load.started);
-  const std::int64_t start_ms = window.start_ms - shift;
-  const std::int64_t end_ms = window.end_ms < 0 ? -1 : window.end_ms - shift + 5000;
+  const std::int64_t start_ms = window.start_ms;
+  const std::int64_t end_ms = window.end_ms < 0 ? -1 : window.end_ms + 5000;  // clients notice
 
   const AuditResult audit = audit_run(http, o.load.run_tag, load.ids, window.probe_ids, *before,
                                       std::chrono::seconds(o.audit_seconds));

@@ -35,10 +35,10 @@ std::string chaos_title(const std::string& run_tag, int index) {
   return std::string(s.title) + " " + run_tag + " #" + std::to_string(index);
 }
 
-LoadResult drive_load(const LoadOptions& o) {
+LoadResult drive_load(const LoadOptions& o, Clock::time_point started) {
   LoadResult result;
   result.ids.resize(static_cast<std::size_t>(o.count));
-  result.started = Clock::now();
+  result.started = started;
   std::atomic<int> next{0};
   std::mutex attempts_mutex;
   const auto interval = std::chrono::duration<double>(1.0 / o.rate);

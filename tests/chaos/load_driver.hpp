@@ -39,7 +39,8 @@ struct LoadResult {
   std::vector<Attempt> attempts;                 // every attempt, in no particular order
 };
 
-LoadResult drive_load(const LoadOptions& options);
+// Ticket i is due at `started` + i / rate (the caller's clock, shared with its fault timing).
+LoadResult drive_load(const LoadOptions& options, Clock::time_point started);
 
 // The title of ticket `index` of a run: the tag finds the run's tickets, `#index` each one.
 std::string chaos_title(const std::string& run_tag, int index);

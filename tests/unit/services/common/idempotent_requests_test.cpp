@@ -25,10 +25,13 @@
 #include "services/gateway/http_upstream.hpp"
 #include "services/routing/routing_api.hpp"
 #include "services/tickets/tickets_api.hpp"
+#include "unit/support/dispatch.hpp"
 #include "unit/support/temp_dir.hpp"
 
 namespace st::services {
 namespace {
+
+using testing_support::dispatch;
 
 using namespace std::chrono_literals;
 namespace bhttp = http::bhttp;
@@ -42,18 +45,6 @@ http::Request put(const std::string& target, const std::string& body,
   req.body() = body;
   req.prepare_payload();
   return req;
-}
-
-http::Response dispatch(const http::Router& router, const http::Request& req) {
-  http::RequestContext ctx{req, {}, {}, {}, "rid", std::string(32, 'a'), {}, nullptr};
-  http::parse_target(ctx);
-  http::asio::io_context ioc;
-  std::optional<http::Response> out;
-  http::asio::co_spawn(
-      ioc, [&]() -> http::asio::awaitable<void> { out = co_await router.dispatch(ctx); },
-      http::asio::detached);
-  ioc.run();
-  return std::move(*out);
 }
 
 // The tickets and routing services on one SQLite file, as the embedded mode builds them.

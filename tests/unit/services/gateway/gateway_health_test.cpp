@@ -11,6 +11,7 @@
 #include "ports/clock.hpp"
 #include "ports/unavailable.hpp"
 #include "services/gateway/gateway.hpp"
+#include "unit/support/dispatch.hpp"
 #include "unit/support/temp_dir.hpp"
 
 namespace st::services::gateway {
@@ -44,16 +45,8 @@ class GatewayHealth : public ::testing::Test {
                     {&authenticator, &idempotency},
                     {&bus, {"categorizer", "routing", "analytics", "gateway"}}};
     gateway.register_routes(router);
-    http::Request req{bhttp::verb::get, "/api/health", 11};
-    http::RequestContext ctx{req, {}, {}, {}, "rid", std::string(32, 'a'), "127.0.0.1", nullptr};
-    http::parse_target(ctx);
-    http::asio::io_context ioc;
-    std::optional<http::Response> out;
-    http::asio::co_spawn(
-        ioc, [&]() -> http::asio::awaitable<void> { out = co_await router.dispatch(ctx); },
-        http::asio::detached);
-    ioc.run();
-    return nlohmann::json::parse(out->body());
+    const http::Request req{bhttp::verb::get, "/api/health", 11};
+    return nlohmann::json::parse(testing_support::dispatch(router, req).body());
   }
 
   testing_support::TempDir dir;
