@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "http/wake_waiters.hpp"
+
 namespace st::services {
 
 namespace asio = http::asio;
@@ -39,14 +41,7 @@ void TimedProbe::run() {
     wake.swap(waiters_);
     for (auto& w : wake) w->result = result;
   }
-  // The cancel runs on the waiter's executor (its connection's strand), after the waiting
-  // coroutine has suspended in async_wait, so it cannot be missed.
-  // The handler takes this thread's reference: the waiter (and its timer) must end on its
-  // own executor, never here after that executor's io_context may be gone.
-  for (auto& w : wake) {
-    auto ex = w->timer.get_executor();
-    asio::post(ex, [w = std::move(w)] { w->timer.cancel(); });
-  }
+  http::wake_waiters(wake);
 }
 
 asio::awaitable<TimedProbe::Result> TimedProbe::result() {

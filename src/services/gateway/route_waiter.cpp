@@ -1,6 +1,7 @@
 #include "services/gateway/route_waiter.hpp"
 
 #include "domain/codec.hpp"
+#include "http/wake_waiters.hpp"
 
 namespace st::services::gateway {
 
@@ -51,7 +52,7 @@ void RouteWaiter::on_routed(const domain::Ticket& ticket) {
   }
   // The cancel runs on the waiter's own executor (its connection's strand), after the
   // waiting coroutine has suspended in async_wait, so it cannot be missed.
-  for (auto& w : wake) asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
+  http::wake_waiters(wake);
 }
 
 asio::awaitable<std::optional<RoutedTicket>> RouteWaiter::wait(domain::TicketId id,
@@ -82,7 +83,7 @@ void RouteWaiter::shutdown() {
     shut_down_ = true;
     for (auto& [id, list] : waiting_) wake.insert(wake.end(), list.begin(), list.end());
   }
-  for (auto& w : wake) asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
+  http::wake_waiters(wake);
 }
 
 }  // namespace st::services::gateway
