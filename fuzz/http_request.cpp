@@ -34,16 +34,16 @@ class MemoryTicketStore final : public ports::TicketStore {
   static constexpr std::size_t kMaxTickets = 1000;
   MemoryTicketStore() { reset(); }
 
-  std::vector<domain::Ticket> create_batch(
-      const std::vector<std::pair<domain::NewTicket, ports::EventsFor>>& batch,
-      domain::Millis now) override {
+  // (No create keys: the fuzzed requests never come through a gateway.)
+  std::vector<domain::Ticket> create_batch(const std::vector<ports::TicketCreate>& batch,
+                                           domain::Millis now) override {
     std::lock_guard lock(mutex_);
     if (tickets_.size() + batch.size() > kMaxTickets) reset();
     std::vector<domain::Ticket> out;
-    for (const auto& [ticket, events_for] : batch) {
-      domain::Ticket t = adapters::sql::pending_ticket(ticket, now);
+    for (const auto& create : batch) {
+      domain::Ticket t = adapters::sql::pending_ticket(create.ticket, now);
       t.id = next_id_++;
-      publish(events_for(t));
+      publish(create.events(t));
       tickets_[t.id] = t;
       out.push_back(std::move(t));
     }

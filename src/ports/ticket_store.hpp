@@ -32,14 +32,28 @@ struct SearchTimeout : std::runtime_error {
 using EventsFor = std::function<std::vector<domain::Event>(const domain::Ticket&)>;
 using TicketChange = std::function<std::vector<domain::Event>(domain::Ticket&)>;
 
+// One ticket to create. `create_key`, when not empty, names the request that asks for it
+// (the gateway's digest of a client's Idempotency-Key and its scope): a create whose key is
+// already stored creates nothing and answers the ticket stored under it. Stored in the same
+// transaction as the ticket, so a retry after any crash finds it: exactly one ticket per key.
+struct TicketCreate {
+  TicketCreate(domain::NewTicket t, EventsFor e, std::string key = {})
+      : ticket(std::move(t)), events(std::move(e)), create_key(std::move(key)) {}
+  domain::NewTicket ticket;
+  EventsFor events;
+  std::string create_key;
+};
+
 // The tickets service's own tables (tickets + its outbox).
 class TicketStore {
  public:
   virtual ~TicketStore() = default;
   // Inserts the tickets (ids assigned here, in the order given) and the events built from
-  // each, in one transaction (all or nothing). One ticket is a batch of one.
-  virtual std::vector<domain::Ticket> create_batch(
-      const std::vector<std::pair<domain::NewTicket, EventsFor>>& tickets, domain::Millis now) = 0;
+  // each, in one transaction (all or nothing). One ticket is a batch of one. A create whose
+  // create_key is stored already (or repeats one earlier in the batch) inserts nothing and
+  // emits nothing: its result is the ticket stored under that key, as it is now.
+  virtual std::vector<domain::Ticket> create_batch(const std::vector<TicketCreate>& tickets,
+                                                   domain::Millis now) = 0;
   virtual std::optional<domain::Ticket> get(domain::TicketId id) = 0;
   virtual std::vector<domain::Ticket> list(const TicketQuery& q) = 0;
   // Read-modify-write of several tickets in one transaction (all or nothing), in order (a

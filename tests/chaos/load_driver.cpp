@@ -54,26 +54,32 @@ LoadResult drive_load(const LoadOptions& o, Clock::time_point started) {
           {"description", kSamples[static_cast<std::size_t>(i) % std::size(kSamples)].description},
           {"user_name", "Chaos Client"},
           {"user_email", "chaos@example.com"}};
-      e2e::Headers headers = {{"Prefer", "respond-async"},
-                              {"Idempotency-Key", o.run_tag + "-" + std::to_string(i)}};
+      e2e::Headers headers = {{"Idempotency-Key", o.run_tag + "-" + std::to_string(i)}};
+      if (o.respond_async) headers.emplace_back("Prefer", "respond-async");
       if (!o.key.empty()) headers.emplace_back("Authorization", "Bearer " + o.key);
       // Bounded: the retry budget, and at most one attempt per 100 ms.
       while (Clock::now() < due + o.retry_budget) {
         int status = 0;
+        const auto sent = Clock::now();
+        auto attempt = [&] {
+          const std::chrono::duration<double, std::milli> took = Clock::now() - sent;
+          return Attempt{ms_since(result.started), status, took.count()};
+        };
         try {
           if (!http)
-            http = std::make_unique<e2e::HttpClient>("127.0.0.1", o.port, std::chrono::seconds(5));
+            http = std::make_unique<e2e::HttpClient>(
+                "127.0.0.1", o.port, std::chrono::seconds(o.respond_async ? 5 : 15));
           const auto r = http->post_json("/api/tickets", body, headers);
           status = r.status;
           if ((status == 201 || status == 202) && r.json.contains("ticket_id")) {
-            mine.push_back({ms_since(result.started), status});
+            mine.push_back(attempt());
             result.ids[static_cast<std::size_t>(i)] = r.json["ticket_id"].get<std::int64_t>();
             break;
           }
         } catch (const std::exception&) {
           http.reset();  // the connection is gone; the next attempt opens a new one
         }
-        mine.push_back({ms_since(result.started), status});
+        mine.push_back(attempt());
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
     }

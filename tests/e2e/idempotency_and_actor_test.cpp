@@ -3,6 +3,7 @@
 #include <future>
 #include <string>
 
+#include "adapters/sqlite/database.hpp"
 #include "support/e2e.hpp"
 
 namespace st::e2e {
@@ -93,6 +94,54 @@ TEST_F(IdempotencyOwnServer, ARepeatWhileTheFirstRunsIs409AndAReplaySurvivesARes
   EXPECT_EQ(replay.header("Idempotent-Replayed"), "true");
   EXPECT_EQ(replay.json["ticket_id"], done.json["ticket_id"]);
   EXPECT_EQ(census(http()).count, 1u);
+}
+
+TEST_F(IdempotencyOwnServer, ARetryAfterTheGatewayDiedMidCreateFindsTheTicketItMade) {
+  // The first create is stored, then waits for routing (paused) when the process dies: its
+  // answer was never kept, only the claim.
+  ASSERT_NO_FATAL_FAILURE(start({"--pause-pipeline", "--create-timeout-ms=20000"}));
+  const auto& s = sample_for("Finance");
+  const json body = ticket_body(s.title, s.description);
+  const Headers key{{"Idempotency-Key", "dies-mid-create"}};
+  auto first = std::async(std::launch::async, [&] {
+    HttpClient c("127.0.0.1", server().port());
+    c.set_default_headers(bearer(suite_key(&server())));
+    return c.post_json("/api/tickets", body, key);
+  });
+  ASSERT_TRUE(eventually([&] { return census(http()).count == 1; }, 5s));
+  server().kill9();
+  first.wait();
+  // The dead process's claim runs out (its lease, aged here instead of waited for).
+  {
+    adapters::sqlite::Database db{server().data_dir() + "/smartticket.db"};
+    db.write([](adapters::sqlite::Connection& c) {
+      c.query("UPDATE idempotency_keys SET created_at = created_at - 3600000").run();
+    });
+  }
+  ASSERT_NO_FATAL_FAILURE(restart());
+  const Response retry = http().post_json("/api/tickets", body, key);
+  ASSERT_TRUE(IsSuccess(retry, 201)) << retry.describe();
+  EXPECT_EQ(census(http()).count, 1u) << "the retry ran again but made no second ticket";
+  const Response listed = http().get("/api/tickets");
+  ASSERT_TRUE(IsSuccess(listed, 200)) << listed.describe();
+  EXPECT_EQ(retry.json["ticket_id"], listed.json["tickets"][0]["id"]);
+  EXPECT_FALSE(retry.json["department"].is_null()) << "routed once the pipeline ran";
+}
+
+TEST_F(Idempotency, AClientCannotSendTheInternalCreateKey) {
+  // The header the gateway derives from an Idempotency-Key: a client that sends one itself
+  // (say, another caller's) gets a new ticket of its own, never someone else's.
+  const std::string tag = unique_tag();
+  const auto& s = sample_for("HR");
+  const Headers forged{{"X-SmartTicket-Create-Key", std::string(64, 'a')}};
+  const Response one =
+      http().post_json("/api/tickets", ticket_body(s.title + " " + tag, s.description), forged);
+  const Response two =
+      http().post_json("/api/tickets", ticket_body(s.title + " " + tag, s.description), forged);
+  ASSERT_TRUE(IsSuccess(one, 201)) << one.describe();
+  ASSERT_TRUE(IsSuccess(two, 201)) << two.describe();
+  EXPECT_NE(one.json["ticket_id"], two.json["ticket_id"]);
+  EXPECT_EQ(tickets_tagged(http(), tag), 2u);
 }
 
 class Actors : public SharedServerTest {

@@ -48,6 +48,12 @@ constexpr Migration kTickets[] = {
      "gin_trgm_ops);\n" OUTBOX_TABLE("tickets_outbox")},
     // A requester's own tickets (GET /api/tickets with a requester key), newest first.
     {2, "CREATE INDEX tickets_by_user_email ON tickets (lower(user_email), id);\n"},
+    // The request that created a ticket, when it named one (ports::TicketCreate::create_key).
+    {3,
+     "CREATE TABLE ticket_create_keys (\n"
+     "  create_key text PRIMARY KEY,\n"
+     "  ticket_id bigint NOT NULL\n"
+     ");\n"},
 };
 
 constexpr Migration kRouting[] = {

@@ -43,6 +43,13 @@ constexpr const char* kInsert =
     "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) "
     "AS r(id, title, description, user_name, user_email)";
 
+// Keys this transaction took (RETURNING lists only those; the others are held already).
+constexpr const char* kClaimCreateKeys =
+    "INSERT INTO ticket_create_keys (create_key, ticket_id) "
+    "SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING RETURNING create_key";
+constexpr const char* kSelectCreateKeys =
+    "SELECT create_key, ticket_id FROM ticket_create_keys WHERE create_key = ANY($1::text[])";
+
 constexpr const char* kUpdate =
     "UPDATE tickets AS t SET title = r.title, description = r.description, "
     "user_name = r.user_name, user_email = r.user_email, department = r.department, "
@@ -76,15 +83,58 @@ void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
           updated_at.str());
 }
 
+// Takes each create's key for the id drawn for it. For a key stored already (by an earlier
+// transaction, or a concurrent one: ON CONFLICT waits for it to end) or repeated earlier in
+// this batch, the answer is the ticket id stored under it; nullopt for a create that goes on.
+std::vector<std::optional<std::int64_t>> claim_create_keys(
+    Tx& tx, const std::vector<ports::TicketCreate>& tickets, const std::vector<std::int64_t>& ids) {
+  std::vector<std::optional<std::int64_t>> stored(tickets.size());
+  std::map<std::string, std::size_t> first_index;  // each key's first create in the batch
+  ArrayLiteral keys, key_ids;
+  for (std::size_t i = 0; i < tickets.size(); ++i) {
+    const auto& key = tickets[i].create_key;
+    if (!key.empty() && first_index.emplace(key, i).second) {
+      keys.add(key);
+      key_ids.add(ids[i]);
+    }
+  }
+  if (first_index.empty()) return stored;
+  std::map<std::string, std::size_t> held = first_index;  // keys another create holds
+  for (const auto& row : tx.exec(kClaimCreateKeys, keys.str(), key_ids.str()))
+    held.erase(row[0].as<std::string>());
+  if (!held.empty()) {
+    ArrayLiteral missing;
+    for (const auto& [key, i] : held) missing.add(key);
+    for (const auto& row : tx.exec(kSelectCreateKeys, missing.str()))
+      stored[held.at(row[0].as<std::string>())] = row[1].as<std::int64_t>();
+  }
+  // A later create with a key seen earlier in the batch answers what the first one does.
+  for (std::size_t i = 0; i < tickets.size(); ++i) {
+    const auto& key = tickets[i].create_key;
+    if (key.empty()) continue;
+    const auto first = first_index.at(key);
+    if (first != i) stored[i] = stored[first] ? *stored[first] : ids[first];
+  }
+  return stored;
+}
+
+// The ticket a repeated create answers: one created earlier in this batch, or a stored one.
+Ticket read_created(Tx& tx, std::int64_t id, const std::vector<Ticket>& batch) {
+  for (const auto& t : batch)
+    if (t.id == id) return t;
+  const auto rows = tx.exec(kSelectById, id);
+  if (rows.empty()) throw std::logic_error("a create key names a ticket that does not exist");
+  return ticket_from_row(rows[0]);
+}
+
 }  // namespace
 
 PgTicketStore::PgTicketStore(Database& db) : OutboxPort(db, "tickets_outbox"), db_(db) {
   migrate_tickets(db_);
 }
 
-std::vector<Ticket> PgTicketStore::create_batch(
-    const std::vector<std::pair<domain::NewTicket, ports::EventsFor>>& tickets,
-    domain::Millis now) {
+std::vector<Ticket> PgTicketStore::create_batch(const std::vector<ports::TicketCreate>& tickets,
+                                                domain::Millis now) {
   if (tickets.empty()) return {};
   std::size_t appended = 0;
   auto created = db_.write([&](Tx& tx) {
@@ -93,16 +143,17 @@ std::vector<Ticket> PgTicketStore::create_batch(
       ids.push_back(row[0].as<std::int64_t>());
     // Ascending, so a batch's tickets are numbered in the order given.
     std::sort(ids.begin(), ids.end());
+    const auto stored = claim_create_keys(tx, tickets, ids);
 
-    std::vector<Ticket> out;
+    std::vector<Ticket> out(tickets.size());
     std::vector<domain::Event> events;
     ArrayLiteral id, title, description, user_name, user_email;
     for (std::size_t i = 0; i < tickets.size(); ++i) {
-      const auto& [n, events_for] = tickets[i];
-      Ticket t = sql::pending_ticket(n, now);
+      if (stored[i]) continue;  // a repeat: filled in below
+      Ticket t = sql::pending_ticket(tickets[i].ticket, now);
       t.id = ids[i];
-      if (events_for) {
-        auto more = events_for(t);
+      if (tickets[i].events) {
+        auto more = tickets[i].events(t);
         events.insert(events.end(), std::make_move_iterator(more.begin()),
                       std::make_move_iterator(more.end()));
       }
@@ -111,11 +162,13 @@ std::vector<Ticket> PgTicketStore::create_batch(
       description.add(t.description);
       user_name.add(t.user_name);
       user_email.add(t.user_email);
-      out.push_back(std::move(t));
+      out[i] = std::move(t);
     }
     tx.exec(kInsert, id.str(), title.str(), description.str(), user_name.str(), user_email.str(),
             now);
     appended = outbox_.append(tx, events);
+    for (std::size_t i = 0; i < tickets.size(); ++i)
+      if (stored[i]) out[i] = read_created(tx, *stored[i], out);
     return out;
   });
   if (appended > 0) outbox_.notify();

@@ -19,9 +19,8 @@ class PgTicketStore final : public ports::TicketStore, public sql::OutboxPort<Ou
   // `db` must outlive the store. Throws ports::Unavailable if the server cannot be reached.
   explicit PgTicketStore(Database& db);
 
-  std::vector<domain::Ticket> create_batch(
-      const std::vector<std::pair<domain::NewTicket, ports::EventsFor>>& tickets,
-      domain::Millis now) override;
+  std::vector<domain::Ticket> create_batch(const std::vector<ports::TicketCreate>& tickets,
+                                           domain::Millis now) override;
   std::optional<domain::Ticket> get(domain::TicketId id) override;
   std::vector<domain::Ticket> list(const ports::TicketQuery& q) override;
   std::vector<std::optional<domain::Ticket>> update_batch(

@@ -47,6 +47,12 @@ constexpr Migration kTickets[] = {
          "tickets_outbox")},
     // A requester's own tickets (GET /api/tickets with a requester key), newest first.
     {2, "CREATE INDEX tickets_by_user_email ON tickets(user_email COLLATE NOCASE);\n"},
+    // The request that created a ticket, when it named one (ports::TicketCreate::create_key).
+    {3,
+     "CREATE TABLE ticket_create_keys (\n"
+     "  create_key TEXT PRIMARY KEY,\n"
+     "  ticket_id INTEGER NOT NULL\n"
+     ") WITHOUT ROWID;\n"},
 };
 
 constexpr Migration kRouting[] = {

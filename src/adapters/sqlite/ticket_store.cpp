@@ -30,8 +30,19 @@ constexpr const char* kUpdate =
     "department = ?, confidence_score = ?, categorized_by = ?, status = ?, created_at = ?, "
     "updated_at = ? WHERE id = ?";
 
+constexpr const char* kSelectByCreateKey =
+    "SELECT ticket_id FROM ticket_create_keys WHERE create_key = ?";
+constexpr const char* kInsertCreateKey =
+    "INSERT INTO ticket_create_keys (create_key, ticket_id) VALUES (?, ?)";
+
 std::optional<Ticket> select_by_id(Connection& c, domain::TicketId id) {
   return c.query(kSelectById).bind_all(id).first_row(ticket_from_row<Query>);
+}
+
+std::optional<domain::TicketId> created_under(Connection& c, const std::string& create_key) {
+  return c.query(kSelectByCreateKey).bind_all(create_key).first_row([](const Query& q) {
+    return q.int64(0);
+  });
 }
 
 }  // namespace
@@ -41,27 +52,33 @@ SqliteTicketStore::SqliteTicketStore(Database& db) : OutboxPort(db, "tickets_out
   outbox_.release_all_claims();
 }
 
-Ticket SqliteTicketStore::insert_in(Connection& c, const domain::NewTicket& n, domain::Millis now,
-                                    const ports::EventsFor& events, std::size_t& appended) {
-  Ticket t = sql::pending_ticket(n, now);
+Ticket SqliteTicketStore::insert_in(Connection& c, const ports::TicketCreate& create,
+                                    domain::Millis now, std::size_t& appended) {
+  // One writer at a time: the key cannot be taken between this look-up and the insert.
+  if (!create.create_key.empty()) {
+    if (const auto id = created_under(c, create.create_key)) {
+      if (auto stored = select_by_id(c, *id)) return std::move(*stored);
+      throw std::logic_error("a create key names a ticket that does not exist");
+    }
+  }
+  Ticket t = sql::pending_ticket(create.ticket, now);
   c.query(kInsert)
       .bind_all(t.title, t.description, t.user_name, t.user_email, domain::to_string(t.status),
                 t.created_at, t.updated_at)
       .run();
   t.id = c.last_insert_rowid();
-  if (events) appended += outbox_.append(c, events(t));
+  if (!create.create_key.empty()) c.query(kInsertCreateKey).bind_all(create.create_key, t.id).run();
+  if (create.events) appended += outbox_.append(c, create.events(t));
   return t;
 }
 
-std::vector<Ticket> SqliteTicketStore::create_batch(
-    const std::vector<std::pair<domain::NewTicket, ports::EventsFor>>& tickets,
-    domain::Millis now) {
+std::vector<Ticket> SqliteTicketStore::create_batch(const std::vector<ports::TicketCreate>& tickets,
+                                                    domain::Millis now) {
   std::size_t appended = 0;
   auto out = db_.write([&](Connection& c) {
     std::vector<Ticket> created;
     created.reserve(tickets.size());
-    for (const auto& [n, events] : tickets)
-      created.push_back(insert_in(c, n, now, events, appended));
+    for (const auto& create : tickets) created.push_back(insert_in(c, create, now, appended));
     return created;
   });
   if (appended > 0) outbox_.notify();

@@ -17,17 +17,16 @@ class SqliteTicketStore final : public ports::TicketStore, public sql::OutboxPor
   // Migrates the tickets tables (idempotent). `db` must outlive the store.
   explicit SqliteTicketStore(Database& db);
 
-  std::vector<domain::Ticket> create_batch(
-      const std::vector<std::pair<domain::NewTicket, ports::EventsFor>>& tickets,
-      domain::Millis now) override;
+  std::vector<domain::Ticket> create_batch(const std::vector<ports::TicketCreate>& tickets,
+                                           domain::Millis now) override;
   std::optional<domain::Ticket> get(domain::TicketId id) override;
   std::vector<domain::Ticket> list(const ports::TicketQuery& q) override;
   std::vector<std::optional<domain::Ticket>> update_batch(
       const std::vector<std::pair<domain::TicketId, ports::TicketChange>>& changes) override;
 
  private:
-  domain::Ticket insert_in(Connection& c, const domain::NewTicket& n, domain::Millis now,
-                           const ports::EventsFor& events, std::size_t& appended);
+  domain::Ticket insert_in(Connection& c, const ports::TicketCreate& create, domain::Millis now,
+                           std::size_t& appended);
   std::optional<domain::Ticket> update_in(Connection& c, domain::TicketId id,
                                           const ports::TicketChange& change, std::size_t& appended);
 

@@ -15,9 +15,12 @@ using http::Response;
 namespace {
 
 constexpr domain::Millis kKeepFor = 24 * 3600 * 1000;  // the draft's and Stripe's 24 h
-// A create waits for routing at most create_timeout (≤ 60 s), and a manual change takes far
-// less; a claim older than this belongs to a process that died, and a retry may run.
-constexpr domain::Millis kLease = 2 * 60 * 1000;
+// A claim older than this belongs to a process that died (or lost its store while it ran: the
+// claim could not be given up), and a retry may run. A manual change takes milliseconds; a
+// create may wait for routing longer (create_timeout up to 60 s), but a create run twice
+// still makes one ticket (kCreateKeyHeader), so its lease need not cover that wait. Short, so
+// a client retrying after a crash is not told "in flight" for long.
+constexpr domain::Millis kLease = 30 * 1000;
 constexpr domain::Millis kPurgeEvery = 3600 * 1000;
 
 std::string fingerprint_of(const http::Request& req) {

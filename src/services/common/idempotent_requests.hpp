@@ -26,6 +26,13 @@ namespace st::services {
 // value a client sent.
 inline constexpr std::string_view kGatewayRequestHeader = "X-SmartTicket-Gateway-Request";
 
+// Internal only: set by the gateway on a create that carries a client's Idempotency-Key, a
+// digest of the key and its caller's scope (64 hex digits). The tickets service stores it with
+// the ticket (ports::TicketCreate::create_key): however often the create is repeated — a
+// retry after a timeout, a gateway killed before it kept the answer — one ticket is made.
+// The gateway drops any value a client sent.
+inline constexpr std::string_view kCreateKeyHeader = "X-SmartTicket-Create-Key";
+
 class IdempotentRequests {
  public:
   struct Key {

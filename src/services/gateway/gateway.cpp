@@ -340,15 +340,23 @@ http::Request as_requester(const http::Request& original, const domain::Principa
 }  // namespace
 
 asio::awaitable<Response> Gateway::create_ticket(RequestContext& ctx) {
-  if (!idempotent_create_) co_return co_await create_ticket_once(ctx);
-  IdempotentCreate::Create once = [this, &ctx] { return create_ticket_once(ctx); };
+  if (!idempotent_create_) co_return co_await create_ticket_once(ctx, std::string());
+  IdempotentCreate::Create once = [this, &ctx](std::string create_key) {
+    return create_ticket_once(ctx, std::move(create_key));
+  };
   co_return co_await idempotent_create_->run(ctx, once);
 }
 
-asio::awaitable<Response> Gateway::create_ticket_once(RequestContext& ctx) {
+asio::awaitable<Response> Gateway::create_ticket_once(RequestContext& ctx, std::string create_key) {
   const bool requester = access_.enabled() && ctx.principal->has_role(domain::Role::requester);
   std::optional<http::Request> rewritten;
   if (requester) rewritten = as_requester(ctx.request, *ctx.principal);
+  // The create key is ours to set: a client's value is dropped (a copy only then).
+  if (!create_key.empty() || ctx.request.count(kCreateKeyHeader) > 0) {
+    if (!rewritten) rewritten = ctx.request;
+    rewritten->erase(kCreateKeyHeader);
+    if (!create_key.empty()) rewritten->set(kCreateKeyHeader, create_key);
+  }
   const http::Request& req = rewritten ? *rewritten : ctx.request;
   Response created = co_await upstreams_.tickets.send(req, ctx);
   if (created.result() != bhttp::status::created) co_return created;
@@ -373,8 +381,11 @@ asio::awaitable<Response> Gateway::create_ticket_once(RequestContext& ctx) {
   json ticket = (*body)["ticket"];
   // A named local, not a declaration in the `if`: GCC 12 loses the value of an optional
   // awaited in a condition.
-  const auto routed = co_await waiter_.wait(id, timeout);
-  if (routed) routed->apply_to(ticket);
+  // A repeated create (its key seen before) may answer a ticket routed long ago.
+  if (ticket["department"].is_null()) {
+    const auto routed = co_await waiter_.wait(id, timeout);
+    if (routed) routed->apply_to(ticket);
+  }
   const bool is_routed = !ticket["department"].is_null();
   json answer{{"success", true},
               {"ticket_id", id},

@@ -94,7 +94,8 @@ class Gateway {
   http::asio::awaitable<http::Response> list_tickets(http::RequestContext& ctx);
   http::asio::awaitable<http::Response> read_ticket(http::RequestContext& ctx);
   http::asio::awaitable<http::Response> create_ticket(http::RequestContext& ctx);
-  http::asio::awaitable<http::Response> create_ticket_once(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> create_ticket_once(http::RequestContext& ctx,
+                                                           std::string create_key);
   http::asio::awaitable<http::Response> department_tickets(http::RequestContext& ctx);
   // The department's canonical name (lookups ignore case), or nullopt if there is none.
   http::asio::awaitable<std::optional<std::string>> department_name(http::RequestContext& ctx,

@@ -5,7 +5,10 @@
 //   same key, another request            -> 422
 //   same key while the first still runs  -> 409
 // Keys are scoped to the caller (their key id) and stored, so a replay survives a restart and
-// works on any gateway instance. A 5xx is not kept: the retry runs again.
+// works on any gateway instance. A 5xx is not kept: the retry runs again; it makes no second
+// ticket, because the create carries a digest of the key to the tickets service, which stores
+// it with the ticket (kCreateKeyHeader): exactly one ticket per key, even when the gateway
+// dies between the ticket and keeping the answer, or two runs overlap.
 #include <functional>
 #include <string>
 
@@ -21,7 +24,9 @@ inline constexpr std::size_t kMaxIdempotencyKeyLength = 255;
 
 class IdempotentCreate {
  public:
-  using Create = std::function<http::asio::awaitable<http::Response>()>;
+  // Runs the create; `create_key` (empty without an Idempotency-Key) goes to the tickets
+  // service in kCreateKeyHeader.
+  using Create = std::function<http::asio::awaitable<http::Response>(std::string create_key)>;
 
   IdempotentCreate(ports::IdempotencyStore& store, const ports::Clock& clock)
       : requests_(store, clock) {}

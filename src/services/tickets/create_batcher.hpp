@@ -24,6 +24,7 @@ class CreateBatcher {
     domain::NewTicket ticket;
     std::string trace_id;
     domain::Actor actor;
+    std::string create_key;  // ports::TicketCreate::create_key; empty: none
   };
   // Stores a batch atomically and returns the tickets in order (or throws for all).
   using WriteBatch = std::function<std::vector<domain::Ticket>(const std::vector<Item>&)>;

@@ -99,6 +99,16 @@ ports::TicketAssigner::Assignment assignment_from(const json& body, domain::Tick
 
 constexpr std::size_t kMaxAssignmentsPerCall = 1000;
 
+// The gateway's create key (kCreateKeyHeader): a SHA-256 in hex, or empty when none was sent.
+std::string create_key_of(const RequestContext& ctx) {
+  const auto key = ctx.header(kCreateKeyHeader);
+  if (!key.empty() &&
+      (key.size() != 64 || key.find_first_not_of("0123456789abcdef") != std::string::npos))
+    throw ApiError::bad_request("The create key must be 64 lowercase hex digits",
+                                std::string(kCreateKeyHeader));
+  return std::string(key);
+}
+
 // A W3C trace id: 32 lowercase hex digits (it ends up in events and logs).
 bool is_trace_id(const std::string& s) {
   return s.size() == 32 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
@@ -120,7 +130,8 @@ void register_routes(http::Router& router, TicketsService& service,
                        if (auto* err = std::get_if<domain::ValidationError>(&checked))
                          throw ApiError::bad_request(err->message, err->field);
                        auto ticket = co_await service.create_async(
-                           std::get<domain::NewTicket>(checked), ctx.trace_id, actor_of(ctx));
+                           std::get<domain::NewTicket>(checked), ctx.trace_id, actor_of(ctx),
+                           create_key_of(ctx));
                        co_return http::json_response(bhttp::status::created,
                                                      {{"success", true},
                                                       {"ticket_id", ticket.id},

@@ -12,29 +12,33 @@ TicketsService::TicketsService(ports::TicketStore& store, const ports::Clock& cl
 
 Ticket TicketsService::create(const domain::NewTicket& t, const std::string& trace_id,
                               const domain::Actor& actor) {
-  return create_batch({{t, trace_id, actor}}).at(0);
+  return create_batch({{t, trace_id, actor, {}}}).at(0);
 }
 
 http::asio::awaitable<Ticket> TicketsService::create_async(domain::NewTicket t,
                                                            std::string trace_id,
-                                                           domain::Actor actor) {
+                                                           domain::Actor actor,
+                                                           std::string create_key) {
   // A named local, not a braced temporary inside co_await: GCC 12 destroys such
   // temporaries twice.
-  CreateBatcher::Item item{std::move(t), std::move(trace_id), std::move(actor)};
+  CreateBatcher::Item item{std::move(t), std::move(trace_id), std::move(actor),
+                           std::move(create_key)};
   co_return co_await batcher_.submit(std::move(item));
 }
 
 std::vector<Ticket> TicketsService::create_batch(const std::vector<CreateBatcher::Item>& items) {
   const auto now = clock_.now();
-  std::vector<std::pair<domain::NewTicket, ports::EventsFor>> writes;
+  std::vector<ports::TicketCreate> writes;
   writes.reserve(items.size());
   for (const auto& item : items)
     writes.emplace_back(
-        item.ticket, [now, trace = item.trace_id, actor = item.actor](const Ticket& stored) {
+        item.ticket,
+        [now, trace = item.trace_id, actor = item.actor](const Ticket& stored) {
           auto e = domain::make_event(domain::payload::Created{}, stored, now, trace);
           e.actor = actor;
           return std::vector<Event>{std::move(e)};
-        });
+        },
+        item.create_key);
   return store_.create_batch(writes, now);
 }
 

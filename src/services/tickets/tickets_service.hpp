@@ -25,9 +25,11 @@ class TicketsService final : public ports::TicketAssigner {
   domain::Ticket create(const domain::NewTicket& t, const std::string& trace_id,
                         const domain::Actor& actor = domain::Actor::system());
   // The same, group-committed with other creates arriving at the same time (see
-  // CreateBatcher): what the HTTP API uses.
+  // CreateBatcher): what the HTTP API uses. A non-empty `create_key` makes the create
+  // happen once per key (ports::TicketCreate): a repeat answers the ticket already made.
   http::asio::awaitable<domain::Ticket> create_async(domain::NewTicket t, std::string trace_id,
-                                                     domain::Actor actor);
+                                                     domain::Actor actor,
+                                                     std::string create_key = {});
   // Stores the creates still queued; later creates fail. Call once requests have drained.
   void stop() { batcher_.stop(); }
   std::optional<domain::Ticket> get(domain::TicketId id);

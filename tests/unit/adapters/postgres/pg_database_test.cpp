@@ -83,24 +83,24 @@ TEST(PgMigrations, EachServiceCreatesOnlyItsOwnTables) {
   PgTestSchema schema;
   auto db = schema.open();
   migrate_tickets(*db);
-  EXPECT_EQ(tables_of(schema),
-            (std::vector<std::string>{"schema_migrations", "tickets", "tickets_outbox"}));
+  EXPECT_EQ(tables_of(schema), (std::vector<std::string>{"schema_migrations", "ticket_create_keys",
+                                                         "tickets", "tickets_outbox"}));
   migrate_routing(*db);
   migrate_analytics(*db);
   EXPECT_EQ(tables_of(schema),
             (std::vector<std::string>{"analytics_events", "analytics_tickets", "departments",
-                                      "routing_outbox", "schema_migrations", "ticket_routing",
-                                      "tickets", "tickets_outbox"}));
-  EXPECT_EQ(schema_version(*db, "tickets"), 2);  // 2: the requester index
+                                      "routing_outbox", "schema_migrations", "ticket_create_keys",
+                                      "ticket_routing", "tickets", "tickets_outbox"}));
+  EXPECT_EQ(schema_version(*db, "tickets"), 3);  // 2: the requester index, 3: create keys
   EXPECT_EQ(schema_version(*db, "routing"), 2);
   EXPECT_EQ(schema_version(*db, "analytics"), 2);  // 2: analytics_events.actor
   EXPECT_EQ(schema_version(*db, "categorizer"), 0);
   migrate_categorizer(*db);
   EXPECT_EQ(tables_of(schema),
-            (std::vector<std::string>{"analytics_events", "analytics_tickets",
-                                      "categorizer_examples", "categorizer_label_watermark",
-                                      "departments", "routing_outbox", "schema_migrations",
-                                      "ticket_routing", "tickets", "tickets_outbox"}));
+            (std::vector<std::string>{
+                "analytics_events", "analytics_tickets", "categorizer_examples",
+                "categorizer_label_watermark", "departments", "routing_outbox", "schema_migrations",
+                "ticket_create_keys", "ticket_routing", "tickets", "tickets_outbox"}));
   EXPECT_EQ(schema_version(*db, "categorizer"), 1);
 }
 
@@ -112,7 +112,7 @@ TEST(PgMigrations, RunningThemAgainIsANoOpAndKeepsTheData) {
   PgTicketStore second(*db);  // a restart: migrates again
   EXPECT_EQ(second.get(t.id), t);
   EXPECT_EQ(migrate(*db, "tickets", {}), 0);
-  EXPECT_EQ(count_rows(schema, "schema_migrations"), 2);  // tickets 1 and 2
+  EXPECT_EQ(count_rows(schema, "schema_migrations"), 3);  // tickets 1, 2 and 3
 }
 
 TEST(PgMigrations, NewerStepsRunInOrderAndAFailedStepLeavesNothing) {
@@ -163,7 +163,7 @@ TEST(PgMigrations, ConcurrentStartsOfEveryServiceApplyEachStepOnce) {
   }
   for (auto& t : instances) t.join();
   EXPECT_EQ(failures, 0);
-  EXPECT_EQ(count_rows(schema, "schema_migrations"), 6);  // tickets 2, routing 2, analytics 2
+  EXPECT_EQ(count_rows(schema, "schema_migrations"), 7);  // tickets 3, routing 2, analytics 2
   EXPECT_EQ(count_rows(schema, "departments"),
             static_cast<std::int64_t>(domain::default_departments().size()))
       << "the defaults are inserted once";
@@ -420,7 +420,7 @@ TEST(PgHostileInput, ValuesRoundTripVerbatimThroughBatchStatements) {
   PgTestSchema schema;
   auto db = schema.open();
   PgTicketStore tickets(*db);
-  std::vector<std::pair<domain::NewTicket, ports::EventsFor>> batch;
+  std::vector<ports::TicketCreate> batch;
   for (const auto& s : kHostile)
     batch.push_back({{s, s + " description", s, s}, [](const Ticket& t) {
                        auto e = domain::make_event(domain::payload::Created{}, t, 1, t.title);

@@ -358,11 +358,12 @@ TEST_F(SqliteMigrations, ServiceMigrationsAreIdempotent) {
   for (const char* service : {"categorizer", "bus"})
     EXPECT_EQ(schema_version(db, service), 1) << service;
   EXPECT_EQ(schema_version(db, "routing"), 2);    // 2: ticket_routing.model_version
-  EXPECT_EQ(schema_version(db, "tickets"), 2);    // 2: the requester index
+  EXPECT_EQ(schema_version(db, "tickets"), 3);    // 2: the requester index, 3: create keys
   EXPECT_EQ(schema_version(db, "analytics"), 2);  // 2: analytics_events.actor
-  for (const char* table : {"tickets", "tickets_outbox", "departments", "ticket_routing",
-                            "routing_outbox", "analytics_events", "analytics_tickets",
-                            "categorizer_examples", "bus_messages", "bus_dead_letters"})
+  for (const char* table :
+       {"tickets", "tickets_outbox", "departments", "ticket_routing", "routing_outbox",
+        "analytics_events", "analytics_tickets", "ticket_create_keys", "categorizer_examples",
+        "bus_messages", "bus_dead_letters"})
     EXPECT_EQ(count_rows(db, table), 0) << table;
 }
 

@@ -496,7 +496,7 @@ std::vector<Event> created(const Ticket& t) {
 
 TYPED_TEST(BatchWritesContract, CreateBatchNumbersTicketsInOrderWithTheirEvents) {
   const auto first = this->create("before the batch");
-  std::vector<std::pair<domain::NewTicket, ports::EventsFor>> batch;
+  std::vector<ports::TicketCreate> batch;
   for (int i = 0; i < 4; ++i)
     batch.push_back(
         {{"batch " + std::to_string(i), "Something is broken, please help", "Ann", "a@x.io"},
@@ -519,10 +519,47 @@ TYPED_TEST(BatchWritesContract, CreateBatchNumbersTicketsInOrderWithTheirEvents)
   EXPECT_TRUE(this->tickets->create_batch({}, 1).empty());
 }
 
+TYPED_TEST(BatchWritesContract, ACreateKeyMakesOneTicketHoweverOftenItIsSent) {
+  auto write = [](std::string title, std::string key) {
+    return ports::TicketCreate(
+        {std::move(title), "Something is broken, please help", "Ann", "a@x.io"}, created,
+        std::move(key));
+  };
+  const std::string k1(64, '1'), k2(64, '2');
+  const auto first = this->tickets->create_batch({write("first", k1)}, 1'700'000'000'000);
+  ASSERT_EQ(first.size(), 1u);
+  // A later batch repeats k1 (twice), brings k2 twice, and a create without a key.
+  const auto out = this->tickets->create_batch(
+      {write("first again", k1), write("second", k2), write("no key", ""),
+       write("second again", k2), write("first once more", k1)},
+      1'700'000'000'500);
+  ASSERT_EQ(out.size(), 5u);
+  EXPECT_EQ(out[0], first[0]) << "the stored ticket, as stored";
+  EXPECT_EQ(out[4], first[0]);
+  EXPECT_EQ(out[1].title, "second");
+  EXPECT_EQ(out[3], out[1]) << "a key repeated inside a batch is one ticket";
+  EXPECT_EQ(out[2].title, "no key");
+  EXPECT_NE(out[1].id, out[2].id);
+  EXPECT_EQ(this->tickets->list({}).size(), 3u);
+  // One ticket.created per ticket made, none for the repeats.
+  const auto rows = drain(*this->tickets);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(domain::parse_event(rows[1].body).ticket.id, out[1].id);
+  EXPECT_EQ(domain::parse_event(rows[2].body).ticket.id, out[2].id);
+  // A repeat answers the ticket as it is now, changes included.
+  this->tickets->update_batch({{first[0].id, [](Ticket& t) -> std::vector<Event> {
+                                  t.status = domain::Status::resolved;
+                                  return {};
+                                }}});
+  const auto later = this->tickets->create_batch({write("late", k1)}, 1'700'000'001'000);
+  EXPECT_EQ(later.at(0).status, domain::Status::resolved);
+  EXPECT_EQ(this->tickets->list({}).size(), 3u);
+}
+
 TYPED_TEST(BatchWritesContract, CreateBatchIsAllOrNothing) {
   int notified = 0;
   this->tickets->set_listener([&] { ++notified; });
-  std::vector<std::pair<domain::NewTicket, ports::EventsFor>> batch;
+  std::vector<ports::TicketCreate> batch;
   batch.push_back({{"fine one", "Something is broken, please help", "Ann", "a@x.io"}, created});
   batch.push_back({{"doomed", "Something is broken, please help", "Ann", "a@x.io"},
                    [](const Ticket&) -> std::vector<Event> { throw std::runtime_error("no"); }});

@@ -1,5 +1,6 @@
 // The tickets service's HTTP surface on SQLite: a text search past its time budget answers
-// 503 search_timeout with a message that says to narrow it.
+// 503 search_timeout with a message that says to narrow it; the gateway's create key makes
+// one ticket per key and a malformed one is refused.
 #include "services/tickets/tickets_api.hpp"
 
 #include <gtest/gtest.h>
@@ -23,7 +24,7 @@ TEST(TicketsApi, ASearchPastItsBudgetIs503SearchTimeoutAskingToNarrowIt) {
   // Enough text that reading it all takes far longer than a millisecond.
   const std::string description(2000, 'x');
   for (int b = 0; b < 40; ++b) {
-    std::vector<std::pair<domain::NewTicket, ports::EventsFor>> batch;
+    std::vector<ports::TicketCreate> batch;
     for (int i = 0; i < 500; ++i)
       batch.emplace_back(domain::NewTicket{"Printer", description, "Ann", "ann@example.com"},
                          nullptr);
@@ -43,6 +44,46 @@ TEST(TicketsApi, ASearchPastItsBudgetIs503SearchTimeoutAskingToNarrowIt) {
   // A list without text has no budget to run out of.
   const http::Request list{http::bhttp::verb::get, "/api/tickets", 11};
   EXPECT_EQ(testing_support::dispatch(router, list).result_int(), 200);
+  service.stop();
+}
+
+http::Request create_request(std::string_view create_key) {
+  http::Request req{http::bhttp::verb::post, "/api/tickets", 11};
+  req.set(http::bhttp::field::content_type, "application/json");
+  if (!create_key.empty()) req.set(kCreateKeyHeader, create_key);
+  req.body() = json{{"title", "Printer jam"},
+                    {"description", "The printer on floor 2 jams on every page"},
+                    {"user_name", "Ann"},
+                    {"user_email", "ann@example.com"}}
+                   .dump();
+  req.prepare_payload();
+  return req;
+}
+
+TEST(TicketsApi, OneTicketPerCreateKeyAndAMalformedKeyIs400) {
+  testing_support::TempDir dir;
+  ports::SystemClock clock;
+  adapters::sqlite::Database db{dir.file("smartticket.db")};
+  adapters::sqlite::SqliteTicketStore store{db};
+  TicketsService service{store, clock};
+  http::Router router;
+  register_routes(router, service, std::chrono::milliseconds(0));
+
+  const std::string key(64, 'c');
+  const auto first = testing_support::dispatch(router, create_request(key));
+  const auto again = testing_support::dispatch(router, create_request(key));
+  const auto keyless = testing_support::dispatch(router, create_request(""));
+  ASSERT_EQ(first.result_int(), 201) << first.body();
+  ASSERT_EQ(again.result_int(), 201) << again.body();
+  EXPECT_EQ(json::parse(again.body())["ticket_id"], json::parse(first.body())["ticket_id"]);
+  EXPECT_NE(json::parse(keyless.body())["ticket_id"], json::parse(first.body())["ticket_id"]);
+
+  for (const std::string& bad : {std::string(63, 'c'), std::string(64, 'C'), std::string(65, 'c'),
+                                 std::string(60, 'c') + "zzzz"}) {
+    const auto res = testing_support::dispatch(router, create_request(bad));
+    EXPECT_EQ(res.result_int(), 400) << bad;
+  }
+  EXPECT_EQ(store.list({}).size(), 2u) << "refused creates store nothing";
   service.stop();
 }
 
