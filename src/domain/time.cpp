@@ -29,12 +29,21 @@ std::string format_date(Millis ms) {
 }
 
 std::optional<Millis> parse_iso8601(std::string_view text) {
-  int y, mo, d, h, mi, s;
-  char z = 0;
-  const std::string copy(text);
-  if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &z) != 7 ||
-      z != 'Z')
-    return std::nullopt;
+  // Exactly what format_iso8601 writes, "YYYY-MM-DDTHH:MM:SSZ": every field its digits and
+  // nothing else (sscanf's %2d would also take "-1", "+1" or " 1").
+  constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:ddZ";
+  if (text.size() != kShape.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kShape.size(); ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    if (kShape[i] == 'd' ? !digit : text[i] != kShape[i]) return std::nullopt;
+  }
+  auto field = [&](std::size_t at, std::size_t len) {
+    int v = 0;
+    for (std::size_t i = at; i < at + len; ++i) v = v * 10 + (text[i] - '0');
+    return v;
+  };
+  const int y = field(0, 4), mo = field(5, 2), d = field(8, 2);
+  const int h = field(11, 2), mi = field(14, 2), s = field(17, 2);
   const year_month_day ymd{year(y), month(unsigned(mo)), day(unsigned(d))};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
   const auto tp = sys_days(ymd) + hours(h) + minutes(mi) + seconds(s);
