@@ -10,11 +10,12 @@
 
 namespace st::ports {
 
-// Routing → tickets: set the department a ticket is assigned to.
-class TicketAssigner {
+// Routing → tickets: set the department a ticket belongs to ("assignment" is kept for people:
+// who works on a ticket).
+class DepartmentSetter {
  public:
-  virtual ~TicketAssigner() = default;
-  struct Assignment {
+  virtual ~DepartmentSetter() = default;
+  struct Decision {
     domain::TicketId id = 0;
     std::string department;
     int confidence = 0;
@@ -23,9 +24,9 @@ class TicketAssigner {
     domain::Actor actor;  // an agent's reroute; the pipeline (system) otherwise
   };
   // Sets each ticket's department (one transaction where possible); one result each,
-  // nullopt if no such ticket. Idempotent: assigning the same values again changes nothing.
-  virtual std::vector<std::optional<domain::Ticket>> assign_departments(
-      const std::vector<Assignment>& batch) = 0;
+  // nullopt if no such ticket. Idempotent: setting the same values again changes nothing.
+  virtual std::vector<std::optional<domain::Ticket>> set_departments(
+      const std::vector<Decision>& batch) = 0;
 };
 
 // Categorizer → routing: the department names a ticket may be given.

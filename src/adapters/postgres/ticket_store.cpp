@@ -260,7 +260,7 @@ std::vector<std::optional<Ticket>> PgTicketStore::update_batch(
       auto more = change(edited);
       edited.id = id;  // the key is not the change's to edit
       // The port: the ticket is written if `change` modified it, the events if there are
-      // any; a change that did neither (a redelivered assignment) writes nothing.
+      // any; a change that did neither (a redelivered department) writes nothing.
       if (edited != it->second) {
         it->second = edited;
         modified[id] = true;

@@ -143,7 +143,7 @@ std::optional<Ticket> SqliteTicketStore::update_in(Connection& c, domain::Ticket
   auto events = change(edited);
   edited.id = id;  // the key is not the change's to edit
   // The port: the ticket is written if `change` modified it, the events if there are any;
-  // a change that did neither (e.g. a redelivered assignment) writes nothing.
+  // a change that did neither (e.g. a redelivered department) writes nothing.
   if (edited != *stored) {
     c.query(kUpdate)
         .bind_all(edited.title, edited.description, edited.user_name, edited.user_email,

@@ -6,7 +6,7 @@
 namespace st::app::components {
 
 RoutingComponent::RoutingComponent(ports::RoutingStore& store, ports::Outbox& outbox,
-                                   ports::TicketAssigner& tickets,
+                                   ports::DepartmentSetter& tickets,
                                    ports::IdempotencyStore& requests, const ports::Clock& clock)
     : outbox_(outbox), requests_(requests, clock), service_(store, tickets, clock) {
   service_.initialize();

@@ -19,7 +19,7 @@ class RoutingComponent final : public Component {
   // Creates the default departments on first start. `outbox` is the store's own. `requests`
   // keeps the answers to reroutes the gateway may retry (one routing recorded per request).
   RoutingComponent(ports::RoutingStore& store, ports::Outbox& outbox,
-                   ports::TicketAssigner& tickets, ports::IdempotencyStore& requests,
+                   ports::DepartmentSetter& tickets, ports::IdempotencyStore& requests,
                    const ports::Clock& clock);
 
   std::string name() const override { return "routing"; }

@@ -2,7 +2,7 @@
 // and its outbox), reaching the tickets service over HTTP.
 #include "adapters/postgres/idempotency_store.hpp"
 #include "adapters/postgres/routing_store.hpp"
-#include "adapters/remote/ticket_assigner_client.hpp"
+#include "adapters/remote/department_setter_client.hpp"
 #include "app/components/routing.hpp"
 #include "app/distributed/component_process.hpp"
 #include "ports/clock.hpp"
@@ -17,7 +17,7 @@ struct RoutingTarget : PostgresStore<adapters::postgres::PgRoutingStore> {
         requests(open_store<adapters::postgres::PgIdempotencyStore>(*db)),
         component(*store, *store, tickets.adapter, *requests, clock) {}
 
-  RemoteService<adapters::remote::TicketAssignerClient> tickets;
+  RemoteService<adapters::remote::DepartmentSetterClient> tickets;
   // The answers to the gateway's calls, kept so that its retry records nothing twice.
   std::unique_ptr<adapters::postgres::PgIdempotencyStore> requests;
   components::RoutingComponent component;

@@ -8,7 +8,7 @@ namespace st::services::routing {
 
 using domain::Event;
 
-RoutingService::RoutingService(ports::RoutingStore& store, ports::TicketAssigner& tickets,
+RoutingService::RoutingService(ports::RoutingStore& store, ports::DepartmentSetter& tickets,
                                const ports::Clock& clock)
     : store_(store), tickets_(tickets), clock_(clock) {}
 
@@ -100,9 +100,9 @@ RoutingService::Outcome RoutingService::route(const RouteRequest& request) {
   if ((out.error = resolve(r))) return out;
   // Assign first, announce second: when ticket.routed is out, the ticket shows its
   // department. A crash in between redelivers the cause and both steps are idempotent.
-  const ports::TicketAssigner::Assignment assignment{r.ticket_id,      r.department, r.confidence,
-                                                     r.categorized_by, r.trace_id,   r.actor};
-  out.ticket = tickets_.assign_departments({assignment}).front();
+  const ports::DepartmentSetter::Decision decision{r.ticket_id,      r.department, r.confidence,
+                                                   r.categorized_by, r.trace_id,   r.actor};
+  out.ticket = tickets_.set_departments({decision}).front();
   if (!out.ticket) {
     out.error = RouteError::unknown_ticket;
     return out;
@@ -151,11 +151,11 @@ std::vector<ports::Disposition> RoutingService::on_categorized(
   }
   if (requests.empty()) return out;
 
-  std::vector<ports::TicketAssigner::Assignment> assignments;
+  std::vector<ports::DepartmentSetter::Decision> decisions;
   for (const auto& r : requests)
-    assignments.push_back(
+    decisions.push_back(
         {r.ticket_id, r.department, r.confidence, r.categorized_by, r.trace_id, r.actor});
-  const auto tickets = tickets_.assign_departments(assignments);
+  const auto tickets = tickets_.set_departments(decisions);
 
   std::vector<ports::RoutingStore::RoutingWrite> writes;
   for (std::size_t k = 0; k < requests.size(); ++k) {

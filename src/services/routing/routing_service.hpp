@@ -45,7 +45,7 @@ struct DepartmentLimitReached : std::runtime_error {
 
 class RoutingService final : public ports::DepartmentDirectory {
  public:
-  RoutingService(ports::RoutingStore& store, ports::TicketAssigner& tickets,
+  RoutingService(ports::RoutingStore& store, ports::DepartmentSetter& tickets,
                  const ports::Clock& clock);
 
   // Creates the default departments on first start.
@@ -70,7 +70,7 @@ class RoutingService final : public ports::DepartmentDirectory {
   Outcome route(const RouteRequest& r);
 
   // Consumer of ticket.categorized, a batch at a time: one transaction for the batch's
-  // assignments, one for its routings.
+  // departments, one for its routings.
   std::vector<ports::Disposition> on_categorized(const std::vector<ports::Delivery>& batch);
 
   ports::Page<ports::RoutingRecord> history(domain::TicketId id, const ports::PageRequest& page) {
@@ -89,7 +89,7 @@ class RoutingService final : public ports::DepartmentDirectory {
   static RouteRequest request_from(const domain::Event& categorized);
 
   ports::RoutingStore& store_;
-  ports::TicketAssigner& tickets_;
+  ports::DepartmentSetter& tickets_;
   const ports::Clock& clock_;
   // Serializes the count-then-add of departments (the cap holds within one routing process).
   std::mutex department_changes_;

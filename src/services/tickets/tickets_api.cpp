@@ -76,8 +76,8 @@ ApiError ticket_not_found() {
 }
 
 // One routing decision as routing sends it: {department, confidence_score, categorized_by}.
-ports::TicketAssigner::Assignment assignment_from(const json& body, domain::TicketId id,
-                                                  std::string trace_id) {
+ports::DepartmentSetter::Decision decision_from(const json& body, domain::TicketId id,
+                                                std::string trace_id) {
   const auto by =
       body.is_object() && body.contains("categorized_by") && body["categorized_by"].is_string()
           ? domain::parse_categorized_by(body["categorized_by"].get<std::string>())
@@ -97,7 +97,7 @@ ports::TicketAssigner::Assignment assignment_from(const json& body, domain::Tick
           domain::Actor::system()};
 }
 
-constexpr std::size_t kMaxAssignmentsPerCall = 1000;
+constexpr std::size_t kMaxDecisionsPerCall = 1000;
 
 // The gateway's create key (kCreateKeyHeader): a SHA-256 in hex, or empty when none was sent.
 std::string create_key_of(const RequestContext& ctx) {
@@ -170,31 +170,30 @@ void register_routes(http::Router& router, TicketsService& service,
                requests ? once_per_gateway_request(*requests, std::move(update_status))
                         : std::move(update_status));
 
-  // Internal, batched: {"assignments": [{ticket_id, department, confidence_score,
+  // Internal, batched: {"decisions": [{ticket_id, department, confidence_score,
   // categorized_by, trace_id?}, ...]} in one transaction; answers {"tickets": [ticket or
   // null (no such ticket), ...]} in the same order. Routing consumes events in batches.
-  router.route(bhttp::verb::post, "/internal/tickets/assignments", [&service](RequestContext& ctx) {
+  router.route(bhttp::verb::post, "/internal/tickets/departments", [&service](RequestContext& ctx) {
     const auto body = ctx.json_object_body();
-    const auto it = body.find("assignments");
-    if (it == body.end() || !it->is_array() || it->size() > kMaxAssignmentsPerCall)
-      throw ApiError::bad_request("assignments must be an array of at most 1000 items",
-                                  "assignments");
-    std::vector<ports::TicketAssigner::Assignment> batch;
+    const auto it = body.find("decisions");
+    if (it == body.end() || !it->is_array() || it->size() > kMaxDecisionsPerCall)
+      throw ApiError::bad_request("decisions must be an array of at most 1000 items", "decisions");
+    std::vector<ports::DepartmentSetter::Decision> batch;
     for (const auto& item : *it) {
       if (!item.is_object() || !item.contains("ticket_id") ||
           !item["ticket_id"].is_number_integer() || item["ticket_id"].get<long long>() <= 0)
-        throw ApiError::bad_request("every assignment needs a positive ticket_id", "ticket_id");
+        throw ApiError::bad_request("every decision needs a positive ticket_id", "ticket_id");
       std::string trace = ctx.trace_id;
       if (item.contains("trace_id") && item["trace_id"].is_string() &&
           is_trace_id(item["trace_id"].get_ref<const std::string&>()))
         trace = item["trace_id"].get<std::string>();
-      auto a = assignment_from(item, item["ticket_id"].get<domain::TicketId>(), std::move(trace));
+      auto a = decision_from(item, item["ticket_id"].get<domain::TicketId>(), std::move(trace));
       if (auto actor = item.find("actor"); actor != item.end())
         a.actor = domain::actor_from_json(*actor);
       batch.push_back(std::move(a));
     }
     json tickets = json::array();
-    for (const auto& t : service.assign_departments(batch))
+    for (const auto& t : service.set_departments(batch))
       tickets.push_back(t ? domain::to_json(*t) : json(nullptr));
     return http::ok({{"success", true}, {"tickets", std::move(tickets)}});
   });

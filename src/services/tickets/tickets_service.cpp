@@ -74,8 +74,7 @@ std::optional<Ticket> TicketsService::update_status(domain::TicketId id, domain:
   });
 }
 
-ports::TicketChange TicketsService::assignment_change(const Assignment& a,
-                                                      domain::Millis now) const {
+ports::TicketChange TicketsService::department_change(const Decision& a, domain::Millis now) const {
   return [a, now](Ticket& t) -> std::vector<Event> {
     if (t.department == a.department && t.confidence_score == a.confidence &&
         t.categorized_by == a.by)
@@ -85,7 +84,7 @@ ports::TicketChange TicketsService::assignment_change(const Assignment& a,
     t.confidence_score = a.confidence;
     t.categorized_by = a.by;
     t.updated_at = now;
-    // The first assignment is announced by routing's ticket.routed; a change of an existing
+    // The first department is announced by routing's ticket.routed; a change of an existing
     // department (a reroute) is the tickets service's own news.
     if (!previous || *previous == a.department) return {};
     domain::payload::DepartmentUpdated change{a.department, *previous, a.confidence, a.by};
@@ -100,12 +99,12 @@ std::optional<Ticket> TicketsService::update_one(domain::TicketId id,
   return store_.update_batch({{id, change}}).at(0);
 }
 
-std::vector<std::optional<Ticket>> TicketsService::assign_departments(
-    const std::vector<Assignment>& batch) {
+std::vector<std::optional<Ticket>> TicketsService::set_departments(
+    const std::vector<Decision>& batch) {
   const auto now = clock_.now();
   std::vector<std::pair<domain::TicketId, ports::TicketChange>> changes;
   changes.reserve(batch.size());
-  for (const auto& a : batch) changes.emplace_back(a.id, assignment_change(a, now));
+  for (const auto& a : batch) changes.emplace_back(a.id, department_change(a, now));
   return store_.update_batch(changes);
 }
 

@@ -18,7 +18,7 @@ struct TicketPage {
   std::optional<domain::TicketId> next_before_id;  // set when another page follows
 };
 
-class TicketsService final : public ports::TicketAssigner {
+class TicketsService final : public ports::DepartmentSetter {
  public:
   TicketsService(ports::TicketStore& store, const ports::Clock& clock);
 
@@ -39,11 +39,11 @@ class TicketsService final : public ports::TicketAssigner {
                                               const std::string& trace_id,
                                               const domain::Actor& actor = domain::Actor::system());
 
-  std::vector<std::optional<domain::Ticket>> assign_departments(
-      const std::vector<Assignment>& batch) override;
+  std::vector<std::optional<domain::Ticket>> set_departments(
+      const std::vector<Decision>& batch) override;
 
  private:
-  ports::TicketChange assignment_change(const Assignment& a, domain::Millis now) const;
+  ports::TicketChange department_change(const Decision& a, domain::Millis now) const;
   // The store writes in batches; one change is a batch of one.
   std::optional<domain::Ticket> update_one(domain::TicketId id, const ports::TicketChange& change);
 

@@ -34,7 +34,7 @@ TEST(ServiceCredential, EverythingElseNeedsTheExactToken) {
   http::Request right = none;
   right.set(kServiceTokenHeader, kToken);
   EXPECT_FALSE(check("/api/tickets", right));
-  EXPECT_FALSE(check("/internal/tickets/assignments", right));
+  EXPECT_FALSE(check("/internal/tickets/departments", right));
 
   http::Request wrong = none;
   wrong.set(kServiceTokenHeader, kToken + "x");

@@ -134,7 +134,7 @@ TEST_F(PipelineBatch, RoutingBatchMixesValidMalformedUnknownTicketUnknownDepartm
                                            Disposition::dead_letter, Disposition::ack,
                                            Disposition::ack}));
   EXPECT_EQ(counter.commits() - commits_before, 2)
-      << "one transaction for the assignments, one for the routings";
+      << "one transaction for the departments, one for the routings";
 
   // t1: routed once to HR (canonical name), the redelivery absorbed.
   const auto h1 = routing.history(t1.id, {}).items;
@@ -171,13 +171,13 @@ TEST_F(PipelineBatch, RoutingBatchMixesValidMalformedUnknownTicketUnknownDepartm
   const auto* routed_t2 = routed[t2.id].payload_as<domain::payload::Routed>();
   ASSERT_TRUE(routed_t1 && routed_t2);
   EXPECT_EQ(routed_t1->department, "HR");
-  EXPECT_EQ(routed[t1.id].ticket.department, "HR") << "announced after the assignment";
+  EXPECT_EQ(routed[t1.id].ticket.department, "HR") << "announced after the department is set";
   EXPECT_EQ(routed[t2.id].event_id, domain::derived_event_id("cat-2", "routed"));
   EXPECT_EQ(routed_t2->department, domain::kGeneralDepartment);
   EXPECT_NE(routed_t2->reason.find("Underwater Basket Weaving"), std::string::npos)
       << routed_t2->reason;
 
-  // First assignments are announced by routing only: the tickets outbox stays empty.
+  // First departments are announced by routing only: the tickets outbox stays empty.
   EXPECT_TRUE(drain(ticket_store).empty());
 }
 

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "adapters/remote/department_directory_client.hpp"
-#include "adapters/remote/ticket_assigner_client.hpp"
+#include "adapters/remote/department_setter_client.hpp"
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
@@ -55,12 +55,12 @@ TEST_F(RemoteClients, AssignsABatchInOneCallAndReportsUnknownTickets) {
   const auto a = create("Laptop will not boot");
   const auto b = create("Payslip is wrong");
   http::HttpClient http_client(url(), {.name = "tickets"});
-  TicketAssignerClient assigner(http_client);
+  DepartmentSetterClient assigner(http_client);
   const auto system = domain::Actor::system();
   auto out =
-      assigner.assign_departments({{a.id, "IT Support", 90, CategorizedBy::keywords, "", system},
-                                   {999'999, "HR", 50, CategorizedBy::keywords, "", system},
-                                   {b.id, "Finance", 70, CategorizedBy::claude, "", system}});
+      assigner.set_departments({{a.id, "IT Support", 90, CategorizedBy::keywords, "", system},
+                                {999'999, "HR", 50, CategorizedBy::keywords, "", system},
+                                {b.id, "Finance", 70, CategorizedBy::claude, "", system}});
   ASSERT_EQ(out.size(), 3u);
   ASSERT_TRUE(out[0]);
   EXPECT_EQ(out[0]->department, "IT Support");
@@ -76,14 +76,14 @@ TEST_F(RemoteClients, AssignsABatchInOneCallAndReportsUnknownTickets) {
 TEST_F(RemoteClients, ReassigningTheSameValuesIsHarmless) {
   const auto a = create("VPN drops");
   http::HttpClient http_client(url(), {.name = "tickets"});
-  TicketAssignerClient assigner(http_client);
+  DepartmentSetterClient assigner(http_client);
   auto first = assigner
-                   .assign_departments({{a.id, "IT Support", 80, CategorizedBy::keywords, "",
-                                         domain::Actor::system()}})
+                   .set_departments({{a.id, "IT Support", 80, CategorizedBy::keywords, "",
+                                      domain::Actor::system()}})
                    .at(0);
   auto again = assigner
-                   .assign_departments({{a.id, "IT Support", 80, CategorizedBy::keywords, "",
-                                         domain::Actor::system()}})
+                   .set_departments({{a.id, "IT Support", 80, CategorizedBy::keywords, "",
+                                      domain::Actor::system()}})
                    .at(0);
   ASSERT_TRUE(first && again);
   EXPECT_EQ(first->updated_at, again->updated_at);
@@ -104,8 +104,8 @@ TEST_F(RemoteClients, ServiceDownIsUnavailableSoConsumersRetryLater) {
   const auto port = server.port();
   server.stop();
   http::HttpClient http_client({"127.0.0.1", port, ""}, {.name = "tickets"});
-  TicketAssignerClient assigner(http_client);
-  EXPECT_THROW(assigner.assign_departments(
+  DepartmentSetterClient assigner(http_client);
+  EXPECT_THROW(assigner.set_departments(
                    {{1, "IT Support", 80, CategorizedBy::keywords, "", domain::Actor::system()}}),
                ports::Unavailable);
   DepartmentDirectoryClient directory(http_client);

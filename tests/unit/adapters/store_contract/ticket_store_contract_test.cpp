@@ -346,7 +346,7 @@ TYPED_TEST(TicketStoreContract, UpdateWithoutEventsStillWritesAModifiedTicket) {
   int notified = 0;
   this->store->set_listener([&] { ++notified; });
   auto result = update_one(*this->store, t.id, [](Ticket& x) {
-    x.department = "IT Support";  // e.g. a first assignment, announced by routing instead
+    x.department = "IT Support";  // e.g. a first department, announced by routing instead
     x.updated_at = 5;
     return std::vector<Event>{};
   });

@@ -1,4 +1,4 @@
-#include "adapters/remote/ticket_assigner_client.hpp"
+#include "adapters/remote/department_setter_client.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -10,8 +10,8 @@ namespace st::adapters::remote {
 using nlohmann::json;
 namespace bhttp = http::bhttp;
 
-std::vector<std::optional<domain::Ticket>> TicketAssignerClient::assign_departments(
-    const std::vector<Assignment>& batch) {
+std::vector<std::optional<domain::Ticket>> DepartmentSetterClient::set_departments(
+    const std::vector<Decision>& batch) {
   json items = json::array();
   for (const auto& a : batch)
     items.push_back({{"ticket_id", a.id},
@@ -20,9 +20,9 @@ std::vector<std::optional<domain::Ticket>> TicketAssignerClient::assign_departme
                      {"categorized_by", domain::to_string(a.by)},
                      {"trace_id", a.trace_id},
                      {"actor", domain::to_json(a.actor)}});
-  http::Request req{bhttp::verb::post, "/internal/tickets/assignments", 11};
+  http::Request req{bhttp::verb::post, "/internal/tickets/departments", 11};
   req.set(bhttp::field::content_type, "application/json");
-  req.body() = json{{"assignments", std::move(items)}}.dump();
+  req.body() = json{{"decisions", std::move(items)}}.dump();
   const auto res = tickets_.send_blocking(std::move(req), http::Idempotency::idempotent);
   auto body = json::parse(res.body(), nullptr, false);
   // Anything but a well-formed answer is the tickets service misbehaving or restarting:
@@ -30,7 +30,7 @@ std::vector<std::optional<domain::Ticket>> TicketAssignerClient::assign_departme
   if (res.result() != bhttp::status::ok || body.is_discarded() || !body.contains("tickets") ||
       !body["tickets"].is_array() || body["tickets"].size() != batch.size())
     throw ports::Unavailable("tickets service answered " + std::to_string(res.result_int()) +
-                             " to an assignment batch");
+                             " to a department batch");
   std::vector<std::optional<domain::Ticket>> out;
   for (const auto& t : body["tickets"]) {
     if (t.is_null()) {
