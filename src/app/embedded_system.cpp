@@ -94,7 +94,7 @@ struct EmbeddedSystem::Parts {
         routing_up("routing", routing_routes),
         analytics_up("analytics", analytics_routes),
         gateway(c, "embedded", {tickets_up, categorizer_up, routing_up, analytics_up}, key_store,
-                idempotency_store, bus, clock),
+                idempotency_store, bus, clock, &bus),
         host(bus, gateway_routes, host_options(c, db)) {
     host.add(tickets, tickets_routes);
     host.add(routing, routing_routes);

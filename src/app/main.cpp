@@ -3,6 +3,7 @@
 //   smartticket config   (prints the effective settings, secrets masked)
 //   smartticket config --env-names   (the environment variables it reads, one per line)
 //   smartticket keys generate   (a new API key text, e.g. for a deployment's admin key secret)
+//   smartticket dead-letters list|replay|purge   (a running server's dead letters)
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/config.hpp"
+#include "app/dead_letter_commands.hpp"
 #include "app/distributed/service_process.hpp"
 #include "app/embedded_system.hpp"
 #include "app/model_commands.hpp"
@@ -118,6 +120,7 @@ int main(int argc, char** argv) {
   config_cmd->add_flag("--env-names", list_env_names,
                        "print the environment variables the binary reads, one per line");
   const st::app::ModelCommands model_commands(app, add_flags);
+  const st::app::DeadLetterCommands dead_letter_commands(app, add_flags);
   auto* keys_cmd = app.add_subcommand("keys", "API keys");
   keys_cmd->require_subcommand(1);
   auto* keys_generate = keys_cmd->add_subcommand(
@@ -150,6 +153,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (auto rc = model_commands.run(config)) return *rc;
+  if (auto rc = dead_letter_commands.run(config)) return *rc;
   try {
     return serve(config);
   } catch (const std::exception& e) {

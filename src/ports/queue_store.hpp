@@ -1,9 +1,11 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "ports/dead_letter_admin.hpp"
 #include "ports/event_bus.hpp"
 
 namespace st::ports {
@@ -36,6 +38,14 @@ class QueueStore {
                                 int delivery_count, const std::string& reason) = 0;
   virtual std::vector<StoredMessage> dead_letters(const std::string& queue) = 0;
   virtual std::size_t dead_letter_count(const std::string& queue) = 0;
+  // The count, the oldest dead_lettered_at and the oldest `sample` dead letters of `queue`.
+  virtual DeadLetterReport dead_letter_report(const std::string& queue, std::size_t sample) = 0;
+  // Moves the dead letters of `queue` (all, or those with `event_id`) back among its pending
+  // messages, delivery_count 0, in one transaction; returns them oldest first.
+  virtual std::vector<StoredMessage> requeue_dead_letters(
+      const std::string& queue, const std::optional<std::string>& event_id) = 0;
+  // Deletes every dead letter of `queue`; returns how many.
+  virtual std::size_t purge_dead_letters(const std::string& queue) = 0;
 };
 
 }  // namespace st::ports

@@ -78,6 +78,14 @@ const CASES = [
   { op: 'DELETE /api/keys/{id}', path: (c) => `/api/keys/${c.spareKey}`, as: 'admin', status: 200 },
   { op: 'DELETE /api/keys/{id}', path: (c) => `/api/keys/${c.spareKey}`, as: 'admin', status: 404 },
   { op: 'DELETE /api/keys/{id}', path: (c) => `/api/keys/${c.adminKeyId}`, as: 'admin', status: 409 },
+  { op: 'GET /api/admin/dead-letters', path: '/api/admin/dead-letters?sample=2', as: 'admin', status: 200 },
+  { op: 'GET /api/admin/dead-letters', path: '/api/admin/dead-letters?sample=lots', as: 'admin', status: 400 },
+  { op: 'GET /api/admin/dead-letters', path: '/api/admin/dead-letters', as: 'agent', status: 403 },
+  { op: 'POST /api/admin/dead-letters/{queue}/replay', path: '/api/admin/dead-letters/routing/replay', as: 'admin', status: 200 },
+  { op: 'POST /api/admin/dead-letters/{queue}/replay', path: '/api/admin/dead-letters/gateway/replay', as: 'admin', status: 409 },
+  { op: 'POST /api/admin/dead-letters/{queue}/replay', path: '/api/admin/dead-letters/nope/replay', as: 'admin', status: 404 },
+  { op: 'DELETE /api/admin/dead-letters/{queue}', path: '/api/admin/dead-letters/gateway', as: 'admin', status: 200 },
+  { op: 'DELETE /api/admin/dead-letters/{queue}', path: '/api/admin/dead-letters/nope', as: 'admin', status: 404 },
 
   // Tickets.
   { op: 'GET /api/statuses', path: '/api/statuses', as: 'requester', status: 200 },

@@ -299,6 +299,35 @@ std::size_t InProcBus::dead_letter_count(const std::string& queue) {
   return store_.dead_letter_count(queue);
 }
 
+ports::DeadLetterReport InProcBus::report(const std::string& queue, std::size_t sample) {
+  return store_.dead_letter_report(queue, sample);
+}
+
+std::size_t InProcBus::replay(const std::string& queue,
+                              const std::optional<std::string>& event_id) {
+  // Shared: excludes start()'s load of pending rows, so a replayed message is either loaded
+  // by start() or appended here, never both.
+  std::shared_lock lk(state_mu_);
+  Queue& q = find(queue);
+  if (!q.spec.durable)
+    throw std::invalid_argument("inproc bus: queue " + queue + " is transient: no replay");
+  auto moved = store_.requeue_dead_letters(queue, event_id);
+  if (moved.empty() || !started_) return moved.size();
+  {
+    std::lock_guard ql(q.mu);
+    for (auto& s : moved) q.ready.push_back(Entry{s.seq, std::move(s.message), 0});
+  }
+  q.cv.notify_one();
+  spdlog::info("inproc bus: queue {}: {} dead letter(s) replayed", queue, moved.size());
+  return moved.size();
+}
+
+std::size_t InProcBus::purge(const std::string& queue) {
+  const auto n = store_.purge_dead_letters(queue);
+  spdlog::info("inproc bus: queue {}: {} dead letter(s) purged", queue, n);
+  return n;
+}
+
 std::uint64_t InProcBus::unroutable() const {
   return unroutable_.load();
 }
@@ -420,10 +449,14 @@ void InProcBus::send_to_dead_letter(Queue& q, Entry entry, const std::string& re
   spdlog::warn("inproc bus: queue {}: {} ({}) dead-lettered: {}", q.spec.name,
                entry.message.event_id, entry.message.routing_key, reason);
   try {
-    if (q.spec.durable)
+    if (q.spec.durable) {
+      // The stored count covers the failed deliveries before; the dead letter shows them all
+      // (attempts), this last one included, as a transient queue's does.
+      store_.count_delivery(q.spec.name, entry.seq);
       store_.dead_letter(q.spec.name, entry.seq, reason);
-    else
+    } else {
       store_.keep_dead_letter(q.spec.name, entry.message, entry.delivery_count + 1, reason);
+    }
   } catch (const std::exception& ex) {
     // A durable message is still pending in the store: it comes back after a restart with
     // its count nearly spent, so one more failure dead-letters it then. A transient one is

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <thread>
@@ -27,12 +28,15 @@
 #include <utility>
 #include <vector>
 
+#include "ports/dead_letter_admin.hpp"
 #include "ports/event_bus.hpp"
 #include "ports/queue_store.hpp"
 
 namespace st::adapters::inproc {
 
-class InProcBus : public ports::EventBus {
+// Also the dead-letter admin of one-process mode: replay has to reach the running queue, not
+// only the store (whose pending rows are read at start() only).
+class InProcBus : public ports::EventBus, public ports::DeadLetterAdmin {
  public:
   struct Options {
     // Start with consumption paused: queues are declared and messages stored, but nothing is
@@ -76,6 +80,13 @@ class InProcBus : public ports::EventBus {
   // memory, but what it gives up on is kept, never dropped).
   std::vector<ports::StoredMessage> dead_letters(const std::string& queue) const;
   std::size_t dead_letter_count(const std::string& queue) override;
+  // From the store, like dead_letters().
+  ports::DeadLetterReport report(const std::string& queue, std::size_t sample) override;
+  // Moves them back in the store and, once started, to the end of the queue's ready
+  // messages. std::invalid_argument for an unknown or a transient queue (a transient
+  // queue's dead letters are only listed and purged: its consumers are live requests).
+  std::size_t replay(const std::string& queue, const std::optional<std::string>& event_id) override;
+  std::size_t purge(const std::string& queue) override;
   // Messages that matched no queue since construction.
   std::uint64_t unroutable() const;
 

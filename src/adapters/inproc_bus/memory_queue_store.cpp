@@ -1,6 +1,17 @@
 #include "adapters/inproc_bus/memory_queue_store.hpp"
 
+#include <chrono>
+
 namespace st::adapters::inproc {
+namespace {
+
+std::int64_t now_millis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
 
 std::vector<ports::StoredMessage> MemoryQueueStore::enqueue(
     const std::vector<std::string>& queues, const std::vector<ports::OutgoingMessage>& messages) {
@@ -52,7 +63,7 @@ void MemoryQueueStore::dead_letter(const std::string& queue, std::int64_t seq,
   if (it == queues_.end()) return;
   auto m = it->second.pending.find(seq);
   if (m == it->second.pending.end()) return;
-  it->second.dead.push_back({std::move(m->second), reason});
+  it->second.dead.push_back({std::move(m->second), reason, now_millis()});
   it->second.pending.erase(m);
 }
 
@@ -60,7 +71,8 @@ void MemoryQueueStore::keep_dead_letter(const std::string& queue,
                                         const ports::OutgoingMessage& message, int delivery_count,
                                         const std::string& reason) {
   std::lock_guard lk(mu_);
-  queues_[queue].dead.push_back({{next_seq_++, queue, message, delivery_count}, reason});
+  queues_[queue].dead.push_back(
+      {{next_seq_++, queue, message, delivery_count}, reason, now_millis()});
 }
 
 std::size_t MemoryQueueStore::dead_letter_count(const std::string& queue) {
@@ -86,6 +98,54 @@ std::optional<std::string> MemoryQueueStore::dead_letter_reason(const std::strin
   for (const auto& d : it->second.dead)
     if (d.message.seq == seq) return d.reason;
   return std::nullopt;
+}
+
+ports::DeadLetterReport MemoryQueueStore::dead_letter_report(const std::string& queue,
+                                                             std::size_t sample) {
+  std::lock_guard lk(mu_);
+  ports::DeadLetterReport r;
+  r.queue = queue;
+  auto it = queues_.find(queue);
+  if (it == queues_.end() || it->second.dead.empty()) return r;
+  const auto& dead = it->second.dead;
+  r.count = dead.size();
+  r.oldest_at = dead.front().dead_lettered_at;
+  for (std::size_t i = 0; i < dead.size() && i < sample; ++i) {
+    const auto& d = dead[i];
+    r.sample.push_back({d.message.message.event_id, d.message.message.routing_key, d.reason,
+                        d.message.delivery_count, d.dead_lettered_at});
+  }
+  return r;
+}
+
+std::vector<ports::StoredMessage> MemoryQueueStore::requeue_dead_letters(
+    const std::string& queue, const std::optional<std::string>& event_id) {
+  std::lock_guard lk(mu_);
+  std::vector<ports::StoredMessage> out;
+  auto it = queues_.find(queue);
+  if (it == queues_.end()) return out;
+  auto& dead = it->second.dead;
+  std::vector<DeadLetter> kept;
+  for (auto& d : dead) {
+    if (event_id && d.message.message.event_id != *event_id) {
+      kept.push_back(std::move(d));
+      continue;
+    }
+    d.message.delivery_count = 0;
+    it->second.pending.emplace(d.message.seq, d.message);
+    out.push_back(std::move(d.message));
+  }
+  dead = std::move(kept);
+  return out;
+}
+
+std::size_t MemoryQueueStore::purge_dead_letters(const std::string& queue) {
+  std::lock_guard lk(mu_);
+  auto it = queues_.find(queue);
+  if (it == queues_.end()) return 0;
+  const auto n = it->second.dead.size();
+  it->second.dead.clear();
+  return n;
 }
 
 }  // namespace st::adapters::inproc

@@ -26,6 +26,10 @@ class MemoryQueueStore : public ports::QueueStore {
                         int delivery_count, const std::string& reason) override;
   std::vector<ports::StoredMessage> dead_letters(const std::string& queue) override;
   std::size_t dead_letter_count(const std::string& queue) override;
+  ports::DeadLetterReport dead_letter_report(const std::string& queue, std::size_t sample) override;
+  std::vector<ports::StoredMessage> requeue_dead_letters(
+      const std::string& queue, const std::optional<std::string>& event_id) override;
+  std::size_t purge_dead_letters(const std::string& queue) override;
 
   // Not part of the port: the reason given when `seq` was dead-lettered, if it was.
   std::optional<std::string> dead_letter_reason(const std::string& queue, std::int64_t seq) const;
@@ -34,6 +38,7 @@ class MemoryQueueStore : public ports::QueueStore {
   struct DeadLetter {
     ports::StoredMessage message;
     std::string reason;
+    std::int64_t dead_lettered_at = 0;
   };
   struct Queue {
     std::map<std::int64_t, ports::StoredMessage> pending;  // ordered by seq = oldest first

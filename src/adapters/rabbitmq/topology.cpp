@@ -53,14 +53,19 @@ void declare_exchanges(AmqpConnection& c, const ExchangeNames& x) {
   c.check(amqp_get_rpc_reply(c.state()), "exchange.declare " + x.dead_letters);
 }
 
+void declare_dead_letter_queue(AmqpConnection& c, const ExchangeNames& x,
+                               const std::string& queue) {
+  const auto dlq = dead_letter_queue(queue);
+  declare_queue(c, dlq, /*durable=*/true, false, false, {});
+  bind(c, dlq, x.dead_letters, queue);
+}
+
 void declare_durable_queue(AmqpConnection& c, const ExchangeNames& x,
                            const ports::QueueSpec& spec) {
   const std::string quorum = "quorum";
   // The queue's own name routes its dead letters, so each queue has a DLQ of its own.
   const std::string& dead_letter_key = spec.name;
-  const auto dlq = dead_letter_queue(spec.name);
-  declare_queue(c, dlq, /*durable=*/true, false, false, {});
-  bind(c, dlq, x.dead_letters, dead_letter_key);
+  declare_dead_letter_queue(c, x, spec.name);
   // A quorum queue counts failed deliveries (returns) and dead-letters a message returned
   // once more than x-delivery-limit times: a limit of max_deliveries - 1 allows exactly
   // max_deliveries deliveries, the port's meaning, even when a consumer crashes each time.
@@ -77,9 +82,7 @@ void declare_transient_queue(AmqpConnection& c, const ExchangeNames& x,
   // Its messages go with its connection, but what its consumer rejects is kept: in one
   // durable `<spec name>.dlq` shared by every instance, like a durable queue's.
   const std::string& dead_letter_key = spec.name;
-  const auto dlq = dead_letter_queue(spec.name);
-  declare_queue(c, dlq, /*durable=*/true, false, false, {});
-  bind(c, dlq, x.dead_letters, dead_letter_key);
+  declare_dead_letter_queue(c, x, spec.name);
   declare_queue(c, amqp_name, /*durable=*/false, /*exclusive=*/true, /*auto_delete=*/true,
                 {text_arg("x-dead-letter-exchange", x.dead_letters),
                  text_arg("x-dead-letter-routing-key", dead_letter_key)});

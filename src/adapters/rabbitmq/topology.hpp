@@ -20,6 +20,8 @@ struct ExchangeNames {
 std::string dead_letter_queue(const std::string& queue);
 
 void declare_exchanges(AmqpConnection& c, const ExchangeNames& x);
+// `<queue>.dlq`, durable, bound to the dead-letter exchange by the queue's name.
+void declare_dead_letter_queue(AmqpConnection& c, const ExchangeNames& x, const std::string& queue);
 void declare_durable_queue(AmqpConnection& c, const ExchangeNames& x, const ports::QueueSpec& spec);
 // `amqp_name` is unique to this connection (several instances subscribe the same spec).
 void declare_transient_queue(AmqpConnection& c, const ExchangeNames& x,

@@ -129,4 +129,60 @@ std::vector<StoredMessage> SqliteQueueStore::dead_letters(const std::string& que
   return db_.read([&](Connection& c) { return messages_in(c, "bus_dead_letters", queue); });
 }
 
+ports::DeadLetterReport SqliteQueueStore::dead_letter_report(const std::string& queue,
+                                                             std::size_t sample) {
+  return db_.read([&](Connection& c) {
+    ports::DeadLetterReport r;
+    r.queue = queue;
+    auto totals =
+        c.query("SELECT count(*), min(dead_lettered_at) FROM bus_dead_letters WHERE queue = ?");
+    totals.bind_all(queue);
+    totals.step();
+    r.count = static_cast<std::size_t>(totals.int64(0));
+    r.oldest_at = totals.opt_int64(1);
+    if (sample == 0) return r;
+    r.sample = c.query(
+                    "SELECT event_id, routing_key, reason, delivery_count, dead_lettered_at "
+                    "FROM bus_dead_letters WHERE queue = ? ORDER BY dead_lettered_at, seq LIMIT ?")
+                   .bind_all(queue, static_cast<std::int64_t>(sample))
+                   .rows([](const Query& q) {
+                     return ports::DeadLetterSample{q.text(0), q.text(1), q.text(2), q.int32(3),
+                                                    q.int64(4)};
+                   });
+    return r;
+  });
+}
+
+std::vector<StoredMessage> SqliteQueueStore::requeue_dead_letters(
+    const std::string& queue, const std::optional<std::string>& event_id) {
+  const auto now = wall_clock_millis();
+  return db_.write([&](Connection& c) {
+    const std::string which = event_id ? " AND event_id = ?" : "";
+    auto moved = c.query(
+        "SELECT seq, queue, routing_key, event_id, body, traceparent, 0 "
+        "FROM bus_dead_letters WHERE queue = ?" +
+        which + " ORDER BY seq");
+    moved.bind(1, queue);
+    if (event_id) moved.bind(2, *event_id);
+    auto out = moved.rows(message_from_row);
+    for (const auto& m : out) {
+      c.query(
+           "INSERT INTO bus_messages (seq, queue, routing_key, event_id, body, traceparent, "
+           "delivery_count, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)")
+          .bind_all(m.seq, m.queue, m.message.routing_key, m.message.event_id, m.message.body,
+                    m.message.traceparent, now)
+          .run();
+      c.query("DELETE FROM bus_dead_letters WHERE seq = ?").bind_all(m.seq).run();
+    }
+    return out;
+  });
+}
+
+std::size_t SqliteQueueStore::purge_dead_letters(const std::string& queue) {
+  return db_.write([&](Connection& c) {
+    c.query("DELETE FROM bus_dead_letters WHERE queue = ?").bind_all(queue).run();
+    return static_cast<std::size_t>(c.changes());
+  });
+}
+
 }  // namespace st::adapters::sqlite

@@ -31,6 +31,12 @@ class SqliteQueueStore final : public ports::QueueStore {
                         int delivery_count, const std::string& reason) override;
   std::vector<ports::StoredMessage> dead_letters(const std::string& queue) override;
   std::size_t dead_letter_count(const std::string& queue) override;
+  ports::DeadLetterReport dead_letter_report(const std::string& queue, std::size_t sample) override;
+  // Back into bus_messages under their own seq (unique across both tables), so they keep
+  // their place among the pending messages.
+  std::vector<ports::StoredMessage> requeue_dead_letters(
+      const std::string& queue, const std::optional<std::string>& event_id) override;
+  std::size_t purge_dead_letters(const std::string& queue) override;
 
  private:
   Database& db_;

@@ -19,11 +19,16 @@ services::gateway::EventStreamLimits event_stream_limits(const Config& c) {
           .heartbeat = milliseconds(c.event_stream_heartbeat_ms)};
 }
 
-// Every queue of the topology: the services' durable ones and the gateway's own.
-services::gateway::DeadLetterQueues dead_letter_queues(ports::EventBus& bus) {
+// Every queue of the topology: the services' durable ones (replayable) and the gateway's own.
+services::gateway::DeadLetterQueues dead_letter_queues(ports::EventBus& bus,
+                                                       ports::DeadLetterAdmin* admin) {
   services::gateway::DeadLetterQueues out{&bus};
-  for (const auto& spec : queues::durable()) out.queues.push_back(spec.name);
+  for (const auto& spec : queues::durable()) {
+    out.queues.push_back(spec.name);
+    out.replayable.push_back(spec.name);
+  }
   out.queues.push_back(queues::gateway().name);
+  out.admin = admin;
   return out;
 }
 
@@ -32,13 +37,15 @@ services::gateway::DeadLetterQueues dead_letter_queues(ports::EventBus& bus) {
 GatewayComponent::GatewayComponent(const Config& config, std::string mode,
                                    services::gateway::Upstreams upstreams, ports::KeyStore& keys,
                                    ports::IdempotencyStore& idempotency, ports::EventBus& bus,
-                                   const ports::Clock& clock)
+                                   const ports::Clock& clock,
+                                   ports::DeadLetterAdmin* dead_letter_admin)
     : authenticator_(keys, clock),
       gateway_({.create_timeout = std::chrono::milliseconds(config.create_timeout_ms),
                 .mode = std::move(mode),
                 .event_streams = event_stream_limits(config),
                 .access = access_options(config)},
-               upstreams, {&authenticator_, &idempotency}, dead_letter_queues(bus)) {
+               upstreams, {&authenticator_, &idempotency},
+               dead_letter_queues(bus, dead_letter_admin)) {
   bootstrap_admin_key(keys, config);
 }
 

@@ -9,6 +9,7 @@
 #include "app/config.hpp"
 #include "auth/authenticator.hpp"
 #include "ports/clock.hpp"
+#include "ports/dead_letter_admin.hpp"
 #include "ports/event_bus.hpp"
 #include "ports/idempotency_store.hpp"
 #include "ports/key_store.hpp"
@@ -20,10 +21,12 @@ class GatewayComponent final : public Component {
  public:
   // `mode` is what GET / and /api/health show ("embedded", "distributed"). Stores the first
   // admin key when access control needs one. `bus` counts every queue's dead letters for
-  // /api/health.
+  // /api/health; `dead_letter_admin` (if any) backs /api/admin/dead-letters and must
+  // outlive the component.
   GatewayComponent(const Config& config, std::string mode, services::gateway::Upstreams upstreams,
                    ports::KeyStore& keys, ports::IdempotencyStore& idempotency,
-                   ports::EventBus& bus, const ports::Clock& clock);
+                   ports::EventBus& bus, const ports::Clock& clock,
+                   ports::DeadLetterAdmin* dead_letter_admin = nullptr);
 
   std::string name() const override { return "gateway"; }
   void register_routes(http::Router& router) override;

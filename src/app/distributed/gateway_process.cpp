@@ -24,14 +24,17 @@ struct GatewayTarget {
         categorizer(c, "categorizer", c.categorizer_url, breaker_options(c)),
         routing(c, "routing", c.routing_url, breaker_options(c)),
         analytics(c, "analytics", c.analytics_url, breaker_options(c)),
+        dead_letter_admin(make_dead_letter_admin(c)),
         db(make_database(c)),
         key_store(open_store<adapters::postgres::PgKeyStore>(*db)),
         idempotency_store(open_store<adapters::postgres::PgIdempotencyStore>(*db)),
         component(c, "distributed",
                   {tickets.adapter, categorizer.adapter, routing.adapter, analytics.adapter},
-                  *key_store, *idempotency_store, bus, clock) {}
+                  *key_store, *idempotency_store, bus, clock, dead_letter_admin.get()) {}
 
   RemoteService<HttpUpstream> tickets, categorizer, routing, analytics;
+  // Its own broker connection, used by the admin routes only.
+  std::unique_ptr<ports::DeadLetterAdmin> dead_letter_admin;
   // One pool for both stores.
   std::unique_ptr<adapters::postgres::Database> db;
   std::unique_ptr<adapters::postgres::PgKeyStore> key_store;

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/postgres/connection_settings.hpp"
+#include "adapters/rabbitmq/dead_letter_admin.hpp"
 #include "adapters/rabbitmq/rabbit_bus.hpp"
 #include "app/queues.hpp"
 
@@ -49,6 +50,14 @@ std::unique_ptr<ports::EventBus> make_event_bus(const Config& config, const std:
   // services have never run yet.
   for (const auto& spec : queues::durable(config.prefetch)) bus->declare(spec);
   return bus;
+}
+
+std::unique_ptr<ports::DeadLetterAdmin> make_dead_letter_admin(const Config& config) {
+  adapters::rabbitmq::RabbitOptions options;
+  options.url = config.rabbitmq_url;
+  std::vector<std::string> quorum;
+  for (const auto& spec : queues::durable()) quorum.push_back(spec.name);
+  return std::make_unique<adapters::rabbitmq::RabbitDeadLetterAdmin>(options, std::move(quorum));
 }
 
 std::unique_ptr<http::HttpClient> make_client(const Config& config, const std::string& name,

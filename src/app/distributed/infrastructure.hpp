@@ -9,6 +9,7 @@
 #include "adapters/postgres/database.hpp"
 #include "app/config.hpp"
 #include "http/client.hpp"
+#include "ports/dead_letter_admin.hpp"
 #include "ports/event_bus.hpp"
 #include "ports/unavailable.hpp"
 
@@ -16,6 +17,9 @@ namespace st::app::distributed {
 
 // The RabbitMQ bus for `service` (its queues are named after it).
 std::unique_ptr<ports::EventBus> make_event_bus(const Config& config, const std::string& service);
+
+// The dead-letter admin of the broker's `<queue>.dlq` queues (the gateway's admin routes).
+std::unique_ptr<ports::DeadLetterAdmin> make_dead_letter_admin(const Config& config);
 
 // The libpq connection string of DATABASE_URL or DB_*. Holds the password: never log it.
 std::string database_conninfo(const Config& config);

@@ -89,6 +89,8 @@ Gateway::Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stor
     throw std::invalid_argument("access control needs the gateway's stores");
   if (stores.authenticator) keys_.emplace(*stores.authenticator, clock_);
   if (stores.idempotency) idempotent_create_.emplace(*stores.idempotency, clock_);
+  if (dead_letters_.admin)
+    dead_letters_api_.emplace(*dead_letters_.admin, dead_letters_.queues, dead_letters_.replayable);
 }
 
 void Gateway::add(http::Router& router, bhttp::verb method, const std::string& pattern,
@@ -161,6 +163,11 @@ KeysApi& Gateway::keys() {
   return *keys_;
 }
 
+DeadLettersApi& Gateway::dead_letters_api() {
+  if (!dead_letters_api_) throw ApiError::unavailable("This gateway cannot reach dead letters");
+  return *dead_letters_api_;
+}
+
 void Gateway::register_routes(http::Router& router) {
   using V = bhttp::verb;
   using auth::Access;
@@ -196,6 +203,16 @@ void Gateway::register_routes(http::Router& router) {
       sync([this](RequestContext& ctx) { return keys().list(ctx); }));
   add(router, V::delete_, "/api/keys/{id}", Access::admins(), "revoke an API key",
       sync([this](RequestContext& ctx) { return keys().revoke(ctx); }));
+
+  add(router, V::get, "/api/admin/dead-letters", Access::admins(),
+      "each queue's dead letters: count, oldest, a sample (sample)",
+      sync([this](RequestContext& ctx) { return dead_letters_api().list(ctx); }));
+  add(router, V::post, "/api/admin/dead-letters/{queue}/replay", Access::admins(),
+      "put a queue's dead letters (or one event_id) back on the queue",
+      sync([this](RequestContext& ctx) { return dead_letters_api().replay(ctx); }));
+  add(router, V::delete_, "/api/admin/dead-letters/{queue}", Access::admins(),
+      "drop a queue's dead letters",
+      sync([this](RequestContext& ctx) { return dead_letters_api().purge(ctx); }));
 
   add(router, V::get, "/api/statuses", Access::signed_in(), "ticket statuses", forward_to(t));
   add(router, V::get, "/api/tickets", Access::signed_in(),

@@ -20,6 +20,7 @@
 #include "services/common/service_health.hpp"
 #include "services/gateway/access_control.hpp"
 #include "services/gateway/console_files.hpp"
+#include "services/gateway/dead_letters_api.hpp"
 #include "services/gateway/event_stream.hpp"
 #include "services/gateway/idempotent_create.hpp"
 #include "services/gateway/keys_api.hpp"
@@ -51,10 +52,14 @@ struct GatewayStores {
 };
 
 // The queues whose dead letters /api/health counts, and the bus that counts them (from the
-// embedded store, or the broker's dead-letter queues). No bus: not reported.
+// embedded store, or the broker's dead-letter queues). No bus: not reported. `admin` backs
+// /api/admin/dead-letters (no admin: those routes answer 503); only the `replayable`
+// queues' dead letters may be replayed.
 struct DeadLetterQueues {
   ports::EventBus* bus = nullptr;
   std::vector<std::string> queues = {};
+  ports::DeadLetterAdmin* admin = nullptr;
+  std::vector<std::string> replayable = {};
 };
 
 struct Upstreams {
@@ -92,6 +97,7 @@ class Gateway {
                   const std::string& description, http::StreamHandler handler);
   Handler forward_to(Upstream& upstream);
   KeysApi& keys();
+  DeadLettersApi& dead_letters_api();
   // Whether the caller may read every ticket (staff, or everyone in the open mode); a
   // requester reads only their own, a ticket token only its ticket.
   bool sees_all_tickets(const domain::Principal& p) const;
@@ -120,6 +126,7 @@ class Gateway {
   ports::SystemClock clock_;
   AccessControl access_;
   std::optional<KeysApi> keys_;
+  std::optional<DeadLettersApi> dead_letters_api_;
   std::optional<IdempotentCreate> idempotent_create_;
   RouteWaiter waiter_;
   EventStreamHub hub_;

@@ -103,6 +103,17 @@ class CountingStore : public ports::QueueStore {
   std::size_t dead_letter_count(const std::string& queue) override {
     return inner_.dead_letter_count(queue);
   }
+  ports::DeadLetterReport dead_letter_report(const std::string& queue,
+                                             std::size_t sample) override {
+    return inner_.dead_letter_report(queue, sample);
+  }
+  std::vector<ports::StoredMessage> requeue_dead_letters(
+      const std::string& queue, const std::optional<std::string>& event_id) override {
+    return inner_.requeue_dead_letters(queue, event_id);
+  }
+  std::size_t purge_dead_letters(const std::string& queue) override {
+    return inner_.purge_dead_letters(queue);
+  }
 
   std::atomic<int> enqueue_calls{0};
   std::atomic<int> ack_calls{0};
@@ -318,6 +329,54 @@ TEST(InProcBusRetry, DeadLetterDispositionActsAtOnce) {
   EXPECT_EQ(dead[0].message.event_id, "garbage");
   EXPECT_NE(store.dead_letter_reason("categorizer", dead[0].seq)->find("rejected"),
             std::string::npos);
+}
+
+TEST(InProcBusDeadLetters, ReplayDeliversTheDeadLettersAgainWithAFreshAllowance) {
+  MemoryQueueStore store;
+  InProcBus bus(store);
+  Recorder r;
+  std::atomic<bool> healed{false};
+  bus.subscribe(queue("categorizer", {"ticket.created"}), r.consumer([&](const Delivery& d) {
+    return d.event_id.starts_with("bad") && !healed ? Disposition::dead_letter : Disposition::ack;
+  }));
+  bus.start();
+  bus.publish({msg("ticket.created", "bad1"), msg("ticket.created", "bad2"),
+               msg("ticket.created", "fine")});
+  ASSERT_TRUE(drained(bus, {"categorizer"}));
+  const auto before = bus.report("categorizer", 1);
+  EXPECT_EQ(before.count, 2u);
+  ASSERT_EQ(before.sample.size(), 1u);
+  EXPECT_EQ(before.sample[0].event_id, "bad1");
+  EXPECT_EQ(before.sample[0].event_type, "ticket.created");
+  EXPECT_EQ(before.sample[0].attempts, 1) << "the one delivery it had";
+
+  healed = true;
+  EXPECT_EQ(bus.replay("categorizer", std::string("bad2")), 1u);
+  ASSERT_TRUE(eventually([&] { return r.ids().size() == 4; }));
+  EXPECT_EQ(r.ids().back(), "bad2");
+  EXPECT_EQ(r.seen().back().delivery_count, 1) << "a fresh allowance";
+  EXPECT_EQ(bus.dead_letter_count("categorizer"), 1u);
+
+  EXPECT_EQ(bus.replay("categorizer", std::nullopt), 1u);
+  ASSERT_TRUE(eventually([&] { return r.ids().size() == 5; }));
+  ASSERT_TRUE(drained(bus, {"categorizer"}));
+  EXPECT_EQ(bus.dead_letter_count("categorizer"), 0u);
+  EXPECT_TRUE(store.pending("categorizer").empty()) << "the replayed deliveries were acked";
+}
+
+TEST(InProcBusDeadLetters, PurgeDropsThemAndATransientQueueIsNotReplayed) {
+  MemoryQueueStore store;
+  InProcBus bus(store);
+  bus.subscribe(queue("sse", {"#"}, /*durable=*/false),
+                one_at_a_time([](const Delivery&) { return Disposition::dead_letter; }));
+  bus.start();
+  bus.publish({msg("ticket.created", "e1"), msg("ticket.created", "e2")});
+  ASSERT_TRUE(drained(bus, {"sse"}));
+  EXPECT_THROW(bus.replay("sse", std::nullopt), std::invalid_argument);
+  EXPECT_THROW(bus.replay("nope", std::nullopt), std::invalid_argument);
+  EXPECT_EQ(bus.dead_letter_count("sse"), 2u);
+  EXPECT_EQ(bus.purge("sse"), 2u);
+  EXPECT_EQ(bus.dead_letter_count("sse"), 0u);
 }
 
 TEST(InProcBusRetry, AFailingHandlerDoesNotSpin) {

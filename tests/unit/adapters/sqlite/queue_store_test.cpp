@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "adapters/sqlite/database.hpp"
@@ -132,6 +134,69 @@ TEST_F(SqliteQueueStoreTest, DeadLetterMovesTheMessageWithItsReason) {
   reopen();
   EXPECT_EQ(store->dead_letters("q").size(), 1u);
   EXPECT_EQ(store->pending("q").size(), 1u);
+}
+
+TEST_F(SqliteQueueStoreTest, DeadLetterReportCountsAndSamplesTheOldestFirst) {
+  store->enqueue({"q"}, {message("e1"), message("e2", "ticket.routed"), message("e3")});
+  const auto q = store->pending("q");
+  store->count_delivery("q", q[1].seq);
+  store->dead_letter("q", q[1].seq, "gave up");
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));  // a later dead_lettered_at
+  store->dead_letter("q", q[0].seq, "rejected");
+  store->dead_letter("q", q[2].seq, "rejected");
+
+  const auto r = store->dead_letter_report("q", 2);
+  EXPECT_EQ(r.queue, "q");
+  EXPECT_EQ(r.count, 3u);
+  ASSERT_TRUE(r.oldest_at.has_value());
+  ASSERT_EQ(r.sample.size(), 2u);
+  EXPECT_EQ(r.sample[0].event_id, "e2");
+  EXPECT_EQ(r.sample[0].event_type, "ticket.routed");
+  EXPECT_EQ(r.sample[0].reason, "gave up");
+  EXPECT_EQ(r.sample[0].attempts, 1);
+  EXPECT_EQ(r.sample[0].dead_lettered_at, r.oldest_at);
+  EXPECT_EQ(r.sample[1].event_id, "e1");
+
+  EXPECT_TRUE(store->dead_letter_report("q", 0).sample.empty());
+  const auto empty = store->dead_letter_report("other", 5);
+  EXPECT_EQ(empty.count, 0u);
+  EXPECT_FALSE(empty.oldest_at.has_value());
+}
+
+TEST_F(SqliteQueueStoreTest, RequeueMovesOneOrAllDeadLettersBackWithAFreshCount) {
+  store->enqueue({"q", "r"}, {message("e1"), message("e2"), message("e3")});
+  for (const auto& m : store->pending("q")) {
+    store->count_delivery("q", m.seq);
+    store->dead_letter("q", m.seq, "poison");
+  }
+  store->dead_letter("r", store->pending("r")[0].seq, "poison");
+
+  const auto one = store->requeue_dead_letters("q", std::string("e2"));
+  EXPECT_EQ(event_ids(one), std::vector<std::string>{"e2"});
+  EXPECT_EQ(event_ids(store->pending("q")), std::vector<std::string>{"e2"});
+  EXPECT_EQ(store->pending("q")[0].delivery_count, 0);
+  EXPECT_EQ(store->dead_letter_count("q"), 2u);
+  EXPECT_TRUE(store->requeue_dead_letters("q", std::string("nope")).empty());
+
+  const auto rest = store->requeue_dead_letters("q", std::nullopt);
+  EXPECT_EQ(event_ids(rest), (std::vector<std::string>{"e1", "e3"}));
+  EXPECT_EQ(event_ids(store->pending("q")), (std::vector<std::string>{"e1", "e2", "e3"}));
+  EXPECT_EQ(store->dead_letter_count("q"), 0u);
+  EXPECT_EQ(store->dead_letter_count("r"), 1u);  // another queue's are left alone
+
+  reopen();
+  EXPECT_EQ(store->pending("q").size(), 3u);
+}
+
+TEST_F(SqliteQueueStoreTest, PurgeDeletesOneQueuesDeadLettersAndCountsThem) {
+  store->enqueue({"q", "r"}, {message("e1"), message("e2")});
+  for (const auto& m : store->pending("q")) store->dead_letter("q", m.seq, "poison");
+  store->dead_letter("r", store->pending("r")[0].seq, "poison");
+
+  EXPECT_EQ(store->purge_dead_letters("q"), 2u);
+  EXPECT_EQ(store->dead_letter_count("q"), 0u);
+  EXPECT_EQ(store->dead_letter_count("r"), 1u);
+  EXPECT_EQ(store->purge_dead_letters("q"), 0u);
 }
 
 TEST_F(SqliteQueueStoreTest, ATransientQueuesDeadLettersAreKeptAndSurviveARestart) {
