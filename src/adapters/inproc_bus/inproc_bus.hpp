@@ -76,6 +76,9 @@ class InProcBus : public ports::EventBus {
   // memory, but what it gives up on is kept, never dropped).
   std::vector<ports::StoredMessage> dead_letters(const std::string& queue) const;
   std::size_t dead_letter_count(const std::string& queue) override;
+  // depth(), and the age of the oldest message waiting (ready or delayed; not one in a
+  // handler). nullopt for an unknown queue.
+  std::optional<QueueDepth> queue_depth(const std::string& queue) override;
   // Messages that matched no queue since construction.
   std::uint64_t unroutable() const;
 
@@ -86,6 +89,8 @@ class InProcBus : public ports::EventBus {
     std::int64_t seq = 0;  // store seq for a durable queue, a local counter for a transient one
     ports::OutgoingMessage message;
     int delivery_count = 0;  // attempts so far
+    // When it joined this queue (or this process, for a stored message loaded at start).
+    Clock::time_point enqueued = Clock::now();
   };
 
   struct Queue {
