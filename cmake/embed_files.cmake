@@ -1,11 +1,55 @@
-# Turns every file under DIR into a byte array in one generated C++ file, so the binary
-# carries its own web console and serves it wherever it is deployed (no install step, no
-# path to configure). Run in script mode:
-#   cmake -DDIR=<web dir> -DOUT=<file.cpp> -DFUNCTION=<qualified name> -DHEADER=<include> -P embed_files.cmake
-# With -DFILES=<name>[;<name>...] only those files of DIR are embedded (the keyword rules).
-# The generated file defines `std::span<const st::http::EmbeddedFile> FUNCTION()`, paths
-# relative to DIR with '/' separators, sorted so the output is reproducible.
+# Turns files into byte arrays in one generated C++ file, so the binary carries what it serves
+# or reads (the web console, the keyword rules, the OpenAPI description) wherever it is
+# deployed: no install step, no path to configure.
+#
+# In a CMakeLists.txt, include() this file and call
+#   smartticket_embed(<var> NAME <name> DIR <dir> [FILES <file>...]
+#                     FUNCTION <qualified name> HEADER <include> [COMMENT <text>])
+# which generates ${PROJECT_BINARY_DIR}/generated/<name>.cpp at build time (again whenever an
+# embedded file or this script changes) and sets <var> to its path, to add to a target's
+# sources. Without FILES every file under DIR is embedded.
+#
+# The generated file defines `std::span<const st::http::EmbeddedFile> FUNCTION()` (declared in
+# HEADER), paths relative to DIR with '/' separators, sorted so the output is reproducible.
+# The same file, run in script mode, is the generator:
+#   cmake -DDIR=<dir> -DOUT=<file.cpp> -DFUNCTION=<name> -DHEADER=<include> [-DFILES=a,b] -P embed_files.cmake
 cmake_minimum_required(VERSION 3.25)
+
+if(NOT CMAKE_SCRIPT_MODE_FILE)
+  set(SMARTTICKET_EMBED_SCRIPT "${CMAKE_CURRENT_LIST_FILE}")
+  function(smartticket_embed out_var)
+    cmake_parse_arguments(PARSE_ARGV 1 arg "" "NAME;DIR;FUNCTION;HEADER;COMMENT" "FILES")
+    foreach(required NAME DIR FUNCTION HEADER)
+      if(NOT arg_${required})
+        message(FATAL_ERROR "smartticket_embed: ${required} is not set")
+      endif()
+    endforeach()
+    set(out "${PROJECT_BINARY_DIR}/generated/${arg_NAME}.cpp")
+    set(files_arg "")
+    if(arg_FILES)
+      set(inputs "")
+      foreach(f IN LISTS arg_FILES)
+        list(APPEND inputs "${arg_DIR}/${f}")
+      endforeach()
+      # A list cannot cross the command line as one -D value: commas stand for the semicolons.
+      string(REPLACE ";" "," joined "${arg_FILES}")
+      set(files_arg "-DFILES=${joined}")
+    else()
+      file(GLOB_RECURSE inputs CONFIGURE_DEPENDS "${arg_DIR}/*")
+    endif()
+    if(NOT arg_COMMENT)
+      set(arg_COMMENT "Embedding ${arg_NAME}")
+    endif()
+    add_custom_command(OUTPUT "${out}"
+      COMMAND "${CMAKE_COMMAND}" "-DDIR=${arg_DIR}" "-DOUT=${out}" "-DFUNCTION=${arg_FUNCTION}"
+        "-DHEADER=${arg_HEADER}" ${files_arg} -P "${SMARTTICKET_EMBED_SCRIPT}"
+      DEPENDS ${inputs} "${SMARTTICKET_EMBED_SCRIPT}"
+      COMMENT "${arg_COMMENT}" VERBATIM)
+    set(${out_var} "${out}" PARENT_SCOPE)
+  endfunction()
+  return()
+endif()
+
 foreach(var DIR OUT FUNCTION HEADER)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "embed_files.cmake: ${var} is not set")
@@ -13,7 +57,7 @@ foreach(var DIR OUT FUNCTION HEADER)
 endforeach()
 
 if(DEFINED FILES)
-  set(files ${FILES})
+  string(REPLACE "," ";" files "${FILES}")
 else()
   file(GLOB_RECURSE files LIST_DIRECTORIES false RELATIVE "${DIR}" "${DIR}/*")
 endif()

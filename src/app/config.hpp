@@ -35,6 +35,7 @@ struct Config {
   int event_stream_heartbeat_ms = 15'000;
   bool pause_pipeline = false;
   std::string log_level = "info";
+  std::string log_format = "text";  // text, or json: one object per line (src/logging/)
   std::string anthropic_api_key;  // secret: never logged or printed
   // Distributed mode's broker. Holds a password: log it only through the adapter's
   // BrokerAddress::redacted().

@@ -6,6 +6,8 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -15,6 +17,7 @@
 #include "app/embedded_system.hpp"
 #include "app/model_commands.hpp"
 #include "auth/api_key.hpp"
+#include "logging/setup.hpp"
 #include "util/file_limit.hpp"
 
 namespace {
@@ -32,8 +35,21 @@ sigset_t block_shutdown_signals() {
   return set;
 }
 
+// The start-up lines (scripts and tests read the port from "listening on"): plain lines on
+// stdout, or log lines when the log is JSON, so that every line of it stays one object.
+void announce(const Config& config, const std::vector<std::string>& lines) {
+  for (const auto& line : lines) {
+    if (config.log_format == "json")
+      spdlog::info("{}", line);
+    else
+      std::cout << line << "\n";
+  }
+  std::cout << std::flush;
+}
+
 int serve(const Config& config) {
-  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  st::logging::configure(config.log_level, config.log_format,
+                         config.target == "all" ? "smartticket" : config.target);
   // Before anything opens a descriptor or sizes itself from the limit (max_connections).
   const auto file_limit = st::util::raise_file_limit();
   spdlog::debug("open-file limit: {}", file_limit);
@@ -43,18 +59,16 @@ int serve(const Config& config) {
   if (config.target == "all") {
     embedded = std::make_unique<st::app::EmbeddedSystem>(config);
     embedded->start();
-    std::cout << "Smart Ticket " << SMARTTICKET_VERSION
-              << " (all services, embedded) listening on http://" << config.host << ":"
-              << embedded->port() << "\n"
-              << "data file: " << embedded->data_file() << "\n"
-              << "web console: http://" << config.host << ":" << embedded->port() << "/ui/"
-              << std::endl;
+    const std::string url = "http://" + config.host + ":" + std::to_string(embedded->port());
+    announce(config,
+             {"Smart Ticket " SMARTTICKET_VERSION " (all services, embedded) listening on " + url,
+              "data file: " + embedded->data_file(), "web console: " + url + "/ui/"});
   } else {
     service = st::app::distributed::make_service_process(config);
     service->start();
-    std::cout << "Smart Ticket " << SMARTTICKET_VERSION << " (" << config.target
-              << ", distributed) listening on http://" << config.host << ":" << service->port()
-              << std::endl;
+    announce(config, {"Smart Ticket " SMARTTICKET_VERSION " (" + config.target +
+                      ", distributed) listening on http://" + config.host + ":" +
+                      std::to_string(service->port())});
   }
   int sig = 0;
   sigwait(&signals, &sig);

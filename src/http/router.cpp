@@ -4,6 +4,7 @@
 
 #include "http/api_error.hpp"
 #include "http/json_response.hpp"
+#include "logging/request_scope.hpp"
 #include "ports/unavailable.hpp"
 
 namespace st::http {
@@ -34,6 +35,8 @@ void Router::route(bhttp::verb method, std::string pattern, SyncHandler handler)
        std::move(pattern),
        {},
        [h = std::move(handler)](RequestContext& ctx) -> asio::awaitable<Response> {
+         // A synchronous handler runs on one thread start to end: its log lines carry the ids.
+         const logging::RequestScope scope(ctx.request_id, ctx.trace_id);
          co_return h(ctx);
        },
        {}});
@@ -49,7 +52,10 @@ void Router::route_blocking(bhttp::verb method, std::string pattern, BlockingPoo
        std::move(pattern),
        {},
        [&pool, h = std::move(handler)](RequestContext& ctx) -> asio::awaitable<Response> {
-         auto job = [&h, &ctx] { return h(ctx); };
+         auto job = [&h, &ctx] {
+           const logging::RequestScope scope(ctx.request_id, ctx.trace_id);
+           return h(ctx);
+         };
          co_return co_await pool.run(job);
        },
        {}});
@@ -127,18 +133,21 @@ asio::awaitable<Response> Router::execute(const Match& m, RequestContext& ctx) c
     failure = error_response(e);
   } catch (const ports::TimedOut& e) {
     // A dependency did not answer in time: what it was asked may have happened.
+    const logging::RequestScope scope(ctx.request_id, ctx.trace_id);
     spdlog::warn("request {} {} {}: dependency timed out: {}", ctx.request_id,
                  std::string(ctx.request.method_string()), ctx.path, e.what());
     failure = error_response(bhttp::status::gateway_timeout, "service_timeout",
                              "A service this request needs did not answer in time");
   } catch (const ports::Unavailable& e) {
     // A dependency is down: fail fast, the client may retry. Logged at warn, not error.
+    const logging::RequestScope scope(ctx.request_id, ctx.trace_id);
     spdlog::warn("request {} {} {}: dependency unavailable: {}", ctx.request_id,
                  std::string(ctx.request.method_string()), ctx.path, e.what());
     failure = error_response(bhttp::status::service_unavailable, "service_unavailable",
                              "A service this request needs is unavailable; try again shortly");
   } catch (const std::exception& e) {
     // A bug, not bad input: log it (without the body, which may hold personal data).
+    const logging::RequestScope scope(ctx.request_id, ctx.trace_id);
     spdlog::error("request {} {} {} failed: {}", ctx.request_id,
                   std::string(ctx.request.method_string()), ctx.path, e.what());
     failure = error_response(bhttp::status::internal_server_error, "internal_error",

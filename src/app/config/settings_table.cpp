@@ -31,6 +31,11 @@ void full_or_normal(const std::string& key, const std::string& v) {
     throw std::invalid_argument(key + " must be full or normal, got '" + v + "'");
 }
 
+void text_or_json(const std::string& key, const std::string& v) {
+  if (v != "text" && v != "json")
+    throw std::invalid_argument(key + " must be text or json, got '" + v + "'");
+}
+
 void service_url(const std::string& key, const std::string& v) {
   if (!http::parse_service_url(v))
     throw std::invalid_argument(key + " must be a URL like http://host:port, got '" + v + "'");
@@ -193,6 +198,13 @@ const std::vector<Setting>& settings() {
        .env = {"SMARTTICKET_LOG_LEVEL"},
        .member = &Config::log_level,
        .help = "trace, debug, info, warn, error"},
+      {.key = "log_format",
+       .flag = "--log-format",
+       .env = {"SMARTTICKET_LOG_FORMAT"},
+       .member = &Config::log_format,
+       .help = "text, or json: one JSON object per line with time, level, service, message "
+               "and the request's request_id and trace_id",
+       .check = text_or_json},
       // Claude. The key is a secret: env or file only.
       {.key = "anthropic_api_key",
        .env = {"ANTHROPIC_API_KEY"},

@@ -83,7 +83,8 @@ Gateway::Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stor
       dead_letters_(std::move(dead_letters)),
       access_(options_.access, stores.authenticator, clock_),
       hub_(options_.event_streams),
-      console_(options_.console) {
+      console_(options_.console),
+      api_description_(options_.api_description) {
   if (options_.access.enabled && (!stores.authenticator || !stores.idempotency))
     throw std::invalid_argument("access control needs the gateway's stores");
   if (stores.authenticator) keys_.emplace(*stores.authenticator, clock_);
@@ -93,7 +94,9 @@ Gateway::Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stor
 void Gateway::add(http::Router& router, bhttp::verb method, const std::string& pattern,
                   auth::Access access, const std::string& description, Handler handler) {
   const auto name = std::string(bhttp::to_string(method)) + " " + pattern;
-  if (!description.empty()) endpoints_[name] = description;
+  // GET / lists every route with its summary, and docs/openapi.json repeats that summary.
+  if (description.empty()) throw std::invalid_argument(name + " has no summary");
+  endpoints_[name] = description;
   access_rules_.insert_or_assign(name, access);
   router.route_async(method, pattern,
                      [this, access, handler = std::move(handler)](
@@ -111,11 +114,13 @@ void Gateway::register_health(http::Router& router, const ServiceHealth& health)
   own_health_ = &health;
   using V = bhttp::verb;
   // This process's probes (containers, Kubernetes); /api/health asks every service.
-  add(router, V::get, "/health", auth::Access::open(), "",
+  add(router, V::get, "/health", auth::Access::open(),
+      "this process's health and its dependencies'",
       [&health](RequestContext&) { return health.health(); });
-  add(router, V::get, "/health/live", auth::Access::open(), "",
+  add(router, V::get, "/health/live", auth::Access::open(), "liveness probe: the process runs",
       [&health](RequestContext&) -> asio::awaitable<Response> { co_return health.live(); });
-  add(router, V::get, "/health/ready", auth::Access::open(), "",
+  add(router, V::get, "/health/ready", auth::Access::open(),
+      "readiness probe: whether this process can serve now",
       [&health](RequestContext&) { return health.ready(); });
 }
 
@@ -167,14 +172,18 @@ void Gateway::register_routes(http::Router& router) {
     return [f](RequestContext& ctx) -> asio::awaitable<Response> { co_return f(ctx); };
   };
 
-  add(router, V::get, "/", Access::open(), "",
+  add(router, V::get, "/", Access::open(), "service info and a map of the endpoints",
       sync([this](RequestContext& ctx) { return root(ctx); }));
-  // The console's files sit at most three folders deep; "/ui" and "/ui/" share a pattern.
+  // The console's files sit at most two folders deep; "/ui" and "/ui/" share a pattern.
   // They are public: the console signs in with a key itself.
-  endpoints_["GET /ui/"] = "the web console";
-  for (const char* pattern : {"/ui", "/ui/{a}", "/ui/{a}/{b}", "/ui/{a}/{b}/{c}"})
-    add(router, V::get, pattern, Access::open(), "",
+  add(router, V::get, "/ui", Access::open(), "the web console (/ui redirects to /ui/)",
+      sync([this](RequestContext& ctx) { return console(ctx); }));
+  for (const char* pattern : {"/ui/{file}", "/ui/{dir}/{file}", "/ui/{dir}/{subdir}/{file}"})
+    add(router, V::get, pattern, Access::open(), "a file of the web console",
         sync([this](RequestContext& ctx) { return console(ctx); }));
+  add(router, V::get, "/api/openapi.json", Access::open(),
+      "the OpenAPI 3.1 description of this API (docs/openapi.json)",
+      sync([this](RequestContext& ctx) { return api_description_.serve(ctx, "openapi.json"); }));
   add(router, V::get, "/api/health", Access::open(), "aggregated health of every service",
       [this](RequestContext& ctx) { return health(ctx); });
 

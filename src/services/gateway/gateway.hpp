@@ -23,6 +23,7 @@
 #include "services/gateway/event_stream.hpp"
 #include "services/gateway/idempotent_create.hpp"
 #include "services/gateway/keys_api.hpp"
+#include "services/gateway/openapi_files.hpp"
 #include "services/gateway/route_waiter.hpp"
 #include "services/gateway/upstream.hpp"
 
@@ -35,6 +36,9 @@ struct GatewayOptions {
   // The web console served at /ui/: the files embedded at build time, unless a test
   // brings its own.
   std::span<const http::EmbeddedFile> console = console_files();
+  // docs/openapi.json, served at /api/openapi.json: the embedded file, unless a test brings
+  // its own.
+  std::span<const http::EmbeddedFile> api_description = openapi_files();
   AccessOptions access;
 };
 
@@ -84,8 +88,9 @@ class Gateway {
 
  private:
   using Handler = http::AsyncHandler;
-  // Every public route is registered here, with who may call it: access is checked (and the
-  // caller's rate limit spent) before `handler` runs.
+  // Every public route is registered here, with who may call it and a summary (GET / lists
+  // it; docs/openapi.json gives the same summary): access is checked (and the caller's rate
+  // limit spent) before `handler` runs.
   void add(http::Router& router, http::bhttp::verb method, const std::string& pattern,
            auth::Access access, const std::string& description, Handler handler);
   void add_stream(http::Router& router, const std::string& pattern, auth::Access access,
@@ -124,6 +129,7 @@ class Gateway {
   RouteWaiter waiter_;
   EventStreamHub hub_;
   http::StaticFiles console_;
+  http::StaticFiles api_description_;
   nlohmann::json endpoints_ = nlohmann::json::object();
   const ServiceHealth* own_health_ = nullptr;
   metrics::Registry* metrics_ = nullptr;

@@ -1,5 +1,5 @@
 // Closed by default: every route the gateway serves was registered with an access rule, and
-// only the probes, the service map and the console's files are open to anyone.
+// only the probes, the service map, the console's files and the API description are open to anyone.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -46,13 +46,14 @@ TEST_F(AccessRules, EveryRouteTheGatewayServesHasARule) {
   EXPECT_EQ(served, ruled);
 }
 
-TEST_F(AccessRules, OnlyProbesTheServiceMapAndTheConsoleAreOpen) {
+TEST_F(AccessRules, OnlyProbesTheServiceMapTheConsoleAndTheApiDescriptionAreOpen) {
   std::set<std::string> open;
   for (const auto& [route, access] : gateway.access_rules())
     if (access.allows_anonymous()) open.insert(route);
-  EXPECT_EQ(open, (std::set<std::string>{"GET /", "GET /health", "GET /health/live",
-                                         "GET /health/ready", "GET /api/health", "GET /ui",
-                                         "GET /ui/{a}", "GET /ui/{a}/{b}", "GET /ui/{a}/{b}/{c}"}));
+  EXPECT_EQ(open, (std::set<std::string>{
+                      "GET /", "GET /health", "GET /health/live", "GET /health/ready",
+                      "GET /api/health", "GET /ui", "GET /ui/{file}", "GET /ui/{dir}/{file}",
+                      "GET /ui/{dir}/{subdir}/{file}", "GET /api/openapi.json"}));
   for (const auto& route : open) EXPECT_TRUE(gateway.access_rules().at(route).unlimited()) << route;
 }
 
