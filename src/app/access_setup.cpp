@@ -15,7 +15,8 @@ services::gateway::AccessOptions access_options(const Config& c) {
           .rate_anonymous = c.rate_limit_anonymous,
           .rate_requester = c.rate_limit_requester,
           .rate_agent = c.rate_limit_agent,
-          .rate_admin = c.rate_limit_admin};
+          .rate_admin = c.rate_limit_admin,
+          .metrics_token = auth::MetricsToken(c.metrics_token)};
 }
 
 void bootstrap_admin_key(ports::KeyStore& keys, const Config& c) {

@@ -113,6 +113,8 @@ struct Config {
   // Distributed mode: the credential every call between processes carries (≥ 32 chars).
   std::string service_token;  // secret: never logged or printed
   std::string service_token_file;
+  std::string metrics_token;  // secret: never logged or printed; kept hashed once loaded
+  std::string metrics_token_file;
 };
 
 // Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).

@@ -5,8 +5,21 @@
 
 namespace st::app {
 
+namespace {
+
+http::Response metrics_answer(const metrics::Registry& registry, const http::RequestContext& ctx) {
+  http::Response res{http::bhttp::status::ok, ctx.request.version()};
+  res.set(http::bhttp::field::content_type, metrics::kContentType);
+  res.body() = registry.render();
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace
+
 Host::Host(ports::EventBus& bus, const http::Router& served, Options options)
     : bus_(bus), served_(served), options_(std::move(options)) {
+  metrics_.set_constant_labels(options_.metric_labels);
   probes_.push_back(std::make_unique<services::TimedProbe>(bus_, kProbeBudget));
   for (auto* check : options_.checks)
     probes_.push_back(std::make_unique<services::TimedProbe>(*check, kProbeBudget));
@@ -20,7 +33,11 @@ void Host::add(components::Component& component, http::Router& router) {
   if (started_ || stopped_)
     throw std::logic_error("host: " + component.name() + " added after start()");
   components_.push_back(&component);
+  component.attach_metrics(metrics_);
   component.register_routes(router);
+  if (options_.metrics_route)
+    router.route(http::bhttp::verb::get, "/metrics",
+                 [this](http::RequestContext& ctx) { return metrics_answer(metrics_, ctx); });
   std::vector<services::TimedProbe*> dependencies;
   for (auto& p : probes_) dependencies.push_back(p.get());
   health_.push_back(std::make_unique<services::ServiceHealth>(
@@ -31,9 +48,20 @@ void Host::add(components::Component& component, http::Router& router) {
       consumer = messaging::patient(std::move(consumer), stopping_, {.name = component.name()});
     bus_.subscribe(queue, std::move(consumer));
   }
-  for (auto* outbox : component.outboxes())
+  for (auto* outbox : component.outboxes()) {
     relays_.push_back(std::make_unique<messaging::OutboxRelay>(
         *outbox, bus_, messaging::OutboxRelay::Options{.name = component.name()}));
+    const metrics::Labels labels{{"service", component.name()}};
+    auto& relayed = metrics_.counter("smartticket_outbox_relayed_total",
+                                     "Events the outbox relay published to the bus", labels);
+    auto& failures = metrics_.counter("smartticket_outbox_relay_failures_total",
+                                      "Relay attempts that failed (the bus or the store)", labels);
+    // The relay keeps totals; the counters catch up with them at each scrape.
+    metrics_.add_collector([relay = relays_.back().get(), &relayed, &failures] {
+      if (relay->relayed() > relayed.value()) relayed.inc(relay->relayed() - relayed.value());
+      if (relay->failures() > failures.value()) failures.inc(relay->failures() - failures.value());
+    });
+  }
 }
 
 void Host::start() {
@@ -43,7 +71,9 @@ void Host::start() {
   bus_.start();
   for (auto* c : components_) c->start();
   for (auto& r : relays_) r->start();
-  server_ = std::make_unique<http::Server>(options_.server, served_);
+  auto server_options = options_.server;
+  server_options.metrics = &metrics_;
+  server_ = std::make_unique<http::Server>(server_options, served_);
   server_->start();
 }
 

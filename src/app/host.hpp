@@ -20,6 +20,7 @@
 #include "http/server.hpp"
 #include "messaging/outbox_relay.hpp"
 #include "messaging/patient_consumer.hpp"
+#include "metrics/registry.hpp"
 #include "ports/event_bus.hpp"
 #include "ports/health_check.hpp"
 #include "services/common/service_health.hpp"
@@ -40,6 +41,12 @@ class Host final {
     // its database. Each component's /health and /health/ready probe them, each within
     // kProbeBudget.
     std::vector<ports::HealthCheck*> checks;
+    // Labels every series of the process's metrics carries (distributed mode: service and
+    // instance, so one Prometheus tells the processes apart).
+    metrics::Labels metric_labels = {};
+    // Whether the host registers GET /metrics on each component's router (a service process;
+    // the gateway registers its own, behind its access rules).
+    bool metrics_route = false;
   };
 
   // How long a health request waits for one dependency's probe before it reads as failed:
@@ -60,6 +67,8 @@ class Host final {
 
   void start();
   std::uint16_t port() const;  // 0 before start()
+  // The process's metrics: the HTTP server's requests, each component's series, the relays.
+  metrics::Registry& metrics() { return metrics_; }
   // Graceful, in the order above. Idempotent.
   void stop();
 
@@ -67,6 +76,7 @@ class Host final {
   ports::EventBus& bus_;
   const http::Router& served_;
   const Options options_;
+  metrics::Registry metrics_;  // outlives the server, relays and components' collectors
   std::vector<components::Component*> components_;
   // One probe per dependency, shared by every component's health (declared first: they
   // outlive the health routes).

@@ -22,10 +22,13 @@ class Access {
   constexpr Access and_anonymous() const { return Access(bits_ | kAnonymous, unlimited_); }
   // The same plus a ticket token for the ticket named in the path (anonymous creates).
   constexpr Access and_ticket_token() const { return Access(bits_ | kTicketToken, unlimited_); }
+  // The same plus the metrics token (auth/metrics_token.hpp): GET /metrics only.
+  constexpr Access and_metrics_token() const { return Access(bits_ | kMetricsToken, unlimited_); }
 
   bool allows(const domain::Principal& p) const;
   bool allows_anonymous() const { return bits_ & kAnonymous; }
   bool allows_ticket_token() const { return bits_ & kTicketToken; }
+  bool allows_metrics_token() const { return bits_ & kMetricsToken; }
   // Never counted against a rate limit (probes must answer whatever a caller did before).
   bool unlimited() const { return unlimited_; }
 
@@ -36,6 +39,7 @@ class Access {
     kAgent = 4,
     kAdmin = 8,
     kTicketToken = 16,
+    kMetricsToken = 32,
   };
   constexpr explicit Access(std::uint8_t bits, bool unlimited = false)
       : bits_(bits), unlimited_(unlimited) {}

@@ -72,7 +72,8 @@ Router::Match Router::match(bhttp::verb method, RequestContext& ctx) const {
   const auto raw_path = target.substr(0, target.find('?'));
   const auto segments = split_path(raw_path);
   Match result;
-  for (const Route& r : routes_) {
+  for (std::size_t ri = 0; ri < routes_.size(); ++ri) {
+    const Route& r = routes_[ri];
     if (r.segments.size() != segments.size()) continue;
     bool ok = true;
     for (std::size_t i = 0; i < segments.size() && ok; ++i) {
@@ -100,6 +101,7 @@ Router::Match Router::match(bhttp::verb method, RequestContext& ctx) const {
     result.handler = r.handler ? &r.handler : nullptr;
     result.stream = r.stream ? &r.stream : nullptr;
     result.allow.clear();
+    result.route = static_cast<int>(ri);
     return result;
   }
   return result;

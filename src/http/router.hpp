@@ -31,9 +31,16 @@ class Router {
     const AsyncHandler* handler = nullptr;
     const StreamHandler* stream = nullptr;
     std::string allow;  // set when the path exists but not for this method
+    int route = -1;     // index of the matched route (see pattern()); -1 when none matched
   };
   // "METHOD pattern" of every route, in registration order.
   std::vector<std::string> describe_routes() const;
+
+  // The matched route's template ("/api/tickets/{id}") and method, by Match::route: what
+  // request metrics are labelled with, never the raw path.
+  std::size_t route_count() const { return routes_.size(); }
+  const std::string& pattern(std::size_t route) const { return routes_.at(route).pattern; }
+  bhttp::verb method(std::size_t route) const { return routes_.at(route).method; }
 
   // Fills ctx.params on success.
   Match match(bhttp::verb method, RequestContext& ctx) const;

@@ -107,7 +107,10 @@ Server::Server(ServerOptions options, const Router& router)
                                              : std::max(1u, std::thread::hardware_concurrency()))),
       acceptor_(ioc_),
       max_connections_(options_.max_connections ? options_.max_connections
-                                                : default_max_connections()) {}
+                                                : default_max_connections()) {
+  if (options_.metrics)
+    request_metrics_ = std::make_unique<RequestMetrics>(*options_.metrics, router_);
+}
 
 Server::~Server() {
   stop(std::chrono::milliseconds(0));
@@ -254,6 +257,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
                          conn->peer, nullptr};
       Router::Match match;
       std::optional<Response> res;
+      const auto started = std::chrono::steady_clock::now();
       try {
         parse_target(ctx);
         if (options_.guard) res = options_.guard(ctx);
@@ -268,6 +272,9 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
         break;  // a stream owns the connection until it ends
       }
       if (!res) res = co_await router_.execute(match, ctx);
+      if (request_metrics_)
+        request_metrics_->record(match.route, req.method(), res->result_int(),
+                                 std::chrono::steady_clock::now() - started);
       res->set("X-Request-Id", ctx.request_id);
       res->keep_alive(req.keep_alive() && !stopping_);
       const bool keep_alive = res->keep_alive();

@@ -21,6 +21,7 @@
 
 #include "http/beast.hpp"
 #include "http/connection_registry.hpp"
+#include "http/request_metrics.hpp"
 #include "http/router.hpp"
 
 namespace st::http {
@@ -36,6 +37,9 @@ struct ServerOptions {
   std::function<std::optional<Response>(const RequestContext&)> guard = nullptr;
   std::size_t max_connections = 0;  // 0: default_max_connections()
   std::chrono::milliseconds header_timeout{10'000};
+  // Counts every answer by route template (http/request_metrics.hpp). Null: not counted.
+  // Outlives the server.
+  metrics::Registry* metrics = nullptr;
 };
 
 // Half the open-file limit (at least 64): the other half stays for what the connections
@@ -72,6 +76,7 @@ class Server {
 
   ServerOptions options_;
   const Router& router_;
+  std::unique_ptr<RequestMetrics> request_metrics_;  // null without options_.metrics
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   std::uint16_t port_ = 0;

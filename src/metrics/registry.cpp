@@ -47,16 +47,23 @@ std::string format_number(double v) {
   return ec == std::errc{} ? std::string(buf, end) : std::string("NaN");
 }
 
-std::string label_text(const Labels& labels, const std::string& extra_name = {},
-                       const std::string& extra_value = {}) {
-  if (labels.empty() && extra_name.empty()) return "";
+std::string label_text(const Labels& constant, const Labels& labels,
+                       const std::string& extra_name = {}, const std::string& extra_value = {}) {
+  if (constant.empty() && labels.empty() && extra_name.empty()) return "";
   std::string out = "{";
   bool first = true;
-  for (const auto& [k, v] : labels) {
-    if (!first) out += ',';
-    first = false;
-    out += k + "=\"" + escape(v, true) + "\"";
-  }
+  auto own = [&labels](const std::string& key) {
+    return std::any_of(labels.begin(), labels.end(), [&](const auto& l) { return l.first == key; });
+  };
+  for (const auto* set : {&constant, &labels})
+    for (const auto& [k, v] : *set) {
+      // A series' own label wins over a constant one of the same name (a label may appear
+      // once).
+      if (set == &constant && own(k)) continue;
+      if (!first) out += ',';
+      first = false;
+      out += k + "=\"" + escape(v, true) + "\"";
+    }
   if (!extra_name.empty()) {
     if (!first) out += ',';
     out += extra_name + "=\"" + extra_value + "\"";
@@ -140,9 +147,45 @@ Histogram& Registry::histogram(const std::string& name, const std::string& help,
   return *s.histogram;
 }
 
-std::string Registry::render() const {
+void Registry::set_constant_labels(Labels labels) {
+  for (const auto& [k, v] : labels)
+    if (!valid_name(k, false) || k.starts_with("__") || k == "le")
+      throw std::invalid_argument("invalid constant label name '" + k + "'");
   std::lock_guard lock(mutex_);
+  constant_labels_ = std::move(labels);
+}
+
+void Registry::add_collector(std::function<void()> collect) {
+  std::lock_guard lock(mutex_);
+  collectors_.push_back(std::move(collect));
+}
+
+void Registry::include(const Registry& other) {
+  if (&other == this) throw std::invalid_argument("a registry cannot include itself");
+  std::lock_guard lock(mutex_);
+  included_.push_back(&other);
+}
+
+std::string Registry::render() const {
+  std::vector<std::function<void()>> collectors;
+  std::vector<const Registry*> included;
+  Labels constant;
+  {
+    std::lock_guard lock(mutex_);
+    collectors = collectors_;
+    included = included_;
+    constant = constant_labels_;
+  }
+  // Outside the lock: a collector sets gauges, which may register series.
+  for (auto& collect : collectors) collect();
   std::string out;
+  render_families(out, constant);
+  for (const auto* other : included) other->render_families(out, constant);
+  return out;
+}
+
+void Registry::render_families(std::string& out, const Labels& constant) const {
+  std::lock_guard lock(mutex_);
   for (const auto& [name, family] : families_) {
     const char* type = family.type == Type::counter ? "counter"
                        : family.type == Type::gauge ? "gauge"
@@ -151,23 +194,26 @@ std::string Registry::render() const {
     out += "# TYPE " + name + " " + type + "\n";
     for (const auto& s : family.series) {
       if (s->counter)
-        out += name + label_text(s->labels) + " " + std::to_string(s->counter->value()) + "\n";
+        out += name + label_text(constant, s->labels) + " " + std::to_string(s->counter->value()) +
+               "\n";
       if (s->gauge)
-        out += name + label_text(s->labels) + " " + format_number(s->gauge->value()) + "\n";
+        out +=
+            name + label_text(constant, s->labels) + " " + format_number(s->gauge->value()) + "\n";
       if (s->histogram) {
         const auto snap = s->histogram->snapshot();
         const auto& bounds = s->histogram->bounds();
         for (std::size_t i = 0; i <= bounds.size(); ++i) {
           const std::string le = i < bounds.size() ? format_number(bounds[i]) : "+Inf";
-          out += name + "_bucket" + label_text(s->labels, "le", le) + " " +
+          out += name + "_bucket" + label_text(constant, s->labels, "le", le) + " " +
                  std::to_string(snap.cumulative[i]) + "\n";
         }
-        out += name + "_sum" + label_text(s->labels) + " " + format_number(snap.sum) + "\n";
-        out += name + "_count" + label_text(s->labels) + " " + std::to_string(snap.count) + "\n";
+        out +=
+            name + "_sum" + label_text(constant, s->labels) + " " + format_number(snap.sum) + "\n";
+        out += name + "_count" + label_text(constant, s->labels) + " " +
+               std::to_string(snap.count) + "\n";
       }
     }
   }
-  return out;
 }
 
 }  // namespace st::metrics

@@ -5,6 +5,7 @@
 // the registry's lock. Metrics live as long as the registry, so references stay valid.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -72,6 +73,17 @@ class Registry {
   Histogram& histogram(const std::string& name, const std::string& help,
                        const std::vector<double>& bounds, const Labels& labels = {});
 
+  // Labels every series of this registry carries when rendered (a distributed process's
+  // service and instance). Set before the first render.
+  void set_constant_labels(Labels labels);
+  // Runs at each render, before any series is read: sets the gauges that are read from
+  // elsewhere at scrape time (queue depths, dead letters). It must not throw past itself
+  // (a failing source leaves its gauges at their last value) and must not render.
+  void add_collector(std::function<void()> collect);
+  // Another registry rendered with this one (its families must not repeat one of ours): a
+  // component that keeps its own. `other` must outlive this registry.
+  void include(const Registry& other);
+
   // Every series, families sorted by name, in the text exposition format.
   std::string render() const;
 
@@ -89,9 +101,13 @@ class Registry {
     std::vector<std::unique_ptr<Series>> series;
   };
   Series& series(const std::string& name, const std::string& help, Type type, const Labels& labels);
+  void render_families(std::string& out, const Labels& constant) const;
 
   mutable std::mutex mutex_;
   std::map<std::string, Family> families_;
+  Labels constant_labels_;
+  std::vector<std::function<void()>> collectors_;
+  std::vector<const Registry*> included_;
 };
 
 }  // namespace st::metrics

@@ -5,6 +5,7 @@
 // a dead-letter queue after too many deliveries.
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,17 @@ class EventBus : public HealthCheck {
   // The dead letters kept for `queue` (durable or transient) now, for health reports. Throws
   // ports::Unavailable when the broker cannot be asked.
   virtual std::size_t dead_letter_count(const std::string& queue) = 0;
+
+  // How many messages wait in `queue` now and, where the adapter can tell, how long the
+  // oldest has waited (metrics). nullopt: the adapter cannot say (or does not know the
+  // queue). Throws ports::Unavailable when the broker cannot be asked.
+  struct QueueDepth {
+    std::size_t messages = 0;
+    std::optional<double> oldest_age_seconds = std::nullopt;
+  };
+  virtual std::optional<QueueDepth> queue_depth(const std::string& /*queue*/) {
+    return std::nullopt;
+  }
 };
 
 // True when `routing_key` matches the topic `pattern` ('*' = one word, '#' = zero or more).

@@ -16,6 +16,8 @@ import yaml
 SERVICES = {"gateway": 5000, "tickets": 5001, "categorizer": 5002, "routing": 5003, "analytics": 5004}
 # The services a user may run several of; fixed host ports or names would make that fail.
 SCALABLE = {"tickets", "categorizer", "routing", "analytics"}
+# The `monitoring` profile's services and the one port each may publish (its web UI).
+MONITORING = {"prometheus": "9090", "grafana": "3000"}
 GATEWAY_URLS = {
     "TICKET_SERVICE_URL": "tickets",
     "AI_SERVICE_URL": "categorizer",
@@ -98,6 +100,11 @@ def check_compose(path, report):
         elif name == "gateway":
             report.expect([str(p).rsplit(":", 1)[-1] for p in ports] == ["5000"],
                           f"{where} must publish exactly container port 5000, got {ports}")
+        elif name in MONITORING:
+            report.expect("monitoring" in (svc.get("profiles") or []),
+                          f"{where} must run only under the 'monitoring' profile")
+            report.expect([str(p).rsplit(":", 1)[-1] for p in ports] == [MONITORING[name]],
+                          f"{where} must publish only container port {MONITORING[name]}, got {ports}")
         elif name == "rabbitmq":
             report.expect([str(p).rsplit(":", 1)[-1] for p in ports] == ["15672"],
                           f"{where} must publish only the management port 15672, got {ports}")

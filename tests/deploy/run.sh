@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The deployment checks (ctest label `deploy`). Docker images cannot be built nor a cluster
 # run here, so each file under deploy/ is checked by the tools that can read it:
+#   promtool (Debian's prometheus): the scrape config, the alert rules and their unit tests,
 #   kubectl kustomize (the base and the overlay recipe of docs/deployment.md), the compose
 #   schema (docker compose or Debian's docker-compose), a Dockerfile linter (dockerfile-utils,
 #   tests/deploy/package.json), the runtime package list the image would install, structure
@@ -161,7 +162,43 @@ checker_bites() {
     deploy/Dockerfile scripts/setup "$work/env-names.txt" "$(pending_names)" "$work/mutations"
 }
 
+# The scrape config reads the metrics token from the secret Compose mounts; checked here with
+# a stand-in token file at that path's place.
+prometheus_config() {
+  need promtool || return 1
+  mkdir -p "$work/prometheus"
+  printf %s 'metrics-test-token-0123456789abcdef0123' >"$work/prometheus/metrics-token"
+  sed "s|/run/secrets/metrics-token|$work/prometheus/metrics-token|; s|/etc/prometheus/rules/|$root/deploy/prometheus/rules/|" \
+    deploy/prometheus/prometheus.yml >"$work/prometheus/prometheus.yml"
+  promtool check config "$work/prometheus/prometheus.yml"
+}
+
+prometheus_rules() {
+  need promtool && promtool check rules deploy/prometheus/rules/*.yml
+}
+
+prometheus_rule_tests() {
+  need promtool && promtool test rules deploy/prometheus/tests/*.yml
+}
+
+# The dashboard is JSON whose every query names a series Smart Ticket exports.
+grafana_dashboard() {
+  "$python" - "$root/deploy/grafana/smartticket.json" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+exprs = [t["expr"] for p in d["panels"] for t in p.get("targets", [])]
+assert exprs, "no queries"
+for e in exprs:
+    names = re.findall(r"smartticket_[a-z_]+", e)
+    assert names or "up{" in e, f"query names no series: {e}"
+PY
+}
+
 step "smartticket config --env-names lists what the binary reads" env_names
+step "promtool check config deploy/prometheus/prometheus.yml" prometheus_config
+step "promtool check rules deploy/prometheus/rules" prometheus_rules
+step "promtool test rules deploy/prometheus/tests (each alert fires and stays quiet)" prometheus_rule_tests
+step "deploy/grafana/smartticket.json parses and queries Smart Ticket series" grafana_dashboard
 step "kubectl kustomize deploy/k8s builds" kustomize_base
 step "the overlay of docs/deployment.md (secrets from files, a merged setting, own image) builds" kustomize_overlay
 step "docker-compose.yml passes the compose schema" compose_schema

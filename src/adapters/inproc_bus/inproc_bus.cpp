@@ -278,6 +278,22 @@ std::size_t InProcBus::depth(const std::string& queue) const {
   return q.ready.size() + q.delayed.size() + q.unacked;
 }
 
+std::optional<ports::EventBus::QueueDepth> InProcBus::queue_depth(const std::string& queue) {
+  std::shared_lock lk(state_mu_);
+  const auto it = by_name_.find(queue);
+  if (it == by_name_.end()) return std::nullopt;
+  Queue& q = *it->second;
+  std::lock_guard ql(q.mu);
+  QueueDepth d{.messages = q.ready.size() + q.delayed.size() + q.unacked};
+  std::optional<Clock::time_point> oldest;
+  if (!q.ready.empty()) oldest = q.ready.front().enqueued;
+  for (const auto& [due, e] : q.delayed)
+    if (!oldest || e.enqueued < *oldest) oldest = e.enqueued;
+  d.oldest_age_seconds =
+      oldest ? std::chrono::duration<double>(Clock::now() - *oldest).count() : 0.0;
+  return d;
+}
+
 InProcBus::QueueStats InProcBus::stats(const std::string& queue) const {
   std::shared_lock lk(state_mu_);
   Queue& q = find(queue);

@@ -87,6 +87,9 @@ class InProcBus : public ports::EventBus, public ports::DeadLetterAdmin {
   // queue's dead letters are only listed and purged: its consumers are live requests).
   std::size_t replay(const std::string& queue, const std::optional<std::string>& event_id) override;
   std::size_t purge(const std::string& queue) override;
+  // depth(), and the age of the oldest message waiting (ready or delayed; not one in a
+  // handler). nullopt for an unknown queue.
+  std::optional<QueueDepth> queue_depth(const std::string& queue) override;
   // Messages that matched no queue since construction.
   std::uint64_t unroutable() const;
 
@@ -97,6 +100,8 @@ class InProcBus : public ports::EventBus, public ports::DeadLetterAdmin {
     std::int64_t seq = 0;  // store seq for a durable queue, a local counter for a transient one
     ports::OutgoingMessage message;
     int delivery_count = 0;  // attempts so far
+    // When it joined this queue (or this process, for a stored message loaded at start).
+    Clock::time_point enqueued = Clock::now();
   };
 
   struct Queue {

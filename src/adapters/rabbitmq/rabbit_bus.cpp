@@ -271,6 +271,10 @@ std::size_t RabbitBus::ready_count(const std::string& queue) {
   return with_publisher([&](AmqpConnection& c) { return c.ready_count(queue); });
 }
 
+std::optional<ports::EventBus::QueueDepth> RabbitBus::queue_depth(const std::string& queue) {
+  return QueueDepth{.messages = ready_count(queue), .oldest_age_seconds = std::nullopt};
+}
+
 std::size_t RabbitBus::dead_letter_count(const std::string& queue) {
   return ready_count(dead_letter_queue(queue));
 }

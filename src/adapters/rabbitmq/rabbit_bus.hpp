@@ -60,6 +60,8 @@ class RabbitBus : public ports::EventBus {
   // Throw ports::Unavailable if the broker is down, BrokerRefused if the queue is unknown.
   std::size_t ready_count(const std::string& queue);
   std::size_t dead_letter_count(const std::string& queue) override;
+  // The ready messages (unacked ones are not counted); AMQP cannot tell the oldest's age.
+  std::optional<QueueDepth> queue_depth(const std::string& queue) override;
   // Removes up to `max` messages from the queue's dead-letter queue and returns them, oldest
   // first (inspection and replay). Their routing_key is the dead-letter key (the queue name).
   std::vector<ports::Delivery> take_dead_letters(const std::string& queue, std::size_t max);

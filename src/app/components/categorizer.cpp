@@ -14,7 +14,7 @@ CategorizerComponent::CategorizerComponent(const Config& config,
       service_(chain_.strategies(), departments, bus, clock, chain_.service_options()) {}
 
 void CategorizerComponent::register_routes(http::Router& router) {
-  services::categorizer::register_routes(router, service_, waits_, &metrics_);
+  services::categorizer::register_routes(router, service_, waits_);
 }
 
 std::vector<Subscription> CategorizerComponent::subscriptions(int prefetch) {

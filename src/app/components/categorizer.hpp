@@ -28,8 +28,9 @@ class CategorizerComponent final : public Component {
                        const ports::Clock& clock);
 
   std::string name() const override { return "categorizer"; }
-  // Its routes include GET /metrics (the chain's counters).
   void register_routes(http::Router& router) override;
+  // The chain's counters (Claude, the cache, decisions) join the process's metrics.
+  void attach_metrics(metrics::Registry& registry) override { registry.include(metrics_); }
   std::vector<Subscription> subscriptions(int prefetch) override;
   // Its strategies (Claude off, on, or behind an open breaker) and the trainer's watermarks.
   nlohmann::json health() override { return service_.health(); }

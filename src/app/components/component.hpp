@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/router.hpp"
+#include "metrics/registry.hpp"
 #include "ports/event_bus.hpp"
 #include "ports/outbox.hpp"
 #include "services/common/service_health.hpp"
@@ -29,6 +30,9 @@ class Component {
   // Names its router, its outbox relays and its consumers in logs: "tickets", "gateway", ...
   virtual std::string name() const = 0;
   virtual void register_routes(http::Router& router) = 0;
+  // Before register_routes: the process's metrics registry (which outlives the component),
+  // for the component's own series and scrape-time collectors.
+  virtual void attach_metrics(metrics::Registry& /*registry*/) {}
   // `prefetch` is the mode's batch size for the durable queues.
   virtual std::vector<Subscription> subscriptions(int /*prefetch*/) { return {}; }
   // Each outbox gets a relay to the bus.

@@ -30,6 +30,8 @@ class GatewayComponent final : public Component {
 
   std::string name() const override { return "gateway"; }
   void register_routes(http::Router& router) override;
+  // GET /metrics renders the process's registry; refusals, event streams, dead letters.
+  void attach_metrics(metrics::Registry& registry) override { gateway_.attach_metrics(registry); }
   // The event streams' counters.
   nlohmann::json health() override { return gateway_.own_health(); }
   // Open and unlimited, through the gateway's access rules; /api/health shows it too.

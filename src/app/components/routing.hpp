@@ -24,6 +24,8 @@ class RoutingComponent final : public Component {
 
   std::string name() const override { return "routing"; }
   void register_routes(http::Router& router) override;
+  // The pipeline's durations, observed as ticket.categorized is routed.
+  void attach_metrics(metrics::Registry& registry) override { service_.observe_pipeline(registry); }
   std::vector<Subscription> subscriptions(int prefetch) override;
   std::vector<ports::Outbox*> outboxes() override { return {&outbox_}; }
   // The HTTP server has stopped: the routings still on the pool finish.

@@ -84,6 +84,10 @@ Config load_config(const std::string& config_file, const FlagValues& flags) {
     c.service_token = read_key_file(c.service_token_file, "service_token_file");
   if (!c.service_token.empty() && c.service_token.size() < 32)
     throw std::invalid_argument("service_token must be at least 32 characters long");
+  if (c.metrics_token.empty() && !c.metrics_token_file.empty())
+    c.metrics_token = read_key_file(c.metrics_token_file, "metrics_token_file");
+  if (!c.metrics_token.empty() && c.metrics_token.size() < 32)
+    throw std::invalid_argument("metrics_token must be at least 32 characters long");
   // A service answers whoever reaches its port unless calls between processes carry the
   // service credential: required wherever other machines can connect.
   if (c.auth && c.target != "all" && c.service_token.empty() && !is_loopback_host(c.host))

@@ -533,6 +533,18 @@ const std::vector<Setting>& settings() {
        .member = &Config::service_token_file,
        .help = "a file holding the service credential (a Compose or Kubernetes secret)",
        .shown = Shown::path},
+      {.key = "metrics_token",
+       .env = {"SMARTTICKET_METRICS_TOKEN"},
+       .member = &Config::metrics_token,
+       .help = "a bearer token that reads GET /metrics and nothing else: Prometheus scrapes "
+               "without an admin key (at least 32 characters)",
+       .shown = Shown::secret},
+      {.key = "metrics_token_file",
+       .flag = "--metrics-token-file",
+       .env = {"SMARTTICKET_METRICS_TOKEN_FILE"},
+       .member = &Config::metrics_token_file,
+       .help = "a file holding the metrics token (a Compose or Kubernetes secret)",
+       .shown = Shown::path},
   };
   return kSettings;
 }

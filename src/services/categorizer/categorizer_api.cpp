@@ -11,8 +11,7 @@ using http::ApiError;
 using http::RequestContext;
 namespace bhttp = http::bhttp;
 
-void register_routes(http::Router& router, CategorizerService& service, http::BlockingPool& waits,
-                     const metrics::Registry* metrics) {
+void register_routes(http::Router& router, CategorizerService& service, http::BlockingPool& waits) {
   router.route_blocking(
       bhttp::verb::post, "/api/categorize", waits, [&service](RequestContext& ctx) {
         const auto body = ctx.json_object_body();
@@ -31,15 +30,6 @@ void register_routes(http::Router& router, CategorizerService& service, http::Bl
                          {"categorized_by", to_string(c.categorized_by)},
                          {"reason", c.reason}});
       });
-
-  if (metrics)
-    router.route(bhttp::verb::get, "/metrics", [metrics](RequestContext& ctx) {
-      http::Response res{bhttp::status::ok, ctx.request.version()};
-      res.set(bhttp::field::content_type, metrics::kContentType);
-      res.body() = metrics->render();
-      res.prepare_payload();
-      return res;
-    });
 }
 
 }  // namespace st::services::categorizer

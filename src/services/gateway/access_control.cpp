@@ -60,8 +60,38 @@ void AccessControl::add_rate_headers(const auth::RateDecision& d, http::Response
   res.set("RateLimit", auth::rate_limit_header(d));
 }
 
+void AccessControl::count_refusals(metrics::Registry& registry) {
+  unauthorized_ = &registry.counter("smartticket_http_unauthorized_total",
+                                    "Requests refused 401: no, a malformed or an unknown key");
+  rate_limited_ = &registry.counter("smartticket_http_rate_limited_total",
+                                    "Requests refused 429: the caller's rate limit was spent");
+  forbidden_ = &registry.counter("smartticket_http_forbidden_total",
+                                 "Requests refused 403: the key's role may not call the route");
+}
+
 AccessControl::Admission AccessControl::admit(const http::RequestContext& ctx,
                                               const auth::Access& access) {
+  auto a = decide(ctx, access);
+  if (a.refusal && unauthorized_) {
+    switch (a.refusal->result()) {
+      case bhttp::status::unauthorized:
+        unauthorized_->inc();
+        break;
+      case bhttp::status::too_many_requests:
+        rate_limited_->inc();
+        break;
+      case bhttp::status::forbidden:
+        forbidden_->inc();
+        break;
+      default:
+        break;
+    }
+  }
+  return a;
+}
+
+AccessControl::Admission AccessControl::decide(const http::RequestContext& ctx,
+                                               const auth::Access& access) {
   Admission a;
   // Open mode, and routes anyone may call unlimited (probes, the console): no credential is
   // even read, so a broken header never fails a health check.
@@ -88,6 +118,9 @@ AccessControl::Admission AccessControl::admit(const http::RequestContext& ctx,
           unauthorized("This endpoint needs an API key: send Authorization: Bearer <key>", false);
     return a;
   }
+  // The metrics token reads /metrics (and only routes that allow it), anonymously and
+  // unlimited: a scraper polls on a fixed interval.
+  if (access.allows_metrics_token() && options_.metrics_token.matches(bearer.credential)) return a;
   auto principal = authenticator_->authenticate(bearer.credential);
   if (!principal) {
     a.rate = by_address();

@@ -7,10 +7,12 @@
 
 #include "auth/access.hpp"
 #include "auth/authenticator.hpp"
+#include "auth/metrics_token.hpp"
 #include "auth/rate_limiter.hpp"
 #include "domain/principal.hpp"
 #include "http/beast.hpp"
 #include "http/request_context.hpp"
+#include "metrics/registry.hpp"
 #include "ports/clock.hpp"
 
 namespace st::services::gateway {
@@ -25,6 +27,8 @@ struct AccessOptions {
   int rate_requester = 120;
   int rate_agent = 1200;
   int rate_admin = 1200;
+  // Admits GET /metrics (a route whose Access allows it) without a key, unlimited.
+  auth::MetricsToken metrics_token = {};
 };
 
 class AccessControl {
@@ -39,6 +43,10 @@ class AccessControl {
     auth::RateDecision rate;                // limit 0: no RateLimit headers
   };
   Admission admit(const http::RequestContext& ctx, const auth::Access& access);
+  // From now on counts refusals: smartticket_http_unauthorized_total (401),
+  // smartticket_http_rate_limited_total (429) and smartticket_http_forbidden_total (403).
+  // Call before the server starts; `registry` outlives this object.
+  void count_refusals(metrics::Registry& registry);
   // RateLimit-Policy and RateLimit on an answer to a limited caller.
   static void add_rate_headers(const auth::RateDecision& d, http::Response& res);
 
@@ -48,11 +56,15 @@ class AccessControl {
 
  private:
   int limit_for(const domain::Principal& p) const;
+  Admission decide(const http::RequestContext& ctx, const auth::Access& access);
 
   AccessOptions options_;
   auth::Authenticator* authenticator_;
   const ports::Clock& clock_;
   auth::RateLimiter limiter_;
+  metrics::Counter* unauthorized_ = nullptr;
+  metrics::Counter* rate_limited_ = nullptr;
+  metrics::Counter* forbidden_ = nullptr;
 };
 
 }  // namespace st::services::gateway

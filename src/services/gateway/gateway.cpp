@@ -241,7 +241,15 @@ void Gateway::register_routes(http::Router& router) {
   add(router, V::post, "/api/categorize", Access::staff(),
       "categorize text without creating a ticket", forward_to(c));
   // The categorizer's counters (Claude calls, failures, fallbacks, cache, latency).
-  add(router, V::get, "/metrics", Access::admins(), "Prometheus metrics", forward_to(c));
+  add(router, V::get, "/metrics", Access::admins().and_metrics_token(), "Prometheus metrics",
+      sync([this](RequestContext& ctx) {
+        if (!metrics_) throw ApiError::not_found("This process collects no metrics");
+        Response res{bhttp::status::ok, ctx.request.version()};
+        res.set(bhttp::field::content_type, metrics::kContentType);
+        res.body() = metrics_->render();
+        res.prepare_payload();
+        return res;
+      }));
   add(router, V::post, "/api/route", Access::staff(), "route a ticket to a department",
       forward_to(r));
   add(router, V::put, "/api/route/{ticket_id}", Access::staff(), "manually reroute a ticket",

@@ -81,6 +81,11 @@ class Gateway {
   // The gateway's own part of its /health: {"status": "healthy", "details": {"event_streams":
   // open, refused, disconnected_slow, write_timeouts}}.
   nlohmann::json own_health() const;
+  // The process's metrics: GET /metrics renders `registry` (without one it answers 404), and
+  // the gateway adds its refusals (401, 403, 429), its event-stream subscribers and every
+  // queue's dead letters (read at scrape time). Before the server starts; `registry`
+  // outlives the gateway.
+  void attach_metrics(metrics::Registry& registry);
   // Consumer of ticket.# on the gateway's own transient queue: feeds SSE and the waiter.
   ports::Disposition on_event(const ports::Delivery& d);
   // Ends event streams and wakes waiting creates (shutdown).
@@ -134,6 +139,7 @@ class Gateway {
   http::StaticFiles api_description_;
   nlohmann::json endpoints_ = nlohmann::json::object();
   const ServiceHealth* own_health_ = nullptr;
+  metrics::Registry* metrics_ = nullptr;
 
  public:
   // "METHOD pattern" -> who may call it, for every route this gateway registered (tests

@@ -17,7 +17,7 @@ class HttpUpstream final : public Upstream {
   http::asio::awaitable<http::Response> send(const http::Request& req,
                                              const http::RequestContext& origin) override;
   const std::string& name() const override { return client_.name(); }
-  resilience::BreakerState breaker_state() { return breaker_.state(); }
+  std::optional<resilience::BreakerState> breaker_state() override { return breaker_.state(); }
 
  private:
   http::Response unavailable(std::chrono::milliseconds retry_in) const;

@@ -1,11 +1,13 @@
 #pragma once
 // How the gateway reaches a service. In one process: the service's router, called directly
 // (no network hop). In distributed mode: a pooled HTTP client with timeouts and a breaker.
+#include <optional>
 #include <string>
 
 #include "http/beast.hpp"
 #include "http/request_context.hpp"
 #include "http/router.hpp"
+#include "resilience/circuit_breaker.hpp"
 
 namespace st::services::gateway {
 
@@ -17,6 +19,8 @@ class Upstream {
   virtual http::asio::awaitable<http::Response> send(const http::Request& req,
                                                      const http::RequestContext& origin) = 0;
   virtual const std::string& name() const = 0;
+  // The breaker in front of a remote service (metrics); none in-process.
+  virtual std::optional<resilience::BreakerState> breaker_state() { return std::nullopt; }
 };
 
 // The service runs in this process: dispatch straight into its router.

@@ -131,11 +131,15 @@ std::vector<ports::Disposition> RoutingService::on_categorized(
     const std::vector<ports::Delivery>& batch) {
   std::vector<ports::Disposition> out(batch.size(), ports::Disposition::ack);
   std::vector<RouteRequest> requests;
-  std::vector<std::size_t> index;  // requests[k] came from batch[index[k]]
+  std::vector<std::size_t> index;    // requests[k] came from batch[index[k]]
+  std::vector<PipelineTimes> times;  // requests[k]'s
   for (std::size_t i = 0; i < batch.size(); ++i) {
     RouteRequest r;
+    PipelineTimes t;
     try {
-      r = request_from(domain::parse_event(batch[i].body));
+      const auto event = domain::parse_event(batch[i].body);
+      r = request_from(event);
+      t = {event.ticket.created_at, event.occurred_at};
     } catch (const std::exception& err) {
       spdlog::error("routing: dead-lettering malformed event {}: {}", batch[i].event_id,
                     err.what());
@@ -148,6 +152,7 @@ std::vector<ports::Disposition> RoutingService::on_categorized(
     }
     requests.push_back(std::move(r));
     index.push_back(i);
+    times.push_back(t);
   }
   if (requests.empty()) return out;
 
@@ -168,7 +173,37 @@ std::vector<ports::Disposition> RoutingService::on_categorized(
     writes.push_back(routing_write(requests[k], *tickets[k]));
   }
   if (!writes.empty()) store_.record_routings(writes);
+  if (created_to_routed_) {
+    const auto routed = clock_.now();
+    for (std::size_t k = 0; k < requests.size(); ++k)
+      if (tickets[k]) observe(times[k], routed);
+  }
   return out;
+}
+
+void RoutingService::observe_pipeline(metrics::Registry& registry) {
+  const std::vector<double> bounds{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                                   1,     2.5,  5,     10,   30,  60,   300};
+  auto stage = [&](const char* name) {
+    return &registry.histogram("smartticket_pipeline_duration_seconds",
+                               "Time between the steps of a new ticket's pipeline, by stage",
+                               bounds, {{"stage", name}});
+  };
+  created_to_categorized_ = stage("created_to_categorized");
+  categorized_to_routed_ = stage("categorized_to_routed");
+  created_to_routed_ = stage("created_to_routed");
+}
+
+void RoutingService::observe(const PipelineTimes& t, domain::Millis routed) {
+  // Clocks of different processes may disagree a little: a negative span reads as 0.
+  auto seconds = [](domain::Millis from, domain::Millis to) {
+    return to > from ? static_cast<double>(to - from) / 1000.0 : 0.0;
+  };
+  if (t.created > 0) {
+    created_to_categorized_->observe(seconds(t.created, t.categorized));
+    created_to_routed_->observe(seconds(t.created, routed));
+  }
+  categorized_to_routed_->observe(seconds(t.categorized, routed));
 }
 
 }  // namespace st::services::routing

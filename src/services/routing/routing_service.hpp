@@ -10,6 +10,7 @@
 
 #include "domain/department.hpp"
 #include "domain/event.hpp"
+#include "metrics/registry.hpp"
 #include "ports/clock.hpp"
 #include "ports/event_bus.hpp"
 #include "ports/routing_store.hpp"
@@ -72,6 +73,11 @@ class RoutingService final : public ports::DepartmentDirectory {
   // Consumer of ticket.categorized, a batch at a time: one transaction for the batch's
   // departments, one for its routings.
   std::vector<ports::Disposition> on_categorized(const std::vector<ports::Delivery>& batch);
+  // From now on on_categorized observes smartticket_pipeline_duration_seconds{stage}:
+  // created_to_categorized and categorized_to_routed, created_to_routed, from the ticket's
+  // created_at, the ticket.categorized event's occurred_at and this clock once routed.
+  // Before consuming starts; `registry` outlives the service.
+  void observe_pipeline(metrics::Registry& registry);
 
   ports::Page<ports::RoutingRecord> history(domain::TicketId id, const ports::PageRequest& page) {
     return store_.history(id, page);
@@ -87,12 +93,20 @@ class RoutingService final : public ports::DepartmentDirectory {
   ports::RoutingStore::RoutingWrite routing_write(const RouteRequest& r,
                                                   const domain::Ticket& ticket);
   static RouteRequest request_from(const domain::Event& categorized);
+  struct PipelineTimes {
+    domain::Millis created = 0;
+    domain::Millis categorized = 0;
+  };
+  void observe(const PipelineTimes& t, domain::Millis routed);
 
   ports::RoutingStore& store_;
   ports::DepartmentSetter& tickets_;
   const ports::Clock& clock_;
   // Serializes the count-then-add of departments (the cap holds within one routing process).
   std::mutex department_changes_;
+  metrics::Histogram* created_to_categorized_ = nullptr;  // null: not observed
+  metrics::Histogram* categorized_to_routed_ = nullptr;
+  metrics::Histogram* created_to_routed_ = nullptr;
 };
 
 }  // namespace st::services::routing

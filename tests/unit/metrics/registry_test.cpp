@@ -96,5 +96,49 @@ TEST(MetricsRegistryTest, ConcurrentUpdatesAreAllCounted) {
   EXPECT_DOUBLE_EQ(h.snapshot().sum, 20'000.0);
 }
 
+TEST(MetricsRegistryTest, ConstantLabelsComeFirstOnEverySeriesButNeverTwice) {
+  Registry r;
+  r.set_constant_labels({{"service", "routing"}, {"instance", "pod-1"}});
+  r.counter("events_total", "Events", {{"queue", "routing"}}).inc();
+  r.gauge("backlog", "Backlog", {{"service", "tickets"}}).set(4);
+  r.histogram("wait_seconds", "Wait", {1}).observe(0.5);
+  const auto text = r.render();
+  EXPECT_TRUE(
+      contains(text, "events_total{service=\"routing\",instance=\"pod-1\",queue=\"routing\"} 1\n"));
+  // The series' own label wins over the constant one of the same name.
+  EXPECT_TRUE(contains(text, "backlog{instance=\"pod-1\",service=\"tickets\"} 4\n"));
+  EXPECT_TRUE(
+      contains(text, "wait_seconds_bucket{service=\"routing\",instance=\"pod-1\",le=\"1\"} 1\n"));
+  EXPECT_TRUE(contains(text, "wait_seconds_count{service=\"routing\",instance=\"pod-1\"} 1\n"));
+}
+
+TEST(MetricsRegistryTest, CollectorsRunBeforeEachRender) {
+  Registry r;
+  auto& depth = r.gauge("queue_messages", "Depth");
+  int scrapes = 0;
+  r.add_collector([&] { depth.set(++scrapes * 10); });
+  EXPECT_TRUE(contains(r.render(), "queue_messages 10\n"));
+  EXPECT_TRUE(contains(r.render(), "queue_messages 20\n"));
+}
+
+TEST(MetricsRegistryTest, AnIncludedRegistryRendersWithTheIncludersConstantLabels) {
+  Registry process;
+  Registry component;
+  process.set_constant_labels({{"service", "categorizer"}});
+  process.include(component);
+  component.counter("decisions_total", "Decisions").inc(2);
+  process.counter("requests_total", "Requests").inc();
+  const auto text = process.render();
+  EXPECT_TRUE(contains(text, "decisions_total{service=\"categorizer\"} 2\n"));
+  EXPECT_TRUE(contains(text, "requests_total{service=\"categorizer\"} 1\n"));
+  EXPECT_THROW(process.include(process), std::invalid_argument);
+}
+
+TEST(MetricsRegistryTest, RejectsAnInvalidConstantLabelName) {
+  Registry r;
+  EXPECT_THROW(r.set_constant_labels({{"le", "1"}}), std::invalid_argument);
+  EXPECT_THROW(r.set_constant_labels({{"9lives", "x"}}), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace st::metrics
