@@ -12,7 +12,7 @@ void Gateway::attach_metrics(metrics::Registry& registry) {
   metrics_ = &registry;
   access_.count_refusals(registry);
   auto& open = registry.gauge("smartticket_event_stream_subscribers",
-                              "Event streams (GET /api/events) open now");
+                              "Event streams (GET /api/events/stream) open now");
   auto& refused = registry.counter("smartticket_event_streams_refused_total",
                                    "Event streams refused: too many open (429)");
   auto& dropped = registry.counter(
