@@ -36,7 +36,7 @@ struct Config {
   bool pause_pipeline = false;
   std::string log_level = "info";
   std::string log_format = "text";  // text, or json: one object per line (src/logging/)
-  std::string anthropic_api_key;  // secret: never logged or printed
+  std::string anthropic_api_key;    // secret: never logged or printed
   // Distributed mode's broker. Holds a password: log it only through the adapter's
   // BrokerAddress::redacted().
   std::string rabbitmq_url = "amqp://guest:guest@127.0.0.1:5672/";

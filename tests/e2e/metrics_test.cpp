@@ -98,8 +98,8 @@ TEST_F(Metrics, TheMetricsTokenReadsMetricsAndNothingElse) {
 TEST_F(Metrics, AKeyOtherThanAnAdminsGets403) {
   ASSERT_NO_FATAL_FAILURE(start());
   const ApiKey agent = create_key(http(), {{"name", "Alex"}, {"role", "agent"}});
-  const ApiKey requester = create_key(
-      http(), {{"name", "Ann"}, {"role", "requester"}, {"email", "ann@example.com"}});
+  const ApiKey requester =
+      create_key(http(), {{"name", "Ann"}, {"role", "requester"}, {"email", "ann@example.com"}});
   auto client = bare();
   EXPECT_TRUE(IsError(client->get("/metrics", bearer(agent.secret)), 403));
   EXPECT_TRUE(IsError(client->get("/metrics", bearer(requester.secret)), 403));
