@@ -88,7 +88,13 @@ void CreateBatcher::run() {
           batch[i]->result = std::move(stored[i]);
       }
     }
-    for (auto& p : batch) asio::post(p->timer.get_executor(), [p] { p->timer.cancel(); });
+    // The waiter's own thread gets the last reference (moved into the handler, nothing kept
+    // here): a Pending's timer must die before its io_context does, and that io_context may
+    // end as soon as the waiter resumes (a test's private one; a server stopping).
+    for (auto& p : batch) {
+      auto executor = p->timer.get_executor();
+      asio::post(executor, [p = std::move(p)] { p->timer.cancel(); });
+    }
   }
 }
 
