@@ -191,7 +191,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bhttp::request_parser<bhttp::string_body> parser;
   if (!parse(st::fuzz::text_of(data, size), parser)) return 0;
   const http::Request& request = parser.get();
-  http::RequestContext ctx{request, {}, {}, {}, "fuzz", std::string(32, 'a'), "127.0.0.1", nullptr};
+  http::RequestContext ctx{request,     {},      {}, {}, "fuzz", std::string(32, 'a'),
+                           "127.0.0.1", nullptr, {}};
   http::Response response = answer(ctx);
   FUZZ_CHECK(response.result() != bhttp::status::internal_server_error);
   FUZZ_CHECK(!nlohmann::json::parse(response.body(), nullptr, false).is_discarded());

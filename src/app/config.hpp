@@ -36,6 +36,7 @@ struct Config {
   bool pause_pipeline = false;
   std::string log_level = "info";
   std::string log_format = "text";  // text, or json: one object per line (src/logging/)
+  bool access_log = false;          // one info line per answered request
   std::string anthropic_api_key;    // secret: never logged or printed
   // Distributed mode's broker. Holds a password: log it only through the adapter's
   // BrokerAddress::redacted().

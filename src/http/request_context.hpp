@@ -23,7 +23,10 @@ struct RequestContext {
   // The client's address as the server saw it ("" for calls inside the process).
   std::string_view peer;
   // Who is calling, once the gateway has authenticated the request; null elsewhere.
+  // Valid only while the gateway's handler runs; `caller` outlives it for the access log: the
+  // key's id, "ticket-token", or empty (anonymous, or not through the gateway).
   const domain::Principal* principal = nullptr;
+  std::string caller;
 
   std::string_view header(bhttp::field f) const;
   std::string_view header(std::string_view name) const;

@@ -9,6 +9,8 @@
 #include "http/accept_backoff.hpp"
 #include "http/json_response.hpp"
 #include "http/request_context.hpp"
+#include "http/request_metrics.hpp"
+#include "logging/request_scope.hpp"
 #include "util/file_limit.hpp"
 
 namespace st::http {
@@ -204,6 +206,20 @@ asio::awaitable<void> Server::reject(tcp::socket socket) {
   --rejecting_;
 }
 
+void Server::log_access(const Router::Match& match, const RequestContext& ctx, const Response& res,
+                        std::chrono::steady_clock::time_point started) const {
+  const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
+  // The template, not the path: a path holds ids and names, and a log must not grow a
+  // line shape per ticket.
+  const std::string route = match.route >= 0
+                                ? router_.pattern(static_cast<std::size_t>(match.route))
+                                : std::string(RequestMetrics::kUnmatched);
+  const logging::RequestScope scope(ctx.request_id, ctx.trace_id);
+  spdlog::info("access {} {} {} {:.1f}ms caller={} request_id={}",
+               std::string(ctx.request.method_string()), route, res.result_int(), took.count(),
+               ctx.caller.empty() ? "-" : ctx.caller, ctx.request_id);
+}
+
 asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
   beast::tcp_stream& stream = conn->stream;
   beast::flat_buffer buffer;
@@ -253,8 +269,8 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
       }
       conn->busy = true;
       Request& req = parser.get();
-      RequestContext ctx{req,        {},     {}, {}, request_id_of(req), trace_id_of(req),
-                         conn->peer, nullptr};
+      RequestContext ctx{req,        {},      {}, {}, request_id_of(req), trace_id_of(req),
+                         conn->peer, nullptr, {}};
       Router::Match match;
       std::optional<Response> res;
       const auto started = std::chrono::steady_clock::now();
@@ -275,6 +291,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
       if (request_metrics_)
         request_metrics_->record(match.route, req.method(), res->result_int(),
                                  std::chrono::steady_clock::now() - started);
+      if (options_.access_log) log_access(match, ctx, *res, started);
       res->set("X-Request-Id", ctx.request_id);
       res->keep_alive(req.keep_alive() && !stopping_);
       const bool keep_alive = res->keep_alive();

@@ -40,6 +40,9 @@ struct ServerOptions {
   // Counts every answer by route template (http/request_metrics.hpp). Null: not counted.
   // Outlives the server.
   metrics::Registry* metrics = nullptr;
+  // One info line per answered request (method, route template, status, duration, caller),
+  // inside the request's logging::RequestScope. Never the path's values, a query or a body.
+  bool access_log = false;
 };
 
 // Half the open-file limit (at least 64): the other half stays for what the connections
@@ -71,6 +74,8 @@ class Server {
   struct Connection;
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
+  void log_access(const Router::Match& match, const RequestContext& ctx, const Response& res,
+                  std::chrono::steady_clock::time_point started) const;
   asio::awaitable<void> reject(tcp::socket socket);
   void untrack(Connection& c);
 

@@ -7,7 +7,8 @@ http::ServerOptions server_options(const Config& config) {
           .port = config.listen_port(),
           .threads = config.threads,
           .max_connections = config.max_connections,
-          .header_timeout = std::chrono::milliseconds(config.header_timeout_ms)};
+          .header_timeout = std::chrono::milliseconds(config.header_timeout_ms),
+          .access_log = config.access_log};
 }
 
 }  // namespace st::app

@@ -205,6 +205,13 @@ const std::vector<Setting>& settings() {
        .help = "text, or json: one JSON object per line with time, level, service, message "
                "and the request's request_id and trace_id",
        .check = text_or_json},
+      {.key = "access_log",
+       .flag = "--access-log",
+       .env = {"SMARTTICKET_ACCESS_LOG"},
+       .member = &Config::access_log,
+       .help = "log one line per answered request: method, route, status, duration, caller's key "
+               "id (never a secret)",
+       .is_switch = true},
       // Claude. The key is a secret: env or file only.
       {.key = "anthropic_api_key",
        .env = {"ANTHROPIC_API_KEY"},

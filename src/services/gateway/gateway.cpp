@@ -25,6 +25,21 @@ using nlohmann::json;
 
 namespace {
 
+// Who called, for the access log: a key's id (never its secret), or what kind of caller.
+std::string caller_of(const domain::Principal& p) {
+  switch (p.kind) {
+    case domain::Principal::Kind::key:
+      return "key:" + p.key_id;
+    case domain::Principal::Kind::ticket_token:
+      return "ticket-token";
+    case domain::Principal::Kind::system:
+      return "system";
+    case domain::Principal::Kind::anonymous:
+      break;
+  }
+  return "anonymous";
+}
+
 std::optional<json> json_of(const Response& r) {
   auto j = json::parse(r.body(), nullptr, false);
   if (j.is_discarded()) return std::nullopt;
@@ -106,7 +121,9 @@ void Gateway::add(http::Router& router, bhttp::verb method, const std::string& p
                        auto admission = access_.admit(ctx, access);
                        if (admission.refusal) co_return std::move(*admission.refusal);
                        ctx.principal = &admission.principal;
+                       ctx.caller = caller_of(admission.principal);
                        Response res = co_await handler(ctx);
+                       ctx.principal = nullptr;  // admission ends with this frame
                        AccessControl::add_rate_headers(admission.rate, res);
                        co_return res;
                      });
@@ -139,6 +156,7 @@ void Gateway::add_stream(http::Router& router, const std::string& pattern, auth:
         std::optional<Response> refusal = std::move(admission.refusal);
         if (!refusal) {
           ctx.principal = &admission.principal;
+          ctx.caller = caller_of(admission.principal);
           // A stream handler throws ApiError only before it has written anything.
           try {
             co_await handler(ctx, s);

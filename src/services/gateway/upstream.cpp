@@ -18,7 +18,8 @@ http::asio::awaitable<http::Response> LocalUpstream::send(const http::Request& s
   }
   const http::Request& req = cleaned ? *cleaned : sent;
   http::RequestContext ctx{
-      req, {}, {}, {}, origin.request_id, origin.trace_id, origin.peer, origin.principal};
+      req,          {}, {}, {}, origin.request_id, origin.trace_id, origin.peer, origin.principal,
+      origin.caller};
   try {
     http::parse_target(ctx);
   } catch (const http::ApiError& e) {

@@ -15,7 +15,7 @@ struct Call {
     ctx.path = std::move(path);
   }
   http::Request request;
-  http::RequestContext ctx{request, {}, {}, {}, "", "", "", nullptr};
+  http::RequestContext ctx{request, {}, {}, {}, "", "", "", nullptr, {}};
 };
 
 TEST(MetricsTokenTest, AdmitsTheTokenOnGetMetrics) {

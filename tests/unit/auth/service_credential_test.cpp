@@ -11,7 +11,7 @@ const std::string kToken(40, 't');
 std::optional<http::Response> check(const std::string& target, const http::Request& base) {
   http::Request req = base;
   req.target(target);
-  http::RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr};
+  http::RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr, {}};
   http::parse_target(ctx);
   return check_service_credential(ctx, kToken);
 }

@@ -14,7 +14,7 @@ struct Fixture {
     parse_target(ctx);
   }
   Request req;
-  RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr};
+  RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr, {}};
 };
 
 bhttp::status status_of(const std::function<void()>& f) {
@@ -38,7 +38,7 @@ TEST(RequestContext, ParsesAndDecodesTheQuery) {
 
 TEST(RequestContext, BadEscapesAreRejected) {
   Request req{bhttp::verb::get, "/api/tickets?q=%zz", 11};
-  RequestContext ctx{req, {}, {}, {}, "", "", {}, nullptr};
+  RequestContext ctx{req, {}, {}, {}, "", "", {}, nullptr, {}};
   EXPECT_EQ(status_of([&] { parse_target(ctx); }), bhttp::status::bad_request);
   EXPECT_EQ(percent_decode("%4", false), std::nullopt);
   EXPECT_EQ(percent_decode("%C3%A9", false), "\xC3\xA9");

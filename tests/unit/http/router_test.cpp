@@ -19,7 +19,7 @@ Response run(const Router& router, RequestContext& ctx) {
 
 Response call(const Router& router, bhttp::verb method, std::string target) {
   Request req{method, target, 11};
-  RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr};
+  RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr, {}};
   try {
     parse_target(ctx);
   } catch (const ApiError& e) {

@@ -25,7 +25,7 @@ struct Call {
     parse_target(ctx);
   }
   Request req;
-  RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr};
+  RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr, {}};
 };
 
 TEST(ContentType, ByExtension) {

@@ -10,7 +10,7 @@
 namespace st::testing_support {
 
 inline http::Response dispatch(const http::Router& router, const http::Request& req) {
-  http::RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr};
+  http::RequestContext ctx{req, {}, {}, {}, "rid", "trace", {}, nullptr, {}};
   try {
     http::parse_target(ctx);
   } catch (const http::ApiError& e) {

@@ -243,7 +243,7 @@ class CuttingProxy {
 };
 
 http::Response through_the_gateway(gateway::Upstream& up, const http::Request& req) {
-  http::RequestContext origin{req, {}, {}, {}, "rid", std::string(32, 'b'), {}, nullptr};
+  http::RequestContext origin{req, {}, {}, {}, "rid", std::string(32, 'b'), {}, nullptr, {}};
   http::asio::io_context ioc;
   std::optional<http::Response> out;
   http::asio::co_spawn(

@@ -38,7 +38,7 @@ struct Subscription {
   http::Request request;
   beast::tcp_stream stream;
   std::string peer;
-  http::RequestContext ctx{request, {}, {}, {}, "request-id", "trace-id", peer, nullptr};
+  http::RequestContext ctx{request, {}, {}, {}, "request-id", "trace-id", peer, nullptr, {}};
   int client = -1;
   std::atomic<bool> ended{false};
   std::string refusal;  // the ApiError code when the hub refused it

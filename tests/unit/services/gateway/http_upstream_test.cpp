@@ -16,7 +16,7 @@ namespace bhttp = http::bhttp;
 
 http::Response call(Upstream& up, const std::string& target) {
   http::Request req{bhttp::verb::get, target, 11};
-  http::RequestContext origin{req, {}, {}, {}, "rid-7", std::string(32, 'b'), {}, nullptr};
+  http::RequestContext origin{req, {}, {}, {}, "rid-7", std::string(32, 'b'), {}, nullptr, {}};
   http::asio::io_context ioc;
   std::optional<http::Response> out;
   http::asio::co_spawn(
