@@ -4,6 +4,8 @@
 #include <amqp_tcp_socket.h>
 
 #include <algorithm>
+#include <iterator>
+#include <set>
 #include <utility>
 
 #include "ports/unavailable.hpp"
@@ -146,6 +148,47 @@ std::uint32_t AmqpConnection::ready_count(const std::string& queue) {
                                 amqp_empty_table);
   check(amqp_get_rpc_reply(conn_), "queue.declare (passive) " + queue);
   return ok->message_count;
+}
+
+AmqpConnection::Confirms AmqpConnection::await_confirms(std::uint64_t first, std::uint64_t last,
+                                                        std::chrono::milliseconds timeout) {
+  // The broker confirms each publish sequence number once, possibly several at a time
+  // (`multiple`) and not necessarily in order (quorum queues confirm as Raft commits).
+  std::set<std::uint64_t> outstanding;
+  for (auto n = first; n <= last; ++n) outstanding.insert(outstanding.end(), n);
+  Confirms result;
+  const auto settle = [&](std::uint64_t tag, bool multiple) -> std::size_t {
+    if (!multiple) return outstanding.erase(tag);
+    auto end = outstanding.upper_bound(tag);
+    const auto n = static_cast<std::size_t>(std::distance(outstanding.begin(), end));
+    outstanding.erase(outstanding.begin(), end);
+    return n;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!outstanding.empty()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      abandon();
+      result.unconfirmed = outstanding.size();
+      return result;
+    }
+    auto frame = wait_frame(left);
+    if (!frame) continue;
+    check_not_closing(*frame, "waiting for publisher confirms");
+    if (frame->frame_type == AMQP_FRAME_METHOD) {
+      const auto& method = frame->payload.method;
+      if (method.id == AMQP_BASIC_ACK_METHOD) {
+        const auto* ack = static_cast<const amqp_basic_ack_t*>(method.decoded);
+        settle(ack->delivery_tag, ack->multiple != 0);
+      } else if (method.id == AMQP_BASIC_NACK_METHOD) {
+        const auto* nack = static_cast<const amqp_basic_nack_t*>(method.decoded);
+        result.refused += settle(nack->delivery_tag, nack->multiple != 0);
+      }
+    }
+    amqp_maybe_release_buffers(conn_);
+  }
+  return result;
 }
 
 }  // namespace st::adapters::rabbitmq

@@ -63,6 +63,17 @@ class AmqpConnection {
   // valid until the next call into the connection.
   std::optional<amqp_frame_t> wait_frame(std::chrono::milliseconds timeout);
 
+  // Publisher confirms of the publishes numbered [first, last] on this (confirm-mode)
+  // channel: how many the broker refused (nack) and how many it had not confirmed when
+  // `timeout` ran out. A timeout abandons the connection: confirms arriving later would be
+  // read as another batch's.
+  struct Confirms {
+    std::size_t refused = 0;
+    std::size_t unconfirmed = 0;
+  };
+  Confirms await_confirms(std::uint64_t first, std::uint64_t last,
+                          std::chrono::milliseconds timeout);
+
   // Number of messages ready in `queue` (passive declare: throws BrokerRefused if missing).
   std::uint32_t ready_count(const std::string& queue);
 

@@ -156,41 +156,13 @@ std::size_t RabbitDeadLetterAdmin::replay(const std::string& queue,
 }
 
 void RabbitDeadLetterAdmin::await_confirms(AmqpConnection& c, std::uint64_t first) {
-  std::set<std::uint64_t> outstanding;
-  for (auto n = first; n <= published_; ++n) outstanding.insert(outstanding.end(), n);
-  std::size_t refused = 0;
-  const auto settle = [&](std::uint64_t tag, bool multiple) -> std::size_t {
-    if (!multiple) return outstanding.erase(tag);
-    auto end = outstanding.upper_bound(tag);
-    const auto n = static_cast<std::size_t>(std::distance(outstanding.begin(), end));
-    outstanding.erase(outstanding.begin(), end);
-    return n;
-  };
-  const auto deadline = std::chrono::steady_clock::now() + options_.confirm_timeout;
-  while (!outstanding.empty()) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0)
-      throw ports::Unavailable("RabbitMQ at " + address_.redacted() +
-                               ": replayed messages not confirmed in time");
-    auto frame = c.wait_frame(left);
-    if (!frame) continue;
-    c.check_not_closing(*frame, "waiting for publisher confirms");
-    if (frame->frame_type == AMQP_FRAME_METHOD) {
-      const auto& method = frame->payload.method;
-      if (method.id == AMQP_BASIC_ACK_METHOD) {
-        const auto* ack = static_cast<const amqp_basic_ack_t*>(method.decoded);
-        settle(ack->delivery_tag, ack->multiple != 0);
-      } else if (method.id == AMQP_BASIC_NACK_METHOD) {
-        const auto* nack = static_cast<const amqp_basic_nack_t*>(method.decoded);
-        refused += settle(nack->delivery_tag, nack->multiple != 0);
-      }
-    }
-    amqp_maybe_release_buffers(c.state());
-  }
-  if (refused > 0)
+  const auto confirms = c.await_confirms(first, published_, options_.confirm_timeout);
+  if (confirms.unconfirmed > 0)
+    throw ports::Unavailable("RabbitMQ at " + address_.redacted() +
+                             ": replayed messages not confirmed in time");
+  if (confirms.refused > 0)
     throw ports::Unavailable("RabbitMQ at " + address_.redacted() + ": the broker refused " +
-                             std::to_string(refused) + " replayed message(s)");
+                             std::to_string(confirms.refused) + " replayed message(s)");
 }
 
 std::size_t RabbitDeadLetterAdmin::purge(const std::string& queue) {

@@ -5,34 +5,21 @@
 #include <set>
 #include <string>
 
-#include "adapters/sqlite/database.hpp"
-#include "adapters/sqlite/idempotency_store.hpp"
-#include "adapters/sqlite/key_store.hpp"
 #include "auth/access.hpp"
-#include "ports/clock.hpp"
 #include "services/gateway/gateway.hpp"
-#include "unit/support/temp_dir.hpp"
+#include "unit/services/gateway/gateway_parts.hpp"
 
 namespace st::services::gateway {
 namespace {
 
-class AccessRules : public ::testing::Test {
+class AccessRules : public ::testing::Test, protected GatewayParts {
  protected:
   AccessRules() {
     gateway.register_routes(router);
     gateway.register_health(router, health);
   }
 
-  testing_support::TempDir dir;
-  adapters::sqlite::Database db{dir.file("gateway.db")};
-  adapters::sqlite::SqliteKeyStore keys{db};
-  adapters::sqlite::SqliteIdempotencyStore idempotency{db};
-  ports::SystemClock clock;
-  auth::Authenticator authenticator{keys, clock};
-  http::Router none;
-  LocalUpstream tickets{"tickets", none}, categorizer{"categorizer", none},
-      routing{"routing", none}, analytics{"analytics", none};
-  Gateway gateway{{}, {tickets, categorizer, routing, analytics}, {&authenticator, &idempotency}};
+  Gateway gateway{{}, upstreams(), stores()};
   ServiceHealth health{"gateway", {}};
   http::Router router;
 };

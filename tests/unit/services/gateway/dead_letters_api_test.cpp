@@ -8,17 +8,13 @@
 #include <string>
 
 #include "adapters/inproc_bus/inproc_bus.hpp"
-#include "adapters/sqlite/database.hpp"
-#include "adapters/sqlite/idempotency_store.hpp"
-#include "adapters/sqlite/key_store.hpp"
 #include "adapters/sqlite/queue_store.hpp"
 #include "messaging/one_at_a_time.hpp"
-#include "ports/clock.hpp"
 #include "ports/unavailable.hpp"
 #include "services/gateway/gateway.hpp"
+#include "unit/services/gateway/gateway_parts.hpp"
 #include "unit/support/dispatch.hpp"
 #include "unit/support/eventually.hpp"
-#include "unit/support/temp_dir.hpp"
 
 namespace st::services::gateway {
 namespace {
@@ -32,7 +28,7 @@ struct Answer {
   json body;
 };
 
-class DeadLettersApiTest : public ::testing::Test {
+class DeadLettersApiTest : public ::testing::Test, protected GatewayParts {
  protected:
   DeadLettersApiTest() {
     auto dead_letter_bad = [this](const ports::Delivery& d) {
@@ -60,22 +56,13 @@ class DeadLettersApiTest : public ::testing::Test {
     return {res.result_int(), json::parse(res.body(), nullptr, false)};
   }
 
-  testing_support::TempDir dir;
-  adapters::sqlite::Database db{dir.file("smartticket.db")};
-  adapters::sqlite::SqliteKeyStore keys{db};
-  adapters::sqlite::SqliteIdempotencyStore idempotency{db};
   adapters::sqlite::SqliteQueueStore queue_store{db};
   std::atomic<int> delivered{0};  // before the bus, whose workers use them
   std::atomic<bool> healed{false};
   adapters::inproc::InProcBus bus{queue_store};
-  ports::SystemClock clock;
-  auth::Authenticator authenticator{keys, clock};
-  http::Router none;
-  LocalUpstream tickets{"tickets", none}, categorizer{"categorizer", none},
-      routing{"routing", none}, analytics{"analytics", none};
   Gateway gateway{{.access = {.enabled = false}},
-                  {tickets, categorizer, routing, analytics},
-                  {&authenticator, &idempotency},
+                  upstreams(),
+                  stores(),
                   {&bus, {"categorizer", "gateway"}, &bus, {"categorizer"}}};
   http::Router router;
 };

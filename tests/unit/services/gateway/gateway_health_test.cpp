@@ -5,14 +5,10 @@
 #include <map>
 #include <string>
 
-#include "adapters/sqlite/database.hpp"
-#include "adapters/sqlite/idempotency_store.hpp"
-#include "adapters/sqlite/key_store.hpp"
-#include "ports/clock.hpp"
 #include "ports/unavailable.hpp"
 #include "services/gateway/gateway.hpp"
+#include "unit/services/gateway/gateway_parts.hpp"
 #include "unit/support/dispatch.hpp"
-#include "unit/support/temp_dir.hpp"
 
 namespace st::services::gateway {
 namespace {
@@ -36,28 +32,19 @@ class CountingBus final : public ports::EventBus {
   int asked = 0;
 };
 
-class GatewayHealth : public ::testing::Test {
+class GatewayHealth : public ::testing::Test, protected GatewayParts {
  protected:
   nlohmann::json health() {
     http::Router router;
     Gateway gateway{{.access = {.enabled = false}},
-                    {tickets, categorizer, routing, analytics},
-                    {&authenticator, &idempotency},
+                    upstreams(),
+                    stores(),
                     {&bus, {"categorizer", "routing", "analytics", "gateway"}}};
     gateway.register_routes(router);
     const http::Request req{bhttp::verb::get, "/api/health", 11};
     return nlohmann::json::parse(testing_support::dispatch(router, req).body());
   }
 
-  testing_support::TempDir dir;
-  adapters::sqlite::Database db{dir.file("gateway.db")};
-  adapters::sqlite::SqliteKeyStore keys{db};
-  adapters::sqlite::SqliteIdempotencyStore idempotency{db};
-  ports::SystemClock clock;
-  auth::Authenticator authenticator{keys, clock};
-  http::Router none;
-  LocalUpstream tickets{"tickets", none}, categorizer{"categorizer", none},
-      routing{"routing", none}, analytics{"analytics", none};
   CountingBus bus;
 };
 

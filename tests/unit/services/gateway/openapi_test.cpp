@@ -11,14 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/sqlite/database.hpp"
-#include "adapters/sqlite/idempotency_store.hpp"
-#include "adapters/sqlite/key_store.hpp"
-#include "ports/clock.hpp"
 #include "services/gateway/gateway.hpp"
 #include "services/gateway/openapi_files.hpp"
+#include "unit/services/gateway/gateway_parts.hpp"
 #include "unit/support/dispatch.hpp"
-#include "unit/support/temp_dir.hpp"
 
 namespace st::services::gateway {
 namespace {
@@ -57,7 +53,7 @@ json expected_security(const auth::Access& access) {
   return security;
 }
 
-class OpenApiDocument : public ::testing::Test {
+class OpenApiDocument : public ::testing::Test, protected GatewayParts {
  protected:
   OpenApiDocument() {
     gateway.register_routes(router);
@@ -76,19 +72,8 @@ class OpenApiDocument : public ::testing::Test {
     return document.at(json::json_pointer(node["$ref"].get<std::string>().substr(1)));
   }
 
-  testing_support::TempDir dir;
-  adapters::sqlite::Database db{dir.file("gateway.db")};
-  adapters::sqlite::SqliteKeyStore keys{db};
-  adapters::sqlite::SqliteIdempotencyStore idempotency{db};
-  ports::SystemClock clock;
-  auth::Authenticator authenticator{keys, clock};
-  http::Router none;
-  LocalUpstream tickets{"tickets", none}, categorizer{"categorizer", none},
-      routing{"routing", none}, analytics{"analytics", none};
   // Every feature on (anonymous creates too): the document describes all of them.
-  Gateway gateway{{.access = {.anonymous_create = true}},
-                  {tickets, categorizer, routing, analytics},
-                  {&authenticator, &idempotency}};
+  Gateway gateway{{.access = {.anonymous_create = true}}, upstreams(), stores()};
   ServiceHealth health{"gateway", {}};
   http::Router router;
   json document;
