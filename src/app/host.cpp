@@ -3,19 +3,9 @@
 #include <stdexcept>
 #include <utility>
 
+#include "http/metrics_response.hpp"
+
 namespace st::app {
-
-namespace {
-
-http::Response metrics_answer(const metrics::Registry& registry, const http::RequestContext& ctx) {
-  http::Response res{http::bhttp::status::ok, ctx.request.version()};
-  res.set(http::bhttp::field::content_type, metrics::kContentType);
-  res.body() = registry.render();
-  res.prepare_payload();
-  return res;
-}
-
-}  // namespace
 
 Host::Host(ports::EventBus& bus, const http::Router& served, Options options)
     : bus_(bus), served_(served), options_(std::move(options)) {
@@ -36,8 +26,9 @@ void Host::add(components::Component& component, http::Router& router) {
   component.attach_metrics(metrics_);
   component.register_routes(router);
   if (options_.metrics_route)
-    router.route(http::bhttp::verb::get, "/metrics",
-                 [this](http::RequestContext& ctx) { return metrics_answer(metrics_, ctx); });
+    router.route(http::bhttp::verb::get, "/metrics", [this](http::RequestContext& ctx) {
+      return http::metrics_response(metrics_, ctx.request.version());
+    });
   std::vector<services::TimedProbe*> dependencies;
   for (auto& p : probes_) dependencies.push_back(p.get());
   health_.push_back(std::make_unique<services::ServiceHealth>(

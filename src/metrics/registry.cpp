@@ -176,8 +176,11 @@ std::string Registry::render() const {
     included = included_;
     constant = constant_labels_;
   }
-  // Outside the lock: a collector sets gauges, which may register series.
-  for (auto& collect : collectors) collect();
+  // Outside mutex_: a collector sets gauges, which may register series.
+  {
+    std::lock_guard collecting(collect_mutex_);
+    for (auto& collect : collectors) collect();
+  }
   std::string out;
   render_families(out, constant);
   for (const auto* other : included) other->render_families(out, constant);

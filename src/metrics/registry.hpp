@@ -104,6 +104,9 @@ class Registry {
   void render_families(std::string& out, const Labels& constant) const;
 
   mutable std::mutex mutex_;
+  // Scrapes run the collectors one at a time: a collector that catches a counter up with a
+  // total (value → inc by the difference) would count twice if two ran at once.
+  mutable std::mutex collect_mutex_;
   std::map<std::string, Family> families_;
   Labels constant_labels_;
   std::vector<std::function<void()>> collectors_;

@@ -9,6 +9,7 @@
 #include "domain/codec.hpp"
 #include "domain/validation.hpp"
 #include "http/json_response.hpp"
+#include "http/metrics_response.hpp"
 
 namespace st::services::gateway {
 
@@ -258,15 +259,11 @@ void Gateway::register_routes(http::Router& router) {
       [this](RequestContext& ctx) { return department_tickets(ctx); });
   add(router, V::post, "/api/categorize", Access::staff(),
       "categorize text without creating a ticket", forward_to(c));
-  // The categorizer's counters (Claude calls, failures, fallbacks, cache, latency).
+  // This process's series (every service's, in the one-process mode).
   add(router, V::get, "/metrics", Access::admins().and_metrics_token(), "Prometheus metrics",
       sync([this](RequestContext& ctx) {
         if (!metrics_) throw ApiError::not_found("This process collects no metrics");
-        Response res{bhttp::status::ok, ctx.request.version()};
-        res.set(bhttp::field::content_type, metrics::kContentType);
-        res.body() = metrics_->render();
-        res.prepare_payload();
-        return res;
+        return http::metrics_response(*metrics_, ctx.request.version());
       }));
   add(router, V::post, "/api/route", Access::staff(), "route a ticket to a department",
       forward_to(r));
