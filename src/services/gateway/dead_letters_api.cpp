@@ -1,7 +1,6 @@
 #include "services/gateway/dead_letters_api.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include <spdlog/spdlog.h>
 
@@ -26,16 +25,8 @@ json time_or_null(const std::optional<std::int64_t>& ms) {
 }
 
 std::size_t sample_size(const http::RequestContext& ctx) {
-  const auto text = ctx.query_param("sample");
-  if (!text) return DeadLettersApi::kDefaultSample;
-  std::size_t n = 0;
-  const auto* end = text->data() + text->size();
-  const auto [ptr, ec] = std::from_chars(text->data(), end, n);
-  if (text->empty() || ec != std::errc{} || ptr != end || n > DeadLettersApi::kMaxSample)
-    throw ApiError::bad_request(
-        "sample must be a whole number from 0 to " + std::to_string(DeadLettersApi::kMaxSample),
-        "sample");
-  return n;
+  const auto n = ctx.int_query("sample", 0, static_cast<std::int64_t>(DeadLettersApi::kMaxSample));
+  return n ? static_cast<std::size_t>(*n) : DeadLettersApi::kDefaultSample;
 }
 
 }  // namespace
