@@ -6,6 +6,7 @@
 
 #include "adapters/inproc_bus/inproc_bus.hpp"
 #include "adapters/sqlite/analytics_store.hpp"
+#include "adapters/sqlite/backup.hpp"
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/idempotency_store.hpp"
 #include "adapters/sqlite/key_store.hpp"
@@ -39,12 +40,13 @@ sqlite::DatabaseOptions embedded_database_options(const Config& c) {
   return options;
 }
 
-namespace {
-
-std::string data_file_in(const std::string& dir) {
+std::string embedded_data_file(const std::string& dir) {
   std::filesystem::create_directories(dir);
   return (std::filesystem::absolute(dir) / "smartticket.db").lexically_normal().string();
 }
+
+namespace {
+
 sqlite::Database open_database(const std::string& file, const Config& c) {
   try {
     return sqlite::Database(file, embedded_database_options(c));
@@ -72,7 +74,7 @@ Host::Options host_options(const Config& c, sqlite::Database& db) {
 // other way: the host stops before anything it runs goes away.
 struct EmbeddedSystem::Parts {
   explicit Parts(const Config& c)
-      : file(data_file_in(c.data_dir)),
+      : file(embedded_data_file(c.data_dir)),
         db(open_database(file, c)),
         ticket_store(db),
         routing_store(db),
@@ -81,6 +83,7 @@ struct EmbeddedSystem::Parts {
         training_store(db),
         key_store(db),
         idempotency_store(db),
+        backup(db),
         bus(queue_store, adapters::inproc::InProcBus::Options{.paused = c.pause_pipeline}),
         tickets(ticket_store, ticket_store, idempotency_store, clock,
                 std::chrono::milliseconds(c.search_timeout_ms)),
@@ -94,7 +97,7 @@ struct EmbeddedSystem::Parts {
         routing_up("routing", routing_routes),
         analytics_up("analytics", analytics_routes),
         gateway(c, "embedded", {tickets_up, categorizer_up, routing_up, analytics_up}, key_store,
-                idempotency_store, bus, clock, &bus),
+                idempotency_store, bus, clock, &bus, &backup),
         host(bus, gateway_routes, host_options(c, db)) {
     host.add(tickets, tickets_routes);
     host.add(routing, routing_routes);
@@ -112,6 +115,7 @@ struct EmbeddedSystem::Parts {
   sqlite::SqliteTrainingExampleStore training_store;
   sqlite::SqliteKeyStore key_store;
   sqlite::SqliteIdempotencyStore idempotency_store;
+  sqlite::SqliteBackup backup;
   ports::SystemClock clock;
   adapters::inproc::InProcBus bus;
 

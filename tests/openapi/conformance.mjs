@@ -86,6 +86,8 @@ const CASES = [
   { op: 'POST /api/admin/dead-letters/{queue}/replay', path: '/api/admin/dead-letters/nope/replay', as: 'admin', status: 404 },
   { op: 'DELETE /api/admin/dead-letters/{queue}', path: '/api/admin/dead-letters/gateway', as: 'admin', status: 200 },
   { op: 'DELETE /api/admin/dead-letters/{queue}', path: '/api/admin/dead-letters/nope', as: 'admin', status: 404 },
+  { op: 'GET /api/admin/backup', path: '/api/admin/backup', as: 'admin', status: 200 },
+  { op: 'GET /api/admin/backup', path: '/api/admin/backup', as: 'agent', status: 403 },
 
   // Tickets.
   { op: 'GET /api/statuses', path: '/api/statuses', as: 'requester', status: 200 },

@@ -98,6 +98,7 @@ Gateway::Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stor
       upstreams_(upstreams),
       dead_letters_(std::move(dead_letters)),
       access_(options_.access, stores.authenticator, clock_),
+      backup_api_(stores.backup),
       hub_(options_.event_streams),
       console_(options_.console),
       api_description_(options_.api_description) {
@@ -297,6 +298,11 @@ void Gateway::register_routes(http::Router& router) {
   add_stream(
       router, "/api/events/stream", Access::staff(), "live pipeline events (Server-Sent Events)",
       [this](RequestContext& ctx, http::beast::tcp_stream& s) { return hub_.serve(ctx, s); });
+  add_stream(router, "/api/admin/backup", Access::admins(),
+             "a consistent snapshot of the one-process store, as an SQLite file",
+             [this](RequestContext& ctx, http::beast::tcp_stream& s) {
+               return backup_api_.serve(ctx, s);
+             });
 }
 
 bool Gateway::sees_all_tickets(const domain::Principal& p) const {
