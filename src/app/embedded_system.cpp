@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "adapters/curl/curl_webhook_transport.hpp"
 #include "adapters/inproc_bus/inproc_bus.hpp"
 #include "adapters/sqlite/analytics_store.hpp"
 #include "adapters/sqlite/database.hpp"
@@ -13,11 +14,13 @@
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
 #include "adapters/sqlite/training_example_store.hpp"
+#include "adapters/sqlite/webhook_store.hpp"
 #include "app/components/analytics.hpp"
 #include "app/components/categorizer.hpp"
 #include "app/components/gateway.hpp"
 #include "app/components/routing.hpp"
 #include "app/components/tickets.hpp"
+#include "app/components/webhooks.hpp"
 #include "app/config/server_options.hpp"
 #include "app/host.hpp"
 #include "ports/clock.hpp"
@@ -81,6 +84,7 @@ struct EmbeddedSystem::Parts {
         training_store(db),
         key_store(db),
         idempotency_store(db),
+        webhook_store(db),
         bus(queue_store, adapters::inproc::InProcBus::Options{.paused = c.pause_pipeline}),
         tickets(ticket_store, ticket_store, idempotency_store, clock,
                 std::chrono::milliseconds(c.search_timeout_ms)),
@@ -89,6 +93,7 @@ struct EmbeddedSystem::Parts {
         // same data file.
         categorizer(c, &training_store, {}, routing.service(), bus, clock),
         analytics(analytics_store, clock),
+        webhooks(c, webhook_store, webhook_transport, clock),
         tickets_up("tickets", tickets_routes),
         categorizer_up("categorizer", categorizer_routes),
         routing_up("routing", routing_routes),
@@ -100,6 +105,8 @@ struct EmbeddedSystem::Parts {
     host.add(routing, routing_routes);
     host.add(categorizer, categorizer_routes);
     host.add(analytics, analytics_routes);
+    // Beside analytics: the gateway forwards /api/webhooks to the analytics upstream.
+    host.add(webhooks, analytics_routes);
     host.add(gateway, gateway_routes);
   }
 
@@ -112,6 +119,8 @@ struct EmbeddedSystem::Parts {
   sqlite::SqliteTrainingExampleStore training_store;
   sqlite::SqliteKeyStore key_store;
   sqlite::SqliteIdempotencyStore idempotency_store;
+  sqlite::SqliteWebhookStore webhook_store;
+  adapters::curl::CurlWebhookTransport webhook_transport;
   ports::SystemClock clock;
   adapters::inproc::InProcBus bus;
 
@@ -119,6 +128,7 @@ struct EmbeddedSystem::Parts {
   components::RoutingComponent routing;
   components::CategorizerComponent categorizer;
   components::AnalyticsComponent analytics;
+  components::WebhooksComponent webhooks;
   // One process, one HTTP server: it answers the gateway's routes, and the gateway calls
   // each service's routes in-process.
   http::Router tickets_routes, categorizer_routes, routing_routes, analytics_routes, gateway_routes;

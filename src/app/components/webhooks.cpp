@@ -1,0 +1,34 @@
+#include "app/components/webhooks.hpp"
+
+#include "app/queues.hpp"
+#include "services/webhooks/webhooks_api.hpp"
+
+namespace st::app::components {
+
+namespace {
+
+services::webhooks::WebhookSettings webhook_settings(const Config& c) {
+  using std::chrono::milliseconds;
+  return {.allow_private = c.webhook_allow_private,
+          .timeout = milliseconds(c.webhook_timeout_ms),
+          .max_attempts = c.webhook_max_attempts,
+          .retry_base = milliseconds(c.webhook_retry_base_ms)};
+}
+
+}  // namespace
+
+WebhooksComponent::WebhooksComponent(const Config& config, ports::WebhookStore& store,
+                                     ports::WebhookTransport& transport, const ports::Clock& clock)
+    : service_(store, transport, clock, webhook_settings(config)), worker_(service_, {}) {}
+
+void WebhooksComponent::register_routes(http::Router& router) {
+  services::webhooks::register_routes(router, service_, dns_);
+}
+
+std::vector<Subscription> WebhooksComponent::subscriptions(int prefetch) {
+  return {{queues::webhooks(prefetch), [this](const std::vector<ports::Delivery>& batch) {
+             return service_.on_events(batch);
+           }}};
+}
+
+}  // namespace st::app::components
