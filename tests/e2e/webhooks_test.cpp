@@ -219,6 +219,11 @@ TEST_F(Webhooks, LoopbackReceiverGetsASignedDeliveryPerRoutingIncludingAfterA500
   }
   EXPECT_EQ(attempts, 3);
 
+  // None failed for good.
+  const Response metrics = http().get("/metrics");
+  EXPECT_NE(metrics.body.find("smartticket_webhook_deliveries_failed 0\n"), std::string::npos)
+      << metrics.describe();
+
   // A replay sends it once more.
   const auto delivery = d.json["deliveries"][0]["id"].get<std::int64_t>();
   const Response replay = http().post_json(

@@ -1,6 +1,7 @@
 #include "app/components/webhooks.hpp"
 
 #include "app/queues.hpp"
+#include "metrics/registry.hpp"
 #include "services/webhooks/webhooks_api.hpp"
 
 namespace st::app::components {
@@ -23,6 +24,18 @@ WebhooksComponent::WebhooksComponent(const Config& config, ports::WebhookStore& 
 
 void WebhooksComponent::register_routes(http::Router& router) {
   services::webhooks::register_routes(router, service_, dns_);
+}
+
+void WebhooksComponent::attach_metrics(metrics::Registry& registry) {
+  auto& failed = registry.gauge("smartticket_webhook_deliveries_failed",
+                                "Webhook deliveries kept as failed after their last attempt");
+  registry.add_collector([this, &failed] {
+    try {
+      failed.set(double(service_.store().failed_count()));
+    } catch (const std::exception&) {
+      // The database is down: the gauge keeps its last value.
+    }
+  });
 }
 
 std::vector<Subscription> WebhooksComponent::subscriptions(int prefetch) {

@@ -23,6 +23,9 @@ class WebhooksComponent final : public Component {
 
   std::string name() const override { return "webhooks"; }
   void register_routes(http::Router& router) override;
+  // smartticket_webhook_deliveries_failed: deliveries given up on, read at each scrape (the
+  // dead-letter figures count the queues' messages, not these).
+  void attach_metrics(metrics::Registry& registry) override;
   std::vector<Subscription> subscriptions(int prefetch) override;
   // Its router is the analytics component's, which serves /health there.
   void register_health(http::Router&, const services::ServiceHealth&) override {}
