@@ -118,9 +118,14 @@ void DeliveryWorker::run() {
     std::vector<ports::DueDelivery> due;
     std::optional<domain::Millis> next;
     try {
+      // A read first: an idle worker does not take the writer (SQLite has one) to find
+      // nothing.
       const auto now = service_.clock().now();
-      due = service_.store().claim_due(now, now + lease.count(), kClaimBatch);
-      if (due.empty()) next = service_.store().next_due();
+      next = service_.store().next_due();
+      if (next && *next <= now) {
+        due = service_.store().claim_due(now, now + lease.count(), kClaimBatch);
+        if (due.empty()) next = service_.store().next_due();  // another worker took them
+      }
     } catch (const std::exception& e) {
       spdlog::warn("webhooks: cannot read the pending deliveries: {}", e.what());
     }
