@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "adapters/curl/curl_webhook_transport.hpp"
 #include "adapters/inproc_bus/inproc_bus.hpp"
 #include "adapters/sqlite/analytics_store.hpp"
 #include "adapters/sqlite/backup.hpp"
@@ -14,11 +15,13 @@
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
 #include "adapters/sqlite/training_example_store.hpp"
+#include "adapters/sqlite/webhook_store.hpp"
 #include "app/components/analytics.hpp"
 #include "app/components/categorizer.hpp"
 #include "app/components/gateway.hpp"
 #include "app/components/routing.hpp"
 #include "app/components/tickets.hpp"
+#include "app/components/webhooks.hpp"
 #include "app/config/server_options.hpp"
 #include "app/host.hpp"
 #include "ports/clock.hpp"
@@ -84,6 +87,7 @@ struct EmbeddedSystem::Parts {
         key_store(db),
         idempotency_store(db),
         backup(db),
+        webhook_store(db),
         bus(queue_store, adapters::inproc::InProcBus::Options{.paused = c.pause_pipeline}),
         tickets(ticket_store, ticket_store, idempotency_store, clock,
                 std::chrono::milliseconds(c.search_timeout_ms)),
@@ -92,6 +96,7 @@ struct EmbeddedSystem::Parts {
         // same data file.
         categorizer(c, &training_store, {}, routing.service(), bus, clock),
         analytics(analytics_store, clock),
+        webhooks(c, webhook_store, webhook_transport, clock),
         tickets_up("tickets", tickets_routes),
         categorizer_up("categorizer", categorizer_routes),
         routing_up("routing", routing_routes),
@@ -103,6 +108,8 @@ struct EmbeddedSystem::Parts {
     host.add(routing, routing_routes);
     host.add(categorizer, categorizer_routes);
     host.add(analytics, analytics_routes);
+    // Beside analytics: the gateway forwards /api/webhooks to the analytics upstream.
+    host.add(webhooks, analytics_routes);
     host.add(gateway, gateway_routes);
   }
 
@@ -116,6 +123,8 @@ struct EmbeddedSystem::Parts {
   sqlite::SqliteKeyStore key_store;
   sqlite::SqliteIdempotencyStore idempotency_store;
   sqlite::SqliteBackup backup;
+  sqlite::SqliteWebhookStore webhook_store;
+  adapters::curl::CurlWebhookTransport webhook_transport;
   ports::SystemClock clock;
   adapters::inproc::InProcBus bus;
 
@@ -123,6 +132,7 @@ struct EmbeddedSystem::Parts {
   components::RoutingComponent routing;
   components::CategorizerComponent categorizer;
   components::AnalyticsComponent analytics;
+  components::WebhooksComponent webhooks;
   // One process, one HTTP server: it answers the gateway's routes, and the gateway calls
   // each service's routes in-process.
   http::Router tickets_routes, categorizer_routes, routing_routes, analytics_routes, gateway_routes;
