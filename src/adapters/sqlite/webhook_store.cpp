@@ -155,15 +155,19 @@ std::vector<ports::DueDelivery> SqliteWebhookStore::claim_due(domain::Millis now
 }
 
 void SqliteWebhookStore::record_attempt(const ports::AttemptResult& r) {
-  const std::optional<domain::Millis> next =
-      r.state == ports::DeliveryState::pending ? std::optional(r.next_attempt_at) : std::nullopt;
+  // Two binds rather than one std::optional: GCC 12 at -O3 reports the disengaged optional's
+  // payload as maybe-uninitialized inside bind_all.
+  const bool pending = r.state == ports::DeliveryState::pending;
   db_.write([&](Connection& c) {
-    c.query(
-         "UPDATE webhook_deliveries SET state = ?, attempts = ?, last_status = ?, "
-         "last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?")
-        .bind_all(sql::delivery_state_text(r.state), r.attempts, r.status, r.error, next, r.at,
-                  r.id)
-        .run();
+    auto q = c.query(
+        "UPDATE webhook_deliveries SET state = ?, attempts = ?, last_status = ?, "
+        "last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?");
+    q.bind_all(sql::delivery_state_text(r.state), r.attempts, r.status, r.error);
+    if (pending)
+      q.bind(5, r.next_attempt_at);
+    else
+      q.bind(5, std::nullopt);
+    q.bind(6, r.at).bind(7, r.id).run();
   });
 }
 
