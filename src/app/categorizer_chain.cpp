@@ -24,6 +24,7 @@ adapters::anthropic::ClaudeOptions claude_options(const Config& c) {
                   .half_open_max_calls = c.claude_breaker_probes,
                   .half_open_successes = 1},
       .max_concurrency = static_cast<std::size_t>(c.claude_concurrency),
+      .redact_pii = c.claude_redact_pii,
   };
 }
 
