@@ -16,8 +16,9 @@ struct NewTicket {
   std::string description;
   std::string user_name;
   std::string user_email;
-  // Set by the tickets service, not the requester: the language detected in the text.
-  std::optional<std::string> language;
+  // Set by the tickets service, not the requester: the language detected in the text. The
+  // initializer lets a NewTicket be braced from the four fields above (no warning).
+  std::optional<std::string> language{};
 };
 
 struct Ticket {

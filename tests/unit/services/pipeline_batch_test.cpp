@@ -72,7 +72,7 @@ Delivery raw_delivery(const std::string& queue, std::string key, std::string id,
 }
 
 domain::NewTicket new_ticket(std::string title, std::string description) {
-  return {std::move(title), std::move(description), "Ann Lee", "ann@example.com", {}};
+  return {std::move(title), std::move(description), "Ann Lee", "ann@example.com"};
 }
 
 // The services of the one-process deployment on one SQLite file.

@@ -29,7 +29,7 @@ using domain::Ticket;
 
 domain::NewTicket new_ticket(std::string title,
                              std::string description = "Something is broken, please help") {
-  return {std::move(title), std::move(description), "Ann Lee", "ann@example.com", {}};
+  return {std::move(title), std::move(description), "Ann Lee", "ann@example.com"};
 }
 
 // The EventsFor of the tickets service: one ticket.created per new ticket.

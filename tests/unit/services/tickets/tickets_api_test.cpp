@@ -27,7 +27,7 @@ TEST(TicketsApi, ASearchPastItsBudgetIs503SearchTimeoutAskingToNarrowIt) {
   for (int b = 0; b < 40; ++b) {
     std::vector<ports::TicketCreate> batch;
     for (int i = 0; i < 500; ++i)
-      batch.emplace_back(domain::NewTicket{"Printer", description, "Ann", "ann@example.com", {}},
+      batch.emplace_back(domain::NewTicket{"Printer", description, "Ann", "ann@example.com"},
                          nullptr);
     store.create_batch(batch, clock.now());
   }
@@ -114,8 +114,8 @@ TEST(TicketsApi, ANewTicketGetsTheLanguageDetectedInItsTitleAndDescription) {
   EXPECT_EQ(detector.asked, "Printer jam\nThe printer on floor 2 jams on every page");
   EXPECT_TRUE(json::parse(created.body())["ticket"]["language"].is_null());
 
-  const auto marked = service.create(
-      {"Printer xx", "The printer on floor 2 jams", "Ann", "ann@example.com", {}}, "");
+  const auto marked =
+      service.create({"Printer xx", "The printer on floor 2 jams", "Ann", "ann@example.com"}, "");
   EXPECT_EQ(marked.language, "xx");
   const http::Request filtered{http::bhttp::verb::get, "/api/tickets?language=xx", 11};
   const auto listed = json::parse(testing_support::dispatch(router, filtered).body());
