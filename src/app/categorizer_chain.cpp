@@ -24,6 +24,7 @@ adapters::anthropic::ClaudeOptions claude_options(const Config& c) {
                   .half_open_max_calls = c.claude_breaker_probes,
                   .half_open_successes = 1},
       .max_concurrency = static_cast<std::size_t>(c.claude_concurrency),
+      .redact_pii = c.claude_redact_pii,
   };
 }
 
@@ -39,14 +40,18 @@ CategorizerChain::CategorizerChain(const Config& c, metrics::Registry& metrics,
                      &metrics),
       learned_(c.model_enabled && training_store
                    ? learned_categorizer(c, *training_store, watermark_poll)
-                   : nullptr) {}
+                   : nullptr) {
+  if (learned_)
+    gated_model_ = std::make_unique<services::categorizer::LanguageGatedCategorizer>(
+        learned_->model, languages_, kLearnedModelLanguages, &metrics);
+}
 
 std::vector<ports::Categorizer*> CategorizerChain::strategies() {
   std::vector<ports::Categorizer*> out;
   // Without a key Claude stays in the chain alone (nothing to cache): it gives up at once
   // and reports itself degraded in /api/health.
   out.push_back(claude_.enabled() ? static_cast<ports::Categorizer*>(&cached_claude_) : &claude_);
-  if (learned_) out.push_back(&learned_->model);
+  if (gated_model_) out.push_back(gated_model_.get());
   out.push_back(&keywords_);
   return out;
 }

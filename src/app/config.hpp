@@ -90,6 +90,7 @@ struct Config {
   int claude_concurrency = 4;
   int claude_cache_size = 1000;  // 0 disables the answer cache
   int claude_cache_ttl_s = 3600;
+  bool claude_redact_pii = true;  // e-mail, phone, card and IBAN numbers never sent to Claude
 
   // The learned categorizer (fastText), between Claude and the keywords.
   bool model_enabled = true;

@@ -36,6 +36,7 @@ json to_json(const Ticket& t) {
               {"description", t.description},
               {"user_name", t.user_name},
               {"user_email", t.user_email},
+              {"language", nullable(t.language)},
               {"department", nullable(t.department)},
               {"confidence_score", nullable(t.confidence_score)},
               {"status", to_string(t.status)},
@@ -54,6 +55,9 @@ Ticket ticket_from_json(const json& j) {
   t.description = string_field(j, "description");
   t.user_name = string_field(j, "user_name");
   t.user_email = string_field(j, "user_email");
+  // Lenient: tickets written before languages were detected lack it.
+  if (auto it = j.find("language"); it != j.end() && it->is_string())
+    t.language = it->get<std::string>();
   if (auto it = j.find("department"); it != j.end() && it->is_string())
     t.department = it->get<std::string>();
   if (auto it = j.find("confidence_score"); it != j.end() && it->is_number_integer())

@@ -16,6 +16,9 @@ struct NewTicket {
   std::string description;
   std::string user_name;
   std::string user_email;
+  // Set by the tickets service, not the requester: the language detected in the text. The
+  // initializer lets a NewTicket be braced from the four fields above (no warning).
+  std::optional<std::string> language{};
 };
 
 struct Ticket {
@@ -24,6 +27,8 @@ struct Ticket {
   std::string description;
   std::string user_name;
   std::string user_email;
+  // ISO 639-1, detected when the ticket is created; unset when it could not be told.
+  std::optional<std::string> language;
   // Unset until the pipeline (or an agent) routes the ticket.
   std::optional<std::string> department;
   std::optional<int> confidence_score;

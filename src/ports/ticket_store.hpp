@@ -15,6 +15,7 @@ namespace st::ports {
 struct TicketQuery {
   std::optional<domain::Status> status;
   std::optional<std::string> department;  // exact name
+  std::optional<std::string> language;    // ISO 639-1, exact
   std::optional<std::string> text;        // case-insensitive substring of title or description
   std::optional<std::string> user_email;  // the requester, ignoring case (a requester's own list)
   int limit = 50;

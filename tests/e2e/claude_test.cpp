@@ -79,6 +79,42 @@ class Claude : public OwnServerTest {
   std::string key_file;
 };
 
+// The requester's personal data in a ticket, and what of it must not reach the API.
+json personal_ticket_body() {
+  return ticket_body("Refund to DE89 3704 0044 0532 0130 00 " + unique_tag(),
+                     "Card 4111 1111 1111 1111 was charged twice for order 12345678. Write to "
+                     "ana.garcia@example.com or call +34 612 345 678.",
+                     "Ana Garcia", "ana.garcia@example.com");
+}
+const char* const kPersonalValues[] = {"ana.garcia@example.com", "4111 1111 1111 1111",
+                                       "612 345 678", "DE89 3704 0044 0532 0130 00"};
+
+TEST_F(Claude, TheApiNeverSeesTheRequestersEmailPhoneCardOrIban) {
+  ASSERT_NO_FATAL_FAILURE(start_with({}));
+  const Response r = create_ticket(http(), personal_ticket_body());
+  ASSERT_TRUE(IsSuccess(r, 201));
+  EXPECT_EQ(r.json["categorized_by"], "claude") << r.describe();
+  const auto requests = fake->requests();
+  ASSERT_EQ(requests.size(), 1u);
+  for (const char* value : kPersonalValues)
+    EXPECT_EQ(requests[0].body.find(value), std::string::npos) << value << " was sent";
+  const auto content = requests[0].json["messages"][0]["content"].get<std::string>();
+  EXPECT_NE(content.find("order 12345678"), std::string::npos) << content;
+  // The stored ticket keeps its text.
+  EXPECT_NE(r.json["ticket"]["description"].get<std::string>().find("4111 1111 1111 1111"),
+            std::string::npos);
+}
+
+TEST_F(Claude, WithRedactionOffTheTicketGoesAsWritten) {
+  ASSERT_NO_FATAL_FAILURE(start_with({"--claude-redact-pii=false"}));
+  ASSERT_TRUE(IsSuccess(create_ticket(http(), personal_ticket_body()), 201));
+  const auto requests = fake->requests();
+  ASSERT_EQ(requests.size(), 1u);
+  const auto content = requests[0].json["messages"][0]["content"].get<std::string>();
+  for (const char* value : kPersonalValues)
+    EXPECT_NE(content.find(value), std::string::npos) << value << " was not sent";
+}
+
 TEST_F(Claude, DecidesWhileTheApiAnswers) {
   ASSERT_NO_FATAL_FAILURE(start_with({}));
   const auto created = create_vpn_ticket();

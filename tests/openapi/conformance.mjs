@@ -124,6 +124,8 @@ const CASES = [
   { op: 'GET /api/tickets', path: '/api/tickets?limit=0', as: 'agent', status: 400 },
   { op: 'GET /api/tickets', path: '/api/tickets?cursor=nonsense', as: 'agent', status: 400 },
   { op: 'GET /api/tickets', path: '/api/tickets?status=lost', as: 'agent', status: 400 },
+  { op: 'GET /api/tickets', path: '/api/tickets?language=es', as: 'agent', status: 200 },
+  { op: 'GET /api/tickets', path: '/api/tickets?language=spanish', as: 'agent', status: 400 },
   { op: 'GET /api/tickets', path: '/api/tickets', as: 'anonymous', status: 401 },
   { op: 'GET /api/tickets/{id}', path: (c) => `/api/tickets/${c.own}`, as: 'requester', status: 200 },
   { op: 'GET /api/tickets/{id}', path: (c) => `/api/tickets/${c.other}`, as: 'requester', status: 404 },

@@ -469,6 +469,11 @@ bool is_iso8601_utc(const json& v) {
   for (const char* k : {"department", "confidence_score", "categorized_by"}) {
     if (!t.contains(k)) return fail(std::string("missing key ") + k);
   }
+  // ISO 639-1, or null when undetermined.
+  if (!t.contains("language") ||
+      !(t["language"].is_null() ||
+        (t["language"].is_string() && t["language"].get_ref<const std::string&>().size() == 2)))
+    return fail("language is neither null nor a two-letter code");
   const bool routed = !t["department"].is_null();
   if (routed && !t["department"].is_string()) return fail("department is neither null nor text");
   // The three routing fields are set together (null until the ticket is routed).

@@ -156,7 +156,9 @@ std::optional<ports::Categorization> ClaudeCategorizer::categorize(
     if (deadline - Clock::now() < kMinAttemptTime) return skip(Skip::deadline);
     auto call = breaker_.try_call();
     if (!call) return skip(Skip::breaker_open);
-    if (body.empty()) body = build_request({options_.model, options_.max_tokens}, request).dump();
+    if (body.empty())
+      body =
+          build_request({options_.model, options_.max_tokens, options_.redact_pii}, request).dump();
     auto permit = limiter_.acquire_until(deadline - kMinAttemptTime);
     if (!permit) return skip(Skip::busy);
     const auto left = duration_cast<milliseconds>(deadline - Clock::now());

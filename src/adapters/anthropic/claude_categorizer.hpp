@@ -37,6 +37,8 @@ struct ClaudeOptions {
   resilience::RetryOptions retry{};
   resilience::CircuitBreakerOptions breaker{};
   std::size_t max_concurrency = 4;
+  // The ticket's e-mail addresses, phone, card and IBAN numbers never reach the API.
+  bool redact_pii = true;
 };
 
 // Injected for tests: the clock the circuit breaker reads (deadlines are real time), how to

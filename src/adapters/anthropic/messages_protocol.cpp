@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "adapters/anthropic/pii_redactor.hpp"
 #include "util/enum_names.hpp"
 
 namespace st::adapters::anthropic {
@@ -185,7 +186,10 @@ json build_request(const PromptOptions& options, const ports::CategorizationRequ
           {"tool_choice", {{"type", "tool"}, {"name", kToolName}}},
           {"messages",
            json::array({{{"role", "user"},
-                         {"content", ticket_message(request.title, request.description)}}})}};
+                         {"content", options.redact_pii
+                                         ? ticket_message(redact_pii(request.title),
+                                                          redact_pii(request.description))
+                                         : ticket_message(request.title, request.description)}}})}};
 }
 
 std::optional<Answer> parse_text_answer(std::string_view text,

@@ -24,6 +24,8 @@ inline constexpr std::size_t kMaxReasonBytes = 300;
 struct PromptOptions {
   std::string model = "claude-haiku-4-5";
   int max_tokens = 300;
+  // E-mail addresses, phone, card and IBAN numbers replaced by placeholders (pii_redactor).
+  bool redact_pii = true;
 };
 
 // The system prompt: instructions only, with the department list; no ticket text.
@@ -33,7 +35,7 @@ std::string system_prompt(const std::vector<std::string>& departments);
 std::string ticket_message(std::string_view title, std::string_view description);
 // &, < and > as XML entities.
 std::string escape_ticket_text(std::string_view text);
-// The body of POST /v1/messages for one ticket.
+// The body of POST /v1/messages for one ticket (its text redacted when options say so).
 nlohmann::json build_request(const PromptOptions& options,
                              const ports::CategorizationRequest& request);
 

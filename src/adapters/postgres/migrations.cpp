@@ -54,6 +54,10 @@ constexpr Migration kTickets[] = {
      "  create_key text PRIMARY KEY,\n"
      "  ticket_id bigint NOT NULL\n"
      ");\n"},
+    // The language detected in a ticket (ISO 639-1; NULL: undetermined, or stored before).
+    {4,
+     "ALTER TABLE tickets ADD COLUMN language text;\n"
+     "CREATE INDEX tickets_by_language ON tickets (language, id);\n"},
 };
 
 constexpr Migration kRouting[] = {

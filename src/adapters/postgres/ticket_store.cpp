@@ -39,9 +39,10 @@ constexpr const char* kNextIds =
 
 constexpr const char* kInsert =
     "INSERT INTO tickets (id, title, description, user_name, user_email, status, created_at, "
-    "updated_at) SELECT id, title, description, user_name, user_email, 'pending', $6, $6 "
-    "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) "
-    "AS r(id, title, description, user_name, user_email)";
+    "updated_at, language) SELECT id, title, description, user_name, user_email, 'pending', "
+    "$6, $6, language "
+    "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $7::text[]) "
+    "AS r(id, title, description, user_name, user_email, language)";
 
 // Keys this transaction took (RETURNING lists only those; the others are held already).
 constexpr const char* kClaimCreateKeys =
@@ -147,7 +148,7 @@ std::vector<Ticket> PgTicketStore::create_batch(const std::vector<ports::TicketC
 
     std::vector<Ticket> out(tickets.size());
     std::vector<domain::Event> events;
-    ArrayLiteral id, title, description, user_name, user_email;
+    ArrayLiteral id, title, description, user_name, user_email, language;
     for (std::size_t i = 0; i < tickets.size(); ++i) {
       if (stored[i]) continue;  // a repeat: filled in below
       Ticket t = sql::pending_ticket(tickets[i].ticket, now);
@@ -162,10 +163,11 @@ std::vector<Ticket> PgTicketStore::create_batch(const std::vector<ports::TicketC
       description.add(t.description);
       user_name.add(t.user_name);
       user_email.add(t.user_email);
+      language.add(t.language);
       out[i] = std::move(t);
     }
     tx.exec(kInsert, id.str(), title.str(), description.str(), user_name.str(), user_email.str(),
-            now);
+            now, language.str());
     appended = outbox_.append(tx, events);
     for (std::size_t i = 0; i < tickets.size(); ++i)
       if (stored[i]) out[i] = read_created(tx, *stored[i], out);
@@ -188,7 +190,8 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
   // Text no stored ticket can contain (NUL, invalid UTF-8) matches nothing; PostgreSQL
   // would reject it as a parameter.
   if ((q.text && !storable_text(*q.text)) || (q.department && !storable_text(*q.department)) ||
-      (q.user_email && !storable_text(*q.user_email)))
+      (q.user_email && !storable_text(*q.user_email)) ||
+      (q.language && !storable_text(*q.language)))
     return {};
 
   // Only fixed fragments of ours go into the SQL; every value is a bound parameter. Each
@@ -204,6 +207,7 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
   if (q.before_id) sql += " AND id < " + param(std::to_string(*q.before_id), "::bigint");
   if (q.status) sql += " AND status = " + param(std::string(domain::to_string(*q.status)));
   if (q.department) sql += " AND department = " + param(*q.department);
+  if (q.language) sql += " AND language = " + param(*q.language);
   // lower() on both sides matches the index tickets_by_user_email (migration 2).
   if (q.user_email) sql += " AND lower(user_email) = lower(" + param(*q.user_email) + ")";
   if (q.text && !q.text->empty()) {

@@ -22,7 +22,7 @@
 
 #define ST_TICKET_COLUMNS                                                         \
   "id, title, description, user_name, user_email, department, confidence_score, " \
-  "categorized_by, status, created_at, updated_at"
+  "categorized_by, status, created_at, updated_at, language"
 #define ST_PROJECTION_COLUMNS                                                                \
   "ticket_id, department, status, confidence_score, categorized_by, created_at, routed_at, " \
   "resolved_at, status_version, status_event_at, department_version"
@@ -43,6 +43,7 @@ inline domain::Ticket pending_ticket(const domain::NewTicket& n, domain::Millis 
   t.description = n.description;
   t.user_name = n.user_name;
   t.user_email = n.user_email;
+  t.language = n.language;
   t.status = domain::Status::pending;
   t.created_at = now;
   t.updated_at = now;
@@ -64,6 +65,7 @@ domain::Ticket ticket_from_row(const Row& r) {
   t.description = r.text(2);
   t.user_name = r.text(3);
   t.user_email = r.text(4);
+  t.language = r.opt_text(11);
   t.department = r.opt_text(5);
   t.confidence_score = r.opt_int32(6);
   if (auto by = r.opt_text(7)) t.categorized_by = domain::parse_categorized_by(*by);

@@ -53,6 +53,10 @@ constexpr Migration kTickets[] = {
      "  create_key TEXT PRIMARY KEY,\n"
      "  ticket_id INTEGER NOT NULL\n"
      ") WITHOUT ROWID;\n"},
+    // The language detected in a ticket (ISO 639-1; NULL: undetermined, or stored before).
+    {4,
+     "ALTER TABLE tickets ADD COLUMN language TEXT;\n"
+     "CREATE INDEX tickets_by_language ON tickets(language);\n"},
 };
 
 constexpr Migration kRouting[] = {

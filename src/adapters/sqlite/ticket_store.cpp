@@ -23,7 +23,7 @@ const std::string kSelectById = std::string("SELECT ") + kColumns + " FROM ticke
 
 constexpr const char* kInsert =
     "INSERT INTO tickets (title, description, user_name, user_email, status, created_at, "
-    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    "updated_at, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
 constexpr const char* kUpdate =
     "UPDATE tickets SET title = ?, description = ?, user_name = ?, user_email = ?, "
@@ -64,7 +64,7 @@ Ticket SqliteTicketStore::insert_in(Connection& c, const ports::TicketCreate& cr
   Ticket t = sql::pending_ticket(create.ticket, now);
   c.query(kInsert)
       .bind_all(t.title, t.description, t.user_name, t.user_email, domain::to_string(t.status),
-                t.created_at, t.updated_at)
+                t.created_at, t.updated_at, t.language)
       .run();
   t.id = c.last_insert_rowid();
   if (!create.create_key.empty()) c.query(kInsertCreateKey).bind_all(create.create_key, t.id).run();
@@ -107,6 +107,7 @@ std::vector<Ticket> SqliteTicketStore::list(const ports::TicketQuery& q) {
   if (q.before_id) sql += " AND id < " + param(*q.before_id);
   if (q.status) sql += " AND status = " + param(std::string(domain::to_string(*q.status)));
   if (q.department) sql += " AND department = " + param(*q.department);
+  if (q.language) sql += " AND language = " + param(*q.language);
   // COLLATE NOCASE matches the index tickets_by_user_email (migration 2).
   if (q.user_email) sql += " AND user_email = " + param(*q.user_email) + " COLLATE NOCASE";
   if (q.text) {

@@ -9,7 +9,7 @@ TicketsComponent::TicketsComponent(ports::TicketStore& store, ports::Outbox& out
                                    std::chrono::milliseconds search_budget)
     : outbox_(outbox),
       requests_(requests, clock),
-      service_(store, clock),
+      service_(store, clock, &languages_),
       search_budget_(search_budget) {}
 
 void TicketsComponent::register_routes(http::Router& router) {

@@ -4,6 +4,7 @@
 // nothing; routing assigns departments through its internal endpoint.
 #include <chrono>
 
+#include "adapters/cld2/cld2_language_detector.hpp"
 #include "app/components/component.hpp"
 #include "ports/clock.hpp"
 #include "ports/idempotency_store.hpp"
@@ -34,6 +35,7 @@ class TicketsComponent final : public Component {
  private:
   ports::Outbox& outbox_;
   services::IdempotentRequests requests_;
+  adapters::cld2::Cld2LanguageDetector languages_;
   services::tickets::TicketsService service_;
   std::chrono::milliseconds search_budget_;
 };

@@ -313,6 +313,12 @@ const std::vector<Setting>& settings() {
        .help = "how long a cached answer is reused, seconds",
        .min = 0,
        .max = 2592000},
+      {.key = "claude_redact_pii",
+       .flag = "--claude-redact-pii",
+       .env = {"SMARTTICKET_CLAUDE_REDACT_PII"},
+       .member = &Config::claude_redact_pii,
+       .help = "replace e-mail addresses, phone, card and IBAN numbers before a ticket goes to "
+               "Claude"},
       // The learned model.
       {.key = "model_enabled",
        .flag = "--model-enabled",

@@ -236,7 +236,8 @@ void Gateway::register_routes(http::Router& router) {
 
   add(router, V::get, "/api/statuses", Access::signed_in(), "ticket statuses", forward_to(t));
   add(router, V::get, "/api/tickets", Access::signed_in(),
-      "list tickets (status, department, user_email, q, limit, cursor); a requester's own",
+      "list tickets (status, department, language, user_email, q, limit, cursor); a requester's "
+      "own",
       [this](RequestContext& ctx) { return list_tickets(ctx); });
   const auto create_access =
       options_.access.anonymous_create ? Access::signed_in().and_anonymous() : Access::signed_in();

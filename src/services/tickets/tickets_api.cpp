@@ -1,5 +1,6 @@
 #include "services/tickets/tickets_api.hpp"
 
+#include <algorithm>
 #include <variant>
 
 #include "domain/codec.hpp"
@@ -45,6 +46,13 @@ ports::TicketQuery query_from(const RequestContext& ctx) {
   if (auto d = ctx.query_param("department")) {
     if (d->empty()) throw ApiError::bad_request("department must not be empty", "department");
     q.department = std::string(*d);
+  }
+  if (auto language = ctx.query_param("language")) {
+    if (language->size() != 2 || !std::all_of(language->begin(), language->end(),
+                                              [](char c) { return c >= 'a' && c <= 'z'; }))
+      throw ApiError::bad_request("language must be an ISO 639-1 code such as en or es",
+                                  "language");
+    q.language = std::string(*language);
   }
   if (auto email = ctx.query_param("user_email")) {
     if (!domain::is_valid_email(*email))

@@ -5,10 +5,13 @@ namespace st::services::tickets {
 using domain::Event;
 using domain::Ticket;
 
-TicketsService::TicketsService(ports::TicketStore& store, const ports::Clock& clock)
-    : store_(store), clock_(clock), batcher_([this](const std::vector<CreateBatcher::Item>& items) {
-        return create_batch(items);
-      }) {}
+TicketsService::TicketsService(ports::TicketStore& store, const ports::Clock& clock,
+                               const ports::LanguageDetector* languages)
+    : store_(store),
+      clock_(clock),
+      languages_(languages),
+      batcher_(
+          [this](const std::vector<CreateBatcher::Item>& items) { return create_batch(items); }) {}
 
 Ticket TicketsService::create(const domain::NewTicket& t, const std::string& trace_id,
                               const domain::Actor& actor) {
@@ -30,15 +33,18 @@ std::vector<Ticket> TicketsService::create_batch(const std::vector<CreateBatcher
   const auto now = clock_.now();
   std::vector<ports::TicketCreate> writes;
   writes.reserve(items.size());
-  for (const auto& item : items)
+  for (const auto& item : items) {
+    domain::NewTicket ticket = item.ticket;
+    if (languages_) ticket.language = languages_->detect(ticket.title + "\n" + ticket.description);
     writes.emplace_back(
-        item.ticket,
+        std::move(ticket),
         [now, trace = item.trace_id, actor = item.actor](const Ticket& stored) {
           auto e = domain::make_event(domain::payload::Created{}, stored, now, trace);
           e.actor = actor;
           return std::vector<Event>{std::move(e)};
         },
         item.create_key);
+  }
   return store_.create_batch(writes, now);
 }
 

@@ -7,6 +7,7 @@
 
 #include "domain/ticket.hpp"
 #include "ports/clock.hpp"
+#include "ports/language_detector.hpp"
 #include "ports/service_clients.hpp"
 #include "ports/ticket_store.hpp"
 #include "services/tickets/create_batcher.hpp"
@@ -20,7 +21,9 @@ struct TicketPage {
 
 class TicketsService final : public ports::DepartmentSetter {
  public:
-  TicketsService(ports::TicketStore& store, const ports::Clock& clock);
+  // `languages`, when given, detects each new ticket's language (else it stays unset).
+  TicketsService(ports::TicketStore& store, const ports::Clock& clock,
+                 const ports::LanguageDetector* languages = nullptr);
 
   domain::Ticket create(const domain::NewTicket& t, const std::string& trace_id,
                         const domain::Actor& actor = domain::Actor::system());
@@ -51,6 +54,7 @@ class TicketsService final : public ports::DepartmentSetter {
 
   ports::TicketStore& store_;
   const ports::Clock& clock_;
+  const ports::LanguageDetector* languages_;
   CreateBatcher batcher_;  // last: its thread uses the members above
 };
 

@@ -145,6 +145,12 @@ TEST(Config, ClaudeSettingsHaveDefaultsAndAcceptEnvAndFlags) {
   EXPECT_EQ(c.claude_cache_ttl_s, 0);
 }
 
+TEST(Config, RedactingPersonalDataForClaudeIsOnUnlessTurnedOff) {
+  EXPECT_TRUE(load_config("", {}).claude_redact_pii);
+  ScopedEnv off("SMARTTICKET_CLAUDE_REDACT_PII", "false");
+  EXPECT_FALSE(load_config("", {}).claude_redact_pii);
+}
+
 TEST(Config, InvalidClaudeSettingsNameTheSetting) {
   for (const FlagValues& bad :
        {FlagValues{{"anthropic_base_url", "ftp://example.com"}},

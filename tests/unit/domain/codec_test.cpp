@@ -18,6 +18,7 @@ Ticket routed_ticket() {
   t.description = "Blue screen \"again\" <b>bold</b> '); DROP TABLE tickets;-- \xF0\x9F\x94\xA5";
   t.user_name = "Ann Lee";
   t.user_email = "ann@example.com";
+  t.language = "en";
   t.department = "IT Support";
   t.confidence_score = 92;
   t.categorized_by = CategorizedBy::claude;
@@ -45,7 +46,18 @@ TEST(TicketCodec, HasTheContractShape) {
   EXPECT_EQ(j["status"], "in_progress");
   EXPECT_EQ(j["created_at"], "2026-11-25T19:51:35Z");
   EXPECT_EQ(j["updated_at"], "2026-11-25T19:51:40Z");
-  EXPECT_EQ(j.size(), 11u);
+  EXPECT_EQ(j["language"], "en");
+  EXPECT_EQ(j.size(), 12u);
+}
+
+TEST(TicketCodec, AnUndeterminedLanguageIsNullAndAMissingOneReadsAsUnset) {
+  Ticket t = routed_ticket();
+  t.language.reset();
+  json j = to_json(t);
+  EXPECT_TRUE(j["language"].is_null());
+  EXPECT_EQ(ticket_from_json(j), t);
+  j.erase("language");  // a ticket written before languages were detected
+  EXPECT_EQ(ticket_from_json(j).language, std::nullopt);
 }
 
 TEST(TicketCodec, UnroutedFieldsAreNull) {

@@ -382,5 +382,46 @@ TEST_F(ClaudeCategorizerTest, TheApiComesBackOnTheSamePortAfterAnOutage) {
   EXPECT_TRUE(c.categorize(vpn_ticket()));
 }
 
+// A ticket full of its requester's personal data, and the values that must not leave.
+ports::CategorizationRequest personal_ticket() {
+  return {"Refund to DE89 3704 0044 0532 0130 00 for ana.garcia@example.com",
+          "Card 4111 1111 1111 1111 was charged twice for order 12345678 on 2024-03-15. "
+          "Call me on +34 612 345 678. Reference 4111111111111112.",
+          kDepartments};
+}
+const std::vector<std::string> kPersonalValues{"ana.garcia@example.com", "4111 1111 1111 1111",
+                                               "612 345 678", "DE89 3704 0044 0532 0130 00",
+                                               "DE89370400440532013000"};
+
+TEST_F(ClaudeCategorizerTest, TheRequestBodyHoldsNoEmailPhoneCardOrIban) {
+  auto& c = make(options());
+  ASSERT_TRUE(c.categorize(personal_ticket()));
+  const auto requests = fake.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  const auto& body = requests[0].body;
+  for (const auto& value : kPersonalValues) EXPECT_EQ(body.find(value), std::string::npos) << value;
+  const auto content = requests[0].json["messages"][0]["content"].get<std::string>();
+  for (const auto* placeholder : {"[email]", "[phone]", "[card]", "[iban]"})
+    EXPECT_NE(content.find(placeholder), std::string::npos) << placeholder;
+  // What is not personal data reaches Claude as written.
+  for (const auto* kept : {"order 12345678", "2024-03-15", "Reference 4111111111111112"})
+    EXPECT_NE(content.find(kept), std::string::npos) << kept;
+}
+
+TEST_F(ClaudeCategorizerTest, WithRedactionOffTheTextGoesAsWritten) {
+  auto o = options();
+  o.redact_pii = false;
+  auto& c = make(o);
+  ASSERT_TRUE(c.categorize(personal_ticket()));
+  const auto requests = fake.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  const auto content = requests[0].json["messages"][0]["content"].get<std::string>();
+  for (const auto& value : kPersonalValues) {
+    if (value == "DE89370400440532013000") continue;  // written in groups in this ticket
+    EXPECT_NE(content.find(value), std::string::npos) << value;
+  }
+  EXPECT_EQ(content.find("[card]"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace st::adapters::anthropic

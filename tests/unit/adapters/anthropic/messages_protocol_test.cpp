@@ -102,6 +102,16 @@ TEST(MessagesRequestTest, EscapesMarkupCharacters) {
   EXPECT_EQ(escape_ticket_text("plain, ünïcode"), "plain, ünïcode");
 }
 
+TEST(MessagesRequestTest, RedactsTheTitleAndDescriptionUnlessTurnedOff) {
+  const auto request = ticket("From bob@example.com", "Card 4111 1111 1111 1111 declined");
+  const auto redacted = build_request({"claude-haiku-4-5", 300}, request);
+  EXPECT_EQ(redacted["messages"][0]["content"],
+            ticket_message("From [email]", "Card [card] declined"));
+  const auto as_written = build_request({"claude-haiku-4-5", 300, false}, request);
+  EXPECT_EQ(as_written["messages"][0]["content"],
+            ticket_message("From bob@example.com", "Card 4111 1111 1111 1111 declined"));
+}
+
 TEST(MessagesRequestTest, AnAddedDepartmentChangesThePromptWithoutCode) {
   auto req = ticket("Contract review", "Please review the NDA.");
   req.departments.push_back("Legal");

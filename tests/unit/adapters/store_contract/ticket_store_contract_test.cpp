@@ -201,6 +201,35 @@ TYPED_TEST(TicketStoreContract, ListFiltersByStatusAndDepartment) {
   EXPECT_EQ(ids(this->list(q)), (std::vector<domain::TicketId>{1}));
 }
 
+TYPED_TEST(TicketStoreContract, StoresTheLanguageAndListFiltersByIt) {
+  auto in = [&](const std::string& title, std::optional<std::string> language) {
+    auto n = new_ticket(title);
+    n.language = std::move(language);
+    return create_one(*this->store, n, 1, created_event);
+  };
+  const auto es1 = in("La impresora no imprime", "es");
+  const auto en = in("The printer does not print", "en");
+  const auto unknown = in("VPN", std::nullopt);
+  const auto es2 = in("No puedo entrar al correo", "es");
+  EXPECT_EQ(es1.language, "es");
+  EXPECT_EQ(this->store->get(en.id)->language, "en");
+  EXPECT_EQ(this->store->get(unknown.id)->language, std::nullopt);
+
+  ports::TicketQuery q;
+  q.language = "es";
+  EXPECT_EQ(ids(this->list(q)), (std::vector<domain::TicketId>{es2.id, es1.id}));
+  q.limit = 1;
+  q.before_id = es2.id;
+  EXPECT_EQ(ids(this->list(q)), (std::vector<domain::TicketId>{es1.id}));
+  q = {};
+  q.language = "de";
+  EXPECT_TRUE(this->list(q).empty());
+
+  // An update keeps it (it is set once, when the ticket is created).
+  this->set(es1.id, Status::resolved, "IT Support");
+  EXPECT_EQ(this->store->get(es1.id)->language, "es");
+}
+
 TYPED_TEST(TicketStoreContract, PagingWalksEveryTicketExactlyOnce) {
   for (int i = 0; i < 53; ++i) this->create("Ticket number " + std::to_string(i));
   ports::TicketQuery q;

@@ -1,6 +1,7 @@
 // The tickets service's HTTP surface on SQLite: a text search past its time budget answers
 // 503 search_timeout with a message that says to narrow it; the gateway's create key makes
-// one ticket per key and a malformed one is refused.
+// one ticket per key and a malformed one is refused; a new ticket's language is detected and
+// filtered by.
 #include "services/tickets/tickets_api.hpp"
 
 #include <gtest/gtest.h>
@@ -84,6 +85,45 @@ TEST(TicketsApi, OneTicketPerCreateKeyAndAMalformedKeyIs400) {
     EXPECT_EQ(res.result_int(), 400) << bad;
   }
   EXPECT_EQ(store.list({}).size(), 2u) << "refused creates store nothing";
+  service.stop();
+}
+
+// Answers "xx" for any text with "xx" in it, nothing otherwise; remembers what it was asked.
+class MarkerDetector final : public ports::LanguageDetector {
+ public:
+  std::optional<std::string> detect(std::string_view text) const override {
+    asked = std::string(text);
+    if (text.find("xx") == std::string_view::npos) return std::nullopt;
+    return "xx";
+  }
+  mutable std::string asked;
+};
+
+TEST(TicketsApi, ANewTicketGetsTheLanguageDetectedInItsTitleAndDescription) {
+  testing_support::TempDir dir;
+  ports::SystemClock clock;
+  adapters::sqlite::Database db{dir.file("smartticket.db")};
+  adapters::sqlite::SqliteTicketStore store{db};
+  MarkerDetector detector;
+  TicketsService service{store, clock, &detector};
+  http::Router router;
+  register_routes(router, service, std::chrono::milliseconds(0));
+
+  const auto created = testing_support::dispatch(router, create_request(""));
+  ASSERT_EQ(created.result_int(), 201) << created.body();
+  EXPECT_EQ(detector.asked, "Printer jam\nThe printer on floor 2 jams on every page");
+  EXPECT_TRUE(json::parse(created.body())["ticket"]["language"].is_null());
+
+  const auto marked =
+      service.create({"Printer xx", "The printer on floor 2 jams", "Ann", "ann@example.com"}, "");
+  EXPECT_EQ(marked.language, "xx");
+  const http::Request filtered{http::bhttp::verb::get, "/api/tickets?language=xx", 11};
+  const auto listed = json::parse(testing_support::dispatch(router, filtered).body());
+  ASSERT_EQ(listed["tickets"].size(), 1u) << listed.dump();
+  EXPECT_EQ(listed["tickets"][0]["id"], marked.id);
+  EXPECT_EQ(listed["tickets"][0]["language"], "xx");
+  const http::Request bad{http::bhttp::verb::get, "/api/tickets?language=XX", 11};
+  EXPECT_EQ(testing_support::dispatch(router, bad).result_int(), 400);
   service.stop();
 }
 
