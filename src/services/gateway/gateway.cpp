@@ -246,6 +246,8 @@ void Gateway::register_routes(http::Router& router) {
       [this](RequestContext& ctx) { return read_ticket(ctx); });
   add(router, V::put, "/api/tickets/{id}/status", Access::staff(), "change a ticket's status",
       forward_to(t));
+  add(router, V::put, "/api/tickets/{id}/priority", Access::staff(), "change a ticket's priority",
+      forward_to(t));
   add(router, V::get, "/api/tickets/{id}/events", Access::signed_in().and_ticket_token(),
       "a ticket's audit trail",
       [this, &a](RequestContext& ctx) { return forward_if_ticket_exists(ctx, "id", a); });
