@@ -51,6 +51,12 @@ struct Config {
   int upstream_timeout_ms = 5000;       // one call to another service, connect included
   int upstream_breaker_failures = 5;    // consecutive failures that open a circuit
   int upstream_breaker_open_ms = 5000;  // how long it stays open before a probe
+  // Signed webhooks: loopback and private receivers allowed; one attempt's timeout; attempts
+  // in all; the first retry's wait (doubled after each further failure).
+  bool webhook_allow_private = false;
+  int webhook_timeout_ms = 5000;
+  int webhook_max_attempts = 5;
+  int webhook_retry_base_ms = 1000;
 
   // The port to listen on: the configured one, else the target's default (gateway and
   // all 5000, tickets 5001, categorizer 5002, routing 5003, analytics 5004).

@@ -4,8 +4,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "adapters/curl/curl_webhook_transport.hpp"
 #include "adapters/inproc_bus/inproc_bus.hpp"
 #include "adapters/sqlite/analytics_store.hpp"
+#include "adapters/sqlite/backup.hpp"
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/idempotency_store.hpp"
 #include "adapters/sqlite/key_store.hpp"
@@ -13,11 +15,13 @@
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
 #include "adapters/sqlite/training_example_store.hpp"
+#include "adapters/sqlite/webhook_store.hpp"
 #include "app/components/analytics.hpp"
 #include "app/components/categorizer.hpp"
 #include "app/components/gateway.hpp"
 #include "app/components/routing.hpp"
 #include "app/components/tickets.hpp"
+#include "app/components/webhooks.hpp"
 #include "app/config/server_options.hpp"
 #include "app/host.hpp"
 #include "ports/clock.hpp"
@@ -39,12 +43,13 @@ sqlite::DatabaseOptions embedded_database_options(const Config& c) {
   return options;
 }
 
-namespace {
-
-std::string data_file_in(const std::string& dir) {
+std::string embedded_data_file(const std::string& dir) {
   std::filesystem::create_directories(dir);
   return (std::filesystem::absolute(dir) / "smartticket.db").lexically_normal().string();
 }
+
+namespace {
+
 sqlite::Database open_database(const std::string& file, const Config& c) {
   try {
     return sqlite::Database(file, embedded_database_options(c));
@@ -72,7 +77,7 @@ Host::Options host_options(const Config& c, sqlite::Database& db) {
 // other way: the host stops before anything it runs goes away.
 struct EmbeddedSystem::Parts {
   explicit Parts(const Config& c)
-      : file(data_file_in(c.data_dir)),
+      : file(embedded_data_file(c.data_dir)),
         db(open_database(file, c)),
         ticket_store(db),
         routing_store(db),
@@ -81,6 +86,8 @@ struct EmbeddedSystem::Parts {
         training_store(db),
         key_store(db),
         idempotency_store(db),
+        backup(db),
+        webhook_store(db),
         bus(queue_store, adapters::inproc::InProcBus::Options{.paused = c.pause_pipeline}),
         tickets(ticket_store, ticket_store, idempotency_store, clock,
                 std::chrono::milliseconds(c.search_timeout_ms)),
@@ -89,17 +96,20 @@ struct EmbeddedSystem::Parts {
         // same data file.
         categorizer(c, &training_store, {}, routing.service(), bus, clock),
         analytics(analytics_store, clock),
+        webhooks(c, webhook_store, webhook_transport, clock),
         tickets_up("tickets", tickets_routes),
         categorizer_up("categorizer", categorizer_routes),
         routing_up("routing", routing_routes),
         analytics_up("analytics", analytics_routes),
         gateway(c, "embedded", {tickets_up, categorizer_up, routing_up, analytics_up}, key_store,
-                idempotency_store, bus, clock, &bus),
+                idempotency_store, bus, clock, &bus, &backup),
         host(bus, gateway_routes, host_options(c, db)) {
     host.add(tickets, tickets_routes);
     host.add(routing, routing_routes);
     host.add(categorizer, categorizer_routes);
     host.add(analytics, analytics_routes);
+    // Beside analytics: the gateway forwards /api/webhooks to the analytics upstream.
+    host.add(webhooks, analytics_routes);
     host.add(gateway, gateway_routes);
   }
 
@@ -112,6 +122,9 @@ struct EmbeddedSystem::Parts {
   sqlite::SqliteTrainingExampleStore training_store;
   sqlite::SqliteKeyStore key_store;
   sqlite::SqliteIdempotencyStore idempotency_store;
+  sqlite::SqliteBackup backup;
+  sqlite::SqliteWebhookStore webhook_store;
+  adapters::curl::CurlWebhookTransport webhook_transport;
   ports::SystemClock clock;
   adapters::inproc::InProcBus bus;
 
@@ -119,6 +132,7 @@ struct EmbeddedSystem::Parts {
   components::RoutingComponent routing;
   components::CategorizerComponent categorizer;
   components::AnalyticsComponent analytics;
+  components::WebhooksComponent webhooks;
   // One process, one HTTP server: it answers the gateway's routes, and the gateway calls
   // each service's routes in-process.
   http::Router tickets_routes, categorizer_routes, routing_routes, analytics_routes, gateway_routes;

@@ -12,6 +12,8 @@ namespace st::app {
 
 // How the embedded mode opens its data file (exclusive to this process; `durability`).
 adapters::sqlite::DatabaseOptions embedded_database_options(const Config& config);
+// The one-process store's file in `data_dir` (created if missing): <data_dir>/smartticket.db.
+std::string embedded_data_file(const std::string& data_dir);
 
 class EmbeddedSystem {
  public:

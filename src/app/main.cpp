@@ -4,6 +4,7 @@
 //   smartticket config --env-names   (the environment variables it reads, one per line)
 //   smartticket keys generate   (a new API key text, e.g. for a deployment's admin key secret)
 //   smartticket dead-letters list|replay|purge   (a running server's dead letters)
+//   smartticket restore FILE --data-dir DIR   (a backup back in place, server stopped)
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -18,6 +19,7 @@
 #include "app/distributed/service_process.hpp"
 #include "app/embedded_system.hpp"
 #include "app/model_commands.hpp"
+#include "app/restore_command.hpp"
 #include "auth/api_key.hpp"
 #include "logging/setup.hpp"
 #include "util/file_limit.hpp"
@@ -121,6 +123,7 @@ int main(int argc, char** argv) {
                        "print the environment variables the binary reads, one per line");
   const st::app::ModelCommands model_commands(app, add_flags);
   const st::app::DeadLetterCommands dead_letter_commands(app, add_flags);
+  const st::app::RestoreCommand restore_command(app, add_flags);
   auto* keys_cmd = app.add_subcommand("keys", "API keys");
   keys_cmd->require_subcommand(1);
   auto* keys_generate = keys_cmd->add_subcommand(
@@ -154,6 +157,7 @@ int main(int argc, char** argv) {
   }
   if (auto rc = model_commands.run(config)) return *rc;
   if (auto rc = dead_letter_commands.run(config)) return *rc;
+  if (auto rc = restore_command.run(config)) return *rc;
   try {
     return serve(config);
   } catch (const std::exception& e) {

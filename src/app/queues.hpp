@@ -22,6 +22,11 @@ inline ports::QueueSpec routing(int prefetch = kDefaultPrefetch) {
 inline ports::QueueSpec analytics(int prefetch = kDefaultPrefetch) {
   return {"analytics", {"ticket.#"}, true, 5, prefetch};
 }
+// Signed webhooks: every event, each recorded once (by event id) as deliveries to the
+// subscribed webhooks (hosted beside analytics in both modes).
+inline ports::QueueSpec webhooks(int prefetch = kDefaultPrefetch) {
+  return {"webhooks", {"ticket.#"}, true, 5, prefetch};
+}
 // The learned model's labels (routing decisions, agents' reroutes). Durable and shared, like
 // the categorizer queue: in distributed mode the categorizer instances split the labels,
 // each recorded once in their shared PostgreSQL table, and a label published while no
@@ -40,7 +45,7 @@ inline ports::QueueSpec gateway() {
 // before its consumer ever started is kept for it rather than dropped by the exchange.
 inline std::vector<ports::QueueSpec> durable(int prefetch = kDefaultPrefetch) {
   return {categorizer(prefetch), routing(prefetch), analytics(prefetch),
-          categorizer_training(prefetch)};
+          categorizer_training(prefetch), webhooks(prefetch)};
 }
 
 }  // namespace st::app::queues

@@ -86,6 +86,24 @@ const CASES = [
   { op: 'POST /api/admin/dead-letters/{queue}/replay', path: '/api/admin/dead-letters/nope/replay', as: 'admin', status: 404 },
   { op: 'DELETE /api/admin/dead-letters/{queue}', path: '/api/admin/dead-letters/gateway', as: 'admin', status: 200 },
   { op: 'DELETE /api/admin/dead-letters/{queue}', path: '/api/admin/dead-letters/nope', as: 'admin', status: 404 },
+  { op: 'GET /api/admin/backup', path: '/api/admin/backup', as: 'admin', status: 200 },
+  { op: 'GET /api/admin/backup', path: '/api/admin/backup', as: 'agent', status: 403 },
+
+  // Webhooks (a public address literal: nothing to resolve; an event type the cases never emit).
+  { op: 'POST /api/webhooks', path: '/api/webhooks', as: 'admin', body: { url: 'https://93.184.216.34/hook', events: ['ticket.department.updated'], secret: 'whsec_conformance_0123456789' }, status: 201, keep: (c, r) => { c.webhook = r.body.webhook.id; } },
+  { op: 'POST /api/webhooks', path: '/api/webhooks', as: 'admin', body: { url: 'http://169.254.169.254/latest/meta-data/', events: ['*'], secret: 'whsec_conformance_0123456789' }, status: 400 },
+  { op: 'POST /api/webhooks', path: '/api/webhooks', as: 'agent', body: { url: 'https://93.184.216.34/hook', events: ['*'], secret: 'whsec_conformance_0123456789' }, status: 403 },
+  { op: 'GET /api/webhooks', path: '/api/webhooks', as: 'admin', status: 200 },
+  { op: 'GET /api/webhooks', path: '/api/webhooks', as: 'anonymous', status: 401 },
+  { op: 'GET /api/webhooks/{id}', path: (c) => `/api/webhooks/${c.webhook}`, as: 'admin', status: 200 },
+  { op: 'GET /api/webhooks/{id}', path: '/api/webhooks/999999999', as: 'admin', status: 404 },
+  { op: 'PUT /api/webhooks/{id}', path: (c) => `/api/webhooks/${c.webhook}`, as: 'admin', body: { events: ['ticket.department.updated', 'ticket.status.updated'] }, status: 200 },
+  { op: 'PUT /api/webhooks/{id}', path: (c) => `/api/webhooks/${c.webhook}`, as: 'admin', body: { secret: 'short' }, status: 400 },
+  { op: 'GET /api/webhooks/{id}/deliveries', path: (c) => `/api/webhooks/${c.webhook}/deliveries?limit=5`, as: 'admin', status: 200 },
+  { op: 'GET /api/webhooks/{id}/deliveries', path: '/api/webhooks/999999999/deliveries', as: 'admin', status: 404 },
+  { op: 'POST /api/webhooks/{id}/deliveries/{delivery_id}/replay', path: (c) => `/api/webhooks/${c.webhook}/deliveries/999999999/replay`, as: 'admin', status: 404 },
+  { op: 'DELETE /api/webhooks/{id}', path: (c) => `/api/webhooks/${c.webhook}`, as: 'admin', status: 200 },
+  { op: 'DELETE /api/webhooks/{id}', path: (c) => `/api/webhooks/${c.webhook}`, as: 'admin', status: 404 },
 
   // Tickets.
   { op: 'GET /api/statuses', path: '/api/statuses', as: 'requester', status: 200 },

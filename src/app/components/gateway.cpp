@@ -38,13 +38,14 @@ GatewayComponent::GatewayComponent(const Config& config, std::string mode,
                                    services::gateway::Upstreams upstreams, ports::KeyStore& keys,
                                    ports::IdempotencyStore& idempotency, ports::EventBus& bus,
                                    const ports::Clock& clock,
-                                   ports::DeadLetterAdmin* dead_letter_admin)
+                                   ports::DeadLetterAdmin* dead_letter_admin,
+                                   ports::StoreBackup* backup)
     : authenticator_(keys, clock),
       gateway_({.create_timeout = std::chrono::milliseconds(config.create_timeout_ms),
                 .mode = std::move(mode),
                 .event_streams = event_stream_limits(config),
                 .access = access_options(config)},
-               upstreams, {&authenticator_, &idempotency},
+               upstreams, {&authenticator_, &idempotency, backup},
                dead_letter_queues(bus, dead_letter_admin)) {
   bootstrap_admin_key(keys, config);
 }

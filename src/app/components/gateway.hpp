@@ -13,6 +13,7 @@
 #include "ports/event_bus.hpp"
 #include "ports/idempotency_store.hpp"
 #include "ports/key_store.hpp"
+#include "ports/store_backup.hpp"
 #include "services/gateway/gateway.hpp"
 
 namespace st::app::components {
@@ -22,11 +23,13 @@ class GatewayComponent final : public Component {
   // `mode` is what GET / and /api/health show ("embedded", "distributed"). Stores the first
   // admin key when access control needs one. `bus` counts every queue's dead letters for
   // /api/health; `dead_letter_admin` (if any) backs /api/admin/dead-letters and must
-  // outlive the component.
+  // outlive the component; so must `backup` (the one-process store), behind
+  // /api/admin/backup.
   GatewayComponent(const Config& config, std::string mode, services::gateway::Upstreams upstreams,
                    ports::KeyStore& keys, ports::IdempotencyStore& idempotency,
                    ports::EventBus& bus, const ports::Clock& clock,
-                   ports::DeadLetterAdmin* dead_letter_admin = nullptr);
+                   ports::DeadLetterAdmin* dead_letter_admin = nullptr,
+                   ports::StoreBackup* backup = nullptr);
 
   std::string name() const override { return "gateway"; }
   void register_routes(http::Router& router) override;

@@ -5,7 +5,8 @@
 //
 // `Target` is what a target file builds (tickets_process.cpp, ...): a struct constructed
 // from (const Config&, ports::EventBus&, const ports::Clock&) that holds the target's
-// adapters and, as its member `component`, the components::Component they back. Members
+// adapters and, as its member `component`, the components::Component they back (and, if it
+// has guests(), the other components it hosts on the same router). Members
 // are destroyed in reverse order: the host stops before the target and the bus go away.
 #include <cstdint>
 #include <memory>
@@ -42,6 +43,10 @@ class ComponentProcess final : public ServiceProcess {
         target_(config, *bus_, clock_),
         host_(*bus_, routes_, with_database_check(host_options(config, service), target_)) {
     host_.add(target_.component, routes_);
+    // Components the target hosts beside its own on the same router (the analytics process:
+    // the webhooks).
+    if constexpr (requires { target_.guests(); })
+      for (components::Component* guest : target_.guests()) host_.add(*guest, routes_);
   }
 
   void start() override { host_.start(); }

@@ -98,6 +98,7 @@ Gateway::Gateway(GatewayOptions options, Upstreams upstreams, GatewayStores stor
       upstreams_(upstreams),
       dead_letters_(std::move(dead_letters)),
       access_(options_.access, stores.authenticator, clock_),
+      backup_api_(stores.backup),
       hub_(options_.event_streams),
       console_(options_.console),
       api_description_(options_.api_description) {
@@ -296,9 +297,27 @@ void Gateway::register_routes(http::Router& router) {
             make_get("/api/analytics/department/" + http::percent_encode_segment(*canonical), ctx);
         co_return co_await upstreams_.analytics.send(req, ctx);
       });
+  // Signed webhooks: served beside analytics (components/webhooks.hpp).
+  add(router, V::get, "/api/webhooks", Access::admins(), "list webhooks", forward_to(a));
+  add(router, V::post, "/api/webhooks", Access::admins(),
+      "subscribe a URL to ticket events (url, events, secret)", forward_to(a));
+  add(router, V::get, "/api/webhooks/{id}", Access::admins(), "one webhook", forward_to(a));
+  add(router, V::put, "/api/webhooks/{id}", Access::admins(),
+      "change a webhook's url, events or secret", forward_to(a));
+  add(router, V::delete_, "/api/webhooks/{id}", Access::admins(),
+      "delete a webhook and its deliveries", forward_to(a));
+  add(router, V::get, "/api/webhooks/{id}/deliveries", Access::admins(),
+      "a webhook's deliveries, newest first (limit, cursor)", forward_to(a));
+  add(router, V::post, "/api/webhooks/{id}/deliveries/{delivery_id}/replay", Access::admins(),
+      "send a delivered or failed delivery again", forward_to(a));
   add_stream(
       router, "/api/events/stream", Access::staff(), "live pipeline events (Server-Sent Events)",
       [this](RequestContext& ctx, http::beast::tcp_stream& s) { return hub_.serve(ctx, s); });
+  add_stream(router, "/api/admin/backup", Access::admins(),
+             "a consistent snapshot of the one-process store, as an SQLite file",
+             [this](RequestContext& ctx, http::beast::tcp_stream& s) {
+               return backup_api_.serve(ctx, s);
+             });
 }
 
 bool Gateway::sees_all_tickets(const domain::Principal& p) const {

@@ -19,6 +19,7 @@
 #include "ports/event_bus.hpp"
 #include "services/common/service_health.hpp"
 #include "services/gateway/access_control.hpp"
+#include "services/gateway/backup_api.hpp"
 #include "services/gateway/console_files.hpp"
 #include "services/gateway/dead_letters_api.hpp"
 #include "services/gateway/event_stream.hpp"
@@ -49,6 +50,8 @@ struct GatewayOptions {
 struct GatewayStores {
   auth::Authenticator* authenticator = nullptr;
   ports::IdempotencyStore* idempotency = nullptr;
+  // Backs GET /api/admin/backup; null (the distributed mode) answers 501.
+  ports::StoreBackup* backup = nullptr;
 };
 
 // The queues whose dead letters /api/health counts, and the bus that counts them (from the
@@ -132,6 +135,7 @@ class Gateway {
   AccessControl access_;
   std::optional<KeysApi> keys_;
   std::optional<DeadLettersApi> dead_letters_api_;
+  BackupApi backup_api_;
   std::optional<IdempotentCreate> idempotent_create_;
   RouteWaiter waiter_;
   EventStreamHub hub_;

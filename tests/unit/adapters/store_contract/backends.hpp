@@ -23,6 +23,7 @@
 #include "adapters/postgres/routing_store.hpp"
 #include "adapters/postgres/ticket_store.hpp"
 #include "adapters/postgres/training_example_store.hpp"
+#include "adapters/postgres/webhook_store.hpp"
 #include "adapters/sqlite/analytics_store.hpp"
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/idempotency_store.hpp"
@@ -30,6 +31,7 @@
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
 #include "adapters/sqlite/training_example_store.hpp"
+#include "adapters/sqlite/webhook_store.hpp"
 #include "ports/outbox.hpp"
 #include "unit/adapters/postgres/pg_test_server.hpp"
 #include "unit/support/temp_dir.hpp"
@@ -45,6 +47,7 @@ class SqliteBackend {
   using TrainingExampleStore = adapters::sqlite::SqliteTrainingExampleStore;
   using KeyStore = adapters::sqlite::SqliteKeyStore;
   using IdempotencyStore = adapters::sqlite::SqliteIdempotencyStore;
+  using WebhookStore = adapters::sqlite::SqliteWebhookStore;
   using Database = adapters::sqlite::Database;
 
   // Stores built on the database must be destroyed before reopen() or the backend.
@@ -77,6 +80,7 @@ class PostgresBackend {
   using TrainingExampleStore = adapters::postgres::PgTrainingExampleStore;
   using KeyStore = adapters::postgres::PgKeyStore;
   using IdempotencyStore = adapters::postgres::PgIdempotencyStore;
+  using WebhookStore = adapters::postgres::PgWebhookStore;
   using Database = adapters::postgres::Database;
 
   template <class Store>
