@@ -42,7 +42,8 @@ json to_json(const Ticket& t) {
               {"status", to_string(t.status)},
               {"categorized_by", std::move(categorized_by)},
               {"created_at", format_iso8601(t.created_at)},
-              {"updated_at", format_iso8601(t.updated_at)}};
+              {"updated_at", format_iso8601(t.updated_at)},
+              {"priority", to_string(t.priority)}};
 }
 
 Ticket ticket_from_json(const json& j) {
@@ -69,6 +70,9 @@ Ticket ticket_from_json(const json& j) {
   t.status = *status;
   t.created_at = time_field(j, "created_at");
   t.updated_at = time_field(j, "updated_at");
+  // Lenient, like categorized_by: snapshots written before priorities existed lack it.
+  if (auto it = j.find("priority"); it != j.end() && it->is_string())
+    t.priority = parse_priority(it->get_ref<const std::string&>()).value_or(Priority::normal);
   return t;
 }
 

@@ -16,13 +16,15 @@ static_assert(alternative_is<EventType::categorized, payload::Categorized>);
 static_assert(alternative_is<EventType::routed, payload::Routed>);
 static_assert(alternative_is<EventType::status_updated, payload::StatusUpdated>);
 static_assert(alternative_is<EventType::department_updated, payload::DepartmentUpdated>);
+static_assert(alternative_is<EventType::priority_updated, payload::PriorityUpdated>);
 
-constexpr util::EnumNames<EventType, 5> kRoutingKeys{{
+constexpr util::EnumNames<EventType, 6> kRoutingKeys{{
     {EventType::created, "ticket.created"},
     {EventType::categorized, "ticket.categorized"},
     {EventType::routed, "ticket.routed"},
     {EventType::status_updated, "ticket.status.updated"},
     {EventType::department_updated, "ticket.department.updated"},
+    {EventType::priority_updated, "ticket.priority.updated"},
 }};
 static_assert(kRoutingKeys.size() == kAllEventTypes.size());
 

@@ -14,19 +14,27 @@
 
 namespace st::domain {
 
-enum class EventType { created, categorized, routed, status_updated, department_updated };
+enum class EventType {
+  created,
+  categorized,
+  routed,
+  status_updated,
+  department_updated,
+  priority_updated
+};
 
-inline constexpr std::array<EventType, 5> kAllEventTypes{
-    EventType::created, EventType::categorized, EventType::routed, EventType::status_updated,
-    EventType::department_updated};
+inline constexpr std::array<EventType, 6> kAllEventTypes{
+    EventType::created,        EventType::categorized,        EventType::routed,
+    EventType::status_updated, EventType::department_updated, EventType::priority_updated};
 
 // The routing key, e.g. "ticket.status.updated".
 std::string_view routing_key(EventType t);
 std::optional<EventType> parse_event_type(std::string_view routing_key);
 
 // One alternative per EventType, in the enum's order: the alternative is the event's type.
-using EventPayload = std::variant<payload::Created, payload::Categorized, payload::Routed,
-                                  payload::StatusUpdated, payload::DepartmentUpdated>;
+using EventPayload =
+    std::variant<payload::Created, payload::Categorized, payload::Routed, payload::StatusUpdated,
+                 payload::DepartmentUpdated, payload::PriorityUpdated>;
 static_assert(std::variant_size_v<EventPayload> == kAllEventTypes.size());
 
 struct Event {

@@ -43,6 +43,7 @@ json to_json(const payload::Categorized& p) {
   json j = assignment_to_json(p);
   j["reason"] = p.reason;
   if (!p.model_version.empty()) j["model_version"] = p.model_version;
+  j["priority"] = to_string(p.priority);
   return j;
 }
 
@@ -52,6 +53,7 @@ json to_json(const payload::Routed& p) {
   j["rerouted"] = p.rerouted;
   if (!p.reason.empty()) j["reason"] = p.reason;
   if (!p.model_version.empty()) j["model_version"] = p.model_version;
+  j["priority"] = to_string(p.priority);
   return j;
 }
 
@@ -67,10 +69,22 @@ json to_json(const payload::DepartmentUpdated& p) {
   return j;
 }
 
+json to_json(const payload::PriorityUpdated& p) {
+  json j{{"priority", to_string(p.priority)}};
+  if (p.previous_priority) j["previous_priority"] = to_string(*p.previous_priority);
+  return j;
+}
+
+// Categorized and Routed messages written before priorities existed lack it.
+Priority optional_priority(const json& j) {
+  return f::get_optional(j, "priority", f::priority).value_or(Priority::normal);
+}
+
 payload::Categorized categorized_from_json(const json& j) {
   auto p = assignment_from_json<payload::Categorized>(j);
   p.reason = optional_string(j, "reason");
   p.model_version = optional_string(j, "model_version");
+  p.priority = optional_priority(j);
   return p;
 }
 
@@ -80,6 +94,7 @@ payload::Routed routed_from_json(const json& j) {
   p.rerouted = f::get(j, "rerouted", f::boolean);
   p.reason = optional_string(j, "reason");
   p.model_version = optional_string(j, "model_version");
+  p.priority = optional_priority(j);
   return p;
 }
 
@@ -91,6 +106,10 @@ payload::DepartmentUpdated department_updated_from_json(const json& j) {
   auto p = assignment_from_json<payload::DepartmentUpdated>(j);
   p.previous_department = f::get_optional(j, "previous_department", f::string);
   return p;
+}
+
+payload::PriorityUpdated priority_updated_from_json(const json& j) {
+  return {f::get(j, "priority", f::priority), f::get_optional(j, "previous_priority", f::priority)};
 }
 
 EventPayload read_payload(EventType type, const json& j) {
@@ -105,6 +124,8 @@ EventPayload read_payload(EventType type, const json& j) {
       return status_updated_from_json(j);
     case EventType::department_updated:
       return department_updated_from_json(j);
+    case EventType::priority_updated:
+      return priority_updated_from_json(j);
   }
   throw CodecError("unknown event type");
 }

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "domain/priority.hpp"
 #include "domain/status.hpp"
 
 namespace st::domain::payload {
@@ -28,6 +29,8 @@ struct Categorized {
   std::string reason = {};                                 // optional; always written, may be ""
   // Optional; written when not empty (the learned model's or the rules' version).
   std::string model_version = {};
+  // Optional: messages written before priorities existed lack it and read as normal.
+  Priority priority = Priority::normal;
 
   bool operator==(const Categorized&) const = default;
 };
@@ -39,8 +42,9 @@ struct Routed {
   CategorizedBy categorized_by = CategorizedBy::keywords;  // required
   std::int64_t routing_id = 0;                             // required: the routing record
   bool rerouted = false;                                   // required: an agent's manual reroute
-  std::string reason = {};         // optional; written when not empty (why routing fell back)
-  std::string model_version = {};  // optional; written when not empty
+  std::string reason = {};               // optional; written when not empty (why routing fell back)
+  std::string model_version = {};        // optional; written when not empty
+  Priority priority = Priority::normal;  // optional (always written); missing reads as normal
 
   bool operator==(const Routed&) const = default;
 };
@@ -63,6 +67,15 @@ struct DepartmentUpdated {
   CategorizedBy categorized_by = CategorizedBy::keywords;  // required
 
   bool operator==(const DepartmentUpdated&) const = default;
+};
+
+// ticket.priority.updated: an agent changed a ticket's priority.
+struct PriorityUpdated {
+  Priority priority = Priority::normal;  // required
+  // Optional, as previous_status.
+  std::optional<Priority> previous_priority = std::nullopt;
+
+  bool operator==(const PriorityUpdated&) const = default;
 };
 
 }  // namespace st::domain::payload

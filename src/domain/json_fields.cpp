@@ -62,4 +62,10 @@ CategorizedBy categorized_by(const json& v, const char* name) {
   wrong_type(name, "claude, model, keywords or manual");
 }
 
+Priority priority(const json& v, const char* name) {
+  if (auto p = v.is_string() ? parse_priority(v.get_ref<const std::string&>()) : std::nullopt)
+    return *p;
+  wrong_type(name, "low, normal, high or urgent");
+}
+
 }  // namespace st::domain::json_fields

@@ -22,6 +22,7 @@ std::int64_t int64(const nlohmann::json& v, const char* name);
 bool boolean(const nlohmann::json& v, const char* name);
 Status status(const nlohmann::json& v, const char* name);
 CategorizedBy categorized_by(const nlohmann::json& v, const char* name);
+Priority priority(const nlohmann::json& v, const char* name);
 
 // A required field read as T by one of the readers above, e.g. get(j, "id", int64).
 template <class Read>

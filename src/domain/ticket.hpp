@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "domain/priority.hpp"
 #include "domain/status.hpp"
 #include "domain/time.hpp"
 
@@ -36,6 +37,8 @@ struct Ticket {
   Status status = Status::pending;
   Millis created_at = 0;
   Millis updated_at = 0;
+  // Set with the department by the pipeline; an agent may change it.
+  Priority priority = Priority::normal;
 
   bool operator==(const Ticket&) const = default;
 };

@@ -45,6 +45,7 @@ struct TicketAggregate {
   std::vector<NamedCount> by_department;  // routed tickets only, most first
   std::vector<NamedCount> by_status;
   std::vector<NamedCount> by_categorizer;  // claude / model / keywords / manual
+  std::vector<NamedCount> by_priority;     // low / normal / high / urgent, most first
   std::optional<double> average_confidence;
   std::int64_t resolved = 0;
   std::optional<double> median_time_to_route_ms;

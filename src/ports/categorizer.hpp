@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/priority.hpp"
 #include "domain/status.hpp"
 
 namespace st::ports {
@@ -38,6 +39,9 @@ struct Categorization {
   domain::CategorizedBy categorized_by = domain::CategorizedBy::keywords;
   std::string reason;         // short explanation, shown in the audit trail
   std::string model_version;  // which model/rules decided, may be empty
+  // How urgent: Claude answers it; unset, the categorizer service fills in its local
+  // estimate (services/categorizer/priority_estimator.hpp).
+  std::optional<domain::Priority> priority = std::nullopt;
 };
 
 // One strategy in the categorizer's chain (Claude, learned model, keywords).

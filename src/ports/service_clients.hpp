@@ -22,6 +22,8 @@ class DepartmentSetter {
     domain::CategorizedBy by = domain::CategorizedBy::keywords;
     std::string trace_id;
     domain::Actor actor;  // an agent's reroute; the pipeline (system) otherwise
+    // The pipeline's priority estimate; unset (an agent's reroute) keeps the ticket's.
+    std::optional<domain::Priority> priority = std::nullopt;
   };
   // Sets each ticket's department (one transaction where possible); one result each,
   // nullopt if no such ticket. Idempotent: setting the same values again changes nothing.

@@ -18,8 +18,13 @@ struct TicketQuery {
   std::optional<std::string> language;    // ISO 639-1, exact
   std::optional<std::string> text;        // case-insensitive substring of title or description
   std::optional<std::string> user_email;  // the requester, ignoring case (a requester's own list)
+  std::vector<domain::Priority> priorities;  // any of these; empty: every priority
   int limit = 50;
+  // Most urgent first, then newest (else newest first). Its keyset paging continues after
+  // (before_priority, before_id): both are set for a page after the first.
+  bool by_priority = false;
   std::optional<domain::TicketId> before_id;  // keyset paging: newest first, ids below this
+  std::optional<domain::Priority> before_priority;
   // How long a text search may run (0: no limit); past it list() throws SearchTimeout.
   std::chrono::milliseconds search_budget{0};
 };

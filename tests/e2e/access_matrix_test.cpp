@@ -115,6 +115,13 @@ TEST_F(AccessMatrix, EveryPublicRouteAnswersEachRoleAsDocumented) {
          return std::optional<json>(json{{"status", "in_progress"}});
        },
        {401, 403, 200, 200}},
+      {"PUT",
+       "/api/tickets/{id}/priority",
+       [&] { return s_ticket + "/priority"; },
+       [] {
+         return std::optional<json>(json{{"priority", "high"}});
+       },
+       {401, 403, 200, 200}},
       {"GET",
        "/api/tickets/{id}/events",
        [&] { return s_ticket + "/events"; },

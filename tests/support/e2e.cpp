@@ -495,6 +495,11 @@ bool is_iso8601_utc(const json& v) {
       kStatuses.count(t["status"].get<std::string>()) == 0) {
     return fail("status is not pending|in_progress|resolved");
   }
+  static const std::set<std::string> kPriorities{"low", "normal", "high", "urgent"};
+  if (!t.contains("priority") || !t["priority"].is_string() ||
+      kPriorities.count(t["priority"].get<std::string>()) == 0) {
+    return fail("priority is not low|normal|high|urgent");
+  }
   for (const char* k : {"created_at", "updated_at"}) {
     if (!t.contains(k) || !is_iso8601_utc(t[k]))
       return fail(std::string(k) + " is not ISO-8601 UTC");

@@ -186,6 +186,7 @@ std::optional<ports::Categorization> ClaudeCategorizer::categorize(
       c.categorized_by = domain::CategorizedBy::claude;
       c.reason = answer->reason.empty() ? "Claude chose " + answer->department : answer->reason;
       c.model_version = answer->model.empty() ? options_.model : answer->model;
+      c.priority = answer->priority;
       return c;
     }
 

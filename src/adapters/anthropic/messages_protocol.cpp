@@ -152,7 +152,16 @@ std::string system_prompt(const std::vector<std::string>& departments) {
          "clearly belongs to one department, 50 to 85 when it is likely but another is "
          "plausible, below 50 when it is vague. If no department fits, choose \"General\" "
          "when it is in the list. reason is one short sentence naming the deciding "
-         "detail.";
+         "detail.\n\n"
+         "priority is how soon someone must act, judged from what the ticket says is "
+         "happening, not from how insistent it sounds:\n"
+         "- \"urgent\": many people are stopped (an outage, a whole team or office), or money "
+         "or security is at risk right now (a breach, a phishing link clicked, payroll not "
+         "paid), or damage is in progress (a leak, smoke, data being lost);\n"
+         "- \"high\": one person is blocked from working, or something is due today;\n"
+         "- \"normal\": a problem with a workaround, or a question;\n"
+         "- \"low\": a request, feedback or a nice-to-have that can wait.\n"
+         "When unsure between two levels, choose the less urgent one.";
 }
 
 std::string ticket_message(std::string_view title, std::string_view description) {
@@ -160,24 +169,37 @@ std::string ticket_message(std::string_view title, std::string_view description)
          escape_ticket_text(description) + "</description>\n</ticket>";
 }
 
+namespace {
+json priority_names() {
+  json names = json::array();
+  for (auto p : domain::kAllPriorities) names.push_back(domain::to_string(p));
+  return names;
+}
+}  // namespace
+
 json build_request(const PromptOptions& options, const ports::CategorizationRequest& request) {
-  json tool = {{"name", kToolName},
-               {"description", "Record the department that should handle the ticket."},
-               {"input_schema",
-                {{"type", "object"},
-                 {"properties",
-                  {{"department",
-                    {{"type", "string"},
-                     {"enum", request.departments},
-                     {"description", "The department that should handle the ticket."}}},
-                   {"confidence",
-                    {{"type", "integer"},
-                     {"minimum", 0},
-                     {"maximum", 100},
-                     {"description", "How sure the choice is, 0 to 100."}}},
-                   {"reason", {{"type", "string"}, {"description", "One short sentence: why."}}}}},
-                 {"required", {"department", "confidence", "reason"}},
-                 {"additionalProperties", false}}}};
+  json tool = {
+      {"name", kToolName},
+      {"description", "Record the department that should handle the ticket."},
+      {"input_schema",
+       {{"type", "object"},
+        {"properties",
+         {{"department",
+           {{"type", "string"},
+            {"enum", request.departments},
+            {"description", "The department that should handle the ticket."}}},
+          {"confidence",
+           {{"type", "integer"},
+            {"minimum", 0},
+            {"maximum", 100},
+            {"description", "How sure the choice is, 0 to 100."}}},
+          {"reason", {{"type", "string"}, {"description", "One short sentence: why."}}},
+          {"priority",
+           {{"type", "string"},
+            {"enum", priority_names()},
+            {"description", "How soon someone must act (defined in the instructions)."}}}}},
+        {"required", {"department", "confidence", "reason", "priority"}},
+        {"additionalProperties", false}}}};
   return {{"model", options.model},
           {"max_tokens", options.max_tokens},
           {"temperature", 0},
@@ -246,6 +268,9 @@ std::variant<Answer, Failure> parse_response(std::string_view body,
       answer->confidence = *confidence;
       if (input.contains("reason") && input["reason"].is_string())
         answer->reason = truncate_utf8(input["reason"].get<std::string>(), kMaxReasonBytes);
+      // Missing or not a level: left unset, and the local estimate stands in.
+      if (input.contains("priority") && input["priority"].is_string())
+        answer->priority = domain::parse_priority(input["priority"].get<std::string>());
       break;
     }
     if (type == "text" && block.contains("text") && block["text"].is_string())

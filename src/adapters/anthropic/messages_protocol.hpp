@@ -43,6 +43,9 @@ struct Answer {
   std::string department;  // spelled as in the department list
   int confidence = 0;      // 0-100
   std::string reason;
+  // How urgent, when the answer says (a tool call's "priority"); unset, the categorizer
+  // uses its local estimate.
+  std::optional<domain::Priority> priority;
   std::string model;      // the model that answered, as the API names it
   bool from_tool = true;  // false: understood from a text answer
   long input_tokens = 0;

@@ -50,15 +50,15 @@ constexpr const char* kInsertEvents =
 constexpr const char* kUpsertProjections =
     "INSERT INTO analytics_tickets (ticket_id, department, status, confidence_score, "
     "categorized_by, created_at, routed_at, resolved_at, status_version, status_event_at, "
-    "department_version) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], "
+    "department_version, priority) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], "
     "$4::integer[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], "
-    "$10::bigint[], $11::bigint[]) "
+    "$10::bigint[], $11::bigint[], $12::text[]) "
     "ON CONFLICT (ticket_id) DO UPDATE SET department = excluded.department, "
     "status = excluded.status, confidence_score = excluded.confidence_score, "
     "categorized_by = excluded.categorized_by, created_at = excluded.created_at, "
     "routed_at = excluded.routed_at, resolved_at = excluded.resolved_at, "
     "status_version = excluded.status_version, status_event_at = excluded.status_event_at, "
-    "department_version = excluded.department_version";
+    "department_version = excluded.department_version, priority = excluded.priority";
 
 // A page starts after the (created_at, id) of the row the cursor names ($3; 0 for the first).
 constexpr const char* kTrail =
@@ -83,8 +83,9 @@ ProjectedTicket projection_from_row(const pqxx::row& r) {
 void store_projections(Tx& tx, const std::map<domain::TicketId, ProjectedTicket>& rows) {
   if (rows.empty()) return;
   ArrayLiteral id, department, status, confidence, by, created_at, routed_at, resolved_at,
-      status_version, status_event_at, department_version;
+      status_version, status_event_at, department_version, priority;
   for (const auto& [ticket, p] : rows) {
+    priority.add(p.priority);
     id.add(p.ticket_id);
     department.add(p.department);
     status.add(p.status);
@@ -99,7 +100,7 @@ void store_projections(Tx& tx, const std::map<domain::TicketId, ProjectedTicket>
   }
   tx.exec(kUpsertProjections, id.str(), department.str(), status.str(), confidence.str(), by.str(),
           created_at.str(), routed_at.str(), resolved_at.str(), status_version.str(),
-          status_event_at.str(), department_version.str());
+          status_event_at.str(), department_version.str(), priority.str());
 }
 
 // The WHERE clause of an AnalyticsFilter over analytics_tickets, with its values. Fixed
@@ -217,6 +218,7 @@ ports::TicketAggregate PgAnalyticsStore::aggregate(const ports::AnalyticsFilter&
   // the filtered rows are read once (the CTE) and grouped three ways.
   const std::string sql =
       "WITH t AS MATERIALIZED (SELECT department, status, categorized_by, confidence_score, "
+      "priority, "
       "created_at, routed_at FROM analytics_tickets" +
       where.sql +
       ") "
@@ -231,6 +233,7 @@ ports::TicketAggregate PgAnalyticsStore::aggregate(const ports::AnalyticsFilter&
       "WHERE status IS NOT NULL GROUP BY status "
       "UNION ALL SELECT 3, categorized_by, count(*), NULL, NULL, NULL FROM t "
       "WHERE categorized_by IS NOT NULL GROUP BY categorized_by "
+      "UNION ALL SELECT 6, priority, count(*), NULL, NULL, NULL FROM t GROUP BY priority "
       // Confidence in bands of ten (100 joins 90-99), as the embedded store counts them.
       "UNION ALL SELECT 4, least(confidence_score / 10, 9)::text, count(*), NULL, NULL, NULL "
       "FROM t WHERE confidence_score IS NOT NULL GROUP BY 2 "
@@ -256,12 +259,16 @@ ports::TicketAggregate PgAnalyticsStore::aggregate(const ports::AnalyticsFilter&
         continue;
       }
       NamedCount c{row[1].as<std::string>(), count};
-      (kind == 1 ? a.by_department : kind == 2 ? a.by_status : a.by_categorizer).push_back(c);
+      (kind == 1   ? a.by_department
+       : kind == 2 ? a.by_status
+       : kind == 6 ? a.by_priority
+                   : a.by_categorizer)
+          .push_back(c);
     }
     return a;
   });
   // Most first, ties by name in byte order (as the embedded store sorts them).
-  for (auto* v : {&a.by_department, &a.by_status, &a.by_categorizer})
+  for (auto* v : {&a.by_department, &a.by_status, &a.by_categorizer, &a.by_priority})
     std::sort(v->begin(), v->end(), [](const NamedCount& x, const NamedCount& y) {
       return x.count != y.count ? x.count > y.count : x.name < y.name;
     });

@@ -58,6 +58,10 @@ constexpr Migration kTickets[] = {
     {4,
      "ALTER TABLE tickets ADD COLUMN language text;\n"
      "CREATE INDEX tickets_by_language ON tickets (language, id);\n"},
+    // How urgent a ticket is (domain::Priority); tickets stored before it are 'normal'.
+    {5,
+     "ALTER TABLE tickets ADD COLUMN priority text NOT NULL DEFAULT 'normal';\n"
+     "CREATE INDEX tickets_by_priority ON tickets (priority, id);\n"},
 };
 
 constexpr Migration kRouting[] = {
@@ -124,6 +128,8 @@ constexpr Migration kAnalytics[] = {
     // Who made each change ({type, id, name, role}); NULL for events recorded before actors
     // existed, which the trail shows as the system's.
     {2, "ALTER TABLE analytics_events ADD COLUMN actor jsonb;\n"},
+    // The ticket's priority, from its newest snapshot (as status); earlier rows are 'normal'.
+    {3, "ALTER TABLE analytics_tickets ADD COLUMN priority text NOT NULL DEFAULT 'normal';\n"},
 };
 
 // The categorizer's training examples, shared by every categorizer instance: a ticket's

@@ -10,6 +10,7 @@
 #include "adapters/postgres/row_reader.hpp"
 #include "adapters/postgres/text_param.hpp"
 #include "adapters/sql/like_pattern.hpp"
+#include "adapters/sql/priority_rank.hpp"
 #include "adapters/sql/row_decoders.hpp"
 
 namespace st::adapters::postgres {
@@ -55,17 +56,18 @@ constexpr const char* kUpdate =
     "UPDATE tickets AS t SET title = r.title, description = r.description, "
     "user_name = r.user_name, user_email = r.user_email, department = r.department, "
     "confidence_score = r.confidence_score, categorized_by = r.categorized_by, "
-    "status = r.status, created_at = r.created_at, updated_at = r.updated_at "
+    "status = r.status, created_at = r.created_at, updated_at = r.updated_at, "
+    "priority = r.priority "
     "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
-    "$7::integer[], $8::text[], $9::text[], $10::bigint[], $11::bigint[]) "
+    "$7::integer[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[]) "
     "AS r(id, title, description, user_name, user_email, department, confidence_score, "
-    "categorized_by, status, created_at, updated_at) WHERE t.id = r.id";
+    "categorized_by, status, created_at, updated_at, priority) WHERE t.id = r.id";
 
 // Writes the given tickets' current values, one statement for all.
 void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
   if (tickets.empty()) return;
   ArrayLiteral id, title, description, user_name, user_email, department, confidence, by, status,
-      created_at, updated_at;
+      created_at, updated_at, priority;
   for (const Ticket* t : tickets) {
     id.add(t->id);
     title.add(t->title);
@@ -78,10 +80,11 @@ void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
     status.add(domain::to_string(t->status));
     created_at.add(t->created_at);
     updated_at.add(t->updated_at);
+    priority.add(domain::to_string(t->priority));
   }
   tx.exec(kUpdate, id.str(), title.str(), description.str(), user_name.str(), user_email.str(),
           department.str(), confidence.str(), by.str(), status.str(), created_at.str(),
-          updated_at.str());
+          updated_at.str(), priority.str());
 }
 
 // Takes each create's key for the id drawn for it. For a key stored already (by an earlier
@@ -204,7 +207,20 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
     params.push_back(std::move(v));
     return "$" + std::to_string(params.size()) + cast;
   };
-  if (q.before_id) sql += " AND id < " + param(std::to_string(*q.before_id), "::bigint");
+  const auto rank = sql::priority_rank_sql();
+  if (q.before_id && q.by_priority && q.before_priority) {
+    const auto r = param(std::to_string(domain::rank(*q.before_priority)), "::integer");
+    sql += " AND (" + rank + " < " + r + " OR (" + rank + " = " + r + " AND id < " +
+           param(std::to_string(*q.before_id), "::bigint") + "))";
+  } else if (q.before_id) {
+    sql += " AND id < " + param(std::to_string(*q.before_id), "::bigint");
+  }
+  if (!q.priorities.empty()) {
+    sql += " AND priority IN (";
+    for (std::size_t i = 0; i < q.priorities.size(); ++i)
+      sql += (i ? ", " : "") + param(std::string(domain::to_string(q.priorities[i])));
+    sql += ")";
+  }
   if (q.status) sql += " AND status = " + param(std::string(domain::to_string(*q.status)));
   if (q.department) sql += " AND department = " + param(*q.department);
   if (q.language) sql += " AND language = " + param(*q.language);
@@ -214,7 +230,9 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
     const auto p = param(sql::contains_pattern(*q.text));
     sql += " AND (title ILIKE " + p + " OR description ILIKE " + p + ")";
   }
-  sql += " ORDER BY id DESC LIMIT " + param(std::to_string(q.limit), "::bigint");
+  // By priority, the rank is computed per row: a sort, not an index scan.
+  sql += q.by_priority ? " ORDER BY " + rank + " DESC, id DESC" : std::string(" ORDER BY id DESC");
+  sql += " LIMIT " + param(std::to_string(q.limit), "::bigint");
 
   auto run = [&](Tx& tx) {
     std::vector<Ticket> out;

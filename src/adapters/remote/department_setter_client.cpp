@@ -13,13 +13,16 @@ namespace bhttp = http::bhttp;
 std::vector<std::optional<domain::Ticket>> DepartmentSetterClient::set_departments(
     const std::vector<Decision>& batch) {
   json items = json::array();
-  for (const auto& a : batch)
-    items.push_back({{"ticket_id", a.id},
-                     {"department", a.department},
-                     {"confidence_score", a.confidence},
-                     {"categorized_by", domain::to_string(a.by)},
-                     {"trace_id", a.trace_id},
-                     {"actor", domain::to_json(a.actor)}});
+  for (const auto& a : batch) {
+    json item{{"ticket_id", a.id},
+              {"department", a.department},
+              {"confidence_score", a.confidence},
+              {"categorized_by", domain::to_string(a.by)},
+              {"trace_id", a.trace_id},
+              {"actor", domain::to_json(a.actor)}};
+    if (a.priority) item["priority"] = domain::to_string(*a.priority);
+    items.push_back(std::move(item));
+  }
   http::Request req{bhttp::verb::post, "/internal/tickets/departments", 11};
   req.set(bhttp::field::content_type, "application/json");
   req.body() = json{{"decisions", std::move(items)}}.dump();

@@ -66,6 +66,7 @@ ProjectedTicket apply_event(const std::optional<ProjectedTicket>& current, const
   if (!p.status_version || key >= std::pair(*p.status_version, p.status_event_at.value_or(0))) {
     const bool was_resolved = p.status == domain::to_string(domain::Status::resolved);
     p.status = std::string(domain::to_string(t.status));
+    p.priority = std::string(domain::to_string(t.priority));
     p.status_version = t.updated_at;
     p.status_event_at = e.occurred_at;
     if (t.status != domain::Status::resolved)

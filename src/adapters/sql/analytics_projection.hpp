@@ -5,7 +5,7 @@
 //
 // Events arrive at least once and in any order, so every field is taken from the newest
 // source and applying the same event twice changes nothing:
-//  - status (and resolved_at): from the ticket snapshot every event carries; the snapshot
+//  - status (and resolved_at, priority): from the ticket snapshot every event carries; the snapshot
 //    with the latest (ticket.updated_at, occurred_at) wins, so a stale snapshot (a late
 //    ticket.created, a routing event built before a status change) never rolls it back;
 //  - department, confidence, categorized_by: from routed / department_updated events (their
@@ -37,6 +37,8 @@ struct ProjectedTicket {
   std::optional<domain::Millis> status_version;   // ticket.updated_at of the status source
   std::optional<domain::Millis> status_event_at;  // its occurred_at, breaks ties
   std::optional<domain::Millis> department_version;
+  // From the newest snapshot, with status (its ordering keys are status_version/_event_at).
+  std::string priority = "normal";
 
   bool operator==(const ProjectedTicket&) const = default;
 };

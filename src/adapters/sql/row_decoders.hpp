@@ -22,10 +22,10 @@
 
 #define ST_TICKET_COLUMNS                                                         \
   "id, title, description, user_name, user_email, department, confidence_score, " \
-  "categorized_by, status, created_at, updated_at, language"
+  "categorized_by, status, created_at, updated_at, language, priority"
 #define ST_PROJECTION_COLUMNS                                                                \
   "ticket_id, department, status, confidence_score, categorized_by, created_at, routed_at, " \
-  "resolved_at, status_version, status_event_at, department_version"
+  "resolved_at, status_version, status_event_at, department_version, priority"
 #define ST_KEY_COLUMNS "id, name, role, email, secret_hash, created_at, revoked_at"
 
 namespace st::adapters::sql {
@@ -77,6 +77,12 @@ domain::Ticket ticket_from_row(const Row& r) {
   t.status = *status;
   t.created_at = r.int64(9);
   t.updated_at = r.int64(10);
+  const auto priority_text = r.text(12);
+  const auto priority = domain::parse_priority(priority_text);
+  if (!priority)
+    throw CorruptRow("tickets: row " + std::to_string(t.id) + " has unknown priority '" +
+                     priority_text + "'");
+  t.priority = *priority;
   return t;
 }
 
@@ -132,7 +138,8 @@ ProjectedTicket projection_from_row(const Row& r) {
           .resolved_at = r.opt_int64(7),
           .status_version = r.opt_int64(8),
           .status_event_at = r.opt_int64(9),
-          .department_version = r.opt_int64(10)};
+          .department_version = r.opt_int64(10),
+          .priority = r.text(11)};
 }
 
 // event_type, department, status, confidence_score, metadata (JSON text), created_at, actor

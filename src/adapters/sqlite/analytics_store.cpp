@@ -28,13 +28,13 @@ constexpr const char* kSelectProjection =
 constexpr const char* kUpsertProjection =
     "INSERT INTO analytics_tickets (ticket_id, department, status, confidence_score, "
     "categorized_by, created_at, routed_at, resolved_at, status_version, status_event_at, "
-    "department_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "department_version, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT(ticket_id) DO UPDATE SET department = excluded.department, "
     "status = excluded.status, confidence_score = excluded.confidence_score, "
     "categorized_by = excluded.categorized_by, created_at = excluded.created_at, "
     "routed_at = excluded.routed_at, resolved_at = excluded.resolved_at, "
     "status_version = excluded.status_version, status_event_at = excluded.status_event_at, "
-    "department_version = excluded.department_version";
+    "department_version = excluded.department_version, priority = excluded.priority";
 
 constexpr const char* kInsertEvent =
     "INSERT INTO analytics_events (event_id, event_type, ticket_id, department, status, "
@@ -49,7 +49,7 @@ void store_projection(Connection& c, const ProjectedTicket& p) {
   c.query(kUpsertProjection)
       .bind_all(p.ticket_id, p.department, p.status, p.confidence_score, p.categorized_by,
                 p.created_at, p.routed_at, p.resolved_at, p.status_version, p.status_event_at,
-                p.department_version)
+                p.department_version, p.priority)
       .run();
 }
 
@@ -168,6 +168,7 @@ ports::TicketAggregate SqliteAnalyticsStore::aggregate(const ports::AnalyticsFil
     a.by_department = named_counts(c, where, "department");
     a.by_status = named_counts(c, where, "status");
     a.by_categorizer = named_counts(c, where, "categorized_by");
+    a.by_priority = named_counts(c, where, "priority");
     {
       auto q = c.query(
           "SELECT min(confidence_score / 10, 9) AS band, count(*) FROM "

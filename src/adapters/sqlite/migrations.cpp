@@ -57,6 +57,10 @@ constexpr Migration kTickets[] = {
     {4,
      "ALTER TABLE tickets ADD COLUMN language TEXT;\n"
      "CREATE INDEX tickets_by_language ON tickets(language);\n"},
+    // How urgent a ticket is (domain::Priority); tickets stored before it are 'normal'.
+    {5,
+     "ALTER TABLE tickets ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal';\n"
+     "CREATE INDEX tickets_by_priority ON tickets(priority);\n"},
 };
 
 constexpr Migration kRouting[] = {
@@ -139,6 +143,8 @@ constexpr Migration kAnalytics[] = {
     // Who made each change ({type, id, name, role} as JSON); NULL for events recorded before
     // actors existed, which the trail shows as the system's.
     {2, "ALTER TABLE analytics_events ADD COLUMN actor TEXT;\n"},
+    // The ticket's priority, from its newest snapshot (as status); earlier rows are 'normal'.
+    {3, "ALTER TABLE analytics_tickets ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal';\n"},
 };
 
 constexpr Migration kBus[] = {

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "adapters/sql/like_pattern.hpp"
+#include "adapters/sql/priority_rank.hpp"
 #include "adapters/sql/row_decoders.hpp"
 #include "adapters/sqlite/migrations.hpp"
 #include "adapters/sqlite/progress_deadline.hpp"
@@ -28,7 +29,7 @@ constexpr const char* kInsert =
 constexpr const char* kUpdate =
     "UPDATE tickets SET title = ?, description = ?, user_name = ?, user_email = ?, "
     "department = ?, confidence_score = ?, categorized_by = ?, status = ?, created_at = ?, "
-    "updated_at = ? WHERE id = ?";
+    "updated_at = ?, priority = ? WHERE id = ?";
 
 constexpr const char* kSelectByCreateKey =
     "SELECT ticket_id FROM ticket_create_keys WHERE create_key = ?";
@@ -104,7 +105,20 @@ std::vector<Ticket> SqliteTicketStore::list(const ports::TicketQuery& q) {
     params.push_back(std::move(v));
     return "?" + std::to_string(params.size());
   };
-  if (q.before_id) sql += " AND id < " + param(*q.before_id);
+  const auto rank = sql::priority_rank_sql();
+  if (q.before_id && q.by_priority && q.before_priority) {
+    const auto r = param(std::int64_t{domain::rank(*q.before_priority)});
+    sql += " AND (" + rank + " < " + r + " OR (" + rank + " = " + r + " AND id < " +
+           param(*q.before_id) + "))";
+  } else if (q.before_id) {
+    sql += " AND id < " + param(*q.before_id);
+  }
+  if (!q.priorities.empty()) {
+    sql += " AND priority IN (";
+    for (std::size_t i = 0; i < q.priorities.size(); ++i)
+      sql += (i ? ", " : "") + param(std::string(domain::to_string(q.priorities[i])));
+    sql += ")";
+  }
   if (q.status) sql += " AND status = " + param(std::string(domain::to_string(*q.status)));
   if (q.department) sql += " AND department = " + param(*q.department);
   if (q.language) sql += " AND language = " + param(*q.language);
@@ -116,7 +130,9 @@ std::vector<Ticket> SqliteTicketStore::list(const ports::TicketQuery& q) {
     const auto p = param(contains_pattern(*q.text));
     sql += " AND (title LIKE " + p + " ESCAPE '\\' OR description LIKE " + p + " ESCAPE '\\')";
   }
-  sql += " ORDER BY id DESC LIMIT " + param(std::int64_t{q.limit});
+  // By priority, the rank is computed per row: a sort, not an index scan.
+  sql += q.by_priority ? " ORDER BY " + rank + " DESC, id DESC" : std::string(" ORDER BY id DESC");
+  sql += " LIMIT " + param(std::int64_t{q.limit});
 
   return db_.read([&](Connection& c) {
     std::optional<ProgressDeadline> deadline;
@@ -150,7 +166,8 @@ std::optional<Ticket> SqliteTicketStore::update_in(Connection& c, domain::Ticket
         .bind_all(edited.title, edited.description, edited.user_name, edited.user_email,
                   edited.department, edited.confidence_score,
                   sql::categorized_by_column(edited.categorized_by),
-                  domain::to_string(edited.status), edited.created_at, edited.updated_at, id)
+                  domain::to_string(edited.status), edited.created_at, edited.updated_at,
+                  domain::to_string(edited.priority), id)
         .run();
   }
   appended += outbox_.append(c, events);

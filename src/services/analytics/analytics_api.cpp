@@ -72,6 +72,14 @@ Period period_of(const RequestContext& ctx) {
   return *p;
 }
 
+// {low, normal, high, urgent}: every level, 0 when no ticket has it.
+json priority_counts(const ports::TicketAggregate& a) {
+  json by = json::object();
+  for (auto p : domain::kAllPriorities) by[std::string(to_string(p))] = 0;
+  for (const auto& c : a.by_priority) by[c.name] = c.count;
+  return by;
+}
+
 }  // namespace
 
 void register_routes(http::Router& router, AnalyticsService& service) {
@@ -86,6 +94,7 @@ void register_routes(http::Router& router, AnalyticsService& service) {
                       {{"total_tickets", all.total},
                        {"by_department", counts(all.by_department)},
                        {"by_status", by_status},
+                       {"by_priority", priority_counts(all)},
                        {"average_confidence", round2(all.average_confidence)},
                        {"recent_tickets_24h", recent.total}}}});
   });
@@ -108,7 +117,8 @@ void register_routes(http::Router& router, AnalyticsService& service) {
     json body{{"success", true},
               {"period", ctx.query_param("period").value_or("all")},
               {"total_tickets", a.total},
-              {"by_department", counts(a.by_department)}};
+              {"by_department", counts(a.by_department)},
+              {"by_priority", priority_counts(a)}};
     if (department) body["department"] = *department;
     return http::ok(body);
   });

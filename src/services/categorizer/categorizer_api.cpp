@@ -28,6 +28,7 @@ void register_routes(http::Router& router, CategorizerService& service, http::Bl
                          {"department", c.department},
                          {"confidence_score", c.confidence},
                          {"categorized_by", to_string(c.categorized_by)},
+                         {"priority", to_string(c.priority.value_or(domain::Priority::normal))},
                          {"reason", c.reason}});
       });
 }

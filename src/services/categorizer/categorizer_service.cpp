@@ -9,6 +9,7 @@
 
 #include "domain/codec.hpp"
 #include "domain/department.hpp"
+#include "services/categorizer/priority_estimator.hpp"
 
 namespace st::services::categorizer {
 
@@ -110,6 +111,9 @@ ports::Categorization CategorizerService::categorize(const std::string& title,
     try {
       if (auto c = strategy->categorize(req)) {
         if (counters_) counters_->decisions[i]->inc();
+        // Keywords and the learned model name no priority, nor does a Claude answer
+        // without one: the local estimate stands in.
+        if (!c->priority) c->priority = estimate_priority(title, description).priority;
         return *c;
       }
     } catch (const std::exception& e) {
@@ -118,8 +122,8 @@ ports::Categorization CategorizerService::categorize(const std::string& title,
     }
     if (counters_) counters_->fallbacks[i]->inc();
   }
-  return {domain::kGeneralDepartment, 0, domain::CategorizedBy::keywords, "no strategy decided",
-          ""};
+  return {domain::kGeneralDepartment, 0,  domain::CategorizedBy::keywords,
+          "no strategy decided",      "", estimate_priority(title, description).priority};
 }
 
 nlohmann::json CategorizerService::health() {
@@ -219,8 +223,9 @@ std::vector<ports::Disposition> CategorizerService::on_created(
     if (!created[i]) continue;
     const auto& c = decided[i];
     const auto& ticket_created = *created[i];
-    domain::payload::Categorized suggestion{c.department, c.confidence, c.categorized_by, c.reason,
-                                            c.model_version};
+    domain::payload::Categorized suggestion{
+        c.department, c.confidence,    c.categorized_by,
+        c.reason,     c.model_version, c.priority.value_or(domain::Priority::normal)};
     auto event = domain::make_event(std::move(suggestion), ticket_created.ticket, clock_.now(),
                                     ticket_created.trace_id);
     event.event_id = domain::derived_event_id(ticket_created.event_id, "categorized");

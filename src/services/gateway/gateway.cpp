@@ -236,8 +236,8 @@ void Gateway::register_routes(http::Router& router) {
 
   add(router, V::get, "/api/statuses", Access::signed_in(), "ticket statuses", forward_to(t));
   add(router, V::get, "/api/tickets", Access::signed_in(),
-      "list tickets (status, department, language, user_email, q, limit, cursor); a requester's "
-      "own",
+      "list tickets (status, department, language, priority, sort, user_email, q, limit, cursor); "
+      "a requester's own",
       [this](RequestContext& ctx) { return list_tickets(ctx); });
   const auto create_access =
       options_.access.anonymous_create ? Access::signed_in().and_anonymous() : Access::signed_in();
@@ -247,6 +247,8 @@ void Gateway::register_routes(http::Router& router) {
   add(router, V::get, "/api/tickets/{id}", Access::signed_in().and_ticket_token(), "one ticket",
       [this](RequestContext& ctx) { return read_ticket(ctx); });
   add(router, V::put, "/api/tickets/{id}/status", Access::staff(), "change a ticket's status",
+      forward_to(t));
+  add(router, V::put, "/api/tickets/{id}/priority", Access::staff(), "change a ticket's priority",
       forward_to(t));
   add(router, V::get, "/api/tickets/{id}/events", Access::signed_in().and_ticket_token(),
       "a ticket's audit trail",

@@ -12,7 +12,8 @@ RoutedTicket::RoutedTicket(const domain::Ticket& t)
       confidence_score(t.confidence_score),
       categorized_by(t.categorized_by),
       status(t.status),
-      updated_at(t.updated_at) {}
+      updated_at(t.updated_at),
+      priority(t.priority) {}
 
 void RoutedTicket::apply_to(nlohmann::json& ticket) const {
   // The same fields, and formats, as domain::to_json(Ticket).
@@ -22,9 +23,10 @@ void RoutedTicket::apply_to(nlohmann::json& ticket) const {
   fields.categorized_by = categorized_by;
   fields.status = status;
   fields.updated_at = updated_at;
+  fields.priority = priority;
   const auto routed = domain::to_json(fields);
   for (const char* key :
-       {"department", "confidence_score", "categorized_by", "status", "updated_at"})
+       {"department", "confidence_score", "categorized_by", "status", "updated_at", "priority"})
     ticket[key] = routed[key];
 }
 

@@ -33,6 +33,7 @@ struct RoutedTicket {
   std::optional<domain::CategorizedBy> categorized_by;
   domain::Status status;
   domain::Millis updated_at;
+  domain::Priority priority;  // set by the pipeline with the department
 };
 
 class RouteWaiter {

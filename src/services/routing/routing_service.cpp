@@ -82,9 +82,9 @@ ports::RoutingStore::RoutingWrite RoutingService::routing_write(const RouteReque
   rec.routed_at = clock_.now();
   rec.model_version = r.model_version;
   auto events = [r, ticket](const ports::RoutingRecord& saved) {
-    domain::payload::Routed routed{saved.department,   saved.confidence_score, saved.categorized_by,
-                                   saved.id,           saved.manual,           r.reason,
-                                   saved.model_version};
+    domain::payload::Routed routed{
+        saved.department, saved.confidence_score, saved.categorized_by, saved.id, saved.manual,
+        r.reason,         saved.model_version,    ticket.priority};
     auto e = domain::make_event(std::move(routed), ticket, saved.routed_at, r.trace_id);
     e.actor = r.actor;
     // Derived from the cause, so a redelivered categorization cannot announce twice.
@@ -100,8 +100,8 @@ RoutingService::Outcome RoutingService::route(const RouteRequest& request) {
   if ((out.error = resolve(r))) return out;
   // Assign first, announce second: when ticket.routed is out, the ticket shows its
   // department. A crash in between redelivers the cause and both steps are idempotent.
-  const ports::DepartmentSetter::Decision decision{r.ticket_id,      r.department, r.confidence,
-                                                   r.categorized_by, r.trace_id,   r.actor};
+  const ports::DepartmentSetter::Decision decision{
+      r.ticket_id, r.department, r.confidence, r.categorized_by, r.trace_id, r.actor, r.priority};
   out.ticket = tickets_.set_departments({decision}).front();
   if (!out.ticket) {
     out.error = RouteError::unknown_ticket;
@@ -122,6 +122,7 @@ RouteRequest RoutingService::request_from(const Event& e) {
   r.categorized_by = suggestion->categorized_by;
   r.reason = suggestion->reason;
   r.model_version = suggestion->model_version;
+  r.priority = suggestion->priority;
   r.trace_id = e.trace_id;
   r.cause_event_id = e.event_id;
   return r;
@@ -158,8 +159,8 @@ std::vector<ports::Disposition> RoutingService::on_categorized(
 
   std::vector<ports::DepartmentSetter::Decision> decisions;
   for (const auto& r : requests)
-    decisions.push_back(
-        {r.ticket_id, r.department, r.confidence, r.categorized_by, r.trace_id, r.actor});
+    decisions.push_back({r.ticket_id, r.department, r.confidence, r.categorized_by, r.trace_id,
+                         r.actor, r.priority});
   const auto tickets = tickets_.set_departments(decisions);
 
   std::vector<ports::RoutingStore::RoutingWrite> writes;

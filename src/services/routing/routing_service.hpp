@@ -29,6 +29,8 @@ struct RouteRequest {
   std::string trace_id;
   std::optional<std::string> cause_event_id;  // the ticket.categorized event, if any
   domain::Actor actor;                        // the agent of a manual routing; else system
+  // The categorizer's priority (ticket.categorized); unset for an agent's reroute.
+  std::optional<domain::Priority> priority;
 };
 
 enum class RouteError { unknown_ticket, unknown_department, inactive_department };

@@ -34,6 +34,50 @@ domain::Status status_from(const json& body) {
   return *s;
 }
 
+domain::Priority priority_from(const json& body) {
+  auto it = body.find("priority");
+  if (it == body.end() || it->is_null())
+    throw ApiError::bad_request("priority is required", "priority");
+  if (!it->is_string()) throw ApiError::bad_request("priority must be a string", "priority");
+  auto p = domain::parse_priority(it->get_ref<const std::string&>());
+  if (!p)
+    throw ApiError::bad_request("priority must be one of: " + std::string(domain::kPriorityChoices),
+                                "priority");
+  return *p;
+}
+
+// Every value of a repeatable query parameter (ctx.query keeps only the last), each also
+// split at commas: priority=high&priority=urgent and priority=high,urgent say the same.
+std::vector<std::string> query_values(const RequestContext& ctx, std::string_view name) {
+  std::vector<std::string> out;
+  const std::string_view target = ctx.request.target();
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return out;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const auto pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    const auto eq = pair.find('=');
+    const auto key = http::percent_decode(pair.substr(0, eq), true);
+    if (!key || *key != name || eq == std::string_view::npos) continue;
+    const auto value = http::percent_decode(pair.substr(eq + 1), true);
+    if (!value) continue;  // parse_target has refused a bad escape already
+    std::string_view v = *value;
+    while (true) {
+      const auto comma = v.find(',');
+      out.emplace_back(v.substr(0, comma));
+      if (comma == std::string_view::npos) break;
+      v.remove_prefix(comma + 1);
+    }
+  }
+  return out;
+}
+
+// sort=priority pages with a cursor that carries the last row's priority rank above its id.
+constexpr int kRankShift = 56;
+constexpr std::int64_t kIdMask = (std::int64_t{1} << kRankShift) - 1;
+
 ports::TicketQuery query_from(const RequestContext& ctx) {
   ports::TicketQuery q;
   q.limit = static_cast<int>(ctx.int_query("limit", 1, kMaxLimit).value_or(kDefaultLimit));
@@ -65,7 +109,27 @@ ports::TicketQuery query_from(const RequestContext& ctx) {
       throw ApiError::bad_request("q must be at most 200 characters", "q");
     if (!trimmed.empty()) q.text = std::move(trimmed);
   }
+  for (const auto& text : query_values(ctx, "priority")) {
+    const auto p = domain::parse_priority(text);
+    if (!p)
+      throw ApiError::bad_request(
+          "priority must be one of: " + std::string(domain::kPriorityChoices), "priority");
+    q.priorities.push_back(*p);
+  }
+  if (auto sort = ctx.query_param("sort")) {
+    if (*sort != "priority" && *sort != "newest")
+      throw ApiError::bad_request("sort must be newest or priority", "sort");
+    q.by_priority = *sort == "priority";
+  }
   q.before_id = cursor_param(ctx);
+  if (q.by_priority && q.before_id) {
+    const auto rank = *q.before_id >> kRankShift;
+    q.before_id = *q.before_id & kIdMask;
+    if (rank > domain::rank(domain::Priority::urgent) || *q.before_id <= 0)
+      throw ApiError::bad_request("cursor is not valid; use next_cursor from a previous page",
+                                  "cursor");
+    q.before_priority = domain::kAllPriorities[static_cast<std::size_t>(rank)];
+  }
   return q;
 }
 
@@ -153,10 +217,13 @@ void register_routes(http::Router& router, TicketsService& service,
     auto page = list_within_budget(service, query);
     json tickets = json::array();
     for (const auto& t : page.tickets) tickets.push_back(domain::to_json(t));
+    auto next = page.next_before_id;
+    if (next && query.by_priority)
+      *next |= std::int64_t{domain::rank(page.tickets.back().priority)} << kRankShift;
     return http::ok({{"success", true},
                      {"count", page.tickets.size()},
                      {"tickets", std::move(tickets)},
-                     {"next_cursor", next_cursor_json(page.next_before_id)}});
+                     {"next_cursor", next_cursor_json(next)}});
   });
 
   router.route(bhttp::verb::get, "/api/tickets/{id}", [&service](RequestContext& ctx) {
@@ -178,6 +245,19 @@ void register_routes(http::Router& router, TicketsService& service,
                requests ? once_per_gateway_request(*requests, std::move(update_status))
                         : std::move(update_status));
 
+  http::SyncHandler update_priority = [&service](RequestContext& ctx) {
+    const auto id = ctx.id_param("id", "Ticket");
+    const auto priority = priority_from(ctx.json_object_body());
+    auto t = service.update_priority(id, priority, ctx.trace_id, actor_of(ctx));
+    if (!t) throw ticket_not_found();
+    return http::ok({{"success", true},
+                     {"message", "Ticket priority updated to " + std::string(to_string(priority))},
+                     {"ticket", domain::to_json(*t)}});
+  };
+  router.route(bhttp::verb::put, "/api/tickets/{id}/priority",
+               requests ? once_per_gateway_request(*requests, std::move(update_priority))
+                        : std::move(update_priority));
+
   // Internal, batched: {"decisions": [{ticket_id, department, confidence_score,
   // categorized_by, trace_id?}, ...]} in one transaction; answers {"tickets": [ticket or
   // null (no such ticket), ...]} in the same order. Routing consumes events in batches.
@@ -198,6 +278,9 @@ void register_routes(http::Router& router, TicketsService& service,
       auto a = decision_from(item, item["ticket_id"].get<domain::TicketId>(), std::move(trace));
       if (auto actor = item.find("actor"); actor != item.end())
         a.actor = domain::actor_from_json(*actor);
+      // Optional: a routing instance older than priorities sends none (the ticket keeps its).
+      if (auto p = item.find("priority"); p != item.end() && p->is_string())
+        a.priority = domain::parse_priority(p->get_ref<const std::string&>());
       batch.push_back(std::move(a));
     }
     json tickets = json::array();

@@ -80,12 +80,30 @@ std::optional<Ticket> TicketsService::update_status(domain::TicketId id, domain:
   });
 }
 
+std::optional<Ticket> TicketsService::update_priority(domain::TicketId id,
+                                                      domain::Priority priority,
+                                                      const std::string& trace_id,
+                                                      const domain::Actor& actor) {
+  const auto now = clock_.now();
+  return update_one(id, [&](Ticket& t) -> std::vector<Event> {
+    if (t.priority == priority) return {};
+    const auto previous = t.priority;
+    t.priority = priority;
+    t.updated_at = now;
+    auto e =
+        domain::make_event(domain::payload::PriorityUpdated{priority, previous}, t, now, trace_id);
+    e.actor = actor;
+    return {std::move(e)};
+  });
+}
+
 ports::TicketChange TicketsService::department_change(const Decision& a, domain::Millis now) const {
   return [a, now](Ticket& t) -> std::vector<Event> {
     if (t.department == a.department && t.confidence_score == a.confidence &&
-        t.categorized_by == a.by)
+        t.categorized_by == a.by && (!a.priority || t.priority == *a.priority))
       return {};  // a redelivered routing: already applied
     const auto previous = t.department;
+    if (a.priority) t.priority = *a.priority;
     t.department = a.department;
     t.confidence_score = a.confidence;
     t.categorized_by = a.by;

@@ -42,6 +42,12 @@ class TicketsService final : public ports::DepartmentSetter {
                                               const std::string& trace_id,
                                               const domain::Actor& actor = domain::Actor::system());
 
+  // An agent's change of priority; nullopt if there is no such ticket. Setting the current
+  // priority again changes nothing.
+  std::optional<domain::Ticket> update_priority(domain::TicketId id, domain::Priority priority,
+                                                const std::string& trace_id,
+                                                const domain::Actor& actor);
+
   std::vector<std::optional<domain::Ticket>> set_departments(
       const std::vector<Decision>& batch) override;
 

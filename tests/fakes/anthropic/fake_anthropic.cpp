@@ -174,6 +174,11 @@ void FakeAnthropic::set_department(std::string department, int confidence) {
   options_.confidence = confidence;
 }
 
+void FakeAnthropic::set_priority(std::string priority) {
+  std::lock_guard lock(mutex_);
+  options_.priority = std::move(priority);
+}
+
 std::vector<ReceivedRequest> FakeAnthropic::requests() const {
   std::lock_guard lock(mutex_);
   return requests_;
@@ -299,6 +304,7 @@ FakeAnthropic::Reply FakeAnthropic::answer(ReceivedRequest& r) {
                                {{"department", department},
                                 {"confidence", o.confidence},
                                 {"reason", "The fake always names " + department + "."}}}}});
+      if (!o.priority.empty()) content[0]["input"]["priority"] = o.priority;
     }
     json message{{"id", "msg_fake_" + id},
                  {"type", "message"},

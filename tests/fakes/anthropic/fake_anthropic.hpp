@@ -50,6 +50,8 @@ class FakeAnthropic {
     // The department a tool_use/text answer names; empty: the first one of the enum.
     std::string department;
     int confidence = 88;
+    // The priority a tool_use answer names; empty: the answer has none (an older model).
+    std::string priority;
   };
 
   FakeAnthropic();
@@ -67,6 +69,7 @@ class FakeAnthropic {
   // The next requests get these, one each, before the mode applies again.
   void script(std::vector<AnthropicMode> next);
   void set_department(std::string department, int confidence);
+  void set_priority(std::string priority);
 
   // An outage: stop listening and drop every connection. restart() listens on the same port.
   void stop();

@@ -47,7 +47,8 @@ TEST(TicketCodec, HasTheContractShape) {
   EXPECT_EQ(j["created_at"], "2026-11-25T19:51:35Z");
   EXPECT_EQ(j["updated_at"], "2026-11-25T19:51:40Z");
   EXPECT_EQ(j["language"], "en");
-  EXPECT_EQ(j.size(), 12u);
+  EXPECT_EQ(j["priority"], "normal");
+  EXPECT_EQ(j.size(), 13u);
 }
 
 TEST(TicketCodec, AnUndeterminedLanguageIsNullAndAMissingOneReadsAsUnset) {
@@ -154,6 +155,7 @@ TEST(EventCodec, RoundTripsEveryType) {
       payload::Routed{"IT Support", 92, CategorizedBy::claude, 41, false},
       payload::StatusUpdated{Status::resolved, Status::in_progress},
       payload::DepartmentUpdated{"Finance", "HR", 100, CategorizedBy::manual},
+      payload::PriorityUpdated{domain::Priority::urgent, domain::Priority::normal},
   };
   ASSERT_EQ(payloads.size(), kAllEventTypes.size());
   for (const auto& p : payloads) {

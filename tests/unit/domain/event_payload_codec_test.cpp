@@ -23,11 +23,13 @@ std::vector<WireCase> wire_cases() {
   return {
       {EventType::created, payload::Created{}, json::object(), {}},
       {EventType::categorized,
-       payload::Categorized{"IT Support", 92, CategorizedBy::claude, "VPN keeps dropping"},
+       payload::Categorized{"IT Support", 92, CategorizedBy::claude, "VPN keeps dropping", "",
+                            Priority::high},
        {{"department", "IT Support"},
         {"confidence_score", 92},
         {"categorized_by", "claude"},
-        {"reason", "VPN keeps dropping"}},
+        {"reason", "VPN keeps dropping"},
+        {"priority", "high"}},
        {"department", "confidence_score", "categorized_by"}},
       {EventType::categorized,
        payload::Categorized{"HR", 71, CategorizedBy::model, "", "ft-2026-11-30"},
@@ -35,7 +37,8 @@ std::vector<WireCase> wire_cases() {
         {"confidence_score", 71},
         {"categorized_by", "model"},
         {"reason", ""},
-        {"model_version", "ft-2026-11-30"}},
+        {"model_version", "ft-2026-11-30"},
+        {"priority", "normal"}},
        {"department", "confidence_score", "categorized_by"}},
       {EventType::routed,
        payload::Routed{"Finance", 100, CategorizedBy::manual, 12, true},
@@ -43,7 +46,8 @@ std::vector<WireCase> wire_cases() {
         {"confidence_score", 100},
         {"categorized_by", "manual"},
         {"routing_id", 12},
-        {"rerouted", true}},
+        {"rerouted", true},
+        {"priority", "normal"}},
        {"department", "confidence_score", "categorized_by", "routing_id", "rerouted"}},
       {EventType::routed,
        payload::Routed{"General", 40, CategorizedBy::keywords, 13, false,
@@ -54,7 +58,8 @@ std::vector<WireCase> wire_cases() {
         {"routing_id", 13},
         {"rerouted", false},
         {"reason", "department 'Legal' is not active"},
-        {"model_version", "rules-3"}},
+        {"model_version", "rules-3"},
+        {"priority", "normal"}},
        {"department", "confidence_score", "categorized_by", "routing_id", "rerouted"}},
       {EventType::status_updated,
        payload::StatusUpdated{Status::resolved, Status::in_progress},
@@ -67,6 +72,10 @@ std::vector<WireCase> wire_cases() {
         {"confidence_score", 100},
         {"categorized_by", "manual"}},
        {"department", "confidence_score", "categorized_by"}},
+      {EventType::priority_updated,
+       payload::PriorityUpdated{Priority::urgent, Priority::normal},
+       {{"priority", "urgent"}, {"previous_priority", "normal"}},
+       {"priority"}},
   };
 }
 
@@ -134,10 +143,27 @@ TEST(EventPayloadCodec, OptionalFieldsMayBeAbsent) {
   EXPECT_EQ(suggestion, EventPayload(payload::Categorized{"HR", 9, CategorizedBy::keywords}));
 }
 
+TEST(EventPayloadCodec, ACategorizationOrRoutingWithoutPriorityReadsAsNormal) {
+  // Written by a version before priorities: still read, and the ticket is normal.
+  const auto suggestion = payload_from_json(
+      EventType::categorized,
+      {{"department", "HR"}, {"confidence_score", 9}, {"categorized_by", "keywords"}});
+  EXPECT_EQ(std::get<payload::Categorized>(suggestion).priority, Priority::normal);
+  const auto routed = payload_from_json(EventType::routed, {{"department", "HR"},
+                                                            {"confidence_score", 9},
+                                                            {"categorized_by", "keywords"},
+                                                            {"routing_id", 3},
+                                                            {"rerouted", false}});
+  EXPECT_EQ(std::get<payload::Routed>(routed).priority, Priority::normal);
+  const auto priority_change =
+      payload_from_json(EventType::priority_updated, {{"priority", "low"}});
+  EXPECT_EQ(priority_change, EventPayload(payload::PriorityUpdated{Priority::low, std::nullopt}));
+}
+
 TEST(EventPayloadCodec, UnknownFieldsAndANewerVersionAreTolerated) {
   for (const auto& c : wire_cases()) {
     json data = c.data;
-    data["priority"] = "high";  // a field a later version might add
+    data["sla_minutes"] = 30;  // a field a later version might add
     json message = old_message(c.type, data);
     message["schema_version"] = 2;
     message["tenant"] = "acme";
@@ -166,7 +192,7 @@ TEST(EventPayloadCodec, AFieldOfTheWrongTypeIsADecodeError) {
        {routed("department", 42), routed("confidence_score", "92"), routed("confidence_score", 9.5),
         routed("confidence_score", 1LL << 40), routed("categorized_by", "oracle"),
         routed("routing_id", "12"), routed("rerouted", 1), routed("reason", nullptr),
-        routed("model_version", 3)})
+        routed("model_version", 3), routed("priority", "critical"), routed("priority", 2)})
     EXPECT_THROW(payload_from_json(EventType::routed, data), CodecError) << data;
   EXPECT_THROW(payload_from_json(EventType::status_updated, {{"status", "closed"}}), CodecError);
   EXPECT_THROW(payload_from_json(EventType::status_updated,

@@ -25,6 +25,7 @@ TEST(EventType, RoutingKeysRoundTrip) {
   EXPECT_EQ(keys.size(), kAllEventTypes.size());
   EXPECT_EQ(routing_key(EventType::status_updated), "ticket.status.updated");
   EXPECT_EQ(routing_key(EventType::department_updated), "ticket.department.updated");
+  EXPECT_EQ(routing_key(EventType::priority_updated), "ticket.priority.updated");
   EXPECT_EQ(parse_event_type("ticket.deleted"), std::nullopt);
   EXPECT_EQ(parse_event_type("TICKET.CREATED"), std::nullopt);
   EXPECT_EQ(parse_event_type(""), std::nullopt);

@@ -13,6 +13,7 @@ const EVENT_WORDS = {
   'ticket.routed': 'routed',
   'ticket.status.updated': 'status changed',
   'ticket.department.updated': 'rerouted',
+  'ticket.priority.updated': 'priority changed',
 };
 
 function kpi(label, testid) {

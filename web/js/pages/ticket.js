@@ -13,6 +13,7 @@ const EVENT_LABELS = {
   'ticket.routed': 'Routed',
   'ticket.status.updated': 'Status changed',
   'ticket.department.updated': 'Department changed',
+  'ticket.priority.updated': 'Priority changed',
 };
 
 export function render(main, { params }) {

@@ -115,6 +115,22 @@ TEST_F(ClaudeCategorizerTest, AToolUseAnswerDecides) {
   EXPECT_EQ(counter(registry, "smartticket_claude_request_duration_seconds_count"), 1u);
 }
 
+TEST_F(ClaudeCategorizerTest, ThePriorityOfTheAnswerIsKeptAndItsAbsenceLeftToTheFallback) {
+  auto& c = make(options());
+  fake.set_priority("high");
+  auto r = c.categorize(vpn_ticket());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->priority, domain::Priority::high);
+  EXPECT_EQ(
+      fake.requests().back().json["tools"][0]["input_schema"]["properties"]["priority"]["type"],
+      "string");
+  fake.set_priority("");  // the answer names no priority: the service estimates it
+  r = c.categorize(vpn_ticket());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->department, "Facilities");
+  EXPECT_EQ(r->priority, std::nullopt);
+}
+
 TEST_F(ClaudeCategorizerTest, ATextAnswerDecides) {
   fake.set_mode(AnthropicMode::text);
   auto& c = make(options());

@@ -56,7 +56,8 @@ TEST(MessagesRequestTest, ForcesAToolWhoseSchemaListsTheDepartments) {
   EXPECT_EQ(schema["properties"]["confidence"]["minimum"], 0);
   EXPECT_EQ(schema["properties"]["confidence"]["maximum"], 100);
   EXPECT_EQ(schema["properties"]["reason"]["type"], "string");
-  EXPECT_EQ(schema["required"], json({"department", "confidence", "reason"}));
+  EXPECT_EQ(schema["properties"]["priority"]["enum"], json({"low", "normal", "high", "urgent"}));
+  EXPECT_EQ(schema["required"], json({"department", "confidence", "reason", "priority"}));
   EXPECT_EQ(body["tool_choice"], json({{"type", "tool"}, {"name", kToolName}}));
 }
 
@@ -135,6 +136,33 @@ TEST(MessagesResponseTest, ReadsTheToolCall) {
   EXPECT_TRUE(a.from_tool);
   EXPECT_EQ(a.input_tokens, 612);
   EXPECT_EQ(a.output_tokens, 41);
+}
+
+TEST(MessagesRequestTest, ThePromptDefinesEveryPriorityLevel) {
+  const std::string system = build_request({}, ticket("t", "d"))["system"];
+  for (const char* level : {"\"urgent\"", "\"high\"", "\"normal\"", "\"low\""})
+    EXPECT_NE(system.find(level), std::string::npos) << level;
+  EXPECT_NE(system.find("many people"), std::string::npos);
+}
+
+TEST(MessagesResponseTest, ReadsThePriorityOfTheToolCall) {
+  const auto r = parse_response(tool_answer({{"department", "HR"},
+                                             {"confidence", 80},
+                                             {"reason", "payroll"},
+                                             {"priority", "urgent"}}),
+                                kDepartments);
+  ASSERT_TRUE(std::holds_alternative<Answer>(r));
+  EXPECT_EQ(std::get<Answer>(r).priority, domain::Priority::urgent);
+}
+
+TEST(MessagesResponseTest, AnAnswerWithoutAUsablePriorityLeavesItUnset) {
+  for (const json& priority : {json(), json("critical"), json(3)}) {
+    json input{{"department", "HR"}, {"confidence", 80}, {"reason", "payroll"}};
+    if (!priority.is_null()) input["priority"] = priority;
+    const auto r = parse_response(tool_answer(input), kDepartments);
+    ASSERT_TRUE(std::holds_alternative<Answer>(r)) << input;  // still a usable answer
+    EXPECT_EQ(std::get<Answer>(r).priority, std::nullopt) << input;
+  }
 }
 
 TEST(MessagesResponseTest, ClampsAndRoundsConfidence) {

@@ -67,6 +67,12 @@ class Life {
     t_.updated_at = at;
     return make(payload::StatusUpdated{s, previous}, at);
   }
+  Event priority(Millis at, domain::Priority p) {
+    const auto previous = t_.priority;
+    t_.priority = p;
+    t_.updated_at = at;
+    return make(payload::PriorityUpdated{p, previous}, at);
+  }
 
  private:
   Event make(domain::EventPayload payload, Millis at) {
@@ -310,6 +316,27 @@ TYPED_TEST(AnalyticsStoreContract, AggregatesWithFilters) {
   f = {};
   f.department = "Nowhere";
   EXPECT_EQ(this->store->aggregate(f).total, 0);
+}
+
+TYPED_TEST(AnalyticsStoreContract, CountsTicketsByTheirNewestPriority) {
+  using domain::Priority;
+  Life t1(1, kDay0);
+  const auto raised = t1.priority(kDay0 + 50, Priority::urgent);
+  const auto lowered = t1.priority(kDay0 + 90, Priority::high);
+  // Out of order: the newer snapshot (high) wins over the older (urgent).
+  this->record_all({t1.created(), lowered, raised});
+  Life t2(2, kDay0 + 1);
+  this->record_all({t2.created(), t2.priority(kDay0 + 60, Priority::high)});
+  Life t3(3, kDay0 + 2);
+  this->record_all({t3.created()});  // normal until set
+  EXPECT_EQ(counts(this->store->aggregate({}).by_priority),
+            (Counts{{"high", 2}, {"normal", 1}}));
+  // The trail shows the change with its payload.
+  const auto trail = this->store->trail(1, {});
+  ASSERT_EQ(trail.items.size(), 3u);
+  EXPECT_EQ(trail.items[1].event_type, EventType::priority_updated);
+  EXPECT_EQ(trail.items[1].metadata["priority"], "urgent");
+  EXPECT_EQ(trail.items[2].metadata["previous_priority"], "urgent");
 }
 
 TYPED_TEST(AnalyticsStoreContract, ConfidenceHistogramCountsRoutedTicketsInBandsOfTen) {

@@ -246,6 +246,70 @@ TYPED_TEST(TicketStoreContract, PagingWalksEveryTicketExactlyOnce) {
   EXPECT_EQ(std::set<domain::TicketId>(seen.begin(), seen.end()).size(), 53u);
 }
 
+TYPED_TEST(TicketStoreContract, ANewTicketIsNormalAndAChangedPriorityIsStored) {
+  const auto t = this->create("Laptop will not boot");
+  EXPECT_EQ(t.priority, domain::Priority::normal);
+  EXPECT_EQ(this->store->get(t.id)->priority, domain::Priority::normal);
+  update_one(*this->store, t.id, [](Ticket& x) {
+    x.priority = domain::Priority::urgent;
+    return std::vector<Event>{};
+  });
+  EXPECT_EQ(this->store->get(t.id)->priority, domain::Priority::urgent);
+  this->reopen();
+  EXPECT_EQ(this->store->get(t.id)->priority, domain::Priority::urgent);
+}
+
+TYPED_TEST(TicketStoreContract, ListFiltersByAnyOfSeveralPriorities) {
+  using domain::Priority;
+  const std::vector<Priority> given{Priority::low, Priority::urgent, Priority::high,
+                                    Priority::normal, Priority::urgent};
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const auto t = this->create("Ticket number " + std::to_string(i + 1));
+    update_one(*this->store, t.id, [p = given[i]](Ticket& x) {
+      x.priority = p;
+      return std::vector<Event>{};
+    });
+  }
+  ports::TicketQuery q;
+  q.priorities = {Priority::urgent};
+  EXPECT_EQ(ids(this->list(q)), (std::vector<domain::TicketId>{5, 2}));
+  q.priorities = {Priority::high, Priority::urgent};
+  EXPECT_EQ(ids(this->list(q)), (std::vector<domain::TicketId>{5, 3, 2}));
+  q.priorities = {Priority::low};
+  q.status = Status::resolved;  // combines with the other filters
+  EXPECT_TRUE(this->list(q).empty());
+}
+
+TYPED_TEST(TicketStoreContract, SortByPriorityIsMostUrgentFirstThenNewestAndPagesByKeyset) {
+  using domain::Priority;
+  // ids 1..9 with these priorities
+  const std::vector<Priority> given{Priority::normal, Priority::urgent, Priority::low,
+                                    Priority::high,   Priority::normal, Priority::urgent,
+                                    Priority::high,   Priority::low,    Priority::normal};
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const auto t = this->create("Ticket number " + std::to_string(i + 1));
+    update_one(*this->store, t.id, [p = given[i]](Ticket& x) {
+      x.priority = p;
+      return std::vector<Event>{};
+    });
+  }
+  const std::vector<domain::TicketId> expected{6, 2, 7, 4, 9, 5, 1, 8, 3};
+  ports::TicketQuery q;
+  q.by_priority = true;
+  EXPECT_EQ(ids(this->list(q)), expected);
+  // Pages of 2, each continuing after the last row's (priority, id), walk the same order.
+  q.limit = 2;
+  std::vector<domain::TicketId> seen;
+  for (int page = 0; page < 10; ++page) {
+    const auto tickets = this->list(q);
+    if (tickets.empty()) break;
+    for (const auto& t : tickets) seen.push_back(t.id);
+    q.before_id = tickets.back().id;
+    q.before_priority = tickets.back().priority;
+  }
+  EXPECT_EQ(seen, expected);
+}
+
 TYPED_TEST(TicketStoreContract, TextSearchIsCaseInsensitiveOverTitleAndDescription) {
   const auto a = create_one(*this->store, new_ticket("VPN drops every hour", "Since Monday"), 1,
                             created_event);

@@ -65,7 +65,7 @@ class ScriptedStrategy final : public ports::Categorizer {
     }
     if (throws) throw std::runtime_error("strategy broke");
     if (!answers) return std::nullopt;
-    return ports::Categorization{"HR", 70, by_, name_ + " decided", ""};
+    return ports::Categorization{"HR", 70, by_, name_ + " decided", "", priority};
   }
   std::string_view name() const override { return name_; }
   ports::CategorizerHealth health() override { return health_value; }
@@ -74,6 +74,7 @@ class ScriptedStrategy final : public ports::Categorizer {
   std::condition_variable cv;
   int calls = 0, in_flight = 0, peak = 0, gather = 1;
   bool answers = true, throws = false;
+  std::optional<domain::Priority> priority;  // what the answer says; unset: none
   std::vector<std::optional<Clock::time_point>> deadlines;
   ports::CategorizerHealth health_value;
 
@@ -125,6 +126,32 @@ TEST_F(CategorizerServiceTest, TheFirstStrategyThatDecidesWins) {
             std::string::npos);
   EXPECT_NE(m.find("smartticket_categorizer_fallbacks_total{from=\"claude\"} 2"),
             std::string::npos);
+}
+
+TEST_F(CategorizerServiceTest, AStrategysPriorityStandsAndWithoutOneTheLocalEstimateIsUsed) {
+  auto service = make({});
+  claude.priority = domain::Priority::low;
+  EXPECT_EQ(service.categorize("Website is down", "The site is down for everyone").priority,
+            domain::Priority::low);
+  claude.priority.reset();  // an answer without priority
+  EXPECT_EQ(service.categorize("Website is down", "The site is down for everyone").priority,
+            domain::Priority::urgent);
+  claude.answers = false;  // the fallback names none either
+  EXPECT_EQ(service.categorize("Printer toner", "Could we get toner, no rush").priority,
+            domain::Priority::low);
+  EXPECT_EQ(service.categorize("Printer", "It prints light pages").priority,
+            domain::Priority::normal);
+}
+
+TEST_F(CategorizerServiceTest, TheCategorizedEventCarriesThePriority) {
+  auto service = make({});
+  claude.priority = domain::Priority::high;
+  const auto out = service.on_created({created_delivery(5, clock.now_ms)});
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_EQ(bus.published.size(), 1u);
+  const auto e = domain::parse_event(bus.published[0].body);
+  ASSERT_TRUE(e.payload_as<domain::payload::Categorized>());
+  EXPECT_EQ(e.payload_as<domain::payload::Categorized>()->priority, domain::Priority::high);
 }
 
 TEST_F(CategorizerServiceTest, HealthIsDegradedWhileAStrategyIs) {

@@ -107,6 +107,7 @@ TEST(RouteWaiter, TheRoutingIsAppliedToTheCreatedTicketsJson) {
   t.department = "Facilities";
   t.confidence_score = 81;
   t.categorized_by = domain::CategorizedBy::keywords;
+  t.priority = domain::Priority::urgent;  // the pipeline sets it with the department
   t.updated_at = 1'800'000'000'000;
   RoutedTicket(t).apply_to(ticket);
   EXPECT_EQ(ticket, domain::to_json(t));

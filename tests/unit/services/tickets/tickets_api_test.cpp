@@ -8,7 +8,9 @@
 
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
+#include "domain/codec.hpp"
 #include "ports/clock.hpp"
+#include "services/common/actor_header.hpp"
 #include "unit/support/dispatch.hpp"
 #include "unit/support/temp_dir.hpp"
 
@@ -88,6 +90,114 @@ TEST(TicketsApi, OneTicketPerCreateKeyAndAMalformedKeyIs400) {
   service.stop();
 }
 
+// A tickets service on a real SQLite file with its routes.
+struct PriorityFixture {
+  PriorityFixture() { register_routes(router, service, std::chrono::milliseconds(0)); }
+  ~PriorityFixture() { service.stop(); }
+
+  domain::Ticket create(const std::string& title) {
+    return service.create({title, "Something happened here", "Ann", "ann@example.com"}, "");
+  }
+  http::Response put_priority(const std::string& id, const json& body) {
+    http::Request req{http::bhttp::verb::put, "/api/tickets/" + id + "/priority", 11};
+    req.set(http::bhttp::field::content_type, "application/json");
+    req.set(kActorHeader, R"({"type":"key","id":"k1","name":"Alex Agent","role":"agent"})");
+    req.body() = body.dump();
+    req.prepare_payload();
+    return testing_support::dispatch(router, req);
+  }
+  json get_list(const std::string& query) {
+    const http::Request req{http::bhttp::verb::get, "/api/tickets" + query, 11};
+    const auto res = testing_support::dispatch(router, req);
+    EXPECT_EQ(res.result_int(), 200) << query << " " << res.body();
+    return json::parse(res.body());
+  }
+  std::vector<domain::Event> outbox_events() {
+    std::vector<domain::Event> out;
+    store.relay(1000, [&](const std::vector<ports::OutboxMessage>& batch) {
+      for (const auto& m : batch) out.push_back(domain::parse_event(m.body));
+    });
+    return out;
+  }
+
+  testing_support::TempDir dir;
+  ports::SystemClock clock;
+  adapters::sqlite::Database db{dir.file("smartticket.db")};
+  adapters::sqlite::SqliteTicketStore store{db};
+  TicketsService service{store, clock};
+  http::Router router;
+};
+
+std::vector<std::int64_t> ids_of(const json& page) {
+  std::vector<std::int64_t> out;
+  for (const auto& t : page["tickets"]) out.push_back(t["id"].get<std::int64_t>());
+  return out;
+}
+
+TEST(TicketsApi, PutPriorityChangesItAndAnnouncesWhoDid) {
+  PriorityFixture f;
+  const auto t = f.create("VPN drops");
+  EXPECT_EQ(domain::to_json(t)["priority"], "normal");
+  f.outbox_events();  // the ticket.created
+
+  const auto res = f.put_priority(std::to_string(t.id), {{"priority", "high"}});
+  ASSERT_EQ(res.result_int(), 200) << res.body();
+  EXPECT_EQ(json::parse(res.body())["ticket"]["priority"], "high");
+  EXPECT_EQ(f.service.get(t.id)->priority, domain::Priority::high);
+  const auto events = f.outbox_events();
+  ASSERT_EQ(events.size(), 1u);
+  const auto* change = events[0].payload_as<domain::payload::PriorityUpdated>();
+  ASSERT_TRUE(change);
+  EXPECT_EQ(change->priority, domain::Priority::high);
+  EXPECT_EQ(change->previous_priority, domain::Priority::normal);
+  EXPECT_EQ(events[0].actor.name, "Alex Agent");
+
+  // The same priority again changes nothing and announces nothing.
+  EXPECT_EQ(f.put_priority(std::to_string(t.id), {{"priority", "high"}}).result_int(), 200);
+  EXPECT_TRUE(f.outbox_events().empty());
+}
+
+TEST(TicketsApi, PutPriorityRefusesAnUnknownValueAndAnUnknownTicket) {
+  PriorityFixture f;
+  const auto t = f.create("VPN drops");
+  for (const json& body : {json{{"priority", "critical"}}, json{{"priority", 3}}, json::object()}) {
+    const auto res = f.put_priority(std::to_string(t.id), body);
+    EXPECT_EQ(res.result_int(), 400) << body;
+    EXPECT_EQ(json::parse(res.body())["field"], "priority") << res.body();
+  }
+  EXPECT_EQ(f.service.get(t.id)->priority, domain::Priority::normal);
+  EXPECT_EQ(f.put_priority("999", {{"priority", "low"}}).result_int(), 404);
+}
+
+TEST(TicketsApi, ListFiltersByRepeatedPriorityAndSortsByPriorityAcrossPages) {
+  PriorityFixture f;
+  const std::vector<const char*> given{"low", "urgent", "normal", "high", "urgent", "normal"};
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const auto t = f.create("Ticket " + std::to_string(i + 1));
+    ASSERT_EQ(f.put_priority(std::to_string(t.id), {{"priority", given[i]}}).result_int(), 200);
+  }
+  EXPECT_EQ(ids_of(f.get_list("?priority=urgent")), (std::vector<std::int64_t>{5, 2}));
+  EXPECT_EQ(ids_of(f.get_list("?priority=high&priority=urgent")),
+            (std::vector<std::int64_t>{5, 4, 2}));
+  EXPECT_EQ(ids_of(f.get_list("?priority=high,low")), (std::vector<std::int64_t>{4, 1}));
+
+  // Most urgent first, then newest, in pages of 2 that follow next_cursor.
+  std::vector<std::int64_t> seen;
+  std::string query = "?sort=priority&limit=2";
+  for (int page = 0; page < 5; ++page) {
+    const auto body = f.get_list(query);
+    for (auto id : ids_of(body)) seen.push_back(id);
+    if (body["next_cursor"].is_null()) break;
+    query = "?sort=priority&limit=2&cursor=" + body["next_cursor"].get<std::string>();
+  }
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{5, 2, 4, 6, 3, 1}));
+
+  for (const char* bad : {"?priority=critical", "?sort=oldest", "?priority="}) {
+    const http::Request req{http::bhttp::verb::get, std::string("/api/tickets") + bad, 11};
+    EXPECT_EQ(testing_support::dispatch(f.router, req).result_int(), 400) << bad;
+  }
+}
+
 // Answers "xx" for any text with "xx" in it, nothing otherwise; remembers what it was asked.
 class MarkerDetector final : public ports::LanguageDetector {
  public:
@@ -126,6 +236,7 @@ TEST(TicketsApi, ANewTicketGetsTheLanguageDetectedInItsTitleAndDescription) {
   EXPECT_EQ(testing_support::dispatch(router, bad).result_int(), 400);
   service.stop();
 }
+
 
 }  // namespace
 }  // namespace st::services::tickets
