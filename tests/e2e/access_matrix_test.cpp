@@ -240,6 +240,12 @@ TEST_F(AccessMatrix, EveryPublicRouteAnswersEachRoleAsDocumented) {
        [] { return "/api/admin/dead-letters/gateway"; },
        no_body,
        {401, 403, 403, 200}},
+      // The one-process store's snapshot; the distributed mode has none (501, pg_dump instead).
+      {"GET",
+       "/api/admin/backup",
+       [] { return "/api/admin/backup"; },
+       no_body,
+       {401, 403, 403, external_mode() ? 501 : 200}},
       // Webhooks: nothing is created (the admin's create names a refused address; the ids are
       // unknown), so the shared server sends no delivery anywhere.
       {"GET", "/api/webhooks", [] { return "/api/webhooks"; }, no_body, {401, 403, 403, 200}},

@@ -357,8 +357,9 @@ TEST_F(SqliteMigrations, ServiceMigrationsAreIdempotent) {
   }
   for (const char* service : {"categorizer", "bus"})
     EXPECT_EQ(schema_version(db, service), 1) << service;
-  EXPECT_EQ(schema_version(db, "routing"), 2);    // 2: ticket_routing.model_version
-  EXPECT_EQ(schema_version(db, "tickets"), 4);    // 2: requester index, 3: create keys, 4: priority
+  EXPECT_EQ(schema_version(db, "routing"), 2);  // 2: ticket_routing.model_version
+  EXPECT_EQ(schema_version(db, "tickets"),
+            5);  // 2: requester index, 3: create keys, 4: language, 5: priority
   EXPECT_EQ(schema_version(db, "analytics"), 3);  // 2: analytics_events.actor, 3: priority
   for (const char* table :
        {"tickets", "tickets_outbox", "departments", "ticket_routing", "routing_outbox",

@@ -329,8 +329,7 @@ TYPED_TEST(AnalyticsStoreContract, CountsTicketsByTheirNewestPriority) {
   this->record_all({t2.created(), t2.priority(kDay0 + 60, Priority::high)});
   Life t3(3, kDay0 + 2);
   this->record_all({t3.created()});  // normal until set
-  EXPECT_EQ(counts(this->store->aggregate({}).by_priority),
-            (Counts{{"high", 2}, {"normal", 1}}));
+  EXPECT_EQ(counts(this->store->aggregate({}).by_priority), (Counts{{"high", 2}, {"normal", 1}}));
   // The trail shows the change with its payload.
   const auto trail = this->store->trail(1, {});
   ASSERT_EQ(trail.items.size(), 3u);

@@ -237,6 +237,5 @@ TEST(TicketsApi, ANewTicketGetsTheLanguageDetectedInItsTitleAndDescription) {
   service.stop();
 }
 
-
 }  // namespace
 }  // namespace st::services::tickets
