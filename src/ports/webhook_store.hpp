@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/time.hpp"
@@ -32,6 +33,19 @@ inline bool subscribes_to(const std::vector<std::string>& events, const std::str
 }
 
 enum class DeliveryState { pending, delivered, failed };
+
+// The state's name, as the API shows it and the stores keep it.
+inline std::string_view to_string(DeliveryState s) {
+  switch (s) {
+    case DeliveryState::pending:
+      return "pending";
+    case DeliveryState::delivered:
+      return "delivered";
+    case DeliveryState::failed:
+      return "failed";
+  }
+  return "pending";
+}
 
 struct WebhookDelivery {
   std::int64_t id = 0;

@@ -16,15 +16,7 @@ namespace st::adapters::sql {
   "next_attempt_at, created_at, updated_at"
 
 inline std::string_view delivery_state_text(ports::DeliveryState s) {
-  switch (s) {
-    case ports::DeliveryState::pending:
-      return "pending";
-    case ports::DeliveryState::delivered:
-      return "delivered";
-    case ports::DeliveryState::failed:
-      return "failed";
-  }
-  return "pending";
+  return ports::to_string(s);
 }
 
 inline ports::DeliveryState delivery_state_of(const std::string& s) {

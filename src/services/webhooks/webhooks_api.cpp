@@ -13,18 +13,6 @@ namespace bhttp = http::bhttp;
 
 namespace {
 
-std::string_view state_name(ports::DeliveryState s) {
-  switch (s) {
-    case ports::DeliveryState::pending:
-      return "pending";
-    case ports::DeliveryState::delivered:
-      return "delivered";
-    case ports::DeliveryState::failed:
-      return "failed";
-  }
-  return "pending";
-}
-
 // Never the secret.
 json webhook_json(const ports::Webhook& w) {
   return {{"id", w.id},
@@ -39,7 +27,7 @@ json delivery_json(const ports::WebhookDelivery& d) {
           {"webhook_id", d.webhook_id},
           {"event_id", d.event_id},
           {"event_type", d.event_type},
-          {"state", state_name(d.state)},
+          {"state", ports::to_string(d.state)},
           {"attempts", d.attempts},
           {"last_status", d.last_status ? json(*d.last_status) : json(nullptr)},
           {"last_error", d.last_error ? json(*d.last_error) : json(nullptr)},
