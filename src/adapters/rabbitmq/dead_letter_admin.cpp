@@ -49,7 +49,13 @@ auto RabbitDeadLetterAdmin::with_connection(const std::string& queue, F&& f) {
   try {
     auto& c = connection();
     declare_dead_letter_queue(c, options_.exchanges, queue);
-    return f(c, dead_letter_queue(queue));
+    const auto dlq = dead_letter_queue(queue);
+    auto result = f(c, dlq);
+    // basic.ack and basic.nack have no reply: without a round trip after them, a count taken
+    // right after this call (on any connection) could miss a requeue still in flight. The
+    // broker applies a channel's methods in order, so answering this one means it applied them.
+    c.ready_count(dlq);
+    return result;
   } catch (...) {
     // Whatever failed (the broker, a refusal that closed the channel), the next call starts
     // on a fresh connection; unacked messages went back to the queue with the old one.
