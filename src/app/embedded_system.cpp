@@ -24,6 +24,7 @@
 #include "app/components/webhooks.hpp"
 #include "app/config/server_options.hpp"
 #include "app/host.hpp"
+#include "app/store_metrics.hpp"
 #include "ports/clock.hpp"
 #include "services/gateway/upstream.hpp"
 
@@ -111,6 +112,7 @@ struct EmbeddedSystem::Parts {
     // Beside analytics: the gateway forwards /api/webhooks to the analytics upstream.
     host.add(webhooks, analytics_routes);
     host.add(gateway, gateway_routes);
+    export_database_metrics(host.metrics(), db);
   }
 
   std::string file;

@@ -1,5 +1,7 @@
 #include "app/host.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <stdexcept>
 #include <utility>
 
@@ -47,10 +49,28 @@ void Host::add(components::Component& component, http::Router& router) {
                                      "Events the outbox relay published to the bus", labels);
     auto& failures = metrics_.counter("smartticket_outbox_relay_failures_total",
                                       "Relay attempts that failed (the bus or the store)", labels);
+    auto& backlog = metrics_.gauge("smartticket_outbox_backlog",
+                                   "Events written to the outbox and not yet published", labels);
+    auto& lag = metrics_.gauge(
+        "smartticket_outbox_oldest_age_seconds",
+        "Age of the oldest event waiting in the outbox: the relay's lag (0 when empty)", labels);
     // The relay keeps totals; the counters catch up with them at each scrape.
-    metrics_.add_collector([relay = relays_.back().get(), &relayed, &failures] {
+    metrics_.add_collector([relay = relays_.back().get(), outbox, &relayed, &failures, &backlog,
+                            &lag] {
       if (relay->relayed() > relayed.value()) relayed.inc(relay->relayed() - relayed.value());
       if (relay->failures() > failures.value()) failures.inc(relay->failures() - failures.value());
+      try {
+        const auto b = outbox->backlog();
+        backlog.set(static_cast<double>(b.messages));
+        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+        lag.set(b.oldest_created_at
+                    ? static_cast<double>(std::max<std::int64_t>(0, now - *b.oldest_created_at)) /
+                          1000.0
+                    : 0.0);
+      } catch (const std::exception&) {  // the store is down: /health says so; keep the last
+      }
     });
   }
 }

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,14 @@ class Outbox {
   virtual std::size_t relay(std::size_t max, const PublishBatch& publish) = 0;
   // Called (from the writing thread, after commit) whenever new messages were appended.
   virtual void set_listener(std::function<void()> on_append) = 0;
+
+  // What waits to be relayed (claimed or not): a scrape's outbox backlog and relay lag.
+  struct Backlog {
+    std::size_t messages = 0;
+    std::optional<std::int64_t> oldest_created_at;  // epoch ms; none when empty
+  };
+  // An outbox that cannot tell answers an empty backlog.
+  virtual Backlog backlog() { return {}; }
 };
 
 }  // namespace st::ports

@@ -134,6 +134,42 @@ TEST_F(ClusterFaultTest, ServicesAnswerOnlyCallersWithTheServiceCredential) {
   EXPECT_TRUE(e2e::IsError(forged, 401)) << forged.describe();
 }
 
+// Every process serves its own /metrics (issue 15 §1): labelled with its service and instance,
+// the stores' processes with their outbox backlog and database pool.
+TEST_F(ClusterFaultTest, EachProcessServesItsOwnMetrics) {
+  const auto token_file = dir() + "/service.token";
+  std::string token;
+  std::getline(*std::make_unique<std::ifstream>(token_file), token);
+  ASSERT_FALSE(create_async(1, e2e::unique_tag()).empty());
+  for (const std::string name : {"tickets", "categorizer", "routing", "analytics"}) {
+    e2e::HttpClient c("127.0.0.1", service_port(name), 10s);
+    const auto m = c.get("/metrics", {{"X-SmartTicket-Service-Token", token}});
+    ASSERT_EQ(m.status, 200) << name << ": " << m.describe();
+    const std::string labels = "service=\"" + name + "\"";
+    EXPECT_NE(m.body.find("smartticket_http_requests_total{"), std::string::npos) << name;
+    EXPECT_NE(m.body.find(labels), std::string::npos) << name << ": " << m.body;
+    EXPECT_NE(m.body.find("instance=\""), std::string::npos) << name;
+    if (name == "tickets" || name == "routing") {
+      EXPECT_NE(m.body.find("smartticket_outbox_backlog{service=\"" + name + "\""),
+                std::string::npos)
+          << name << ": " << m.body;
+      EXPECT_NE(m.body.find("smartticket_outbox_oldest_age_seconds{"), std::string::npos) << name;
+    }
+    if (name != "categorizer") {
+      EXPECT_NE(m.body.find("smartticket_db_connections{"), std::string::npos)
+          << name << ": " << m.body;
+      EXPECT_NE(m.body.find("smartticket_db_pool_waits_total{"), std::string::npos) << name;
+    }
+  }
+  e2e::HttpClient gateway("127.0.0.1", gateway_port(), 10s);
+  std::string admin;
+  std::getline(*std::make_unique<std::ifstream>(dir() + "/admin.key"), admin);
+  const auto g = gateway.get("/metrics", {{"Authorization", "Bearer " + admin}});
+  ASSERT_EQ(g.status, 200) << g.describe();
+  EXPECT_NE(g.body.find("service=\"gateway\""), std::string::npos) << g.body;
+  EXPECT_NE(g.body.find("smartticket_db_connections{"), std::string::npos) << g.body;
+}
+
 // The label changes a categorizer's training store has seen (its /health), -1 when it does
 // not answer or shows none.
 std::int64_t label_watermark(const std::string& name) {

@@ -72,6 +72,15 @@ TEST_F(Metrics, AfterSomeCreatesShowsHttpPipelineQueueDeadLetterAndRelaySeries) 
   EXPECT_TRUE(has(b, "smartticket_dead_letters{queue=\"routing\"} 0\n")) << b;
   EXPECT_TRUE(has(b, "smartticket_outbox_relay_failures_total{service=\"tickets\"} 0\n")) << b;
   EXPECT_TRUE(has(b, "smartticket_event_stream_subscribers 0\n")) << b;
+  // The outboxes' backlog and lag (the tickets' created events were relayed: they were routed),
+  // and the embedded store's one writer.
+  EXPECT_TRUE(has(b, "smartticket_outbox_backlog{service=\"tickets\"} 0\n")) << b;
+  EXPECT_TRUE(has(b, "smartticket_outbox_oldest_age_seconds{service=\"tickets\"} 0\n")) << b;
+  EXPECT_TRUE(has(b, "smartticket_outbox_backlog{service=\"routing\"}")) << b;
+  EXPECT_TRUE(has(b, "# TYPE smartticket_sqlite_writes_total counter\n")) << b;
+  EXPECT_FALSE(has(b, "smartticket_sqlite_writes_total 0\n")) << b;
+  EXPECT_TRUE(has(b, "smartticket_sqlite_writer_waits_total ")) << b;
+  EXPECT_TRUE(has(b, "smartticket_sqlite_writer_wait_seconds ")) << b;
   // What the categorizer exported before stays.
   EXPECT_TRUE(has(b, "# TYPE smartticket_claude_calls_total counter\n")) << b;
   // One process: no service or instance labels.

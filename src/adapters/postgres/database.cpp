@@ -38,21 +38,40 @@ Database::~Database() {
 
 std::unique_ptr<Session> Database::acquire() {
   std::unique_lock lock(mutex_);
-  const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + options_.acquire_timeout;
+  bool waited = false;
+  // An acquisition that had to wait is counted once, when it stops waiting (mutex_ held).
+  auto account = [&] {
+    if (!waited) return;
+    waited = false;
+    ++waits_;
+    waited_ += std::chrono::steady_clock::now() - started;
+  };
   for (;;) {
     if (!idle_.empty()) {
+      account();
       auto s = std::move(idle_.back());
       idle_.pop_back();
       return s;
     }
     if (open_ < options_.max_connections) break;
-    if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-        open_ >= options_.max_connections)
+    waited = true;
+    ++waiting_;
+    const auto woke = freed_.wait_until(lock, deadline);
+    --waiting_;
+    if (woke == std::cv_status::timeout && idle_.empty() && open_ >= options_.max_connections) {
+      account();
+      ++errors_;
       throw ports::Unavailable("postgres: no connection free within " +
                                std::to_string(options_.acquire_timeout.count()) + " ms");
+    }
   }
-  if (std::chrono::steady_clock::now() - connect_failed_at_ < options_.reconnect_backoff)
+  account();
+  if (std::chrono::steady_clock::now() - connect_failed_at_ < options_.reconnect_backoff) {
+    ++errors_;
     throw ports::Unavailable("postgres: cannot connect: " + connect_error_);
+  }
   ++open_;  // the slot is ours while we connect, outside the lock
   lock.unlock();
   try {
@@ -67,6 +86,7 @@ std::unique_ptr<Session> Database::acquire() {
            (connect_error_.back() == '\n' || connect_error_.back() == ' '))
       connect_error_.pop_back();
     freed_.notify_one();
+    ++errors_;
     throw ports::Unavailable("postgres: cannot connect: " + connect_error_);
   }
 }
@@ -96,15 +116,18 @@ void Database::rethrow(Lease& lease) {
     throw;
   } catch (const pqxx::broken_connection& e) {
     lease.discard();
+    ++errors_;
     throw ports::Unavailable(std::string("postgres: connection lost: ") + e.what());
   } catch (const pqxx::in_doubt_error& e) {
     // COMMIT was sent and the connection died: the outcome is unknown. The caller's retry
     // is safe because every write the stores do is idempotent or re-checked.
     lease.discard();
+    ++errors_;
     throw ports::Unavailable(std::string("postgres: connection lost during commit: ") + e.what());
   } catch (const pqxx::sql_error& e) {
     if (is_unreachable(e.sqlstate())) {
       lease.discard();
+      ++errors_;
       throw ports::Unavailable(std::string("postgres: server unavailable: ") + e.what());
     }
     if (!lease.session().connection().is_open()) lease.discard();
@@ -118,6 +141,17 @@ void Database::rethrow(Lease& lease) {
 std::size_t Database::open_connections() {
   std::lock_guard lock(mutex_);
   return open_;
+}
+
+Database::PoolStats Database::pool_stats() {
+  std::lock_guard lock(mutex_);
+  return {.open = open_,
+          .in_use = open_ - idle_.size(),
+          .max = options_.max_connections,
+          .waiting = waiting_,
+          .waits = waits_,
+          .wait_seconds = std::chrono::duration<double>(waited_).count(),
+          .errors = errors_.load()};
 }
 
 ports::Probe Database::probe() noexcept {

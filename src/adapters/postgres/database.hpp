@@ -11,6 +11,7 @@
 //   timeouts;
 // - each connection prepares a statement the first time it runs it (Tx::exec), so every
 //   query of the stores is a prepared statement, parsed and planned once per connection.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -85,6 +86,16 @@ class Database final : public ports::HealthCheck {
 
   // Connections open now (idle + in use), for tests and health checks.
   std::size_t open_connections();
+
+  // The pool as metrics see it (app/store_metrics.hpp).
+  struct PoolStats {
+    std::size_t open = 0, in_use = 0, max = 0;
+    std::size_t waiting = 0;   // callers waiting for a connection now
+    std::uint64_t waits = 0;   // acquisitions that found every connection taken
+    double wait_seconds = 0;   // time those spent waiting, in all
+    std::uint64_t errors = 0;  // calls that failed as ports::Unavailable
+  };
+  PoolStats pool_stats();
   // /health's "database": one round trip on a connection of its own, outside the pool, so a
   // pool busy with requests does not read as a database that is down (bounded by libpq's
   // connect_timeout and tcp_user_timeout; reconnects after a failure).
@@ -109,6 +120,10 @@ class Database final : public ports::HealthCheck {
   std::condition_variable freed_;
   std::vector<std::unique_ptr<Session>> idle_;
   std::size_t open_ = 0;  // idle + leased + being opened
+  std::uint64_t waits_ = 0;
+  std::size_t waiting_ = 0;
+  std::chrono::steady_clock::duration waited_{};
+  std::atomic<std::uint64_t> errors_{0};
   std::chrono::steady_clock::time_point connect_failed_at_{};
   std::string connect_error_;
 

@@ -27,6 +27,7 @@ OutboxTable::OutboxTable(Database& db, const std::string& table) : db_(db) {
   claim_sql_ = "SELECT seq, event_id, routing_key, body FROM " + table +
                " ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED";
   delete_sql_ = "DELETE FROM " + table + " WHERE seq = ANY($1::bigint[])";
+  backlog_sql_ = "SELECT count(*), min(created_at) FROM " + table;
 }
 
 std::size_t OutboxTable::append(Tx& tx, const std::vector<domain::Event>& events) {
@@ -58,6 +59,15 @@ std::size_t OutboxTable::relay(std::size_t max, const ports::PublishBatch& publi
     for (const auto& m : batch) seqs.add(m.seq);
     tx.exec(delete_sql_, seqs.str());
     return batch.size();
+  });
+}
+
+ports::Outbox::Backlog OutboxTable::backlog() {
+  return db_.read([&](Tx& tx) {
+    const auto row = tx.exec(backlog_sql_)[0];
+    ports::Outbox::Backlog b{row[0].as<std::size_t>(), std::nullopt};
+    if (!row[1].is_null()) b.oldest_created_at = row[1].as<std::int64_t>();
+    return b;
   });
 }
 

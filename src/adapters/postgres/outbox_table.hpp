@@ -34,11 +34,12 @@ class OutboxTable {
   void notify() const { listener_.notify(); }
 
   std::size_t relay(std::size_t max, const ports::PublishBatch& publish);
+  ports::Outbox::Backlog backlog();
   void set_listener(std::function<void()> on_append) { listener_.set(std::move(on_append)); }
 
  private:
   Database& db_;
-  std::string insert_sql_, claim_sql_, delete_sql_;
+  std::string backlog_sql_, insert_sql_, claim_sql_, delete_sql_;
   sql::OutboxListener listener_;
 };
 

@@ -20,6 +20,7 @@ class OutboxPort : public ports::Outbox {
   void set_listener(std::function<void()> on_append) override {
     outbox_.set_listener(std::move(on_append));
   }
+  Backlog backlog() override { return outbox_.backlog(); }
 
  protected:
   // `table` is one of our fixed table names, never user input.

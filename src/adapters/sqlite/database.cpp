@@ -1,5 +1,7 @@
 #include "adapters/sqlite/database.hpp"
 
+#include <chrono>
+
 #include <sqlite3.h>
 
 #include <spdlog/spdlog.h>
@@ -66,7 +68,22 @@ void Database::release_reader(std::unique_ptr<Connection> c) {
   // Pool full: `c` closes here, outside the lock.
 }
 
-WriteTransaction::WriteTransaction(Database& db) : lock_(db.write_mutex_), conn_(*db.writer_) {
+WriteTransaction::WriteTransaction(Database& db)
+    : lock_(db.write_mutex_, std::try_to_lock), conn_(*db.writer_) {
+  // The clock is read only when the writer is taken: the uncontended path stays as cheap.
+  if (!lock_.owns_lock()) {
+    const auto started = std::chrono::steady_clock::now();
+    db.writer_queue_.fetch_add(1, std::memory_order_relaxed);
+    lock_.lock();
+    db.writer_queue_.fetch_sub(1, std::memory_order_relaxed);
+    db.writer_waits_.fetch_add(1, std::memory_order_relaxed);
+    db.writer_wait_ns_.fetch_add(
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                       std::chrono::steady_clock::now() - started)
+                                       .count()),
+        std::memory_order_relaxed);
+  }
+  db.writes_.fetch_add(1, std::memory_order_relaxed);
   // IMMEDIATE takes the write lock up front, so the transaction cannot fail half-way with
   // SQLITE_BUSY when it first writes (only matters if another process shares the file).
   conn_.query("BEGIN IMMEDIATE").run();
@@ -98,6 +115,14 @@ ports::Probe Database::probe() noexcept {
   } catch (...) {
     return {false, "unknown error"};
   }
+}
+
+Database::WriterStats Database::writer_stats() const {
+  return {
+      .writes = writes_.load(std::memory_order_relaxed),
+      .queued = writer_queue_.load(std::memory_order_relaxed),
+      .waits = writer_waits_.load(std::memory_order_relaxed),
+      .wait_seconds = static_cast<double>(writer_wait_ns_.load(std::memory_order_relaxed)) / 1e9};
 }
 
 }  // namespace st::adapters::sqlite

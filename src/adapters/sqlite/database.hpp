@@ -13,8 +13,10 @@
 //
 // Use one Database per file per process: two instances on the same file would contend on
 // SQLite's file lock (busy-waiting) instead of on the writer mutex.
+#include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -81,6 +83,16 @@ class Database final : public ports::HealthCheck {
   template <class F>
   std::invoke_result_t<F&, Connection&> read_snapshot(F&& f);
 
+  // The writer as metrics see it (app/store_metrics.hpp): write transactions begun, those
+  // that found the writer taken, and the time they waited for it, in all.
+  struct WriterStats {
+    std::uint64_t writes = 0;
+    std::uint64_t queued = 0;  // write transactions waiting for the writer now
+    std::uint64_t waits = 0;
+    double wait_seconds = 0;
+  };
+  WriterStats writer_stats() const;
+
  private:
   friend class WriteTransaction;
   friend class ReaderLease;
@@ -94,6 +106,7 @@ class Database final : public ports::HealthCheck {
 
   std::mutex write_mutex_;
   std::unique_ptr<Connection> writer_;
+  std::atomic<std::uint64_t> writes_{0}, writer_waits_{0}, writer_wait_ns_{0}, writer_queue_{0};
   std::unique_ptr<Checkpointer> checkpointer_;
 
   std::mutex readers_mutex_;  // guards only the free list, never held while SQL runs

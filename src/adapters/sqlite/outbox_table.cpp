@@ -26,6 +26,7 @@ OutboxTable::OutboxTable(Database& db, std::string table, std::chrono::milliseco
   // The table name is a constant of ours; every value goes through a bound parameter.
   insert_sql_ =
       "INSERT INTO " + table + " (event_id, routing_key, body, created_at) VALUES (?, ?, ?, ?)";
+  backlog_sql_ = "SELECT count(*), min(created_at) FROM " + table;
   // Claiming is a SELECT of the oldest unclaimed rows, then one UPDATE of the same predicate
   // over their seq range (in one write transaction, so exactly those rows). The obvious
   // single "UPDATE .. WHERE seq IN (SELECT .. LIMIT) RETURNING" makes SQLite build two
@@ -105,6 +106,14 @@ void OutboxTable::finish(const std::vector<ports::OutboxMessage>& batch, std::in
 
 void OutboxTable::release_all_claims() {
   db_.write([&](Connection& c) { c.query(release_all_sql_).run(); });
+}
+
+ports::Outbox::Backlog OutboxTable::backlog() {
+  return db_.read([&](Connection& c) {
+    auto q = c.query(backlog_sql_);
+    q.step();
+    return ports::Outbox::Backlog{static_cast<std::size_t>(q.int64(0)), q.opt_int64(1)};
+  });
 }
 
 }  // namespace st::adapters::sqlite

@@ -33,6 +33,7 @@ class OutboxTable {
   void notify() const { listener_.notify(); }
 
   std::size_t relay(std::size_t max, const ports::PublishBatch& publish);
+  ports::Outbox::Backlog backlog();
   void set_listener(std::function<void()> on_append) { listener_.set(std::move(on_append)); }
 
   // Forgets every claim. Called when a store opens: claims are only ever held by a relay of
@@ -46,7 +47,8 @@ class OutboxTable {
 
   Database& db_;
   std::chrono::milliseconds lease_;
-  std::string insert_sql_, select_sql_, claim_sql_, delete_sql_, release_sql_, release_all_sql_;
+  std::string backlog_sql_, insert_sql_, select_sql_, claim_sql_, delete_sql_, release_sql_,
+      release_all_sql_;
   sql::OutboxListener listener_;
 };
 

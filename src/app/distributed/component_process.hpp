@@ -16,6 +16,7 @@
 #include "app/distributed/infrastructure.hpp"
 #include "app/distributed/service_process.hpp"
 #include "app/host.hpp"
+#include "app/store_metrics.hpp"
 #include "http/router.hpp"
 #include "ports/clock.hpp"
 #include "ports/event_bus.hpp"
@@ -43,6 +44,8 @@ class ComponentProcess final : public ServiceProcess {
         target_(config, *bus_, clock_),
         host_(*bus_, routes_, with_database_check(host_options(config, service), target_)) {
     host_.add(target_.component, routes_);
+    if constexpr (requires { target_.db->pool_stats(); })
+      export_database_metrics(host_.metrics(), *target_.db);
     // Components the target hosts beside its own on the same router (the analytics process:
     // the webhooks).
     if constexpr (requires { target_.guests(); })

@@ -253,6 +253,49 @@ TEST(PgPool, AcquireGivesUpWithUnavailableWhenEveryConnectionIsBusy) {
   EXPECT_EQ(db->open_connections(), 1u);
 }
 
+TEST(PgPool, StatsCountWaitsForABusyPoolAndItsFailures) {
+  PgTestSchema schema;
+  PoolOptions patient;
+  patient.max_connections = 1;
+  patient.acquire_timeout = std::chrono::seconds(20);
+  auto db = schema.open(patient);
+  PgTicketStore store(*db);
+  const auto t = create(store, "Laptop will not boot");
+  EXPECT_EQ(db->pool_stats().waits, 0u);
+  EXPECT_EQ(db->pool_stats().in_use, 0u);
+  // Holds the only connection until another thread waits for it (bounded), then frees it.
+  std::thread waiter;
+  update_one(store, t.id, [&](Ticket&) {
+    EXPECT_EQ(db->pool_stats().in_use, 1u);
+    waiter = std::thread([&] { EXPECT_TRUE(store.get(t.id).has_value()); });
+    for (int i = 0; i < 2000 && db->pool_stats().waiting == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(db->pool_stats().waiting, 1u);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return std::vector<Event>{};
+  });
+  waiter.join();
+  const auto s = db->pool_stats();
+  EXPECT_EQ(s.waits, 1u);
+  EXPECT_GE(s.wait_seconds, 0.015);
+  EXPECT_EQ(s.waiting, 0u);
+  EXPECT_EQ(s.max, 1u);
+  EXPECT_EQ(s.errors, 0u);
+  EXPECT_EQ(s.in_use, 0u);
+
+  // An acquisition that gives up is a wait and a failure.
+  auto hasty = one_connection_pool(schema);
+  PgTicketStore hasty_store(*hasty);
+  EXPECT_THROW(update_one(hasty_store, t.id,
+                          [&](Ticket& x) {
+                            hasty_store.get(x.id);
+                            return std::vector<Event>{};
+                          }),
+               ports::Unavailable);
+  EXPECT_EQ(hasty->pool_stats().waits, 1u);
+  EXPECT_EQ(hasty->pool_stats().errors, 1u);
+}
+
 TEST(PgPool, ConnectionsKilledUnderneathAreReplaced) {
   PgTestSchema schema;
   PoolOptions options;

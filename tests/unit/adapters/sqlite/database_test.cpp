@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -98,6 +100,29 @@ TEST_F(SqliteDatabase, WriteCommitsAndReturnsTheResult) {
   });
   EXPECT_EQ(id, 1);
   EXPECT_EQ(count_rows(*db, "notes"), 1);
+}
+
+TEST_F(SqliteDatabase, WriterStatsCountWritesAndTheTimeQueuedForTheWriter) {
+  insert("one");
+  EXPECT_EQ(db->writer_stats().waits, 0u);
+  const auto writes = db->writer_stats().writes;
+  std::thread second;
+  db->write([&](Connection& c) {
+    c.query("INSERT INTO notes (body) VALUES ('held')").run();
+    second = std::thread([&] { insert("queued"); });
+    // The second writer queues behind this transaction (bounded wait until it does).
+    for (int i = 0; i < 2000 && db->writer_stats().queued == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(db->writer_stats().queued, 1u);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  });
+  second.join();
+  const auto s = db->writer_stats();
+  EXPECT_EQ(s.writes, writes + 2);
+  EXPECT_EQ(s.waits, 1u);
+  EXPECT_GE(s.wait_seconds, 0.015);
+  EXPECT_EQ(s.queued, 0u);
+  EXPECT_EQ(count_rows(*db, "notes"), 3);
 }
 
 TEST_F(SqliteDatabase, ExceptionInsideWriteRollsEverythingBack) {

@@ -527,6 +527,25 @@ TYPED_TEST(TicketStoreContract, RelayPublishesOldestFirstInBatches) {
   EXPECT_EQ(batches, (std::vector<std::vector<std::int64_t>>{{1, 2}, {3, 4}, {5}}));
 }
 
+TYPED_TEST(TicketStoreContract, TheBacklogCountsWhatWaitsAndDatesTheOldest) {
+  EXPECT_EQ(this->store->backlog().messages, 0u);
+  EXPECT_FALSE(this->store->backlog().oldest_created_at);
+  const auto before = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  for (int i = 0; i < 3; ++i) this->create("Waiting " + std::to_string(i));
+  const auto waiting = this->store->backlog();
+  EXPECT_EQ(waiting.messages, 3u);
+  ASSERT_TRUE(waiting.oldest_created_at);
+  EXPECT_GE(*waiting.oldest_created_at, before);
+  EXPECT_LE(*waiting.oldest_created_at, before + 60'000);
+  this->store->relay(2, [](const std::vector<ports::OutboxMessage>&) {});
+  EXPECT_EQ(this->store->backlog().messages, 1u);
+  this->store->relay(10, [](const std::vector<ports::OutboxMessage>&) {});
+  EXPECT_EQ(this->store->backlog().messages, 0u);
+  EXPECT_FALSE(this->store->backlog().oldest_created_at);
+}
+
 TYPED_TEST(TicketStoreContract, ThrowingPublishLeavesTheRowsForTheNextRelay) {
   this->create("First ticket");
   this->create("Second ticket");
