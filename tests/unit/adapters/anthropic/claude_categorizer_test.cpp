@@ -149,7 +149,8 @@ TEST_F(ClaudeCategorizerTest, TheExplanationHoldsTheReasonTheAlternativesAndTheP
   // Claude's reason, as the fake wrote it, is the evidence.
   ASSERT_EQ(e.evidence.size(), 1u);
   EXPECT_EQ(e.evidence[0], "The fake always names Facilities.");
-  const auto& schema = fake.requests().back().json["tools"][0]["input_schema"];
+  const auto requests = fake.requests();
+  const auto schema = requests.back().json["tools"][0]["input_schema"];
   EXPECT_EQ(schema["properties"]["alternatives"]["type"], "array");
   EXPECT_EQ(schema["properties"]["alternatives"]["maxItems"], kMaxAlternatives);
 }

@@ -188,11 +188,13 @@ TEST(KeywordCategorizer, TheExplanationListsTheRulesThatFiredAndTheDepartmentsTh
   EXPECT_EQ(e.decided_by, domain::CategorizedBy::keywords);
   EXPECT_EQ(e.version, categorizer().model_version());
   // The decision first, at its confidence; HR scored too, and lists below it.
-  ASSERT_EQ(e.candidates.size(), 2u);
+  ASSERT_GE(e.candidates.size(), 2u);
   EXPECT_EQ(e.candidates[0], (domain::Candidate{"IT Support", r.confidence}));
-  EXPECT_EQ(e.candidates[1].department, "HR");
-  EXPECT_GT(e.candidates[1].confidence, 0);
-  EXPECT_LT(e.candidates[1].confidence, r.confidence);
+  const auto hr = std::find_if(e.candidates.begin(), e.candidates.end(),
+                               [](const domain::Candidate& c) { return c.department == "HR"; });
+  ASSERT_NE(hr, e.candidates.end());
+  EXPECT_GT(hr->confidence, 0);
+  EXPECT_LT(hr->confidence, r.confidence);
   // Each rule that fired, with the department it pointed at.
   const auto has = [&](const std::string& line) {
     return std::find(e.evidence.begin(), e.evidence.end(), line) != e.evidence.end();
