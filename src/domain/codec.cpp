@@ -84,6 +84,40 @@ json to_json(const Department& d) {
               {"created_at", format_iso8601(d.created_at)}};
 }
 
+json to_json(const Explanation& e) {
+  json candidates = json::array();
+  for (const auto& c : e.candidates)
+    candidates.push_back({{"department", c.department}, {"confidence", c.confidence}});
+  json j{{"decided_by", to_string(e.decided_by)},
+         {"version", e.version},
+         {"candidates", std::move(candidates)},
+         {"evidence", e.evidence}};
+  if (e.actor) j["actor"] = to_json(*e.actor);
+  return j;
+}
+
+Explanation explanation_from_json(const json& j) {
+  if (!j.is_object()) throw CodecError("explanation must be an object");
+  namespace f = json_fields;
+  Explanation e;
+  e.decided_by = f::get(j, "decided_by", f::categorized_by);
+  e.version = f::get_optional(j, "version", f::string).value_or("");
+  const json& candidates = field(j, "candidates");
+  if (!candidates.is_array()) throw CodecError("field 'candidates' must be an array");
+  for (const auto& c : candidates) {
+    if (!c.is_object()) throw CodecError("a candidate must be an object");
+    e.candidates.push_back(
+        {f::get(c, "department", f::string), f::get(c, "confidence", f::integer)});
+  }
+  if (const json* evidence = f::find(j, "evidence")) {
+    if (!evidence->is_array()) throw CodecError("field 'evidence' must be an array");
+    for (const auto& s : *evidence) e.evidence.push_back(f::string(s, "evidence"));
+  }
+  if (const json* actor = f::find(j, "actor"); actor && !actor->is_null())
+    e.actor = actor_from_json(*actor);
+  return e;
+}
+
 json to_json(const Actor& a) {
   const bool key = a.type == Actor::Type::key;
   return json{{"type", to_string(a.type)},

@@ -21,6 +21,12 @@ Ticket ticket_from_json(const nlohmann::json& j);
 
 nlohmann::json to_json(const Department& d);
 
+// {decided_by, version, candidates: [{department, confidence}], evidence: [...]}, plus actor
+// for a manual decision.
+nlohmann::json to_json(const Explanation& e);
+// Throws CodecError when a field is missing or of the wrong type (actor: lenient, as above).
+Explanation explanation_from_json(const nlohmann::json& j);
+
 // {type, id, name, role}: id, name and role are null unless type is "key".
 nlohmann::json to_json(const Actor& a);
 // Lenient: anything unreadable is the system (old messages carry no actor).

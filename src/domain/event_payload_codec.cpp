@@ -44,6 +44,7 @@ json to_json(const payload::Categorized& p) {
   j["reason"] = p.reason;
   if (!p.model_version.empty()) j["model_version"] = p.model_version;
   j["priority"] = to_string(p.priority);
+  if (p.explanation) j["explanation"] = to_json(*p.explanation);
   return j;
 }
 
@@ -85,6 +86,8 @@ payload::Categorized categorized_from_json(const json& j) {
   p.reason = optional_string(j, "reason");
   p.model_version = optional_string(j, "model_version");
   p.priority = optional_priority(j);
+  if (const json* e = f::find(j, "explanation"); e && !e->is_null())
+    p.explanation = explanation_from_json(*e);
   return p;
 }
 

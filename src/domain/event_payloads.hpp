@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "domain/explanation.hpp"
 #include "domain/priority.hpp"
 #include "domain/status.hpp"
 
@@ -31,6 +32,8 @@ struct Categorized {
   std::string model_version = {};
   // Optional: messages written before priorities existed lack it and read as normal.
   Priority priority = Priority::normal;
+  // Optional: messages written before explanations existed lack it (the ticket then has none).
+  std::optional<Explanation> explanation = std::nullopt;
 
   bool operator==(const Categorized&) const = default;
 };

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "domain/ticket.hpp"
+#include "domain/ticket_id.hpp"
 
 namespace st::domain {
 

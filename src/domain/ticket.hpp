@@ -3,13 +3,13 @@
 #include <optional>
 #include <string>
 
+#include "domain/explanation.hpp"
 #include "domain/priority.hpp"
 #include "domain/status.hpp"
+#include "domain/ticket_id.hpp"
 #include "domain/time.hpp"
 
 namespace st::domain {
-
-using TicketId = std::int64_t;
 
 // What a requester submits; produced only by validate_new_ticket (trimmed, checked).
 struct NewTicket {
@@ -39,6 +39,10 @@ struct Ticket {
   Millis updated_at = 0;
   // Set with the department by the pipeline; an agent may change it.
   Priority priority = Priority::normal;
+  // Why it is in its department: set with the department (by the pipeline or an agent);
+  // unset before, and for tickets routed before explanations existed. Not part of the
+  // ticket's JSON (to_json): the tickets API adds it for agents and admins.
+  std::optional<Explanation> explanation;
 
   bool operator==(const Ticket&) const = default;
 };

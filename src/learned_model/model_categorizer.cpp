@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -25,6 +26,17 @@ std::string percent(double p) {
   return buf;
 }
 
+// "97% with it, 88% without"; with a decimal more while both round alike (a model sure of
+// itself changes in the decimals).
+std::string percents(double with, double without) {
+  char buf[64];
+  const bool alike = std::lround(with * 100.0) == std::lround(without * 100.0);
+  std::snprintf(buf, sizeof buf,
+                alike ? "%.1f%% with it, %.1f%% without" : "%.0f%% with it, %.0f%% without",
+                with * 100.0, without * 100.0);
+  return buf;
+}
+
 }  // namespace
 
 ModelCategorizer::ModelCategorizer(ModelCategorizerOptions options)
@@ -44,9 +56,9 @@ void ModelCategorizer::use(std::shared_ptr<const TextModel> model) {
   model_.store(std::move(model));
 }
 
-std::optional<ModelCategorizer::Prediction> ModelCategorizer::best_of(
-    const TextModel& model, std::string_view text, const std::vector<std::string>& departments) {
-  const auto p = model.probabilities(text);
+std::vector<std::pair<std::string, double>> ModelCategorizer::ranked(
+    const TextModel& model, const std::vector<double>& p,
+    const std::vector<std::string>& departments) {
   const auto& labels = model.info().labels;
   // Allowed departments, as the request spells them, with the model's probability for each.
   std::vector<std::pair<std::string, double>> allowed;
@@ -60,9 +72,15 @@ std::optional<ModelCategorizer::Prediction> ModelCategorizer::best_of(
           break;
         }
   }
+  std::stable_sort(allowed.begin(), allowed.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  return allowed;
+}
+
+std::optional<ModelCategorizer::Prediction> ModelCategorizer::best_of(
+    const TextModel& model, std::string_view text, const std::vector<std::string>& departments) {
+  const auto allowed = ranked(model, model.probabilities(text), departments);
   if (allowed.empty()) return std::nullopt;
-  std::sort(allowed.begin(), allowed.end(),
-            [](const auto& a, const auto& b) { return a.second > b.second; });
   Prediction out{allowed[0].first, allowed[0].second, "", 0};
   if (allowed.size() > 1) {
     out.runner_up = allowed[1].first;
@@ -75,20 +93,90 @@ std::optional<ports::Categorization> ModelCategorizer::categorize(
     const ports::CategorizationRequest& request) {
   const auto model = model_.load();  // this request keeps this model, whatever is swapped in
   if (!model) return std::nullopt;
-  const auto best =
-      best_of(*model, options_.normalize(request.title, request.description), request.departments);
-  if (!best) return std::nullopt;
-  const int confidence = static_cast<int>(std::lround(best->probability * 100.0));
+  const auto text = options_.normalize(request.title, request.description);
+  const auto allowed = ranked(*model, model->probabilities(text), request.departments);
+  if (allowed.empty()) return std::nullopt;
+  const auto& best = allowed.front();
+  const int confidence = static_cast<int>(std::lround(best.second * 100.0));
   if (confidence < options_.min_confidence) return std::nullopt;
   ports::Categorization c;
-  c.department = best->department;
+  c.department = best.first;
   c.confidence = confidence;
   c.categorized_by = domain::CategorizedBy::model;
-  c.reason = "learned model: " + best->department + " " + percent(best->probability);
-  if (!best->runner_up.empty())
-    c.reason += ", next " + best->runner_up + " " + percent(best->runner_up_probability);
+  c.reason = "learned model: " + best.first + " " + percent(best.second);
+  if (allowed.size() > 1)
+    c.reason += ", next " + allowed[1].first + " " + percent(allowed[1].second);
   c.model_version = model->info().version;
+  domain::Explanation why;
+  why.decided_by = domain::CategorizedBy::model;
+  why.version = c.model_version;
+  for (std::size_t i = 0; i < allowed.size() && i < domain::kMaxCandidates; ++i)
+    why.candidates.push_back(
+        {allowed[i].first, static_cast<int>(std::lround(allowed[i].second * 100.0))});
+  for (const auto& term : telling_terms(*model, text, best.first))
+    why.evidence.push_back("term \"" + term.text + "\": " + best.first + " " +
+                           percents(term.with, term.without));
+  c.explanation = std::move(why);
   return c;
+}
+
+std::vector<ModelCategorizer::TellingTerm> ModelCategorizer::telling_terms(
+    const TextModel& model, std::string_view text, const std::string& department) {
+  std::size_t label = model.info().labels.size();
+  for (std::size_t i = 0; i < model.info().labels.size(); ++i)
+    if (same_name(model.info().labels[i], department)) label = i;
+  if (label == model.info().labels.size()) return {};
+  // The distinct terms, in order of first appearance (the title's first).
+  std::vector<std::string_view> terms;
+  for (std::size_t at = 0; at < text.size() && terms.size() < kMaxTermsTried;) {
+    auto end = text.find(' ', at);
+    if (end == std::string_view::npos) end = text.size();
+    const auto term = text.substr(at, end - at);
+    if (!term.empty() && std::find(terms.begin(), terms.end(), term) == terms.end())
+      terms.push_back(term);
+    at = end + 1;
+  }
+  if (terms.size() < 2) return {};  // without its only term the text says nothing
+  // The other departments' share, summed from their own (small, exact) probabilities rather
+  // than as 1 - p: a model sure of itself rounds p to 1, never the others to 0.
+  const auto others = [label](const std::vector<double>& p) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < p.size(); ++i)
+      if (i != label) sum += p[i];
+    return sum;
+  };
+  const auto with = model.probabilities(text);
+  const double others_with = others(with);
+  std::vector<TellingTerm> out;
+  std::vector<double> rise;  // per entry of out: how many times the others' share grew
+  std::string without;
+  for (const auto term : terms) {
+    without.clear();
+    for (std::size_t at = 0; at < text.size();) {
+      auto end = text.find(' ', at);
+      if (end == std::string_view::npos) end = text.size();
+      const auto word = text.substr(at, end - at);
+      if (word != term) {
+        if (!without.empty()) without += ' ';
+        without += word;
+      }
+      at = end + 1;
+    }
+    const auto p = model.probabilities(without);
+    const double others_without = others(p);
+    if (others_without > others_with * (1.0 + kMinTermEffect)) {
+      out.push_back({std::string(term), with[label], p[label]});
+      rise.push_back(others_with > 0.0 ? others_without / others_with : others_without);
+    }
+  }
+  std::vector<std::size_t> order(out.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return rise[a] > rise[b]; });
+  std::vector<TellingTerm> ranked;
+  for (std::size_t i = 0; i < order.size() && i < kMaxTellingTerms; ++i)
+    ranked.push_back(std::move(out[order[i]]));
+  return ranked;
 }
 
 std::string ModelCategorizer::retrain(const std::vector<ports::LabeledText>& examples,

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/explanation.hpp"
 #include "domain/priority.hpp"
 #include "domain/status.hpp"
 
@@ -42,6 +43,9 @@ struct Categorization {
   // How urgent: Claude answers it; unset, the categorizer service fills in its local
   // estimate (services/categorizer/priority_estimator.hpp).
   std::optional<domain::Priority> priority = std::nullopt;
+  // Why: the departments weighed and the evidence. A strategy sets its own; unset, the
+  // categorizer service makes one of the decision and its reason (domain::plain_explanation).
+  std::optional<domain::Explanation> explanation = std::nullopt;
 };
 
 // One strategy in the categorizer's chain (Claude, learned model, keywords).

@@ -24,6 +24,9 @@ class DepartmentSetter {
     domain::Actor actor;  // an agent's reroute; the pipeline (system) otherwise
     // The pipeline's priority estimate; unset (an agent's reroute) keeps the ticket's.
     std::optional<domain::Priority> priority = std::nullopt;
+    // Why this department; unset (a routing instance older than explanations) keeps the
+    // ticket's.
+    std::optional<domain::Explanation> explanation = std::nullopt;
   };
   // Sets each ticket's department (one transaction where possible); one result each,
   // nullopt if no such ticket. Idempotent: setting the same values again changes nothing.

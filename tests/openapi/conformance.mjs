@@ -134,6 +134,7 @@ const CASES = [
   { op: 'GET /api/tickets', path: '/api/tickets?priority=critical', as: 'agent', status: 400 },
   { op: 'GET /api/tickets', path: '/api/tickets?sort=oldest', as: 'agent', status: 400 },
   { op: 'GET /api/tickets', path: '/api/tickets', as: 'anonymous', status: 401 },
+  { op: 'GET /api/tickets/{id}', path: (c) => `/api/tickets/${c.own}`, as: 'agent', status: 200 },  // with its explanation
   { op: 'GET /api/tickets/{id}', path: (c) => `/api/tickets/${c.own}`, as: 'requester', status: 200 },
   { op: 'GET /api/tickets/{id}', path: (c) => `/api/tickets/${c.other}`, as: 'requester', status: 404 },
   { op: 'GET /api/tickets/{id}', path: (c) => `/api/tickets/${c.anonymousTicket}`, as: 'token', status: 200 },

@@ -187,6 +187,13 @@ std::optional<ports::Categorization> ClaudeCategorizer::categorize(
       c.reason = answer->reason.empty() ? "Claude chose " + answer->department : answer->reason;
       c.model_version = answer->model.empty() ? options_.model : answer->model;
       c.priority = answer->priority;
+      domain::Explanation why;
+      why.decided_by = domain::CategorizedBy::claude;
+      why.version = c.model_version + " prompt-" + std::to_string(kPromptVersion);
+      why.candidates.push_back({c.department, c.confidence});
+      for (const auto& alternative : answer->alternatives) why.candidates.push_back(alternative);
+      why.evidence.push_back(c.reason);
+      c.explanation = std::move(why);
       return c;
     }
 

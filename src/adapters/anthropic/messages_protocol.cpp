@@ -89,6 +89,28 @@ std::string string_member(const json& block, const char* name) {
   return it != block.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// The usable runners-up of a tool call: listed departments other than the chosen one, each
+// once, with a confidence; anything else is skipped (they are commentary, not the answer).
+std::vector<domain::Candidate> alternatives_of(const json& list, const std::string& chosen,
+                                               const std::vector<std::string>& departments) {
+  std::vector<domain::Candidate> out;
+  if (!list.is_array()) return out;
+  for (const auto& item : list) {
+    if (out.size() == kMaxAlternatives) break;
+    if (!item.is_object() || !item.contains("department") || !item["department"].is_string() ||
+        !item.contains("confidence"))
+      continue;
+    auto department = canonical_department(item["department"].get<std::string>(), departments);
+    auto confidence = confidence_of(item["confidence"]);
+    if (!department || !confidence || *department == chosen) continue;
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const domain::Candidate& c) {
+      return c.department == *department;
+    });
+    if (!seen) out.push_back({*department, *confidence});
+  }
+  return out;
+}
+
 Failure invalid(std::string message) {
   return {FailureKind::invalid_answer, std::move(message), std::nullopt};
 }
@@ -152,7 +174,8 @@ std::string system_prompt(const std::vector<std::string>& departments) {
          "clearly belongs to one department, 50 to 85 when it is likely but another is "
          "plausible, below 50 when it is vague. If no department fits, choose \"General\" "
          "when it is in the list. reason is one short sentence naming the deciding "
-         "detail.\n\n"
+         "detail. alternatives lists up to two other departments that could also fit, with "
+         "your confidence in each; leave it empty when none could.\n\n"
          "priority is how soon someone must act, judged from what the ticket says is "
          "happening, not from how insistent it sounds:\n"
          "- \"urgent\": many people are stopped (an outage, a whole team or office), or money "
@@ -194,6 +217,17 @@ json build_request(const PromptOptions& options, const ports::CategorizationRequ
             {"maximum", 100},
             {"description", "How sure the choice is, 0 to 100."}}},
           {"reason", {{"type", "string"}, {"description", "One short sentence: why."}}},
+          {"alternatives",
+           {{"type", "array"},
+            {"maxItems", kMaxAlternatives},
+            {"description", "Other departments that could fit, best first (may be empty)."},
+            {"items",
+             {{"type", "object"},
+              {"properties",
+               {{"department", {{"type", "string"}, {"enum", request.departments}}},
+                {"confidence", {{"type", "integer"}, {"minimum", 0}, {"maximum", 100}}}}},
+              {"required", {"department", "confidence"}},
+              {"additionalProperties", false}}}}},
           {"priority",
            {{"type", "string"},
             {"enum", priority_names()},
@@ -271,6 +305,8 @@ std::variant<Answer, Failure> parse_response(std::string_view body,
       // Missing or not a level: left unset, and the local estimate stands in.
       if (input.contains("priority") && input["priority"].is_string())
         answer->priority = domain::parse_priority(input["priority"].get<std::string>());
+      if (input.contains("alternatives"))
+        answer->alternatives = alternatives_of(input["alternatives"], *department, departments);
       break;
     }
     if (type == "text" && block.contains("text") && block["text"].is_string())

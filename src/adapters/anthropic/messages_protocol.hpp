@@ -20,6 +20,11 @@ inline constexpr std::string_view kMessagesPath = "/v1/messages";
 inline constexpr std::string_view kToolName = "route_ticket";
 // Longest reason kept from an answer (it goes into the audit trail).
 inline constexpr std::size_t kMaxReasonBytes = 300;
+// The version of the system prompt and tool schema: raised whenever either changes, and
+// recorded with the model in each Claude decision's explanation ("<model> prompt-<N>").
+inline constexpr int kPromptVersion = 3;
+// Runners-up an answer may name beside its department ("alternatives").
+inline constexpr std::size_t kMaxAlternatives = 2;
 
 struct PromptOptions {
   std::string model = "claude-haiku-4-5";
@@ -46,6 +51,9 @@ struct Answer {
   // How urgent, when the answer says (a tool call's "priority"); unset, the categorizer
   // uses its local estimate.
   std::optional<domain::Priority> priority;
+  // Other departments the answer weighed (the tool call's "alternatives"), best first: in the
+  // list, not the chosen one, at most kMaxAlternatives.
+  std::vector<domain::Candidate> alternatives;
   std::string model;      // the model that answered, as the API names it
   bool from_tool = true;  // false: understood from a text answer
   long input_tokens = 0;

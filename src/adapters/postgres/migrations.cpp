@@ -62,6 +62,9 @@ constexpr Migration kTickets[] = {
     {5,
      "ALTER TABLE tickets ADD COLUMN priority text NOT NULL DEFAULT 'normal';\n"
      "CREATE INDEX tickets_by_priority ON tickets (priority, id);\n"},
+    // Why a ticket is in its department (domain::Explanation as JSON); NULL before it was
+    // routed, or when it was routed before explanations existed.
+    {6, "ALTER TABLE tickets ADD COLUMN explanation text;\n"},
 };
 
 constexpr Migration kRouting[] = {

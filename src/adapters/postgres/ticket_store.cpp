@@ -57,17 +57,18 @@ constexpr const char* kUpdate =
     "user_name = r.user_name, user_email = r.user_email, department = r.department, "
     "confidence_score = r.confidence_score, categorized_by = r.categorized_by, "
     "status = r.status, created_at = r.created_at, updated_at = r.updated_at, "
-    "priority = r.priority "
+    "priority = r.priority, explanation = r.explanation "
     "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
-    "$7::integer[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[]) "
+    "$7::integer[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], "
+    "$13::text[]) "
     "AS r(id, title, description, user_name, user_email, department, confidence_score, "
-    "categorized_by, status, created_at, updated_at, priority) WHERE t.id = r.id";
+    "categorized_by, status, created_at, updated_at, priority, explanation) WHERE t.id = r.id";
 
 // Writes the given tickets' current values, one statement for all.
 void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
   if (tickets.empty()) return;
   ArrayLiteral id, title, description, user_name, user_email, department, confidence, by, status,
-      created_at, updated_at, priority;
+      created_at, updated_at, priority, explanation;
   for (const Ticket* t : tickets) {
     id.add(t->id);
     title.add(t->title);
@@ -81,10 +82,11 @@ void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
     created_at.add(t->created_at);
     updated_at.add(t->updated_at);
     priority.add(domain::to_string(t->priority));
+    explanation.add(sql::explanation_column(t->explanation));
   }
   tx.exec(kUpdate, id.str(), title.str(), description.str(), user_name.str(), user_email.str(),
           department.str(), confidence.str(), by.str(), status.str(), created_at.str(),
-          updated_at.str(), priority.str());
+          updated_at.str(), priority.str(), explanation.str());
 }
 
 // Takes each create's key for the id drawn for it. For a key stored already (by an earlier

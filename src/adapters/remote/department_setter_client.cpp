@@ -21,6 +21,7 @@ std::vector<std::optional<domain::Ticket>> DepartmentSetterClient::set_departmen
               {"trace_id", a.trace_id},
               {"actor", domain::to_json(a.actor)}};
     if (a.priority) item["priority"] = domain::to_string(*a.priority);
+    if (a.explanation) item["explanation"] = domain::to_json(*a.explanation);
     items.push_back(std::move(item));
   }
   http::Request req{bhttp::verb::post, "/internal/tickets/departments", 11};

@@ -22,7 +22,7 @@
 
 #define ST_TICKET_COLUMNS                                                         \
   "id, title, description, user_name, user_email, department, confidence_score, " \
-  "categorized_by, status, created_at, updated_at, language, priority"
+  "categorized_by, status, created_at, updated_at, language, priority, explanation"
 #define ST_PROJECTION_COLUMNS                                                                \
   "ticket_id, department, status, confidence_score, categorized_by, created_at, routed_at, " \
   "resolved_at, status_version, status_event_at, department_version, priority"
@@ -57,6 +57,25 @@ inline std::optional<std::string> categorized_by_column(
   return std::string(domain::to_string(*c));
 }
 
+// The tickets.explanation value of a ticket: its JSON text, NULL when it has none.
+inline std::optional<std::string> explanation_column(const std::optional<domain::Explanation>& e) {
+  if (!e) return std::nullopt;
+  return domain::to_json(*e).dump();
+}
+
+// Lenient, unlike status: an explanation is commentary, and one this build cannot read (a
+// newer shape) leaves the ticket without one rather than unreadable.
+inline std::optional<domain::Explanation> explanation_from_column(
+    const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  const auto j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  try {
+    return domain::explanation_from_json(j);
+  } catch (const domain::CodecError&) {
+    return std::nullopt;
+  }
+}
+
 template <class Row>
 domain::Ticket ticket_from_row(const Row& r) {
   domain::Ticket t;
@@ -83,6 +102,7 @@ domain::Ticket ticket_from_row(const Row& r) {
     throw CorruptRow("tickets: row " + std::to_string(t.id) + " has unknown priority '" +
                      priority_text + "'");
   t.priority = *priority;
+  t.explanation = explanation_from_column(r.opt_text(13));
   return t;
 }
 

@@ -61,6 +61,9 @@ constexpr Migration kTickets[] = {
     {5,
      "ALTER TABLE tickets ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal';\n"
      "CREATE INDEX tickets_by_priority ON tickets(priority);\n"},
+    // Why a ticket is in its department (domain::Explanation as JSON); NULL before it was
+    // routed, or when it was routed before explanations existed.
+    {6, "ALTER TABLE tickets ADD COLUMN explanation TEXT;\n"},
 };
 
 constexpr Migration kRouting[] = {

@@ -29,7 +29,7 @@ constexpr const char* kInsert =
 constexpr const char* kUpdate =
     "UPDATE tickets SET title = ?, description = ?, user_name = ?, user_email = ?, "
     "department = ?, confidence_score = ?, categorized_by = ?, status = ?, created_at = ?, "
-    "updated_at = ?, priority = ? WHERE id = ?";
+    "updated_at = ?, priority = ?, explanation = ? WHERE id = ?";
 
 constexpr const char* kSelectByCreateKey =
     "SELECT ticket_id FROM ticket_create_keys WHERE create_key = ?";
@@ -167,7 +167,8 @@ std::optional<Ticket> SqliteTicketStore::update_in(Connection& c, domain::Ticket
                   edited.department, edited.confidence_score,
                   sql::categorized_by_column(edited.categorized_by),
                   domain::to_string(edited.status), edited.created_at, edited.updated_at,
-                  domain::to_string(edited.priority), id)
+                  domain::to_string(edited.priority), sql::explanation_column(edited.explanation),
+                  id)
         .run();
   }
   appended += outbox_.append(c, events);

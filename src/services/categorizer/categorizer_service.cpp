@@ -16,6 +16,14 @@ namespace st::services::categorizer {
 namespace {
 constexpr auto kDepartmentCacheTtl = std::chrono::seconds(2);
 
+// Every decision leaves with an explanation: a strategy's own, or one made of the decision.
+void explain(ports::Categorization& c) {
+  if (!c.explanation)
+    c.explanation = domain::plain_explanation(c.categorized_by, c.model_version, c.department,
+                                              c.confidence, c.reason);
+  domain::normalize(*c.explanation);
+}
+
 // The store may be out of reach (a database restart): that is said, not fatal. Categorizing
 // goes on, and labels wait in their queue, so the service is not degraded on that account.
 nlohmann::json training_health(ports::ModelTrainer& training) {
@@ -114,6 +122,7 @@ ports::Categorization CategorizerService::categorize(const std::string& title,
         // Keywords and the learned model name no priority, nor does a Claude answer
         // without one: the local estimate stands in.
         if (!c->priority) c->priority = estimate_priority(title, description).priority;
+        explain(*c);
         return *c;
       }
     } catch (const std::exception& e) {
@@ -122,8 +131,11 @@ ports::Categorization CategorizerService::categorize(const std::string& title,
     }
     if (counters_) counters_->fallbacks[i]->inc();
   }
-  return {domain::kGeneralDepartment, 0,  domain::CategorizedBy::keywords,
-          "no strategy decided",      "", estimate_priority(title, description).priority};
+  ports::Categorization none{
+      domain::kGeneralDepartment, 0,  domain::CategorizedBy::keywords,
+      "no strategy decided",      "", estimate_priority(title, description).priority};
+  explain(none);
+  return none;
 }
 
 nlohmann::json CategorizerService::health() {
@@ -225,7 +237,8 @@ std::vector<ports::Disposition> CategorizerService::on_created(
     const auto& ticket_created = *created[i];
     domain::payload::Categorized suggestion{
         c.department, c.confidence,    c.categorized_by,
-        c.reason,     c.model_version, c.priority.value_or(domain::Priority::normal)};
+        c.reason,     c.model_version, c.priority.value_or(domain::Priority::normal),
+        c.explanation};
     auto event = domain::make_event(std::move(suggestion), ticket_created.ticket, clock_.now(),
                                     ticket_created.trace_id);
     event.event_id = domain::derived_event_id(ticket_created.event_id, "categorized");

@@ -180,6 +180,30 @@ std::string reason(Scratch& s, std::size_t best) {
   return out;
 }
 
+// The departments that scored, best first, each at the decision's confidence scaled by its
+// score against the winner's; and the rules that fired, strongest first, with the department
+// each pointed at. Call after reason(), which sorts the contributions.
+domain::Explanation explanation(const Scratch& s, std::size_t best, int confidence,
+                                const std::string& version) {
+  domain::Explanation e;
+  e.decided_by = domain::CategorizedBy::keywords;
+  e.version = version;
+  e.candidates.push_back({std::string(s.slots[best]), confidence});
+  for (std::size_t slot = 0; slot < s.slots.size(); ++slot) {
+    if (slot == best || s.score[slot] <= 0.0) continue;
+    const double share = std::min(1.0, s.score[slot] / s.score[best]);
+    e.candidates.push_back(
+        {std::string(s.slots[slot]), static_cast<int>(std::lround(confidence * share))});
+  }
+  for (const Contribution& c : s.contributions) {
+    if (e.evidence.size() == domain::kMaxEvidence) break;
+    e.evidence.push_back("rule \"" + std::string(c.display) + "\" -> " +
+                         std::string(s.slots[c.slot]));
+  }
+  domain::normalize(e);  // stable: a runner-up tied with the winner stays after it
+  return e;
+}
+
 }  // namespace
 
 KeywordCategorizer::KeywordCategorizer() : KeywordCategorizer(builtin_keyword_rules()) {}
@@ -413,6 +437,8 @@ ports::Categorization KeywordCategorizer::decide(Scratch& s) const {
                                             : std::string(slots.front());
     out.confidence = kNoMatchConfidence;
     out.reason = "no keywords matched; defaulted to " + out.department;
+    out.explanation = domain::plain_explanation(domain::CategorizedBy::keywords, model_version_,
+                                                out.department, out.confidence, out.reason);
     return out;
   }
   double second = 0.0;
@@ -421,6 +447,7 @@ ports::Categorization KeywordCategorizer::decide(Scratch& s) const {
   out.department = std::string(slots[best]);
   out.confidence = confidence(s.score[best], second);
   out.reason = reason(s, best);
+  out.explanation = explanation(s, best, out.confidence, model_version_);
   return out;
 }
 

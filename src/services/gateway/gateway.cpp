@@ -358,10 +358,18 @@ asio::awaitable<Response> Gateway::list_tickets(RequestContext& ctx) {
 asio::awaitable<Response> Gateway::read_ticket(RequestContext& ctx) {
   Response res = co_await upstreams_.tickets.send(ctx.request, ctx);
   if (sees_all_tickets(*ctx.principal) || res.result() != bhttp::status::ok) co_return res;
-  const auto body = json_of(res);
+  auto body = json_of(res);
   // Another person's ticket is a 404, as if it did not exist: its existence is not revealed.
   if (!body || !body->contains("ticket") || !may_read(*ctx.principal, (*body)["ticket"]))
     throw ApiError::not_found("Ticket not found");
+  // Why the ticket is where it is, is for agents and admins: the evidence may quote other
+  // people's tickets (the learned model's neighbours) or the rules staff tune.
+  auto& ticket = (*body)["ticket"];
+  if (ticket.is_object() && ticket.contains("explanation")) {
+    ticket.erase("explanation");
+    res.body() = body->dump();
+    res.prepare_payload();
+  }
   co_return res;
 }
 

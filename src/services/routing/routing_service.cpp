@@ -68,6 +68,7 @@ std::optional<RouteError> RoutingService::resolve_or_fall_back(RouteRequest& r) 
   r.department = domain::kGeneralDepartment;
   r.reason = "department '" + wanted + "' " +
              (error == RouteError::inactive_department ? "is not active" : "does not exist");
+  if (r.explanation) r.explanation->evidence.push_back(r.reason + ": routed to General");
   return resolve(r);
 }
 
@@ -98,10 +99,13 @@ RoutingService::Outcome RoutingService::route(const RouteRequest& request) {
   Outcome out;
   RouteRequest r = request;
   if ((out.error = resolve(r))) return out;
+  if (!r.explanation && r.categorized_by == domain::CategorizedBy::manual)
+    r.explanation = domain::manual_explanation(r.department, r.confidence, r.actor, r.reason);
   // Assign first, announce second: when ticket.routed is out, the ticket shows its
   // department. A crash in between redelivers the cause and both steps are idempotent.
-  const ports::DepartmentSetter::Decision decision{
-      r.ticket_id, r.department, r.confidence, r.categorized_by, r.trace_id, r.actor, r.priority};
+  const ports::DepartmentSetter::Decision decision{r.ticket_id,      r.department, r.confidence,
+                                                   r.categorized_by, r.trace_id,   r.actor,
+                                                   r.priority,       r.explanation};
   out.ticket = tickets_.set_departments({decision}).front();
   if (!out.ticket) {
     out.error = RouteError::unknown_ticket;
@@ -123,6 +127,7 @@ RouteRequest RoutingService::request_from(const Event& e) {
   r.reason = suggestion->reason;
   r.model_version = suggestion->model_version;
   r.priority = suggestion->priority;
+  r.explanation = suggestion->explanation;
   r.trace_id = e.trace_id;
   r.cause_event_id = e.event_id;
   return r;
@@ -160,7 +165,7 @@ std::vector<ports::Disposition> RoutingService::on_categorized(
   std::vector<ports::DepartmentSetter::Decision> decisions;
   for (const auto& r : requests)
     decisions.push_back({r.ticket_id, r.department, r.confidence, r.categorized_by, r.trace_id,
-                         r.actor, r.priority});
+                         r.actor, r.priority, r.explanation});
   const auto tickets = tickets_.set_departments(decisions);
 
   std::vector<ports::RoutingStore::RoutingWrite> writes;

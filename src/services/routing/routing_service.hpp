@@ -31,6 +31,8 @@ struct RouteRequest {
   domain::Actor actor;                        // the agent of a manual routing; else system
   // The categorizer's priority (ticket.categorized); unset for an agent's reroute.
   std::optional<domain::Priority> priority;
+  // Why (ticket.categorized's); unset for an agent's routing, which route() explains itself.
+  std::optional<domain::Explanation> explanation;
 };
 
 enum class RouteError { unknown_ticket, unknown_department, inactive_department };

@@ -229,7 +229,10 @@ void register_routes(http::Router& router, TicketsService& service,
   router.route(bhttp::verb::get, "/api/tickets/{id}", [&service](RequestContext& ctx) {
     auto t = service.get(ctx.id_param("id", "Ticket"));
     if (!t) throw ticket_not_found();
-    return http::ok({{"success", true}, {"ticket", domain::to_json(*t)}});
+    // The gateway takes the explanation out for a requester (Gateway::read_ticket).
+    json ticket = domain::to_json(*t);
+    ticket["explanation"] = t->explanation ? domain::to_json(*t->explanation) : json(nullptr);
+    return http::ok({{"success", true}, {"ticket", std::move(ticket)}});
   });
 
   http::SyncHandler update_status = [&service](RequestContext& ctx) {
@@ -281,6 +284,14 @@ void register_routes(http::Router& router, TicketsService& service,
       // Optional: a routing instance older than priorities sends none (the ticket keeps its).
       if (auto p = item.find("priority"); p != item.end() && p->is_string())
         a.priority = domain::parse_priority(p->get_ref<const std::string&>());
+      // Optional, as priority: older routing instances send none.
+      if (auto e = item.find("explanation"); e != item.end() && !e->is_null()) {
+        try {
+          a.explanation = domain::explanation_from_json(*e);
+        } catch (const domain::CodecError& err) {
+          throw ApiError::bad_request(std::string("explanation: ") + err.what(), "explanation");
+        }
+      }
       batch.push_back(std::move(a));
     }
     json tickets = json::array();

@@ -100,10 +100,12 @@ std::optional<Ticket> TicketsService::update_priority(domain::TicketId id,
 ports::TicketChange TicketsService::department_change(const Decision& a, domain::Millis now) const {
   return [a, now](Ticket& t) -> std::vector<Event> {
     if (t.department == a.department && t.confidence_score == a.confidence &&
-        t.categorized_by == a.by && (!a.priority || t.priority == *a.priority))
+        t.categorized_by == a.by && (!a.priority || t.priority == *a.priority) &&
+        (!a.explanation || t.explanation == a.explanation))
       return {};  // a redelivered routing: already applied
     const auto previous = t.department;
     if (a.priority) t.priority = *a.priority;
+    if (a.explanation) t.explanation = a.explanation;
     t.department = a.department;
     t.confidence_score = a.confidence;
     t.categorized_by = a.by;

@@ -63,6 +63,12 @@ describe('roles', () => {
     const second = Number((await page.getByTestId('result-link').getAttribute('href')).match(/(\d+)$/)[1]);
     const stored = (await api('GET', `/api/tickets/${second}`)).json.ticket;
     assert.equal(stored.user_email, ann.email);
+    // Their own ticket's page shows no "why here": the explanation is for agents and admins.
+    const own = await openPage(browser, `/ui/#/tickets/${second}`, { as: ann.secret });
+    await own.getByTestId('ticket-department').waitFor();
+    await own.locator('ol.trail li[data-event-type]').first().waitFor();
+    assert.equal(await own.getByTestId('why-here').count(), 0);
+    await own.context().close();
     assert.equal(stored.user_name, 'Ann Requester');
 
     // Another person's e-mail is the server's 403, shown on the field.

@@ -24,6 +24,11 @@ describe('ticket detail', () => {
     await page.waitForFunction(() => document.querySelectorAll('ol.trail li[data-event-type]').length >= 3);
     assert.deepEqual(await trailTypes(page), ['ticket.created', 'ticket.categorized', 'ticket.routed']);
     assert.equal(await page.getByTestId('ticket-department').textContent(), from);
+    // Why here: who decided, the department chosen, and the evidence.
+    const why = page.getByTestId('why-here');
+    await why.waitFor();
+    assert.match(await why.textContent(), new RegExp(`chose ${from} \\(\\d+ %\\)`));
+    assert.ok(await why.locator('ul.evidence li').count() >= 1, 'the evidence is listed');
 
     // Status: pending → in progress.
     await page.getByLabel('Status', { exact: true }).selectOption('in_progress');
@@ -39,6 +44,10 @@ describe('ticket detail', () => {
     await page.waitForFunction((d) => document.querySelector('[data-testid="ticket-department"]')?.textContent === d, to)
       .catch(async (e) => { throw new Error(`department shown: ${await page.getByTestId('ticket-department').textContent()}, message: ${await page.locator('form .form-message').allTextContents()}; ${e.message}`); });
     assert.equal(await page.getByTestId('ticket-categorized-by').textContent(), 'Manual');
+    // The reroute is its own reason: manual, the new department, nothing else weighed.
+    await page.waitForFunction((d) => document.querySelector('[data-testid="why-here"]')?.textContent.includes(`chose ${d} (100 %)`), to);
+    assert.match(await why.textContent(), /^Why hereManual/);
+    assert.equal(await page.getByTestId('why-here-alternatives').count(), 0);
     const reroute = page.locator('ol.trail li[data-event-type="ticket.department.updated"]');
     await reroute.waitFor();
     assert.match(await reroute.textContent(), new RegExp(`${from} → ${to}`));

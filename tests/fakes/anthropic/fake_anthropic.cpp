@@ -179,6 +179,11 @@ void FakeAnthropic::set_priority(std::string priority) {
   options_.priority = std::move(priority);
 }
 
+void FakeAnthropic::set_alternatives(std::vector<std::pair<std::string, int>> alternatives) {
+  std::lock_guard lock(mutex_);
+  options_.alternatives = std::move(alternatives);
+}
+
 std::vector<ReceivedRequest> FakeAnthropic::requests() const {
   std::lock_guard lock(mutex_);
   return requests_;
@@ -305,6 +310,12 @@ FakeAnthropic::Reply FakeAnthropic::answer(ReceivedRequest& r) {
                                 {"confidence", o.confidence},
                                 {"reason", "The fake always names " + department + "."}}}}});
       if (!o.priority.empty()) content[0]["input"]["priority"] = o.priority;
+      if (!o.alternatives.empty()) {
+        json alternatives = json::array();
+        for (const auto& [name, confidence] : o.alternatives)
+          alternatives.push_back({{"department", name}, {"confidence", confidence}});
+        content[0]["input"]["alternatives"] = std::move(alternatives);
+      }
     }
     json message{{"id", "msg_fake_" + id},
                  {"type", "message"},

@@ -52,6 +52,9 @@ class FakeAnthropic {
     int confidence = 88;
     // The priority a tool_use answer names; empty: the answer has none (an older model).
     std::string priority;
+    // Runners-up a tool_use answer names ("alternatives": [{department, confidence}]);
+    // empty: the answer has none.
+    std::vector<std::pair<std::string, int>> alternatives;
   };
 
   FakeAnthropic();
@@ -70,6 +73,7 @@ class FakeAnthropic {
   void script(std::vector<AnthropicMode> next);
   void set_department(std::string department, int confidence);
   void set_priority(std::string priority);
+  void set_alternatives(std::vector<std::pair<std::string, int>> alternatives);
 
   // An outage: stop listening and drop every connection. restart() listens on the same port.
   void stop();

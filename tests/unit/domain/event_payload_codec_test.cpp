@@ -40,6 +40,28 @@ std::vector<WireCase> wire_cases() {
         {"model_version", "ft-2026-11-30"},
         {"priority", "normal"}},
        {"department", "confidence_score", "categorized_by"}},
+      {EventType::categorized,
+       payload::Categorized{"IT Support", 80, CategorizedBy::keywords, "matched: vpn",
+                            "keyword-rules-2", Priority::normal,
+                            Explanation{CategorizedBy::keywords,
+                                        "keyword-rules-2",
+                                        {{"IT Support", 80}, {"HR", 20}},
+                                        {"rule \"vpn\" -> IT Support"},
+                                        std::nullopt}},
+       {{"department", "IT Support"},
+        {"confidence_score", 80},
+        {"categorized_by", "keywords"},
+        {"reason", "matched: vpn"},
+        {"model_version", "keyword-rules-2"},
+        {"priority", "normal"},
+        {"explanation",
+         {{"decided_by", "keywords"},
+          {"version", "keyword-rules-2"},
+          {"candidates",
+           json::array({{{"department", "IT Support"}, {"confidence", 80}},
+                        {{"department", "HR"}, {"confidence", 20}}})},
+          {"evidence", json::array({"rule \"vpn\" -> IT Support"})}}}},
+       {"department", "confidence_score", "categorized_by"}},
       {EventType::routed,
        payload::Routed{"Finance", 100, CategorizedBy::manual, 12, true},
        {{"department", "Finance"},
@@ -158,6 +180,32 @@ TEST(EventPayloadCodec, ACategorizationOrRoutingWithoutPriorityReadsAsNormal) {
   const auto priority_change =
       payload_from_json(EventType::priority_updated, {{"priority", "low"}});
   EXPECT_EQ(priority_change, EventPayload(payload::PriorityUpdated{Priority::low, std::nullopt}));
+}
+
+TEST(EventPayloadCodec, ACategorizationWithoutAnExplanationHasNone) {
+  // Written before explanations existed, or with an explicit null.
+  json data{{"department", "HR"}, {"confidence_score", 9}, {"categorized_by", "keywords"}};
+  EXPECT_EQ(std::get<payload::Categorized>(payload_from_json(EventType::categorized, data))
+                .explanation,
+            std::nullopt);
+  data["explanation"] = nullptr;
+  EXPECT_EQ(std::get<payload::Categorized>(payload_from_json(EventType::categorized, data))
+                .explanation,
+            std::nullopt);
+  // One of the wrong shape is a decode error, as any field of the wrong type.
+  data["explanation"] = {{"decided_by", "keywords"}, {"candidates", "HR"}};
+  EXPECT_THROW(payload_from_json(EventType::categorized, data), CodecError);
+}
+
+TEST(EventPayloadCodec, AManualExplanationKeepsItsActor) {
+  Actor pat{Actor::Type::key, "k1", "Pat", Role::agent};
+  const auto e = manual_explanation("HR", 100, pat, "asked by the requester");
+  EXPECT_EQ(e.decided_by, CategorizedBy::manual);
+  EXPECT_EQ(e.version, "");
+  const auto j = to_json(e);
+  EXPECT_EQ(j["actor"]["name"], "Pat");
+  EXPECT_EQ(j["evidence"], json::array({"asked by the requester"}));
+  EXPECT_EQ(explanation_from_json(j), e);
 }
 
 TEST(EventPayloadCodec, UnknownFieldsAndANewerVersionAreTolerated) {

@@ -79,6 +79,38 @@ TEST(ModelCategorizer, LearnsDepartmentsFromExamples) {
             "Finance");
 }
 
+TEST(ModelCategorizer, ExplainsWithItsVersionTheRankedDepartmentsAndItsMostTellingTerms) {
+  ModelCategorizer model(options());
+  const auto version = model.retrain(examples(), 7);
+  const auto it = model.categorize({"My laptop password", "is locked", kDepartments});
+  ASSERT_TRUE(it && it->explanation);
+  const auto& e = *it->explanation;
+  EXPECT_EQ(e.decided_by, domain::CategorizedBy::model);
+  EXPECT_EQ(e.version, version);
+  ASSERT_EQ(e.candidates.size(), 3u);  // every allowed department, most probable first
+  EXPECT_EQ(e.candidates[0], (domain::Candidate{"IT Support", it->confidence}));
+  EXPECT_GE(e.candidates[1].confidence, e.candidates[2].confidence);
+  // The words of IT Support's examples tell; "my" and "is" do not.
+  ASSERT_FALSE(e.evidence.empty());
+  EXPECT_LE(e.evidence.size(), ModelCategorizer::kMaxTellingTerms);
+  const bool telling = e.evidence[0].starts_with("term \"laptop\"") ||
+                       e.evidence[0].starts_with("term \"password\"") ||
+                       e.evidence[0].starts_with("term \"lock");
+  EXPECT_TRUE(telling) << testing::PrintToString(e.evidence);
+  for (const auto& line : e.evidence) {
+    EXPECT_EQ(line.find("\"my\""), std::string::npos) << line;
+    EXPECT_NE(line.find("IT Support"), std::string::npos) << line;
+  }
+}
+
+TEST(ModelCategorizer, ATextOfOneTermHasNoTellingTerms) {
+  ModelCategorizer model(options());
+  model.retrain(examples(), 1);
+  const auto model_now = model.current();
+  EXPECT_TRUE(ModelCategorizer::telling_terms(*model_now, "laptop", "IT Support").empty());
+  EXPECT_TRUE(ModelCategorizer::telling_terms(*model_now, "laptop vpn", "Astrology").empty());
+}
+
 TEST(ModelCategorizer, AnswersOnlyWithAllowedDepartmentsAsTheRequestSpellsThem) {
   ModelCategorizer model(options());
   model.retrain(examples(), 0);

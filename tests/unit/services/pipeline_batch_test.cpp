@@ -199,6 +199,43 @@ TEST_F(PipelineBatch, RoutingRedeliveryInALaterBatchIsAcknowledgedAndWritesNothi
   EXPECT_EQ(*tickets.get(t1.id), ticket_before);
 }
 
+TEST_F(PipelineBatch, RoutingStoresTheCategorizationsExplanationAndAnOldEventLeavesNone) {
+  const auto t1 = create("Payroll question");
+  const auto t2 = create("Strange request");
+  const auto t3 = create("Old message");
+  domain::Explanation why;
+  why.decided_by = domain::CategorizedBy::keywords;
+  why.version = "keyword-rules-2";
+  why.candidates = {{"HR", 80}, {"Finance", 30}};
+  why.evidence = {"rule \"payroll\" -> HR"};
+  auto explained = [&](const Ticket& t, const std::string& id, const std::string& department) {
+    auto e = categorized(t, id, department);
+    std::get<domain::payload::Categorized>(e.payload).explanation = why;
+    return e;
+  };
+  const auto valid = explained(t1, "cat-1", "HR");
+  ASSERT_EQ(routing.on_categorized({delivery("routing", valid),
+                                    delivery("routing", explained(t2, "cat-2", "Astrology")),
+                                    delivery("routing", categorized(t3, "cat-3", "HR"))}),
+            (std::vector<Disposition>(3, Disposition::ack)));
+  EXPECT_EQ(tickets.get(t1.id)->explanation, why);
+  // Fallen back to General: the explanation says so, after what the categorizer saw.
+  const auto fallen = tickets.get(t2.id)->explanation;
+  ASSERT_TRUE(fallen);
+  ASSERT_EQ(fallen->evidence.size(), 2u);
+  EXPECT_EQ(fallen->evidence[1], "department 'Astrology' does not exist: routed to General");
+  // Written before explanations existed: routed all the same, with none.
+  EXPECT_EQ(tickets.get(t3.id)->department, "HR");
+  EXPECT_EQ(tickets.get(t3.id)->explanation, std::nullopt);
+
+  // A redelivery changes nothing.
+  drain(ticket_store);
+  const auto before = *tickets.get(t1.id);
+  clock.advance(60'000);
+  routing.on_categorized({delivery("routing", valid, 2)});
+  EXPECT_EQ(*tickets.get(t1.id), before);
+}
+
 TEST_F(PipelineBatch, RoutingRetriesWhenNotEvenGeneralIsActiveAndRoutesTheRest) {
   const auto t1 = create("one");
   const auto t2 = create("two");

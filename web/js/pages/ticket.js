@@ -16,6 +16,23 @@ const EVENT_LABELS = {
   'ticket.priority.updated': 'Priority changed',
 };
 
+// "Why here": who decided, with what, the departments weighed and the evidence. Agents and
+// admins get the ticket's explanation; a requester's ticket has none, and shows nothing.
+function whyHere(explanation) {
+  if (!explanation) return null;
+  const [chosen, ...alternatives] = explanation.candidates ?? [];
+  const who = explanation.decided_by === 'manual' && explanation.actor?.name
+    ? `${categorizerLabel('manual')} (${explanation.actor.name})` : categorizerLabel(explanation.decided_by);
+  return h('section', { class: 'why-here', 'data-testid': 'why-here' },
+    h('h3', {}, 'Why here'),
+    h('p', {}, who, chosen ? ` chose ${chosen.department} (${chosen.confidence} %)` : '',
+      explanation.version ? h('span', { class: 'hint' }, ` · ${explanation.version}`) : null),
+    alternatives.length ? h('p', { 'data-testid': 'why-here-alternatives' }, 'Also considered: ',
+      alternatives.map((c) => `${c.department} (${c.confidence} %)`).join(', ')) : null,
+    explanation.evidence?.length ? h('ul', { class: 'evidence' },
+      ...explanation.evidence.map((e) => h('li', {}, e))) : null);
+}
+
 export function render(main, { params }) {
   const id = Number(params[0]);
   document.title = `Ticket #${id} · Smart Ticket`;
@@ -66,7 +83,8 @@ export function render(main, { params }) {
         h('dt', {}, 'Created'), h('dd', {}, timeElement(t.created_at)),
         h('dt', {}, 'Updated'), h('dd', {}, timeElement(t.updated_at))),
       h('h3', {}, 'Description'),
-      h('p', { class: 'description', 'data-testid': 'ticket-description' }, t.description));
+      h('p', { class: 'description', 'data-testid': 'ticket-description' }, t.description),
+      whyHere(t.explanation));
     // Follow the ticket in the two forms unless the user has already picked something else
     // there: a live refresh must not undo a choice about to be submitted.
     if (status.input.value === shown.status || !shown.status) status.input.value = t.status;

@@ -131,6 +131,38 @@ TEST_F(ClaudeCategorizerTest, ThePriorityOfTheAnswerIsKeptAndItsAbsenceLeftToThe
   EXPECT_EQ(r->priority, std::nullopt);
 }
 
+TEST_F(ClaudeCategorizerTest, TheExplanationHoldsTheReasonTheAlternativesAndThePromptVersion) {
+  auto& c = make(options());
+  fake.set_alternatives({{"IT Support", 40}, {"Facilities", 30}, {"Astrology", 20}});
+  const auto r = c.categorize(vpn_ticket());
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(r->explanation);
+  const auto& e = *r->explanation;
+  EXPECT_EQ(e.decided_by, domain::CategorizedBy::claude);
+  // The model that answered (the fake appends "-fake") and the prompt's version.
+  EXPECT_EQ(e.version, r->model_version + " prompt-" + std::to_string(kPromptVersion));
+  EXPECT_NE(e.version.find("-fake prompt-"), std::string::npos);
+  // The chosen department first; the chosen one again and an unlisted one are dropped.
+  ASSERT_EQ(e.candidates.size(), 2u);
+  EXPECT_EQ(e.candidates[0], (domain::Candidate{"Facilities", 88}));
+  EXPECT_EQ(e.candidates[1], (domain::Candidate{"IT Support", 40}));
+  // Claude's reason, as the fake wrote it, is the evidence.
+  ASSERT_EQ(e.evidence.size(), 1u);
+  EXPECT_EQ(e.evidence[0], "The fake always names Facilities.");
+  const auto requests = fake.requests();
+  const auto schema = requests.back().json["tools"][0]["input_schema"];
+  EXPECT_EQ(schema["properties"]["alternatives"]["type"], "array");
+  EXPECT_EQ(schema["properties"]["alternatives"]["maxItems"], kMaxAlternatives);
+}
+
+TEST_F(ClaudeCategorizerTest, AnAnswerWithoutAlternativesHasTheChosenDepartmentAlone) {
+  auto& c = make(options());
+  const auto r = c.categorize(vpn_ticket());
+  ASSERT_TRUE(r && r->explanation);
+  ASSERT_EQ(r->explanation->candidates.size(), 1u);
+  EXPECT_EQ(r->explanation->candidates[0].department, "Facilities");
+}
+
 TEST_F(ClaudeCategorizerTest, ATextAnswerDecides) {
   fake.set_mode(AnthropicMode::text);
   auto& c = make(options());

@@ -92,8 +92,8 @@ TEST(PgMigrations, EachServiceCreatesOnlyItsOwnTables) {
                                       "analytics_tickets", "analytics_tickets_next", "departments",
                                       "routing_outbox", "schema_migrations", "ticket_create_keys",
                                       "ticket_routing", "tickets", "tickets_outbox"}));
-  EXPECT_EQ(schema_version(*db, "tickets"),
-            5);  // 2: requester index, 3: create keys, 4: language, 5: priority
+  // 2: requester index, 3: create keys, 4: language, 5: priority, 6: explanation
+  EXPECT_EQ(schema_version(*db, "tickets"), 6);
   EXPECT_EQ(schema_version(*db, "routing"), 2);
   EXPECT_EQ(schema_version(*db, "analytics"),
             4);  // 2: analytics_events.actor, 3: priority, 4: snapshots for rebuilds
@@ -116,7 +116,7 @@ TEST(PgMigrations, RunningThemAgainIsANoOpAndKeepsTheData) {
   PgTicketStore second(*db);  // a restart: migrates again
   EXPECT_EQ(second.get(t.id), t);
   EXPECT_EQ(migrate(*db, "tickets", {}), 0);
-  EXPECT_EQ(count_rows(schema, "schema_migrations"), 5);  // tickets 1 to 5
+  EXPECT_EQ(count_rows(schema, "schema_migrations"), 6);  // tickets 1 to 6
 }
 
 TEST(PgMigrations, NewerStepsRunInOrderAndAFailedStepLeavesNothing) {
@@ -167,7 +167,7 @@ TEST(PgMigrations, ConcurrentStartsOfEveryServiceApplyEachStepOnce) {
   }
   for (auto& t : instances) t.join();
   EXPECT_EQ(failures, 0);
-  EXPECT_EQ(count_rows(schema, "schema_migrations"), 11);  // tickets 5, routing 2, analytics 4
+  EXPECT_EQ(count_rows(schema, "schema_migrations"), 12);  // tickets 6, routing 2, analytics 4
   EXPECT_EQ(count_rows(schema, "departments"),
             static_cast<std::int64_t>(domain::default_departments().size()))
       << "the defaults are inserted once";

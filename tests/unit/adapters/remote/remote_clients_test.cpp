@@ -89,6 +89,47 @@ TEST_F(RemoteClients, ReassigningTheSameValuesIsHarmless) {
   EXPECT_EQ(first->updated_at, again->updated_at);
 }
 
+TEST_F(RemoteClients, ThePipelinesExplanationCrossesToTheTicketsService) {
+  const auto a = create("VPN drops");
+  http::HttpClient http_client(url(), {.name = "tickets"});
+  DepartmentSetterClient assigner(http_client);
+  domain::Explanation why;
+  why.decided_by = CategorizedBy::model;
+  why.version = "fasttext-20261207T000000Z-0011aabb";
+  why.candidates = {{"IT Support", 81}, {"Facilities", 12}};
+  why.evidence = {"term \"vpn\": IT Support 81% with it, 30% without"};
+  ports::DepartmentSetter::Decision d{a.id, "IT Support", 81, CategorizedBy::model, "",
+                                      domain::Actor::system()};
+  d.explanation = why;
+  ASSERT_TRUE(assigner.set_departments({d}).at(0));
+  EXPECT_EQ(tickets.get(a.id)->explanation, why);
+}
+
+TEST_F(RemoteClients, AnAgentsRerouteThroughRemoteRoutingIsExplainedAsManualWithWho) {
+  const auto a = create("VPN drops");
+  http::HttpClient http_client(url(), {.name = "tickets"});
+  DepartmentSetterClient assigner(http_client);
+  services::routing::RoutingService remote_routing{routing_store, assigner, clock};
+  services::routing::RouteRequest r;
+  r.ticket_id = a.id;
+  r.department = "hr";  // the canonical spelling is recorded
+  r.confidence = 100;
+  r.categorized_by = CategorizedBy::manual;
+  r.manual = true;
+  r.reason = "the requester asked about leave";
+  r.actor = domain::Actor{domain::Actor::Type::key, "k7", "Pat", domain::Role::agent};
+  const auto out = remote_routing.route(r);
+  ASSERT_FALSE(out.error);
+  const auto why = tickets.get(a.id)->explanation;
+  ASSERT_TRUE(why);
+  EXPECT_EQ(why->decided_by, CategorizedBy::manual);
+  EXPECT_EQ(why->candidates, (std::vector<domain::Candidate>{{"HR", 100}}));
+  EXPECT_EQ(why->evidence, std::vector<std::string>{"the requester asked about leave"});
+  ASSERT_TRUE(why->actor);
+  EXPECT_EQ(why->actor->name, "Pat");
+  EXPECT_EQ(why->actor->role, domain::Role::agent);
+}
+
 TEST_F(RemoteClients, DirectoryListsOnlyActiveDepartments) {
   http::HttpClient http_client(url(), {.name = "routing"});
   DepartmentDirectoryClient directory(http_client);

@@ -259,6 +259,27 @@ TYPED_TEST(TicketStoreContract, ANewTicketIsNormalAndAChangedPriorityIsStored) {
   EXPECT_EQ(this->store->get(t.id)->priority, domain::Priority::urgent);
 }
 
+TYPED_TEST(TicketStoreContract, AnExplanationIsStoredWithTheTicketAndListedTicketsKeepIt) {
+  const auto t = this->create("Laptop will not boot");
+  EXPECT_EQ(this->store->get(t.id)->explanation, std::nullopt);
+  domain::Explanation why;
+  why.decided_by = domain::CategorizedBy::manual;
+  why.candidates = {{"IT Support", 100}};
+  why.evidence = {"the \"boot\" loop, 'again'", "ünïcode \\ and {braces}"};
+  why.actor = domain::Actor{domain::Actor::Type::key, "k1", "Pat", domain::Role::agent};
+  update_one(*this->store, t.id, [&](Ticket& x) {
+    x.department = "IT Support";
+    x.explanation = why;
+    return std::vector<Event>{};
+  });
+  EXPECT_EQ(this->store->get(t.id)->explanation, why);
+  this->reopen();
+  EXPECT_EQ(this->store->get(t.id)->explanation, why);
+  const auto listed = this->list(ports::TicketQuery{});
+  ASSERT_FALSE(listed.empty());
+  EXPECT_EQ(listed.front().explanation, why);
+}
+
 TYPED_TEST(TicketStoreContract, ListFiltersByAnyOfSeveralPriorities) {
   using domain::Priority;
   const std::vector<Priority> given{Priority::low, Priority::urgent, Priority::high,

@@ -65,7 +65,7 @@ class ScriptedStrategy final : public ports::Categorizer {
     }
     if (throws) throw std::runtime_error("strategy broke");
     if (!answers) return std::nullopt;
-    return ports::Categorization{"HR", 70, by_, name_ + " decided", "", priority};
+    return ports::Categorization{"HR", 70, by_, name_ + " decided", "", priority, explanation};
   }
   std::string_view name() const override { return name_; }
   ports::CategorizerHealth health() override { return health_value; }
@@ -75,6 +75,7 @@ class ScriptedStrategy final : public ports::Categorizer {
   int calls = 0, in_flight = 0, peak = 0, gather = 1;
   bool answers = true, throws = false;
   std::optional<domain::Priority> priority;  // what the answer says; unset: none
+  std::optional<domain::Explanation> explanation;  // the strategy's own; unset: none
   std::vector<std::optional<Clock::time_point>> deadlines;
   ports::CategorizerHealth health_value;
 
@@ -152,6 +153,40 @@ TEST_F(CategorizerServiceTest, TheCategorizedEventCarriesThePriority) {
   const auto e = domain::parse_event(bus.published[0].body);
   ASSERT_TRUE(e.payload_as<domain::payload::Categorized>());
   EXPECT_EQ(e.payload_as<domain::payload::Categorized>()->priority, domain::Priority::high);
+}
+
+TEST_F(CategorizerServiceTest, AStrategysExplanationTravelsInTheCategorizedEvent) {
+  auto service = make({});
+  domain::Explanation why;
+  why.decided_by = domain::CategorizedBy::claude;
+  why.version = "claude-test prompt-3";
+  why.candidates = {{"Finance", 10}, {"HR", 70}, {"IT Support", 20}, {"General", 5}};
+  why.evidence = {"a payslip question"};
+  claude.explanation = why;
+  service.on_created({created_delivery(6, clock.now_ms)});
+  ASSERT_EQ(bus.published.size(), 1u);
+  const auto e = domain::parse_event(bus.published[0].body);
+  const auto* c = e.payload_as<domain::payload::Categorized>();
+  ASSERT_TRUE(c && c->explanation);
+  EXPECT_EQ(c->explanation->version, "claude-test prompt-3");
+  EXPECT_EQ(c->explanation->evidence, std::vector<std::string>{"a payslip question"});
+  // Best first, at most three.
+  EXPECT_EQ(c->explanation->candidates,
+            (std::vector<domain::Candidate>{{"HR", 70}, {"IT Support", 20}, {"Finance", 10}}));
+}
+
+TEST_F(CategorizerServiceTest, ADecisionWithoutAnExplanationIsExplainedByItsReason) {
+  auto service = make({});
+  const auto decided = service.categorize("t", "d");
+  ASSERT_TRUE(decided.explanation);
+  EXPECT_EQ(decided.explanation->decided_by, domain::CategorizedBy::claude);
+  EXPECT_EQ(decided.explanation->candidates, (std::vector<domain::Candidate>{{"HR", 70}}));
+  EXPECT_EQ(decided.explanation->evidence, std::vector<std::string>{"claude decided"});
+  claude.answers = keywords.answers = false;  // nobody decides: General, said so
+  const auto none = service.categorize("t", "d");
+  ASSERT_TRUE(none.explanation);
+  EXPECT_EQ(none.explanation->candidates, (std::vector<domain::Candidate>{{"General", 0}}));
+  EXPECT_EQ(none.explanation->evidence, std::vector<std::string>{"no strategy decided"});
 }
 
 TEST_F(CategorizerServiceTest, HealthIsDegradedWhileAStrategyIs) {

@@ -180,6 +180,40 @@ TEST(KeywordCategorizer, ExplainsWhichKeywordsMatched) {
   EXPECT_EQ(r.reason, "matched: vpn, password");
 }
 
+TEST(KeywordCategorizer, TheExplanationListsTheRulesThatFiredAndTheDepartmentsThatScored) {
+  const Categorization r =
+      classify("Printer problem", "Also a payroll question about my VPN password.");
+  ASSERT_TRUE(r.explanation);
+  const auto& e = *r.explanation;
+  EXPECT_EQ(e.decided_by, domain::CategorizedBy::keywords);
+  EXPECT_EQ(e.version, categorizer().model_version());
+  // The decision first, at its confidence; HR scored too, and lists below it.
+  ASSERT_GE(e.candidates.size(), 2u);
+  EXPECT_EQ(e.candidates[0], (domain::Candidate{"IT Support", r.confidence}));
+  const auto hr = std::find_if(e.candidates.begin(), e.candidates.end(),
+                               [](const domain::Candidate& c) { return c.department == "HR"; });
+  ASSERT_NE(hr, e.candidates.end());
+  EXPECT_GT(hr->confidence, 0);
+  EXPECT_LT(hr->confidence, r.confidence);
+  // Each rule that fired, with the department it pointed at.
+  const auto has = [&](const std::string& line) {
+    return std::find(e.evidence.begin(), e.evidence.end(), line) != e.evidence.end();
+  };
+  EXPECT_TRUE(has("rule \"printer\" -> IT Support")) << testing::PrintToString(e.evidence);
+  EXPECT_TRUE(has("rule \"payroll\" -> HR")) << testing::PrintToString(e.evidence);
+  EXPECT_TRUE(has("rule \"vpn\" -> IT Support")) << testing::PrintToString(e.evidence);
+}
+
+TEST(KeywordCategorizer, NoMatchIsExplainedAsTheDefault) {
+  const Categorization r = classify("Hello", "I am not sure where this belongs, can you advise?");
+  ASSERT_TRUE(r.explanation);
+  ASSERT_EQ(r.explanation->candidates.size(), 1u);
+  EXPECT_EQ(r.explanation->candidates[0],
+            (domain::Candidate{"General", KeywordCategorizer::kNoMatchConfidence}));
+  EXPECT_EQ(r.explanation->evidence,
+            std::vector<std::string>{"no keywords matched; defaulted to General"});
+}
+
 TEST(KeywordCategorizer, NothingMatchedMeansGeneralWithLowConfidence) {
   const Categorization r = classify("Hello", "I am not sure where this belongs, can you advise?");
   EXPECT_EQ(r.department, "General");

@@ -134,6 +134,58 @@ std::vector<std::int64_t> ids_of(const json& page) {
   return out;
 }
 
+http::Response post_decisions(PriorityFixture& f, const json& decisions) {
+  http::Request req{http::bhttp::verb::post, "/internal/tickets/departments", 11};
+  req.set(http::bhttp::field::content_type, "application/json");
+  req.body() = json{{"decisions", decisions}}.dump();
+  req.prepare_payload();
+  return testing_support::dispatch(f.router, req);
+}
+
+TEST(TicketsApi, ARoutingsExplanationIsStoredAndOneTicketsReadReturnsIt) {
+  PriorityFixture f;
+  const auto t = f.create("VPN drops");
+  const auto id = std::to_string(t.id);
+  const http::Request get{http::bhttp::verb::get, "/api/tickets/" + id, 11};
+  // Not routed yet: null.
+  auto read = json::parse(testing_support::dispatch(f.router, get).body());
+  ASSERT_TRUE(read["ticket"].contains("explanation"));
+  EXPECT_TRUE(read["ticket"]["explanation"].is_null());
+
+  const json why{{"decided_by", "keywords"},
+                 {"version", "keyword-rules-2"},
+                 {"candidates", json::array({{{"department", "IT Support"}, {"confidence", 77}},
+                                             {{"department", "HR"}, {"confidence", 12}}})},
+                 {"evidence", json::array({"rule \"vpn\" -> IT Support"})}};
+  const auto routed = post_decisions(f, json::array({{{"ticket_id", t.id},
+                                                      {"department", "IT Support"},
+                                                      {"confidence_score", 77},
+                                                      {"categorized_by", "keywords"},
+                                                      {"explanation", why}}}));
+  ASSERT_EQ(routed.result_int(), 200) << routed.body();
+  read = json::parse(testing_support::dispatch(f.router, get).body());
+  EXPECT_EQ(read["ticket"]["explanation"], why) << read.dump();
+  // Lists do not carry it.
+  EXPECT_FALSE(f.get_list("")["tickets"][0].contains("explanation"));
+
+  // A routing instance older than explanations sends none: the ticket keeps its own.
+  ASSERT_EQ(post_decisions(f, json::array({{{"ticket_id", t.id},
+                                            {"department", "IT Support"},
+                                            {"confidence_score", 78},
+                                            {"categorized_by", "keywords"}}}))
+                .result_int(),
+            200);
+  read = json::parse(testing_support::dispatch(f.router, get).body());
+  EXPECT_EQ(read["ticket"]["explanation"], why);
+  // One of the wrong shape is refused, naming the field.
+  const auto bad = post_decisions(f, json::array({{{"ticket_id", t.id},
+                                                   {"department", "HR"},
+                                                   {"confidence_score", 50},
+                                                   {"categorized_by", "keywords"},
+                                                   {"explanation", {{"decided_by", "oracle"}}}}}));
+  EXPECT_EQ(bad.result_int(), 400) << bad.body();
+}
+
 TEST(TicketsApi, PutPriorityChangesItAndAnnouncesWhoDid) {
   PriorityFixture f;
   const auto t = f.create("VPN drops");
