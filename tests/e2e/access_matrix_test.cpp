@@ -225,6 +225,20 @@ TEST_F(AccessMatrix, EveryPublicRouteAnswersEachRoleAsDocumented) {
        },
        {401, 403, 403, 201}},
       {"DELETE", "/api/keys/{id}", throwaway_key, no_body, {401, 403, 403, 200}},
+      {"PUT",
+       "/api/keys/{id}",
+       throwaway_key,
+       [] {
+         return std::optional<json>(json{{"departments", json::array()}});
+       },
+       {401, 403, 403, 200}},
+      {"PUT",
+       "/api/me/availability",
+       [] { return "/api/me/availability"; },
+       [] {
+         return std::optional<json>(json{{"availability", "available"}});
+       },
+       {401, 403, 200, 200}},
       {"GET",
        "/api/admin/dead-letters",
        [] { return "/api/admin/dead-letters"; },

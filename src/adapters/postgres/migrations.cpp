@@ -189,6 +189,10 @@ constexpr Migration kGateway[] = {
      "CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);\n"},
     // The secret ticket tokens (anonymous creates) are signed with, one per installation.
     {2, "CREATE TABLE gateway_secrets (name text PRIMARY KEY, value text NOT NULL);\n"},
+    // An agent's departments (a JSON array of names) and availability (domain::Availability).
+    {3,
+     "ALTER TABLE api_keys ADD COLUMN departments text NOT NULL DEFAULT '[]';\n"
+     "ALTER TABLE api_keys ADD COLUMN availability text NOT NULL DEFAULT 'available';\n"},
 };
 
 // Any constant will do as long as nothing else in the database uses it: the key of the

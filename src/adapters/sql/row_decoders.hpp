@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -26,7 +27,8 @@
 #define ST_PROJECTION_COLUMNS                                                                \
   "ticket_id, department, status, confidence_score, categorized_by, created_at, routed_at, " \
   "resolved_at, status_version, status_event_at, department_version, priority"
-#define ST_KEY_COLUMNS "id, name, role, email, secret_hash, created_at, revoked_at"
+#define ST_KEY_COLUMNS \
+  "id, name, role, email, secret_hash, created_at, revoked_at, departments, availability"
 
 namespace st::adapters::sql {
 
@@ -55,6 +57,19 @@ inline std::optional<std::string> categorized_by_column(
     const std::optional<domain::CategorizedBy>& c) {
   if (!c) return std::nullopt;
   return std::string(domain::to_string(*c));
+}
+
+// api_keys.departments: a JSON array of names.
+inline std::string departments_column(const std::vector<std::string>& departments) {
+  return nlohmann::json(departments).dump();
+}
+inline std::vector<std::string> departments_from_column(const std::string& text) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_array()) throw CorruptRow("api_keys: departments is not a JSON array");
+  std::vector<std::string> out;
+  for (const auto& d : j)
+    if (d.is_string()) out.push_back(d.get<std::string>());
+  return out;
 }
 
 template <class Row>
@@ -123,6 +138,10 @@ ports::ApiKeyRecord key_from_row(const Row& row) {
   k.secret_hash = row.text(4);
   k.created_at = row.int64(5);
   k.revoked_at = row.opt_int64(6);
+  k.departments = departments_from_column(row.text(7));
+  const auto availability = domain::parse_availability(row.text(8));
+  if (!availability) throw CorruptRow("api_keys: unknown availability in key " + k.id);
+  k.availability = *availability;
   return k;
 }
 

@@ -206,6 +206,10 @@ constexpr Migration kGateway[] = {
      "CREATE INDEX idempotency_keys_by_created ON idempotency_keys(created_at);\n"},
     // The secret ticket tokens (anonymous creates) are signed with, one per installation.
     {2, "CREATE TABLE gateway_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);\n"},
+    // An agent's departments (a JSON array of names) and availability (domain::Availability).
+    {3,
+     "ALTER TABLE api_keys ADD COLUMN departments TEXT NOT NULL DEFAULT '[]';\n"
+     "ALTER TABLE api_keys ADD COLUMN availability TEXT NOT NULL DEFAULT 'available';\n"},
 };
 
 constexpr const char* kCreateMigrationsTable =

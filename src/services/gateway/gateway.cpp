@@ -214,15 +214,7 @@ void Gateway::register_routes(http::Router& router) {
   add(router, V::get, "/api/health", Access::open(), "aggregated health of every service",
       [this](RequestContext& ctx) { return health(ctx); });
 
-  add(router, V::get, "/api/me", Access::signed_in(), "who the caller's key belongs to",
-      sync([this](RequestContext& ctx) { return keys().me(ctx); }));
-  add(router, V::post, "/api/keys", Access::admins(),
-      "create an API key (the secret is shown once)",
-      sync([this](RequestContext& ctx) { return keys().create(ctx); }));
-  add(router, V::get, "/api/keys", Access::admins(), "list the API keys that are not revoked",
-      sync([this](RequestContext& ctx) { return keys().list(ctx); }));
-  add(router, V::delete_, "/api/keys/{id}", Access::admins(), "revoke an API key",
-      sync([this](RequestContext& ctx) { return keys().revoke(ctx); }));
+  register_agent_routes(router);  // agent_routes.cpp: keys, me, availability, assignment
 
   add(router, V::get, "/api/admin/dead-letters", Access::admins(),
       "each queue's dead letters: count, oldest, a sample (sample)",

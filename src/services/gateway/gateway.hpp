@@ -104,6 +104,16 @@ class Gateway {
   void add_stream(http::Router& router, const std::string& pattern, auth::Access access,
                   const std::string& description, http::StreamHandler handler);
   Handler forward_to(Upstream& upstream);
+  // agent_routes.cpp: API keys, the caller's own key and availability, and the assignment
+  // of tickets to agents.
+  void register_agent_routes(http::Router& router);
+  http::asio::awaitable<http::Response> create_key(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> update_key(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> revoke_key(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> set_availability(http::RequestContext& ctx);
+  // The canonical names of `names` (routing's word); ApiError 400 for one that does not exist.
+  http::asio::awaitable<std::vector<std::string>> canonical_departments(
+      http::RequestContext& ctx, std::vector<std::string> names);
   KeysApi& keys();
   DeadLettersApi& dead_letters_api();
   // Whether the caller may read every ticket (staff, or everyone in the open mode); a
