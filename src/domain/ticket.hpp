@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "domain/assignment.hpp"
 #include "domain/priority.hpp"
 #include "domain/status.hpp"
 #include "domain/time.hpp"
@@ -39,6 +40,8 @@ struct Ticket {
   Millis updated_at = 0;
   // Set with the department by the pipeline; an agent may change it.
   Priority priority = Priority::normal;
+  // The agent who works it (domain/assignment.hpp); unset: nobody yet.
+  std::optional<Assignee> assignee;
 
   bool operator==(const Ticket&) const = default;
 };

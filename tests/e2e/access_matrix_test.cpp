@@ -122,6 +122,13 @@ TEST_F(AccessMatrix, EveryPublicRouteAnswersEachRoleAsDocumented) {
          return std::optional<json>(json{{"priority", "high"}});
        },
        {401, 403, 200, 200}},
+      {"PUT",
+       "/api/tickets/{id}/assignee",
+       [&] { return s_ticket + "/assignee"; },
+       [] {
+         return std::optional<json>(json{{"assignee", nullptr}});
+       },
+       {401, 403, 200, 200}},
       {"GET",
        "/api/tickets/{id}/events",
        [&] { return s_ticket + "/events"; },

@@ -102,5 +102,126 @@ TEST_F(Agents, BadKeyAndAvailabilityBodiesAre4xx) {
       IsError(as(requester)->put_json("/api/me/availability", {{"availability", "away"}}), 403));
 }
 
+// A routed ticket in `department` (an agent's reroute, so the test picks the department).
+std::int64_t ticket_in(HttpClient& http, const std::string& department, const std::string& tag) {
+  const auto& s = sample_for("IT Support");
+  const json t = create_routed(http, ticket_body(s.title + " " + tag, s.description));
+  const auto id = t.value("id", std::int64_t{0});
+  EXPECT_GT(id, 0) << t.dump();
+  const Response r =
+      http.put_json("/api/route/" + std::to_string(id), {{"department", department}});
+  EXPECT_EQ(r.status, 200) << r.describe();
+  return id;
+}
+
+json ticket(HttpClient& http, std::int64_t id) {
+  const Response r = http.get("/api/tickets/" + std::to_string(id));
+  EXPECT_EQ(r.status, 200) << r.describe();
+  return r.json["ticket"];
+}
+
+std::string assignee_of(HttpClient& http, std::int64_t id) {
+  const json a = ticket(http, id)["assignee"];
+  return a.is_object() ? a.value("id", "") : "";
+}
+
+TEST_F(Agents, RoundRobinHandsFourRoutedTicketsTwoToEachAgent) {
+  const std::string dept = new_department();
+  const Response mode =
+      http().put_json("/api/departments/" + url_encode(dept), {{"assignment", "round_robin"}});
+  ASSERT_EQ(mode.status, 200) << mode.describe();
+  EXPECT_EQ(mode.json["department"]["assignment"], "round_robin");
+  const ApiKey a =
+      create_key(http(), {{"name", "Ann Agent"}, {"role", "agent"}, {"departments", {dept}}});
+  const ApiKey b =
+      create_key(http(), {{"name", "Bob Agent"}, {"role", "agent"}, {"departments", {dept}}});
+  std::map<std::string, int> per_agent;
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(ticket_in(http(), dept, tag_));
+  for (auto id : ids) {
+    const json t = ticket(http(), id);
+    ASSERT_TRUE(t["assignee"].is_object()) << t.dump();
+    ++per_agent[t["assignee"]["id"].get<std::string>()];
+  }
+  EXPECT_EQ(per_agent[a.id], 2);
+  EXPECT_EQ(per_agent[b.id], 2);
+  // Each turn goes to the other agent.
+  for (std::size_t i = 1; i < ids.size(); ++i)
+    EXPECT_NE(assignee_of(http(), ids[i]), assignee_of(http(), ids[i - 1]));
+
+  // assignee=me lists the caller's own, and nobody else's.
+  const Response mine = as(a)->get("/api/tickets?assignee=me&limit=200");
+  ASSERT_EQ(mine.status, 200) << mine.describe();
+  EXPECT_EQ(mine.json["count"], 2);
+  for (const auto& t : mine.json["tickets"]) EXPECT_EQ(t["assignee"]["id"], a.id);
+  const Response by_id = http().get("/api/tickets?assignee=" + b.id);
+  EXPECT_EQ(by_id.json["count"], 2) << by_id.describe();
+  const Response trail = http().get("/api/tickets/" + std::to_string(ids[0]) + "/events");
+  ASSERT_EQ(trail.status, 200) << trail.describe();
+  EXPECT_NE(trail.body.find("ticket.assigned"), std::string::npos) << trail.body;
+}
+
+TEST_F(Agents, GoingAwayHandsOpenTicketsToAnotherMemberAndLeastOpenPicksTheLightest) {
+  const std::string dept = new_department();
+  ASSERT_EQ(http()
+                .put_json("/api/departments/" + url_encode(dept), {{"assignment", "least_open"}})
+                .status,
+            200);
+  const ApiKey a =
+      create_key(http(), {{"name", "Lee Agent"}, {"role", "agent"}, {"departments", {dept}}});
+  const auto first = ticket_in(http(), dept, tag_);
+  EXPECT_EQ(assignee_of(http(), first), a.id);
+  const ApiKey b =
+      create_key(http(), {{"name", "Max Agent"}, {"role", "agent"}, {"departments", {dept}}});
+  const auto second = ticket_in(http(), dept, tag_);
+  EXPECT_EQ(assignee_of(http(), second), b.id);  // a has one open, b none
+
+  const Response away = as(a)->put_json("/api/me/availability", {{"availability", "away"}});
+  ASSERT_EQ(away.status, 200) << away.describe();
+  EXPECT_EQ(away.json["handed_on"], 1);
+  EXPECT_EQ(assignee_of(http(), first), b.id);
+  const auto third = ticket_in(http(), dept, tag_);
+  EXPECT_EQ(assignee_of(http(), third), b.id);  // a is away
+
+  // With nobody available a routed ticket stays unassigned.
+  ASSERT_EQ(as(b)->put_json("/api/me/availability", {{"availability", "away"}}).status, 200);
+  const auto fourth = ticket_in(http(), dept, tag_);
+  EXPECT_TRUE(ticket(http(), fourth)["assignee"].is_null());
+  EXPECT_TRUE(ticket(http(), first)["assignee"].is_null());
+  const Response none = http().get("/api/tickets?assignee=none&department=" + url_encode(dept));
+  EXPECT_EQ(none.json["count"], 4) << none.describe();
+}
+
+TEST_F(Agents, AnAgentAssignsByHandAndBadAssignmentsAre4xx) {
+  const std::string dept = new_department();  // manual: nobody is assigned automatically
+  const ApiKey a = create_key(http(), {{"name", "Kim Agent"}, {"role", "agent"}});
+  const ApiKey requester = create_key(
+      http(),
+      {{"name", "Ray Req"}, {"role", "requester"}, {"email", "ray-" + tag_ + "@example.com"}});
+  const auto id = ticket_in(http(), dept, tag_);
+  EXPECT_TRUE(ticket(http(), id)["assignee"].is_null());
+  const std::string path = "/api/tickets/" + std::to_string(id) + "/assignee";
+
+  const Response set = as(a)->put_json(path, {{"assignee", a.id}});
+  ASSERT_EQ(set.status, 200) << set.describe();
+  EXPECT_EQ(set.json["ticket"]["assignee"], (json{{"id", a.id}, {"name", "Kim Agent"}}));
+  const Response cleared = as(a)->put_json(path, {{"assignee", nullptr}});
+  ASSERT_EQ(cleared.status, 200) << cleared.describe();
+  EXPECT_TRUE(cleared.json["ticket"]["assignee"].is_null());
+
+  for (const json& body :
+       {json::object(), json{{"assignee", 5}}, json{{"assignee", "me"}},
+        json{{"assignee", "0123456789abcdef"}}, json{{"assignee", requester.id}}})
+    EXPECT_TRUE(IsError(as(a)->put_json(path, body), 400)) << body.dump();
+  EXPECT_TRUE(
+      IsError(as(a)->put_json("/api/tickets/999999999/assignee", {{"assignee", a.id}}), 404));
+  EXPECT_TRUE(IsError(as(requester)->put_json(path, {{"assignee", a.id}}), 403));
+  EXPECT_TRUE(IsError(http().get("/api/tickets?assignee=someone"), 400));
+  EXPECT_TRUE(IsError(
+      http().put_json("/api/departments/" + url_encode(dept), {{"assignment", "fastest"}}), 400));
+  EXPECT_TRUE(IsError(
+      http().put_json("/api/departments/No%20Such%20" + tag_, {{"assignment", "manual"}}), 404));
+}
+
 }  // namespace
 }  // namespace st::e2e

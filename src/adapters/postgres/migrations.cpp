@@ -62,6 +62,30 @@ constexpr Migration kTickets[] = {
     {5,
      "ALTER TABLE tickets ADD COLUMN priority text NOT NULL DEFAULT 'normal';\n"
      "CREATE INDEX tickets_by_priority ON tickets (priority, id);\n"},
+    // Who works a ticket (domain/assignment.hpp), the agents the gateway publishes, and each
+    // department's assignment mode with its round-robin pointer (locked FOR UPDATE while an
+    // assignment in the department is chosen).
+    {6,
+     "ALTER TABLE tickets ADD COLUMN assignee_id text;\n"
+     "ALTER TABLE tickets ADD COLUMN assignee_name text;\n"
+     "CREATE INDEX tickets_by_assignee ON tickets (assignee_id, status, id);\n"
+     "CREATE TABLE ticket_agents (\n"
+     "  id text PRIMARY KEY,\n"
+     "  name text NOT NULL,\n"
+     "  available bigint NOT NULL,\n"
+     "  active bigint NOT NULL,\n"
+     "  last_assigned_at bigint\n"
+     ");\n"
+     "CREATE TABLE ticket_agent_departments (\n"
+     "  agent_id text NOT NULL,\n"
+     "  department text NOT NULL,\n"
+     "  PRIMARY KEY (department, agent_id)\n"
+     ");\n"
+     "CREATE TABLE department_assignment (\n"
+     "  department text PRIMARY KEY,\n"
+     "  mode text NOT NULL,\n"
+     "  last_agent_id text\n"
+     ");\n"},
 };
 
 constexpr Migration kRouting[] = {

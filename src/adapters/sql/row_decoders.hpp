@@ -21,9 +21,10 @@
 #include "ports/key_store.hpp"
 #include "ports/routing_store.hpp"
 
-#define ST_TICKET_COLUMNS                                                         \
-  "id, title, description, user_name, user_email, department, confidence_score, " \
-  "categorized_by, status, created_at, updated_at, language, priority"
+#define ST_TICKET_COLUMNS                                                             \
+  "id, title, description, user_name, user_email, department, confidence_score, "     \
+  "categorized_by, status, created_at, updated_at, language, priority, assignee_id, " \
+  "assignee_name"
 #define ST_PROJECTION_COLUMNS                                                                \
   "ticket_id, department, status, confidence_score, categorized_by, created_at, routed_at, " \
   "resolved_at, status_version, status_event_at, department_version, priority"
@@ -98,6 +99,8 @@ domain::Ticket ticket_from_row(const Row& r) {
     throw CorruptRow("tickets: row " + std::to_string(t.id) + " has unknown priority '" +
                      priority_text + "'");
   t.priority = *priority;
+  if (auto assignee = r.opt_text(13))
+    t.assignee = domain::Assignee{*assignee, r.opt_text(14).value_or("")};
   return t;
 }
 

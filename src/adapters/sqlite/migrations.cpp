@@ -61,6 +61,29 @@ constexpr Migration kTickets[] = {
     {5,
      "ALTER TABLE tickets ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal';\n"
      "CREATE INDEX tickets_by_priority ON tickets(priority);\n"},
+    // Who works a ticket (domain/assignment.hpp), the agents the gateway publishes, and each
+    // department's assignment mode with its round-robin pointer.
+    {6,
+     "ALTER TABLE tickets ADD COLUMN assignee_id TEXT;\n"
+     "ALTER TABLE tickets ADD COLUMN assignee_name TEXT;\n"
+     "CREATE INDEX tickets_by_assignee ON tickets(assignee_id, status);\n"
+     "CREATE TABLE ticket_agents (\n"
+     "  id TEXT PRIMARY KEY,\n"
+     "  name TEXT NOT NULL,\n"
+     "  available INTEGER NOT NULL,\n"
+     "  active INTEGER NOT NULL,\n"
+     "  last_assigned_at INTEGER\n"
+     ");\n"
+     "CREATE TABLE ticket_agent_departments (\n"
+     "  agent_id TEXT NOT NULL,\n"
+     "  department TEXT NOT NULL,\n"
+     "  PRIMARY KEY (department, agent_id)\n"
+     ");\n"
+     "CREATE TABLE department_assignment (\n"
+     "  department TEXT PRIMARY KEY,\n"
+     "  mode TEXT NOT NULL,\n"
+     "  last_agent_id TEXT\n"
+     ");\n"},
 };
 
 constexpr Migration kRouting[] = {

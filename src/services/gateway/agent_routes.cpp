@@ -1,10 +1,14 @@
-// The gateway's routes about people: API keys, the caller's own key and availability. Keys
-// live in the gateway's store; department names are routing's, so they are resolved there
-// first.
+// The gateway's routes about people: API keys, the caller's own key and availability, and a
+// department's assignment mode. Keys live in the gateway's store; department names are
+// routing's, so they are resolved there first; assignment is the tickets service's
+// (domain/assignment.hpp), so every change of an agent is published to it
+// (POST /internal/tickets/agents) before it is answered.
 #include <algorithm>
 #include <utility>
 
 #include <boost/asio.hpp>
+
+#include <spdlog/spdlog.h>
 
 #include "domain/validation.hpp"
 #include "http/json_response.hpp"
@@ -58,12 +62,36 @@ asio::awaitable<std::vector<std::string>> Gateway::canonical_departments(
   co_return out;
 }
 
+asio::awaitable<std::int64_t> Gateway::publish_agent(RequestContext& ctx,
+                                                     const ports::ApiKeyRecord& key, bool active) {
+  const json body{{"id", key.id},
+                  {"name", key.name},
+                  {"departments", key.departments},
+                  {"availability", domain::to_string(key.availability)},
+                  {"active", active}};
+  const auto req = make_json_request(bhttp::verb::post, "/internal/tickets/agents", body, ctx);
+  Response res = co_await upstreams_.tickets.send(req, ctx);
+  const auto answer = json::parse(res.body(), nullptr, false);
+  if (res.result() != bhttp::status::ok || !answer.is_object())
+    throw ApiError::unavailable("The tickets service could not be told about this agent; retry");
+  co_return answer.value("handed_on", std::int64_t{0});
+}
+
 asio::awaitable<Response> Gateway::create_key(RequestContext& ctx) {
   auto key = validate_new_key(ctx.json_object_body());
   KeysApi& api = keys();
   std::vector<std::string> wanted = key.departments;
   key.departments = co_await canonical_departments(ctx, std::move(wanted));
   const auto issued = api.create(key);
+  if (issued.record.role != domain::Role::requester) {
+    // A key whose agent the tickets side does not know could never be assigned: undone.
+    try {
+      co_await publish_agent(ctx, issued.record, true);
+    } catch (const ApiError&) {
+      api.revoke_unused(issued.record.id);
+      throw;
+    }
+  }
   co_return created_key_response(issued);
 }
 
@@ -84,11 +112,21 @@ asio::awaitable<Response> Gateway::update_key(RequestContext& ctx) {
     throw ApiError::bad_request("a requester key belongs to no department", "departments");
   if (d != body.end()) change.departments = co_await canonical_departments(ctx, std::move(wanted));
   const auto key = api.update_agent(id, change);
-  co_return http::ok({{"success", true}, {"key", key_json(key)}});
+  const auto handed = co_await publish_agent(ctx, key, true);
+  co_return http::ok({{"success", true}, {"key", key_json(key)}, {"handed_on", handed}});
 }
 
 asio::awaitable<Response> Gateway::revoke_key(RequestContext& ctx) {
   const auto key = keys().revoke(ctx);
+  if (key.role != domain::Role::requester) {
+    // Best effort: the key is revoked whatever happens here; its tickets move on once the
+    // tickets service hears of it (a later PUT of the key is refused, so say it in the log).
+    try {
+      co_await publish_agent(ctx, key, false);
+    } catch (const ApiError&) {
+      spdlog::warn("gateway: the tickets service did not hear that agent {} was revoked", key.id);
+    }
+  }
   co_return http::ok({{"success", true}, {"message", "API key revoked"}, {"key", key_json(key)}});
 }
 
@@ -99,7 +137,45 @@ asio::awaitable<Response> Gateway::set_availability(RequestContext& ctx) {
   if (!p || !p->is_key())  // the open mode: nobody in particular
     throw ApiError::bad_request("Only a key has an availability; sign in with an agent's key");
   const auto key = api.update_agent(p->key_id, {std::nullopt, availability});
-  co_return http::ok({{"success", true}, {"key", key_json(key)}});
+  const auto handed = co_await publish_agent(ctx, key, true);
+  co_return http::ok({{"success", true}, {"key", key_json(key)}, {"handed_on", handed}});
+}
+
+asio::awaitable<Response> Gateway::update_department(RequestContext& ctx) {
+  auto body = ctx.json_object_body();
+  const auto it = body.find("assignment");
+  if (it == body.end()) co_return co_await upstreams_.routing.send(ctx.request, ctx);
+  const auto mode =
+      it->is_string() ? domain::parse_assignment_mode(it->get<std::string>()) : std::nullopt;
+  if (!mode)
+    throw ApiError::bad_request(
+        "assignment must be one of: " + std::string(domain::kAssignmentModeChoices), "assignment");
+  body.erase("assignment");
+  const std::string name = ctx.param("name");
+  const auto found = co_await department_name(ctx, name);
+  if (!found) throw ApiError::not_found("Department not found");
+  const std::string canonical = *found;
+  // Routing's fields first: a refused description or is_active changes no mode.
+  Response res;
+  if (!body.empty()) {
+    const auto req = make_json_request(
+        bhttp::verb::put, "/api/departments/" + http::percent_encode_segment(canonical), body, ctx);
+    res = co_await upstreams_.routing.send(req, ctx);
+  } else {
+    const auto req = make_get("/api/departments/" + http::percent_encode_segment(canonical), ctx);
+    res = co_await upstreams_.routing.send(req, ctx);
+  }
+  if (res.result() != bhttp::status::ok) co_return res;
+  auto answer = json::parse(res.body(), nullptr, false);
+  const json change{{"department", canonical}, {"assignment", domain::to_string(*mode)}};
+  const auto req =
+      make_json_request(bhttp::verb::post, "/internal/tickets/assignment-modes", change, ctx);
+  Response set = co_await upstreams_.tickets.send(req, ctx);
+  if (set.result() != bhttp::status::ok)
+    throw ApiError::unavailable("The tickets service could not be reached; retry");
+  if (answer.is_object() && answer.contains("department"))
+    answer["department"]["assignment"] = domain::to_string(*mode);
+  co_return http::ok(answer);
 }
 
 }  // namespace st::services::gateway

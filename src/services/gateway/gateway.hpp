@@ -111,6 +111,12 @@ class Gateway {
   http::asio::awaitable<http::Response> update_key(http::RequestContext& ctx);
   http::asio::awaitable<http::Response> revoke_key(http::RequestContext& ctx);
   http::asio::awaitable<http::Response> set_availability(http::RequestContext& ctx);
+  // Tells the tickets side (which assigns) an agent's departments and availability; `active`
+  // false once revoked. Answers how many open tickets were handed on; throws ApiError 503
+  // when the tickets service did not take it.
+  http::asio::awaitable<std::int64_t> publish_agent(http::RequestContext& ctx,
+                                                    const ports::ApiKeyRecord& key, bool active);
+  http::asio::awaitable<http::Response> update_department(http::RequestContext& ctx);
   // The canonical names of `names` (routing's word); ApiError 400 for one that does not exist.
   http::asio::awaitable<std::vector<std::string>> canonical_departments(
       http::RequestContext& ctx, std::vector<std::string> names);

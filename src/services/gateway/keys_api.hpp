@@ -19,6 +19,11 @@ class KeysApi {
   http::Response list(http::RequestContext& ctx);
   // The key as revoked; throws ApiError 404/409.
   ports::ApiKeyRecord revoke(http::RequestContext& ctx);
+  // Revokes a key just made whose agent could not be published (its secret was never shown).
+  void revoke_unused(const std::string& id) {
+    auth_.store().revoke(id, clock_.now());
+    auth_.forget(id);
+  }
   // An unrevoked key; throws ApiError 404.
   ports::ApiKeyRecord find_active(const std::string& id);
   // An unrevoked key's departments and/or availability; throws ApiError 404.
