@@ -56,7 +56,7 @@ test-asan: setup
 	@cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target unit_tests smartticket e2e_tests rabbitmq_tests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
-	  $(ASAN_BUILD_DIR)/unit_tests --gtest_brief=1
+	  scripts/gtest-shards $(JOBS) $(ASAN_BUILD_DIR)/unit_tests --gtest_brief=1
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(ASAN_BUILD_DIR)/rabbitmq_tests --gtest_brief=1
 	@# The server under the sanitizers; a leak or error at its exit fails the exit-code checks.

@@ -1,15 +1,9 @@
 #include "app/dead_letter_commands.hpp"
 
-#include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
-#include "http/client.hpp"
+#include "app/admin_client.hpp"
 #include "http/request_context.hpp"
-#include "http/url.hpp"
 
 namespace st::app {
 
@@ -22,59 +16,14 @@ struct DeadLetterCommandArgs {
 
 namespace {
 
-std::string server_url(const DeadLetterCommandArgs& a, const Config& c) {
-  if (!a.url.empty()) return a.url;
-  const std::string host = c.host == "0.0.0.0" || c.host.empty() ? "127.0.0.1"
-                           : c.host == "::"                      ? "[::1]"
-                                                                 : c.host;
-  return "http://" + host + ":" + std::to_string(c.listen_port());
-}
-
-// The configured admin key, else the one the server generated in its data directory.
-std::string admin_key(const Config& c) {
-  if (!c.admin_key.empty()) return c.admin_key;
-  const auto file = std::filesystem::path(c.data_dir) / "admin.key";
-  std::ifstream in(file);
-  std::string key;
-  if (in) std::getline(in, key);
-  while (!key.empty() && (key.back() == '\r' || key.back() == ' ')) key.pop_back();
-  return key;
-}
-
 std::string encode(const std::string& s) {
   return http::percent_encode_segment(s);
 }
 
 int call(const Config& c, const DeadLetterCommandArgs& a, http::bhttp::verb method,
          const std::string& target) {
-  const auto url = server_url(a, c);
-  const auto origin = http::parse_service_url(url);
-  if (!origin) {
-    std::cerr << "dead-letters: not a server URL: " << url << "\n";
-    return 2;
-  }
-  const auto key = admin_key(c);
-  http::HttpClient client(*origin,
-                          {.name = "smartticket", .request_timeout = std::chrono::seconds(30)});
-  http::Request req{method, target, 11};
-  req.set(http::bhttp::field::host, origin->authority());
-  if (!key.empty()) req.set(http::bhttp::field::authorization, "Bearer " + key);
-  req.prepare_payload();
-  http::Response res;
-  try {
-    res = client.send_blocking(req);
-  } catch (const std::exception& e) {
-    std::cerr << "dead-letters: " << url << " cannot be reached: " << e.what() << "\n";
-    return 1;
-  }
-  const auto body = nlohmann::json::parse(res.body(), nullptr, false);
-  if (res.result_int() / 100 != 2) {
-    std::cerr << "dead-letters: " << res.result_int() << " "
-              << (body.is_object() ? body.value("error", res.body()) : res.body()) << "\n";
-    return 1;
-  }
-  std::cout << (body.is_discarded() ? res.body() : body.dump(2)) << "\n";
-  return 0;
+  const auto answer = admin_call(c, a.url, method, target, "dead-letters");
+  return answer ? print_answer(*answer, "dead-letters") : 1;
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "app/analytics_commands.hpp"
 #include "app/config.hpp"
 #include "app/dead_letter_commands.hpp"
 #include "app/distributed/service_process.hpp"
@@ -123,6 +124,7 @@ int main(int argc, char** argv) {
                        "print the environment variables the binary reads, one per line");
   const st::app::ModelCommands model_commands(app, add_flags);
   const st::app::DeadLetterCommands dead_letter_commands(app, add_flags);
+  const st::app::AnalyticsCommands analytics_commands(app, add_flags);
   const st::app::RestoreCommand restore_command(app, add_flags);
   auto* keys_cmd = app.add_subcommand("keys", "API keys");
   keys_cmd->require_subcommand(1);
@@ -157,6 +159,7 @@ int main(int argc, char** argv) {
   }
   if (auto rc = model_commands.run(config)) return *rc;
   if (auto rc = dead_letter_commands.run(config)) return *rc;
+  if (auto rc = analytics_commands.run(config)) return *rc;
   if (auto rc = restore_command.run(config)) return *rc;
   try {
     return serve(config);

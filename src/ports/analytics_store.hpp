@@ -2,6 +2,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,21 @@ struct DailyCount {
   std::int64_t count = 0;
 };
 
+// What a rebuild of the projection did.
+struct ProjectionRebuild {
+  std::int64_t events = 0;   // events of the log read
+  std::int64_t tickets = 0;  // projection rows after the rebuild
+  // Tickets whose log holds events recorded before they could be replayed (older
+  // versions): their rows were kept as they were.
+  std::int64_t kept = 0;
+};
+
+// Another rebuild (of this or another instance) is running.
+class RebuildRunning : public std::runtime_error {
+ public:
+  RebuildRunning() : std::runtime_error("a rebuild of the analytics projection is running") {}
+};
+
 // The analytics service's own tables: analytics_events (the event log, JSON metadata)
 // and the per-ticket projection derived from it.
 class AnalyticsStore {
@@ -75,6 +91,10 @@ class AnalyticsStore {
   virtual TicketAggregate aggregate(const AnalyticsFilter& f) = 0;
   // Tickets created per UTC day in [from, to], days without tickets included as 0.
   virtual std::vector<DailyCount> daily_creation(domain::Millis from, domain::Millis to) = 0;
+  // Rebuilds the projection from the event log while events keep being recorded, then
+  // replaces it in one transaction (readers see the old projection or the new one). Throws
+  // RebuildRunning when another rebuild holds the store.
+  virtual ProjectionRebuild rebuild_projection() = 0;
 };
 
 }  // namespace st::ports

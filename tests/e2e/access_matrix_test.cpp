@@ -261,6 +261,17 @@ TEST_F(AccessMatrix, EveryPublicRouteAnswersEachRoleAsDocumented) {
        [] { return "/api/admin/dead-letters/gateway"; },
        no_body,
        {401, 403, 403, 200}},
+      // Starts a rebuild of the analytics projection (harmless: the same answers after it).
+      {"POST",
+       "/api/admin/analytics/rebuild",
+       [] { return "/api/admin/analytics/rebuild"; },
+       no_body,
+       {401, 403, 403, 202}},
+      {"GET",
+       "/api/admin/analytics/rebuild",
+       [] { return "/api/admin/analytics/rebuild"; },
+       no_body,
+       {401, 403, 403, 200}},
       // The one-process store's snapshot; the distributed mode has none (501, pg_dump instead).
       {"GET",
        "/api/admin/backup",

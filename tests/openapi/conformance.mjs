@@ -96,6 +96,10 @@ const CASES = [
   { op: 'DELETE /api/admin/dead-letters/{queue}', path: '/api/admin/dead-letters/nope', as: 'admin', status: 404 },
   { op: 'GET /api/admin/backup', path: '/api/admin/backup', as: 'admin', status: 200 },
   { op: 'GET /api/admin/backup', path: '/api/admin/backup', as: 'agent', status: 403 },
+  { op: 'GET /api/admin/analytics/rebuild', path: '/api/admin/analytics/rebuild', as: 'admin', status: 200 },
+  { op: 'POST /api/admin/analytics/rebuild', path: '/api/admin/analytics/rebuild', as: 'admin', status: 202 },
+  { op: 'POST /api/admin/analytics/rebuild', path: '/api/admin/analytics/rebuild', as: 'agent', status: 403 },
+  { op: 'GET /api/admin/analytics/rebuild', path: '/api/admin/analytics/rebuild', as: 'requester', status: 403 },
 
   // Webhooks (a public address literal: nothing to resolve; an event type the cases never emit).
   { op: 'POST /api/webhooks', path: '/api/webhooks', as: 'admin', body: { url: 'https://93.184.216.34/hook', events: ['ticket.department.updated'], secret: 'whsec_conformance_0123456789' }, status: 201, keep: (c, r) => { c.webhook = r.body.webhook.id; } },

@@ -12,6 +12,7 @@
 #include "adapters/sql/analytics_projection.hpp"
 #include "adapters/sql/daily_counts.hpp"
 #include "adapters/sql/page_builder.hpp"
+#include "adapters/sql/projection_rebuild.hpp"
 #include "adapters/sql/row_decoders.hpp"
 #include "domain/codec.hpp"
 
@@ -39,12 +40,13 @@ constexpr const char* kSelectProjections =
 
 constexpr const char* kInsertEvents =
     "INSERT INTO analytics_events (event_id, event_type, ticket_id, department, status, "
-    "confidence_score, metadata, created_at, actor) "
+    "confidence_score, metadata, created_at, actor, snapshot) "
     "SELECT event_id, event_type, ticket_id, department, status, confidence_score, "
-    "metadata::jsonb, created_at, actor::jsonb FROM unnest($1::text[], $2::text[], "
-    "$3::bigint[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::bigint[], $9::text[]) "
+    "metadata::jsonb, created_at, actor::jsonb, snapshot::jsonb FROM unnest($1::text[], "
+    "$2::text[], $3::bigint[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::bigint[], "
+    "$9::text[], $10::text[]) "
     "WITH ORDINALITY AS e(event_id, event_type, ticket_id, department, status, "
-    "confidence_score, metadata, created_at, actor, ord) ORDER BY ord "
+    "confidence_score, metadata, created_at, actor, snapshot, ord) ORDER BY ord "
     "ON CONFLICT (event_id) DO NOTHING";
 
 constexpr const char* kUpsertProjections =
@@ -76,15 +78,73 @@ std::optional<T> opt(const pqxx::field& f) {
   return f.as<T>();
 }
 
+const ProjectedTicket& projected(const std::pair<const domain::TicketId, ProjectedTicket>& p) {
+  return p.second;
+}
+const ProjectedTicket& projected(const ProjectedTicket& p) {
+  return p;
+}
+
+// The rebuild's statements (sql/projection_rebuild.hpp).
+constexpr const char* kUpsertNext =
+    "INSERT INTO analytics_tickets_next (" ST_PROJECTION_COLUMNS
+    ") SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], "
+    "$4::integer[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], "
+    "$10::bigint[], $11::bigint[], $12::text[]) "
+    "ON CONFLICT (ticket_id) DO UPDATE SET department = excluded.department, "
+    "status = excluded.status, confidence_score = excluded.confidence_score, "
+    "categorized_by = excluded.categorized_by, created_at = excluded.created_at, "
+    "routed_at = excluded.routed_at, resolved_at = excluded.resolved_at, "
+    "status_version = excluded.status_version, status_event_at = excluded.status_event_at, "
+    "department_version = excluded.department_version, priority = excluded.priority";
+constexpr const char* kNow = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+// The lease lasts a minute past its last renewal (each batch renews it), so an instance that
+// died mid-rebuild does not block the next one for long.
+const std::string kTakeLease =
+    std::string("UPDATE analytics_rebuild_lease SET holder = $1, expires_at = ") + kNow +
+    " + 60000 WHERE id = 1 AND (holder IS NULL OR holder = $1 OR expires_at < " + kNow +
+    ") RETURNING id";
+constexpr const char* kReleaseLease =
+    "UPDATE analytics_rebuild_lease SET holder = NULL, expires_at = 0 WHERE id = 1 AND holder = $1";
+constexpr const char* kStoredEvents =
+    "SELECT ticket_id, event_type, event_id, created_at, metadata::text, snapshot::text "
+    "FROM analytics_events WHERE ticket_id = ANY(SELECT DISTINCT ticket_id FROM "
+    "analytics_events WHERE ticket_id > $1 ORDER BY ticket_id LIMIT $2) ORDER BY ticket_id, id";
+constexpr const char* kTicketEvents =
+    "SELECT ticket_id, event_type, event_id, created_at, metadata::text, snapshot::text "
+    "FROM analytics_events WHERE ticket_id = ANY($1::bigint[]) ORDER BY ticket_id, id";
+constexpr const char* kEventCounts =
+    "SELECT ticket_id, count(*) FROM analytics_events GROUP BY ticket_id";
+constexpr const char* kKeepUnreplayable =
+    "INSERT INTO analytics_tickets_next (" ST_PROJECTION_COLUMNS ") SELECT " ST_PROJECTION_COLUMNS
+    " FROM analytics_tickets WHERE ticket_id IN (SELECT ticket_id FROM analytics_events "
+    "WHERE snapshot IS NULL) ON CONFLICT (ticket_id) DO UPDATE SET department = "
+    "excluded.department, status = excluded.status, confidence_score = "
+    "excluded.confidence_score, categorized_by = excluded.categorized_by, created_at = "
+    "excluded.created_at, routed_at = excluded.routed_at, resolved_at = excluded.resolved_at, "
+    "status_version = excluded.status_version, status_event_at = excluded.status_event_at, "
+    "department_version = excluded.department_version, priority = excluded.priority";
+// SHARE: recording (an INSERT) waits until the switch commits; reads go on.
+constexpr const char* kHoldRecording = "LOCK TABLE analytics_events IN SHARE MODE";
+
+void fold_rows(const pqxx::result& rows, sql::ProjectionFold& fold) {
+  for (const auto& row : rows) {
+    const RowReader r(row);
+    fold.add({r.int64(0), r.text(1), r.text(2), r.int64(3), r.text(4), r.opt_text(5)});
+  }
+}
+
 ProjectedTicket projection_from_row(const pqxx::row& r) {
   return sql::projection_from_row(RowReader(r));
 }
 
-void store_projections(Tx& tx, const std::map<domain::TicketId, ProjectedTicket>& rows) {
+template <class Rows>
+void store_projections(Tx& tx, const Rows& rows, const char* upsert = kUpsertProjections) {
   if (rows.empty()) return;
   ArrayLiteral id, department, status, confidence, by, created_at, routed_at, resolved_at,
       status_version, status_event_at, department_version, priority;
-  for (const auto& [ticket, p] : rows) {
+  for (const auto& row : rows) {
+    const ProjectedTicket& p = projected(row);
     priority.add(p.priority);
     id.add(p.ticket_id);
     department.add(p.department);
@@ -98,7 +158,7 @@ void store_projections(Tx& tx, const std::map<domain::TicketId, ProjectedTicket>
     status_event_at.add(p.status_event_at);
     department_version.add(p.department_version);
   }
-  tx.exec(kUpsertProjections, id.str(), department.str(), status.str(), confidence.str(), by.str(),
+  tx.exec(upsert, id.str(), department.str(), status.str(), confidence.str(), by.str(),
           created_at.str(), routed_at.str(), resolved_at.str(), status_version.str(),
           status_event_at.str(), department_version.str(), priority.str());
 }
@@ -153,7 +213,7 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
     std::vector<bool> out;
     std::map<domain::TicketId, ProjectedTicket> changed;
     ArrayLiteral event_id, type, ticket, department, status, confidence, metadata, created_at,
-        actor;
+        actor, snapshot;
     for (const auto& e : events) {
       if (!recorded.insert(e.event_id).second) {
         out.push_back(false);  // already recorded: a redelivery
@@ -170,6 +230,7 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
       metadata.add(sql::event_metadata(e, before).dump());
       created_at.add(e.occurred_at);
       actor.add(domain::to_json(e.actor).dump());
+      snapshot.add(sql::projection_snapshot(e.ticket).dump());
       auto after = sql::apply_event(before, e);
       projection.insert_or_assign(e.ticket.id, after);
       changed.insert_or_assign(e.ticket.id, std::move(after));
@@ -177,7 +238,8 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
     }
     if (!changed.empty()) {
       tx.exec(kInsertEvents, event_id.str(), type.str(), ticket.str(), department.str(),
-              status.str(), confidence.str(), metadata.str(), created_at.str(), actor.str());
+              status.str(), confidence.str(), metadata.str(), created_at.str(), actor.str(),
+              snapshot.str());
       store_projections(tx, changed);
     }
     return out;
@@ -285,6 +347,68 @@ std::vector<ports::DailyCount> PgAnalyticsStore::daily_creation(Millis from, Mil
       return rows;
     });
   });
+}
+
+ports::ProjectionRebuild PgAnalyticsStore::rebuild_projection() {
+  // Several instances share the tables: a lease row lets one rebuild at a time.
+  const std::string holder = domain::new_event_id();
+  auto renew = [&](Tx& tx) {
+    if (tx.exec(kTakeLease, holder).empty()) throw ports::RebuildRunning();
+  };
+  db_.write([&](Tx& tx) {
+    renew(tx);
+    tx.exec_script("DELETE FROM analytics_tickets_next");
+  });
+  try {
+    // Phase 1: batches of tickets, each a short transaction; recording goes on between them.
+    std::map<domain::TicketId, std::int64_t> folded;
+    domain::TicketId after = -1;
+    for (;;) {
+      sql::ProjectionFold batch;
+      db_.read([&](Tx& tx) {
+        fold_rows(tx.exec(kStoredEvents, after, sql::kRebuildTicketsPerBatch), batch);
+      });
+      if (batch.counts().empty()) break;
+      after = batch.counts().rbegin()->first;
+      db_.write([&](Tx& tx) {
+        renew(tx);
+        store_projections(tx, batch.rows(), kUpsertNext);
+      });
+      folded.insert(batch.counts().begin(), batch.counts().end());
+    }
+    // Phase 2: recording waits on the table lock until the switch commits.
+    auto result = db_.write([&](Tx& tx) {
+      renew(tx);
+      tx.exec_script(kHoldRecording);
+      std::vector<std::pair<domain::TicketId, std::int64_t>> now;
+      ports::ProjectionRebuild r;
+      for (const auto& row : tx.exec(kEventCounts)) {
+        now.emplace_back(row[0].as<std::int64_t>(), row[1].as<std::int64_t>());
+        r.events += now.back().second;
+      }
+      const auto grown = sql::grown_tickets(folded, now);
+      if (!grown.empty()) {
+        sql::ProjectionFold again;
+        fold_rows(tx.exec(kTicketEvents, array_of(grown)), again);
+        store_projections(tx, again.rows(), kUpsertNext);
+      }
+      r.kept = tx.exec(kKeepUnreplayable).affected_rows();
+      tx.exec_script(
+          "DELETE FROM analytics_tickets; INSERT INTO analytics_tickets (" ST_PROJECTION_COLUMNS
+          ") SELECT " ST_PROJECTION_COLUMNS
+          " FROM analytics_tickets_next; DELETE FROM analytics_tickets_next");
+      r.tickets = tx.exec("SELECT count(*) FROM analytics_tickets")[0][0].as<std::int64_t>();
+      tx.exec(kReleaseLease, holder);
+      return r;
+    });
+    return result;
+  } catch (...) {
+    try {
+      db_.write([&](Tx& tx) { tx.exec(kReleaseLease, holder); });
+    } catch (...) {  // the lease expires on its own
+    }
+    throw;
+  }
 }
 
 }  // namespace st::adapters::postgres

@@ -154,6 +154,19 @@ constexpr Migration kAnalytics[] = {
     {2, "ALTER TABLE analytics_events ADD COLUMN actor jsonb;\n"},
     // The ticket's priority, from its newest snapshot (as status); earlier rows are 'normal'.
     {3, "ALTER TABLE analytics_tickets ADD COLUMN priority text NOT NULL DEFAULT 'normal';\n"},
+    // Rebuilds from the log (sql/projection_rebuild.hpp): each event keeps the ticket fields
+    // the projection reads (NULL before this version); the rebuild folds into a table shaped
+    // like the projection, and one row leases the rebuild to one instance at a time.
+    {4,
+     "ALTER TABLE analytics_events ADD COLUMN snapshot jsonb;\n"
+     "CREATE TABLE analytics_tickets_next (LIKE analytics_tickets INCLUDING DEFAULTS);\n"
+     "ALTER TABLE analytics_tickets_next ADD PRIMARY KEY (ticket_id);\n"
+     "CREATE TABLE analytics_rebuild_lease (\n"
+     "  id integer PRIMARY KEY CHECK (id = 1),\n"
+     "  holder text,\n"
+     "  expires_at bigint NOT NULL DEFAULT 0\n"
+     ");\n"
+     "INSERT INTO analytics_rebuild_lease (id) VALUES (1);\n"},
 };
 
 // The categorizer's training examples, shared by every categorizer instance: a ticket's

@@ -1,11 +1,13 @@
 #include "adapters/sqlite/analytics_store.hpp"
 
+#include <map>
 #include <string>
 #include <variant>
 
 #include "adapters/sql/analytics_projection.hpp"
 #include "adapters/sql/daily_counts.hpp"
 #include "adapters/sql/page_builder.hpp"
+#include "adapters/sql/projection_rebuild.hpp"
 #include "adapters/sql/row_decoders.hpp"
 #include "adapters/sqlite/migrations.hpp"
 #include "domain/codec.hpp"
@@ -38,8 +40,46 @@ constexpr const char* kUpsertProjection =
 
 constexpr const char* kInsertEvent =
     "INSERT INTO analytics_events (event_id, event_type, ticket_id, department, status, "
-    "confidence_score, metadata, created_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT(event_id) DO NOTHING";
+    "confidence_score, metadata, created_at, actor, snapshot) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING";
+
+// The rebuild's statements (sql/projection_rebuild.hpp). Phase 1 reads the log of the next
+// kRebuildTicketsPerBatch tickets after ?1.
+constexpr const char* kStoredEventColumns =
+    "SELECT ticket_id, event_type, event_id, created_at, metadata, snapshot FROM analytics_events ";
+constexpr const char* kNextTickets =
+    "WHERE ticket_id IN (SELECT DISTINCT ticket_id FROM analytics_events WHERE ticket_id > ?1 "
+    "ORDER BY ticket_id LIMIT ?2) ORDER BY ticket_id, id";
+constexpr const char* kOneTicket = "WHERE ticket_id = ?1 ORDER BY id";
+constexpr const char* kUpsertNext =
+    "INSERT OR REPLACE INTO analytics_tickets_next (" ST_PROJECTION_COLUMNS
+    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kKeepUnreplayable =
+    "INSERT OR REPLACE INTO analytics_tickets_next (" ST_PROJECTION_COLUMNS
+    ") SELECT " ST_PROJECTION_COLUMNS
+    " FROM analytics_tickets WHERE ticket_id IN "
+    "(SELECT ticket_id FROM analytics_events WHERE snapshot IS NULL)";
+constexpr const char* kSwitch =
+    "DELETE FROM analytics_tickets; INSERT INTO analytics_tickets (" ST_PROJECTION_COLUMNS
+    ") SELECT " ST_PROJECTION_COLUMNS
+    " FROM analytics_tickets_next; DELETE FROM analytics_tickets_next;";
+
+sql::StoredEvent stored_event_from_row(const Query& q) {
+  return {q.int64(0), q.text(1), q.text(2), q.int64(3), q.text(4), q.opt_text(5)};
+}
+
+void fold_query(Query& q, sql::ProjectionFold& fold) {
+  while (q.step()) fold.add(stored_event_from_row(q));
+}
+
+void store_next(Connection& c, const std::vector<ProjectedTicket>& rows) {
+  for (const auto& p : rows)
+    c.query(kUpsertNext)
+        .bind_all(p.ticket_id, p.department, p.status, p.confidence_score, p.categorized_by,
+                  p.created_at, p.routed_at, p.resolved_at, p.status_version, p.status_event_at,
+                  p.department_version, p.priority)
+        .run();
+}
 
 std::optional<ProjectedTicket> load_projection(Connection& c, domain::TicketId id) {
   return c.query(kSelectProjection).bind_all(id).first_row(sql::projection_from_row<Query>);
@@ -95,7 +135,8 @@ bool SqliteAnalyticsStore::record_in(Connection& c, const Event& e) {
   c.query(kInsertEvent)
       .bind_all(e.event_id, domain::routing_key(e.type()), e.ticket.id, event_department(e),
                 domain::to_string(e.ticket.status), event_confidence(e),
-                event_metadata(e, before).dump(), e.occurred_at, domain::to_json(e.actor).dump())
+                event_metadata(e, before).dump(), e.occurred_at, domain::to_json(e.actor).dump(),
+                sql::projection_snapshot(e.ticket).dump())
       .run();
   if (c.changes() == 0) return false;  // already recorded: a redelivery
   store_projection(c, apply_event(before, e));
@@ -207,6 +248,53 @@ std::vector<ports::DailyCount> SqliteAnalyticsStore::daily_creation(Millis from,
         return std::pair{q.int64(0), q.int64(1)};
       });
     });
+  });
+}
+
+ports::ProjectionRebuild SqliteAnalyticsStore::rebuild_projection() {
+  std::unique_lock running(rebuild_mutex_, std::try_to_lock);  // one process owns the file
+  if (!running) throw ports::RebuildRunning();
+  db_.write([](Connection& c) { c.exec("DELETE FROM analytics_tickets_next"); });
+
+  // Phase 1: batches of tickets, each read from a snapshot and written in a short write
+  // transaction, so recording goes on between them.
+  std::map<domain::TicketId, std::int64_t> folded;  // events folded per ticket
+  domain::TicketId after = -1;
+  for (;;) {
+    sql::ProjectionFold batch;
+    db_.read([&](Connection& c) {
+      auto q = c.query(std::string(kStoredEventColumns) + kNextTickets);
+      q.bind_all(after, sql::kRebuildTicketsPerBatch);
+      fold_query(q, batch);
+    });
+    if (batch.counts().empty()) break;
+    after = batch.counts().rbegin()->first;
+    db_.write([&](Connection& c) { store_next(c, batch.rows()); });
+    folded.insert(batch.counts().begin(), batch.counts().end());
+  }
+
+  // Phase 2: the writer is ours, so no event is recorded until the switch commits.
+  return db_.write([&](Connection& c) {
+    const auto now = c.query("SELECT ticket_id, count(*) FROM analytics_events GROUP BY ticket_id")
+                         .rows([](const Query& q) {
+                           return std::pair{q.int64(0), q.int64(1)};
+                         });
+    ports::ProjectionRebuild result;
+    for (const auto ticket : sql::grown_tickets(folded, now)) {
+      sql::ProjectionFold again;
+      auto q = c.query(std::string(kStoredEventColumns) + kOneTicket);
+      q.bind_all(ticket);
+      fold_query(q, again);
+      store_next(c, again.rows());
+    }
+    for (const auto& [ticket, count] : now) result.events += count;
+    c.query(kKeepUnreplayable).run();
+    result.kept = c.changes();
+    c.exec(kSwitch);
+    result.tickets = c.query("SELECT count(*) FROM analytics_tickets")
+                         .first_row([](const Query& q) { return q.int64(0); })
+                         .value_or(0);
+    return result;
   });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The analytics service's tables in the embedded database: analytics_events (the event log,
 // JSON metadata) and analytics_tickets, a one-row-per-ticket projection the aggregates read.
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -19,11 +20,13 @@ class SqliteAnalyticsStore final : public ports::AnalyticsStore {
                                        const ports::PageRequest& page) override;
   ports::TicketAggregate aggregate(const ports::AnalyticsFilter& f) override;
   std::vector<ports::DailyCount> daily_creation(domain::Millis from, domain::Millis to) override;
+  ports::ProjectionRebuild rebuild_projection() override;
 
  private:
   bool record_in(Connection& c, const domain::Event& e);
 
   Database& db_;
+  std::mutex rebuild_mutex_;
 };
 
 }  // namespace st::adapters::sqlite

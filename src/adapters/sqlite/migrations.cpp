@@ -168,6 +168,25 @@ constexpr Migration kAnalytics[] = {
     {2, "ALTER TABLE analytics_events ADD COLUMN actor TEXT;\n"},
     // The ticket's priority, from its newest snapshot (as status); earlier rows are 'normal'.
     {3, "ALTER TABLE analytics_tickets ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal';\n"},
+    // Rebuilds from the log (sql/projection_rebuild.hpp): each event keeps the ticket fields
+    // the projection reads (NULL before this version), and the rebuild folds into a table
+    // shaped like the projection before it replaces the live one.
+    {4,
+     "ALTER TABLE analytics_events ADD COLUMN snapshot TEXT;\n"
+     "CREATE TABLE analytics_tickets_next (\n"
+     "  ticket_id INTEGER PRIMARY KEY,\n"
+     "  department TEXT,\n"
+     "  status TEXT,\n"
+     "  confidence_score INTEGER,\n"
+     "  categorized_by TEXT,\n"
+     "  created_at INTEGER NOT NULL,\n"
+     "  routed_at INTEGER,\n"
+     "  resolved_at INTEGER,\n"
+     "  status_version INTEGER,\n"
+     "  status_event_at INTEGER,\n"
+     "  department_version INTEGER,\n"
+     "  priority TEXT NOT NULL DEFAULT 'normal'\n"
+     ");\n"},
 };
 
 constexpr Migration kBus[] = {

@@ -80,9 +80,39 @@ json priority_counts(const ports::TicketAggregate& a) {
   return by;
 }
 
+json time_or_null(const std::optional<domain::Millis>& t) {
+  return t ? json(domain::format_iso8601(*t)) : json(nullptr);
+}
+
+json to_json(const AnalyticsService::RebuildStatus& s) {
+  json j{{"state", s.state},
+         {"started_at", time_or_null(s.started_at)},
+         {"finished_at", time_or_null(s.finished_at)}};
+  if (s.result)
+    j["result"] = {
+        {"events", s.result->events}, {"tickets", s.result->tickets}, {"kept", s.result->kept}};
+  if (!s.error.empty()) j["error"] = s.error;
+  return j;
+}
+
 }  // namespace
 
 void register_routes(http::Router& router, AnalyticsService& service) {
+  router.route(bhttp::verb::post, "/api/admin/analytics/rebuild", [&](RequestContext&) {
+    try {
+      auto res =
+          http::json_response(bhttp::status::accepted,
+                              {{"success", true}, {"rebuild", to_json(service.start_rebuild())}});
+      res.set(bhttp::field::location, "/api/admin/analytics/rebuild");
+      return res;
+    } catch (const ports::RebuildRunning& e) {
+      throw ApiError(bhttp::status::conflict, "rebuild_running", e.what());
+    }
+  });
+  router.route(bhttp::verb::get, "/api/admin/analytics/rebuild", [&](RequestContext&) {
+    return http::ok({{"success", true}, {"rebuild", to_json(service.rebuild_status())}});
+  });
+
   router.route(bhttp::verb::get, "/api/dashboard/summary", [&](RequestContext&) {
     auto all = service.aggregate(Period::all, std::nullopt);
     auto recent = service.aggregate(Period::day, std::nullopt);

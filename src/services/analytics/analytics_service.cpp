@@ -103,4 +103,63 @@ std::vector<ports::DailyCount> AnalyticsService::daily_creation(int days) {
   return store_.daily_creation(now - (days - 1) * domain::kMillisPerDay, now);
 }
 
+ports::ProjectionRebuild AnalyticsService::rebuild() {
+  const auto started = std::chrono::steady_clock::now();
+  const auto result = store_.rebuild_projection();
+  {
+    std::lock_guard lk(cache_mutex_);
+    // An entry being refreshed is left to its refresher, whose answer may predate the
+    // switch; it expires within cache_ttl_ like any other.
+    std::erase_if(cache_, [](const auto& entry) { return !entry.second.refreshing; });
+  }
+  spdlog::info(
+      "analytics: projection rebuilt from {} event(s) in {} ms: {} ticket(s), {} kept as they "
+      "were",
+      result.events,
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                            started)
+          .count(),
+      result.tickets, result.kept);
+  return result;
+}
+
+AnalyticsService::RebuildStatus AnalyticsService::start_rebuild() {
+  std::lock_guard lk(rebuild_mutex_);
+  if (rebuild_status_.state == "running") throw ports::RebuildRunning();
+  if (rebuild_thread_.joinable()) rebuild_thread_.join();  // the previous one has finished
+  rebuild_status_ = RebuildStatus{};
+  rebuild_status_.state = "running";
+  rebuild_status_.started_at = clock_.now();
+  rebuild_thread_ = std::thread([this] {
+    RebuildStatus done;
+    try {
+      done.result = rebuild();
+      done.state = "done";
+    } catch (const std::exception& e) {
+      spdlog::error("analytics: projection rebuild failed: {}", e.what());
+      done.state = "failed";
+      done.error = e.what();
+    }
+    std::lock_guard lk(rebuild_mutex_);
+    done.started_at = rebuild_status_.started_at;
+    done.finished_at = clock_.now();
+    rebuild_status_ = std::move(done);
+  });
+  return rebuild_status_;
+}
+
+AnalyticsService::RebuildStatus AnalyticsService::rebuild_status() const {
+  std::lock_guard lk(rebuild_mutex_);
+  return rebuild_status_;
+}
+
+AnalyticsService::~AnalyticsService() {
+  std::thread t;
+  {
+    std::lock_guard lk(rebuild_mutex_);
+    t = std::move(rebuild_thread_);
+  }
+  if (t.joinable()) t.join();
+}
+
 }  // namespace st::services::analytics

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "ports/analytics_store.hpp"
@@ -35,6 +36,25 @@ class AnalyticsService {
   ports::Page<ports::AuditEntry> trail(domain::TicketId id, const ports::PageRequest& page) {
     return store_.trail(id, page);
   }
+  // Rebuilds the projection from the event log (ports::AnalyticsStore::rebuild_projection),
+  // then drops the cached answers so the next ones come from the rebuilt rows. Blocks for as
+  // long as the log takes to fold; throws ports::RebuildRunning.
+  ports::ProjectionRebuild rebuild();
+
+  // The same on a thread of its own, for the API: a rebuild may take longer than any HTTP
+  // call should. Throws ports::RebuildRunning when this instance is rebuilding already; a
+  // rebuild another instance holds shows as `failed` with its reason.
+  struct RebuildStatus {
+    std::string state = "idle";  // idle | running | done | failed
+    std::optional<domain::Millis> started_at, finished_at;
+    std::optional<ports::ProjectionRebuild> result;
+    std::string error;
+  };
+  RebuildStatus start_rebuild();
+  RebuildStatus rebuild_status() const;
+
+  // Waits for a rebuild in progress (the store must outlive it).
+  ~AnalyticsService();
 
  private:
   ports::AnalyticsStore& store_;
@@ -51,6 +71,10 @@ class AnalyticsService {
   // requests costs one query and nobody queues behind it.
   std::mutex cache_mutex_;
   std::map<std::pair<Period, std::string>, Cached> cache_;
+
+  mutable std::mutex rebuild_mutex_;
+  RebuildStatus rebuild_status_;
+  std::thread rebuild_thread_;
 };
 
 }  // namespace st::services::analytics

@@ -294,6 +294,11 @@ void Gateway::register_routes(http::Router& router) {
             make_get("/api/analytics/department/" + http::percent_encode_segment(*canonical), ctx);
         co_return co_await upstreams_.analytics.send(req, ctx);
       });
+  add(router, V::post, "/api/admin/analytics/rebuild", Access::admins(),
+      "rebuild the analytics projection from the event log (202; GET for the outcome)",
+      forward_to(a));
+  add(router, V::get, "/api/admin/analytics/rebuild", Access::admins(),
+      "the last analytics rebuild: state, times, counts", forward_to(a));
   // Signed webhooks: served beside analytics (components/webhooks.hpp).
   add(router, V::get, "/api/webhooks", Access::admins(), "list webhooks", forward_to(a));
   add(router, V::post, "/api/webhooks", Access::admins(),

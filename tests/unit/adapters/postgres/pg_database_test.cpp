@@ -88,20 +88,23 @@ TEST(PgMigrations, EachServiceCreatesOnlyItsOwnTables) {
   migrate_routing(*db);
   migrate_analytics(*db);
   EXPECT_EQ(tables_of(schema),
-            (std::vector<std::string>{"analytics_events", "analytics_tickets", "departments",
+            (std::vector<std::string>{"analytics_events", "analytics_rebuild_lease",
+                                      "analytics_tickets", "analytics_tickets_next", "departments",
                                       "routing_outbox", "schema_migrations", "ticket_create_keys",
                                       "ticket_routing", "tickets", "tickets_outbox"}));
   EXPECT_EQ(schema_version(*db, "tickets"),
             5);  // 2: requester index, 3: create keys, 4: language, 5: priority
   EXPECT_EQ(schema_version(*db, "routing"), 2);
-  EXPECT_EQ(schema_version(*db, "analytics"), 3);  // 2: analytics_events.actor, 3: priority
+  EXPECT_EQ(schema_version(*db, "analytics"),
+            4);  // 2: analytics_events.actor, 3: priority, 4: snapshots for rebuilds
   EXPECT_EQ(schema_version(*db, "categorizer"), 0);
   migrate_categorizer(*db);
   EXPECT_EQ(tables_of(schema),
             (std::vector<std::string>{
-                "analytics_events", "analytics_tickets", "categorizer_examples",
-                "categorizer_label_watermark", "departments", "routing_outbox", "schema_migrations",
-                "ticket_create_keys", "ticket_routing", "tickets", "tickets_outbox"}));
+                "analytics_events", "analytics_rebuild_lease", "analytics_tickets",
+                "analytics_tickets_next", "categorizer_examples", "categorizer_label_watermark",
+                "departments", "routing_outbox", "schema_migrations", "ticket_create_keys",
+                "ticket_routing", "tickets", "tickets_outbox"}));
   EXPECT_EQ(schema_version(*db, "categorizer"), 1);
 }
 
@@ -164,7 +167,7 @@ TEST(PgMigrations, ConcurrentStartsOfEveryServiceApplyEachStepOnce) {
   }
   for (auto& t : instances) t.join();
   EXPECT_EQ(failures, 0);
-  EXPECT_EQ(count_rows(schema, "schema_migrations"), 10);  // tickets 5, routing 2, analytics 3
+  EXPECT_EQ(count_rows(schema, "schema_migrations"), 11);  // tickets 5, routing 2, analytics 4
   EXPECT_EQ(count_rows(schema, "departments"),
             static_cast<std::int64_t>(domain::default_departments().size()))
       << "the defaults are inserted once";

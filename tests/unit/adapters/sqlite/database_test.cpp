@@ -360,7 +360,8 @@ TEST_F(SqliteMigrations, ServiceMigrationsAreIdempotent) {
   EXPECT_EQ(schema_version(db, "routing"), 2);  // 2: ticket_routing.model_version
   EXPECT_EQ(schema_version(db, "tickets"),
             5);  // 2: requester index, 3: create keys, 4: language, 5: priority
-  EXPECT_EQ(schema_version(db, "analytics"), 3);  // 2: analytics_events.actor, 3: priority
+  EXPECT_EQ(schema_version(db, "analytics"),
+            4);  // 2: analytics_events.actor, 3: priority, 4: snapshots for rebuilds
   for (const char* table :
        {"tickets", "tickets_outbox", "departments", "ticket_routing", "routing_outbox",
         "analytics_events", "analytics_tickets", "ticket_create_keys", "categorizer_examples",

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "domain/codec.hpp"
@@ -433,6 +435,149 @@ TYPED_TEST(AnalyticsStoreContract, EverythingPersistsAcrossReopen) {
   this->reopen();
   EXPECT_EQ(this->store->trail(1, {}).items.size(), 2u);
   EXPECT_EQ(counts(this->store->aggregate({}).by_department), (Counts{{"HR", 1}}));
+}
+
+}  // namespace
+}  // namespace st::contract
+
+namespace st::contract {
+namespace {
+
+// Everything an answer of the analytics API is made of.
+std::string describe(const ports::TicketAggregate& a) {
+  json j{{"total", a.total},
+         {"resolved", a.resolved},
+         {"average_confidence", a.average_confidence ? json(*a.average_confidence) : json()},
+         {"median", a.median_time_to_route_ms ? json(*a.median_time_to_route_ms) : json()},
+         {"confidence", a.confidence_histogram},
+         {"route_time", a.route_time_histogram}};
+  for (const auto& [name, v] :
+       {std::pair{"department", &a.by_department}, std::pair{"status", &a.by_status},
+        std::pair{"categorizer", &a.by_categorizer}, std::pair{"priority", &a.by_priority}})
+    for (const auto& c : *v) j[name][c.name] = c.count;
+  return j.dump();
+}
+
+template <class Backend>
+class AnalyticsRebuildContract : public AnalyticsStoreContract<Backend> {
+ protected:
+  // Tickets 1..n: created, categorized, routed; every third rerouted by hand, every second
+  // resolved, every fifth raised to urgent; recorded in an order that is not occurrence order.
+  std::int64_t record_workload(int n) {
+    std::vector<Event> events;
+    for (int i = 1; i <= n; ++i) {
+      const Millis t0 = kDay0 + i * kHour;
+      Life life(i, t0);
+      events.push_back(life.created());
+      events.push_back(life.categorized(t0 + 10, i % 2 ? "IT Support" : "Billing", 50 + i % 50,
+                                        CategorizedBy::model));
+      events.push_back(life.routed(t0 + 20, i % 2 ? "IT Support" : "Billing", 50 + i % 50,
+                                   CategorizedBy::model));
+      if (i % 3 == 0) events.push_back(life.routed(t0 + 500, "HR", 100, CategorizedBy::manual));
+      if (i % 2 == 0) events.push_back(life.status(t0 + 900, Status::resolved));
+      if (i % 5 == 0) events.push_back(life.priority(t0 + 950, domain::Priority::urgent));
+    }
+    std::reverse(events.begin() + static_cast<std::ptrdiff_t>(events.size() / 2), events.end());
+    for (std::size_t at = 0; at < events.size(); at += 250) {
+      const std::vector<Event> batch(
+          events.begin() + static_cast<std::ptrdiff_t>(at),
+          events.begin() + static_cast<std::ptrdiff_t>(std::min(events.size(), at + 250)));
+      const auto recorded = this->store->record_batch(batch);
+      EXPECT_EQ(std::count(recorded.begin(), recorded.end(), true),
+                static_cast<std::ptrdiff_t>(batch.size()));
+    }
+    return static_cast<std::int64_t>(events.size());
+  }
+  std::string answers() {
+    return describe(this->store->aggregate({})) +
+           describe(this->store->aggregate(
+               {.created_since = kDay0 + 5 * kHour, .department = std::string("HR")}));
+  }
+};
+
+TYPED_TEST_SUITE(AnalyticsRebuildContract, Backends, BackendName);
+
+TYPED_TEST(AnalyticsRebuildContract, ARebuildGivesTheSameAnswers) {
+  const auto events = this->record_workload(40);
+  const auto before = this->answers();
+  const auto trail = this->store->trail(3, {}).items.size();
+
+  const auto r = this->store->rebuild_projection();
+  EXPECT_EQ(r.events, events);
+  EXPECT_EQ(r.tickets, 40);
+  EXPECT_EQ(r.kept, 0);
+  EXPECT_EQ(this->answers(), before);
+  EXPECT_EQ(this->store->trail(3, {}).items.size(), trail) << "the log is left as it was";
+  EXPECT_EQ(this->store->rebuild_projection().tickets, 40) << "and can be rebuilt again";
+  EXPECT_EQ(this->answers(), before);
+}
+
+TYPED_TEST(AnalyticsRebuildContract, ARebuildRepairsADamagedProjection) {
+  this->record_workload(12);
+  const auto before = this->answers();
+  this->backend.execute(
+      "UPDATE analytics_tickets SET department = 'Nowhere', status = 'open'; "
+      "DELETE FROM analytics_tickets WHERE ticket_id = 7; "
+      "INSERT INTO analytics_tickets (ticket_id, created_at) VALUES (999, 0)");
+  ASSERT_NE(this->answers(), before);
+
+  EXPECT_EQ(this->store->rebuild_projection().tickets, 12);
+  EXPECT_EQ(this->answers(), before) << "every row from the log, the stray one gone";
+}
+
+TYPED_TEST(AnalyticsRebuildContract, TicketsWithEventsFromBeforeSnapshotsKeepTheirRows) {
+  this->record_workload(6);
+  // As an older version recorded them: no snapshot.
+  this->backend.execute(
+      "UPDATE analytics_events SET snapshot = NULL WHERE ticket_id = 2; "
+      "UPDATE analytics_tickets SET department = 'Kept' WHERE ticket_id = 2");
+  const auto before = this->answers();
+
+  const auto r = this->store->rebuild_projection();
+  EXPECT_EQ(r.kept, 1);
+  EXPECT_EQ(r.tickets, 6);
+  EXPECT_EQ(this->answers(), before) << "ticket 2's row (department Kept) stayed";
+}
+
+TYPED_TEST(AnalyticsRebuildContract, EventsRecordedDuringARebuildAreInTheResult) {
+  this->record_workload(1200);  // more than one batch of tickets
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 2000; i < 2300; ++i) {
+      Life life(i, kDay0 + i);
+      ASSERT_TRUE(record_one(*this->store, life.created()));
+      ASSERT_TRUE(record_one(*this->store,
+                             life.routed(kDay0 + i + 5, "Sales", 70, CategorizedBy::keywords)));
+    }
+    done = true;
+  });
+  const auto r = this->store->rebuild_projection();
+  writer.join();
+  ASSERT_TRUE(done);
+  EXPECT_GE(r.tickets, 1200);
+  // Whatever landed during the rebuild is in the projection too.
+  EXPECT_EQ(this->store->aggregate({}).total, 1500);
+  const auto now = this->answers();
+  this->store->rebuild_projection();
+  EXPECT_EQ(this->answers(), now);
+}
+
+}  // namespace
+}  // namespace st::contract
+
+namespace st::contract {
+namespace {
+
+using PgRebuild = AnalyticsRebuildContract<PostgresBackend>;
+
+TEST_F(PgRebuild, AnotherInstancesLeaseRefusesASecondRebuild) {
+  this->record_workload(3);
+  this->backend.execute(
+      "UPDATE analytics_rebuild_lease SET holder = 'another instance', "
+      "expires_at = (extract(epoch FROM clock_timestamp()) * 1000)::bigint + 60000");
+  EXPECT_THROW(this->store->rebuild_projection(), ports::RebuildRunning);
+  this->backend.execute("UPDATE analytics_rebuild_lease SET expires_at = 0");  // it died
+  EXPECT_EQ(this->store->rebuild_projection().tickets, 3);
 }
 
 }  // namespace

@@ -65,6 +65,10 @@ class SqliteBackend {
   std::unique_ptr<Database> open_another() {
     return std::make_unique<Database>(dir_.file("store.db"));
   }
+  // Runs SQL behind the stores' backs: for tests that damage or age what a store wrote.
+  void execute(const std::string& sql) {
+    db_->write([&](adapters::sqlite::Connection& c) { c.exec(sql.c_str()); });
+  }
 
  private:
   testing_support::TempDir dir_;
@@ -93,6 +97,9 @@ class PostgresBackend {
   }
   // Another pool on the same schema, as a second service instance has.
   std::unique_ptr<Database> open_another() { return schema_.open(); }
+  void execute(const std::string& sql) {
+    db_->write([&](adapters::postgres::Tx& tx) { tx.exec_script(sql); });
+  }
 
  private:
   testing_support::PgTestSchema schema_;
