@@ -16,8 +16,8 @@ IssuedKey issue_key(ports::KeyStore& store, const NewKey& key, domain::Millis no
   // 64 random id bits make a collision unlikely; a few tries make it irrelevant.
   for (int attempt = 0; attempt < 4; ++attempt) {
     auto generated = generate_key();
-    ports::ApiKeyRecord record{generated.id,   key.name, key.role,    key.email,
-                               generated.hash, now,      std::nullopt};
+    ports::ApiKeyRecord record{generated.id,   key.name, key.role,     key.email,
+                               generated.hash, now,      std::nullopt, key.departments};
     if (store.create(record)) return {std::move(record), std::move(generated.text)};
   }
   throw std::runtime_error("could not store a new API key: id collisions");

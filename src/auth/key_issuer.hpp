@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/principal.hpp"
 #include "ports/key_store.hpp"
@@ -14,6 +15,7 @@ struct NewKey {
   std::string name;
   domain::Role role = domain::Role::requester;
   std::string email;
+  std::vector<std::string> departments = {};  // an agent's or admin's; canonical names
 };
 
 struct IssuedKey {

@@ -43,7 +43,9 @@ json to_json(const Ticket& t) {
               {"categorized_by", std::move(categorized_by)},
               {"created_at", format_iso8601(t.created_at)},
               {"updated_at", format_iso8601(t.updated_at)},
-              {"priority", to_string(t.priority)}};
+              {"priority", to_string(t.priority)},
+              {"assignee", t.assignee ? json{{"id", t.assignee->id}, {"name", t.assignee->name}}
+                                      : json(nullptr)}};
 }
 
 Ticket ticket_from_json(const json& j) {
@@ -73,6 +75,10 @@ Ticket ticket_from_json(const json& j) {
   // Lenient, like categorized_by: snapshots written before priorities existed lack it.
   if (auto it = j.find("priority"); it != j.end() && it->is_string())
     t.priority = parse_priority(it->get_ref<const std::string&>()).value_or(Priority::normal);
+  // Lenient too: snapshots written before assignment existed lack it.
+  if (auto it = j.find("assignee");
+      it != j.end() && it->is_object() && it->contains("id") && (*it)["id"].is_string())
+    t.assignee = Assignee{(*it)["id"].get<std::string>(), it->value("name", std::string())};
   return t;
 }
 

@@ -17,14 +17,16 @@ static_assert(alternative_is<EventType::routed, payload::Routed>);
 static_assert(alternative_is<EventType::status_updated, payload::StatusUpdated>);
 static_assert(alternative_is<EventType::department_updated, payload::DepartmentUpdated>);
 static_assert(alternative_is<EventType::priority_updated, payload::PriorityUpdated>);
+static_assert(alternative_is<EventType::assigned, payload::Assigned>);
 
-constexpr util::EnumNames<EventType, 6> kRoutingKeys{{
+constexpr util::EnumNames<EventType, 7> kRoutingKeys{{
     {EventType::created, "ticket.created"},
     {EventType::categorized, "ticket.categorized"},
     {EventType::routed, "ticket.routed"},
     {EventType::status_updated, "ticket.status.updated"},
     {EventType::department_updated, "ticket.department.updated"},
     {EventType::priority_updated, "ticket.priority.updated"},
+    {EventType::assigned, "ticket.assigned"},
 }};
 static_assert(kRoutingKeys.size() == kAllEventTypes.size());
 

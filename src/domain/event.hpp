@@ -20,12 +20,14 @@ enum class EventType {
   routed,
   status_updated,
   department_updated,
-  priority_updated
+  priority_updated,
+  assigned
 };
 
-inline constexpr std::array<EventType, 6> kAllEventTypes{
+inline constexpr std::array<EventType, 7> kAllEventTypes{
     EventType::created,        EventType::categorized,        EventType::routed,
-    EventType::status_updated, EventType::department_updated, EventType::priority_updated};
+    EventType::status_updated, EventType::department_updated, EventType::priority_updated,
+    EventType::assigned};
 
 // The routing key, e.g. "ticket.status.updated".
 std::string_view routing_key(EventType t);
@@ -34,7 +36,7 @@ std::optional<EventType> parse_event_type(std::string_view routing_key);
 // One alternative per EventType, in the enum's order: the alternative is the event's type.
 using EventPayload =
     std::variant<payload::Created, payload::Categorized, payload::Routed, payload::StatusUpdated,
-                 payload::DepartmentUpdated, payload::PriorityUpdated>;
+                 payload::DepartmentUpdated, payload::PriorityUpdated, payload::Assigned>;
 static_assert(std::variant_size_v<EventPayload> == kAllEventTypes.size());
 
 struct Event {

@@ -76,6 +76,26 @@ json to_json(const payload::PriorityUpdated& p) {
   return j;
 }
 
+json to_json(const payload::Assigned& p) {
+  json j{{"assignee_id", p.assignee_id ? json(*p.assignee_id) : json(nullptr)}};
+  if (p.assignee_name) j["assignee_name"] = *p.assignee_name;
+  if (p.previous_assignee_id) j["previous_assignee_id"] = *p.previous_assignee_id;
+  if (!p.reason.empty()) j["reason"] = p.reason;
+  return j;
+}
+
+payload::Assigned assigned_from_json(const json& j) {
+  if (!j.is_object() || !j.contains("assignee_id") ||
+      !(j["assignee_id"].is_null() || j["assignee_id"].is_string()))
+    throw CodecError("assignee_id must be a string or null");
+  payload::Assigned p;
+  if (j["assignee_id"].is_string()) p.assignee_id = j["assignee_id"].get<std::string>();
+  p.assignee_name = f::get_optional(j, "assignee_name", f::string);
+  p.previous_assignee_id = f::get_optional(j, "previous_assignee_id", f::string);
+  p.reason = optional_string(j, "reason");
+  return p;
+}
+
 // Categorized and Routed messages written before priorities existed lack it.
 Priority optional_priority(const json& j) {
   return f::get_optional(j, "priority", f::priority).value_or(Priority::normal);
@@ -129,6 +149,8 @@ EventPayload read_payload(EventType type, const json& j) {
       return department_updated_from_json(j);
     case EventType::priority_updated:
       return priority_updated_from_json(j);
+    case EventType::assigned:
+      return assigned_from_json(j);
   }
   throw CodecError("unknown event type");
 }

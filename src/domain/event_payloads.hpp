@@ -81,4 +81,15 @@ struct PriorityUpdated {
   bool operator==(const PriorityUpdated&) const = default;
 };
 
+// ticket.assigned: the agent who works the ticket changed (routing, a reroute, an agent going
+// away, or an agent's PUT /api/tickets/{id}/assignee).
+struct Assigned {
+  std::optional<std::string> assignee_id = std::nullopt;           // required key; null: unassigned
+  std::optional<std::string> assignee_name = std::nullopt;         // optional
+  std::optional<std::string> previous_assignee_id = std::nullopt;  // optional
+  std::string reason = {};  // optional: routed, rerouted, away, manual
+
+  bool operator==(const Assigned&) const = default;
+};
+
 }  // namespace st::domain::payload

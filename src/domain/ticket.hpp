@@ -4,6 +4,7 @@
 #include <string>
 
 #include "domain/explanation.hpp"
+#include "domain/assignment.hpp"
 #include "domain/priority.hpp"
 #include "domain/status.hpp"
 #include "domain/ticket_id.hpp"
@@ -43,6 +44,8 @@ struct Ticket {
   // unset before, and for tickets routed before explanations existed. Not part of the
   // ticket's JSON (to_json): the tickets API adds it for agents and admins.
   std::optional<Explanation> explanation;
+  // The agent who works it (domain/assignment.hpp); unset: nobody yet.
+  std::optional<Assignee> assignee;
 
   bool operator==(const Ticket&) const = default;
 };

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/assignment.hpp"
 #include "domain/principal.hpp"
 #include "domain/time.hpp"
 
@@ -20,6 +21,9 @@ struct ApiKeyRecord {
   std::string secret_hash;  // auth::hash_key of the whole key text
   domain::Millis created_at = 0;
   std::optional<domain::Millis> revoked_at;  // set once revoked; a revoked key never works
+  // An agent's (or admin's) departments, canonical names; a requester has none.
+  std::vector<std::string> departments = {};
+  domain::Availability availability = domain::Availability::available;
 
   bool operator==(const ApiKeyRecord&) const = default;
 };
@@ -36,6 +40,14 @@ class KeyStore {
   virtual std::optional<ApiKeyRecord> find(std::string_view id) = 0;
   // Every key that is not revoked, oldest first.
   virtual std::vector<ApiKeyRecord> list_active() = 0;
+  // Changes an unrevoked key's departments and/or availability (what is set); the key as
+  // stored afterwards, or nullopt when there is no such unrevoked key.
+  struct AgentChange {
+    std::optional<std::vector<std::string>> departments;
+    std::optional<domain::Availability> availability;
+  };
+  virtual std::optional<ApiKeyRecord> update_agent(std::string_view id,
+                                                   const AgentChange& change) = 0;
   // Revokes at `now`. False when there is no such key or it was already revoked.
   virtual bool revoke(std::string_view id, domain::Millis now) = 0;
   // The installation's secret for signing ticket tokens: `candidate` (random) is stored on

@@ -4,9 +4,11 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "domain/assignment.hpp"
 #include "domain/event.hpp"
 #include "domain/ticket.hpp"
 
@@ -19,6 +21,8 @@ struct TicketQuery {
   std::optional<std::string> text;        // case-insensitive substring of title or description
   std::optional<std::string> user_email;  // the requester, ignoring case (a requester's own list)
   std::vector<domain::Priority> priorities;  // any of these; empty: every priority
+  std::optional<std::string> assignee_id;    // the agent's key id
+  bool unassigned = false;                   // only tickets nobody works
   int limit = 50;
   // Most urgent first, then newest (else newest first). Its keyset paging continues after
   // (before_priority, before_id): both are set for a page after the first.
@@ -50,6 +54,30 @@ struct TicketCreate {
   std::string create_key;
 };
 
+// An agent as the tickets side knows them (published by the gateway, which owns keys).
+struct AgentRecord {
+  std::string id;  // the key id
+  std::string name;
+  std::vector<std::string> departments;
+  domain::Availability availability = domain::Availability::available;
+  bool active = true;  // false once the key is revoked
+};
+
+// What an assigning change may ask inside its write transaction (domain/assignment.hpp).
+class AssignmentScope {
+ public:
+  virtual ~AssignmentScope() = default;
+  // The department's next assignee by its mode (nullopt: manual, or nobody available;
+  // `exclude` is never chosen). Moves the department's round-robin pointer and the agent's
+  // last assignment time in the same transaction: concurrent assignments in one department
+  // take turns.
+  virtual std::optional<domain::Assignee> next_assignee(const std::string& department,
+                                                        const std::optional<std::string>& exclude,
+                                                        domain::Millis now) = 0;
+};
+using AssigningChange =
+    std::function<std::vector<domain::Event>(domain::Ticket&, AssignmentScope&)>;
+
 // The tickets service's own tables (tickets + its outbox).
 class TicketStore {
  public:
@@ -69,6 +97,19 @@ class TicketStore {
   // per change: the ticket as changed, or nullopt if no such id.
   virtual std::vector<std::optional<domain::Ticket>> update_batch(
       const std::vector<std::pair<domain::TicketId, TicketChange>>& changes) = 0;
+  // The same, each change also given the transaction's AssignmentScope.
+  virtual std::vector<std::optional<domain::Ticket>> update_batch_assigning(
+      const std::vector<std::pair<domain::TicketId, AssigningChange>>& changes) = 0;
+
+  // Stores an agent (replacing what was known of them).
+  virtual void put_agent(const AgentRecord& agent) = 0;
+  // An active agent's id and name, or nullopt.
+  virtual std::optional<domain::Assignee> find_agent(std::string_view id) = 0;
+  virtual void set_assignment_mode(const std::string& department, domain::AssignmentMode mode) = 0;
+  // The mode of a department (manual when never set).
+  virtual domain::AssignmentMode assignment_mode(const std::string& department) = 0;
+  // The ids of the tickets assigned to the agent that are not resolved.
+  virtual std::vector<domain::TicketId> open_tickets_of(std::string_view agent_id) = 0;
 };
 
 }  // namespace st::ports

@@ -122,6 +122,13 @@ TEST_F(AccessMatrix, EveryPublicRouteAnswersEachRoleAsDocumented) {
          return std::optional<json>(json{{"priority", "high"}});
        },
        {401, 403, 200, 200}},
+      {"PUT",
+       "/api/tickets/{id}/assignee",
+       [&] { return s_ticket + "/assignee"; },
+       [] {
+         return std::optional<json>(json{{"assignee", nullptr}});
+       },
+       {401, 403, 200, 200}},
       {"GET",
        "/api/tickets/{id}/events",
        [&] { return s_ticket + "/events"; },
@@ -225,6 +232,20 @@ TEST_F(AccessMatrix, EveryPublicRouteAnswersEachRoleAsDocumented) {
        },
        {401, 403, 403, 201}},
       {"DELETE", "/api/keys/{id}", throwaway_key, no_body, {401, 403, 403, 200}},
+      {"PUT",
+       "/api/keys/{id}",
+       throwaway_key,
+       [] {
+         return std::optional<json>(json{{"departments", json::array()}});
+       },
+       {401, 403, 403, 200}},
+      {"PUT",
+       "/api/me/availability",
+       [] { return "/api/me/availability"; },
+       [] {
+         return std::optional<json>(json{{"availability", "available"}});
+       },
+       {401, 403, 200, 200}},
       {"GET",
        "/api/admin/dead-letters",
        [] { return "/api/admin/dead-letters"; },

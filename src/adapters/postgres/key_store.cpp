@@ -16,7 +16,7 @@ using ports::ApiKeyRecord;
 // DO NOTHING on the primary key: a taken id is an answer (the caller generates another),
 // not an error.
 constexpr const char* kInsert = "INSERT INTO api_keys (" ST_KEY_COLUMNS
-                                ") VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
                                 "ON CONFLICT (id) DO NOTHING RETURNING id";
 // SHARE ROW EXCLUSIVE conflicts with itself and with every write to the table: two
 // instances creating their first admin key take turns, and the second then sees the first's
@@ -36,14 +36,17 @@ ApiKeyRecord key_from_row(const pqxx::row& row) {
 }
 
 void check_storable(const ApiKeyRecord& k) {
+  bool departments_ok = true;
+  for (const auto& d : k.departments) departments_ok = departments_ok && storable_text(d);
   if (!storable_text(k.id) || !storable_text(k.name) || !storable_text(k.email) ||
-      !storable_text(k.secret_hash))
+      !storable_text(k.secret_hash) || !departments_ok)
     throw std::invalid_argument("API key id, name, email and hash must be UTF-8 text");
 }
 
 bool insert(Tx& tx, const ApiKeyRecord& k) {
   return !tx.exec(kInsert, k.id, k.name, std::string(domain::to_string(k.role)), k.email,
-                  k.secret_hash, k.created_at, k.revoked_at)
+                  k.secret_hash, k.created_at, k.revoked_at, sql::departments_column(k.departments),
+                  std::string(domain::to_string(k.availability)))
               .empty();
 }
 
@@ -84,6 +87,27 @@ std::vector<ApiKeyRecord> PgKeyStore::list_active() {
     std::vector<ApiKeyRecord> out;
     for (const auto& row : tx.exec(kListActive)) out.push_back(key_from_row(row));
     return out;
+  });
+}
+
+std::optional<ApiKeyRecord> PgKeyStore::update_agent(std::string_view id,
+                                                     const AgentChange& change) {
+  if (!storable_text(id)) return std::nullopt;
+  const std::string i(id);
+  return db_.write([&](Tx& tx) -> std::optional<ApiKeyRecord> {
+    // FOR UPDATE: two changes of one key (departments here, availability on another gateway
+    // instance) take turns instead of one overwriting the other's field.
+    const auto rows = tx.exec(std::string(kFind) + " FOR UPDATE", i);
+    if (rows.empty()) return std::nullopt;
+    auto key = key_from_row(rows[0]);
+    if (key.revoked_at) return std::nullopt;
+    if (change.departments) key.departments = *change.departments;
+    if (change.availability) key.availability = *change.availability;
+    check_storable(key);
+    tx.exec("UPDATE api_keys SET departments = $1, availability = $2 WHERE id = $3",
+            sql::departments_column(key.departments),
+            std::string(domain::to_string(key.availability)), i);
+    return key;
   });
 }
 

@@ -24,6 +24,8 @@ class PgKeyStore final : public ports::KeyStore {
   bool create_if_none_active(const ports::ApiKeyRecord& key) override;
   std::optional<ports::ApiKeyRecord> find(std::string_view id) override;
   std::vector<ports::ApiKeyRecord> list_active() override;
+  std::optional<ports::ApiKeyRecord> update_agent(std::string_view id,
+                                                  const AgentChange& change) override;
   bool revoke(std::string_view id, domain::Millis now) override;
   std::string install_secret(const std::string& candidate) override;
 

@@ -65,6 +65,30 @@ constexpr Migration kTickets[] = {
     // Why a ticket is in its department (domain::Explanation as JSON); NULL before it was
     // routed, or when it was routed before explanations existed.
     {6, "ALTER TABLE tickets ADD COLUMN explanation text;\n"},
+    // Who works a ticket (domain/assignment.hpp), the agents the gateway publishes, and each
+    // department's assignment mode with its round-robin pointer (locked FOR UPDATE while an
+    // assignment in the department is chosen).
+    {7,
+     "ALTER TABLE tickets ADD COLUMN assignee_id text;\n"
+     "ALTER TABLE tickets ADD COLUMN assignee_name text;\n"
+     "CREATE INDEX tickets_by_assignee ON tickets (assignee_id, status, id);\n"
+     "CREATE TABLE ticket_agents (\n"
+     "  id text PRIMARY KEY,\n"
+     "  name text NOT NULL,\n"
+     "  available bigint NOT NULL,\n"
+     "  active bigint NOT NULL,\n"
+     "  last_assigned_at bigint\n"
+     ");\n"
+     "CREATE TABLE ticket_agent_departments (\n"
+     "  agent_id text NOT NULL,\n"
+     "  department text NOT NULL,\n"
+     "  PRIMARY KEY (department, agent_id)\n"
+     ");\n"
+     "CREATE TABLE department_assignment (\n"
+     "  department text PRIMARY KEY,\n"
+     "  mode text NOT NULL,\n"
+     "  last_agent_id text\n"
+     ");\n"},
 };
 
 constexpr Migration kRouting[] = {
@@ -205,6 +229,10 @@ constexpr Migration kGateway[] = {
      "CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);\n"},
     // The secret ticket tokens (anonymous creates) are signed with, one per installation.
     {2, "CREATE TABLE gateway_secrets (name text PRIMARY KEY, value text NOT NULL);\n"},
+    // An agent's departments (a JSON array of names) and availability (domain::Availability).
+    {3,
+     "ALTER TABLE api_keys ADD COLUMN departments text NOT NULL DEFAULT '[]';\n"
+     "ALTER TABLE api_keys ADD COLUMN availability text NOT NULL DEFAULT 'available';\n"},
 };
 
 // Any constant will do as long as nothing else in the database uses it: the key of the

@@ -9,6 +9,7 @@
 #include "adapters/postgres/pg_array.hpp"
 #include "adapters/postgres/row_reader.hpp"
 #include "adapters/postgres/text_param.hpp"
+#include "adapters/sql/agent_queries.hpp"
 #include "adapters/sql/like_pattern.hpp"
 #include "adapters/sql/priority_rank.hpp"
 #include "adapters/sql/row_decoders.hpp"
@@ -57,18 +58,20 @@ constexpr const char* kUpdate =
     "user_name = r.user_name, user_email = r.user_email, department = r.department, "
     "confidence_score = r.confidence_score, categorized_by = r.categorized_by, "
     "status = r.status, created_at = r.created_at, updated_at = r.updated_at, "
-    "priority = r.priority, explanation = r.explanation "
+    "priority = r.priority, explanation = r.explanation, assignee_id = r.assignee_id, "
+    "assignee_name = r.assignee_name "
     "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
     "$7::integer[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], "
-    "$13::text[]) "
+    "$13::text[], $14::text[], $15::text[]) "
     "AS r(id, title, description, user_name, user_email, department, confidence_score, "
-    "categorized_by, status, created_at, updated_at, priority, explanation) WHERE t.id = r.id";
+    "categorized_by, status, created_at, updated_at, priority, explanation, assignee_id, "
+    "assignee_name) WHERE t.id = r.id";
 
 // Writes the given tickets' current values, one statement for all.
 void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
   if (tickets.empty()) return;
   ArrayLiteral id, title, description, user_name, user_email, department, confidence, by, status,
-      created_at, updated_at, priority, explanation;
+      created_at, updated_at, priority, explanation, assignee_id, assignee_name;
   for (const Ticket* t : tickets) {
     id.add(t->id);
     title.add(t->title);
@@ -83,10 +86,13 @@ void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
     updated_at.add(t->updated_at);
     priority.add(domain::to_string(t->priority));
     explanation.add(sql::explanation_column(t->explanation));
+    assignee_id.add(t->assignee ? std::optional(t->assignee->id) : std::nullopt);
+    assignee_name.add(t->assignee ? std::optional(t->assignee->name) : std::nullopt);
   }
   tx.exec(kUpdate, id.str(), title.str(), description.str(), user_name.str(), user_email.str(),
           department.str(), confidence.str(), by.str(), status.str(), created_at.str(),
-          updated_at.str(), priority.str(), explanation.str());
+          updated_at.str(), priority.str(), explanation.str(), assignee_id.str(),
+          assignee_name.str());
 }
 
 // Takes each create's key for the id drawn for it. For a key stored already (by an earlier
@@ -133,7 +139,100 @@ Ticket read_created(Tx& tx, std::int64_t id, const std::vector<Ticket>& batch) {
   return ticket_from_row(rows[0]);
 }
 
+// The department's row is locked (FOR UPDATE) before its members are read: another
+// transaction assigning in the same department waits, then reads the pointer this one moved.
+// The batch's tickets are written at its end, so the open counts here add this batch's own
+// assignments (`added_`).
+class PgAssignmentScope final : public ports::AssignmentScope {
+ public:
+  explicit PgAssignmentScope(Tx& tx) : tx_(tx) {}
+  std::optional<domain::Assignee> next_assignee(const std::string& department,
+                                                const std::optional<std::string>& exclude,
+                                                domain::Millis now) override {
+    if (!storable_text(department)) return std::nullopt;
+    const auto rotation = tx_.exec(
+        "SELECT mode, last_agent_id FROM department_assignment WHERE department = $1 FOR UPDATE",
+        department);
+    if (rotation.empty()) return std::nullopt;  // never set: manual
+    const auto mode = domain::parse_assignment_mode(rotation[0][0].as<std::string>());
+    if (!mode) return std::nullopt;
+    std::optional<std::string> last;
+    if (!rotation[0][1].is_null()) last = rotation[0][1].as<std::string>();
+    std::vector<domain::AssignmentCandidate> members;
+    for (const auto& r :
+         tx_.exec(sql::numbered_placeholders(sql::kDepartmentMembers), department)) {
+      domain::AssignmentCandidate m{r[0].as<std::string>(), r[1].as<std::string>(),
+                                    r[2].as<std::int64_t>() != 0, r[4].as<long long>(),
+                                    std::nullopt};
+      if (!r[3].is_null()) m.last_assigned_at = r[3].as<std::int64_t>();
+      m.open_tickets += added_[m.id];
+      members.push_back(std::move(m));
+    }
+    const auto chosen = domain::choose_assignee(*mode, members, last, exclude);
+    if (!chosen) return std::nullopt;
+    tx_.exec(sql::numbered_placeholders(sql::kMoveRotation), department, chosen->id);
+    tx_.exec(sql::numbered_placeholders(sql::kAgentAssigned), chosen->id, now);
+    ++added_[chosen->id];
+    return domain::Assignee{chosen->id, chosen->name};
+  }
+
+ private:
+  Tx& tx_;
+  std::map<std::string, long long> added_;
+};
+
 }  // namespace
+
+void PgTicketStore::put_agent(const ports::AgentRecord& a) {
+  db_.write([&](Tx& tx) {
+    tx.exec(sql::numbered_placeholders(sql::kUpsertAgent), a.id, a.name,
+            std::int64_t{a.availability == domain::Availability::available},
+            std::int64_t{a.active});
+    tx.exec(sql::numbered_placeholders(sql::kDropAgentDepartments), a.id);
+    for (const auto& d : a.departments)
+      tx.exec(sql::numbered_placeholders(sql::kAddAgentDepartment), a.id, d);
+  });
+}
+
+std::optional<domain::Assignee> PgTicketStore::find_agent(std::string_view id) {
+  if (!storable_text(id)) return std::nullopt;
+  const std::string i(id);
+  return db_.read([&](Tx& tx) -> std::optional<domain::Assignee> {
+    const auto rows = tx.exec(sql::numbered_placeholders(sql::kFindAgent), i);
+    if (rows.empty()) return std::nullopt;
+    return domain::Assignee{rows[0][0].as<std::string>(), rows[0][1].as<std::string>()};
+  });
+}
+
+void PgTicketStore::set_assignment_mode(const std::string& department,
+                                        domain::AssignmentMode mode) {
+  db_.write([&](Tx& tx) {
+    tx.exec(sql::numbered_placeholders(sql::kSetMode), department,
+            std::string(domain::to_string(mode)));
+  });
+}
+
+domain::AssignmentMode PgTicketStore::assignment_mode(const std::string& department) {
+  if (!storable_text(department)) return domain::AssignmentMode::manual;
+  return db_.read([&](Tx& tx) {
+    const auto rows =
+        tx.exec("SELECT mode FROM department_assignment WHERE department = $1", department);
+    if (rows.empty()) return domain::AssignmentMode::manual;
+    return domain::parse_assignment_mode(rows[0][0].as<std::string>())
+        .value_or(domain::AssignmentMode::manual);
+  });
+}
+
+std::vector<domain::TicketId> PgTicketStore::open_tickets_of(std::string_view agent_id) {
+  if (!storable_text(agent_id)) return {};
+  const std::string i(agent_id);
+  return db_.read([&](Tx& tx) {
+    std::vector<domain::TicketId> out;
+    for (const auto& r : tx.exec(sql::numbered_placeholders(sql::kOpenTicketsOf), i))
+      out.push_back(r[0].as<std::int64_t>());
+    return out;
+  });
+}
 
 PgTicketStore::PgTicketStore(Database& db) : OutboxPort(db, "tickets_outbox"), db_(db) {
   migrate_tickets(db_);
@@ -196,7 +295,8 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
   // would reject it as a parameter.
   if ((q.text && !storable_text(*q.text)) || (q.department && !storable_text(*q.department)) ||
       (q.user_email && !storable_text(*q.user_email)) ||
-      (q.language && !storable_text(*q.language)))
+      (q.language && !storable_text(*q.language)) ||
+      (q.assignee_id && !storable_text(*q.assignee_id)))
     return {};
 
   // Only fixed fragments of ours go into the SQL; every value is a bound parameter. Each
@@ -226,6 +326,8 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
   if (q.status) sql += " AND status = " + param(std::string(domain::to_string(*q.status)));
   if (q.department) sql += " AND department = " + param(*q.department);
   if (q.language) sql += " AND language = " + param(*q.language);
+  if (q.assignee_id) sql += " AND assignee_id = " + param(*q.assignee_id);
+  if (q.unassigned) sql += " AND assignee_id IS NULL";
   // lower() on both sides matches the index tickets_by_user_email (migration 2).
   if (q.user_email) sql += " AND lower(user_email) = lower(" + param(*q.user_email) + ")";
   if (q.text && !q.text->empty()) {
@@ -258,6 +360,15 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
 
 std::vector<std::optional<Ticket>> PgTicketStore::update_batch(
     const std::vector<std::pair<domain::TicketId, ports::TicketChange>>& changes) {
+  std::vector<std::pair<domain::TicketId, ports::AssigningChange>> plain;
+  plain.reserve(changes.size());
+  for (const auto& [id, change] : changes)
+    plain.emplace_back(id, [&change](Ticket& t, ports::AssignmentScope&) { return change(t); });
+  return update_batch_assigning(plain);
+}
+
+std::vector<std::optional<Ticket>> PgTicketStore::update_batch_assigning(
+    const std::vector<std::pair<domain::TicketId, ports::AssigningChange>>& changes) {
   if (changes.empty()) return {};
   std::size_t appended = 0;
   auto result = db_.write([&](Tx& tx) {
@@ -272,6 +383,7 @@ std::vector<std::optional<Ticket>> PgTicketStore::update_batch(
       current.emplace(t.id, std::move(t));
     }
     std::map<domain::TicketId, bool> modified;
+    PgAssignmentScope scope(tx);
     std::vector<std::optional<Ticket>> out;
     std::vector<domain::Event> events;
     for (const auto& [id, change] : changes) {
@@ -281,7 +393,7 @@ std::vector<std::optional<Ticket>> PgTicketStore::update_batch(
         continue;
       }
       Ticket edited = it->second;
-      auto more = change(edited);
+      auto more = change(edited, scope);
       edited.id = id;  // the key is not the change's to edit
       // The port: the ticket is written if `change` modified it, the events if there are
       // any; a change that did neither (a redelivered department) writes nothing.

@@ -25,6 +25,14 @@ class PgTicketStore final : public ports::TicketStore, public sql::OutboxPort<Ou
   std::vector<domain::Ticket> list(const ports::TicketQuery& q) override;
   std::vector<std::optional<domain::Ticket>> update_batch(
       const std::vector<std::pair<domain::TicketId, ports::TicketChange>>& changes) override;
+  // Assignments in one department take turns on its department_assignment row (FOR UPDATE).
+  std::vector<std::optional<domain::Ticket>> update_batch_assigning(
+      const std::vector<std::pair<domain::TicketId, ports::AssigningChange>>& changes) override;
+  void put_agent(const ports::AgentRecord& agent) override;
+  std::optional<domain::Assignee> find_agent(std::string_view id) override;
+  void set_assignment_mode(const std::string& department, domain::AssignmentMode mode) override;
+  domain::AssignmentMode assignment_mode(const std::string& department) override;
+  std::vector<domain::TicketId> open_tickets_of(std::string_view agent_id) override;
 
  private:
   Database& db_;

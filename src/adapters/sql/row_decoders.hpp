@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -20,13 +21,15 @@
 #include "ports/key_store.hpp"
 #include "ports/routing_store.hpp"
 
-#define ST_TICKET_COLUMNS                                                         \
-  "id, title, description, user_name, user_email, department, confidence_score, " \
-  "categorized_by, status, created_at, updated_at, language, priority, explanation"
+#define ST_TICKET_COLUMNS                                                               \
+  "id, title, description, user_name, user_email, department, confidence_score, "       \
+  "categorized_by, status, created_at, updated_at, language, priority, explanation, "    \
+  "assignee_id, assignee_name"
 #define ST_PROJECTION_COLUMNS                                                                \
   "ticket_id, department, status, confidence_score, categorized_by, created_at, routed_at, " \
   "resolved_at, status_version, status_event_at, department_version, priority"
-#define ST_KEY_COLUMNS "id, name, role, email, secret_hash, created_at, revoked_at"
+#define ST_KEY_COLUMNS \
+  "id, name, role, email, secret_hash, created_at, revoked_at, departments, availability"
 
 namespace st::adapters::sql {
 
@@ -76,6 +79,19 @@ inline std::optional<domain::Explanation> explanation_from_column(
   }
 }
 
+// api_keys.departments: a JSON array of names.
+inline std::string departments_column(const std::vector<std::string>& departments) {
+  return nlohmann::json(departments).dump();
+}
+inline std::vector<std::string> departments_from_column(const std::string& text) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_array()) throw CorruptRow("api_keys: departments is not a JSON array");
+  std::vector<std::string> out;
+  for (const auto& d : j)
+    if (d.is_string()) out.push_back(d.get<std::string>());
+  return out;
+}
+
 template <class Row>
 domain::Ticket ticket_from_row(const Row& r) {
   domain::Ticket t;
@@ -103,6 +119,8 @@ domain::Ticket ticket_from_row(const Row& r) {
                      priority_text + "'");
   t.priority = *priority;
   t.explanation = explanation_from_column(r.opt_text(13));
+  if (auto assignee = r.opt_text(14))
+    t.assignee = domain::Assignee{*assignee, r.opt_text(15).value_or("")};
   return t;
 }
 
@@ -143,6 +161,10 @@ ports::ApiKeyRecord key_from_row(const Row& row) {
   k.secret_hash = row.text(4);
   k.created_at = row.int64(5);
   k.revoked_at = row.opt_int64(6);
+  k.departments = departments_from_column(row.text(7));
+  const auto availability = domain::parse_availability(row.text(8));
+  if (!availability) throw CorruptRow("api_keys: unknown availability in key " + k.id);
+  k.availability = *availability;
   return k;
 }
 

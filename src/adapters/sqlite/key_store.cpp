@@ -16,7 +16,7 @@ using sql::key_from_row;
 // DO NOTHING on the primary key: a taken id is an answer (the caller generates another),
 // not an error.
 constexpr const char* kInsert = "INSERT INTO api_keys (" ST_KEY_COLUMNS
-                                ") VALUES (?, ?, ?, ?, ?, ?, ?) "
+                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                                 "ON CONFLICT(id) DO NOTHING";
 constexpr const char* kAnyActive =
     "SELECT EXISTS (SELECT 1 FROM api_keys WHERE revoked_at IS NULL)";
@@ -30,7 +30,8 @@ constexpr const char* kRevoke =
 bool insert(Connection& c, const ApiKeyRecord& k) {
   c.query(kInsert)
       .bind_all(k.id, k.name, domain::to_string(k.role), k.email, k.secret_hash, k.created_at,
-                k.revoked_at)
+                k.revoked_at, sql::departments_column(k.departments),
+                domain::to_string(k.availability))
       .run();
   return c.changes() > 0;
 }
@@ -63,6 +64,21 @@ std::optional<ApiKeyRecord> SqliteKeyStore::find(std::string_view id) {
 
 std::vector<ApiKeyRecord> SqliteKeyStore::list_active() {
   return db_.read([&](Connection& c) { return c.query(kListActive).rows(key_from_row<Query>); });
+}
+
+std::optional<ApiKeyRecord> SqliteKeyStore::update_agent(std::string_view id,
+                                                         const AgentChange& change) {
+  return db_.write([&](Connection& c) -> std::optional<ApiKeyRecord> {
+    auto key = c.query(kFind).bind_all(id).first_row(key_from_row<Query>);
+    if (!key || key->revoked_at) return std::nullopt;
+    if (change.departments) key->departments = *change.departments;
+    if (change.availability) key->availability = *change.availability;
+    c.query("UPDATE api_keys SET departments = ?, availability = ? WHERE id = ?")
+        .bind_all(sql::departments_column(key->departments), domain::to_string(key->availability),
+                  id)
+        .run();
+    return key;
+  });
 }
 
 bool SqliteKeyStore::revoke(std::string_view id, domain::Millis now) {

@@ -64,6 +64,29 @@ constexpr Migration kTickets[] = {
     // Why a ticket is in its department (domain::Explanation as JSON); NULL before it was
     // routed, or when it was routed before explanations existed.
     {6, "ALTER TABLE tickets ADD COLUMN explanation TEXT;\n"},
+    // Who works a ticket (domain/assignment.hpp), the agents the gateway publishes, and each
+    // department's assignment mode with its round-robin pointer.
+    {7,
+     "ALTER TABLE tickets ADD COLUMN assignee_id TEXT;\n"
+     "ALTER TABLE tickets ADD COLUMN assignee_name TEXT;\n"
+     "CREATE INDEX tickets_by_assignee ON tickets(assignee_id, status);\n"
+     "CREATE TABLE ticket_agents (\n"
+     "  id TEXT PRIMARY KEY,\n"
+     "  name TEXT NOT NULL,\n"
+     "  available INTEGER NOT NULL,\n"
+     "  active INTEGER NOT NULL,\n"
+     "  last_assigned_at INTEGER\n"
+     ");\n"
+     "CREATE TABLE ticket_agent_departments (\n"
+     "  agent_id TEXT NOT NULL,\n"
+     "  department TEXT NOT NULL,\n"
+     "  PRIMARY KEY (department, agent_id)\n"
+     ");\n"
+     "CREATE TABLE department_assignment (\n"
+     "  department TEXT PRIMARY KEY,\n"
+     "  mode TEXT NOT NULL,\n"
+     "  last_agent_id TEXT\n"
+     ");\n"},
 };
 
 constexpr Migration kRouting[] = {
@@ -228,6 +251,10 @@ constexpr Migration kGateway[] = {
      "CREATE INDEX idempotency_keys_by_created ON idempotency_keys(created_at);\n"},
     // The secret ticket tokens (anonymous creates) are signed with, one per installation.
     {2, "CREATE TABLE gateway_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);\n"},
+    // An agent's departments (a JSON array of names) and availability (domain::Availability).
+    {3,
+     "ALTER TABLE api_keys ADD COLUMN departments TEXT NOT NULL DEFAULT '[]';\n"
+     "ALTER TABLE api_keys ADD COLUMN availability TEXT NOT NULL DEFAULT 'available';\n"},
 };
 
 constexpr const char* kCreateMigrationsTable =

@@ -5,6 +5,7 @@
 #include <string>
 #include <variant>
 
+#include "adapters/sql/agent_queries.hpp"
 #include "adapters/sql/like_pattern.hpp"
 #include "adapters/sql/priority_rank.hpp"
 #include "adapters/sql/row_decoders.hpp"
@@ -29,7 +30,8 @@ constexpr const char* kInsert =
 constexpr const char* kUpdate =
     "UPDATE tickets SET title = ?, description = ?, user_name = ?, user_email = ?, "
     "department = ?, confidence_score = ?, categorized_by = ?, status = ?, created_at = ?, "
-    "updated_at = ?, priority = ?, explanation = ? WHERE id = ?";
+    "updated_at = ?, priority = ?, explanation = ?, assignee_id = ?, assignee_name = ? "
+    "WHERE id = ?";
 
 constexpr const char* kSelectByCreateKey =
     "SELECT ticket_id FROM ticket_create_keys WHERE create_key = ?";
@@ -46,7 +48,84 @@ std::optional<domain::TicketId> created_under(Connection& c, const std::string& 
   });
 }
 
+// One writer at a time (BEGIN IMMEDIATE): reading the pointer and moving it cannot interleave
+// with another assignment.
+class SqliteAssignmentScope final : public ports::AssignmentScope {
+ public:
+  explicit SqliteAssignmentScope(Connection& c) : c_(c) {}
+  std::optional<domain::Assignee> next_assignee(const std::string& department,
+                                                const std::optional<std::string>& exclude,
+                                                domain::Millis now) override {
+    auto rotation =
+        c_.query(
+              "SELECT mode, last_agent_id FROM department_assignment WHERE "
+              "department = ?")
+            .bind_all(department)
+            .first_row([](const Query& q) { return std::make_pair(q.text(0), q.opt_text(1)); });
+    if (!rotation) return std::nullopt;  // never set: manual
+    const auto mode = domain::parse_assignment_mode(rotation->first);
+    if (!mode) return std::nullopt;
+    const auto members =
+        c_.query(sql::kDepartmentMembers).bind_all(department).rows([](const Query& q) {
+          return domain::AssignmentCandidate{q.text(0), q.text(1), q.flag(2), q.int64(4),
+                                             q.opt_int64(3)};
+        });
+    const auto chosen = domain::choose_assignee(*mode, members, rotation->second, exclude);
+    if (!chosen) return std::nullopt;
+    c_.query(sql::kMoveRotation).bind_all(department, chosen->id).run();
+    c_.query(sql::kAgentAssigned).bind_all(chosen->id, now).run();
+    return domain::Assignee{chosen->id, chosen->name};
+  }
+
+ private:
+  Connection& c_;
+};
+
 }  // namespace
+
+void SqliteTicketStore::put_agent(const ports::AgentRecord& a) {
+  db_.write([&](Connection& c) {
+    c.query(sql::kUpsertAgent)
+        .bind_all(a.id, a.name, std::int64_t{a.availability == domain::Availability::available},
+                  std::int64_t{a.active})
+        .run();
+    c.query(sql::kDropAgentDepartments).bind_all(a.id).run();
+    for (const auto& d : a.departments) c.query(sql::kAddAgentDepartment).bind_all(a.id, d).run();
+  });
+}
+
+std::optional<domain::Assignee> SqliteTicketStore::find_agent(std::string_view id) {
+  return db_.read([&](Connection& c) {
+    return c.query(sql::kFindAgent).bind_all(id).first_row([](const Query& q) {
+      return domain::Assignee{q.text(0), q.text(1)};
+    });
+  });
+}
+
+void SqliteTicketStore::set_assignment_mode(const std::string& department,
+                                            domain::AssignmentMode mode) {
+  db_.write([&](Connection& c) {
+    c.query(sql::kSetMode).bind_all(department, domain::to_string(mode)).run();
+  });
+}
+
+domain::AssignmentMode SqliteTicketStore::assignment_mode(const std::string& department) {
+  const auto mode = db_.read([&](Connection& c) {
+    return c.query("SELECT mode FROM department_assignment WHERE department = ?")
+        .bind_all(department)
+        .first_row([](const Query& q) { return q.text(0); });
+  });
+  return mode ? domain::parse_assignment_mode(*mode).value_or(domain::AssignmentMode::manual)
+              : domain::AssignmentMode::manual;
+}
+
+std::vector<domain::TicketId> SqliteTicketStore::open_tickets_of(std::string_view agent_id) {
+  return db_.read([&](Connection& c) {
+    return c.query(sql::kOpenTicketsOf).bind_all(agent_id).rows([](const Query& q) {
+      return q.int64(0);
+    });
+  });
+}
 
 SqliteTicketStore::SqliteTicketStore(Database& db) : OutboxPort(db, "tickets_outbox"), db_(db) {
   migrate_tickets(db_);
@@ -122,6 +201,8 @@ std::vector<Ticket> SqliteTicketStore::list(const ports::TicketQuery& q) {
   if (q.status) sql += " AND status = " + param(std::string(domain::to_string(*q.status)));
   if (q.department) sql += " AND department = " + param(*q.department);
   if (q.language) sql += " AND language = " + param(*q.language);
+  if (q.assignee_id) sql += " AND assignee_id = " + param(*q.assignee_id);
+  if (q.unassigned) sql += " AND assignee_id IS NULL";
   // COLLATE NOCASE matches the index tickets_by_user_email (migration 2).
   if (q.user_email) sql += " AND user_email = " + param(*q.user_email) + " COLLATE NOCASE";
   if (q.text) {
@@ -152,12 +233,13 @@ std::vector<Ticket> SqliteTicketStore::list(const ports::TicketQuery& q) {
 }
 
 std::optional<Ticket> SqliteTicketStore::update_in(Connection& c, domain::TicketId id,
-                                                   const ports::TicketChange& change,
+                                                   const ports::AssigningChange& change,
                                                    std::size_t& appended) {
   auto stored = select_by_id(c, id);
   if (!stored) return std::nullopt;
   Ticket edited = *stored;
-  auto events = change(edited);
+  SqliteAssignmentScope scope(c);
+  auto events = change(edited, scope);
   edited.id = id;  // the key is not the change's to edit
   // The port: the ticket is written if `change` modified it, the events if there are any;
   // a change that did neither (e.g. a redelivered department) writes nothing.
@@ -168,7 +250,8 @@ std::optional<Ticket> SqliteTicketStore::update_in(Connection& c, domain::Ticket
                   sql::categorized_by_column(edited.categorized_by),
                   domain::to_string(edited.status), edited.created_at, edited.updated_at,
                   domain::to_string(edited.priority), sql::explanation_column(edited.explanation),
-                  id)
+                  edited.assignee ? std::optional(edited.assignee->id) : std::nullopt,
+                  edited.assignee ? std::optional(edited.assignee->name) : std::nullopt, id)
         .run();
   }
   appended += outbox_.append(c, events);
@@ -177,6 +260,15 @@ std::optional<Ticket> SqliteTicketStore::update_in(Connection& c, domain::Ticket
 
 std::vector<std::optional<Ticket>> SqliteTicketStore::update_batch(
     const std::vector<std::pair<domain::TicketId, ports::TicketChange>>& changes) {
+  std::vector<std::pair<domain::TicketId, ports::AssigningChange>> plain;
+  plain.reserve(changes.size());
+  for (const auto& [id, change] : changes)
+    plain.emplace_back(id, [&change](Ticket& t, ports::AssignmentScope&) { return change(t); });
+  return update_batch_assigning(plain);
+}
+
+std::vector<std::optional<Ticket>> SqliteTicketStore::update_batch_assigning(
+    const std::vector<std::pair<domain::TicketId, ports::AssigningChange>>& changes) {
   std::size_t appended = 0;
   auto result = db_.write([&](Connection& c) {
     std::vector<std::optional<Ticket>> out;

@@ -23,12 +23,20 @@ class SqliteTicketStore final : public ports::TicketStore, public sql::OutboxPor
   std::vector<domain::Ticket> list(const ports::TicketQuery& q) override;
   std::vector<std::optional<domain::Ticket>> update_batch(
       const std::vector<std::pair<domain::TicketId, ports::TicketChange>>& changes) override;
+  std::vector<std::optional<domain::Ticket>> update_batch_assigning(
+      const std::vector<std::pair<domain::TicketId, ports::AssigningChange>>& changes) override;
+  void put_agent(const ports::AgentRecord& agent) override;
+  std::optional<domain::Assignee> find_agent(std::string_view id) override;
+  void set_assignment_mode(const std::string& department, domain::AssignmentMode mode) override;
+  domain::AssignmentMode assignment_mode(const std::string& department) override;
+  std::vector<domain::TicketId> open_tickets_of(std::string_view agent_id) override;
 
  private:
   domain::Ticket insert_in(Connection& c, const ports::TicketCreate& create, domain::Millis now,
                            std::size_t& appended);
   std::optional<domain::Ticket> update_in(Connection& c, domain::TicketId id,
-                                          const ports::TicketChange& change, std::size_t& appended);
+                                          const ports::AssigningChange& change,
+                                          std::size_t& appended);
 
   Database& db_;
 };

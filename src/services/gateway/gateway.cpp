@@ -214,15 +214,7 @@ void Gateway::register_routes(http::Router& router) {
   add(router, V::get, "/api/health", Access::open(), "aggregated health of every service",
       [this](RequestContext& ctx) { return health(ctx); });
 
-  add(router, V::get, "/api/me", Access::signed_in(), "who the caller's key belongs to",
-      sync([this](RequestContext& ctx) { return keys().me(ctx); }));
-  add(router, V::post, "/api/keys", Access::admins(),
-      "create an API key (the secret is shown once)",
-      sync([this](RequestContext& ctx) { return keys().create(ctx); }));
-  add(router, V::get, "/api/keys", Access::admins(), "list the API keys that are not revoked",
-      sync([this](RequestContext& ctx) { return keys().list(ctx); }));
-  add(router, V::delete_, "/api/keys/{id}", Access::admins(), "revoke an API key",
-      sync([this](RequestContext& ctx) { return keys().revoke(ctx); }));
+  register_agent_routes(router);  // agent_routes.cpp: keys, me, availability, assignment
 
   add(router, V::get, "/api/admin/dead-letters", Access::admins(),
       "each queue's dead letters: count, oldest, a sample (sample)",
@@ -236,7 +228,8 @@ void Gateway::register_routes(http::Router& router) {
 
   add(router, V::get, "/api/statuses", Access::signed_in(), "ticket statuses", forward_to(t));
   add(router, V::get, "/api/tickets", Access::signed_in(),
-      "list tickets (status, department, language, priority, sort, user_email, q, limit, cursor); "
+      "list tickets (status, department, language, priority, assignee, sort, user_email, q, limit, "
+      "cursor); "
       "a requester's own",
       [this](RequestContext& ctx) { return list_tickets(ctx); });
   const auto create_access =
@@ -250,14 +243,17 @@ void Gateway::register_routes(http::Router& router) {
       forward_to(t));
   add(router, V::put, "/api/tickets/{id}/priority", Access::staff(), "change a ticket's priority",
       forward_to(t));
+  add(router, V::put, "/api/tickets/{id}/assignee", Access::staff(),
+      "assign a ticket to an agent, or to nobody", forward_to(t));
   add(router, V::get, "/api/tickets/{id}/events", Access::signed_in().and_ticket_token(),
       "a ticket's audit trail",
       [this, &a](RequestContext& ctx) { return forward_if_ticket_exists(ctx, "id", a); });
   add(router, V::get, "/api/departments", Access::staff(), "active departments", forward_to(r));
   add(router, V::post, "/api/departments", Access::admins(), "add a department", forward_to(r));
   add(router, V::get, "/api/departments/{name}", Access::staff(), "one department", forward_to(r));
-  add(router, V::put, "/api/departments/{name}", Access::admins(), "change a department",
-      forward_to(r));
+  add(router, V::put, "/api/departments/{name}", Access::admins(),
+      "change a department (description, is_active, assignment)",
+      [this](RequestContext& ctx) { return update_department(ctx); });
   add(router, V::get, "/api/departments/{name}/tickets", Access::staff(),
       "tickets of a department (status)",
       [this](RequestContext& ctx) { return department_tickets(ctx); });
@@ -341,15 +337,23 @@ bool Gateway::may_read(const domain::Principal& p, const json& ticket) const {
 }
 
 asio::awaitable<Response> Gateway::list_tickets(RequestContext& ctx) {
-  if (sees_all_tickets(*ctx.principal))
+  // assignee=me is the caller's key id.
+  const auto assignee = ctx.query_param("assignee");
+  const bool mine = assignee && *assignee == "me";
+  if (mine && !ctx.principal->is_key())
+    throw ApiError::bad_request("assignee=me needs a key: the open mode has no me", "assignee");
+  if (sees_all_tickets(*ctx.principal) && !mine)
     co_return co_await upstreams_.tickets.send(ctx.request, ctx);
   // A requester's list is their own tickets, whatever filter they sent.
-  std::string target =
-      "/api/tickets?user_email=" + http::percent_encode_segment(ctx.principal->email);
-  for (const auto& [name, value] : ctx.query)
-    if (name != "user_email")
-      target +=
-          "&" + http::percent_encode_segment(name) + "=" + http::percent_encode_segment(value);
+  const bool own = !sees_all_tickets(*ctx.principal);
+  std::string target = "/api/tickets?";
+  if (own) target += "user_email=" + http::percent_encode_segment(ctx.principal->email) + "&";
+  for (const auto& [name, value] : ctx.query) {
+    if (own && name == "user_email") continue;
+    const std::string v = name == "assignee" && mine ? ctx.principal->key_id : value;
+    target += http::percent_encode_segment(name) + "=" + http::percent_encode_segment(v) + "&";
+  }
+  target.pop_back();
   http::Request req = ctx.request;
   req.target(target);
   co_return co_await upstreams_.tickets.send(req, ctx);

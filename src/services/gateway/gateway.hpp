@@ -104,6 +104,22 @@ class Gateway {
   void add_stream(http::Router& router, const std::string& pattern, auth::Access access,
                   const std::string& description, http::StreamHandler handler);
   Handler forward_to(Upstream& upstream);
+  // agent_routes.cpp: API keys, the caller's own key and availability, and the assignment
+  // of tickets to agents.
+  void register_agent_routes(http::Router& router);
+  http::asio::awaitable<http::Response> create_key(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> update_key(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> revoke_key(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> set_availability(http::RequestContext& ctx);
+  // Tells the tickets side (which assigns) an agent's departments and availability; `active`
+  // false once revoked. Answers how many open tickets were handed on; throws ApiError 503
+  // when the tickets service did not take it.
+  http::asio::awaitable<std::int64_t> publish_agent(http::RequestContext& ctx,
+                                                    const ports::ApiKeyRecord& key, bool active);
+  http::asio::awaitable<http::Response> update_department(http::RequestContext& ctx);
+  // The canonical names of `names` (routing's word); ApiError 400 for one that does not exist.
+  http::asio::awaitable<std::vector<std::string>> canonical_departments(
+      http::RequestContext& ctx, std::vector<std::string> names);
   KeysApi& keys();
   DeadLettersApi& dead_letters_api();
   // Whether the caller may read every ticket (staff, or everyone in the open mode); a

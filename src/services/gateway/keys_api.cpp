@@ -22,7 +22,34 @@ json key_json(const ports::ApiKeyRecord& key) {
           {"name", key.name},
           {"role", domain::to_string(key.role)},
           {"email", key.email.empty() ? json(nullptr) : json(key.email)},
+          {"departments", key.departments},
+          {"availability", domain::to_string(key.availability)},
           {"created_at", domain::format_iso8601(key.created_at)}};
+}
+
+std::vector<std::string> departments_from(const json& value) {
+  constexpr std::size_t kMaxDepartments = 50;
+  if (!value.is_array() || value.size() > kMaxDepartments)
+    throw ApiError::bad_request("departments must be an array of at most 50 department names",
+                                "departments");
+  std::vector<std::string> out;
+  for (const auto& d : value) {
+    const std::string name = d.is_string() ? domain::trim(d.get<std::string>()) : std::string();
+    if (name.empty() || domain::utf8_length(name) > domain::kDepartmentNameLimits.max)
+      throw ApiError::bad_request("every department must be a name of 1 to 100 characters",
+                                  "departments");
+    out.push_back(name);
+  }
+  return out;
+}
+
+domain::Availability availability_from(const json& body) {
+  const auto it = body.find("availability");
+  const auto a = it != body.end() && it->is_string()
+                     ? domain::parse_availability(it->get_ref<const std::string&>())
+                     : std::nullopt;
+  if (!a) throw ApiError::bad_request("availability must be available or away", "availability");
+  return *a;
 }
 
 auth::NewKey validate_new_key(const json& body) {
@@ -45,13 +72,21 @@ auth::NewKey validate_new_key(const json& body) {
   if (k.role == domain::Role::requester && k.email.empty())
     throw ApiError::bad_request("email is required for a requester key: it is their identity",
                                 "email");
+  if (const auto d = body.find("departments"); d != body.end() && !d->is_null()) {
+    k.departments = departments_from(*d);
+    if (k.role == domain::Role::requester && !k.departments.empty())
+      throw ApiError::bad_request("a requester key belongs to no department", "departments");
+  }
   return k;
 }
 
-http::Response KeysApi::create(http::RequestContext& ctx) {
-  const auto key = validate_new_key(ctx.json_object_body());
+auth::IssuedKey KeysApi::create(const auth::NewKey& key) {
   auto issued = auth::issue_key(auth_.store(), key, clock_.now());
   auth_.forget(issued.record.id);
+  return issued;
+}
+
+http::Response created_key_response(const auth::IssuedKey& issued) {
   return http::json_response(bhttp::status::created, {{"success", true},
                                                       {"key", key_json(issued.record)},
                                                       {"secret", issued.text},
@@ -68,7 +103,21 @@ http::Response KeysApi::list(http::RequestContext&) {
   return http::ok({{"success", true}, {"count", count}, {"keys", std::move(keys)}});
 }
 
-http::Response KeysApi::revoke(http::RequestContext& ctx) {
+ports::ApiKeyRecord KeysApi::find_active(const std::string& id) {
+  auto key = auth_.store().find(id);
+  if (!key || key->revoked_at) throw ApiError::not_found("API key not found");
+  return *key;
+}
+
+ports::ApiKeyRecord KeysApi::update_agent(const std::string& id,
+                                          const ports::KeyStore::AgentChange& c) {
+  auto key = auth_.store().update_agent(id, c);
+  if (!key) throw ApiError::not_found("API key not found");
+  auth_.forget(id);
+  return *key;
+}
+
+ports::ApiKeyRecord KeysApi::revoke(http::RequestContext& ctx) {
   const std::string& id = ctx.param("id");
   auto& store = auth_.store();
   const auto key = store.find(id);
@@ -83,19 +132,23 @@ http::Response KeysApi::revoke(http::RequestContext& ctx) {
   }
   if (!store.revoke(id, clock_.now())) throw ApiError::not_found("API key not found");
   auth_.forget(id);
-  return http::ok({{"success", true}, {"message", "API key revoked"}, {"key", key_json(*key)}});
+  return *key;
 }
 
-http::Response KeysApi::me(http::RequestContext& ctx) const {
+http::Response KeysApi::me(http::RequestContext& ctx) {
   const auto* p = ctx.principal;
   if (!p || !p->is_key())  // the open mode: nobody in particular
     return http::ok({{"success", true}, {"key", nullptr}, {"auth", "off"}});
-  return http::ok({{"success", true},
-                   {"key",
-                    {{"id", p->key_id},
-                     {"name", p->name},
-                     {"role", domain::to_string(p->role)},
-                     {"email", p->email.empty() ? json(nullptr) : json(p->email)}}}});
+  json key{{"id", p->key_id},
+           {"name", p->name},
+           {"role", domain::to_string(p->role)},
+           {"email", p->email.empty() ? json(nullptr) : json(p->email)}};
+  // Departments and availability change while the key is in use: read them, not the cache.
+  const auto stored = auth_.store().find(p->key_id);
+  key["departments"] = stored ? stored->departments : std::vector<std::string>{};
+  key["availability"] =
+      domain::to_string(stored ? stored->availability : domain::Availability::available);
+  return http::ok({{"success", true}, {"key", std::move(key)}});
 }
 
 }  // namespace st::services::gateway

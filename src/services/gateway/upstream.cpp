@@ -35,4 +35,14 @@ http::Request make_get(std::string target, const http::RequestContext& origin) {
   return r;  // HttpUpstream adds the caller (X-SmartTicket-Actor); in one process it is in ctx
 }
 
+http::Request make_json_request(http::bhttp::verb method, std::string target,
+                                const nlohmann::json& body, const http::RequestContext& origin) {
+  http::Request r = make_get(std::move(target), origin);
+  r.method(method);
+  r.set(http::bhttp::field::content_type, "application/json");
+  r.body() = body.dump();
+  r.prepare_payload();
+  return r;
+}
+
 }  // namespace st::services::gateway

@@ -1,6 +1,8 @@
 #pragma once
 // How the gateway reaches a service. In one process: the service's router, called directly
 // (no network hop). In distributed mode: a pooled HTTP client with timeouts and a breaker.
+#include <nlohmann/json.hpp>
+
 #include <optional>
 #include <string>
 
@@ -39,5 +41,8 @@ class LocalUpstream final : public Upstream {
 
 // A GET request for an internal call made on behalf of `origin`.
 http::Request make_get(std::string target, const http::RequestContext& origin);
+// The same with a method and a JSON body.
+http::Request make_json_request(http::bhttp::verb method, std::string target,
+                                const nlohmann::json& body, const http::RequestContext& origin);
 
 }  // namespace st::services::gateway

@@ -74,6 +74,45 @@ std::vector<std::string> query_values(const RequestContext& ctx, std::string_vie
   return out;
 }
 
+// An API key's id (auth/api_key.hpp): 16 lowercase hex digits.
+bool is_key_id(std::string_view s) {
+  return s.size() == 16 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+// {"assignee": "<key id>" | null}: who, or nobody.
+std::optional<std::string> assignee_from(const json& body) {
+  const auto it = body.find("assignee");
+  if (it == body.end())
+    throw ApiError::bad_request("assignee is required (an agent's key id, or null)", "assignee");
+  if (it->is_null()) return std::nullopt;
+  if (!it->is_string() || !is_key_id(it->get_ref<const std::string&>()))
+    throw ApiError::bad_request("assignee must be an agent's key id or null", "assignee");
+  return it->get<std::string>();
+}
+
+// The gateway's POST /internal/tickets/agents body.
+ports::AgentRecord agent_from(const json& body) {
+  ports::AgentRecord a;
+  const auto id = body.find("id");
+  const auto name = body.find("name");
+  const auto departments = body.find("departments");
+  const auto availability = body.find("availability");
+  const auto active = body.find("active");
+  if (id == body.end() || !id->is_string() || !is_key_id(id->get_ref<const std::string&>()) ||
+      name == body.end() || !name->is_string() || departments == body.end() ||
+      !departments->is_array() || availability == body.end() || !availability->is_string() ||
+      !domain::parse_availability(availability->get_ref<const std::string&>()) ||
+      active == body.end() || !active->is_boolean())
+    throw ApiError::bad_request("id, name, departments, availability and active are required");
+  a.id = id->get<std::string>();
+  a.name = name->get<std::string>();
+  for (const auto& d : *departments)
+    if (d.is_string()) a.departments.push_back(d.get<std::string>());
+  a.availability = *domain::parse_availability(availability->get_ref<const std::string&>());
+  a.active = active->get<bool>();
+  return a;
+}
+
 // sort=priority pages with a cursor that carries the last row's priority rank above its id.
 constexpr int kRankShift = 56;
 constexpr std::int64_t kIdMask = (std::int64_t{1} << kRankShift) - 1;
@@ -102,6 +141,14 @@ ports::TicketQuery query_from(const RequestContext& ctx) {
     if (!domain::is_valid_email(*email))
       throw ApiError::bad_request("user_email must be an e-mail address", "user_email");
     q.user_email = std::string(*email);
+  }
+  if (auto assignee = ctx.query_param("assignee")) {
+    if (*assignee == "none")
+      q.unassigned = true;
+    else if (is_key_id(*assignee))
+      q.assignee_id = std::string(*assignee);
+    else
+      throw ApiError::bad_request("assignee must be me, none or an agent's key id", "assignee");
   }
   if (auto text = ctx.query_param("q")) {
     std::string trimmed = domain::trim(*text);
@@ -260,6 +307,52 @@ void register_routes(http::Router& router, TicketsService& service,
   router.route(bhttp::verb::put, "/api/tickets/{id}/priority",
                requests ? once_per_gateway_request(*requests, std::move(update_priority))
                         : std::move(update_priority));
+
+  http::SyncHandler update_assignee = [&service](RequestContext& ctx) {
+    const auto id = ctx.id_param("id", "Ticket");
+    const auto assignee = assignee_from(ctx.json_object_body());
+    std::optional<domain::Ticket> t;
+    try {
+      t = service.assign(id, assignee, ctx.trace_id, actor_of(ctx));
+    } catch (const TicketsService::UnknownAgent&) {
+      throw ApiError::bad_request("assignee is not an agent's key", "assignee");
+    }
+    if (!t) throw ticket_not_found();
+    return http::ok({{"success", true},
+                     {"message", t->assignee ? "Ticket assigned to " + t->assignee->name
+                                             : std::string("Ticket unassigned")},
+                     {"ticket", domain::to_json(*t)}});
+  };
+  router.route(bhttp::verb::put, "/api/tickets/{id}/assignee",
+               requests ? once_per_gateway_request(*requests, std::move(update_assignee))
+                        : std::move(update_assignee));
+
+  // Internal: the gateway publishes an agent (its key's departments, availability, whether
+  // it is revoked); one who is away or revoked hands their open tickets on. Safe to repeat.
+  router.route(bhttp::verb::post, "/internal/tickets/agents", [&service](RequestContext& ctx) {
+    const auto agent = agent_from(ctx.json_object_body());
+    const auto handed = service.put_agent(agent, ctx.trace_id, actor_of(ctx));
+    return http::ok({{"success", true}, {"handed_on", handed}});
+  });
+  // Internal: a department's assignment mode (the gateway's PUT /api/departments/{name}).
+  router.route(
+      bhttp::verb::post, "/internal/tickets/assignment-modes", [&service](RequestContext& ctx) {
+        const auto body = ctx.json_object_body();
+        const auto d = body.find("department");
+        const auto m = body.find("assignment");
+        const auto mode = m != body.end() && m->is_string()
+                              ? domain::parse_assignment_mode(m->get_ref<const std::string&>())
+                              : std::nullopt;
+        if (d == body.end() || !d->is_string() || d->get_ref<const std::string&>().empty() || !mode)
+          throw ApiError::bad_request("department and assignment are required");
+        service.set_assignment_mode(d->get<std::string>(), *mode);
+        return http::ok({{"success", true}});
+      });
+  router.route(bhttp::verb::get, "/internal/tickets/assignment-modes/{department}",
+               [&service](RequestContext& ctx) {
+                 const auto mode = service.assignment_mode(ctx.param("department"));
+                 return http::ok({{"success", true}, {"assignment", domain::to_string(mode)}});
+               });
 
   // Internal, batched: {"decisions": [{ticket_id, department, confidence_score,
   // categorized_by, trace_id?}, ...]} in one transaction; answers {"tickets": [ticket or

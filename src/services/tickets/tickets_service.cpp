@@ -97,8 +97,32 @@ std::optional<Ticket> TicketsService::update_priority(domain::TicketId id,
   });
 }
 
-ports::TicketChange TicketsService::department_change(const Decision& a, domain::Millis now) const {
-  return [a, now](Ticket& t) -> std::vector<Event> {
+namespace {
+
+// The ticket.assigned event of a change of assignee (none when it did not change).
+std::vector<Event> assignment_event(Ticket& t, std::optional<domain::Assignee> to,
+                                    const std::string& reason, domain::Millis now,
+                                    const std::string& trace_id, const domain::Actor& actor) {
+  if (t.assignee == to) return {};
+  domain::payload::Assigned change;
+  if (t.assignee) change.previous_assignee_id = t.assignee->id;
+  if (to) {
+    change.assignee_id = to->id;
+    change.assignee_name = to->name;
+  }
+  change.reason = reason;
+  t.assignee = std::move(to);
+  t.updated_at = now;
+  auto e = domain::make_event(std::move(change), t, now, trace_id);
+  e.actor = actor;
+  return {std::move(e)};
+}
+
+}  // namespace
+
+ports::AssigningChange TicketsService::department_change(const Decision& a,
+                                                         domain::Millis now) const {
+  return [a, now](Ticket& t, ports::AssignmentScope& scope) -> std::vector<Event> {
     if (t.department == a.department && t.confidence_score == a.confidence &&
         t.categorized_by == a.by && (!a.priority || t.priority == *a.priority) &&
         (!a.explanation || t.explanation == a.explanation))
@@ -110,13 +134,24 @@ ports::TicketChange TicketsService::department_change(const Decision& a, domain:
     t.confidence_score = a.confidence;
     t.categorized_by = a.by;
     t.updated_at = now;
+    std::vector<Event> events;
     // The first department is announced by routing's ticket.routed; a change of an existing
     // department (a reroute) is the tickets service's own news.
-    if (!previous || *previous == a.department) return {};
-    domain::payload::DepartmentUpdated change{a.department, *previous, a.confidence, a.by};
-    auto e = domain::make_event(std::move(change), t, now, a.trace_id);
-    e.actor = a.actor;
-    return {std::move(e)};
+    if (previous && *previous != a.department) {
+      domain::payload::DepartmentUpdated change{a.department, *previous, a.confidence, a.by};
+      auto e = domain::make_event(std::move(change), t, now, a.trace_id);
+      e.actor = a.actor;
+      events.push_back(std::move(e));
+    }
+    // A new department (routed, or rerouted elsewhere) assigns again by its mode; under
+    // `manual` (or with nobody available) the ticket is left without an assignee.
+    if (previous != t.department) {
+      auto to = scope.next_assignee(a.department, std::nullopt, now);
+      auto assigned = assignment_event(t, std::move(to), previous ? "rerouted" : "routed", now,
+                                       a.trace_id, a.actor);
+      for (auto& e : assigned) events.push_back(std::move(e));
+    }
+    return events;
   };
 }
 
@@ -125,13 +160,49 @@ std::optional<Ticket> TicketsService::update_one(domain::TicketId id,
   return store_.update_batch({{id, change}}).at(0);
 }
 
+std::optional<Ticket> TicketsService::assign(domain::TicketId id,
+                                             const std::optional<std::string>& agent_id,
+                                             const std::string& trace_id,
+                                             const domain::Actor& actor) {
+  std::optional<domain::Assignee> to;
+  if (agent_id) {
+    to = store_.find_agent(*agent_id);
+    if (!to) throw UnknownAgent();
+  }
+  const auto now = clock_.now();
+  return update_one(
+      id, [&](Ticket& t) { return assignment_event(t, to, "manual", now, trace_id, actor); });
+}
+
+std::size_t TicketsService::put_agent(const ports::AgentRecord& agent, const std::string& trace_id,
+                                      const domain::Actor& actor) {
+  store_.put_agent(agent);
+  if (agent.active && agent.availability == domain::Availability::available) return 0;
+  const auto now = clock_.now();
+  const std::string leaving = agent.id;
+  std::vector<std::pair<domain::TicketId, ports::AssigningChange>> changes;
+  for (const auto id : store_.open_tickets_of(agent.id))
+    changes.emplace_back(id, [&](Ticket& t, ports::AssignmentScope& scope) -> std::vector<Event> {
+      // Checked again inside the transaction: it may have been reassigned since the list.
+      if (!t.assignee || t.assignee->id != leaving || t.status == domain::Status::resolved)
+        return {};
+      std::optional<domain::Assignee> to;
+      if (t.department) to = scope.next_assignee(*t.department, leaving, now);
+      return assignment_event(t, std::move(to), "away", now, trace_id, actor);
+    });
+  std::size_t handed = 0;
+  for (const auto& t : store_.update_batch_assigning(changes))
+    if (t && (!t->assignee || t->assignee->id != leaving)) ++handed;
+  return handed;
+}
+
 std::vector<std::optional<Ticket>> TicketsService::set_departments(
     const std::vector<Decision>& batch) {
   const auto now = clock_.now();
-  std::vector<std::pair<domain::TicketId, ports::TicketChange>> changes;
+  std::vector<std::pair<domain::TicketId, ports::AssigningChange>> changes;
   changes.reserve(batch.size());
   for (const auto& a : batch) changes.emplace_back(a.id, department_change(a, now));
-  return store_.update_batch(changes);
+  return store_.update_batch_assigning(changes);
 }
 
 }  // namespace st::services::tickets

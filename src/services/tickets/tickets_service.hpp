@@ -2,6 +2,7 @@
 // The tickets service: owns the tickets table, the ticket lifecycle and the events
 // ticket.created / ticket.status.updated / ticket.department.updated (through its outbox).
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -48,11 +49,33 @@ class TicketsService final : public ports::DepartmentSetter {
                                                 const std::string& trace_id,
                                                 const domain::Actor& actor);
 
+  // Sets each ticket's department; a ticket that changes department (its routing, a reroute)
+  // is also assigned by the new department's mode in the same transaction (a redelivered
+  // decision changes nothing, so it cannot assign twice).
   std::vector<std::optional<domain::Ticket>> set_departments(
       const std::vector<Decision>& batch) override;
 
+  // An agent's PUT /api/tickets/{id}/assignee: `agent_id` (an agent the gateway published)
+  // or nobody. nullopt if there is no such ticket; throws UnknownAgent.
+  std::optional<domain::Ticket> assign(domain::TicketId id,
+                                       const std::optional<std::string>& agent_id,
+                                       const std::string& trace_id, const domain::Actor& actor);
+  struct UnknownAgent : std::runtime_error {
+    UnknownAgent() : std::runtime_error("no such agent") {}
+  };
+  // What the gateway publishes of an agent; one who is away or revoked hands their open
+  // tickets on (per each ticket's department mode). Returns how many were handed on.
+  std::size_t put_agent(const ports::AgentRecord& agent, const std::string& trace_id,
+                        const domain::Actor& actor);
+  void set_assignment_mode(const std::string& department, domain::AssignmentMode mode) {
+    store_.set_assignment_mode(department, mode);
+  }
+  domain::AssignmentMode assignment_mode(const std::string& department) {
+    return store_.assignment_mode(department);
+  }
+
  private:
-  ports::TicketChange department_change(const Decision& a, domain::Millis now) const;
+  ports::AssigningChange department_change(const Decision& a, domain::Millis now) const;
   // The store writes in batches; one change is a batch of one.
   std::optional<domain::Ticket> update_one(domain::TicketId id, const ports::TicketChange& change);
 

@@ -48,7 +48,8 @@ TEST(TicketCodec, HasTheContractShape) {
   EXPECT_EQ(j["updated_at"], "2026-11-25T19:51:40Z");
   EXPECT_EQ(j["language"], "en");
   EXPECT_EQ(j["priority"], "normal");
-  EXPECT_EQ(j.size(), 13u);
+  EXPECT_TRUE(j["assignee"].is_null());
+  EXPECT_EQ(j.size(), 14u);
 }
 
 TEST(TicketCodec, AnUndeterminedLanguageIsNullAndAMissingOneReadsAsUnset) {

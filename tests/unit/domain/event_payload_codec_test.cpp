@@ -98,6 +98,10 @@ std::vector<WireCase> wire_cases() {
        payload::PriorityUpdated{Priority::urgent, Priority::normal},
        {{"priority", "urgent"}, {"previous_priority", "normal"}},
        {"priority"}},
+      {EventType::assigned,
+       payload::Assigned{"0123456789abcdef", "Kim Agent", std::nullopt, "routed"},
+       {{"assignee_id", "0123456789abcdef"}, {"assignee_name", "Kim Agent"}, {"reason", "routed"}},
+       {"assignee_id"}},
   };
 }
 

@@ -197,5 +197,35 @@ TYPED_TEST(KeyStoreContract, TheInstallSecretIsTheFirstCandidateForEveryone) {
   EXPECT_EQ(this->store->install_secret("after a restart"), got[0]);
 }
 
+TYPED_TEST(KeyStoreContract, AnAgentsDepartmentsAndAvailabilityAreStoredAndChanged) {
+  auto& store = *this->store;
+  ApiKeyRecord agent = key("st_ag", 100, Role::agent);
+  agent.departments = {"IT Support", "Größe & Co"};
+  ASSERT_TRUE(store.create(agent));
+  EXPECT_EQ(store.find("st_ag"), agent);
+  EXPECT_EQ(store.find("st_ag")->availability, domain::Availability::available);
+
+  const auto away = store.update_agent("st_ag", {std::nullopt, domain::Availability::away});
+  ASSERT_TRUE(away.has_value());
+  EXPECT_EQ(away->availability, domain::Availability::away);
+  EXPECT_EQ(away->departments, agent.departments);  // what was not sent is kept
+
+  const auto moved = store.update_agent("st_ag", {std::vector<std::string>{"HR"}, std::nullopt});
+  ASSERT_TRUE(moved.has_value());
+  EXPECT_EQ(moved->departments, std::vector<std::string>{"HR"});
+  EXPECT_EQ(moved->availability, domain::Availability::away);
+  this->reopen();
+  EXPECT_EQ(this->store->find("st_ag"), moved);
+}
+
+TYPED_TEST(KeyStoreContract, AnUnknownOrRevokedKeyIsNotChanged) {
+  auto& store = *this->store;
+  EXPECT_FALSE(store.update_agent("st_none", {std::nullopt, domain::Availability::away}));
+  ASSERT_TRUE(store.create(key("st_gone", 100, Role::agent)));
+  ASSERT_TRUE(store.revoke("st_gone", 200));
+  EXPECT_FALSE(store.update_agent("st_gone", {std::vector<std::string>{"HR"}, std::nullopt}));
+  EXPECT_TRUE(store.find("st_gone")->departments.empty());
+}
+
 }  // namespace
 }  // namespace st::contract
