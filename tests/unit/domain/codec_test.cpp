@@ -157,6 +157,7 @@ TEST(EventCodec, RoundTripsEveryType) {
       payload::StatusUpdated{Status::resolved, Status::in_progress},
       payload::DepartmentUpdated{"Finance", "HR", 100, CategorizedBy::manual},
       payload::PriorityUpdated{domain::Priority::urgent, domain::Priority::normal},
+      payload::Assigned{"0123456789abcdef", "Kim Agent", std::nullopt, "routed"},
   };
   ASSERT_EQ(payloads.size(), kAllEventTypes.size());
   for (const auto& p : payloads) {

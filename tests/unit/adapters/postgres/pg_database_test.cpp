@@ -83,17 +83,20 @@ TEST(PgMigrations, EachServiceCreatesOnlyItsOwnTables) {
   PgTestSchema schema;
   auto db = schema.open();
   migrate_tickets(*db);
-  EXPECT_EQ(tables_of(schema), (std::vector<std::string>{"schema_migrations", "ticket_create_keys",
-                                                         "tickets", "tickets_outbox"}));
+  EXPECT_EQ(tables_of(schema),
+            (std::vector<std::string>{"department_assignment", "schema_migrations",
+                                      "ticket_agent_departments", "ticket_agents",
+                                      "ticket_create_keys", "tickets", "tickets_outbox"}));
   migrate_routing(*db);
   migrate_analytics(*db);
   EXPECT_EQ(tables_of(schema),
-            (std::vector<std::string>{"analytics_events", "analytics_rebuild_lease",
-                                      "analytics_tickets", "analytics_tickets_next", "departments",
-                                      "routing_outbox", "schema_migrations", "ticket_create_keys",
-                                      "ticket_routing", "tickets", "tickets_outbox"}));
-  // 2: requester index, 3: create keys, 4: language, 5: priority, 6: explanation
-  EXPECT_EQ(schema_version(*db, "tickets"), 6);
+            (std::vector<std::string>{
+                "analytics_events", "analytics_rebuild_lease", "analytics_tickets",
+                "analytics_tickets_next", "department_assignment", "departments", "routing_outbox",
+                "schema_migrations", "ticket_agent_departments", "ticket_agents",
+                "ticket_create_keys", "ticket_routing", "tickets", "tickets_outbox"}));
+  // 2: requester index, 3: create keys, 4: language, 5: priority, 6: explanation, 7: agents
+  EXPECT_EQ(schema_version(*db, "tickets"), 7);
   EXPECT_EQ(schema_version(*db, "routing"), 2);
   EXPECT_EQ(schema_version(*db, "analytics"),
             4);  // 2: analytics_events.actor, 3: priority, 4: snapshots for rebuilds
@@ -103,8 +106,9 @@ TEST(PgMigrations, EachServiceCreatesOnlyItsOwnTables) {
             (std::vector<std::string>{
                 "analytics_events", "analytics_rebuild_lease", "analytics_tickets",
                 "analytics_tickets_next", "categorizer_examples", "categorizer_label_watermark",
-                "departments", "routing_outbox", "schema_migrations", "ticket_create_keys",
-                "ticket_routing", "tickets", "tickets_outbox"}));
+                "department_assignment", "departments", "routing_outbox", "schema_migrations",
+                "ticket_agent_departments", "ticket_agents", "ticket_create_keys", "ticket_routing",
+                "tickets", "tickets_outbox"}));
   EXPECT_EQ(schema_version(*db, "categorizer"), 1);
 }
 
@@ -116,7 +120,7 @@ TEST(PgMigrations, RunningThemAgainIsANoOpAndKeepsTheData) {
   PgTicketStore second(*db);  // a restart: migrates again
   EXPECT_EQ(second.get(t.id), t);
   EXPECT_EQ(migrate(*db, "tickets", {}), 0);
-  EXPECT_EQ(count_rows(schema, "schema_migrations"), 6);  // tickets 1 to 6
+  EXPECT_EQ(count_rows(schema, "schema_migrations"), 7);  // tickets 1 to 7
 }
 
 TEST(PgMigrations, NewerStepsRunInOrderAndAFailedStepLeavesNothing) {
@@ -167,7 +171,7 @@ TEST(PgMigrations, ConcurrentStartsOfEveryServiceApplyEachStepOnce) {
   }
   for (auto& t : instances) t.join();
   EXPECT_EQ(failures, 0);
-  EXPECT_EQ(count_rows(schema, "schema_migrations"), 12);  // tickets 6, routing 2, analytics 4
+  EXPECT_EQ(count_rows(schema, "schema_migrations"), 13);  // tickets 7, routing 2, analytics 4
   EXPECT_EQ(count_rows(schema, "departments"),
             static_cast<std::int64_t>(domain::default_departments().size()))
       << "the defaults are inserted once";
