@@ -92,6 +92,29 @@ class MemoryTicketStore final : public ports::TicketStore {
     }
     return out;
   }
+  // No agents here: every department is manual, so an assigning change is a plain one.
+  std::vector<std::optional<domain::Ticket>> update_batch_assigning(
+      const std::vector<std::pair<domain::TicketId, ports::AssigningChange>>& changes) override {
+    struct NobodyAvailable final : ports::AssignmentScope {
+      std::optional<domain::Assignee> next_assignee(const std::string&,
+                                                    const std::optional<std::string>&,
+                                                    domain::Millis) override {
+        return std::nullopt;
+      }
+    } scope;
+    std::vector<std::pair<domain::TicketId, ports::TicketChange>> plain;
+    for (const auto& c : changes)  // (clang 14 cannot capture a structured binding)
+      plain.emplace_back(
+          c.first, [&scope, change = c.second](domain::Ticket& t) { return change(t, scope); });
+    return update_batch(plain);
+  }
+  void put_agent(const ports::AgentRecord&) override {}
+  std::optional<domain::Assignee> find_agent(std::string_view) override { return std::nullopt; }
+  void set_assignment_mode(const std::string&, domain::AssignmentMode) override {}
+  domain::AssignmentMode assignment_mode(const std::string&) override {
+    return domain::AssignmentMode::manual;
+  }
+  std::vector<domain::TicketId> open_tickets_of(std::string_view) override { return {}; }
 
  private:
   void reset() {
