@@ -3,8 +3,8 @@
 #include <optional>
 #include <string>
 
-#include "domain/explanation.hpp"
 #include "domain/assignment.hpp"
+#include "domain/explanation.hpp"
 #include "domain/priority.hpp"
 #include "domain/status.hpp"
 #include "domain/ticket_id.hpp"

@@ -21,9 +21,9 @@
 #include "ports/key_store.hpp"
 #include "ports/routing_store.hpp"
 
-#define ST_TICKET_COLUMNS                                                               \
-  "id, title, description, user_name, user_email, department, confidence_score, "       \
-  "categorized_by, status, created_at, updated_at, language, priority, explanation, "    \
+#define ST_TICKET_COLUMNS                                                             \
+  "id, title, description, user_name, user_email, department, confidence_score, "     \
+  "categorized_by, status, created_at, updated_at, language, priority, explanation, " \
   "assignee_id, assignee_name"
 #define ST_PROJECTION_COLUMNS                                                                \
   "ticket_id, department, status, confidence_score, categorized_by, created_at, routed_at, " \

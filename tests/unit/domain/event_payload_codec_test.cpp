@@ -57,9 +57,8 @@ std::vector<WireCase> wire_cases() {
         {"explanation",
          {{"decided_by", "keywords"},
           {"version", "keyword-rules-2"},
-          {"candidates",
-           json::array({{{"department", "IT Support"}, {"confidence", 80}},
-                        {{"department", "HR"}, {"confidence", 20}}})},
+          {"candidates", json::array({{{"department", "IT Support"}, {"confidence", 80}},
+                                      {{"department", "HR"}, {"confidence", 20}}})},
           {"evidence", json::array({"rule \"vpn\" -> IT Support"})}}}},
        {"department", "confidence_score", "categorized_by"}},
       {EventType::routed,
@@ -189,13 +188,13 @@ TEST(EventPayloadCodec, ACategorizationOrRoutingWithoutPriorityReadsAsNormal) {
 TEST(EventPayloadCodec, ACategorizationWithoutAnExplanationHasNone) {
   // Written before explanations existed, or with an explicit null.
   json data{{"department", "HR"}, {"confidence_score", 9}, {"categorized_by", "keywords"}};
-  EXPECT_EQ(std::get<payload::Categorized>(payload_from_json(EventType::categorized, data))
-                .explanation,
-            std::nullopt);
+  EXPECT_EQ(
+      std::get<payload::Categorized>(payload_from_json(EventType::categorized, data)).explanation,
+      std::nullopt);
   data["explanation"] = nullptr;
-  EXPECT_EQ(std::get<payload::Categorized>(payload_from_json(EventType::categorized, data))
-                .explanation,
-            std::nullopt);
+  EXPECT_EQ(
+      std::get<payload::Categorized>(payload_from_json(EventType::categorized, data)).explanation,
+      std::nullopt);
   // One of the wrong shape is a decode error, as any field of the wrong type.
   data["explanation"] = {{"decided_by", "keywords"}, {"candidates", "HR"}};
   EXPECT_THROW(payload_from_json(EventType::categorized, data), CodecError);

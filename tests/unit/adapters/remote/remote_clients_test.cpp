@@ -98,8 +98,8 @@ TEST_F(RemoteClients, ThePipelinesExplanationCrossesToTheTicketsService) {
   why.version = "fasttext-20261207T000000Z-0011aabb";
   why.candidates = {{"IT Support", 81}, {"Facilities", 12}};
   why.evidence = {"term \"vpn\": IT Support 81% with it, 30% without"};
-  ports::DepartmentSetter::Decision d{a.id, "IT Support", 81, CategorizedBy::model, "",
-                                      domain::Actor::system()};
+  ports::DepartmentSetter::Decision d{a.id, "IT Support",           81, CategorizedBy::model,
+                                      "",   domain::Actor::system()};
   d.explanation = why;
   ASSERT_TRUE(assigner.set_departments({d}).at(0));
   EXPECT_EQ(tickets.get(a.id)->explanation, why);

@@ -74,7 +74,7 @@ class ScriptedStrategy final : public ports::Categorizer {
   std::condition_variable cv;
   int calls = 0, in_flight = 0, peak = 0, gather = 1;
   bool answers = true, throws = false;
-  std::optional<domain::Priority> priority;  // what the answer says; unset: none
+  std::optional<domain::Priority> priority;        // what the answer says; unset: none
   std::optional<domain::Explanation> explanation;  // the strategy's own; unset: none
   std::vector<std::optional<Clock::time_point>> deadlines;
   ports::CategorizerHealth health_value;
