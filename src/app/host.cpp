@@ -57,8 +57,8 @@ void Host::add(components::Component& component, http::Router& router) {
     // The relay keeps totals; the counters catch up with them at each scrape.
     metrics_.add_collector([relay = relays_.back().get(), outbox, &relayed, &failures, &backlog,
                             &lag] {
-      if (relay->relayed() > relayed.value()) relayed.inc(relay->relayed() - relayed.value());
-      if (relay->failures() > failures.value()) failures.inc(relay->failures() - failures.value());
+      relayed.advance_to(relay->relayed());
+      failures.advance_to(relay->failures());
       try {
         const auto b = outbox->backlog();
         backlog.set(static_cast<double>(b.messages));

@@ -1,14 +1,6 @@
 #include "app/store_metrics.hpp"
 
 namespace st::app {
-namespace {
-
-// A counter that follows a total kept elsewhere (it only ever grows).
-void catch_up(metrics::Counter& counter, std::uint64_t total) {
-  if (total > counter.value()) counter.inc(total - counter.value());
-}
-
-}  // namespace
 
 void export_database_metrics(metrics::Registry& registry, adapters::postgres::Database& db) {
   const std::string help = "PostgreSQL connections of this process's pool";
@@ -30,9 +22,9 @@ void export_database_metrics(metrics::Registry& registry, adapters::postgres::Da
     open.set(static_cast<double>(s.open));
     max.set(static_cast<double>(s.max));
     waiting.set(static_cast<double>(s.waiting));
-    catch_up(waits, s.waits);
+    waits.advance_to(s.waits);
     waited.set(s.wait_seconds);
-    catch_up(errors, s.errors);
+    errors.advance_to(s.errors);
   });
 }
 
@@ -47,9 +39,9 @@ void export_database_metrics(metrics::Registry& registry, adapters::sqlite::Data
                                 "Time write transactions spent queued for the writer, in all");
   registry.add_collector([&db, &writes, &queued, &waits, &waited] {
     const auto s = db.writer_stats();
-    catch_up(writes, s.writes);
+    writes.advance_to(s.writes);
     queued.set(static_cast<double>(s.queued));
-    catch_up(waits, s.waits);
+    waits.advance_to(s.waits);
     waited.set(s.wait_seconds);
   });
 }

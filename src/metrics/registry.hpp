@@ -24,6 +24,11 @@ class Counter {
  public:
   void inc(std::uint64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
   std::uint64_t value() const { return value_.load(std::memory_order_relaxed); }
+  // For a counter that follows a total kept elsewhere (read at scrape time): moves it up to
+  // `total`; never down. One scraper at a time.
+  void advance_to(std::uint64_t total) {
+    if (total > value()) inc(total - value());
+  }
 
  private:
   std::atomic<std::uint64_t> value_{0};

@@ -78,6 +78,19 @@ class AssignmentScope {
 using AssigningChange =
     std::function<std::vector<domain::Event>(domain::Ticket&, AssignmentScope&)>;
 
+// Plain changes as assigning ones that ask nothing of their scope: what a store's
+// update_batch hands to its update_batch_assigning. They refer to `changes`, which must
+// outlive the call.
+inline std::vector<std::pair<domain::TicketId, AssigningChange>> without_assignment(
+    const std::vector<std::pair<domain::TicketId, TicketChange>>& changes) {
+  std::vector<std::pair<domain::TicketId, AssigningChange>> out;
+  out.reserve(changes.size());
+  for (const auto& c : changes)
+    out.emplace_back(
+        c.first, [&change = c.second](domain::Ticket& t, AssignmentScope&) { return change(t); });
+  return out;
+}
+
 // The tickets service's own tables (tickets + its outbox).
 class TicketStore {
  public:

@@ -2,10 +2,8 @@
 // are being created opens as an undamaged SQLite file; restored into the stopped server's data
 // directory, the server comes back with exactly the snapshot's tickets.
 #include <sqlite3.h>
-#include <sys/wait.h>
 
 #include <atomic>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -15,19 +13,6 @@
 
 namespace st::e2e {
 namespace {
-
-// Runs the binary with `args` (stderr folded into the output); the exit code and output.
-std::pair<int, std::string> run_cli(const std::string& args) {
-  const std::string command = "'" + ServerProcess::binary_path() + "' " + args + " 2>&1";
-  std::string output;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return {-1, ""};
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
 
 // The ids and titles of the tickets in an SQLite file, read with the sqlite3 library itself.
 std::map<std::int64_t, std::string> tickets_in(const std::string& file, std::string* integrity) {
@@ -100,13 +85,13 @@ TEST_F(Backup, ABackupTakenUnderLoadRestoresExactlyItsTickets) {
 
   // Not while the server runs: it holds its data file.
   const auto [busy_code, busy_output] =
-      run_cli("restore '" + file + "' --data-dir '" + server().data_dir() + "'");
+      run_binary("restore '" + file + "' --data-dir '" + server().data_dir() + "'");
   EXPECT_EQ(busy_code, 1) << busy_output;
   EXPECT_NE(busy_output.find("stop the server"), std::string::npos) << busy_output;
 
   ASSERT_TRUE(server().stop().clean());
   const auto [code, output] =
-      run_cli("restore '" + file + "' --data-dir '" + server().data_dir() + "'");
+      run_binary("restore '" + file + "' --data-dir '" + server().data_dir() + "'");
   ASSERT_EQ(code, 0) << output;
   EXPECT_NE(output.find("(" + std::to_string(snapshot.size()) + " tickets)"), std::string::npos)
       << output;
@@ -132,7 +117,7 @@ TEST_F(Backup, ADamagedFileIsNotRestored) {
   const std::string file = server().data_dir() + "/../damaged-" + unique_tag() + ".db";
   std::ofstream(file) << "SQLite format 3 but not really";
   const auto [code, output] =
-      run_cli("restore '" + file + "' --data-dir '" + server().data_dir() + "'");
+      run_binary("restore '" + file + "' --data-dir '" + server().data_dir() + "'");
   EXPECT_EQ(code, 1) << output;
   EXPECT_NE(output.find("not restored"), std::string::npos) << output;
   ASSERT_NO_FATAL_FAILURE(restart());

@@ -49,18 +49,14 @@ constexpr const char* kInsertEvents =
     "confidence_score, metadata, created_at, actor, snapshot, ord) ORDER BY ord "
     "ON CONFLICT (event_id) DO NOTHING";
 
-constexpr const char* kUpsertProjections =
-    "INSERT INTO analytics_tickets (ticket_id, department, status, confidence_score, "
-    "categorized_by, created_at, routed_at, resolved_at, status_version, status_event_at, "
-    "department_version, priority) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], "
-    "$4::integer[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], "
-    "$10::bigint[], $11::bigint[], $12::text[]) "
-    "ON CONFLICT (ticket_id) DO UPDATE SET department = excluded.department, "
-    "status = excluded.status, confidence_score = excluded.confidence_score, "
-    "categorized_by = excluded.categorized_by, created_at = excluded.created_at, "
-    "routed_at = excluded.routed_at, resolved_at = excluded.resolved_at, "
-    "status_version = excluded.status_version, status_event_at = excluded.status_event_at, "
-    "department_version = excluded.department_version, priority = excluded.priority";
+// Projection rows, one array per column, written to `table` (the live projection or the
+// rebuild's).
+#define ST_UPSERT_PROJECTIONS(table)                                                         \
+  "INSERT INTO " table " (" ST_PROJECTION_COLUMNS                                            \
+  ") SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::integer[], $5::text[], " \
+  "$6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], "   \
+  "$12::text[])" ST_PROJECTION_UPSERT
+constexpr const char* kUpsertProjections = ST_UPSERT_PROJECTIONS("analytics_tickets");
 
 // A page starts after the (created_at, id) of the row the cursor names ($3; 0 for the first).
 constexpr const char* kTrail =
@@ -86,17 +82,7 @@ const ProjectedTicket& projected(const ProjectedTicket& p) {
 }
 
 // The rebuild's statements (sql/projection_rebuild.hpp).
-constexpr const char* kUpsertNext =
-    "INSERT INTO analytics_tickets_next (" ST_PROJECTION_COLUMNS
-    ") SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], "
-    "$4::integer[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], "
-    "$10::bigint[], $11::bigint[], $12::text[]) "
-    "ON CONFLICT (ticket_id) DO UPDATE SET department = excluded.department, "
-    "status = excluded.status, confidence_score = excluded.confidence_score, "
-    "categorized_by = excluded.categorized_by, created_at = excluded.created_at, "
-    "routed_at = excluded.routed_at, resolved_at = excluded.resolved_at, "
-    "status_version = excluded.status_version, status_event_at = excluded.status_event_at, "
-    "department_version = excluded.department_version, priority = excluded.priority";
+constexpr const char* kUpsertNext = ST_UPSERT_PROJECTIONS("analytics_tickets_next");
 constexpr const char* kNow = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
 // The lease lasts a minute past its last renewal (each batch renews it), so an instance that
 // died mid-rebuild does not block the next one for long.
@@ -118,12 +104,7 @@ constexpr const char* kEventCounts =
 constexpr const char* kKeepUnreplayable =
     "INSERT INTO analytics_tickets_next (" ST_PROJECTION_COLUMNS ") SELECT " ST_PROJECTION_COLUMNS
     " FROM analytics_tickets WHERE ticket_id IN (SELECT ticket_id FROM analytics_events "
-    "WHERE snapshot IS NULL) ON CONFLICT (ticket_id) DO UPDATE SET department = "
-    "excluded.department, status = excluded.status, confidence_score = "
-    "excluded.confidence_score, categorized_by = excluded.categorized_by, created_at = "
-    "excluded.created_at, routed_at = excluded.routed_at, resolved_at = excluded.resolved_at, "
-    "status_version = excluded.status_version, status_event_at = excluded.status_event_at, "
-    "department_version = excluded.department_version, priority = excluded.priority";
+    "WHERE snapshot IS NULL)" ST_PROJECTION_UPSERT;
 // SHARE: recording (an INSERT) waits until the switch commits; reads go on.
 constexpr const char* kHoldRecording = "LOCK TABLE analytics_events IN SHARE MODE";
 

@@ -28,6 +28,15 @@
 #define ST_PROJECTION_COLUMNS                                                                \
   "ticket_id, department, status, confidence_score, categorized_by, created_at, routed_at, " \
   "resolved_at, status_version, status_event_at, department_version, priority"
+// How both stores write a projection row over the one there (the live projection's or the
+// rebuild's, analytics_tickets_next): every column but the key from the new row.
+#define ST_PROJECTION_UPSERT                                                               \
+  " ON CONFLICT (ticket_id) DO UPDATE SET department = excluded.department, "              \
+  "status = excluded.status, confidence_score = excluded.confidence_score, "               \
+  "categorized_by = excluded.categorized_by, created_at = excluded.created_at, "           \
+  "routed_at = excluded.routed_at, resolved_at = excluded.resolved_at, "                   \
+  "status_version = excluded.status_version, status_event_at = excluded.status_event_at, " \
+  "department_version = excluded.department_version, priority = excluded.priority"
 #define ST_KEY_COLUMNS \
   "id, name, role, email, secret_hash, created_at, revoked_at, departments, availability"
 

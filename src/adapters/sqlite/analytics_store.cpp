@@ -28,15 +28,8 @@ constexpr const char* kSelectProjection =
     "SELECT " ST_PROJECTION_COLUMNS " FROM analytics_tickets WHERE ticket_id = ?";
 
 constexpr const char* kUpsertProjection =
-    "INSERT INTO analytics_tickets (ticket_id, department, status, confidence_score, "
-    "categorized_by, created_at, routed_at, resolved_at, status_version, status_event_at, "
-    "department_version, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT(ticket_id) DO UPDATE SET department = excluded.department, "
-    "status = excluded.status, confidence_score = excluded.confidence_score, "
-    "categorized_by = excluded.categorized_by, created_at = excluded.created_at, "
-    "routed_at = excluded.routed_at, resolved_at = excluded.resolved_at, "
-    "status_version = excluded.status_version, status_event_at = excluded.status_event_at, "
-    "department_version = excluded.department_version, priority = excluded.priority";
+    "INSERT INTO analytics_tickets (" ST_PROJECTION_COLUMNS
+    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" ST_PROJECTION_UPSERT;
 
 constexpr const char* kInsertEvent =
     "INSERT INTO analytics_events (event_id, event_type, ticket_id, department, status, "

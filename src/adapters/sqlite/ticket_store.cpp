@@ -260,11 +260,7 @@ std::optional<Ticket> SqliteTicketStore::update_in(Connection& c, domain::Ticket
 
 std::vector<std::optional<Ticket>> SqliteTicketStore::update_batch(
     const std::vector<std::pair<domain::TicketId, ports::TicketChange>>& changes) {
-  std::vector<std::pair<domain::TicketId, ports::AssigningChange>> plain;
-  plain.reserve(changes.size());
-  for (const auto& [id, change] : changes)
-    plain.emplace_back(id, [&change](Ticket& t, ports::AssignmentScope&) { return change(t); });
-  return update_batch_assigning(plain);
+  return update_batch_assigning(ports::without_assignment(changes));
 }
 
 std::vector<std::optional<Ticket>> SqliteTicketStore::update_batch_assigning(

@@ -55,9 +55,9 @@ void Gateway::attach_metrics(metrics::Registry& registry) {
     const auto s = hub_.stats();
     open.set(static_cast<double>(s.open));
     // The hub keeps totals; the counters catch up with them.
-    if (s.refused > refused.value()) refused.inc(s.refused - refused.value());
+    refused.advance_to(s.refused);
     const auto gone = s.disconnected_slow + s.write_timeouts;
-    if (gone > dropped.value()) dropped.inc(gone - dropped.value());
+    dropped.advance_to(gone);
     for (auto& q : queues) {
       try {
         q.dead_letters->set(static_cast<double>(dead_letters_.bus->dead_letter_count(q.queue)));
