@@ -3,9 +3,14 @@
 namespace st::http {
 
 Response json_response(bhttp::status status, const nlohmann::json& body) {
+  return raw_json_response(status,
+                           body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+Response raw_json_response(bhttp::status status, std::string body) {
   Response res{status, 11};
   res.set(bhttp::field::content_type, "application/json");
-  res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  res.body() = std::move(body);
   res.prepare_payload();
   return res;
 }

@@ -13,6 +13,8 @@ Response json_response(bhttp::status status, const nlohmann::json& body);
 inline Response ok(const nlohmann::json& body) {
   return json_response(bhttp::status::ok, body);
 }
+// A JSON response whose body the caller has written (valid JSON, UTF-8).
+Response raw_json_response(bhttp::status status, std::string body);
 Response error_response(const ApiError& e);
 Response error_response(bhttp::status status, std::string_view code, std::string_view message);
 

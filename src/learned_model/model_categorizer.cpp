@@ -94,7 +94,8 @@ std::optional<ports::Categorization> ModelCategorizer::categorize(
   const auto model = model_.load();  // this request keeps this model, whatever is swapped in
   if (!model) return std::nullopt;
   const auto text = options_.normalize(request.title, request.description);
-  const auto allowed = ranked(*model, model->probabilities(text), request.departments);
+  const auto p = model->probabilities(text);
+  const auto allowed = ranked(*model, p, request.departments);
   if (allowed.empty()) return std::nullopt;
   const auto& best = allowed.front();
   const int confidence = static_cast<int>(std::lround(best.second * 100.0));
@@ -113,15 +114,40 @@ std::optional<ports::Categorization> ModelCategorizer::categorize(
   for (std::size_t i = 0; i < allowed.size() && i < domain::kMaxCandidates; ++i)
     why.candidates.push_back(
         {allowed[i].first, static_cast<int>(std::lround(allowed[i].second * 100.0))});
-  for (const auto& term : telling_terms(*model, text, best.first))
+  for (const auto& term : telling_terms(*model, text, best.first, &p))
     why.evidence.push_back("term \"" + term.text + "\": " + best.first + " " +
                            percents(term.with, term.without));
   c.explanation = std::move(why);
   return c;
 }
 
+namespace {
+
+// `text` without any occurrence of `term` (space-separated words).
+void text_without(std::string_view text, std::string_view term, std::string& out) {
+  out.clear();
+  for (std::size_t at = 0; at < text.size();) {
+    auto end = text.find(' ', at);
+    if (end == std::string_view::npos) end = text.size();
+    const auto word = text.substr(at, end - at);
+    if (word != term) {
+      if (!out.empty()) out += ' ';
+      out += word;
+    }
+    at = end + 1;
+  }
+}
+
+// How many times removing a term multiplied the other departments' share.
+double rise_of(double others_with, double others_without) {
+  return others_with > 0.0 ? others_without / others_with : others_without;
+}
+
+}  // namespace
+
 std::vector<ModelCategorizer::TellingTerm> ModelCategorizer::telling_terms(
-    const TextModel& model, std::string_view text, const std::string& department) {
+    const TextModel& model, std::string_view text, const std::string& department,
+    const std::vector<double>* with) {
   std::size_t label = model.info().labels.size();
   for (std::size_t i = 0; i < model.info().labels.size(); ++i)
     if (same_name(model.info().labels[i], department)) label = i;
@@ -145,37 +171,35 @@ std::vector<ModelCategorizer::TellingTerm> ModelCategorizer::telling_terms(
       if (i != label) sum += p[i];
     return sum;
   };
-  const auto with = model.probabilities(text);
-  const double others_with = others(with);
-  std::vector<TellingTerm> out;
-  std::vector<double> rise;  // per entry of out: how many times the others' share grew
   std::string without;
+  // Pass 1: fastText alone ranks every term.
+  const double quick_with = others(model.fasttext_probabilities(text));
+  std::vector<std::pair<double, std::string_view>> by_quick_rise;
   for (const auto term : terms) {
-    without.clear();
-    for (std::size_t at = 0; at < text.size();) {
-      auto end = text.find(' ', at);
-      if (end == std::string_view::npos) end = text.size();
-      const auto word = text.substr(at, end - at);
-      if (word != term) {
-        if (!without.empty()) without += ' ';
-        without += word;
-      }
-      at = end + 1;
-    }
+    text_without(text, term, without);
+    by_quick_rise.emplace_back(rise_of(quick_with, others(model.fasttext_probabilities(without))),
+                               term);
+  }
+  std::stable_sort(by_quick_rise.begin(), by_quick_rise.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  if (by_quick_rise.size() > kMaxTermsMeasured) by_quick_rise.resize(kMaxTermsMeasured);
+  // Pass 2: the whole model measures the best of them.
+  const auto whole = with ? *with : model.probabilities(text);
+  const double others_with = others(whole);
+  std::vector<std::pair<double, TellingTerm>> measured;
+  for (const auto& [quick_rise, term] : by_quick_rise) {
+    text_without(text, term, without);
     const auto p = model.probabilities(without);
     const double others_without = others(p);
-    if (others_without > others_with * (1.0 + kMinTermEffect)) {
-      out.push_back({std::string(term), with[label], p[label]});
-      rise.push_back(others_with > 0.0 ? others_without / others_with : others_without);
-    }
+    if (others_without > others_with * (1.0 + kMinTermEffect))
+      measured.push_back(
+          {rise_of(others_with, others_without), {std::string(term), whole[label], p[label]}});
   }
-  std::vector<std::size_t> order(out.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return rise[a] > rise[b]; });
+  std::stable_sort(measured.begin(), measured.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<TellingTerm> ranked;
-  for (std::size_t i = 0; i < order.size() && i < kMaxTellingTerms; ++i)
-    ranked.push_back(std::move(out[order[i]]));
+  for (std::size_t i = 0; i < measured.size() && i < kMaxTellingTerms; ++i)
+    ranked.push_back(std::move(measured[i].second));
   return ranked;
 }
 

@@ -69,18 +69,24 @@ class ModelCategorizer final : public ports::Categorizer, public ports::LearnedM
   // most kMaxTellingTerms; one that raises it by less than kMinTermEffect (relative) is not
   // named. Measured on the others' share, not on the department's probability: a model sure
   // of its answer gives 1.0 with or without a term, while the others' small probabilities
-  // still move. The model is asked once per distinct term (at most kMaxTermsTried, the
-  // title's first) and once for the whole text.
+  // still move. Two passes, because a prediction of the whole model (fastText, the SVM and
+  // the remembered tickets) costs tens of microseconds and a ticket has up to
+  // kMaxTermsTried distinct terms (the title's first): fastText alone, a fraction of that,
+  // ranks the terms; then the whole model measures the kMaxTermsMeasured best of them, and
+  // its figures decide and are quoted. `with` is the whole model's answer for `text`
+  // (computed when not given).
   struct TellingTerm {
     std::string text;      // as the model reads it (normalized: a stem)
     double with = 0.0;     // the department's probability with the whole text
     double without = 0.0;  // and without this term
   };
   static constexpr std::size_t kMaxTermsTried = 24;
+  static constexpr std::size_t kMaxTermsMeasured = 5;
   static constexpr std::size_t kMaxTellingTerms = 3;
   static constexpr double kMinTermEffect = 0.05;
   static std::vector<TellingTerm> telling_terms(const TextModel& model, std::string_view text,
-                                                const std::string& department);
+                                                const std::string& department,
+                                                const std::vector<double>* with = nullptr);
 
  private:
   // The allowed departments (every label when `departments` is empty), as the request

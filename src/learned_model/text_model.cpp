@@ -196,6 +196,11 @@ std::vector<double> TextModel::probabilities(std::string_view normalized_text) c
   return soften(log_p, info_.temperature);
 }
 
+std::vector<double> TextModel::fasttext_probabilities(std::string_view normalized_text) const {
+  return soften(log_probabilities(*engine_, label_of_output_, info_.labels.size(), normalized_text),
+                info_.temperature);
+}
+
 std::string TextModel::parts() const {
   if (!stack_) return "fasttext";
   std::string out = "fasttext";

@@ -89,6 +89,11 @@ class TextModel {
 
   // Calibrated probability of every label (info().labels order), summing to 1. Thread-safe.
   std::vector<double> probabilities(std::string_view normalized_text) const;
+  // fastText's own probabilities (softened by the temperature), without the stack's other
+  // parts: a fraction of the cost of probabilities(), for comparing many variants of one
+  // text where only their order matters (ModelCategorizer::telling_terms). The same as
+  // probabilities() for a model that is fastText alone.
+  std::vector<double> fasttext_probabilities(std::string_view normalized_text) const;
   // "fasttext", or "fasttext+svm+neighbours" for a stacked model: what the model is made of.
   std::string parts() const;
   const ModelInfo& info() const { return info_; }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/assignment.hpp"
+#include "domain/codec.hpp"
 #include "domain/event.hpp"
 #include "domain/ticket.hpp"
 
@@ -91,6 +92,14 @@ inline std::vector<std::pair<domain::TicketId, AssigningChange>> without_assignm
   return out;
 }
 
+// A ticket as read to be shown: its explanation as the JSON text it is stored as, not parsed
+// (ticket.explanation is empty). Showing a ticket is the hottest read, and parsing the
+// explanation and building its JSON again cost it more than everything else together.
+struct TicketView {
+  domain::Ticket ticket;
+  std::optional<std::string> explanation_json;  // a JSON object; nullopt: none
+};
+
 // The tickets service's own tables (tickets + its outbox).
 class TicketStore {
  public:
@@ -102,6 +111,18 @@ class TicketStore {
   virtual std::vector<domain::Ticket> create_batch(const std::vector<TicketCreate>& tickets,
                                                    domain::Millis now) = 0;
   virtual std::optional<domain::Ticket> get(domain::TicketId id) = 0;
+  // The ticket to show. This default serializes what get() parsed; the database adapters
+  // pass the stored text through.
+  virtual std::optional<TicketView> view(domain::TicketId id) {
+    auto t = get(id);
+    if (!t) return std::nullopt;
+    TicketView v{std::move(*t), std::nullopt};
+    if (v.ticket.explanation) v.explanation_json = domain::to_json(*v.ticket.explanation).dump();
+    v.ticket.explanation.reset();
+    return v;
+  }
+  // Newest first (or by priority). The tickets come without their explanation: lists never
+  // show it (view() does).
   virtual std::vector<domain::Ticket> list(const TicketQuery& q) = 0;
   // Read-modify-write of several tickets in one transaction (all or nothing), in order (a
   // later change sees an earlier one to the same ticket): each `change` edits its ticket and

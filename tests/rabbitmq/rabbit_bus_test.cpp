@@ -79,6 +79,34 @@ TEST(RabbitBus, ConfirmedMessagesWaitInADeclaredQueueForItsConsumer) {
   for (int i = 0; i < 50; ++i) EXPECT_EQ(ids[i], "m" + std::to_string(i)) << "in publish order";
 }
 
+// The queue-age gauge's bound: messages that nobody consumes age from the moment the queue
+// was last seen empty; once consumed, the queue is empty again and its age 0.
+TEST(RabbitBus, QueueDepthTellsTheReadyMessagesAndHowLongTheyMayHaveWaited) {
+  const auto name = unique_queue("routing");
+  const auto spec = queue(name, {key("categorized")});
+  RabbitBus publisher(shared_broker_options());
+  publisher.declare(spec);
+  publisher.start();
+  const auto empty = publisher.queue_depth(name);
+  ASSERT_TRUE(empty && empty->oldest_age_seconds);
+  EXPECT_EQ(empty->messages, 0u);
+  EXPECT_EQ(*empty->oldest_age_seconds, 0.0);
+  publisher.publish(msgs(key("categorized"), "w", 3));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto waiting = publisher.queue_depth(name);
+  ASSERT_TRUE(waiting && waiting->oldest_age_seconds);
+  EXPECT_EQ(waiting->messages, 3u);
+  EXPECT_GE(*waiting->oldest_age_seconds, 0.3);
+  EXPECT_LT(*waiting->oldest_age_seconds, 30.0);
+  RabbitBus consumer(shared_broker_options());
+  Recorder r;
+  consumer.subscribe(spec, r.consumer());
+  consumer.start();
+  ASSERT_TRUE(eventually([&] { return r.size() == 3; }));
+  ASSERT_TRUE(eventually([&] { return publisher.queue_depth(name)->messages == 0; }));
+  EXPECT_EQ(*publisher.queue_depth(name)->oldest_age_seconds, 0.0);
+}
+
 TEST(RabbitBus, AcksOnlyAfterTheHandlerReturnsAndHonoursPrefetch) {
   RabbitBus bus(shared_broker_options());
   const auto name = unique_queue("routing");

@@ -289,6 +289,14 @@ std::optional<Ticket> PgTicketStore::get(domain::TicketId id) {
   });
 }
 
+std::optional<ports::TicketView> PgTicketStore::view(domain::TicketId id) {
+  return db_.read([&](Tx& tx) -> std::optional<ports::TicketView> {
+    const auto rows = tx.exec(kSelectById, id);
+    if (rows.empty()) return std::nullopt;
+    return sql::ticket_view_from_row(RowReader(rows[0]));
+  });
+}
+
 std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
   if (q.limit <= 0) return {};
   // Text no stored ticket can contain (NUL, invalid UTF-8) matches nothing; PostgreSQL
@@ -341,7 +349,7 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
   auto run = [&](Tx& tx) {
     std::vector<Ticket> out;
     for (const auto& row : tx.exec(sql, pqxx::prepare::make_dynamic_params(params)))
-      out.push_back(ticket_from_row(row));
+      out.push_back(sql::ticket_from_row(RowReader(row), sql::ExplanationColumn::skip));
     return out;
   };
   if (!q.text || q.search_budget.count() <= 0) return db_.read(run);

@@ -22,6 +22,7 @@ class PgTicketStore final : public ports::TicketStore, public sql::OutboxPort<Ou
   std::vector<domain::Ticket> create_batch(const std::vector<ports::TicketCreate>& tickets,
                                            domain::Millis now) override;
   std::optional<domain::Ticket> get(domain::TicketId id) override;
+  std::optional<ports::TicketView> view(domain::TicketId id) override;
   std::vector<domain::Ticket> list(const ports::TicketQuery& q) override;
   std::vector<std::optional<domain::Ticket>> update_batch(
       const std::vector<std::pair<domain::TicketId, ports::TicketChange>>& changes) override;

@@ -237,7 +237,10 @@ std::size_t RabbitBus::ready_count(const std::string& queue) {
 }
 
 std::optional<ports::EventBus::QueueDepth> RabbitBus::queue_depth(const std::string& queue) {
-  return QueueDepth{.messages = ready_count(queue), .oldest_age_seconds = std::nullopt};
+  const auto ready = ready_count(queue);
+  return QueueDepth{
+      .messages = ready,
+      .oldest_age_seconds = wait_estimate_.observe(queue, ready, QueueWaitEstimate::Clock::now())};
 }
 
 std::size_t RabbitBus::dead_letter_count(const std::string& queue) {

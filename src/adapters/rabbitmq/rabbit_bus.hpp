@@ -28,6 +28,7 @@
 #include "adapters/rabbitmq/broker_address.hpp"
 #include "adapters/rabbitmq/options.hpp"
 #include "adapters/rabbitmq/queue_consumer.hpp"
+#include "adapters/rabbitmq/queue_wait_estimate.hpp"
 #include "ports/event_bus.hpp"
 
 namespace st::adapters::rabbitmq {
@@ -60,7 +61,9 @@ class RabbitBus : public ports::EventBus {
   // Throw ports::Unavailable if the broker is down, BrokerRefused if the queue is unknown.
   std::size_t ready_count(const std::string& queue);
   std::size_t dead_letter_count(const std::string& queue) override;
-  // The ready messages (unacked ones are not counted); AMQP cannot tell the oldest's age.
+  // The ready messages (unacked ones are not counted) and, as the oldest's age, an upper
+  // bound: the time since this bus last saw the queue without ready messages
+  // (queue_wait_estimate.hpp); it looks at each call (each scrape of /metrics).
   std::optional<QueueDepth> queue_depth(const std::string& queue) override;
   // Removes up to `max` messages from the queue's dead-letter queue and returns them, oldest
   // first (inspection and replay). Their routing_key is the dead-letter key (the queue name).
@@ -97,6 +100,8 @@ class RabbitBus : public ports::EventBus {
   std::mutex publish_mu_;
   std::unique_ptr<AmqpConnection> publisher_;
   std::uint64_t published_ = 0;  // publish sequence number of the last message sent
+
+  QueueWaitEstimate wait_estimate_;
 };
 
 // Validates a QueueSpec the way both adapters do (std::invalid_argument).

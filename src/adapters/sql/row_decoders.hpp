@@ -20,6 +20,7 @@
 #include "ports/idempotency_store.hpp"
 #include "ports/key_store.hpp"
 #include "ports/routing_store.hpp"
+#include "ports/ticket_store.hpp"
 
 #define ST_TICKET_COLUMNS                                                             \
   "id, title, description, user_name, user_email, department, confidence_score, "     \
@@ -101,8 +102,14 @@ inline std::vector<std::string> departments_from_column(const std::string& text)
   return out;
 }
 
+// What ticket_from_row does with the explanation column: parse it into the ticket (what a
+// change that writes the ticket back needs), or leave it out (lists, which never show it,
+// and views, which pass its text through: parsing the JSON and building it again cost a
+// ticket read more than everything else together).
+enum class ExplanationColumn { parse, skip };
+
 template <class Row>
-domain::Ticket ticket_from_row(const Row& r) {
+domain::Ticket ticket_from_row(const Row& r, ExplanationColumn explanation) {
   domain::Ticket t;
   t.id = r.int64(0);
   t.title = r.text(1);
@@ -127,10 +134,27 @@ domain::Ticket ticket_from_row(const Row& r) {
     throw CorruptRow("tickets: row " + std::to_string(t.id) + " has unknown priority '" +
                      priority_text + "'");
   t.priority = *priority;
-  t.explanation = explanation_from_column(r.opt_text(13));
+  if (explanation == ExplanationColumn::parse)
+    t.explanation = explanation_from_column(r.opt_text(13));
   if (auto assignee = r.opt_text(14))
     t.assignee = domain::Assignee{*assignee, r.opt_text(15).value_or("")};
   return t;
+}
+
+template <class Row>
+domain::Ticket ticket_from_row(const Row& r) {
+  return ticket_from_row(r, ExplanationColumn::parse);
+}
+
+// A ticket as shown (ports::TicketView): the explanation column's text as stored. The text is
+// checked to be JSON (without building it) so that a damaged value can never break the
+// answer it is spliced into: it reads as no explanation, as explanation_from_column does.
+template <class Row>
+ports::TicketView ticket_view_from_row(const Row& r) {
+  ports::TicketView v{ticket_from_row(r, ExplanationColumn::skip), r.opt_text(13)};
+  if (v.explanation_json && !nlohmann::json::accept(*v.explanation_json))
+    v.explanation_json.reset();
+  return v;
 }
 
 // id, name, description, is_active, created_at

@@ -39,7 +39,9 @@ constexpr const char* kInsertCreateKey =
     "INSERT INTO ticket_create_keys (create_key, ticket_id) VALUES (?, ?)";
 
 std::optional<Ticket> select_by_id(Connection& c, domain::TicketId id) {
-  return c.query(kSelectById).bind_all(id).first_row(ticket_from_row<Query>);
+  return c.query(kSelectById).bind_all(id).first_row([](const Query& q) {
+    return ticket_from_row(q);
+  });
 }
 
 std::optional<domain::TicketId> created_under(Connection& c, const std::string& create_key) {
@@ -169,6 +171,12 @@ std::optional<Ticket> SqliteTicketStore::get(domain::TicketId id) {
   return db_.read([&](Connection& c) { return select_by_id(c, id); });
 }
 
+std::optional<ports::TicketView> SqliteTicketStore::view(domain::TicketId id) {
+  return db_.read([&](Connection& c) {
+    return c.query(kSelectById).bind_all(id).first_row(sql::ticket_view_from_row<Query>);
+  });
+}
+
 std::vector<Ticket> SqliteTicketStore::list(const ports::TicketQuery& q) {
   if (q.limit <= 0) return {};  // (a negative LIMIT would mean "no limit" to SQLite)
 
@@ -223,7 +231,7 @@ std::vector<Ticket> SqliteTicketStore::list(const ports::TicketQuery& q) {
     for (const auto& p : params) std::visit([&](const auto& v) { query.bind(++index, v); }, p);
     std::vector<Ticket> out;
     try {
-      while (query.step()) out.push_back(ticket_from_row(query));
+      while (query.step()) out.push_back(ticket_from_row(query, sql::ExplanationColumn::skip));
     } catch (const SqliteError&) {
       if (deadline && deadline->expired()) throw ports::SearchTimeout();
       throw;

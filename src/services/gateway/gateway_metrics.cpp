@@ -22,7 +22,7 @@ void Gateway::attach_metrics(metrics::Registry& registry) {
     std::string queue;
     metrics::Gauge* dead_letters;
     metrics::Gauge* messages;
-    metrics::Gauge* oldest_age;  // registered once the bus tells an age (in-process only)
+    metrics::Gauge* oldest_age;  // registered once the bus tells an age
   };
   std::vector<QueueGauges> queues;
   for (const auto& q : dead_letters_.queues)

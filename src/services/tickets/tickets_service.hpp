@@ -37,6 +37,8 @@ class TicketsService final : public ports::DepartmentSetter {
   // Stores the creates still queued; later creates fail. Call once requests have drained.
   void stop() { batcher_.stop(); }
   std::optional<domain::Ticket> get(domain::TicketId id);
+  // The ticket to show, its explanation as stored JSON text (ports::TicketView).
+  std::optional<ports::TicketView> view(domain::TicketId id) { return store_.view(id); }
   TicketPage list(const ports::TicketQuery& q);
   // nullopt if there is no such ticket. Setting the current status again changes nothing.
   std::optional<domain::Ticket> update_status(domain::TicketId id, domain::Status status,

@@ -259,7 +259,7 @@ TYPED_TEST(TicketStoreContract, ANewTicketIsNormalAndAChangedPriorityIsStored) {
   EXPECT_EQ(this->store->get(t.id)->priority, domain::Priority::urgent);
 }
 
-TYPED_TEST(TicketStoreContract, AnExplanationIsStoredWithTheTicketAndListedTicketsKeepIt) {
+TYPED_TEST(TicketStoreContract, AnExplanationIsStoredWithTheTicketShownAsItsTextNotListed) {
   const auto t = this->create("Laptop will not boot");
   EXPECT_EQ(this->store->get(t.id)->explanation, std::nullopt);
   domain::Explanation why;
@@ -275,9 +275,33 @@ TYPED_TEST(TicketStoreContract, AnExplanationIsStoredWithTheTicketAndListedTicke
   EXPECT_EQ(this->store->get(t.id)->explanation, why);
   this->reopen();
   EXPECT_EQ(this->store->get(t.id)->explanation, why);
+  // A view carries the stored text, exactly the explanation's JSON; lists leave it out.
+  const auto shown = this->store->view(t.id);
+  ASSERT_TRUE(shown && shown->explanation_json);
+  EXPECT_EQ(shown->ticket.explanation, std::nullopt);
+  EXPECT_EQ(domain::explanation_from_json(nlohmann::json::parse(*shown->explanation_json)), why);
+  EXPECT_EQ(shown->ticket.department, "IT Support");
   const auto listed = this->list(ports::TicketQuery{});
   ASSERT_FALSE(listed.empty());
-  EXPECT_EQ(listed.front().explanation, why);
+  EXPECT_EQ(listed.front().explanation, std::nullopt);
+  EXPECT_EQ(listed.front().department, "IT Support");
+  // A ticket without one, and no ticket at all.
+  const auto plain = this->create("Printer jam");
+  ASSERT_TRUE(this->store->view(plain.id));
+  EXPECT_EQ(this->store->view(plain.id)->explanation_json, std::nullopt);
+  EXPECT_FALSE(this->store->view(999'999));
+}
+
+// A stored explanation this build cannot read (not JSON at all) shows as none rather than
+// breaking the answer it goes into, and the ticket is still read.
+TYPED_TEST(TicketStoreContract, ADamagedExplanationShowsAsNone) {
+  const auto t = this->create("Laptop will not boot");
+  this->backend.execute("UPDATE tickets SET explanation = '{\"decided_by\": [' WHERE id = " +
+                        std::to_string(t.id));
+  const auto shown = this->store->view(t.id);
+  ASSERT_TRUE(shown);
+  EXPECT_EQ(shown->explanation_json, std::nullopt);
+  EXPECT_EQ(this->store->get(t.id)->explanation, std::nullopt);
 }
 
 TYPED_TEST(TicketStoreContract, ListFiltersByAnyOfSeveralPriorities) {
