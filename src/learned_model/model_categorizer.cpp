@@ -172,28 +172,39 @@ std::vector<ModelCategorizer::TellingTerm> ModelCategorizer::telling_terms(
     return sum;
   };
   std::string without;
-  // Pass 1: fastText alone ranks every term.
-  const double quick_with = others(model.fasttext_probabilities(text));
-  std::vector<std::pair<double, std::string_view>> by_quick_rise;
-  for (const auto term : terms) {
-    text_without(text, term, without);
-    by_quick_rise.emplace_back(rise_of(quick_with, others(model.fasttext_probabilities(without))),
-                               term);
-  }
-  std::stable_sort(by_quick_rise.begin(), by_quick_rise.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-  if (by_quick_rise.size() > kMaxTermsMeasured) by_quick_rise.resize(kMaxTermsMeasured);
-  // Pass 2: the whole model measures the best of them.
   const auto whole = with ? *with : model.probabilities(text);
   const double others_with = others(whole);
   std::vector<std::pair<double, TellingTerm>> measured;
-  for (const auto& [quick_rise, term] : by_quick_rise) {
-    text_without(text, term, without);
-    const auto p = model.probabilities(without);
+  // A term is named when the (whole) model's answer without it moves enough.
+  const auto measure = [&](std::string_view term, const std::vector<double>& p) {
     const double others_without = others(p);
     if (others_without > others_with * (1.0 + kMinTermEffect))
       measured.push_back(
           {rise_of(others_with, others_without), {std::string(term), whole[label], p[label]}});
+  };
+  if (!model.stacked()) {
+    // fastText is the whole model: one pass measures every term.
+    for (const auto term : terms) {
+      text_without(text, term, without);
+      measure(term, model.probabilities(without));
+    }
+  } else {
+    // Pass 1: fastText alone ranks every term.
+    const double quick_with = others(model.fasttext_probabilities(text));
+    std::vector<std::pair<double, std::string_view>> by_quick_rise;
+    for (const auto term : terms) {
+      text_without(text, term, without);
+      by_quick_rise.emplace_back(rise_of(quick_with, others(model.fasttext_probabilities(without))),
+                                 term);
+    }
+    std::stable_sort(by_quick_rise.begin(), by_quick_rise.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    if (by_quick_rise.size() > kMaxTermsMeasured) by_quick_rise.resize(kMaxTermsMeasured);
+    // Pass 2: the whole model measures the best of them.
+    for (const auto& ranked_term : by_quick_rise) {
+      text_without(text, ranked_term.second, without);
+      measure(ranked_term.second, model.probabilities(without));
+    }
   }
   std::stable_sort(measured.begin(), measured.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });

@@ -94,6 +94,8 @@ class TextModel {
   // text where only their order matters (ModelCategorizer::telling_terms). The same as
   // probabilities() for a model that is fastText alone.
   std::vector<double> fasttext_probabilities(std::string_view normalized_text) const;
+  // Whether the model has more than fastText (then fasttext_probabilities() is only a proxy).
+  bool stacked() const { return stack_ != nullptr; }
   // "fasttext", or "fasttext+svm+neighbours" for a stacked model: what the model is made of.
   std::string parts() const;
   const ModelInfo& info() const { return info_; }
