@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -108,6 +109,33 @@ class MemoryTicketStore final : public ports::TicketStore {
           c.first, [&scope, change = c.second](domain::Ticket& t) { return change(t, scope); });
     return update_batch(plain);
   }
+  std::optional<domain::Comment> add_comment(domain::TicketId id, const domain::NewComment& comment,
+                                             const domain::Actor& author, domain::Millis now,
+                                             const ports::CommentEvents& events) override {
+    std::lock_guard lock(mutex_);
+    const auto it = tickets_.find(id);
+    if (it == tickets_.end()) return std::nullopt;
+    domain::Comment c{next_comment_id_++, id, comment.body, comment.is_public, author, now};
+    publish(events(it->second, c));
+    comments_.push_back(c);
+    if (comments_.size() > kMaxTickets) comments_.erase(comments_.begin());
+    return c;
+  }
+  ports::Page<domain::Comment> comments(domain::TicketId id, bool public_only,
+                                        const ports::PageRequest& page) override {
+    std::lock_guard lock(mutex_);
+    ports::Page<domain::Comment> out;
+    for (const auto& c : comments_) {
+      if (c.ticket_id != id || (public_only && !c.is_public)) continue;
+      if (page.after_id && c.id <= *page.after_id) continue;
+      if (out.items.size() == page.limit) {
+        out.next_after = out.items.back().id;
+        break;
+      }
+      out.items.push_back(c);
+    }
+    return out;
+  }
   void put_agent(const ports::AgentRecord&) override {}
   std::optional<domain::Assignee> find_agent(std::string_view) override { return std::nullopt; }
   void set_assignment_mode(const std::string&, domain::AssignmentMode) override {}
@@ -141,6 +169,8 @@ class MemoryTicketStore final : public ports::TicketStore {
   std::mutex mutex_;
   std::map<domain::TicketId, domain::Ticket> tickets_;
   domain::TicketId next_id_ = 1;
+  std::vector<domain::Comment> comments_;  // oldest first, the last kMaxTickets
+  domain::CommentId next_comment_id_ = 1;
 };
 
 class FixedClock final : public ports::Clock {

@@ -132,6 +132,15 @@ json to_json(const Actor& a) {
               {"role", key && a.role ? json(to_string(*a.role)) : json(nullptr)}};
 }
 
+json to_json(const Comment& c) {
+  return json{{"id", c.id},
+              {"ticket_id", c.ticket_id},
+              {"body", c.body},
+              {"public", c.is_public},
+              {"author", to_json(c.author)},
+              {"created_at", format_iso8601(c.created_at)}};
+}
+
 Actor actor_from_json(const json& j) {
   const auto t = j.is_object() ? j.find("type") : j.end();
   if (!j.is_object() || t == j.end() || !t->is_string()) return Actor::system();

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/comment.hpp"
 #include "domain/department.hpp"
 #include "domain/event.hpp"
 #include "domain/ticket.hpp"
@@ -31,6 +32,9 @@ Explanation explanation_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const Actor& a);
 // Lenient: anything unreadable is the system (old messages carry no actor).
 Actor actor_from_json(const nlohmann::json& j);
+
+// {id, ticket_id, body, public, author (an actor, as above), created_at}.
+nlohmann::json to_json(const Comment& c);
 
 // The version of the event envelope and payloads this build writes ("schema_version"). A message
 // without one was written before versions existed and reads as version 1. A higher version is

@@ -18,8 +18,9 @@ static_assert(alternative_is<EventType::status_updated, payload::StatusUpdated>)
 static_assert(alternative_is<EventType::department_updated, payload::DepartmentUpdated>);
 static_assert(alternative_is<EventType::priority_updated, payload::PriorityUpdated>);
 static_assert(alternative_is<EventType::assigned, payload::Assigned>);
+static_assert(alternative_is<EventType::commented, payload::Commented>);
 
-constexpr util::EnumNames<EventType, 7> kRoutingKeys{{
+constexpr util::EnumNames<EventType, 8> kRoutingKeys{{
     {EventType::created, "ticket.created"},
     {EventType::categorized, "ticket.categorized"},
     {EventType::routed, "ticket.routed"},
@@ -27,6 +28,7 @@ constexpr util::EnumNames<EventType, 7> kRoutingKeys{{
     {EventType::department_updated, "ticket.department.updated"},
     {EventType::priority_updated, "ticket.priority.updated"},
     {EventType::assigned, "ticket.assigned"},
+    {EventType::commented, "ticket.commented"},
 }};
 static_assert(kRoutingKeys.size() == kAllEventTypes.size());
 

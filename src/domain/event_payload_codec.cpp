@@ -96,6 +96,14 @@ payload::Assigned assigned_from_json(const json& j) {
   return p;
 }
 
+json to_json(const payload::Commented& p) {
+  return json{{"comment_id", p.comment_id}, {"public", p.is_public}};
+}
+
+payload::Commented commented_from_json(const json& j) {
+  return {f::get(j, "comment_id", f::int64), f::get(j, "public", f::boolean)};
+}
+
 // Categorized and Routed messages written before priorities existed lack it.
 Priority optional_priority(const json& j) {
   return f::get_optional(j, "priority", f::priority).value_or(Priority::normal);
@@ -151,6 +159,8 @@ EventPayload read_payload(EventType type, const json& j) {
       return priority_updated_from_json(j);
     case EventType::assigned:
       return assigned_from_json(j);
+    case EventType::commented:
+      return commented_from_json(j);
   }
   throw CodecError("unknown event type");
 }

@@ -92,4 +92,15 @@ struct Assigned {
   bool operator==(const Assigned&) const = default;
 };
 
+// ticket.commented: a reply or an internal note was added (POST /api/tickets/{id}/comments).
+// The author is the envelope's actor. The body is not carried: an event goes to every
+// consumer (webhooks, the audit trail, the staff's live feed), and an internal note's text is
+// for agents only; whoever needs the text reads GET /api/tickets/{id}/comments.
+struct Commented {
+  std::int64_t comment_id = 0;  // required
+  bool is_public = true;        // required ("public"): false for an internal note
+
+  bool operator==(const Commented&) const = default;
+};
+
 }  // namespace st::domain::payload

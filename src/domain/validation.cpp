@@ -234,4 +234,16 @@ std::variant<NewTicket, ValidationError> validate_new_ticket(const json& body) {
   return ticket;
 }
 
+std::variant<NewComment, ValidationError> validate_new_comment(const json& body) {
+  if (!body.is_object()) return error("body", "must be a JSON object");
+  auto text = required_text(body, "body", kCommentBodyLimits);
+  if (auto* e = std::get_if<ValidationError>(&text)) return std::move(*e);
+  NewComment comment{std::move(std::get<std::string>(text))};
+  if (const auto it = body.find("public"); it != body.end() && !it->is_null()) {
+    if (!it->is_boolean()) return error("public", "must be true or false");
+    comment.is_public = it->get<bool>();
+  }
+  return comment;
+}
+
 }  // namespace st::domain

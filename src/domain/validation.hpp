@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/comment.hpp"
 #include "domain/ticket.hpp"
 
 namespace st::domain {
@@ -29,9 +30,14 @@ inline constexpr TextLimits kUserNameLimits{1, 100};
 inline constexpr std::size_t kEmailMaxLength = 254;
 inline constexpr TextLimits kDepartmentNameLimits{1, 100};
 inline constexpr std::size_t kDepartmentDescriptionMax = 1000;
+// As long as a ticket's description may be: a reply is the same kind of text.
+inline constexpr TextLimits kCommentBodyLimits{1, kDescriptionLimits.max};
 
 // Validates the JSON body of POST /api/tickets. Unknown fields are ignored.
 std::variant<NewTicket, ValidationError> validate_new_ticket(const nlohmann::json& body);
+// Validates the JSON body of POST /api/tickets/{id}/comments: {body, public?}. `public`
+// missing or null is true (a reply). Unknown fields are ignored.
+std::variant<NewComment, ValidationError> validate_new_comment(const nlohmann::json& body);
 
 // Trims leading/trailing whitespace (ASCII and the common Unicode spaces).
 std::string trim(std::string_view s);

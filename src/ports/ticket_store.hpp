@@ -10,8 +10,10 @@
 
 #include "domain/assignment.hpp"
 #include "domain/codec.hpp"
+#include "domain/comment.hpp"
 #include "domain/event.hpp"
 #include "domain/ticket.hpp"
+#include "ports/paging.hpp"
 
 namespace st::ports {
 
@@ -100,7 +102,11 @@ struct TicketView {
   std::optional<std::string> explanation_json;  // a JSON object; nullopt: none
 };
 
-// The tickets service's own tables (tickets + its outbox).
+// The events a new comment emits, built from its ticket and the comment as stored (its id).
+using CommentEvents =
+    std::function<std::vector<domain::Event>(const domain::Ticket&, const domain::Comment&)>;
+
+// The tickets service's own tables (tickets, their comments, its outbox).
 class TicketStore {
  public:
   virtual ~TicketStore() = default;
@@ -134,6 +140,18 @@ class TicketStore {
   // The same, each change also given the transaction's AssignmentScope.
   virtual std::vector<std::optional<domain::Ticket>> update_batch_assigning(
       const std::vector<std::pair<domain::TicketId, AssigningChange>>& changes) = 0;
+
+  // Stores a comment by `author` on ticket `id` and the events built from it, in one
+  // transaction. nullopt, and nothing written, if there is no such ticket.
+  virtual std::optional<domain::Comment> add_comment(domain::TicketId id,
+                                                     const domain::NewComment& comment,
+                                                     const domain::Actor& author,
+                                                     domain::Millis now,
+                                                     const CommentEvents& events) = 0;
+  // A ticket's comments, oldest first; with `public_only`, internal notes are left out
+  // (the cursor is a comment id either way). No such ticket: an empty page.
+  virtual Page<domain::Comment> comments(domain::TicketId id, bool public_only,
+                                         const PageRequest& page) = 0;
 
   // Stores an agent (replacing what was known of them).
   virtual void put_agent(const AgentRecord& agent) = 0;

@@ -134,6 +134,18 @@ TEST_F(AccessMatrix, EveryPublicRouteAnswersEachRoleAsDocumented) {
        [&] { return s_ticket + "/events"; },
        no_body,
        {401, 200, 200, 200}},
+      {"GET",
+       "/api/tickets/{id}/comments",
+       [&] { return s_ticket + "/comments"; },
+       no_body,
+       {401, 200, 200, 200}},
+      {"POST",
+       "/api/tickets/{id}/comments",
+       [&] { return s_ticket + "/comments"; },
+       [] {
+         return std::optional<json>(json{{"body", "Any news?"}});
+       },
+       {401, 201, 201, 201}},
       {"GET", "/api/departments", [] { return "/api/departments"; }, no_body, {401, 403, 200, 200}},
       {"POST",
        "/api/departments",

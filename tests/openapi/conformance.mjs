@@ -168,6 +168,18 @@ const CASES = [
   { op: 'GET /api/tickets/{id}/events', path: (c) => `/api/tickets/${c.anonymousTicket}/events?limit=1`, as: 'token', status: 200 },
   { op: 'GET /api/tickets/{id}/events', path: (c) => `/api/tickets/${c.other}/events?limit=500`, as: 'agent', status: 400 },
   { op: 'GET /api/tickets/{id}/events', path: '/api/tickets/999999999/events', as: 'agent', status: 404 },
+  { op: 'POST /api/tickets/{id}/comments', path: (c) => `/api/tickets/${c.own}/comments`, as: 'agent', body: { body: 'Please try another charger', public: true }, status: 201 },
+  { op: 'POST /api/tickets/{id}/comments', path: (c) => `/api/tickets/${c.own}/comments`, as: 'agent', body: { body: 'Internal: probably the disk', public: false }, status: 201 },
+  { op: 'POST /api/tickets/{id}/comments', path: (c) => `/api/tickets/${c.own}/comments`, as: 'requester', body: { body: 'Thanks, that worked' }, status: 201 },
+  { op: 'POST /api/tickets/{id}/comments', path: (c) => `/api/tickets/${c.own}/comments`, as: 'requester', body: { body: 'Psst', public: false }, status: 403 },
+  { op: 'POST /api/tickets/{id}/comments', path: (c) => `/api/tickets/${c.other}/comments`, as: 'requester', body: { body: 'Hello' }, status: 404 },
+  { op: 'POST /api/tickets/{id}/comments', path: (c) => `/api/tickets/${c.own}/comments`, as: 'agent', body: { body: '   ' }, status: 400 },
+  { op: 'POST /api/tickets/{id}/comments', path: '/api/tickets/999999999/comments', as: 'agent', body: { body: 'Hello' }, status: 404 },
+  { op: 'POST /api/tickets/{id}/comments', path: (c) => `/api/tickets/${c.own}/comments`, as: 'anonymous', body: { body: 'Hello' }, status: 401 },
+  { op: 'GET /api/tickets/{id}/comments', path: (c) => `/api/tickets/${c.own}/comments`, as: 'agent', status: 200 },
+  { op: 'GET /api/tickets/{id}/comments', path: (c) => `/api/tickets/${c.own}/comments?limit=1`, as: 'requester', status: 200 },
+  { op: 'GET /api/tickets/{id}/comments', path: (c) => `/api/tickets/${c.other}/comments`, as: 'requester', status: 404 },
+  { op: 'GET /api/tickets/{id}/comments', path: (c) => `/api/tickets/${c.own}/comments?limit=500`, as: 'agent', status: 400 },
 
   // Departments.
   { op: 'GET /api/departments', path: '/api/departments', as: 'agent', status: 200 },

@@ -89,6 +89,21 @@ constexpr Migration kTickets[] = {
      "  mode text NOT NULL,\n"
      "  last_agent_id text\n"
      ");\n"},
+    // A ticket's conversation (domain/comment.hpp): replies and internal notes, read per
+    // ticket oldest first. The author is the request's actor (domain::Actor), kept as columns.
+    {8,
+     "CREATE TABLE ticket_comments (\n"
+     "  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
+     "  ticket_id bigint NOT NULL,\n"
+     "  body text NOT NULL,\n"
+     "  is_public boolean NOT NULL,\n"
+     "  author_type text NOT NULL,\n"
+     "  author_id text,\n"
+     "  author_name text NOT NULL,\n"
+     "  author_role text,\n"
+     "  created_at bigint NOT NULL\n"
+     ");\n"
+     "CREATE INDEX ticket_comments_by_ticket ON ticket_comments (ticket_id, id);\n"},
 };
 
 constexpr Migration kRouting[] = {

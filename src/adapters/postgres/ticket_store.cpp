@@ -11,6 +11,7 @@
 #include "adapters/postgres/text_param.hpp"
 #include "adapters/sql/agent_queries.hpp"
 #include "adapters/sql/like_pattern.hpp"
+#include "adapters/sql/page_builder.hpp"
 #include "adapters/sql/priority_rank.hpp"
 #include "adapters/sql/row_decoders.hpp"
 
@@ -66,6 +67,16 @@ constexpr const char* kUpdate =
     "AS r(id, title, description, user_name, user_email, department, confidence_score, "
     "categorized_by, status, created_at, updated_at, priority, explanation, assignee_id, "
     "assignee_name) WHERE t.id = r.id";
+
+constexpr const char* kInsertComment =
+    "INSERT INTO ticket_comments (ticket_id, body, is_public, author_type, author_id, "
+    "author_name, author_role, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+
+// $3: the cursor (0 on the first page: ids start at 1); $4: leave internal notes out.
+constexpr const char* kSelectComments =
+    "SELECT " ST_COMMENT_COLUMNS
+    " FROM ticket_comments WHERE ticket_id = $1 AND id > $3 AND (NOT $4 OR is_public) "
+    "ORDER BY id LIMIT $2";
 
 // Writes the given tickets' current values, one statement for all.
 void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
@@ -182,6 +193,44 @@ class PgAssignmentScope final : public ports::AssignmentScope {
 };
 
 }  // namespace
+
+std::optional<domain::Comment> PgTicketStore::add_comment(domain::TicketId id,
+                                                          const domain::NewComment& comment,
+                                                          const domain::Actor& author,
+                                                          domain::Millis now,
+                                                          const ports::CommentEvents& events) {
+  std::size_t appended = 0;
+  auto stored = db_.write([&](Tx& tx) -> std::optional<domain::Comment> {
+    // FOR SHARE: the events carry this snapshot, so it may not change before the commit.
+    const auto rows = tx.exec(kSelectById + " FOR SHARE", id);
+    if (rows.empty()) return std::nullopt;
+    const Ticket ticket = ticket_from_row(rows[0]);
+    domain::Comment out{0, id, comment.body, comment.is_public, author, now};
+    const auto author_id = author.id.empty() ? std::nullopt : std::optional(author.id);
+    const auto inserted =
+        tx.exec(kInsertComment, id, out.body, out.is_public, std::string(to_string(author.type)),
+                author_id, author.name, sql::author_role_column(author), now);
+    out.id = inserted[0][0].as<std::int64_t>();
+    if (events) appended = outbox_.append(tx, events(ticket, out));
+    return out;
+  });
+  if (appended > 0) outbox_.notify();
+  return stored;
+}
+
+ports::Page<domain::Comment> PgTicketStore::comments(domain::TicketId id, bool public_only,
+                                                     const ports::PageRequest& page) {
+  return db_.read([&](Tx& tx) {
+    sql::PageBuilder<domain::Comment> out(page);
+    const std::int64_t after = page.after_id.value_or(0);
+    for (const auto& row : tx.exec(kSelectComments, id, out.read_limit(), after, public_only)) {
+      auto comment = sql::comment_from_row(RowReader(row));
+      const auto comment_id = comment.id;
+      if (!out.add(comment_id, std::move(comment))) break;
+    }
+    return out.finish();
+  });
+}
 
 void PgTicketStore::put_agent(const ports::AgentRecord& a) {
   db_.write([&](Tx& tx) {

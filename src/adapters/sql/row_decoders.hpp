@@ -14,6 +14,7 @@
 
 #include "adapters/sql/analytics_projection.hpp"
 #include "domain/codec.hpp"
+#include "domain/comment.hpp"
 #include "domain/department.hpp"
 #include "domain/ticket.hpp"
 #include "ports/analytics_store.hpp"
@@ -38,6 +39,9 @@
   "routed_at = excluded.routed_at, resolved_at = excluded.resolved_at, "                   \
   "status_version = excluded.status_version, status_event_at = excluded.status_event_at, " \
   "department_version = excluded.department_version, priority = excluded.priority"
+#define ST_COMMENT_COLUMNS                                                             \
+  "id, ticket_id, body, is_public, author_type, author_id, author_name, author_role, " \
+  "created_at"
 #define ST_KEY_COLUMNS \
   "id, name, role, email, secret_hash, created_at, revoked_at, departments, availability"
 
@@ -155,6 +159,30 @@ ports::TicketView ticket_view_from_row(const Row& r) {
   if (v.explanation_json && !nlohmann::json::accept(*v.explanation_json))
     v.explanation_json.reset();
   return v;
+}
+
+// The author columns of a comment (author_type, author_id, author_name, author_role).
+inline std::optional<std::string> author_role_column(const domain::Actor& a) {
+  if (!a.role) return std::nullopt;
+  return std::string(domain::to_string(*a.role));
+}
+
+template <class Row>
+domain::Comment comment_from_row(const Row& r) {
+  domain::Comment c;
+  c.id = r.int64(0);
+  c.ticket_id = r.int64(1);
+  c.body = r.text(2);
+  c.is_public = r.flag(3);
+  const auto type = domain::parse_actor_type(r.text(4));
+  if (!type)
+    throw CorruptRow("ticket_comments: row " + std::to_string(c.id) + " has an unknown author");
+  c.author.type = *type;
+  c.author.id = r.opt_text(5).value_or("");
+  c.author.name = r.text(6);
+  if (auto role = r.opt_text(7)) c.author.role = domain::parse_role(*role);
+  c.created_at = r.int64(8);
+  return c;
 }
 
 // id, name, description, is_active, created_at

@@ -87,6 +87,21 @@ constexpr Migration kTickets[] = {
      "  mode TEXT NOT NULL,\n"
      "  last_agent_id TEXT\n"
      ");\n"},
+    // A ticket's conversation (domain/comment.hpp): replies and internal notes, read per
+    // ticket oldest first. The author is the request's actor (domain::Actor), kept as columns.
+    {8,
+     "CREATE TABLE ticket_comments (\n"
+     "  id INTEGER PRIMARY KEY,\n"
+     "  ticket_id INTEGER NOT NULL,\n"
+     "  body TEXT NOT NULL,\n"
+     "  is_public INTEGER NOT NULL,\n"
+     "  author_type TEXT NOT NULL,\n"
+     "  author_id TEXT,\n"
+     "  author_name TEXT NOT NULL,\n"
+     "  author_role TEXT,\n"
+     "  created_at INTEGER NOT NULL\n"
+     ");\n"
+     "CREATE INDEX ticket_comments_by_ticket ON ticket_comments(ticket_id);\n"},
 };
 
 constexpr Migration kRouting[] = {

@@ -7,6 +7,7 @@
 
 #include "adapters/sql/agent_queries.hpp"
 #include "adapters/sql/like_pattern.hpp"
+#include "adapters/sql/page_builder.hpp"
 #include "adapters/sql/priority_rank.hpp"
 #include "adapters/sql/row_decoders.hpp"
 #include "adapters/sqlite/migrations.hpp"
@@ -37,6 +38,17 @@ constexpr const char* kSelectByCreateKey =
     "SELECT ticket_id FROM ticket_create_keys WHERE create_key = ?";
 constexpr const char* kInsertCreateKey =
     "INSERT INTO ticket_create_keys (create_key, ticket_id) VALUES (?, ?)";
+
+constexpr const char* kInsertComment =
+    "INSERT INTO ticket_comments (ticket_id, body, is_public, author_type, author_id, "
+    "author_name, author_role, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+// ?1 ticket, ?2 the read limit, ?3 the cursor (0 on the first page: ids start at 1), ?4 1 to
+// leave internal notes out.
+constexpr const char* kSelectComments =
+    "SELECT " ST_COMMENT_COLUMNS
+    " FROM ticket_comments WHERE ticket_id = ?1 AND id > ?3 AND (?4 = 0 OR is_public = 1) "
+    "ORDER BY id LIMIT ?2";
 
 std::optional<Ticket> select_by_id(Connection& c, domain::TicketId id) {
   return c.query(kSelectById).bind_all(id).first_row([](const Query& q) {
@@ -84,6 +96,44 @@ class SqliteAssignmentScope final : public ports::AssignmentScope {
 };
 
 }  // namespace
+
+std::optional<domain::Comment> SqliteTicketStore::add_comment(domain::TicketId id,
+                                                              const domain::NewComment& comment,
+                                                              const domain::Actor& author,
+                                                              domain::Millis now,
+                                                              const ports::CommentEvents& events) {
+  std::size_t appended = 0;
+  auto stored = db_.write([&](Connection& c) -> std::optional<domain::Comment> {
+    const auto ticket = select_by_id(c, id);
+    if (!ticket) return std::nullopt;
+    domain::Comment out{0, id, comment.body, comment.is_public, author, now};
+    c.query(kInsertComment)
+        .bind_all(id, out.body, std::int64_t{out.is_public}, domain::to_string(author.type),
+                  author.id.empty() ? std::nullopt : std::optional(author.id), author.name,
+                  sql::author_role_column(author), now)
+        .run();
+    out.id = c.last_insert_rowid();
+    if (events) appended += outbox_.append(c, events(*ticket, out));
+    return out;
+  });
+  if (appended > 0) outbox_.notify();
+  return stored;
+}
+
+ports::Page<domain::Comment> SqliteTicketStore::comments(domain::TicketId id, bool public_only,
+                                                         const ports::PageRequest& page) {
+  return db_.read([&](Connection& c) {
+    sql::PageBuilder<domain::Comment> out(page);
+    auto q = c.query(kSelectComments);
+    q.bind(1, id);
+    q.bind(2, out.read_limit());
+    q.bind(3, page.after_id.value_or(0));
+    q.bind(4, std::int64_t{public_only});
+    while (q.step() && out.add(q.int64(0), sql::comment_from_row(q))) {
+    }
+    return out.finish();
+  });
+}
 
 void SqliteTicketStore::put_agent(const ports::AgentRecord& a) {
   db_.write([&](Connection& c) {

@@ -1,5 +1,6 @@
 #pragma once
-// The tickets service's tables in the embedded database: tickets and tickets_outbox.
+// The tickets service's tables in the embedded database: tickets, ticket_comments and
+// tickets_outbox.
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -26,6 +27,11 @@ class SqliteTicketStore final : public ports::TicketStore, public sql::OutboxPor
       const std::vector<std::pair<domain::TicketId, ports::TicketChange>>& changes) override;
   std::vector<std::optional<domain::Ticket>> update_batch_assigning(
       const std::vector<std::pair<domain::TicketId, ports::AssigningChange>>& changes) override;
+  std::optional<domain::Comment> add_comment(domain::TicketId id, const domain::NewComment& comment,
+                                             const domain::Actor& author, domain::Millis now,
+                                             const ports::CommentEvents& events) override;
+  ports::Page<domain::Comment> comments(domain::TicketId id, bool public_only,
+                                        const ports::PageRequest& page) override;
   void put_agent(const ports::AgentRecord& agent) override;
   std::optional<domain::Assignee> find_agent(std::string_view id) override;
   void set_assignment_mode(const std::string& department, domain::AssignmentMode mode) override;

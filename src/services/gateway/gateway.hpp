@@ -135,9 +135,19 @@ class Gateway {
   // The department's canonical name (lookups ignore case), or nullopt if there is none.
   http::asio::awaitable<std::optional<std::string>> department_name(http::RequestContext& ctx,
                                                                     const std::string& name);
+  // Forwards to `upstream` if the ticket named by `id_param` exists and the caller may read it.
   http::asio::awaitable<http::Response> forward_if_ticket_exists(http::RequestContext& ctx,
                                                                  std::string_view id_param,
                                                                  Upstream& upstream);
+  // comment_routes.cpp: a ticket's trail and its conversation (comments).
+  void register_history_routes(http::Router& router);
+  // nullopt if the ticket named by `id_param` exists and the caller may read it; else the
+  // tickets service's answer (404, 503...). Another person's ticket throws ApiError 404.
+  http::asio::awaitable<std::optional<http::Response>> unless_readable(http::RequestContext& ctx,
+                                                                       std::string_view id_param);
+  http::asio::awaitable<http::Response> read_trail(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> read_comments(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> add_comment(http::RequestContext& ctx);
   http::asio::awaitable<http::Response> health(http::RequestContext& ctx);
   // {total, queues: {name: count, or null when it could not be asked}}.
   nlohmann::json dead_letter_counts() const;

@@ -335,6 +335,36 @@ void register_routes(http::Router& router, TicketsService& service,
                requests ? once_per_gateway_request(*requests, std::move(update_assignee))
                         : std::move(update_assignee));
 
+  // The conversation. Who may write or read which kind (a requester: public replies on their
+  // own tickets) is the gateway's to check; it asks public_only=true for a requester.
+  router.route(bhttp::verb::post, "/api/tickets/{id}/comments", [&service](RequestContext& ctx) {
+    const auto id = ctx.id_param("id", "Ticket");
+    auto checked = domain::validate_new_comment(ctx.json_body());
+    if (auto* err = std::get_if<domain::ValidationError>(&checked))
+      throw ApiError::bad_request(err->message, err->field);
+    auto comment =
+        service.add_comment(id, std::get<domain::NewComment>(checked), ctx.trace_id, actor_of(ctx));
+    if (!comment) throw ticket_not_found();
+    return http::json_response(bhttp::status::created,
+                               {{"success", true}, {"comment", domain::to_json(*comment)}});
+  });
+  router.route(bhttp::verb::get, "/api/tickets/{id}/comments", [&service](RequestContext& ctx) {
+    const auto id = ctx.id_param("id", "Ticket");
+    const auto public_only = ctx.query_param("public_only");
+    if (public_only && *public_only != "true" && *public_only != "false")
+      throw ApiError::bad_request("public_only must be true or false", "public_only");
+    const auto paging = history_page_from(ctx);
+    if (!service.get(id)) throw ticket_not_found();
+    const auto page = service.comments(id, public_only && *public_only == "true", paging);
+    json comments = json::array();
+    for (const auto& c : page.items) comments.push_back(domain::to_json(c));
+    return http::ok({{"success", true},
+                     {"ticket_id", id},
+                     {"count", comments.size()},
+                     {"comments", std::move(comments)},
+                     {"next_cursor", next_cursor_json(page.next_after)}});
+  });
+
   // Internal: the gateway publishes an agent (its key's departments, availability, whether
   // it is revoked); one who is away or revoked hands their open tickets on. Safe to repeat.
   router.route(bhttp::verb::post, "/internal/tickets/agents", [&service](RequestContext& ctx) {

@@ -1,7 +1,8 @@
 #pragma once
 // HTTP surface of the tickets service (what the gateway forwards to, in one process or over
 // the network): /api/tickets, /api/tickets/{id}, /api/tickets/{id}/status,
-// /api/tickets/{id}/priority, /api/statuses,
+// /api/tickets/{id}/priority, /api/tickets/{id}/assignee, /api/tickets/{id}/comments,
+// /api/statuses,
 // and the internal call routing uses to assign a department.
 #include <chrono>
 

@@ -97,6 +97,20 @@ std::optional<Ticket> TicketsService::update_priority(domain::TicketId id,
   });
 }
 
+std::optional<domain::Comment> TicketsService::add_comment(domain::TicketId id,
+                                                           const domain::NewComment& comment,
+                                                           const std::string& trace_id,
+                                                           const domain::Actor& actor) {
+  const auto now = clock_.now();
+  return store_.add_comment(
+      id, comment, actor, now, [&](const Ticket& t, const domain::Comment& stored) {
+        auto e = domain::make_event(domain::payload::Commented{stored.id, stored.is_public}, t, now,
+                                    trace_id);
+        e.actor = actor;
+        return std::vector<Event>{std::move(e)};
+      });
+}
+
 namespace {
 
 // The ticket.assigned event of a change of assignee (none when it did not change).

@@ -1,6 +1,7 @@
 #pragma once
 // The tickets service: owns the tickets table, the ticket lifecycle and the events
-// ticket.created / ticket.status.updated / ticket.department.updated (through its outbox).
+// ticket.created / ticket.status.updated / ticket.department.updated / ticket.priority.updated /
+// ticket.assigned / ticket.commented (through its outbox), and each ticket's comments.
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -50,6 +51,18 @@ class TicketsService final : public ports::DepartmentSetter {
   std::optional<domain::Ticket> update_priority(domain::TicketId id, domain::Priority priority,
                                                 const std::string& trace_id,
                                                 const domain::Actor& actor);
+
+  // A reply or an internal note by `actor`, with its ticket.commented event, in one
+  // transaction; nullopt if there is no such ticket. Who may write which kind is the
+  // gateway's to check.
+  std::optional<domain::Comment> add_comment(domain::TicketId id, const domain::NewComment& comment,
+                                             const std::string& trace_id,
+                                             const domain::Actor& actor);
+  // A ticket's comments, oldest first; `public_only` leaves internal notes out.
+  ports::Page<domain::Comment> comments(domain::TicketId id, bool public_only,
+                                        const ports::PageRequest& page) {
+    return store_.comments(id, public_only, page);
+  }
 
   // Sets each ticket's department; a ticket that changes department (its routing, a reroute)
   // is also assigned by the new department's mode in the same transaction (a redelivered

@@ -28,7 +28,8 @@ void check_events(const std::vector<std::string>& events) {
       throw ApiError::bad_request(
           "events: unknown event type '" + e.substr(0, 100) +
               "' (ticket.created, ticket.categorized, ticket.routed, ticket.status.updated, "
-              "ticket.department.updated, ticket.priority.updated, or *)",
+              "ticket.department.updated, ticket.priority.updated, ticket.assigned, "
+              "ticket.commented, or *)",
           "events");
 }
 

@@ -1,7 +1,8 @@
-// One ticket: change its status, reroute it, and read both in the audit trail.
+// One ticket: change its status, reroute it, and read both in the audit trail; its
+// conversation, as an agent writes it and as the requester reads it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { api, createTicket, expectNoErrors, launch, openPage, screenshot } from '../support.mjs';
+import { api, bearer, createKey, createTicket, expectNoErrors, launch, openPage, screenshot, uniqueWord } from '../support.mjs';
 
 async function trailTypes(page) {
   return page.locator('ol.trail li[data-event-type]').evaluateAll((items) => items.map((li) => li.dataset.eventType));
@@ -60,6 +61,41 @@ describe('ticket detail', () => {
     assert.equal(stored.categorized_by, 'manual');
     await screenshot(page, 'ticket-detail');
     expectNoErrors(page);
+  });
+
+  test('a reply and an internal note: the requester sees the reply only, and answers', async () => {
+    const word = uniqueWord('conv');
+    const email = `${word}@example.com`;
+    const rita = await createKey({ name: 'Rita Requester', role: 'requester', email });
+    const created = await api('POST', '/api/tickets', { title: `Monitor flickers ${word}`, description: 'The monitor on my desk flickers every few seconds.' }, bearer(rita.secret));
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const id = created.json.ticket_id;
+
+    const page = await openPage(browser, `/ui/#/tickets/${id}`);
+    const conversation = page.getByTestId('conversation');
+    await conversation.getByText('No replies yet.').waitFor();
+    await page.getByLabel('Reply or note').fill('Could you try another cable?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await conversation.locator('li.reply').first().waitFor();
+    await page.getByLabel('Reply or note').fill('Probably the panel; order one');
+    await page.getByLabel('Internal note (agents and admins only)').check();
+    await page.getByRole('button', { name: 'Send' }).click();
+    await conversation.locator('li.note').waitFor();
+    assert.match(await conversation.locator('li.note').textContent(), /Internal note.*Probably the panel/s);
+    expectNoErrors(page);
+
+    const theirs = await openPage(browser, `/ui/#/tickets/${id}`, { as: rita.secret });
+    const shown = theirs.getByTestId('conversation');
+    await shown.getByText('Could you try another cable?').waitFor();
+    assert.equal(await shown.locator('li').count(), 1);
+    assert.equal(await theirs.getByLabel('Internal note (agents and admins only)').count(), 0);
+    await theirs.getByLabel('Reply', { exact: true }).fill('Another cable did not help.');
+    await theirs.getByRole('button', { name: 'Send' }).click();
+    await shown.getByText('Another cable did not help.').waitFor();
+    assert.equal(await shown.locator('li').count(), 2);
+    const stored = (await api('GET', `/api/tickets/${id}/comments`)).json;
+    assert.deepEqual(stored.comments.map((c) => c.public), [true, false, true]);
+    expectNoErrors(theirs);
   });
 
   test('an unknown ticket says so', async () => {

@@ -158,6 +158,7 @@ TEST(EventCodec, RoundTripsEveryType) {
       payload::DepartmentUpdated{"Finance", "HR", 100, CategorizedBy::manual},
       payload::PriorityUpdated{domain::Priority::urgent, domain::Priority::normal},
       payload::Assigned{"0123456789abcdef", "Kim Agent", std::nullopt, "routed"},
+      payload::Commented{12, false},
   };
   ASSERT_EQ(payloads.size(), kAllEventTypes.size());
   for (const auto& p : payloads) {

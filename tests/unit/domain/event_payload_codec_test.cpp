@@ -101,6 +101,10 @@ std::vector<WireCase> wire_cases() {
        payload::Assigned{"0123456789abcdef", "Kim Agent", std::nullopt, "routed"},
        {{"assignee_id", "0123456789abcdef"}, {"assignee_name", "Kim Agent"}, {"reason", "routed"}},
        {"assignee_id"}},
+      {EventType::commented,
+       payload::Commented{12, false},
+       {{"comment_id", 12}, {"public", false}},
+       {"comment_id", "public"}},
   };
 }
 

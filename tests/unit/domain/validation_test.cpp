@@ -410,5 +410,41 @@ TEST(RequiredText, ChecksTheGivenLimits) {
   EXPECT_EQ(std::get<ValidationError>(not_object).field, "body");
 }
 
+// The field a comment body is refused for, or "" when it is accepted.
+std::string comment_refusal(const json& body) {
+  const auto checked = validate_new_comment(body);
+  if (const auto* e = std::get_if<ValidationError>(&checked)) return e->field;
+  return "";
+}
+
+TEST(ValidateNewComment, AReplyIsPublicUnlessItSaysOtherwise) {
+  const auto reply = validate_new_comment({{"body", "  Try another charger.\n"}});
+  ASSERT_TRUE(std::holds_alternative<NewComment>(reply));
+  EXPECT_EQ(std::get<NewComment>(reply).body, "Try another charger.");
+  EXPECT_TRUE(std::get<NewComment>(reply).is_public);
+  EXPECT_TRUE(
+      std::get<NewComment>(validate_new_comment({{"body", "Hi"}, {"public", nullptr}})).is_public);
+  const auto note = validate_new_comment({{"body", "Disk, probably"}, {"public", false}});
+  ASSERT_TRUE(std::holds_alternative<NewComment>(note));
+  EXPECT_FALSE(std::get<NewComment>(note).is_public);
+}
+
+TEST(ValidateNewComment, TheBodyIsOneToTenThousandCharactersOfText) {
+  EXPECT_EQ(comment_refusal({{"body", "k"}}), "");
+  EXPECT_EQ(comment_refusal({{"body", std::string(10'000, 'x')}}), "");
+  EXPECT_EQ(comment_refusal({{"body", std::string(10'001, 'x')}}), "body");
+  EXPECT_EQ(comment_refusal({{"body", " \t\n "}}), "body");
+  EXPECT_EQ(comment_refusal({{"body", ""}}), "body");
+  EXPECT_EQ(comment_refusal({{"public", true}}), "body");
+  EXPECT_EQ(comment_refusal({{"body", 42}}), "body");
+  EXPECT_EQ(comment_refusal({{"body", std::string("a\0b", 3)}}), "body");
+}
+
+TEST(ValidateNewComment, PublicIsABoolean) {
+  EXPECT_EQ(comment_refusal({{"body", "Hi"}, {"public", "false"}}), "public");
+  EXPECT_EQ(comment_refusal({{"body", "Hi"}, {"public", 0}}), "public");
+  EXPECT_EQ(comment_refusal(json::array({"Hi"})), "body");
+}
+
 }  // namespace
 }  // namespace st::domain

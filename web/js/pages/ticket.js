@@ -1,10 +1,11 @@
-// One ticket: its fields, status change, manual reroute and the audit trail, kept current
-// by the live stream. A requester (their own ticket only) sees the fields and the trail,
-// without the forms their role may not use.
+// One ticket: its fields, status change, manual reroute, the conversation and the audit
+// trail, kept current by the live stream. A requester (their own ticket only) sees the fields,
+// the public replies (and may reply) and the trail, without the forms their role may not use.
 import { departments, get, put, segment } from '../api.js';
 import { categorizerLabel, h, STATUSES, statusBadge, statusLabel, timeElement, toast, debounce, throttle } from '../dom.js';
 import * as live from '../live.js';
 import { can } from '../session.js';
+import { conversation } from './conversation.js';
 import { field, formMessage, showMessage } from './form.js';
 
 const EVENT_LABELS = {
@@ -14,6 +15,8 @@ const EVENT_LABELS = {
   'ticket.status.updated': 'Status changed',
   'ticket.department.updated': 'Department changed',
   'ticket.priority.updated': 'Priority changed',
+  'ticket.assigned': 'Assigned',
+  'ticket.commented': 'Commented',
 };
 
 // "Why here": who decided, with what, the departments weighed and the evidence. Agents and
@@ -56,12 +59,14 @@ export function render(main, { params }) {
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Reroute')));
 
   const mayWork = can('work-tickets');
+  const talk = conversation(id, { mayWork });
   main.append(
     h('p', { class: 'breadcrumb' }, h('a', { href: '#/tickets' }, can('see-all-tickets') ? '← All tickets' : '← My tickets')),
     heading, message,
     h('div', { class: mayWork ? 'detail-grid' : 'detail-single' },
       details,
       mayWork ? h('div', { class: 'side' }, statusForm, rerouteForm) : null),
+    talk.section,
     h('section', { class: 'card' }, h('h2', { id: 'trail-title' }, 'Audit trail'), trail));
 
   let ticket = null;
@@ -98,6 +103,8 @@ export function render(main, { params }) {
       const facts = [];
       if (e.event_type === 'ticket.status.updated') {
         facts.push(e.metadata?.previous_status ? `${statusLabel(e.metadata.previous_status)} → ${statusLabel(e.status)}` : statusLabel(e.status));
+      } else if (e.event_type === 'ticket.commented') {
+        facts.push(e.metadata?.public === false ? 'Internal note' : 'Reply');
       } else if (e.event_type === 'ticket.routed' || e.event_type === 'ticket.department.updated' || e.event_type === 'ticket.categorized') {
         const from = e.metadata?.previous_department;
         if (e.department) facts.push(from ? `${from} → ${e.department}` : e.department);
@@ -115,7 +122,7 @@ export function render(main, { params }) {
   const load = async () => {
     try {
       const [t, events] = await Promise.all([
-        get(`/api/tickets/${id}`), get(`/api/tickets/${id}/events`)]);
+        get(`/api/tickets/${id}`), get(`/api/tickets/${id}/events`), talk.load()]);
       if (!alive) return;
       showMessage(message, '');
       showTicket(t.ticket);
@@ -123,7 +130,7 @@ export function render(main, { params }) {
     } catch (e) {
       if (!alive) return;
       showMessage(message, e.status === 404 ? `There is no ticket #${id}.` : e.message);
-      if (e.status === 404) { statusForm.hidden = true; rerouteForm.hidden = true; }
+      if (e.status === 404) { statusForm.hidden = true; rerouteForm.hidden = true; talk.section.hidden = true; }
     }
   };
 

@@ -83,20 +83,21 @@ TEST(PgMigrations, EachServiceCreatesOnlyItsOwnTables) {
   PgTestSchema schema;
   auto db = schema.open();
   migrate_tickets(*db);
-  EXPECT_EQ(tables_of(schema),
-            (std::vector<std::string>{"department_assignment", "schema_migrations",
-                                      "ticket_agent_departments", "ticket_agents",
-                                      "ticket_create_keys", "tickets", "tickets_outbox"}));
+  EXPECT_EQ(tables_of(schema), (std::vector<std::string>{
+                                   "department_assignment", "schema_migrations",
+                                   "ticket_agent_departments", "ticket_agents", "ticket_comments",
+                                   "ticket_create_keys", "tickets", "tickets_outbox"}));
   migrate_routing(*db);
   migrate_analytics(*db);
   EXPECT_EQ(tables_of(schema),
             (std::vector<std::string>{
                 "analytics_events", "analytics_rebuild_lease", "analytics_tickets",
                 "analytics_tickets_next", "department_assignment", "departments", "routing_outbox",
-                "schema_migrations", "ticket_agent_departments", "ticket_agents",
+                "schema_migrations", "ticket_agent_departments", "ticket_agents", "ticket_comments",
                 "ticket_create_keys", "ticket_routing", "tickets", "tickets_outbox"}));
-  // 2: requester index, 3: create keys, 4: language, 5: priority, 6: explanation, 7: agents
-  EXPECT_EQ(schema_version(*db, "tickets"), 7);
+  // 2: requester index, 3: create keys, 4: language, 5: priority, 6: explanation, 7: agents,
+  // 8: comments
+  EXPECT_EQ(schema_version(*db, "tickets"), 8);
   EXPECT_EQ(schema_version(*db, "routing"), 2);
   EXPECT_EQ(schema_version(*db, "analytics"),
             4);  // 2: analytics_events.actor, 3: priority, 4: snapshots for rebuilds
@@ -107,8 +108,8 @@ TEST(PgMigrations, EachServiceCreatesOnlyItsOwnTables) {
                 "analytics_events", "analytics_rebuild_lease", "analytics_tickets",
                 "analytics_tickets_next", "categorizer_examples", "categorizer_label_watermark",
                 "department_assignment", "departments", "routing_outbox", "schema_migrations",
-                "ticket_agent_departments", "ticket_agents", "ticket_create_keys", "ticket_routing",
-                "tickets", "tickets_outbox"}));
+                "ticket_agent_departments", "ticket_agents", "ticket_comments",
+                "ticket_create_keys", "ticket_routing", "tickets", "tickets_outbox"}));
   EXPECT_EQ(schema_version(*db, "categorizer"), 1);
 }
 
@@ -120,7 +121,7 @@ TEST(PgMigrations, RunningThemAgainIsANoOpAndKeepsTheData) {
   PgTicketStore second(*db);  // a restart: migrates again
   EXPECT_EQ(second.get(t.id), t);
   EXPECT_EQ(migrate(*db, "tickets", {}), 0);
-  EXPECT_EQ(count_rows(schema, "schema_migrations"), 7);  // tickets 1 to 7
+  EXPECT_EQ(count_rows(schema, "schema_migrations"), 8);  // tickets 1 to 8
 }
 
 TEST(PgMigrations, NewerStepsRunInOrderAndAFailedStepLeavesNothing) {
@@ -171,7 +172,7 @@ TEST(PgMigrations, ConcurrentStartsOfEveryServiceApplyEachStepOnce) {
   }
   for (auto& t : instances) t.join();
   EXPECT_EQ(failures, 0);
-  EXPECT_EQ(count_rows(schema, "schema_migrations"), 13);  // tickets 7, routing 2, analytics 4
+  EXPECT_EQ(count_rows(schema, "schema_migrations"), 14);  // tickets 8, routing 2, analytics 4
   EXPECT_EQ(count_rows(schema, "departments"),
             static_cast<std::int64_t>(domain::default_departments().size()))
       << "the defaults are inserted once";
