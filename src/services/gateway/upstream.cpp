@@ -35,6 +35,12 @@ http::Request make_get(std::string target, const http::RequestContext& origin) {
   return r;  // HttpUpstream adds the caller (X-SmartTicket-Actor); in one process it is in ctx
 }
 
+std::optional<nlohmann::json> json_of(const http::Response& r) {
+  auto j = nlohmann::json::parse(r.body(), nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
 http::Request make_json_request(http::bhttp::verb method, std::string target,
                                 const nlohmann::json& body, const http::RequestContext& origin) {
   http::Request r = make_get(std::move(target), origin);

@@ -39,6 +39,10 @@ class LocalUpstream final : public Upstream {
   const http::Router& router_;
 };
 
+// The JSON body of a service's answer; nullopt when it is not JSON (an upstream's own error
+// page, a truncated body).
+std::optional<nlohmann::json> json_of(const http::Response& r);
+
 // A GET request for an internal call made on behalf of `origin`.
 http::Request make_get(std::string target, const http::RequestContext& origin);
 // The same with a method and a JSON body.
