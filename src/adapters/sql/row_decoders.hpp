@@ -113,7 +113,8 @@ inline std::vector<std::string> departments_from_column(const std::string& text)
 enum class ExplanationColumn { parse, skip };
 
 template <class Row>
-domain::Ticket ticket_from_row(const Row& r, ExplanationColumn explanation) {
+domain::Ticket ticket_from_row(const Row& r,
+                               ExplanationColumn explanation = ExplanationColumn::parse) {
   domain::Ticket t;
   t.id = r.int64(0);
   t.title = r.text(1);
@@ -143,11 +144,6 @@ domain::Ticket ticket_from_row(const Row& r, ExplanationColumn explanation) {
   if (auto assignee = r.opt_text(14))
     t.assignee = domain::Assignee{*assignee, r.opt_text(15).value_or("")};
   return t;
-}
-
-template <class Row>
-domain::Ticket ticket_from_row(const Row& r) {
-  return ticket_from_row(r, ExplanationColumn::parse);
 }
 
 // A ticket as shown (ports::TicketView): the explanation column's text as stored. The text is

@@ -284,7 +284,7 @@ void register_routes(http::Router& router, TicketsService& service,
     std::string body = R"({"success":true,"ticket":)";
     body.reserve(body.size() + ticket.size() + 32 + v->explanation_json.value_or("").size());
     body += ticket;
-    body += ticket.ends_with('{') ? R"("explanation":)" : R"(,"explanation":)";
+    body += R"(,"explanation":)";  // after "id" at least: the object is never empty
     body += v->explanation_json.value_or("null");
     body += "}}";
     return http::raw_json_response(bhttp::status::ok, std::move(body));
