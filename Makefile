@@ -8,7 +8,7 @@ JOBS           ?= $(shell nproc)
 CMAKE_FLAGS    ?=
 
 .PHONY: all setup build run test test-unit test-e2e test-deploy test-browser test-cluster test-asan \
-  fuzz-build test-fuzz fuzz bench format clean
+  asan-configure fuzz-configure fuzz-build test-fuzz fuzz bench format clean
 
 all: build
 
@@ -24,10 +24,19 @@ run: build
 	@exec scripts/run $(BUILD_DIR)/smartticket
 
 # Every test: unit + end-to-end on the Release build, then unit and end-to-end again with
-# everything (the server too) built with AddressSanitizer and UndefinedBehaviorSanitizer,
-# then each fuzz target briefly.
+# the code (the server too) built with AddressSanitizer and UndefinedBehaviorSanitizer, then
+# each fuzz target briefly. The sanitizer and fuzz builds start beside the Release tests at the
+# lowest CPU priority: they take the cores the tests leave idle (much of the time the tests
+# wait on servers, brokers and browsers), and yield them whenever a test needs them.
 test: build
-	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory asan-configure fuzz-configure
+	@# setsid: the builds are a process group of their own, stopped whole if a test fails.
+	@setsid nice -n 19 sh -c 'cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target $(ASAN_TARGETS) && \
+	  cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS)' >$(BUILD_DIR)/background-builds.log 2>&1 & \
+	  builds=$$!; \
+	  ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS); status=$$?; \
+	  if [ $$status -ne 0 ]; then kill -- -$$builds 2>/dev/null; fi; \
+	  wait $$builds; exit $$status
 	@$(MAKE) --no-print-directory test-asan
 	@$(MAKE) --no-print-directory test-fuzz
 
@@ -50,24 +59,32 @@ test-cluster: build
 test-browser: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -L browser
 
-test-asan: setup
+# The code under test carries the sanitizers: the unit and RabbitMQ suites, and the server the
+# end-to-end suite starts (its driver, the Release e2e_tests, is not what is under test).
+ASAN_TARGETS = unit_tests smartticket rabbitmq_tests
+asan-configure: setup
 	@cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSMARTTICKET_SANITIZE=ON \
 	  -DSMARTTICKET_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target unit_tests smartticket e2e_tests rabbitmq_tests
+
+test-asan: build asan-configure
+	@cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target $(ASAN_TARGETS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  scripts/gtest-shards $(JOBS) $(ASAN_BUILD_DIR)/unit_tests --gtest_brief=1
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(ASAN_BUILD_DIR)/rabbitmq_tests --gtest_brief=1
-	@# The server under the sanitizers; a leak or error at its exit fails the exit-code checks.
+	@# The server under the sanitizers, in as many shards as cores (each test starts its own
+	@# server on free ports); a leak or error at its exit fails the exit-code checks.
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  SMARTTICKET_BIN=$(ASAN_BUILD_DIR)/smartticket $(ASAN_BUILD_DIR)/e2e_tests --gtest_brief=1
+	  SMARTTICKET_BIN=$(ASAN_BUILD_DIR)/smartticket scripts/gtest-shards $(JOBS) $(BUILD_DIR)/e2e_tests --gtest_brief=1
 
 # The libFuzzer targets (fuzz/): clang, AddressSanitizer and UndefinedBehaviorSanitizer, in
 # their own build directory, compiling only the sources they read.
-fuzz-build: setup
+fuzz-configure: setup
 	@cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSMARTTICKET_FUZZ=ON \
 	  -DCMAKE_CXX_COMPILER=$(FUZZ_CXX) $(CMAKE_FLAGS) >/dev/null
+
+fuzz-build: fuzz-configure
 	@cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS)
 
 # Each fuzz target for 10 seconds (ctest label `fuzz`), from the seeds in fuzz/corpus/.

@@ -21,7 +21,8 @@ std::optional<int> RestoreCommand::run(const Config& config) const {
     const std::string data_file = embedded_data_file(config.data_dir);
     const auto result = adapters::sqlite::restore_snapshot(file_, data_file);
     std::cout << "restored " << file_ << " into " << data_file << " (" << result.tickets
-              << " tickets)\n";
+              << " tickets); new tickets get ids from " << result.next_ticket_id
+              << " on, past every id given before the restore\n";
     if (!result.replaced.empty())
       std::cout << "the previous data file is " << result.replaced << "\n";
     return 0;

@@ -105,8 +105,11 @@ TEST_F(Backup, ABackupTakenUnderLoadRestoresExactlyItsTickets) {
   }
   EXPECT_TRUE(
       IsError(http().get("/api/tickets/" + std::to_string(later["id"].get<std::int64_t>())), 404));
-  // And it keeps working on the restored file.
-  EXPECT_TRUE(create_routed(http(), ticket_body("After the restore", "Mouse broken")).is_object());
+  // And it keeps working on the restored file, never giving the lost ticket's id again: its
+  // requester's token would open the new ticket.
+  const json after = create_routed(http(), ticket_body("After the restore", "Mouse broken"));
+  ASSERT_TRUE(after.is_object());
+  EXPECT_GT(after["id"].get<std::int64_t>(), later["id"].get<std::int64_t>());
   std::filesystem::remove(file);
 }
 

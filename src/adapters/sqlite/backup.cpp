@@ -4,15 +4,18 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <thread>
 
+#include "adapters/sqlite/migrations.hpp"
 #include "ports/unavailable.hpp"
 
 namespace st::adapters::sqlite {
@@ -114,6 +117,51 @@ void take_over(const std::string& data_file) {
   }
 }
 
+bool has_table(sqlite3* db, const std::string& name) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1,
+                         &raw, nullptr) != SQLITE_OK)
+    throw std::runtime_error(sqlite3_errmsg(db));
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
+  sqlite3_bind_text(raw, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+  return sqlite3_step(raw) == SQLITE_ROW;
+}
+
+// The id the store in `db` would give its next ticket (the ticket store's insert rule).
+std::int64_t next_ticket_id(sqlite3* db) {
+  const char* sql = has_table(db, "ticket_id_floor")
+                        ? "SELECT max((SELECT coalesce(max(id), 0) + 1 FROM tickets), "
+                          "coalesce((SELECT next_id FROM ticket_id_floor), 1))"
+                        : "SELECT coalesce(max(id), 0) + 1 FROM tickets";
+  return std::stoll(first_text(db, sql));
+}
+
+// The next ticket id of the data file about to be replaced; nullopt when it cannot be read
+// (a damaged file is a reason to restore).
+std::optional<std::int64_t> next_ticket_id_of(const std::string& data_file) {
+  try {
+    DbHandle db = open_file(data_file, SQLITE_OPEN_READONLY);
+    return next_ticket_id(db.get());
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// Sets the restored file's next ticket id past every id given so far, and returns it.
+std::int64_t set_ticket_id_floor(const std::string& staging,
+                                 std::optional<std::int64_t> replaced_next) {
+  DbHandle db = open_file(staging, SQLITE_OPEN_READWRITE);
+  const std::int64_t snapshot_next = next_ticket_id(db.get());
+  const std::int64_t floor =
+      replaced_next ? std::max(*replaced_next, snapshot_next) : snapshot_next + kUnknownTicketIdGap;
+  exec(db.get(), kTicketIdFloorTable);
+  exec(db.get(),
+       ("INSERT INTO ticket_id_floor (singleton, next_id) VALUES (1, " + std::to_string(floor) +
+        ") ON CONFLICT (singleton) DO UPDATE SET next_id = excluded.next_id")
+           .c_str());
+  return floor;
+}
+
 }  // namespace
 
 std::string SqliteBackup::write_snapshot() {
@@ -173,14 +221,21 @@ RestoreResult restore_snapshot(const std::string& snapshot, const std::string& d
   const SnapshotCheck check = check_snapshot(snapshot);
   if (!check.ok) throw std::runtime_error("not restored: " + check.problem);
 
-  RestoreResult result{.tickets = check.tickets, .replaced = {}};
+  RestoreResult result{.tickets = check.tickets, .next_ticket_id = 0, .replaced = {}};
   const fs::path target(data_file);
   const std::string staging = data_file + ".restoring";
   fs::copy_file(snapshot, staging, fs::copy_options::overwrite_existing);
-  fsync_path(staging, O_RDONLY);
   try {
-    if (fs::exists(target)) {
+    const bool replacing = fs::exists(target);
+    std::optional<std::int64_t> replaced_next;
+    if (replacing) {
       take_over(data_file);
+      replaced_next = next_ticket_id_of(data_file);
+    }
+    // Before anything is moved: a failure here leaves the data file where it was.
+    result.next_ticket_id = set_ticket_id_floor(staging, replaced_next);
+    fsync_path(staging, O_RDONLY);
+    if (replacing) {
       result.replaced = data_file + ".before-restore-" + utc_stamp();
       fs::rename(target, result.replaced);
     }

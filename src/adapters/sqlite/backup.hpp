@@ -9,6 +9,10 @@
 // Restoring one (smartticket restore, server stopped): the snapshot is checked first
 // (integrity_check, and it must hold the tickets table), then it replaces the data file; the
 // file it replaces is kept beside it as <file>.before-restore-<UTC time>, its WAL folded in.
+// The restored file never hands out again an id the replaced file had given: requesters of
+// tickets created after the snapshot hold tokens (an HMAC of the id) that must not open a
+// stranger's new ticket. Restore sets the next ticket id past the replaced file's last one, or,
+// when there is no readable file to replace, a million past the snapshot's.
 #include <cstdint>
 #include <string>
 
@@ -37,9 +41,14 @@ struct SnapshotCheck {
 // Opens `path` read-only and checks it is an undamaged Smart Ticket store.
 SnapshotCheck check_snapshot(const std::string& path);
 
+// Ids left unused after a restore that cannot see the lost file: more tickets than any store
+// creates between two backups.
+inline constexpr std::int64_t kUnknownTicketIdGap = 1'000'000;
+
 struct RestoreResult {
   std::int64_t tickets = 0;
-  std::string replaced;  // where the previous data file went; empty when there was none
+  std::int64_t next_ticket_id = 0;  // the lowest id a new ticket will get
+  std::string replaced;             // where the previous data file went; empty when there was none
 };
 
 // Replaces `data_file` with the snapshot at `snapshot`. Throws std::runtime_error, changing

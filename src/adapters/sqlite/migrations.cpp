@@ -26,6 +26,12 @@ namespace {
   "  claim_until INTEGER\n"                    \
   ");\n"
 
+#define TICKET_ID_FLOOR_TABLE                                \
+  "CREATE TABLE IF NOT EXISTS ticket_id_floor (\n"           \
+  "  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),\n" \
+  "  next_id INTEGER NOT NULL\n"                             \
+  ");\n"
+
 constexpr Migration kTickets[] = {
     {1,
      "CREATE TABLE tickets (\n"
@@ -102,6 +108,10 @@ constexpr Migration kTickets[] = {
      "  created_at INTEGER NOT NULL\n"
      ");\n"
      "CREATE INDEX ticket_comments_by_ticket ON ticket_comments(ticket_id);\n"},
+    // The lowest id the next ticket may take. `smartticket restore` sets it: a restored store
+    // must never hand out again the ids of tickets created after its snapshot, whose tokens
+    // (an HMAC of the id) their requesters still hold. IF NOT EXISTS: restore may have made it.
+    {9, TICKET_ID_FLOOR_TABLE},
 };
 
 constexpr Migration kRouting[] = {
@@ -320,6 +330,8 @@ int schema_version(Database& db, std::string_view service) {
     return q.int32(0);
   });
 }
+
+const char* const kTicketIdFloorTable = TICKET_ID_FLOOR_TABLE;
 
 void migrate_tickets(Database& db) {
   migrate(db, "tickets", kTickets);

@@ -24,9 +24,12 @@ constexpr const char* kColumns = ST_TICKET_COLUMNS;
 
 const std::string kSelectById = std::string("SELECT ") + kColumns + " FROM tickets WHERE id = ?";
 
+// The id is the next after the highest, as SQLite would choose, but never below the floor a
+// restore set (migration 9).
 constexpr const char* kInsert =
-    "INSERT INTO tickets (title, description, user_name, user_email, status, created_at, "
-    "updated_at, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO tickets (id, title, description, user_name, user_email, status, created_at, "
+    "updated_at, language) VALUES (max(coalesce((SELECT max(id) FROM tickets), 0) + 1, "
+    "coalesce((SELECT next_id FROM ticket_id_floor), 1)), ?, ?, ?, ?, ?, ?, ?, ?)";
 
 constexpr const char* kUpdate =
     "UPDATE tickets SET title = ?, description = ?, user_name = ?, user_email = ?, "

@@ -154,6 +154,35 @@ TEST_F(SqliteBackupTest, RestoreReplacesTheDataFileAndKeepsTheOldOneWhole) {
   EXPECT_EQ(scalar(file, "SELECT count(*) FROM tickets"), "11");
 }
 
+// Requesters of tickets created after the snapshot hold tokens of their ids: the restored
+// file must not give those ids again (the ticket store's insert respects the floor).
+TEST_F(SqliteBackupTest, RestoreSetsTheNextTicketIdPastEveryIdTheReplacedFileGave) {
+  for (int i = 0; i < 10; ++i) add_ticket("in the snapshot " + std::to_string(i));
+  const std::string snapshot = SqliteBackup(*db).write_snapshot();
+  for (int i = 0; i < 5; ++i) add_ticket("after the snapshot " + std::to_string(i));
+  db.reset();
+
+  const RestoreResult first = restore_snapshot(snapshot, file);
+  EXPECT_EQ(first.next_ticket_id, 16);
+  EXPECT_EQ(scalar(file, "SELECT next_id FROM ticket_id_floor"), "16");
+  // Restoring the same snapshot again: the floor of the file it replaces still counts.
+  const RestoreResult second = restore_snapshot(snapshot, file);
+  EXPECT_EQ(second.next_ticket_id, 16);
+}
+
+TEST_F(SqliteBackupTest, RestoreWithNoFileToReplaceLeavesAMillionIdsUnused) {
+  for (int i = 0; i < 10; ++i) add_ticket("in the snapshot " + std::to_string(i));
+  const std::string snapshot = SqliteBackup(*db).write_snapshot();
+  db.reset();
+  const std::string elsewhere = dir.file("new-machine.db");
+
+  const RestoreResult result = restore_snapshot(snapshot, elsewhere);
+  EXPECT_EQ(result.next_ticket_id, 11 + kUnknownTicketIdGap);
+  EXPECT_EQ(scalar(elsewhere, "SELECT next_id FROM ticket_id_floor"),
+            std::to_string(11 + kUnknownTicketIdGap));
+  EXPECT_TRUE(result.replaced.empty());
+}
+
 TEST_F(SqliteBackupTest, ADamagedSnapshotIsNotRestoredAndTheDataFileStays) {
   add_ticket("kept");
   db.reset();

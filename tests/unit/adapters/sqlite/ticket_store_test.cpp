@@ -70,6 +70,18 @@ class SqliteTicketStoreTest : public ::testing::Test {
   std::unique_ptr<SqliteTicketStore> store = std::make_unique<SqliteTicketStore>(*db);
 };
 
+// The floor a restore sets (backup.hpp): ids below it are never given, ids above it go on
+// from the highest as before.
+TEST_F(SqliteTicketStoreTest, NewIdsStartAtTheFloorARestoreSet) {
+  EXPECT_EQ(create("Before the floor").id, 1);
+  db->write([](Connection& c) {
+    c.exec("INSERT INTO ticket_id_floor (singleton, next_id) VALUES (1, 500)");
+  });
+  EXPECT_EQ(create("At the floor").id, 500);
+  EXPECT_EQ(create("After it").id, 501);
+  EXPECT_EQ(store->get(1)->title, "Before the floor");
+}
+
 TEST_F(SqliteTicketStoreTest, AnExpiredClaimIsPublishedAgain) {
   create("Ticket number 1");
   OutboxTable short_lease(*db, "tickets_outbox", std::chrono::milliseconds(0));
