@@ -1,6 +1,6 @@
 // The console's shell: who is signed in and what their role may see (session.js), the
-// sign-in dialog, hash routes (#/submit, #/tickets, #/tickets/7, #/dashboard, #/departments,
-// #/keys) and the live-connection indicator.
+// sign-in dialog, hash routes (#/submit, #/tickets, #/tickets?assignee=me (an agent's own),
+// #/tickets/7, #/dashboard, #/departments, #/keys) and the live-connection indicator.
 import { apiKey, setApiKey } from './api-key.js';
 import { forgetDepartments, setUnauthorizedHandler } from './api.js';
 import { clear, toast } from './dom.js';
@@ -25,6 +25,10 @@ const routes = [
   { pattern: /^\/keys$/, page: keysPage, nav: 'keys', right: 'keys' },
 ];
 const homeRoute = () => (can('dashboard') ? '#/dashboard' : '#/submit');
+// An agent's own tickets are the ticket list filtered to their key: a nav entry of its own.
+const MINE = { nav: 'mine', right: 'take-tickets' };
+const navOf = (route, query) =>
+  route.nav === 'tickets' && query.get('assignee') === 'me' && can(MINE.right) ? MINE.nav : route.nav;
 
 let cleanup = null;
 let firstRender = true;
@@ -52,7 +56,7 @@ function render() {
   }
   clear(main);
   for (const a of document.querySelectorAll('[data-nav]')) {
-    if (route && state !== 'signed-out' && a.dataset.nav === route.nav) a.setAttribute('aria-current', 'page');
+    if (route && state !== 'signed-out' && a.dataset.nav === navOf(route, query)) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
   if (state === 'signed-out') {
@@ -85,7 +89,7 @@ function showSession() {
   if (key) document.documentElement.dataset.role = key.role;
   else delete document.documentElement.dataset.role;
   for (const a of document.querySelectorAll('[data-nav]')) {
-    const route = routes.find((r) => r.nav === a.dataset.nav);
+    const route = a.dataset.nav === MINE.nav ? MINE : routes.find((r) => r.nav === a.dataset.nav);
     a.closest('li').hidden = !can(route.right);
   }
   document.querySelector('[data-nav="tickets"]').textContent = can('see-all-tickets') || state !== 'signed-in' ? 'Tickets' : 'My tickets';

@@ -52,6 +52,18 @@ export function statusBadge(status) {
     statusLabel(status));
 }
 
+// Most urgent first: the order of the filter, the picker and `sort=priority`.
+const PRIORITY_LABELS = { urgent: 'Urgent', high: 'High', normal: 'Normal', low: 'Low' };
+export const PRIORITIES = Object.keys(PRIORITY_LABELS);
+export function priorityLabel(priority) {
+  return PRIORITY_LABELS[priority] ?? String(priority ?? '—');
+}
+
+export function priorityBadge(priority) {
+  return h('span', { class: `badge priority-${PRIORITIES.includes(priority) ? priority : 'unknown'}` },
+    priorityLabel(priority));
+}
+
 const CATEGORIZER_LABELS = { claude: 'Claude', model: 'Learned model', keywords: 'Keywords', manual: 'Manual' };
 export const CATEGORIZERS = Object.keys(CATEGORIZER_LABELS);
 export function categorizerLabel(by) {

@@ -5,9 +5,10 @@
 import { ApiError, get } from './api.js';
 
 const AGENT = ['submit', 'read-tickets', 'see-all-tickets', 'work-tickets', 'dashboard', 'live'];
+// 'take-tickets': be a ticket's assignee (only agents' keys can be; the open mode has no key).
 const RIGHTS = {
   requester: ['submit', 'read-tickets'],
-  agent: AGENT,
+  agent: [...AGENT, 'take-tickets'],
   admin: [...AGENT, 'departments', 'keys'],
 };
 const ALL = new Set(RIGHTS.admin);

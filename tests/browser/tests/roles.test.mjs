@@ -113,7 +113,7 @@ describe('roles', () => {
   test('an agent works tickets and sees the dashboard, not departments or keys', async () => {
     const page = await openPage(browser, '/ui/', { as: agent.secret });
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    assert.deepEqual(await visibleNav(page), ['Submit', 'Tickets', 'Dashboard']);
+    assert.deepEqual(await visibleNav(page), ['Submit', 'My tickets', 'Tickets', 'Dashboard']);
     assert.equal(await page.locator('#who').textContent(), 'Alex Agent · agent');
     await page.locator('#live-status[data-state="live"]').waitFor();
     await page.waitForFunction(() => document.querySelectorAll('.chart-slot figure').length === 6);

@@ -1,10 +1,10 @@
-// One ticket: its fields, status change, manual reroute, the conversation and the audit
-// trail, kept current by the live stream. A requester (their own ticket only) sees the fields,
+// One ticket: its fields, status, priority and assignee changes, manual reroute, the
+// conversation and the audit trail, kept current by the live stream. A requester (their own ticket only) sees the fields,
 // the public replies (and may reply) and the trail, without the forms their role may not use.
 import { departments, get, put, segment } from '../api.js';
-import { categorizerLabel, h, STATUSES, statusBadge, statusLabel, timeElement, toast, debounce, throttle } from '../dom.js';
+import { categorizerLabel, h, PRIORITIES, priorityBadge, priorityLabel, STATUSES, statusBadge, statusLabel, timeElement, toast, debounce, throttle } from '../dom.js';
 import * as live from '../live.js';
-import { can } from '../session.js';
+import { can, session } from '../session.js';
 import { conversation } from './conversation.js';
 import { field, formMessage, showMessage } from './form.js';
 
@@ -50,6 +50,20 @@ export function render(main, { params }) {
     h('h2', { id: 'status-title' }, 'Change status'), status.wrap, statusMessage,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Update status')));
 
+  const priority = field({ label: 'Priority', name: 'priority', options: PRIORITIES.map((p) => ({ value: p, label: priorityLabel(p) })) });
+  const priorityMessage = formMessage();
+  const priorityForm = h('form', { class: 'card inline-form', 'aria-labelledby': 'priority-title' },
+    h('h2', { id: 'priority-title' }, 'Change priority'), priority.wrap, priorityMessage,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Update priority')));
+
+  // Who works the ticket: an agent takes it (their own key) or hands it back.
+  const assigneeMessage = formMessage();
+  const takeButton = h('button', { type: 'button', class: 'primary', hidden: !can('take-tickets') }, 'Assign to me');
+  const releaseButton = h('button', { type: 'button' }, 'Unassign');
+  const assigneeCard = h('section', { class: 'card inline-form', 'aria-labelledby': 'assignee-title' },
+    h('h2', { id: 'assignee-title' }, 'Assignee'), assigneeMessage,
+    h('div', { class: 'actions' }, takeButton, releaseButton));
+
   const department = field({ label: 'Department', name: 'department', options: [] });
   const rerouteMessage = formMessage();
   const rerouteForm = h('form', { class: 'card inline-form', 'aria-labelledby': 'reroute-title' },
@@ -65,13 +79,13 @@ export function render(main, { params }) {
     heading, message,
     h('div', { class: mayWork ? 'detail-grid' : 'detail-single' },
       details,
-      mayWork ? h('div', { class: 'side' }, statusForm, rerouteForm) : null),
+      mayWork ? h('div', { class: 'side' }, statusForm, priorityForm, assigneeCard, rerouteForm) : null),
     talk.section,
     h('section', { class: 'card' }, h('h2', { id: 'trail-title' }, 'Audit trail'), trail));
 
   let ticket = null;
   let alive = true;
-  const shown = { status: null, department: null };  // what the forms were last set to
+  const shown = { status: null, priority: null, department: null };  // what the forms were last set to
 
   const showTicket = (t) => {
     ticket = t;
@@ -82,6 +96,9 @@ export function render(main, { params }) {
       h('dl', { class: 'facts' },
         h('dt', {}, 'Status'), h('dd', { 'data-testid': 'ticket-status' }, statusBadge(t.status)),
         h('dt', {}, 'Department'), h('dd', { 'data-testid': 'ticket-department' }, t.department ?? 'Routing…'),
+        h('dt', {}, 'Priority'), h('dd', { 'data-testid': 'ticket-priority' }, priorityBadge(t.priority)),
+        mayWork ? h('dt', {}, 'Assignee') : null,
+        mayWork ? h('dd', { 'data-testid': 'ticket-assignee' }, t.assignee?.name ?? h('span', { class: 'hint' }, 'Nobody')) : null,
         h('dt', {}, 'Confidence'), h('dd', {}, t.confidence_score === null ? '—' : `${t.confidence_score} %`),
         h('dt', {}, 'Decided by'), h('dd', { 'data-testid': 'ticket-categorized-by' }, categorizerLabel(t.categorized_by)),
         h('dt', {}, 'Requester'), h('dd', {}, t.user_name, ' ', h('span', { class: 'hint' }, `<${t.user_email}>`)),
@@ -93,8 +110,13 @@ export function render(main, { params }) {
     // Follow the ticket in the two forms unless the user has already picked something else
     // there: a live refresh must not undo a choice about to be submitted.
     if (status.input.value === shown.status || !shown.status) status.input.value = t.status;
+    if (priority.input.value === shown.priority || !shown.priority) priority.input.value = t.priority;
+    const mine = t.assignee && t.assignee.id === session().key?.id;
+    takeButton.disabled = Boolean(mine);
+    releaseButton.disabled = !t.assignee;
     if (t.department && (department.input.value === shown.department || !shown.department)) department.input.value = t.department;
     shown.status = t.status;
+    shown.priority = t.priority;
     shown.department = t.department;
   };
 
@@ -103,6 +125,11 @@ export function render(main, { params }) {
       const facts = [];
       if (e.event_type === 'ticket.status.updated') {
         facts.push(e.metadata?.previous_status ? `${statusLabel(e.metadata.previous_status)} → ${statusLabel(e.status)}` : statusLabel(e.status));
+      } else if (e.event_type === 'ticket.priority.updated') {
+        const from = e.metadata?.previous_priority;
+        facts.push(from ? `${priorityLabel(from)} → ${priorityLabel(e.metadata?.priority)}` : priorityLabel(e.metadata?.priority));
+      } else if (e.event_type === 'ticket.assigned') {
+        facts.push(e.metadata?.assignee_id ? (e.metadata.assignee_name ?? e.metadata.assignee_id) : 'Nobody');
       } else if (e.event_type === 'ticket.commented') {
         facts.push(e.metadata?.public === false ? 'Internal note' : 'Reply');
       } else if (e.event_type === 'ticket.routed' || e.event_type === 'ticket.department.updated' || e.event_type === 'ticket.categorized') {
@@ -130,7 +157,9 @@ export function render(main, { params }) {
     } catch (e) {
       if (!alive) return;
       showMessage(message, e.status === 404 ? `There is no ticket #${id}.` : e.message);
-      if (e.status === 404) { statusForm.hidden = true; rerouteForm.hidden = true; talk.section.hidden = true; }
+      if (e.status === 404) {
+        for (const part of [statusForm, priorityForm, assigneeCard, rerouteForm, talk.section]) part.hidden = true;
+      }
     }
   };
 
@@ -152,6 +181,33 @@ export function render(main, { params }) {
       showMessage(statusMessage, err.message);
     }
   });
+
+  priorityForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    showMessage(priorityMessage, '');
+    try {
+      const answer = await put(`/api/tickets/${id}/priority`, { priority: priority.input.value });
+      showTicket(answer.ticket);
+      toast(answer.message ?? 'Priority updated');
+      load();
+    } catch (err) {
+      showMessage(priorityMessage, err.message);
+    }
+  });
+
+  const assign = async (assignee) => {
+    showMessage(assigneeMessage, '');
+    try {
+      const answer = await put(`/api/tickets/${id}/assignee`, { assignee });
+      showTicket(answer.ticket);
+      toast(assignee ? 'Assigned to you' : 'Unassigned');
+      load();
+    } catch (err) {
+      showMessage(assigneeMessage, err.message);
+    }
+  };
+  takeButton.addEventListener('click', () => assign(session().key.id));
+  releaseButton.addEventListener('click', () => assign(null));
 
   rerouteForm.addEventListener('submit', async (e) => {
     e.preventDefault();
