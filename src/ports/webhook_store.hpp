@@ -91,6 +91,17 @@ struct WebhookEvent {
   std::string body;        // its JSON, sent as is
 };
 
+// Whether any of `webhooks` wants any of `events`. The stores record only batches someone
+// listens to: an event nobody subscribes to has nothing to deliver and nothing a redelivery
+// could duplicate, and every event of the pipeline passes the webhooks consumer.
+inline bool anyone_subscribes(const std::vector<Webhook>& webhooks,
+                              const std::vector<WebhookEvent>& events) {
+  for (const auto& w : webhooks)
+    for (const auto& e : events)
+      if (subscribes_to(w.events, e.event_type)) return true;
+  return false;
+}
+
 enum class ReplayOutcome { replayed, not_found, already_pending };
 
 class WebhookStore {
@@ -108,7 +119,8 @@ class WebhookStore {
 
   // In one transaction: records each event as consumed and adds a pending delivery (due
   // `now`) for every webhook subscribed to its type. One result per event: false when the
-  // event was consumed before (a redelivery), which adds nothing.
+  // event was consumed before (a redelivery), which adds nothing. A batch no webhook
+  // subscribes to (anyone_subscribes) is not written at all: a read, no turn at the writer.
   virtual std::vector<bool> record_events(const std::vector<WebhookEvent>& events,
                                           domain::Millis now) = 0;
   // Takes up to `limit` pending deliveries due by `now`, oldest due first, and leases them

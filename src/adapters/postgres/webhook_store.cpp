@@ -136,6 +136,7 @@ bool PgWebhookStore::remove(std::int64_t id) {
 
 std::vector<bool> PgWebhookStore::record_events(const std::vector<ports::WebhookEvent>& events,
                                                 domain::Millis now) {
+  if (!ports::anyone_subscribes(list(), events)) return std::vector<bool>(events.size(), true);
   return db_.write([&](Tx& tx) {
     std::vector<ports::Webhook> webhooks;
     for (const auto& row : tx.exec(kList))

@@ -103,6 +103,7 @@ bool SqliteWebhookStore::remove(std::int64_t id) {
 
 std::vector<bool> SqliteWebhookStore::record_events(const std::vector<ports::WebhookEvent>& events,
                                                     domain::Millis now) {
+  if (!ports::anyone_subscribes(list(), events)) return std::vector<bool>(events.size(), true);
   return db_.write([&](Connection& c) {
     const auto webhooks =
         c.query("SELECT id, url, events, secret, created_at, updated_at FROM webhooks")

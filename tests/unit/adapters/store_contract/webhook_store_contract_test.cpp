@@ -85,6 +85,20 @@ TYPED_TEST(WebhookStoreContract, OneDeliveryPerSubscribedWebhookAndNoneForARedel
   EXPECT_EQ(this->store->deliveries(created.id, {}).items[0].event_id, "e2");
 }
 
+// Every event of the pipeline passes the webhooks consumer: a batch nobody subscribes to is not
+// written at all (not even as consumed), so with no webhooks it costs one read.
+TYPED_TEST(WebhookStoreContract, ABatchNobodySubscribesToIsNotWritten) {
+  const auto created = this->hook({"ticket.created"});
+  EXPECT_EQ(this->store->record_events({this->event("e1", "ticket.routed")}, 5),
+            std::vector<bool>{true});
+  EXPECT_TRUE(this->store->deliveries(created.id, {}).items.empty());
+  // Not even recorded as consumed: a webhook made since gets the event if it comes again.
+  const auto routed = this->hook({"ticket.routed"});
+  EXPECT_EQ(this->store->record_events({this->event("e1", "ticket.routed")}, 6),
+            std::vector<bool>{true});
+  EXPECT_EQ(this->store->deliveries(routed.id, {}).items.size(), 1u);
+}
+
 TYPED_TEST(WebhookStoreContract, ClaimLeasesDueDeliveriesUntilTheLeaseEnds) {
   const auto w = this->hook({"*"});
   this->store->record_events(
