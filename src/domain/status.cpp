@@ -4,9 +4,11 @@
 
 namespace st::domain {
 
-constexpr util::EnumNames<Status, 3> kStatusNames{{{Status::pending, "pending"},
-                                                   {Status::in_progress, "in_progress"},
-                                                   {Status::resolved, "resolved"}}};
+constexpr util::EnumNames<Status, 4> kStatusNames{
+    {{Status::pending, "pending"},
+     {Status::in_progress, "in_progress"},
+     {Status::waiting_on_customer, "waiting_on_customer"},
+     {Status::resolved, "resolved"}}};
 static_assert(kStatusNames.size() == kAllStatuses.size());
 
 std::string_view to_string(Status s) {

@@ -6,10 +6,15 @@
 namespace st::domain {
 
 // A ticket's lifecycle. `pending` is new; any status may move to any other (agents reopen).
-enum class Status { pending, in_progress, resolved };
+// `waiting_on_customer`: the agent asked the requester something; the ticket is still open
+// (it counts as open work), but its SLA clock is paused while the answer is awaited.
+enum class Status { pending, in_progress, waiting_on_customer, resolved };
 
-inline constexpr std::array<Status, 3> kAllStatuses{Status::pending, Status::in_progress,
-                                                    Status::resolved};
+inline constexpr std::array<Status, 4> kAllStatuses{Status::pending, Status::in_progress,
+                                                    Status::waiting_on_customer, Status::resolved};
+// For error messages: "status must be one of: ...".
+inline constexpr std::string_view kStatusChoices =
+    "pending, in_progress, waiting_on_customer, resolved";
 
 std::string_view to_string(Status s);
 std::optional<Status> parse_status(std::string_view text);

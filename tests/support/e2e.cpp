@@ -490,10 +490,11 @@ bool is_iso8601_utc(const json& v) {
       return fail("categorized_by is not claude|model|keywords|manual");
     }
   }
-  static const std::set<std::string> kStatuses{"pending", "in_progress", "resolved"};
+  static const std::set<std::string> kStatuses{"pending", "in_progress", "waiting_on_customer",
+                                               "resolved"};
   if (!t.contains("status") || !t["status"].is_string() ||
       kStatuses.count(t["status"].get<std::string>()) == 0) {
-    return fail("status is not pending|in_progress|resolved");
+    return fail("status is not pending|in_progress|waiting_on_customer|resolved");
   }
   static const std::set<std::string> kPriorities{"low", "normal", "high", "urgent"};
   if (!t.contains("priority") || !t["priority"].is_string() ||

@@ -41,7 +41,7 @@ export function uid(prefix) {
   return `${prefix}-${nextId}`;
 }
 
-const STATUS_LABELS = { pending: 'Pending', in_progress: 'In progress', resolved: 'Resolved' };
+const STATUS_LABELS = { pending: 'Pending', in_progress: 'In progress', waiting_on_customer: 'Waiting on customer', resolved: 'Resolved' };
 export const STATUSES = Object.keys(STATUS_LABELS);
 export function statusLabel(status) {
   return STATUS_LABELS[status] ?? String(status ?? '—');

@@ -483,7 +483,7 @@ asio::awaitable<Response> Gateway::department_tickets(RequestContext& ctx) {
   std::optional<std::string> status;
   if (auto s = ctx.query_param("status")) {
     if (!domain::parse_status(*s))
-      throw ApiError::bad_request("status must be one of: pending, in_progress, resolved",
+      throw ApiError::bad_request("status must be one of: " + std::string(domain::kStatusChoices),
                                   "status");
     status = std::string(*s);
     target += "&status=" + *status;

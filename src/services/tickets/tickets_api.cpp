@@ -30,7 +30,8 @@ domain::Status status_from(const json& body) {
   if (!it->is_string()) throw ApiError::bad_request("status must be a string", "status");
   auto s = domain::parse_status(it->get_ref<const std::string&>());
   if (!s)
-    throw ApiError::bad_request("status must be one of: pending, in_progress, resolved", "status");
+    throw ApiError::bad_request("status must be one of: " + std::string(domain::kStatusChoices),
+                                "status");
   return *s;
 }
 
@@ -123,7 +124,7 @@ ports::TicketQuery query_from(const RequestContext& ctx) {
   if (auto s = ctx.query_param("status")) {
     q.status = domain::parse_status(*s);
     if (!q.status)
-      throw ApiError::bad_request("status must be one of: pending, in_progress, resolved",
+      throw ApiError::bad_request("status must be one of: " + std::string(domain::kStatusChoices),
                                   "status");
   }
   if (auto d = ctx.query_param("department")) {
