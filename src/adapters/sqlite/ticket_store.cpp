@@ -31,8 +31,8 @@ constexpr const char* kInsert =
 constexpr const char* kUpdate =
     "UPDATE tickets SET title = ?, description = ?, user_name = ?, user_email = ?, "
     "department = ?, confidence_score = ?, categorized_by = ?, status = ?, created_at = ?, "
-    "updated_at = ?, priority = ?, explanation = ?, assignee_id = ?, assignee_name = ? "
-    "WHERE id = ?";
+    "updated_at = ?, priority = ?, explanation = ?, assignee_id = ?, assignee_name = ?, "
+    "needs_review = ? WHERE id = ?";
 
 constexpr const char* kSelectByCreateKey =
     "SELECT ticket_id FROM ticket_create_keys WHERE create_key = ?";
@@ -261,6 +261,7 @@ std::vector<Ticket> SqliteTicketStore::list(const ports::TicketQuery& q) {
   if (q.language) sql += " AND language = " + param(*q.language);
   if (q.assignee_id) sql += " AND assignee_id = " + param(*q.assignee_id);
   if (q.unassigned) sql += " AND assignee_id IS NULL";
+  if (q.needs_review) sql += " AND needs_review = 1";
   // COLLATE NOCASE matches the index tickets_by_user_email (migration 2).
   if (q.user_email) sql += " AND user_email = " + param(*q.user_email) + " COLLATE NOCASE";
   if (q.text) {
@@ -309,7 +310,8 @@ std::optional<Ticket> SqliteTicketStore::update_in(Connection& c, domain::Ticket
                   domain::to_string(edited.status), edited.created_at, edited.updated_at,
                   domain::to_string(edited.priority), sql::explanation_column(edited.explanation),
                   edited.assignee ? std::optional(edited.assignee->id) : std::nullopt,
-                  edited.assignee ? std::optional(edited.assignee->name) : std::nullopt, id)
+                  edited.assignee ? std::optional(edited.assignee->name) : std::nullopt,
+                  edited.needs_review, id)
         .run();
   }
   appended += outbox_.append(c, events);

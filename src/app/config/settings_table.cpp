@@ -319,6 +319,14 @@ const std::vector<Setting>& settings() {
        .member = &Config::claude_redact_pii,
        .help = "replace e-mail addresses, phone, card and IBAN numbers before a ticket goes to "
                "Claude"},
+      {.key = "review_below_confidence",
+       .flag = "--review-below-confidence",
+       .env = {"SMARTTICKET_REVIEW_BELOW_CONFIDENCE"},
+       .member = &Config::review_below_confidence,
+       .help = "0-101: a routing decision below this confidence waits for an agent's review "
+               "(a department may set its own; 0 reviews nothing, 101 everything)",
+       .min = 0,
+       .max = 101},
       // The learned model.
       {.key = "model_enabled",
        .flag = "--model-enabled",

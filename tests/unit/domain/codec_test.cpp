@@ -159,6 +159,7 @@ TEST(EventCodec, RoundTripsEveryType) {
       payload::PriorityUpdated{domain::Priority::urgent, domain::Priority::normal},
       payload::Assigned{"0123456789abcdef", "Kim Agent", std::nullopt, "routed"},
       payload::Commented{12, false},
+      payload::Reviewed{"Finance", false, "HR", CategorizedBy::keywords, 41, true},
   };
   ASSERT_EQ(payloads.size(), kAllEventTypes.size());
   for (const auto& p : payloads) {
