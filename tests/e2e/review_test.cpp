@@ -156,5 +156,46 @@ TEST_F(Review, ARequesterCannotReviewEvenTheirOwnTicket) {
   EXPECT_EQ(after["needs_review"], true);
 }
 
+// The dry run (issue 16 §7): every strategy's answer with its explanation, and nothing stored.
+class DryRun : public SharedServerTest {};
+
+TEST_F(DryRun, ExplainShowsEveryStrategysAnswerAndStoresNothing) {
+  const Census before = census(http());
+  const auto& s = sample_for("Facilities");
+  const Response plain =
+      http().post_json("/api/categorize", {{"title", s.title}, {"description", s.description}});
+  ASSERT_TRUE(IsSuccess(plain, 200)) << plain.describe();
+  EXPECT_FALSE(plain.json.contains("strategies"));  // only when asked
+  const Response r = http().post_json("/api/categorize?explain=true",
+                                      {{"title", s.title}, {"description", s.description}});
+  ASSERT_TRUE(IsSuccess(r, 200)) << r.describe();
+  EXPECT_EQ(r.json["department"], plain.json["department"]);
+  EXPECT_EQ(r.json["stored"], false);
+  ASSERT_TRUE(r.json["explanation"].is_object()) << r.body;
+  ASSERT_TRUE(r.json["strategies"].is_array()) << r.body;
+  bool keywords = false;
+  for (const auto& entry : r.json["strategies"]) {
+    const auto name = entry.value("strategy", std::string());
+    EXPECT_TRUE(name == "claude" || name == "model" || name == "keywords") << entry.dump();
+    if (entry.value("decided", false)) {
+      ASSERT_TRUE(entry["explanation"].is_object()) << entry.dump();
+      EXPECT_FALSE(entry["explanation"]["candidates"].empty()) << entry.dump();
+      EXPECT_TRUE(entry["explanation"]["evidence"].is_array()) << entry.dump();
+    } else {
+      EXPECT_TRUE(entry["outcome"].is_string()) << entry.dump();
+    }
+    if (name == "keywords") {
+      keywords = true;
+      EXPECT_TRUE(entry.value("decided", false)) << entry.dump();  // the last resort decides
+      EXPECT_FALSE(entry["explanation"]["evidence"].empty()) << entry.dump();  // rules fired
+    }
+  }
+  EXPECT_TRUE(keywords) << r.body;
+  EXPECT_TRUE(IsError(http().post_json("/api/categorize?explain=maybe",
+                                       {{"title", s.title}, {"description", s.description}}),
+                      400, "explain"));
+  EXPECT_EQ(census(http()), before) << "a dry run must not create tickets";
+}
+
 }  // namespace
 }  // namespace st::e2e

@@ -210,6 +210,8 @@ const CASES = [
   // Categorizing and routing.
   { op: 'POST /api/categorize', path: '/api/categorize', as: 'agent', body: { title: 'Printer jam', description: 'The printer on floor 2 is jammed.' }, status: 200 },
   { op: 'POST /api/categorize', path: '/api/categorize', as: 'agent', body: { title: 'Hi' }, status: 400 },
+  { op: 'POST /api/categorize', path: '/api/categorize?explain=true', as: 'agent', body: { title: 'Printer jam', description: 'The printer on floor 2 is jammed.' }, status: 200 },
+  { op: 'POST /api/categorize', path: '/api/categorize?explain=maybe', as: 'agent', body: { title: 'Printer jam', description: 'The printer on floor 2 is jammed.' }, status: 400 },
   { op: 'POST /api/route', path: '/api/route', as: 'agent', body: (c) => ({ ticket_id: c.other, department: 'HR', confidence_score: 90 }), status: 201 },
   { op: 'POST /api/route', path: '/api/route', as: 'agent', body: { ticket_id: 999999999, department: 'HR', confidence_score: 90 }, status: 404 },
   { op: 'POST /api/route', path: '/api/route', as: 'agent', body: { ticket_id: 1, department: 'HR', confidence_score: 101 }, status: 400 },

@@ -132,6 +132,44 @@ ports::CategorizationRequest CategorizerService::request_for(const std::string& 
   return req;
 }
 
+CategorizerService::DryRun CategorizerService::dry_run(const std::string& title,
+                                                       const std::string& description) {
+  const auto req = request_for(title, description, std::nullopt);
+  DryRun out;
+  std::optional<std::size_t> first;  // the strategy whose answer the chain takes
+  for (std::size_t i = 0; i < chain_.size(); ++i) {
+    StrategyAnswer a{std::string(chain_[i]->name()), std::nullopt, false};
+    try {
+      a.answer = chain_[i]->categorize(req);
+    } catch (const std::exception& e) {
+      spdlog::warn("categorizer dry run: '{}' failed: {}", chain_[i]->name(), e.what());
+      a.failed = true;
+    }
+    if (a.answer) {
+      if (!a.answer->priority) a.answer->priority = estimate_priority(title, description).priority;
+      explain(*a.answer);
+      if (!first) first = i;
+    }
+    out.strategies.push_back(std::move(a));
+  }
+  if (!first) {
+    out.decision.categorization = {
+        domain::kGeneralDepartment, 0,  domain::CategorizedBy::keywords,
+        "no strategy decided",      "", estimate_priority(title, description).priority};
+    explain(out.decision.categorization);
+    return out;
+  }
+  const auto& decided = *out.strategies[*first].answer;
+  out.decision.categorization = decided;
+  if (decided.categorized_by == domain::CategorizedBy::claude &&
+      decided.confidence < kSecondOpinionBelow)
+    for (std::size_t j = *first + 1; j < out.strategies.size(); ++j)
+      if (out.strategies[j].strategy == "model" && out.strategies[j].answer)
+        out.decision.second_opinion = domain::Candidate{out.strategies[j].answer->department,
+                                                        out.strategies[j].answer->confidence};
+  return out;
+}
+
 CategorizerService::Decision CategorizerService::decide(const std::string& title,
                                                         const std::string& description,
                                                         Deadline deadline) {

@@ -74,6 +74,20 @@ class CategorizerService {
     return decide(title, description, deadline).categorization;
   }
 
+  // A dry run (POST /api/categorize?explain=true): what every strategy of the chain would
+  // decide, each with its explanation, and what the chain decides. Nothing is published or
+  // counted; Claude's answer cache may keep the answer, as for any categorization.
+  struct StrategyAnswer {
+    std::string strategy;                         // its name: claude, model, keywords
+    std::optional<ports::Categorization> answer;  // unset: it could not decide (or failed)
+    bool failed = false;                          // it threw (the reason is logged, not shown)
+  };
+  struct DryRun {
+    Decision decision;
+    std::vector<StrategyAnswer> strategies;  // in the chain's order
+  };
+  DryRun dry_run(const std::string& title, const std::string& description);
+
   // {"status": "healthy"|"degraded", "service": "categorizer", "details": {strategy: ...}}:
   // degraded when a strategy is (Claude without a key or behind an open breaker); the
   // service still categorizes every ticket, so it is never "down" on that account. With a
