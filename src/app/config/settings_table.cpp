@@ -1,8 +1,7 @@
 // Every setting, declared once, in the order `smartticket config` prints them. A help text
 // names its default only where it is not simply documented_default() (--help appends that).
-// Adding one:
-// a member of Config (with its default), a row here, a row in the README's Configuration
-// table (tests/unit/app/config_readme_test.cpp checks that they agree).
+// Adding one: a member of Config (with its default), a row here, a row in the README's
+// Configuration table (tests/unit/app/config_readme_test.cpp checks that they agree).
 #include <algorithm>
 #include <stdexcept>
 
@@ -323,8 +322,7 @@ const std::vector<Setting>& settings() {
        .flag = "--review-below-confidence",
        .env = {"SMARTTICKET_REVIEW_BELOW_CONFIDENCE"},
        .member = &Config::review_below_confidence,
-       .help = "0-101: a routing decision below this confidence waits for an agent's review "
-               "(a department may set its own; 0 reviews nothing, 101 everything)",
+       .help = "0-101: a decision below it waits for an agent's review; departments may override",
        .min = 0,
        .max = 101},
       // The learned model.
