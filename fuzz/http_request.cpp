@@ -68,6 +68,7 @@ class MemoryTicketStore final : public ports::TicketStore {
       if (q.status && t.status != *q.status) continue;
       if (q.department && t.department != *q.department) continue;
       if (q.user_email && t.user_email != *q.user_email) continue;
+      if (q.needs_review && !t.needs_review) continue;
       if (q.text && t.title.find(*q.text) == std::string::npos &&
           t.description.find(*q.text) == std::string::npos)
         continue;

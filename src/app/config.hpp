@@ -96,6 +96,8 @@ struct Config {
   bool model_enabled = true;
   std::string model_file;         // empty: <data_dir>/categorizer.model
   int model_min_confidence = 50;  // below it the keywords decide
+  // A routing decision below it waits for an agent's review (a department may set its own).
+  int review_below_confidence = 60;
   // fastText alone by default: stacked on the short cold-start tickets it gains little (0.913
   // against 0.907) and answers vague tickets too readily (docs/categorization.md).
   int model_stack_folds = 0;

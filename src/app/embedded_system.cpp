@@ -92,7 +92,8 @@ struct EmbeddedSystem::Parts {
         bus(queue_store, adapters::inproc::InProcBus::Options{.paused = c.pause_pipeline}),
         tickets(ticket_store, ticket_store, idempotency_store, clock,
                 std::chrono::milliseconds(c.search_timeout_ms)),
-        routing(routing_store, routing_store, tickets.service(), idempotency_store, clock),
+        routing(routing_store, routing_store, tickets.service(), idempotency_store, clock,
+                c.review_below_confidence),
         // Claude -> learned model -> keywords; the model keeps its training examples in the
         // same data file.
         categorizer(c, &training_store, {}, routing.service(), bus, clock),

@@ -44,6 +44,7 @@ json to_json(const Ticket& t) {
               {"created_at", format_iso8601(t.created_at)},
               {"updated_at", format_iso8601(t.updated_at)},
               {"priority", to_string(t.priority)},
+              {"needs_review", t.needs_review},
               {"assignee", t.assignee ? json{{"id", t.assignee->id}, {"name", t.assignee->name}}
                                       : json(nullptr)}};
 }
@@ -75,6 +76,9 @@ Ticket ticket_from_json(const json& j) {
   // Lenient, like categorized_by: snapshots written before priorities existed lack it.
   if (auto it = j.find("priority"); it != j.end() && it->is_string())
     t.priority = parse_priority(it->get_ref<const std::string&>()).value_or(Priority::normal);
+  // Lenient as well: snapshots written before the review queue lack it.
+  if (auto it = j.find("needs_review"); it != j.end() && it->is_boolean())
+    t.needs_review = it->get<bool>();
   // Lenient too: snapshots written before assignment existed lack it.
   if (auto it = j.find("assignee");
       it != j.end() && it->is_object() && it->contains("id") && (*it)["id"].is_string())
@@ -87,7 +91,8 @@ json to_json(const Department& d) {
               {"name", d.name},
               {"description", d.description},
               {"is_active", d.is_active},
-              {"created_at", format_iso8601(d.created_at)}};
+              {"created_at", format_iso8601(d.created_at)},
+              {"review_below_confidence", nullable(d.review_below_confidence)}};
 }
 
 json to_json(const Explanation& e) {

@@ -13,4 +13,8 @@ const std::vector<DefaultDepartment>& default_departments() {
   return kDefaults;
 }
 
+bool needs_review(int confidence, const Department& department, int default_threshold) {
+  return confidence < department.review_below_confidence.value_or(default_threshold);
+}
+
 }  // namespace st::domain

@@ -19,8 +19,9 @@ static_assert(alternative_is<EventType::department_updated, payload::DepartmentU
 static_assert(alternative_is<EventType::priority_updated, payload::PriorityUpdated>);
 static_assert(alternative_is<EventType::assigned, payload::Assigned>);
 static_assert(alternative_is<EventType::commented, payload::Commented>);
+static_assert(alternative_is<EventType::reviewed, payload::Reviewed>);
 
-constexpr util::EnumNames<EventType, 8> kRoutingKeys{{
+constexpr util::EnumNames<EventType, 9> kRoutingKeys{{
     {EventType::created, "ticket.created"},
     {EventType::categorized, "ticket.categorized"},
     {EventType::routed, "ticket.routed"},
@@ -29,6 +30,7 @@ constexpr util::EnumNames<EventType, 8> kRoutingKeys{{
     {EventType::priority_updated, "ticket.priority.updated"},
     {EventType::assigned, "ticket.assigned"},
     {EventType::commented, "ticket.commented"},
+    {EventType::reviewed, "ticket.reviewed"},
 }};
 static_assert(kRoutingKeys.size() == kAllEventTypes.size());
 

@@ -22,22 +22,24 @@ enum class EventType {
   department_updated,
   priority_updated,
   assigned,
-  commented
+  commented,
+  reviewed
 };
 
-inline constexpr std::array<EventType, 8> kAllEventTypes{
+inline constexpr std::array<EventType, 9> kAllEventTypes{
     EventType::created,        EventType::categorized,        EventType::routed,
     EventType::status_updated, EventType::department_updated, EventType::priority_updated,
-    EventType::assigned,       EventType::commented};
+    EventType::assigned,       EventType::commented,          EventType::reviewed};
 
 // The routing key, e.g. "ticket.status.updated".
 std::string_view routing_key(EventType t);
 std::optional<EventType> parse_event_type(std::string_view routing_key);
 
 // One alternative per EventType, in the enum's order: the alternative is the event's type.
-using EventPayload = std::variant<payload::Created, payload::Categorized, payload::Routed,
-                                  payload::StatusUpdated, payload::DepartmentUpdated,
-                                  payload::PriorityUpdated, payload::Assigned, payload::Commented>;
+using EventPayload =
+    std::variant<payload::Created, payload::Categorized, payload::Routed, payload::StatusUpdated,
+                 payload::DepartmentUpdated, payload::PriorityUpdated, payload::Assigned,
+                 payload::Commented, payload::Reviewed>;
 static_assert(std::variant_size_v<EventPayload> == kAllEventTypes.size());
 
 struct Event {

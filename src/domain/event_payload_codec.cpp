@@ -45,6 +45,9 @@ json to_json(const payload::Categorized& p) {
   if (!p.model_version.empty()) j["model_version"] = p.model_version;
   j["priority"] = to_string(p.priority);
   if (p.explanation) j["explanation"] = to_json(*p.explanation);
+  if (p.second_opinion)
+    j["second_opinion"] = {{"department", p.second_opinion->department},
+                           {"confidence", p.second_opinion->confidence}};
   return j;
 }
 
@@ -104,6 +107,25 @@ payload::Commented commented_from_json(const json& j) {
   return {f::get(j, "comment_id", f::int64), f::get(j, "public", f::boolean)};
 }
 
+json to_json(const payload::Reviewed& p) {
+  json j{{"department", p.department}, {"confirmed", p.confirmed}, {"flagged", p.was_flagged}};
+  if (p.previous_department) j["previous_department"] = *p.previous_department;
+  if (p.decided_by) j["decided_by"] = to_string(*p.decided_by);
+  if (p.confidence_score) j["confidence_score"] = *p.confidence_score;
+  return j;
+}
+
+payload::Reviewed reviewed_from_json(const json& j) {
+  payload::Reviewed p;
+  p.department = f::get(j, "department", f::string);
+  p.confirmed = f::get(j, "confirmed", f::boolean);
+  p.previous_department = f::get_optional(j, "previous_department", f::string);
+  p.decided_by = f::get_optional(j, "decided_by", f::categorized_by);
+  p.confidence_score = f::get_optional(j, "confidence_score", f::integer);
+  p.was_flagged = f::get_optional(j, "flagged", f::boolean).value_or(false);
+  return p;
+}
+
 // Categorized and Routed messages written before priorities existed lack it.
 Priority optional_priority(const json& j) {
   return f::get_optional(j, "priority", f::priority).value_or(Priority::normal);
@@ -116,6 +138,9 @@ payload::Categorized categorized_from_json(const json& j) {
   p.priority = optional_priority(j);
   if (const json* e = f::find(j, "explanation"); e && !e->is_null())
     p.explanation = explanation_from_json(*e);
+  if (const json* s = f::find(j, "second_opinion"); s && !s->is_null())
+    p.second_opinion =
+        Candidate{f::get(*s, "department", f::string), f::get(*s, "confidence", f::integer)};
   return p;
 }
 
@@ -161,6 +186,8 @@ EventPayload read_payload(EventType type, const json& j) {
       return assigned_from_json(j);
     case EventType::commented:
       return commented_from_json(j);
+    case EventType::reviewed:
+      return reviewed_from_json(j);
   }
   throw CodecError("unknown event type");
 }

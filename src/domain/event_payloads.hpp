@@ -34,6 +34,9 @@ struct Categorized {
   Priority priority = Priority::normal;
   // Optional: messages written before explanations existed lack it (the ticket then has none).
   std::optional<Explanation> explanation = std::nullopt;
+  // Optional: the learned model's answer, asked when Claude decided without being sure (a
+  // second opinion); routing flags the ticket for review when it names another department.
+  std::optional<Candidate> second_opinion = std::nullopt;
 
   bool operator==(const Categorized&) const = default;
 };
@@ -101,6 +104,22 @@ struct Commented {
   bool is_public = true;        // required ("public"): false for an internal note
 
   bool operator==(const Commented&) const = default;
+};
+
+// ticket.reviewed: an agent confirmed or corrected a ticket's department
+// (POST /api/tickets/{id}/review); the reviewer is the envelope's actor. A correction also
+// moves the ticket (ticket.department.updated, ticket.routed).
+struct Reviewed {
+  std::string department;  // required: the department the reviewer chose
+  bool confirmed = false;  // required: true when it is the one the ticket was in
+  // Optional: where the ticket was (unset before it was routed).
+  std::optional<std::string> previous_department = std::nullopt;
+  // Optional: the decision reviewed, who made it and how sure it was.
+  std::optional<CategorizedBy> decided_by = std::nullopt;
+  std::optional<int> confidence_score = std::nullopt;
+  bool was_flagged = false;  // optional ("flagged"): the ticket was in the review queue
+
+  bool operator==(const Reviewed&) const = default;
 };
 
 }  // namespace st::domain::payload

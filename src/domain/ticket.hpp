@@ -44,6 +44,9 @@ struct Ticket {
   // unset before, and for tickets routed before explanations existed. Not part of the
   // ticket's JSON (to_json): the tickets API adds it for agents and admins.
   std::optional<Explanation> explanation;
+  // Routed below its department's review threshold (or on a disputed decision): an agent's
+  // POST /api/tickets/{id}/review confirms or corrects the department and clears it.
+  bool needs_review = false;
   // The agent who works it (domain/assignment.hpp); unset: nobody yet.
   std::optional<Assignee> assignee;
 

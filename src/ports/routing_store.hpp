@@ -50,6 +50,10 @@ class RoutingStore {
   virtual std::optional<domain::Department> update_department(
       std::string_view name, const std::optional<std::string>& description,
       const std::optional<bool>& is_active) = 0;
+  // Sets a department's own review threshold (nullopt: the setting applies again); nullopt
+  // when there is no such department.
+  virtual std::optional<domain::Department> set_review_threshold(
+      std::string_view name, std::optional<int> review_below_confidence) = 0;
   // Inserts the default departments if the table is empty (first start).
   virtual void ensure_default_departments(domain::Millis now) = 0;
 

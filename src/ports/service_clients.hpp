@@ -27,6 +27,12 @@ class DepartmentSetter {
     // Why this department; unset (a routing instance older than explanations) keeps the
     // ticket's.
     std::optional<domain::Explanation> explanation = std::nullopt;
+    // The pipeline's decision is unsure: the ticket waits for review. A person's decision
+    // never does (a reroute clears the flag).
+    bool needs_review = false;
+    // An agent's review (POST /api/tickets/{id}/review): announced as ticket.reviewed, even
+    // when it confirms the department the ticket is in.
+    bool review = false;
   };
   // Sets each ticket's department (one transaction where possible); one result each,
   // nullopt if no such ticket. Idempotent: setting the same values again changes nothing.

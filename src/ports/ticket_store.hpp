@@ -26,6 +26,7 @@ struct TicketQuery {
   std::vector<domain::Priority> priorities;  // any of these; empty: every priority
   std::optional<std::string> assignee_id;    // the agent's key id
   bool unassigned = false;                   // only tickets nobody works
+  bool needs_review = false;                 // only tickets waiting for review
   int limit = 50;
   // Most urgent first, then newest (else newest first). Its keyset paging continues after
   // (before_priority, before_id): both are set for a page after the first.

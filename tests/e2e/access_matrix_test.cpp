@@ -122,6 +122,13 @@ TEST_F(AccessMatrix, EveryPublicRouteAnswersEachRoleAsDocumented) {
          return std::optional<json>(json{{"priority", "high"}});
        },
        {401, 403, 200, 200}},
+      {"POST",
+       "/api/tickets/{id}/review",
+       [&] { return s_ticket + "/review"; },
+       [] {
+         return std::optional<json>(json{{"department", "HR"}});
+       },
+       {401, 403, 200, 200}},
       {"PUT",
        "/api/tickets/{id}/assignee",
        [&] { return s_ticket + "/assignee"; },

@@ -1,6 +1,6 @@
 // The console's shell: who is signed in and what their role may see (session.js), the
 // sign-in dialog, hash routes (#/submit, #/tickets, #/tickets?assignee=me (an agent's own),
-// #/tickets/7, #/dashboard, #/departments, #/keys) and the live-connection indicator.
+// #/tickets/7, #/review, #/dashboard, #/departments, #/keys) and the live-connection indicator.
 import { apiKey, setApiKey } from './api-key.js';
 import { forgetDepartments, setUnauthorizedHandler } from './api.js';
 import { clear, toast } from './dom.js';
@@ -14,12 +14,14 @@ import * as ticketPage from './pages/ticket.js';
 import * as dashboardPage from './pages/dashboard.js';
 import * as departmentsPage from './pages/departments.js';
 import * as keysPage from './pages/keys.js';
+import * as reviewPage from './pages/review.js';
 
 // `right`: what the session must be allowed (session.js) to open the page.
 const routes = [
   { pattern: /^\/submit$/, page: submitPage, nav: 'submit', right: 'submit' },
   { pattern: /^\/tickets$/, page: ticketsPage, nav: 'tickets', right: 'read-tickets' },
   { pattern: /^\/tickets\/(\d+)$/, page: ticketPage, nav: 'tickets', right: 'read-tickets' },
+  { pattern: /^\/review$/, page: reviewPage, nav: 'review', right: 'work-tickets' },
   { pattern: /^\/dashboard$/, page: dashboardPage, nav: 'dashboard', right: 'dashboard' },
   { pattern: /^\/departments$/, page: departmentsPage, nav: 'departments', right: 'departments' },
   { pattern: /^\/keys$/, page: keysPage, nav: 'keys', right: 'keys' },

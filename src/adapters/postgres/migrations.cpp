@@ -104,6 +104,11 @@ constexpr Migration kTickets[] = {
      "  created_at bigint NOT NULL\n"
      ");\n"
      "CREATE INDEX ticket_comments_by_ticket ON ticket_comments (ticket_id, id);\n"},
+    // A routing decision below its department's review threshold waits for an agent's
+    // review (issue 16 §3); the partial index keeps the review queue a short scan.
+    {9,
+     "ALTER TABLE tickets ADD COLUMN needs_review boolean NOT NULL DEFAULT false;\n"
+     "CREATE INDEX tickets_needing_review ON tickets (id) WHERE needs_review;\n"},
 };
 
 constexpr Migration kRouting[] = {
@@ -134,6 +139,8 @@ constexpr Migration kRouting[] = {
      "INCLUDE (confidence_score);\n" OUTBOX_TABLE("routing_outbox")},
     // Which model (or rule set) made each automatic routing; NULL for an agent's.
     {2, "ALTER TABLE ticket_routing ADD COLUMN model_version text;\n"},
+    // A department's own review threshold (0-101); NULL: the review_below_confidence setting.
+    {3, "ALTER TABLE departments ADD COLUMN review_below_confidence integer;\n"},
 };
 
 constexpr Migration kAnalytics[] = {

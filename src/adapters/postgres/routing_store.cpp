@@ -19,7 +19,7 @@ using ports::RoutingRecord;
 
 // Every lookup is by lower(name), the unique index's expression: case is ignored and the
 // index is used.
-#define DEPARTMENT_COLUMNS "id, name, description, is_active, created_at"
+#define DEPARTMENT_COLUMNS "id, name, description, is_active, created_at, review_below_confidence"
 
 constexpr const char* kListAll = "SELECT " DEPARTMENT_COLUMNS " FROM departments ORDER BY id";
 constexpr const char* kListActive =
@@ -35,6 +35,9 @@ constexpr const char* kAdd =
 constexpr const char* kUpdate =
     "UPDATE departments SET description = coalesce($1, description), "
     "is_active = coalesce($2, is_active) WHERE lower(name) = lower($3) "
+    "RETURNING " DEPARTMENT_COLUMNS;
+constexpr const char* kSetReviewThreshold =
+    "UPDATE departments SET review_below_confidence = $1 WHERE lower(name) = lower($2) "
     "RETURNING " DEPARTMENT_COLUMNS;
 constexpr const char* kInsertDefaults =
     "INSERT INTO departments (name, description, is_active, created_at) "
@@ -115,6 +118,15 @@ std::optional<Department> PgRoutingStore::update_department(
   const std::string n(name);
   return db_.write(
       [&](Tx& tx) { return first_department(tx.exec(kUpdate, description, is_active, n)); });
+}
+
+std::optional<Department> PgRoutingStore::set_review_threshold(
+    std::string_view name, std::optional<int> review_below_confidence) {
+  if (!storable_text(name)) return std::nullopt;
+  const std::string n(name);
+  return db_.write([&](Tx& tx) {
+    return first_department(tx.exec(kSetReviewThreshold, review_below_confidence, n));
+  });
 }
 
 void PgRoutingStore::ensure_default_departments(domain::Millis now) {

@@ -28,6 +28,8 @@ class PgRoutingStore final : public ports::RoutingStore, public sql::OutboxPort<
   std::optional<domain::Department> update_department(
       std::string_view name, const std::optional<std::string>& description,
       const std::optional<bool>& is_active) override;
+  std::optional<domain::Department> set_review_threshold(
+      std::string_view name, std::optional<int> review_below_confidence) override;
   void ensure_default_departments(domain::Millis now) override;
 
   std::vector<std::optional<ports::RoutingRecord>> record_routings(

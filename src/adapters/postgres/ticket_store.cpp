@@ -60,13 +60,13 @@ constexpr const char* kUpdate =
     "confidence_score = r.confidence_score, categorized_by = r.categorized_by, "
     "status = r.status, created_at = r.created_at, updated_at = r.updated_at, "
     "priority = r.priority, explanation = r.explanation, assignee_id = r.assignee_id, "
-    "assignee_name = r.assignee_name "
+    "assignee_name = r.assignee_name, needs_review = r.needs_review "
     "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
     "$7::integer[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], "
-    "$13::text[], $14::text[], $15::text[]) "
+    "$13::text[], $14::text[], $15::text[], $16::boolean[]) "
     "AS r(id, title, description, user_name, user_email, department, confidence_score, "
     "categorized_by, status, created_at, updated_at, priority, explanation, assignee_id, "
-    "assignee_name) WHERE t.id = r.id";
+    "assignee_name, needs_review) WHERE t.id = r.id";
 
 constexpr const char* kInsertComment =
     "INSERT INTO ticket_comments (ticket_id, body, is_public, author_type, author_id, "
@@ -82,7 +82,7 @@ constexpr const char* kSelectComments =
 void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
   if (tickets.empty()) return;
   ArrayLiteral id, title, description, user_name, user_email, department, confidence, by, status,
-      created_at, updated_at, priority, explanation, assignee_id, assignee_name;
+      created_at, updated_at, priority, explanation, assignee_id, assignee_name, needs_review;
   for (const Ticket* t : tickets) {
     id.add(t->id);
     title.add(t->title);
@@ -99,11 +99,12 @@ void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
     explanation.add(sql::explanation_column(t->explanation));
     assignee_id.add(t->assignee ? std::optional(t->assignee->id) : std::nullopt);
     assignee_name.add(t->assignee ? std::optional(t->assignee->name) : std::nullopt);
+    needs_review.add(t->needs_review);
   }
   tx.exec(kUpdate, id.str(), title.str(), description.str(), user_name.str(), user_email.str(),
           department.str(), confidence.str(), by.str(), status.str(), created_at.str(),
           updated_at.str(), priority.str(), explanation.str(), assignee_id.str(),
-          assignee_name.str());
+          assignee_name.str(), needs_review.str());
 }
 
 // Takes each create's key for the id drawn for it. For a key stored already (by an earlier
@@ -385,6 +386,7 @@ std::vector<Ticket> PgTicketStore::list(const ports::TicketQuery& q) {
   if (q.language) sql += " AND language = " + param(*q.language);
   if (q.assignee_id) sql += " AND assignee_id = " + param(*q.assignee_id);
   if (q.unassigned) sql += " AND assignee_id IS NULL";
+  if (q.needs_review) sql += " AND needs_review";
   // lower() on both sides matches the index tickets_by_user_email (migration 2).
   if (q.user_email) sql += " AND lower(user_email) = lower(" + param(*q.user_email) + ")";
   if (q.text && !q.text->empty()) {

@@ -22,6 +22,8 @@ std::vector<std::optional<domain::Ticket>> DepartmentSetterClient::set_departmen
               {"actor", domain::to_json(a.actor)}};
     if (a.priority) item["priority"] = domain::to_string(*a.priority);
     if (a.explanation) item["explanation"] = domain::to_json(*a.explanation);
+    if (a.needs_review) item["needs_review"] = true;
+    if (a.review) item["review"] = true;
     items.push_back(std::move(item));
   }
   http::Request req{bhttp::verb::post, "/internal/tickets/departments", 11};

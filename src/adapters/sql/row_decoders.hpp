@@ -26,7 +26,7 @@
 #define ST_TICKET_COLUMNS                                                             \
   "id, title, description, user_name, user_email, department, confidence_score, "     \
   "categorized_by, status, created_at, updated_at, language, priority, explanation, " \
-  "assignee_id, assignee_name"
+  "assignee_id, assignee_name, needs_review"
 #define ST_PROJECTION_COLUMNS                                                                \
   "ticket_id, department, status, confidence_score, categorized_by, created_at, routed_at, " \
   "resolved_at, status_version, status_event_at, department_version, priority"
@@ -143,6 +143,7 @@ domain::Ticket ticket_from_row(const Row& r,
     t.explanation = explanation_from_column(r.opt_text(13));
   if (auto assignee = r.opt_text(14))
     t.assignee = domain::Assignee{*assignee, r.opt_text(15).value_or("")};
+  t.needs_review = r.flag(16);
   return t;
 }
 
@@ -181,10 +182,11 @@ domain::Comment comment_from_row(const Row& r) {
   return c;
 }
 
-// id, name, description, is_active, created_at
+// id, name, description, is_active, created_at, review_below_confidence
 template <class Row>
 domain::Department department_from_row(const Row& r) {
-  return domain::Department{r.int64(0), r.text(1), r.text(2), r.flag(3), r.int64(4)};
+  return domain::Department{r.int64(0), r.text(1),  r.text(2),
+                            r.flag(3),  r.int64(4), r.opt_int32(5)};
 }
 
 // id, ticket_id, department, confidence_score, categorized_by, manual, routed_at,

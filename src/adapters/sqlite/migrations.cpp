@@ -108,10 +108,15 @@ constexpr Migration kTickets[] = {
      "  created_at INTEGER NOT NULL\n"
      ");\n"
      "CREATE INDEX ticket_comments_by_ticket ON ticket_comments(ticket_id);\n"},
+    // A routing decision below its department's review threshold waits for an agent's
+    // review (issue 16 §3); the partial index keeps the review queue a short scan.
+    {9,
+     "ALTER TABLE tickets ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;\n"
+     "CREATE INDEX tickets_needing_review ON tickets(id) WHERE needs_review = 1;\n"},
     // The lowest id the next ticket may take. `smartticket restore` sets it: a restored store
     // must never hand out again the ids of tickets created after its snapshot, whose tokens
     // (an HMAC of the id) their requesters still hold. IF NOT EXISTS: restore may have made it.
-    {9, TICKET_ID_FLOOR_TABLE},
+    {10, TICKET_ID_FLOOR_TABLE},
 };
 
 constexpr Migration kRouting[] = {
@@ -139,6 +144,8 @@ constexpr Migration kRouting[] = {
          "routing_outbox")},
     // Which model (or rule set) made each automatic routing; NULL for an agent's.
     {2, "ALTER TABLE ticket_routing ADD COLUMN model_version TEXT;\n"},
+    // A department's own review threshold (0-101); NULL: the review_below_confidence setting.
+    {3, "ALTER TABLE departments ADD COLUMN review_below_confidence INTEGER;\n"},
 };
 
 // The categorizer's training examples: a ticket's text and the label it may learn

@@ -24,7 +24,7 @@ int schema_version(Database& db, std::string_view service);
 // tickets + tickets_outbox.
 void migrate_tickets(Database& db);
 
-// The table holding the lowest id the next ticket may take (tickets migration 9), as a DDL
+// The table holding the lowest id the next ticket may take (tickets migration 10), as a DDL
 // script that may run again. `smartticket restore` writes it into the snapshot it puts back,
 // which may predate the migration.
 extern const char* const kTicketIdFloorTable;

@@ -18,7 +18,8 @@ using sql::routing_from_row;
 
 // `name = ?` compares with the column's NOCASE collation, so lookups ignore case and hit
 // the UNIQUE index.
-constexpr const char* kDepartmentColumns = "id, name, description, is_active, created_at";
+constexpr const char* kDepartmentColumns =
+    "id, name, description, is_active, created_at, review_below_confidence";
 
 }  // namespace
 
@@ -71,6 +72,16 @@ std::optional<Department> SqliteRoutingStore::update_department(
                                  "is_active = coalesce(?, is_active) WHERE name = ? RETURNING ") +
                      kDepartmentColumns);
     return q.bind_all(description, is_active, name).first_row(department_from_row<Query>);
+  });
+}
+
+std::optional<Department> SqliteRoutingStore::set_review_threshold(
+    std::string_view name, std::optional<int> review_below_confidence) {
+  return db_.write([&](Connection& c) -> std::optional<Department> {
+    auto q = c.query(std::string("UPDATE departments SET review_below_confidence = ? "
+                                 "WHERE name = ? RETURNING ") +
+                     kDepartmentColumns);
+    return q.bind_all(review_below_confidence, name).first_row(department_from_row<Query>);
   });
 }
 

@@ -25,7 +25,7 @@ constexpr const char* kColumns = ST_TICKET_COLUMNS;
 const std::string kSelectById = std::string("SELECT ") + kColumns + " FROM tickets WHERE id = ?";
 
 // The id is the next after the highest, as SQLite would choose, but never below the floor a
-// restore set (migration 9).
+// restore set (migration 10).
 constexpr const char* kInsert =
     "INSERT INTO tickets (id, title, description, user_name, user_email, status, created_at, "
     "updated_at, language) VALUES (max(coalesce((SELECT max(id) FROM tickets), 0) + 1, "
@@ -34,8 +34,8 @@ constexpr const char* kInsert =
 constexpr const char* kUpdate =
     "UPDATE tickets SET title = ?, description = ?, user_name = ?, user_email = ?, "
     "department = ?, confidence_score = ?, categorized_by = ?, status = ?, created_at = ?, "
-    "updated_at = ?, priority = ?, explanation = ?, assignee_id = ?, assignee_name = ? "
-    "WHERE id = ?";
+    "updated_at = ?, priority = ?, explanation = ?, assignee_id = ?, assignee_name = ?, "
+    "needs_review = ? WHERE id = ?";
 
 constexpr const char* kSelectByCreateKey =
     "SELECT ticket_id FROM ticket_create_keys WHERE create_key = ?";
@@ -264,6 +264,7 @@ std::vector<Ticket> SqliteTicketStore::list(const ports::TicketQuery& q) {
   if (q.language) sql += " AND language = " + param(*q.language);
   if (q.assignee_id) sql += " AND assignee_id = " + param(*q.assignee_id);
   if (q.unassigned) sql += " AND assignee_id IS NULL";
+  if (q.needs_review) sql += " AND needs_review = 1";
   // COLLATE NOCASE matches the index tickets_by_user_email (migration 2).
   if (q.user_email) sql += " AND user_email = " + param(*q.user_email) + " COLLATE NOCASE";
   if (q.text) {
@@ -312,7 +313,8 @@ std::optional<Ticket> SqliteTicketStore::update_in(Connection& c, domain::Ticket
                   domain::to_string(edited.status), edited.created_at, edited.updated_at,
                   domain::to_string(edited.priority), sql::explanation_column(edited.explanation),
                   edited.assignee ? std::optional(edited.assignee->id) : std::nullopt,
-                  edited.assignee ? std::optional(edited.assignee->name) : std::nullopt, id)
+                  edited.assignee ? std::optional(edited.assignee->name) : std::nullopt,
+                  edited.needs_review, id)
         .run();
   }
   appended += outbox_.append(c, events);

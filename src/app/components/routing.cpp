@@ -7,8 +7,11 @@ namespace st::app::components {
 
 RoutingComponent::RoutingComponent(ports::RoutingStore& store, ports::Outbox& outbox,
                                    ports::DepartmentSetter& tickets,
-                                   ports::IdempotencyStore& requests, const ports::Clock& clock)
-    : outbox_(outbox), requests_(requests, clock), service_(store, tickets, clock) {
+                                   ports::IdempotencyStore& requests, const ports::Clock& clock,
+                                   int review_below_confidence)
+    : outbox_(outbox),
+      requests_(requests, clock),
+      service_(store, tickets, clock, review_below_confidence) {
   service_.initialize();
 }
 

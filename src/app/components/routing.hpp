@@ -20,7 +20,7 @@ class RoutingComponent final : public Component {
   // keeps the answers to reroutes the gateway may retry (one routing recorded per request).
   RoutingComponent(ports::RoutingStore& store, ports::Outbox& outbox,
                    ports::DepartmentSetter& tickets, ports::IdempotencyStore& requests,
-                   const ports::Clock& clock);
+                   const ports::Clock& clock, int review_below_confidence);
 
   std::string name() const override { return "routing"; }
   void register_routes(http::Router& router) override;

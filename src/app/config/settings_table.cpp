@@ -1,8 +1,7 @@
 // Every setting, declared once, in the order `smartticket config` prints them. A help text
 // names its default only where it is not simply documented_default() (--help appends that).
-// Adding one:
-// a member of Config (with its default), a row here, a row in the README's Configuration
-// table (tests/unit/app/config_readme_test.cpp checks that they agree).
+// Adding one: a member of Config (with its default), a row here, a row in the README's
+// Configuration table (tests/unit/app/config_readme_test.cpp checks that they agree).
 #include <algorithm>
 #include <stdexcept>
 
@@ -319,6 +318,13 @@ const std::vector<Setting>& settings() {
        .member = &Config::claude_redact_pii,
        .help = "replace e-mail addresses, phone, card and IBAN numbers before a ticket goes to "
                "Claude"},
+      {.key = "review_below_confidence",
+       .flag = "--review-below-confidence",
+       .env = {"SMARTTICKET_REVIEW_BELOW_CONFIDENCE"},
+       .member = &Config::review_below_confidence,
+       .help = "0-101: a decision below it waits for an agent's review; departments may override",
+       .min = 0,
+       .max = 101},
       // The learned model.
       {.key = "model_enabled",
        .flag = "--model-enabled",

@@ -15,7 +15,7 @@ struct RoutingTarget : PostgresStore<adapters::postgres::PgRoutingStore> {
       : PostgresStore(c),
         tickets(c, "tickets", c.tickets_url),
         requests(open_store<adapters::postgres::PgIdempotencyStore>(*db)),
-        component(*store, *store, tickets.adapter, *requests, clock) {}
+        component(*store, *store, tickets.adapter, *requests, clock, c.review_below_confidence) {}
 
   RemoteService<adapters::remote::DepartmentSetterClient> tickets;
   // The answers to the gateway's calls, kept so that its retry records nothing twice.

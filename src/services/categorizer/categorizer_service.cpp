@@ -106,14 +106,74 @@ CategorizerService::Deadline CategorizerService::deadline_for(domain::Millis cre
   return std::chrono::steady_clock::now() + std::chrono::milliseconds(left);
 }
 
-ports::Categorization CategorizerService::categorize(const std::string& title,
-                                                     const std::string& description,
-                                                     Deadline deadline) {
+std::optional<domain::Candidate> CategorizerService::model_opinion(
+    const ports::CategorizationRequest& req, std::size_t after) {
+  for (std::size_t j = after + 1; j < chain_.size(); ++j) {
+    if (chain_[j]->name() != "model") continue;
+    try {
+      if (auto c = chain_[j]->categorize(req))
+        return domain::Candidate{c->department, c->confidence};
+    } catch (const std::exception& e) {
+      spdlog::warn("categorizer: no second opinion from '{}': {}", chain_[j]->name(), e.what());
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+ports::CategorizationRequest CategorizerService::request_for(const std::string& title,
+                                                             const std::string& description,
+                                                             Deadline deadline) {
   ports::CategorizationRequest req{title, description, active_departments()};
   if (req.departments.empty()) req.departments.push_back(domain::kGeneralDepartment);
   req.deadline = deadline;
   if (!req.deadline && options_.create_timeout.count() > 0)
     req.deadline = std::chrono::steady_clock::now() + decision_budget(options_.create_timeout);
+  return req;
+}
+
+CategorizerService::DryRun CategorizerService::dry_run(const std::string& title,
+                                                       const std::string& description) {
+  const auto req = request_for(title, description, std::nullopt);
+  DryRun out;
+  std::optional<std::size_t> first;  // the strategy whose answer the chain takes
+  for (std::size_t i = 0; i < chain_.size(); ++i) {
+    StrategyAnswer a{std::string(chain_[i]->name()), std::nullopt, false};
+    try {
+      a.answer = chain_[i]->categorize(req);
+    } catch (const std::exception& e) {
+      spdlog::warn("categorizer dry run: '{}' failed: {}", chain_[i]->name(), e.what());
+      a.failed = true;
+    }
+    if (a.answer) {
+      if (!a.answer->priority) a.answer->priority = estimate_priority(title, description).priority;
+      explain(*a.answer);
+      if (!first) first = i;
+    }
+    out.strategies.push_back(std::move(a));
+  }
+  if (!first) {
+    out.decision.categorization = {
+        domain::kGeneralDepartment, 0,  domain::CategorizedBy::keywords,
+        "no strategy decided",      "", estimate_priority(title, description).priority};
+    explain(out.decision.categorization);
+    return out;
+  }
+  const auto& decided = *out.strategies[*first].answer;
+  out.decision.categorization = decided;
+  if (decided.categorized_by == domain::CategorizedBy::claude &&
+      decided.confidence < kSecondOpinionBelow)
+    for (std::size_t j = *first + 1; j < out.strategies.size(); ++j)
+      if (out.strategies[j].strategy == "model" && out.strategies[j].answer)
+        out.decision.second_opinion = domain::Candidate{out.strategies[j].answer->department,
+                                                        out.strategies[j].answer->confidence};
+  return out;
+}
+
+CategorizerService::Decision CategorizerService::decide(const std::string& title,
+                                                        const std::string& description,
+                                                        Deadline deadline) {
+  const auto req = request_for(title, description, deadline);
   for (std::size_t i = 0; i < chain_.size(); ++i) {
     auto* strategy = chain_[i];
     try {
@@ -123,7 +183,20 @@ ports::Categorization CategorizerService::categorize(const std::string& title,
         // without one: the local estimate stands in.
         if (!c->priority) c->priority = estimate_priority(title, description).priority;
         explain(*c);
-        return *c;
+        Decision out{*c, std::nullopt};
+        // An unsure Claude is checked by the learned model (only then: a sure one costs
+        // nothing more); a disagreement is noted in the evidence, and routing flags it.
+        if (c->categorized_by == domain::CategorizedBy::claude &&
+            c->confidence < kSecondOpinionBelow)
+          out.second_opinion = model_opinion(req, i);
+        if (out.second_opinion && out.second_opinion->department != c->department) {
+          c->explanation->evidence.push_back(
+              "the learned model would choose " + out.second_opinion->department + " (" +
+              std::to_string(out.second_opinion->confidence) + "%): left for review");
+          domain::normalize(*c->explanation);
+          out.categorization = *c;
+        }
+        return out;
       }
     } catch (const std::exception& e) {
       // A strategy failing is exactly what the chain is for: note it and ask the next.
@@ -135,7 +208,7 @@ ports::Categorization CategorizerService::categorize(const std::string& title,
       domain::kGeneralDepartment, 0,  domain::CategorizedBy::keywords,
       "no strategy decided",      "", estimate_priority(title, description).priority};
   explain(none);
-  return none;
+  return {none, std::nullopt};
 }
 
 nlohmann::json CategorizerService::health() {
@@ -182,12 +255,12 @@ std::vector<CategorizerService::Deadline> CategorizerService::batch_deadlines(
   return deadlines;
 }
 
-std::vector<ports::Categorization> CategorizerService::categorize_all(
+std::vector<CategorizerService::Decision> CategorizerService::categorize_all(
     const std::vector<std::optional<domain::Event>>& created) {
   const auto deadlines = batch_deadlines(created);
   // `parallelism` tickets at a time. An exception (say, the department list cannot be
   // read) fails the whole batch, as before, once every worker has stopped.
-  std::vector<ports::Categorization> decided(created.size());
+  std::vector<Decision> decided(created.size());
   std::atomic<std::size_t> next{0};
   std::exception_ptr error;
   std::mutex error_mutex;
@@ -196,7 +269,7 @@ std::vector<ports::Categorization> CategorizerService::categorize_all(
       if (!created[i]) continue;
       try {
         const auto& t = created[i]->ticket;
-        decided[i] = categorize(t.title, t.description, deadlines[i]);
+        decided[i] = decide(t.title, t.description, deadlines[i]);
       } catch (...) {
         std::lock_guard lock(error_mutex);
         if (!error) error = std::current_exception();
@@ -233,12 +306,13 @@ std::vector<ports::Disposition> CategorizerService::on_created(
   messages.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (!created[i]) continue;
-    const auto& c = decided[i];
+    const auto& c = decided[i].categorization;
     const auto& ticket_created = *created[i];
     domain::payload::Categorized suggestion{
-        c.department, c.confidence,    c.categorized_by,
-        c.reason,     c.model_version, c.priority.value_or(domain::Priority::normal),
-        c.explanation};
+        c.department,     c.confidence,
+        c.categorized_by, c.reason,
+        c.model_version,  c.priority.value_or(domain::Priority::normal),
+        c.explanation,    decided[i].second_opinion};
     auto event = domain::make_event(std::move(suggestion), ticket_created.ticket, clock_.now(),
                                     ticket_created.trace_id);
     event.event_id = domain::derived_event_id(ticket_created.event_id, "categorized");

@@ -31,6 +31,10 @@
 
 namespace st::services::categorizer {
 
+// Below this confidence a decision of Claude's gets the learned model's second opinion: a
+// disagreement puts the ticket in the review queue (routing decides the flag).
+inline constexpr int kSecondOpinionBelow = 80;
+
 struct CategorizerOptions {
   // Tickets of one delivery batch categorized at once. Above 1 only when a strategy waits on
   // the network (Claude): keywords alone are faster on the consumer thread.
@@ -57,8 +61,32 @@ class CategorizerService {
   static std::chrono::milliseconds decision_budget(std::chrono::milliseconds create_timeout);
 
   // With no deadline given, one is set decision_budget from now (when configured).
+  struct Decision {
+    ports::Categorization categorization;
+    // The learned model's answer when Claude decided below kSecondOpinionBelow (and the
+    // model answered); unset otherwise.
+    std::optional<domain::Candidate> second_opinion;
+  };
+  Decision decide(const std::string& title, const std::string& description,
+                  Deadline deadline = std::nullopt);
   ports::Categorization categorize(const std::string& title, const std::string& description,
-                                   Deadline deadline = std::nullopt);
+                                   Deadline deadline = std::nullopt) {
+    return decide(title, description, deadline).categorization;
+  }
+
+  // A dry run (POST /api/categorize?explain=true): what every strategy of the chain would
+  // decide, each with its explanation, and what the chain decides. Nothing is published or
+  // counted; Claude's answer cache may keep the answer, as for any categorization.
+  struct StrategyAnswer {
+    std::string strategy;                         // its name: claude, model, keywords
+    std::optional<ports::Categorization> answer;  // unset: it could not decide (or failed)
+    bool failed = false;                          // it threw (the reason is logged, not shown)
+  };
+  struct DryRun {
+    Decision decision;
+    std::vector<StrategyAnswer> strategies;  // in the chain's order
+  };
+  DryRun dry_run(const std::string& title, const std::string& description);
 
   // {"status": "healthy"|"degraded", "service": "categorizer", "details": {strategy: ...}}:
   // degraded when a strategy is (Claude without a key or behind an open breaker); the
@@ -76,6 +104,8 @@ class CategorizerService {
 
  private:
   std::vector<std::string> active_departments();
+  ports::CategorizationRequest request_for(const std::string& title, const std::string& description,
+                                           Deadline deadline);
   // The deadline of a ticket created at `created_at` (wall clock): created_at +
   // decision_budget, or now if that has passed while its creator still waits; nullopt once
   // nobody waits any more (its create has been answered). Events carry created_at in whole
@@ -84,8 +114,10 @@ class CategorizerService {
   // Per ticket of a batch (nullopt entries: malformed events, skipped).
   std::vector<Deadline> batch_deadlines(
       const std::vector<std::optional<domain::Event>>& created) const;
-  std::vector<ports::Categorization> categorize_all(
-      const std::vector<std::optional<domain::Event>>& created);
+  // The learned model's answer to `req`, if the chain has one after position `after`.
+  std::optional<domain::Candidate> model_opinion(const ports::CategorizationRequest& req,
+                                                 std::size_t after);
+  std::vector<Decision> categorize_all(const std::vector<std::optional<domain::Event>>& created);
   struct Counters;
 
   std::vector<ports::Categorizer*> chain_;

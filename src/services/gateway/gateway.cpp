@@ -204,8 +204,8 @@ void Gateway::register_routes(http::Router& router) {
 
   add(router, V::get, "/api/statuses", Access::signed_in(), "ticket statuses", forward_to(t));
   add(router, V::get, "/api/tickets", Access::signed_in(),
-      "list tickets (status, department, language, priority, assignee, sort, user_email, q, limit, "
-      "cursor); "
+      "list tickets (status, department, language, priority, assignee, needs_review, sort, "
+      "user_email, q, limit, cursor); "
       "a requester's own",
       [this](RequestContext& ctx) { return list_tickets(ctx); });
   const auto create_access =
@@ -221,12 +221,14 @@ void Gateway::register_routes(http::Router& router) {
       forward_to(t));
   add(router, V::put, "/api/tickets/{id}/assignee", Access::staff(),
       "assign a ticket to an agent, or to nobody", forward_to(t));
+  add(router, V::post, "/api/tickets/{id}/review", Access::staff(),
+      "confirm or correct a ticket's department; clears needs_review", forward_to(r));
   register_history_routes(router);  // comment_routes.cpp: the trail and the conversation
   add(router, V::get, "/api/departments", Access::staff(), "active departments", forward_to(r));
   add(router, V::post, "/api/departments", Access::admins(), "add a department", forward_to(r));
   add(router, V::get, "/api/departments/{name}", Access::staff(), "one department", forward_to(r));
   add(router, V::put, "/api/departments/{name}", Access::admins(),
-      "change a department (description, is_active, assignment)",
+      "change a department (description, is_active, assignment, review_below_confidence)",
       [this](RequestContext& ctx) { return update_department(ctx); });
   add(router, V::get, "/api/departments/{name}/tickets", Access::staff(),
       "tickets of a department (status)",

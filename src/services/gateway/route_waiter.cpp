@@ -13,7 +13,8 @@ RoutedTicket::RoutedTicket(const domain::Ticket& t)
       categorized_by(t.categorized_by),
       status(t.status),
       updated_at(t.updated_at),
-      priority(t.priority) {}
+      priority(t.priority),
+      needs_review(t.needs_review) {}
 
 void RoutedTicket::apply_to(nlohmann::json& ticket) const {
   // The same fields, and formats, as domain::to_json(Ticket).
@@ -24,9 +25,10 @@ void RoutedTicket::apply_to(nlohmann::json& ticket) const {
   fields.status = status;
   fields.updated_at = updated_at;
   fields.priority = priority;
+  fields.needs_review = needs_review;
   const auto routed = domain::to_json(fields);
-  for (const char* key :
-       {"department", "confidence_score", "categorized_by", "status", "updated_at", "priority"})
+  for (const char* key : {"department", "confidence_score", "categorized_by", "status",
+                          "updated_at", "priority", "needs_review"})
     ticket[key] = routed[key];
 }
 

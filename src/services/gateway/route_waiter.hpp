@@ -34,6 +34,7 @@ struct RoutedTicket {
   domain::Status status;
   domain::Millis updated_at;
   domain::Priority priority;  // set by the pipeline with the department
+  bool needs_review;          // likewise: the decision waits for an agent's review
 };
 
 class RouteWaiter {

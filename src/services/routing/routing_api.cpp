@@ -57,6 +57,24 @@ std::string route_department_from(const json& body) {
   return d;
 }
 
+// {"review_below_confidence": N | null}: absent, nothing to change; null, the setting applies
+// again. (Not an optional of an optional: GCC 12 misreads one as maybe uninitialized.)
+struct ThresholdChange {
+  bool given = false;
+  std::optional<int> value;  // unset: inherit the setting
+};
+
+ThresholdChange review_threshold_from(const json& body) {
+  const auto it = body.find("review_below_confidence");
+  if (it == body.end()) return {};
+  if (it->is_null()) return {true, std::nullopt};
+  if (!it->is_number_integer() || it->get<std::int64_t>() < domain::kMinReviewThreshold ||
+      it->get<std::int64_t>() > domain::kMaxReviewThreshold)
+    throw ApiError::bad_request("review_below_confidence must be an integer from 0 to 101, or null",
+                                "review_below_confidence");
+  return {true, it->get<int>()};
+}
+
 // The cap on active departments, as the API states it.
 template <class F>
 auto within_department_limit(F change) {
@@ -132,16 +150,25 @@ void register_routes(http::Router& router, RoutingService& service, http::Blocki
       active = it->get<bool>();
     }
     auto description = optional_description(body);
-    if (!active && !description)
-      throw ApiError::bad_request("Nothing to change: send description and/or is_active");
+    const auto threshold = review_threshold_from(body);
+    if (!active && !description && !threshold.given)
+      throw ApiError::bad_request(
+          "Nothing to change: send description, is_active and/or review_below_confidence");
     // The pipeline falls back to General when a department vanishes: it must stay active.
     if (active == false &&
         service.department(ctx.param("name")).value_or(domain::Department{}).name ==
             domain::kGeneralDepartment)
       throw ApiError::bad_request("General is the catch-all department and cannot be deactivated",
                                   "is_active");
-    auto d = within_department_limit(
-        [&] { return service.update_department(ctx.param("name"), description, active); });
+    std::optional<domain::Department> d;
+    if (active || description)
+      d = within_department_limit(
+          [&] { return service.update_department(ctx.param("name"), description, active); });
+    else
+      d = service.department(ctx.param("name"));
+    if (!d) throw ApiError::not_found("Department not found");
+    // Validated above with the rest, so a refused body changes nothing.
+    if (threshold.given) d = service.set_review_threshold(d->name, threshold.value);
     if (!d) throw ApiError::not_found("Department not found");
     return http::ok({{"success", true}, {"department", domain::to_json(*d)}});
   });
@@ -181,6 +208,25 @@ void register_routes(http::Router& router, RoutingService& service, http::Blocki
   router.route_blocking(
       bhttp::verb::put, "/api/route/{ticket_id}", waits,
       requests ? once_per_gateway_request(*requests, std::move(reroute)) : std::move(reroute));
+
+  // An agent's review of an unsure decision: {"department": "..."} confirms or corrects it.
+  http::SyncHandler review = [&service](RequestContext& ctx) {
+    const json body = ctx.json_object_body();
+    const auto id = ctx.id_param("ticket_id", "Ticket");
+    const auto department = route_department_from(body);
+    auto out = service.review(id, department, actor_of(ctx), ctx.trace_id);
+    if (out.error == RouteError::unknown_ticket) throw ApiError::not_found("Ticket not found");
+    if (out.error == RouteError::unknown_department)
+      throw ApiError::bad_request("Unknown department: " + department, "department");
+    if (out.error == RouteError::inactive_department)
+      throw ApiError::bad_request("Department is not active: " + department, "department");
+    return http::ok({{"success", true},
+                     {"ticket", domain::to_json(*out.ticket)},
+                     {"routing_id", out.record ? json(out.record->id) : json(nullptr)}});
+  };
+  router.route_blocking(
+      bhttp::verb::post, "/api/tickets/{ticket_id}/review", waits,
+      requests ? once_per_gateway_request(*requests, std::move(review)) : std::move(review));
 
   router.route(bhttp::verb::get, "/api/routing/statistics", [&service](RequestContext&) {
     auto s = service.statistics();

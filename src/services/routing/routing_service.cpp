@@ -9,8 +9,11 @@ namespace st::services::routing {
 using domain::Event;
 
 RoutingService::RoutingService(ports::RoutingStore& store, ports::DepartmentSetter& tickets,
-                               const ports::Clock& clock)
-    : store_(store), tickets_(tickets), clock_(clock) {}
+                               const ports::Clock& clock, int review_below_confidence)
+    : store_(store),
+      tickets_(tickets),
+      clock_(clock),
+      review_below_confidence_(review_below_confidence) {}
 
 void RoutingService::initialize() {
   store_.ensure_default_departments(clock_.now());
@@ -58,7 +61,16 @@ std::optional<RouteError> RoutingService::resolve(RouteRequest& r) {
   if (!dept) return RouteError::unknown_department;
   if (!dept->is_active) return RouteError::inactive_department;
   r.department = dept->name;
+  r.needs_review = needs_review(r, *dept);
   return std::nullopt;
+}
+
+bool RoutingService::needs_review(const RouteRequest& r, const domain::Department& dept) const {
+  // A person's decision is not second-guessed.
+  if (r.manual || r.categorized_by == domain::CategorizedBy::manual) return false;
+  if (domain::needs_review(r.confidence, dept, review_below_confidence_)) return true;
+  // A cheap second opinion that disagrees with an unsure Claude.
+  return r.second_opinion && r.second_opinion->department != r.department;
 }
 
 std::optional<RouteError> RoutingService::resolve_or_fall_back(RouteRequest& r) {
@@ -103,9 +115,9 @@ RoutingService::Outcome RoutingService::route(const RouteRequest& request) {
     r.explanation = domain::manual_explanation(r.department, r.confidence, r.actor, r.reason);
   // Assign first, announce second: when ticket.routed is out, the ticket shows its
   // department. A crash in between redelivers the cause and both steps are idempotent.
-  const ports::DepartmentSetter::Decision decision{r.ticket_id,      r.department, r.confidence,
-                                                   r.categorized_by, r.trace_id,   r.actor,
-                                                   r.priority,       r.explanation};
+  const ports::DepartmentSetter::Decision decision{
+      r.ticket_id, r.department, r.confidence,  r.categorized_by, r.trace_id,
+      r.actor,     r.priority,   r.explanation, r.needs_review,   r.review};
   out.ticket = tickets_.set_departments({decision}).front();
   if (!out.ticket) {
     out.error = RouteError::unknown_ticket;
@@ -114,6 +126,22 @@ RoutingService::Outcome RoutingService::route(const RouteRequest& request) {
   const std::vector<ports::RoutingStore::RoutingWrite> writes{routing_write(r, *out.ticket)};
   out.record = store_.record_routings(writes).front();
   return out;
+}
+
+RoutingService::Outcome RoutingService::review(domain::TicketId id, const std::string& department,
+                                               const domain::Actor& actor,
+                                               const std::string& trace_id) {
+  RouteRequest r;
+  r.ticket_id = id;
+  r.department = department;
+  r.confidence = 100;
+  r.categorized_by = domain::CategorizedBy::manual;
+  r.manual = true;  // ticket.routed says rerouted: the training consumer's human label
+  r.reason = "reviewed";
+  r.trace_id = trace_id;
+  r.actor = actor;
+  r.review = true;
+  return route(r);
 }
 
 RouteRequest RoutingService::request_from(const Event& e) {
@@ -128,6 +156,7 @@ RouteRequest RoutingService::request_from(const Event& e) {
   r.model_version = suggestion->model_version;
   r.priority = suggestion->priority;
   r.explanation = suggestion->explanation;
+  r.second_opinion = suggestion->second_opinion;
   r.trace_id = e.trace_id;
   r.cause_event_id = e.event_id;
   return r;
@@ -165,7 +194,7 @@ std::vector<ports::Disposition> RoutingService::on_categorized(
   std::vector<ports::DepartmentSetter::Decision> decisions;
   for (const auto& r : requests)
     decisions.push_back({r.ticket_id, r.department, r.confidence, r.categorized_by, r.trace_id,
-                         r.actor, r.priority, r.explanation});
+                         r.actor, r.priority, r.explanation, r.needs_review});
   const auto tickets = tickets_.set_departments(decisions);
 
   std::vector<ports::RoutingStore::RoutingWrite> writes;

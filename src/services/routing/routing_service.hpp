@@ -33,7 +33,14 @@ struct RouteRequest {
   std::optional<domain::Priority> priority;
   // Why (ticket.categorized's); unset for an agent's routing, which route() explains itself.
   std::optional<domain::Explanation> explanation;
+  // ticket.categorized's second opinion (the learned model's, when Claude was unsure).
+  std::optional<domain::Candidate> second_opinion{};
+  bool review = false;        // an agent's review: confirms or corrects, and clears the flag
+  bool needs_review = false;  // set by resolve(): the pipeline's decision waits for review
 };
+
+// The review_below_confidence setting's default.
+inline constexpr int kDefaultReviewThreshold = 60;
 
 enum class RouteError { unknown_ticket, unknown_department, inactive_department };
 
@@ -50,8 +57,10 @@ struct DepartmentLimitReached : std::runtime_error {
 
 class RoutingService final : public ports::DepartmentDirectory {
  public:
+  // A pipeline decision below `review_below_confidence` (or a department's own threshold)
+  // is routed and flagged for review.
   RoutingService(ports::RoutingStore& store, ports::DepartmentSetter& tickets,
-                 const ports::Clock& clock);
+                 const ports::Clock& clock, int review_below_confidence = kDefaultReviewThreshold);
 
   // Creates the default departments on first start.
   void initialize();
@@ -63,6 +72,12 @@ class RoutingService final : public ports::DepartmentDirectory {
   std::optional<domain::Department> update_department(std::string_view name,
                                                       const std::optional<std::string>& description,
                                                       const std::optional<bool>& is_active);
+  // A department's own review threshold (nullopt: the setting again); nullopt when there is
+  // no such department. The range is the caller's to check.
+  std::optional<domain::Department> set_review_threshold(std::string_view name,
+                                                         std::optional<int> threshold) {
+    return store_.set_review_threshold(name, threshold);
+  }
   std::vector<std::string> active_department_names() override;
 
   // Routes a ticket. Returns the routing, or the reason it could not be done. For a
@@ -73,6 +88,12 @@ class RoutingService final : public ports::DepartmentDirectory {
     std::optional<domain::Ticket> ticket;
   };
   Outcome route(const RouteRequest& r);
+  // An agent's review of a ticket's department: confirms it (the same department) or
+  // corrects it (moves the ticket like a reroute); either way the flag clears, the trail
+  // gets ticket.reviewed and the answer becomes a human training label (ticket.routed,
+  // rerouted). A ticket that is not flagged may be reviewed too: the same, noted as such.
+  Outcome review(domain::TicketId id, const std::string& department, const domain::Actor& actor,
+                 const std::string& trace_id);
 
   // Consumer of ticket.categorized, a batch at a time: one transaction for the batch's
   // departments, one for its routings.
@@ -97,6 +118,8 @@ class RoutingService final : public ports::DepartmentDirectory {
   ports::RoutingStore::RoutingWrite routing_write(const RouteRequest& r,
                                                   const domain::Ticket& ticket);
   static RouteRequest request_from(const domain::Event& categorized);
+  // Whether the pipeline's decision `r` for `department` waits for review.
+  bool needs_review(const RouteRequest& r, const domain::Department& department) const;
   struct PipelineTimes {
     domain::Millis created = 0;
     domain::Millis categorized = 0;
@@ -106,6 +129,7 @@ class RoutingService final : public ports::DepartmentDirectory {
   ports::RoutingStore& store_;
   ports::DepartmentSetter& tickets_;
   const ports::Clock& clock_;
+  const int review_below_confidence_;
   // Serializes the count-then-add of departments (the cap holds within one routing process).
   std::mutex department_changes_;
   metrics::Histogram* created_to_categorized_ = nullptr;  // null: not observed

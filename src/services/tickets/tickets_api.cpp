@@ -151,6 +151,11 @@ ports::TicketQuery query_from(const RequestContext& ctx) {
     else
       throw ApiError::bad_request("assignee must be me, none or an agent's key id", "assignee");
   }
+  if (auto flagged = ctx.query_param("needs_review")) {
+    if (*flagged != "true" && *flagged != "false")
+      throw ApiError::bad_request("needs_review must be true or false", "needs_review");
+    q.needs_review = *flagged == "true";
+  }
   if (auto text = ctx.query_param("q")) {
     std::string trimmed = domain::trim(*text);
     if (domain::utf8_length(trimmed) > kMaxSearchLength)
@@ -424,6 +429,13 @@ void register_routes(http::Router& router, TicketsService& service,
           throw ApiError::bad_request(std::string("explanation: ") + err.what(), "explanation");
         }
       }
+      // Optional, as priority: older routing instances flag nothing and review nothing.
+      auto flag = [&item](const char* name) {
+        const auto f = item.find(name);
+        return f != item.end() && f->is_boolean() && f->get<bool>();
+      };
+      a.needs_review = flag("needs_review");
+      a.review = flag("review");
       batch.push_back(std::move(a));
     }
     json tickets = json::array();

@@ -132,16 +132,31 @@ std::vector<Event> assignment_event(Ticket& t, std::optional<domain::Assignee> t
   return {std::move(e)};
 }
 
+// ticket.reviewed of the review `a`: what the ticket was (`before`) and is (`after`).
+Event review_event(const Ticket& before, const Ticket& after,
+                   const ports::DepartmentSetter::Decision& a, domain::Millis now) {
+  domain::payload::Reviewed reviewed{
+      a.department,          before.department == a.department, before.department,
+      before.categorized_by, before.confidence_score,           before.needs_review};
+  auto e = domain::make_event(std::move(reviewed), after, now, a.trace_id);
+  e.actor = a.actor;
+  return e;
+}
+
 }  // namespace
 
 ports::AssigningChange TicketsService::department_change(const Decision& a,
                                                          domain::Millis now) const {
   return [a, now](Ticket& t, ports::AssignmentScope& scope) -> std::vector<Event> {
+    // A review of a flagged ticket always changes it (the flag clears), even when it
+    // confirms what the ticket already shows.
     if (t.department == a.department && t.confidence_score == a.confidence &&
         t.categorized_by == a.by && (!a.priority || t.priority == *a.priority) &&
-        (!a.explanation || t.explanation == a.explanation))
+        (!a.explanation || t.explanation == a.explanation) && t.needs_review == a.needs_review)
       return {};  // a redelivered routing: already applied
     const auto previous = t.department;
+    const std::optional<Ticket> before = a.review ? std::optional(t) : std::nullopt;
+    t.needs_review = a.needs_review;
     if (a.priority) t.priority = *a.priority;
     if (a.explanation) t.explanation = a.explanation;
     t.department = a.department;
@@ -165,6 +180,7 @@ ports::AssigningChange TicketsService::department_change(const Decision& a,
                                        a.trace_id, a.actor);
       for (auto& e : assigned) events.push_back(std::move(e));
     }
+    if (before) events.push_back(review_event(*before, t, a, now));
     return events;
   };
 }

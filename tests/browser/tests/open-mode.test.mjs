@@ -32,7 +32,7 @@ describe('open mode', () => {
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     assert.equal(await page.getByRole('dialog', { name: 'Sign in' }).isVisible(), false);
     assert.deepEqual(await page.locator('nav li:not([hidden]) a').allTextContents(),
-      ['Submit', 'Tickets', 'Dashboard', 'Departments', 'Keys']);
+      ['Submit', 'Tickets', 'Review', 'Dashboard', 'Departments', 'Keys']);
     assert.equal(await page.locator('#who').textContent(), 'Open access');
     assert.equal(await page.getByRole('button', { name: 'Sign out' }).isVisible(), false);
     await page.locator('#live-status[data-state="live"]').waitFor();

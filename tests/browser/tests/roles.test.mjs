@@ -113,7 +113,7 @@ describe('roles', () => {
   test('an agent works tickets and sees the dashboard, not departments or keys', async () => {
     const page = await openPage(browser, '/ui/', { as: agent.secret });
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    assert.deepEqual(await visibleNav(page), ['Submit', 'My tickets', 'Tickets', 'Dashboard']);
+    assert.deepEqual(await visibleNav(page), ['Submit', 'My tickets', 'Tickets', 'Review', 'Dashboard']);
     assert.equal(await page.locator('#who').textContent(), 'Alex Agent · agent');
     await page.locator('#live-status[data-state="live"]').waitFor();
     await page.waitForFunction(() => document.querySelectorAll('.chart-slot figure').length === 6);
@@ -149,7 +149,7 @@ describe('roles', () => {
   test('an admin sees every page', async () => {
     const page = await openPage(browser, '/ui/#/departments');
     await page.locator('tr[data-name="General"]').waitFor();
-    assert.deepEqual(await visibleNav(page), ['Submit', 'Tickets', 'Dashboard', 'Departments', 'Keys']);
+    assert.deepEqual(await visibleNav(page), ['Submit', 'Tickets', 'Review', 'Dashboard', 'Departments', 'Keys']);
     await nav(page, 'Keys').click();
     await page.getByRole('heading', { name: 'Keys' }).waitFor();
     expectNoErrors(page);

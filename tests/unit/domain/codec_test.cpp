@@ -49,7 +49,18 @@ TEST(TicketCodec, HasTheContractShape) {
   EXPECT_EQ(j["language"], "en");
   EXPECT_EQ(j["priority"], "normal");
   EXPECT_TRUE(j["assignee"].is_null());
-  EXPECT_EQ(j.size(), 14u);
+  EXPECT_EQ(j["needs_review"], false);
+  EXPECT_EQ(j.size(), 15u);
+}
+
+TEST(TicketCodec, TheReviewFlagRoundTripsAndAMissingOneReadsAsFalse) {
+  Ticket t = routed_ticket();
+  t.needs_review = true;
+  json j = to_json(t);
+  EXPECT_EQ(j["needs_review"], true);
+  EXPECT_EQ(ticket_from_json(j), t);
+  j.erase("needs_review");  // a snapshot written before the review queue
+  EXPECT_FALSE(ticket_from_json(j).needs_review);
 }
 
 TEST(TicketCodec, AnUndeterminedLanguageIsNullAndAMissingOneReadsAsUnset) {
@@ -116,7 +127,10 @@ TEST(DepartmentCodec, HasTheContractShape) {
                      {"name", "Legal"},
                      {"description", "Contracts and NDAs"},
                      {"is_active", false},
-                     {"created_at", "2026-11-25T19:51:35Z"}}));
+                     {"created_at", "2026-11-25T19:51:35Z"},
+                     {"review_below_confidence", nullptr}}));
+  const Department own{3, "Legal", "Contracts and NDAs", false, 1795636295000, 75};
+  EXPECT_EQ(to_json(own)["review_below_confidence"], 75);
 }
 
 Event sample_event() {
@@ -159,6 +173,7 @@ TEST(EventCodec, RoundTripsEveryType) {
       payload::PriorityUpdated{domain::Priority::urgent, domain::Priority::normal},
       payload::Assigned{"0123456789abcdef", "Kim Agent", std::nullopt, "routed"},
       payload::Commented{12, false},
+      payload::Reviewed{"Finance", false, "HR", CategorizedBy::keywords, 41, true},
   };
   ASSERT_EQ(payloads.size(), kAllEventTypes.size());
   for (const auto& p : payloads) {

@@ -17,11 +17,12 @@ const EVENT_LABELS = {
   'ticket.priority.updated': 'Priority changed',
   'ticket.assigned': 'Assigned',
   'ticket.commented': 'Commented',
+  'ticket.reviewed': 'Reviewed',
 };
 
 // "Why here": who decided, with what, the departments weighed and the evidence. Agents and
 // admins get the ticket's explanation; a requester's ticket has none, and shows nothing.
-function whyHere(explanation) {
+export function whyHere(explanation) {
   if (!explanation) return null;
   const [chosen, ...alternatives] = explanation.candidates ?? [];
   const who = explanation.decided_by === 'manual' && explanation.actor?.name
@@ -132,6 +133,10 @@ export function render(main, { params }) {
         facts.push(e.metadata?.assignee_id ? (e.metadata.assignee_name ?? e.metadata.assignee_id) : 'Nobody');
       } else if (e.event_type === 'ticket.commented') {
         facts.push(e.metadata?.public === false ? 'Internal note' : 'Reply');
+      } else if (e.event_type === 'ticket.reviewed') {
+        const from = e.metadata?.previous_department;
+        facts.push(e.metadata?.confirmed ? `Confirmed ${e.metadata?.department ?? ''}` : `${from ?? '—'} → ${e.metadata?.department ?? ''}`);
+        if (e.actor?.name) facts.push(e.actor.name);
       } else if (e.event_type === 'ticket.routed' || e.event_type === 'ticket.department.updated' || e.event_type === 'ticket.categorized') {
         const from = e.metadata?.previous_department;
         if (e.department) facts.push(from ? `${from} → ${e.department}` : e.department);

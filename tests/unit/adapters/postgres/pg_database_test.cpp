@@ -96,9 +96,10 @@ TEST(PgMigrations, EachServiceCreatesOnlyItsOwnTables) {
                 "schema_migrations", "ticket_agent_departments", "ticket_agents", "ticket_comments",
                 "ticket_create_keys", "ticket_routing", "tickets", "tickets_outbox"}));
   // 2: requester index, 3: create keys, 4: language, 5: priority, 6: explanation, 7: agents,
-  // 8: comments
-  EXPECT_EQ(schema_version(*db, "tickets"), 8);
-  EXPECT_EQ(schema_version(*db, "routing"), 2);
+  // 8: comments, 9: needs_review
+  EXPECT_EQ(schema_version(*db, "tickets"), 9);
+  // 2: ticket_routing.model_version, 3: departments.review_below_confidence
+  EXPECT_EQ(schema_version(*db, "routing"), 3);
   EXPECT_EQ(schema_version(*db, "analytics"),
             4);  // 2: analytics_events.actor, 3: priority, 4: snapshots for rebuilds
   EXPECT_EQ(schema_version(*db, "categorizer"), 0);
@@ -121,7 +122,7 @@ TEST(PgMigrations, RunningThemAgainIsANoOpAndKeepsTheData) {
   PgTicketStore second(*db);  // a restart: migrates again
   EXPECT_EQ(second.get(t.id), t);
   EXPECT_EQ(migrate(*db, "tickets", {}), 0);
-  EXPECT_EQ(count_rows(schema, "schema_migrations"), 8);  // tickets 1 to 8
+  EXPECT_EQ(count_rows(schema, "schema_migrations"), 9);  // tickets 1 to 9
 }
 
 TEST(PgMigrations, NewerStepsRunInOrderAndAFailedStepLeavesNothing) {
@@ -172,7 +173,7 @@ TEST(PgMigrations, ConcurrentStartsOfEveryServiceApplyEachStepOnce) {
   }
   for (auto& t : instances) t.join();
   EXPECT_EQ(failures, 0);
-  EXPECT_EQ(count_rows(schema, "schema_migrations"), 14);  // tickets 8, routing 2, analytics 4
+  EXPECT_EQ(count_rows(schema, "schema_migrations"), 16);  // tickets 9, routing 3, analytics 4
   EXPECT_EQ(count_rows(schema, "departments"),
             static_cast<std::int64_t>(domain::default_departments().size()))
       << "the defaults are inserted once";

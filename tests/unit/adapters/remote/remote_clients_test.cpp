@@ -7,12 +7,14 @@
 #include "adapters/sqlite/database.hpp"
 #include "adapters/sqlite/routing_store.hpp"
 #include "adapters/sqlite/ticket_store.hpp"
+#include "domain/codec.hpp"
 #include "http/blocking_pool.hpp"
 #include "http/server.hpp"
 #include "ports/clock.hpp"
 #include "ports/unavailable.hpp"
 #include "services/routing/routing_api.hpp"
 #include "services/tickets/tickets_api.hpp"
+#include "unit/adapters/sqlite/sqlite_test_support.hpp"
 #include "unit/support/temp_dir.hpp"
 
 namespace st::adapters::remote {
@@ -128,6 +130,34 @@ TEST_F(RemoteClients, AnAgentsRerouteThroughRemoteRoutingIsExplainedAsManualWith
   ASSERT_TRUE(why->actor);
   EXPECT_EQ(why->actor->name, "Pat");
   EXPECT_EQ(why->actor->role, domain::Role::agent);
+}
+
+TEST_F(RemoteClients, TheReviewFlagAndAReviewCrossToTheTicketsService) {
+  const auto a = create("Something odd");
+  http::HttpClient http_client(url(), {.name = "tickets"});
+  DepartmentSetterClient assigner(http_client);
+  ports::DepartmentSetter::Decision unsure{
+      a.id, "HR", 20, CategorizedBy::keywords, "", domain::Actor::system()};
+  unsure.needs_review = true;
+  ASSERT_TRUE(assigner.set_departments({unsure}).at(0)->needs_review);
+  EXPECT_TRUE(tickets.get(a.id)->needs_review);
+
+  services::routing::RoutingService remote_routing{routing_store, assigner, clock};
+  const domain::Actor pat{domain::Actor::Type::key, "k7", "Pat", domain::Role::agent};
+  const auto out = remote_routing.review(a.id, "Finance", pat, "");
+  ASSERT_FALSE(out.error);
+  ASSERT_TRUE(out.ticket);
+  EXPECT_FALSE(out.ticket->needs_review);
+  EXPECT_EQ(tickets.get(a.id)->department, "Finance");
+  EXPECT_FALSE(tickets.get(a.id)->needs_review);
+  bool reviewed = false;
+  for (const auto& m : sqlite::test_support::drain(ticket_store))
+    if (m.routing_key == "ticket.reviewed") {
+      const auto e = domain::parse_event(m.body);
+      reviewed = e.actor == pat && e.payload_as<domain::payload::Reviewed>()->previous_department ==
+                                       std::optional<std::string>("HR");
+    }
+  EXPECT_TRUE(reviewed);
 }
 
 TEST_F(RemoteClients, DirectoryListsOnlyActiveDepartments) {

@@ -382,10 +382,11 @@ TEST_F(SqliteMigrations, ServiceMigrationsAreIdempotent) {
   }
   for (const char* service : {"categorizer", "bus"})
     EXPECT_EQ(schema_version(db, service), 1) << service;
-  EXPECT_EQ(schema_version(db, "routing"), 2);  // 2: ticket_routing.model_version
+  // 2: ticket_routing.model_version, 3: departments.review_below_confidence
+  EXPECT_EQ(schema_version(db, "routing"), 3);
   // 2: requester index, 3: create keys, 4: language, 5: priority, 6: explanation, 7: agents,
-  // 8: comments, 9: the id floor a restore sets
-  EXPECT_EQ(schema_version(db, "tickets"), 9);
+  // 8: comments, 9: needs_review, 10: the id floor a restore sets
+  EXPECT_EQ(schema_version(db, "tickets"), 10);
   EXPECT_EQ(schema_version(db, "analytics"),
             4);  // 2: analytics_events.actor, 3: priority, 4: snapshots for rebuilds
   for (const char* table :

@@ -125,6 +125,25 @@ TYPED_TEST(RoutingStoreContract, UpdateDepartmentChangesOnlyWhatIsGiven) {
   EXPECT_EQ(this->store->update_department("Nope", std::string("x"), true), std::nullopt);
 }
 
+TYPED_TEST(RoutingStoreContract, ADepartmentsReviewThresholdIsSetAndClearedAlone) {
+  this->store->ensure_default_departments(1);
+  EXPECT_EQ(this->store->find_department("HR")->review_below_confidence, std::nullopt);
+  auto hr = this->store->set_review_threshold("hr", 75);
+  ASSERT_TRUE(hr);
+  EXPECT_EQ(hr->name, "HR");
+  EXPECT_EQ(hr->review_below_confidence, 75);
+  EXPECT_TRUE(hr->is_active);  // nothing else changed
+  EXPECT_EQ(this->store->find_department("HR"), hr);
+  // Other fields' updates keep it.
+  hr = this->store->update_department("HR", std::string("People"), std::nullopt);
+  EXPECT_EQ(hr->review_below_confidence, 75);
+  hr = this->store->set_review_threshold("HR", std::nullopt);
+  ASSERT_TRUE(hr);
+  EXPECT_EQ(hr->review_below_confidence, std::nullopt);
+  EXPECT_EQ(this->store->find_department("HR")->review_below_confidence, std::nullopt);
+  EXPECT_EQ(this->store->set_review_threshold("Nope", 10), std::nullopt);
+}
+
 TYPED_TEST(RoutingStoreContract, RecordRoutingWritesTheRowAndItsEvents) {
   int notified = 0;
   this->store->set_listener([&] { ++notified; });

@@ -259,6 +259,31 @@ TYPED_TEST(TicketStoreContract, ANewTicketIsNormalAndAChangedPriorityIsStored) {
   EXPECT_EQ(this->store->get(t.id)->priority, domain::Priority::urgent);
 }
 
+TYPED_TEST(TicketStoreContract, TheReviewFlagIsStoredAndTheListFiltersByIt) {
+  const auto sure = this->create("Printer jams");
+  const auto unsure = this->create("Something odd");
+  EXPECT_FALSE(sure.needs_review);
+  update_one(*this->store, unsure.id, [](Ticket& x) {
+    x.needs_review = true;
+    return std::vector<Event>{};
+  });
+  EXPECT_TRUE(this->store->get(unsure.id)->needs_review);
+  EXPECT_TRUE(this->store->view(unsure.id)->ticket.needs_review);
+  ports::TicketQuery q;
+  q.needs_review = true;
+  const auto queue = this->store->list(q);
+  ASSERT_EQ(ids(queue), std::vector<domain::TicketId>{unsure.id});
+  EXPECT_TRUE(queue[0].needs_review);
+  EXPECT_EQ(this->store->list({}).size(), 2u);  // unfiltered: both
+  this->reopen();
+  EXPECT_TRUE(this->store->get(unsure.id)->needs_review);
+  update_one(*this->store, unsure.id, [](Ticket& x) {
+    x.needs_review = false;
+    return std::vector<Event>{};
+  });
+  EXPECT_TRUE(this->store->list(q).empty());
+}
+
 TYPED_TEST(TicketStoreContract, AnExplanationIsStoredWithTheTicketShownAsItsTextNotListed) {
   const auto t = this->create("Laptop will not boot");
   EXPECT_EQ(this->store->get(t.id)->explanation, std::nullopt);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -65,7 +66,8 @@ class ScriptedStrategy final : public ports::Categorizer {
     }
     if (throws) throw std::runtime_error("strategy broke");
     if (!answers) return std::nullopt;
-    return ports::Categorization{"HR", 70, by_, name_ + " decided", "", priority, explanation};
+    return ports::Categorization{department, confidence, by_,        name_ + " decided",
+                                 "",         priority,   explanation};
   }
   std::string_view name() const override { return name_; }
   ports::CategorizerHealth health() override { return health_value; }
@@ -74,6 +76,8 @@ class ScriptedStrategy final : public ports::Categorizer {
   std::condition_variable cv;
   int calls = 0, in_flight = 0, peak = 0, gather = 1;
   bool answers = true, throws = false;
+  std::string department = "HR";
+  int confidence = 70;
   std::optional<domain::Priority> priority;        // what the answer says; unset: none
   std::optional<domain::Explanation> explanation;  // the strategy's own; unset: none
   std::vector<std::optional<Clock::time_point>> deadlines;
@@ -173,6 +177,34 @@ TEST_F(CategorizerServiceTest, AStrategysExplanationTravelsInTheCategorizedEvent
   // Best first, at most three.
   EXPECT_EQ(c->explanation->candidates,
             (std::vector<domain::Candidate>{{"HR", 70}, {"IT Support", 20}, {"Finance", 10}}));
+}
+
+TEST_F(CategorizerServiceTest, AnUnsureClaudeGetsTheLearnedModelsSecondOpinion) {
+  ScriptedStrategy model{"model", domain::CategorizedBy::model};
+  model.department = "IT Support";
+  model.confidence = 64;
+  CategorizerService service({&claude, &model, &keywords}, departments, bus, clock, {});
+  claude.confidence = kSecondOpinionBelow - 1;
+  const auto disputed = service.decide("t", "d");
+  EXPECT_EQ(disputed.categorization.department, "HR");  // Claude's answer stands
+  EXPECT_EQ(disputed.second_opinion, (domain::Candidate{"IT Support", 64}));
+  const auto& evidence = disputed.categorization.explanation->evidence;
+  EXPECT_NE(std::find(evidence.begin(), evidence.end(),
+                      "the learned model would choose IT Support (64%): left for review"),
+            evidence.end());
+  EXPECT_EQ(model.calls, 1);
+
+  service.on_created({created_delivery(8, clock.now_ms)});
+  ASSERT_EQ(bus.published.size(), 1u);
+  const auto e = domain::parse_event(bus.published[0].body);
+  EXPECT_EQ(e.payload_as<domain::payload::Categorized>()->second_opinion,
+            (domain::Candidate{"IT Support", 64}));
+
+  claude.confidence = kSecondOpinionBelow;  // sure enough: the model is not asked
+  EXPECT_EQ(service.decide("t", "d").second_opinion, std::nullopt);
+  EXPECT_EQ(model.calls, 2);  // the one above and on_created's
+  claude.answers = false;     // the model deciding itself has no second opinion
+  EXPECT_EQ(service.decide("t", "d").second_opinion, std::nullopt);
 }
 
 TEST_F(CategorizerServiceTest, ADecisionWithoutAnExplanationIsExplainedByItsReason) {
