@@ -240,14 +240,6 @@ TEST_F(Tickets, BadCursorIs400) {
   EXPECT_TRUE(IsError(http().get("/api/tickets?cursor=%FF%FE%00"), 400));
 }
 
-// Clients build their status pickers from this list (the console does).
-TEST_F(Tickets, StatusesListsEveryStatusInLifecycleOrder) {
-  const Response r = http().get("/api/statuses");
-  ASSERT_TRUE(IsSuccess(r, 200));
-  EXPECT_EQ(r.json["statuses"],
-            json::array({"pending", "in_progress", "waiting_on_customer", "resolved"}));
-}
-
 TEST_F(Tickets, StatusUpdatesReturnTheUpdatedTicket) {
   const json t = create_sample("Facilities", unique_tag());
   ASSERT_TRUE(t.is_object());
