@@ -140,9 +140,7 @@ class MemoryTicketStore final : public ports::TicketStore {
   void put_agent(const ports::AgentRecord&) override {}
   std::optional<domain::Assignee> find_agent(std::string_view) override { return std::nullopt; }
   void set_assignment_mode(const std::string&, domain::AssignmentMode) override {}
-  domain::AssignmentMode assignment_mode(const std::string&) override {
-    return domain::AssignmentMode::manual;
-  }
+  std::map<std::string, domain::AssignmentMode> assignment_modes() override { return {}; }
   std::vector<domain::TicketId> open_tickets_of(std::string_view) override { return {}; }
 
  private:

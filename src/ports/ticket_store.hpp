@@ -1,6 +1,7 @@
 #pragma once
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -159,8 +160,8 @@ class TicketStore {
   // An active agent's id and name, or nullopt.
   virtual std::optional<domain::Assignee> find_agent(std::string_view id) = 0;
   virtual void set_assignment_mode(const std::string& department, domain::AssignmentMode mode) = 0;
-  // The mode of a department (manual when never set).
-  virtual domain::AssignmentMode assignment_mode(const std::string& department) = 0;
+  // The modes set so far, by department; a department not listed is manual.
+  virtual std::map<std::string, domain::AssignmentMode> assignment_modes() = 0;
   // The ids of the tickets assigned to the agent that are not resolved.
   virtual std::vector<domain::TicketId> open_tickets_of(std::string_view agent_id) = 0;
 };

@@ -125,6 +125,31 @@ std::string assignee_of(HttpClient& http, std::int64_t id) {
   return a.is_object() ? a.value("id", "") : "";
 }
 
+// The mode is the tickets service's, the department routing's: every department answer joins
+// them, manual until set.
+TEST_F(Agents, EveryDepartmentAnswerCarriesItsAssignmentMode) {
+  const std::string dept = new_department();
+  const std::string path = "/api/departments/" + url_encode(dept);
+  EXPECT_EQ(http().get(path).json["department"]["assignment"], "manual");
+  ASSERT_EQ(http().put_json(path, {{"assignment", "least_open"}}).status, 200);
+  EXPECT_EQ(http().get(path).json["department"]["assignment"], "least_open");
+  // A change of another field answers the mode too.
+  const Response described = http().put_json(path, {{"description", "Desks and chairs"}});
+  ASSERT_EQ(described.status, 200) << described.describe();
+  EXPECT_EQ(described.json["department"]["assignment"], "least_open");
+  const Response all = http().get("/api/departments");
+  ASSERT_EQ(all.status, 200) << all.describe();
+  bool listed = false;
+  for (const auto& d : all.json["departments"]) {
+    EXPECT_TRUE(d["assignment"].is_string()) << d.dump();
+    if (d["name"] == dept) {
+      listed = true;
+      EXPECT_EQ(d["assignment"], "least_open");
+    }
+  }
+  EXPECT_TRUE(listed);
+}
+
 TEST_F(Agents, RoundRobinHandsFourRoutedTicketsTwoToEachAgent) {
   const std::string dept = new_department();
   const Response mode =

@@ -262,14 +262,13 @@ void PgTicketStore::set_assignment_mode(const std::string& department,
   });
 }
 
-domain::AssignmentMode PgTicketStore::assignment_mode(const std::string& department) {
-  if (!storable_text(department)) return domain::AssignmentMode::manual;
+std::map<std::string, domain::AssignmentMode> PgTicketStore::assignment_modes() {
   return db_.read([&](Tx& tx) {
-    const auto rows =
-        tx.exec("SELECT mode FROM department_assignment WHERE department = $1", department);
-    if (rows.empty()) return domain::AssignmentMode::manual;
-    return domain::parse_assignment_mode(rows[0][0].as<std::string>())
-        .value_or(domain::AssignmentMode::manual);
+    std::map<std::string, domain::AssignmentMode> out;
+    for (const auto& row : tx.exec("SELECT department, mode FROM department_assignment"))
+      out[row[0].as<std::string>()] = domain::parse_assignment_mode(row[1].as<std::string>())
+                                          .value_or(domain::AssignmentMode::manual);
+    return out;
   });
 }
 

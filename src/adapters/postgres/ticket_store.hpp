@@ -37,7 +37,7 @@ class PgTicketStore final : public ports::TicketStore, public sql::OutboxPort<Ou
   void put_agent(const ports::AgentRecord& agent) override;
   std::optional<domain::Assignee> find_agent(std::string_view id) override;
   void set_assignment_mode(const std::string& department, domain::AssignmentMode mode) override;
-  domain::AssignmentMode assignment_mode(const std::string& department) override;
+  std::map<std::string, domain::AssignmentMode> assignment_modes() override;
   std::vector<domain::TicketId> open_tickets_of(std::string_view agent_id) override;
 
  private:

@@ -164,14 +164,16 @@ void SqliteTicketStore::set_assignment_mode(const std::string& department,
   });
 }
 
-domain::AssignmentMode SqliteTicketStore::assignment_mode(const std::string& department) {
-  const auto mode = db_.read([&](Connection& c) {
-    return c.query("SELECT mode FROM department_assignment WHERE department = ?")
-        .bind_all(department)
-        .first_row([](const Query& q) { return q.text(0); });
+std::map<std::string, domain::AssignmentMode> SqliteTicketStore::assignment_modes() {
+  const auto rows = db_.read([&](Connection& c) {
+    return c.query("SELECT department, mode FROM department_assignment").rows([](const Query& q) {
+      return std::pair{q.text(0), q.text(1)};
+    });
   });
-  return mode ? domain::parse_assignment_mode(*mode).value_or(domain::AssignmentMode::manual)
-              : domain::AssignmentMode::manual;
+  std::map<std::string, domain::AssignmentMode> out;
+  for (const auto& [department, mode] : rows)
+    out[department] = domain::parse_assignment_mode(mode).value_or(domain::AssignmentMode::manual);
+  return out;
 }
 
 std::vector<domain::TicketId> SqliteTicketStore::open_tickets_of(std::string_view agent_id) {

@@ -141,10 +141,42 @@ asio::awaitable<Response> Gateway::set_availability(RequestContext& ctx) {
   co_return http::ok({{"success", true}, {"key", key_json(key)}, {"handed_on", handed}});
 }
 
+asio::awaitable<Response> Gateway::with_assignment_modes(Response res, RequestContext& ctx) {
+  if (res.result() != bhttp::status::ok && res.result() != bhttp::status::created) co_return res;
+  auto answer = json_of(res);
+  if (!answer || !answer->is_object()) co_return res;
+  // The tickets service unreachable (its 503): the departments still answer, modes null.
+  std::optional<json> modes;
+  const Response got =
+      co_await upstreams_.tickets.send(make_get("/internal/tickets/assignment-modes", ctx), ctx);
+  if (auto body = json_of(got); got.result() == bhttp::status::ok && body)
+    if (auto it = body->find("modes"); it != body->end() && it->is_object()) modes = *it;
+  const auto mode_of = [&](const json& department) -> json {
+    if (!modes) return nullptr;
+    const auto name = department.value("name", std::string());
+    const auto it = modes->find(name);
+    return it != modes->end() ? *it : json(domain::to_string(domain::AssignmentMode::manual));
+  };
+  if (auto it = answer->find("department"); it != answer->end() && it->is_object())
+    (*it)["assignment"] = mode_of(*it);
+  if (auto it = answer->find("departments"); it != answer->end() && it->is_array())
+    for (auto& d : *it)
+      if (d.is_object()) d["assignment"] = mode_of(d);
+  Response out{res.result(), res.version()};
+  out.set(bhttp::field::content_type, "application/json");
+  out.body() = answer->dump();
+  out.prepare_payload();
+  co_return out;
+}
+
+asio::awaitable<Response> Gateway::forward_department(RequestContext& ctx) {
+  co_return co_await with_assignment_modes(co_await upstreams_.routing.send(ctx.request, ctx), ctx);
+}
+
 asio::awaitable<Response> Gateway::update_department(RequestContext& ctx) {
   auto body = ctx.json_object_body();
   const auto it = body.find("assignment");
-  if (it == body.end()) co_return co_await upstreams_.routing.send(ctx.request, ctx);
+  if (it == body.end()) co_return co_await forward_department(ctx);
   const auto mode =
       it->is_string() ? domain::parse_assignment_mode(it->get<std::string>()) : std::nullopt;
   if (!mode)

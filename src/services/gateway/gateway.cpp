@@ -224,9 +224,11 @@ void Gateway::register_routes(http::Router& router) {
   add(router, V::post, "/api/tickets/{id}/review", Access::staff(),
       "confirm or correct a ticket's department; clears needs_review", forward_to(r));
   register_history_routes(router);  // comment_routes.cpp: the trail and the conversation
-  add(router, V::get, "/api/departments", Access::staff(), "active departments", forward_to(r));
-  add(router, V::post, "/api/departments", Access::admins(), "add a department", forward_to(r));
-  add(router, V::get, "/api/departments/{name}", Access::staff(), "one department", forward_to(r));
+  const auto department_route = [this](RequestContext& ctx) { return forward_department(ctx); };
+  add(router, V::get, "/api/departments", Access::staff(), "active departments", department_route);
+  add(router, V::post, "/api/departments", Access::admins(), "add a department", department_route);
+  add(router, V::get, "/api/departments/{name}", Access::staff(), "one department",
+      department_route);
   add(router, V::put, "/api/departments/{name}", Access::admins(),
       "change a department (description, is_active, assignment, review_below_confidence)",
       [this](RequestContext& ctx) { return update_department(ctx); });

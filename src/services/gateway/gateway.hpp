@@ -117,6 +117,11 @@ class Gateway {
   http::asio::awaitable<std::int64_t> publish_agent(http::RequestContext& ctx,
                                                     const ports::ApiKeyRecord& key, bool active);
   http::asio::awaitable<http::Response> update_department(http::RequestContext& ctx);
+  // Routing's answer about departments (GET, POST, PUT) with each one's assignment mode, which
+  // the tickets service keeps: `assignment`, null when that service cannot be reached.
+  http::asio::awaitable<http::Response> with_assignment_modes(http::Response res,
+                                                              http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> forward_department(http::RequestContext& ctx);
   // The canonical names of `names` (routing's word); ApiError 400 for one that does not exist.
   http::asio::awaitable<std::vector<std::string>> canonical_departments(
       http::RequestContext& ctx, std::vector<std::string> names);

@@ -392,11 +392,14 @@ void register_routes(http::Router& router, TicketsService& service,
         service.set_assignment_mode(d->get<std::string>(), *mode);
         return http::ok({{"success", true}});
       });
-  router.route(bhttp::verb::get, "/internal/tickets/assignment-modes/{department}",
-               [&service](RequestContext& ctx) {
-                 const auto mode = service.assignment_mode(ctx.param("department"));
-                 return http::ok({{"success", true}, {"assignment", domain::to_string(mode)}});
-               });
+  // Internal: every department's mode that was set ({"modes": {name: mode}}; the others are
+  // manual), for the gateway's GET /api/departments.
+  router.route(bhttp::verb::get, "/internal/tickets/assignment-modes", [&service](RequestContext&) {
+    json modes = json::object();
+    for (const auto& [department, mode] : service.assignment_modes())
+      modes[department] = domain::to_string(mode);
+    return http::ok({{"success", true}, {"modes", std::move(modes)}});
+  });
 
   // Internal, batched: {"decisions": [{ticket_id, department, confidence_score,
   // categorized_by, trace_id?}, ...]} in one transaction; answers {"tickets": [ticket or

@@ -85,8 +85,8 @@ class TicketsService final : public ports::DepartmentSetter {
   void set_assignment_mode(const std::string& department, domain::AssignmentMode mode) {
     store_.set_assignment_mode(department, mode);
   }
-  domain::AssignmentMode assignment_mode(const std::string& department) {
-    return store_.assignment_mode(department);
+  std::map<std::string, domain::AssignmentMode> assignment_modes() {
+    return store_.assignment_modes();
   }
 
  private:
