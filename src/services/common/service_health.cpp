@@ -17,9 +17,11 @@ asio::awaitable<json> ServiceHealth::probe_all(bool& ok) const {
   ok = true;
   json out = json::object();
   // Every probe runs at the same time: the answer waits for the slowest one, not their sum.
-  for (auto* dependency : dependencies_) dependency->start();
-  for (auto* dependency : dependencies_) {
-    const TimedProbe::Result r = co_await dependency->result();
+  std::vector<std::uint64_t> started;
+  for (auto* dependency : dependencies_) started.push_back(dependency->start());
+  for (std::size_t i = 0; i < dependencies_.size(); ++i) {
+    TimedProbe* dependency = dependencies_[i];
+    const TimedProbe::Result r = co_await dependency->result(started[i]);
     json entry{{"status", r.probe.ok ? "healthy" : "unhealthy"}, {"latency_ms", r.took.count()}};
     if (!r.probe.ok) entry["error"] = r.probe.detail;
     out[dependency->name()] = std::move(entry);

@@ -15,9 +15,10 @@ TimedProbe::~TimedProbe() {
   if (thread_.joinable()) thread_.join();
 }
 
-void TimedProbe::start() {
+std::uint64_t TimedProbe::start() {
   std::lock_guard lock(mutex_);
   start_locked();
+  return running_;
 }
 
 void TimedProbe::start_locked() {
@@ -25,11 +26,12 @@ void TimedProbe::start_locked() {
   // The previous probe has returned (in_flight_ is false): only its exit is left to wait for.
   if (thread_.joinable()) thread_.join();
   in_flight_ = true;
+  ++running_;
   started_ = std::chrono::steady_clock::now();
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this, number = running_] { run(number); });
 }
 
-void TimedProbe::run() {
+void TimedProbe::run(std::uint64_t number) {
   const auto began = std::chrono::steady_clock::now();
   const ports::Probe answer = check_.probe();  // noexcept
   const Result result{answer, std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -38,21 +40,30 @@ void TimedProbe::run() {
   {
     std::lock_guard lock(mutex_);
     in_flight_ = false;
+    last_ = result;
+    last_number_ = number;
     wake.swap(waiters_);
     for (auto& w : wake) w->result = result;
   }
   http::wake_waiters(wake);
 }
 
-asio::awaitable<TimedProbe::Result> TimedProbe::result() {
+asio::awaitable<TimedProbe::Result> TimedProbe::result(std::uint64_t started) {
   auto w = std::make_shared<Waiter>(co_await asio::this_coro::executor);
   std::chrono::steady_clock::time_point deadline;
+  bool answered = false;
   {
     std::lock_guard lock(mutex_);
-    start_locked();
-    deadline = started_ + timeout_;
-    waiters_.push_back(w);
+    if (last_ && last_number_ >= started) {
+      w->result = last_;
+      answered = true;
+    } else {
+      start_locked();
+      deadline = started_ + timeout_;
+      waiters_.push_back(w);
+    }
   }
+  if (answered) co_return *w->result;
   w->timer.expires_at(deadline);
   boost::system::error_code ec;
   co_await w->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));

@@ -9,6 +9,7 @@
 // hangs past its budget they answer at once; the next request after it returns probes
 // anew. Shared by every service of a process (one process probes its database once).
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -37,10 +38,13 @@ class TimedProbe {
   TimedProbe& operator=(const TimedProbe&) = delete;
 
   std::string name() const { return check_.health_name(); }
-  // Starts a probe unless one is in flight (to run several dependencies' probes at once).
-  void start();
-  // The answer of the probe in flight (started if none), or a failure once its budget ran out.
-  http::asio::awaitable<Result> result();
+  // Starts a probe unless one is in flight (to run several dependencies' probes at once);
+  // returns the number of the probe that is running, for result().
+  std::uint64_t start();
+  // The answer of probe number `started` or of a later one (started here if none is in
+  // flight), or a failure once its budget ran out. A probe that already returned is not run
+  // again: a fast one often finishes between start() and this call.
+  http::asio::awaitable<Result> result(std::uint64_t started);
 
  private:
   struct Waiter {
@@ -49,13 +53,16 @@ class TimedProbe {
     std::optional<Result> result;  // guarded by mutex_
   };
   void start_locked();
-  void run();
+  void run(std::uint64_t number);
 
   ports::HealthCheck& check_;
   const std::chrono::milliseconds timeout_;
 
   std::mutex mutex_;
   bool in_flight_ = false;
+  std::uint64_t running_ = 0;   // the number of the latest probe started (1, 2, ...)
+  std::optional<Result> last_;  // the latest probe's answer, once it returned
+  std::uint64_t last_number_ = 0;
   std::chrono::steady_clock::time_point started_;
   std::vector<std::shared_ptr<Waiter>> waiters_;
   std::thread thread_;

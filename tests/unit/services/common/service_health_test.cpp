@@ -113,6 +113,20 @@ TEST_F(ServiceHealthTest, EachRequestProbesAnew) {
   EXPECT_EQ(database.calls(), 3);
 }
 
+// A fast probe often returns between start() and result(): its answer is the one awaited, not
+// a reason to probe again (under load this made one request probe twice).
+TEST_F(ServiceHealthTest, AProbeThatAlreadyReturnedIsNotRunAgainForItsAnswer) {
+  const auto first = database_probe.start();
+  EXPECT_TRUE(run(database_probe.result(first)).probe.ok);
+  database.answer({false, "gone"});
+  EXPECT_TRUE(run(database_probe.result(first)).probe.ok) << "probe 1's answer, kept";
+  EXPECT_EQ(database.calls(), 1);
+  const auto second = database_probe.start();
+  EXPECT_GT(second, first);
+  EXPECT_FALSE(run(database_probe.result(second)).probe.ok);
+  EXPECT_EQ(database.calls(), 2);
+}
+
 TEST_F(ServiceHealthTest, TheServicesOwnStateComesWithTheDependencies) {
   ServiceHealth health("categorizer", {&bus_probe}, [] {
     return json{{"status", "degraded"},
@@ -184,18 +198,18 @@ TEST(TimedProbe, AfterAHungProbeReturnsTheNextRequestProbesAnew) {
   ScriptedCheck database("database");
   database.hold();
   TimedProbe probe(database, 100ms);
-  EXPECT_FALSE(run(probe.result()).probe.ok);
+  EXPECT_FALSE(run(probe.result(probe.start())).probe.ok);
   database.release();
   // Until the hung probe returns, a request shares it and (its budget long spent) fails; its
   // own late answer may be the first healthy one. Bounded: 50 tries, 1 s.
   bool ok = false;
   for (int i = 0; i < 50 && !ok; ++i) {
-    ok = run(probe.result()).probe.ok;
+    ok = run(probe.result(probe.start())).probe.ok;
     if (!ok) std::this_thread::sleep_for(20ms);
   }
   EXPECT_TRUE(ok);
   // With no probe in flight any more, the next request starts a fresh one.
-  EXPECT_TRUE(run(probe.result()).probe.ok);
+  EXPECT_TRUE(run(probe.result(probe.start())).probe.ok);
   EXPECT_GE(database.calls(), 2);
 }
 
