@@ -19,12 +19,6 @@ class Agents : public SharedServerTest {
     if (suite_key(shared_process()).empty()) GTEST_SKIP() << "the server runs in the open mode";
     tag_ = unique_tag();
   }
-  // A client that sends `key` only.
-  std::unique_ptr<HttpClient> as(const ApiKey& key) {
-    auto c = new_client();
-    c->set_default_headers(bearer(key.secret));
-    return c;
-  }
   std::string new_department() {
     const std::string name = "Agents " + tag_ + " " + std::to_string(++departments_);
     const Response r = http().post_json("/api/departments", {{"name", name}});

@@ -17,11 +17,6 @@ class Comments : public SharedServerTest {
     tag_ = unique_tag();
   }
   bool keys() const { return !suite_key(shared_process()).empty(); }
-  std::unique_ptr<HttpClient> as(const ApiKey& key) {
-    auto c = new_client();
-    c->set_default_headers(bearer(key.secret));
-    return c;
-  }
   std::string new_ticket(const std::string& email = "ann.lee@example.com") {
     const auto& s = sample_for("IT Support");
     const Response r =

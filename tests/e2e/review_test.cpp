@@ -20,11 +20,6 @@ class Review : public SharedServerTest {
     if (suite_key(shared_process()).empty()) GTEST_SKIP() << "the server runs in the open mode";
     tag_ = unique_tag();
   }
-  std::unique_ptr<HttpClient> as(const ApiKey& key) {
-    auto c = new_client();
-    c->set_default_headers(bearer(key.secret));
-    return c;
-  }
   json printer_ticket(HttpClient& client, const std::string& email = "ann@example.com") {
     return create_routed(client, ticket_body("Printer on floor 3 jams " + tag_,
                                              "The printer jams on every page and shows a paper "
@@ -59,7 +54,7 @@ TEST_F(Review, ALowConfidenceTicketIsFlaggedListedAndAReviewCorrectsAndClearsIt)
   const auto id = flagged.value("id", std::int64_t{0});
   const auto path = "/api/tickets/" + std::to_string(id);
   EXPECT_EQ(flagged["department"], department_) << flagged.dump();  // still routed, best guess
-  EXPECT_EQ(flagged["needs_review"], true) << flagged.dump();  // the create's answer says so
+  EXPECT_EQ(flagged["needs_review"], true) << flagged.dump();       // the create's answer says so
 
   const Response read = as_agent->get(path);
   ASSERT_TRUE(IsSuccess(read, 200)) << read.describe();

@@ -120,6 +120,12 @@ std::unique_ptr<HttpClient> SharedServerTest::new_client() const {
   return client;
 }
 
+std::unique_ptr<HttpClient> SharedServerTest::as(const ApiKey& key) const {
+  auto client = new_client();
+  client->set_default_headers(bearer(key.secret));
+  return client;
+}
+
 void OwnServerTest::SetUp() {
   if (external_mode()) {
     GTEST_SKIP() << "needs its own smartticket process (restart, kill -9 or exact counts on a "

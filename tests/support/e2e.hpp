@@ -67,6 +67,8 @@ class SharedServerTest : public ::testing::Test {
   HttpClient& http() { return *client_; }
   Target target() const { return target_; }
   std::unique_ptr<HttpClient> new_client() const;
+  // A client that sends `key` only (a requester's, an agent's).
+  std::unique_ptr<HttpClient> as(const ApiKey& key) const;
 
  private:
   Target target_;

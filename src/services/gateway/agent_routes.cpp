@@ -162,11 +162,9 @@ asio::awaitable<Response> Gateway::with_assignment_modes(Response res, RequestCo
   if (auto it = answer->find("departments"); it != answer->end() && it->is_array())
     for (auto& d : *it)
       if (d.is_object()) d["assignment"] = mode_of(d);
-  Response out{res.result(), res.version()};
-  out.set(bhttp::field::content_type, "application/json");
-  out.body() = answer->dump();
-  out.prepare_payload();
-  co_return out;
+  res.body() = answer->dump();  // routing's status and headers stay
+  res.prepare_payload();
+  co_return res;
 }
 
 asio::awaitable<Response> Gateway::forward_department(RequestContext& ctx) {

@@ -174,45 +174,28 @@ export function render(main, { params }) {
     shown.department = department.input.value;
   }).catch((e) => showMessage(rerouteMessage, e.message));
 
-  statusForm.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    showMessage(statusMessage, '');
+  // One change of the ticket (PUT /api/tickets/{id}/<what>): shown at once, then the trail.
+  const change = async (what, body, messageArea, done) => {
+    showMessage(messageArea, '');
     try {
-      const answer = await put(`/api/tickets/${id}/status`, { status: status.input.value });
+      const answer = await put(`/api/tickets/${id}/${what}`, body);
       showTicket(answer.ticket);
-      toast(answer.message ?? 'Status updated');
+      toast(done ?? answer.message);
       load();
     } catch (err) {
-      showMessage(statusMessage, err.message);
-    }
-  });
-
-  priorityForm.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    showMessage(priorityMessage, '');
-    try {
-      const answer = await put(`/api/tickets/${id}/priority`, { priority: priority.input.value });
-      showTicket(answer.ticket);
-      toast(answer.message ?? 'Priority updated');
-      load();
-    } catch (err) {
-      showMessage(priorityMessage, err.message);
-    }
-  });
-
-  const assign = async (assignee) => {
-    showMessage(assigneeMessage, '');
-    try {
-      const answer = await put(`/api/tickets/${id}/assignee`, { assignee });
-      showTicket(answer.ticket);
-      toast(assignee ? 'Assigned to you' : 'Unassigned');
-      load();
-    } catch (err) {
-      showMessage(assigneeMessage, err.message);
+      showMessage(messageArea, err.message);
     }
   };
-  takeButton.addEventListener('click', () => assign(session().key.id));
-  releaseButton.addEventListener('click', () => assign(null));
+  statusForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    change('status', { status: status.input.value }, statusMessage);
+  });
+  priorityForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    change('priority', { priority: priority.input.value }, priorityMessage);
+  });
+  takeButton.addEventListener('click', () => change('assignee', { assignee: session().key.id }, assigneeMessage, 'Assigned to you'));
+  releaseButton.addEventListener('click', () => change('assignee', { assignee: null }, assigneeMessage, 'Unassigned'));
 
   rerouteForm.addEventListener('submit', async (e) => {
     e.preventDefault();
