@@ -39,6 +39,8 @@ std::uint16_t service_port(const std::string& name) {
   if (name == "analytics") return static_cast<std::uint16_t>(base + 4);
   if (name.starts_with("categorizer-"))
     return static_cast<std::uint16_t>(base + 20 + std::stoi(name.substr(12)));
+  if (name.starts_with("routing-"))
+    return static_cast<std::uint16_t>(base + 30 + std::stoi(name.substr(8)));
   return static_cast<std::uint16_t>(base);
 }
 

@@ -5,7 +5,9 @@
 // agent's reroute reaches the learned model's shared training store).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -260,6 +262,95 @@ TEST_F(ClusterFaultTest, ServicesRecoverAfterADatabaseRestart) {
   std::vector<std::int64_t> all = before;
   all.insert(all.end(), after.begin(), after.end());
   expect_routed_exactly_once(all);
+}
+
+// The value of the first sample of a Prometheus counter in a scrape (-1 when absent).
+double first_sample(const std::string& scrape, const std::string& metric) {
+  std::size_t at = 0;
+  while ((at = scrape.find(metric, at)) != std::string::npos) {
+    const bool line_start = at == 0 || scrape[at - 1] == '\n';
+    const std::size_t end = scrape.find('\n', at);
+    const std::string line = scrape.substr(at, end == std::string::npos ? end : end - at);
+    at += metric.size();
+    if (!line_start || line.size() <= metric.size()) continue;
+    const char next = line[metric.size()];
+    if (next != '{' && next != ' ') continue;  // another metric with this prefix
+    return std::stod(line.substr(line.rfind(' ') + 1));
+  }
+  return -1;
+}
+
+// Two routing processes share the routing queue, and each routed ticket is assigned by the
+// tickets service inside the transaction that records its department: a round-robin
+// department still alternates its members, and no ticket is assigned twice, whichever
+// process routed it.
+TEST_F(ClusterFaultTest, TwoRoutingProcessesKeepTheRoundRobinAndAssignEachTicketOnce) {
+  ASSERT_TRUE(script("up --categorizers 2 --routers 2"));
+  struct SecondRouterStops {
+    ~SecondRouterStops() { EXPECT_TRUE(script("stop routing-2")); }
+  } second_router_stops;
+  const std::string dept = "Facilities";
+  const std::string dept_path = "/api/departments/" + dept;
+  ASSERT_EQ(http_->put_json(dept_path, {{"assignment", "round_robin"}}).status, 200);
+  const auto tag = e2e::unique_tag();
+  const e2e::ApiKey a = e2e::create_key(
+      *http_, {{"name", "Rita Rota " + tag}, {"role", "agent"}, {"departments", {dept}}});
+  const e2e::ApiKey b = e2e::create_key(
+      *http_, {{"name", "Rob Rota " + tag}, {"role", "agent"}, {"departments", {dept}}});
+  struct Restore {
+    e2e::HttpClient& http;
+    std::string path;
+    std::vector<std::string> keys;
+    ~Restore() {
+      EXPECT_EQ(http.put_json(path, {{"assignment", "manual"}}).status, 200);
+      for (const auto& k : keys) EXPECT_EQ(http.request("DELETE", "/api/keys/" + k).status, 200);
+    }
+  } restore{*http_, dept_path, {a.id, b.id}};
+  ASSERT_FALSE(a.id.empty() || b.id.empty());
+
+  const auto& sample = e2e::sample_for(dept);
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 40; ++i) {
+    const auto r = e2e::create_ticket(
+        *http_, e2e::ticket_body(sample.title + " " + tag, sample.description), /*async=*/true);
+    ASSERT_TRUE(r.status == 202 || r.status == 201) << r.describe();
+    ids.push_back(r.json["ticket_id"].get<std::int64_t>());
+  }
+  expect_routed_exactly_once(ids);
+
+  std::map<std::string, int> per_agent;
+  int in_department = 0;
+  for (auto id : ids) {
+    const std::string path = "/api/tickets/" + std::to_string(id);
+    // Assignment is part of the routing write, so a routed ticket already shows it.
+    const auto t = http_->get(path);
+    ASSERT_EQ(t.status, 200) << t.describe();
+    if (t.json["ticket"]["department"] != dept) continue;
+    ++in_department;
+    ASSERT_TRUE(t.json["ticket"]["assignee"].is_object()) << t.body;
+    ++per_agent[t.json["ticket"]["assignee"]["id"].get<std::string>()];
+    const auto trail = http_->get(path + "/events");
+    ASSERT_EQ(trail.status, 200) << trail.describe();
+    int assigned = 0;
+    for (const auto& e : trail.json["events"]) assigned += e["event_type"] == "ticket.assigned";
+    EXPECT_EQ(assigned, 1) << "ticket " << id << " was assigned " << assigned
+                           << " times: " << trail.body;
+  }
+  ASSERT_GE(in_department, 30) << "the samples should route to " << dept;
+  EXPECT_EQ(per_agent[a.id] + per_agent[b.id], in_department);
+  EXPECT_LE(std::abs(per_agent[a.id] - per_agent[b.id]), 1)
+      << a.id << ": " << per_agent[a.id] << ", " << b.id << ": " << per_agent[b.id];
+
+  // Both processes took a share: each relays the routed events it wrote.
+  std::string token;
+  std::getline(*std::make_unique<std::ifstream>(dir() + "/service.token"), token);
+  for (const std::string name : {"routing", "routing-2"}) {
+    e2e::HttpClient c("127.0.0.1", service_port(name), 10s);
+    const auto m = c.get("/metrics", {{"X-SmartTicket-Service-Token", token}});
+    ASSERT_EQ(m.status, 200) << name << ": " << m.describe();
+    EXPECT_GT(first_sample(m.body, "smartticket_outbox_relayed_total"), 0)
+        << name << " routed none of the tickets: " << m.body;
+  }
 }
 
 TEST_F(ClusterFaultTest, PoisonMessageIsDeadLetteredAndTheRestFlowsOn) {
