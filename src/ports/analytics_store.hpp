@@ -1,5 +1,6 @@
 #pragma once
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -71,6 +72,26 @@ struct ProjectionRebuild {
   std::int64_t kept = 0;
 };
 
+// Which routing decisions GET /api/analytics/quality counts: made in [since, until) (either
+// bound optional), to one department or any.
+struct DecisionFilter {
+  std::optional<domain::Millis> since;
+  std::optional<domain::Millis> until;
+  std::optional<std::string> department;
+};
+
+// The automatic routing decisions of one strategy to one department in one confidence bin
+// (domain::calibration_bin), and what people made of them.
+struct DecisionTally {
+  std::string decided_by;  // claude | model | keywords
+  std::string department;  // where the strategy sent the tickets
+  std::size_t bin = 0;
+  std::int64_t decisions = 0;
+  std::int64_t reviewed = 0;                 // a person has said where the ticket belongs
+  std::int64_t corrected = 0;                // ... and it was another department
+  std::int64_t reviewed_confidence_sum = 0;  // of the reviewed decisions' scores (0-100 each)
+};
+
 // Another rebuild (of this or another instance) is running.
 class RebuildRunning : public std::runtime_error {
  public:
@@ -78,7 +99,7 @@ class RebuildRunning : public std::runtime_error {
 };
 
 // The analytics service's own tables: analytics_events (the event log, JSON metadata)
-// and the per-ticket projection derived from it.
+// and the per-ticket projections derived from it (analytics_tickets, analytics_decisions).
 class AnalyticsStore {
  public:
   virtual ~AnalyticsStore() = default;
@@ -91,9 +112,14 @@ class AnalyticsStore {
   virtual TicketAggregate aggregate(const AnalyticsFilter& f) = 0;
   // Tickets created per UTC day in [from, to], days without tickets included as 0.
   virtual std::vector<DailyCount> daily_creation(domain::Millis from, domain::Millis to) = 0;
-  // Rebuilds the projection from the event log while events keep being recorded, then
-  // replaces it in one transaction (readers see the old projection or the new one). Throws
-  // RebuildRunning when another rebuild holds the store.
+  // The decisions matching `f`, tallied by strategy, department and confidence bin (in no
+  // particular order; empty groups left out). Read from a projection of the log kept current
+  // as events arrive (one row per ticket), so its cost grows with the tickets, not the events.
+  virtual std::vector<DecisionTally> decision_tallies(const DecisionFilter& f) = 0;
+  // Rebuilds the projections (the per-ticket one and the decisions behind decision_tallies)
+  // from the event log while events keep being recorded, then replaces them in one transaction
+  // (readers see the old projection or the new one). Throws RebuildRunning when another rebuild
+  // holds the store.
   virtual ProjectionRebuild rebuild_projection() = 0;
 };
 

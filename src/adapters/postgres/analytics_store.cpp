@@ -11,6 +11,7 @@
 #include "adapters/postgres/text_param.hpp"
 #include "adapters/sql/analytics_projection.hpp"
 #include "adapters/sql/daily_counts.hpp"
+#include "adapters/sql/decision_projection.hpp"
 #include "adapters/sql/page_builder.hpp"
 #include "adapters/sql/projection_rebuild.hpp"
 #include "adapters/sql/row_decoders.hpp"
@@ -57,6 +58,21 @@ constexpr const char* kInsertEvents =
   "$6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], "   \
   "$12::text[])" ST_PROJECTION_UPSERT
 constexpr const char* kUpsertProjections = ST_UPSERT_PROJECTIONS("analytics_tickets");
+
+// The decisions projection (sql/decision_projection.hpp), live and rebuilt the same way.
+constexpr const char* kSelectDecisions = "SELECT " ST_DECISION_COLUMNS
+                                         " FROM analytics_decisions WHERE ticket_id = "
+                                         "ANY($1::bigint[])";
+#define ST_UPSERT_DECISIONS(table)                                                             \
+  "INSERT INTO " table " (" ST_DECISION_COLUMNS                                                \
+  ") SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::integer[], $5::bigint[], " \
+  "$6::text[], $7::bigint[])" ST_DECISION_UPSERT
+constexpr const char* kUpsertDecisions = ST_UPSERT_DECISIONS("analytics_decisions");
+constexpr const char* kUpsertNextDecisions = ST_UPSERT_DECISIONS("analytics_decisions_next");
+constexpr const char* kKeepUnreplayableDecisions =
+    "INSERT INTO analytics_decisions_next (" ST_DECISION_COLUMNS ") SELECT " ST_DECISION_COLUMNS
+    " FROM analytics_decisions WHERE ticket_id IN (SELECT ticket_id FROM analytics_events "
+    "WHERE snapshot IS NULL)" ST_DECISION_UPSERT;
 
 // A page starts after the (created_at, id) of the row the cursor names ($3; 0 for the first).
 constexpr const char* kTrail =
@@ -144,6 +160,30 @@ void store_projections(Tx& tx, const Rows& rows, const char* upsert = kUpsertPro
           status_event_at.str(), department_version.str(), priority.str());
 }
 
+template <class Rows>
+void store_decisions(Tx& tx, const Rows& rows, const char* upsert = kUpsertDecisions) {
+  if (rows.empty()) return;
+  ArrayLiteral id, by, department, confidence, decided_at, verdict, verdict_at;
+  for (const auto& row : rows) {
+    const sql::DecisionRow& d = row;
+    id.add(d.ticket_id);
+    by.add(d.decided_by);
+    department.add(d.department);
+    confidence.add(d.confidence_score);
+    decided_at.add(d.decided_at);
+    verdict.add(d.verdict_department);
+    verdict_at.add(d.verdict_at);
+  }
+  tx.exec(upsert, id.str(), by.str(), department.str(), confidence.str(), decided_at.str(),
+          verdict.str(), verdict_at.str());
+}
+
+// Both of a fold's projections, into the rebuild's tables.
+void store_next(Tx& tx, const sql::ProjectionFold& fold) {
+  store_projections(tx, fold.rows(), kUpsertNext);
+  store_decisions(tx, fold.decision_rows(), kUpsertNextDecisions);
+}
+
 // The WHERE clause of an AnalyticsFilter over analytics_tickets, with its values. Fixed
 // fragments only; the values are bound.
 struct Where {
@@ -191,8 +231,15 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
       projection.emplace(p.ticket_id, std::move(p));
     }
 
+    std::map<domain::TicketId, sql::DecisionRow> decisions;
+    for (const auto& row : tx.exec(kSelectDecisions, ticket_array)) {
+      auto d = sql::decision_from_row(RowReader(row));
+      decisions.emplace(d.ticket_id, std::move(d));
+    }
+
     std::vector<bool> out;
     std::map<domain::TicketId, ProjectedTicket> changed;
+    std::map<domain::TicketId, sql::DecisionRow> changed_decisions;
     ArrayLiteral event_id, type, ticket, department, status, confidence, metadata, created_at,
         actor, snapshot;
     for (const auto& e : events) {
@@ -215,6 +262,14 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
       auto after = sql::apply_event(before, e);
       projection.insert_or_assign(e.ticket.id, after);
       changed.insert_or_assign(e.ticket.id, std::move(after));
+      if (sql::concerns_decisions(e)) {
+        std::optional<sql::DecisionRow> decision;
+        if (auto it = decisions.find(e.ticket.id); it != decisions.end()) decision = it->second;
+        if (auto next = sql::apply_decision_event(decision, e)) {
+          decisions.insert_or_assign(e.ticket.id, *next);
+          changed_decisions.insert_or_assign(e.ticket.id, std::move(*next));
+        }
+      }
       out.push_back(true);
     }
     if (!changed.empty()) {
@@ -222,6 +277,9 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
               status.str(), confidence.str(), metadata.str(), created_at.str(), actor.str(),
               snapshot.str());
       store_projections(tx, changed);
+      std::vector<sql::DecisionRow> decision_rows;
+      for (auto& [ticket, d] : changed_decisions) decision_rows.push_back(std::move(d));
+      store_decisions(tx, decision_rows);
     }
     return out;
   });
@@ -318,6 +376,35 @@ ports::TicketAggregate PgAnalyticsStore::aggregate(const ports::AnalyticsFilter&
   return a;
 }
 
+std::vector<ports::DecisionTally> PgAnalyticsStore::decision_tallies(
+    const ports::DecisionFilter& f) {
+  if (f.department && !storable_text(*f.department)) return {};
+  std::string where;
+  std::vector<std::string> params;
+  auto bound = [&](std::string value, const char* condition, const char* cast) {
+    params.push_back(std::move(value));
+    where += std::string(" AND ") + condition + " $" + std::to_string(params.size()) + cast;
+  };
+  if (f.since) bound(std::to_string(*f.since), "decided_at >=", "::bigint");
+  if (f.until) bound(std::to_string(*f.until), "decided_at <", "::bigint");
+  if (f.department) bound(*f.department, "department =", "");
+  const auto query = sql::decision_tally_query(where);
+  return db_.read([&](Tx& tx) {
+    std::vector<ports::DecisionTally> out;
+    for (const auto& row : tx.exec(query, pqxx::prepare::make_dynamic_params(params))) {
+      const RowReader r(row);
+      out.push_back({.decided_by = r.text(0),
+                     .department = r.text(1),
+                     .bin = static_cast<std::size_t>(r.int64(2)),
+                     .decisions = r.int64(3),
+                     .reviewed = r.int64(4),
+                     .corrected = r.int64(5),
+                     .reviewed_confidence_sum = r.int64(6)});
+    }
+    return out;
+  });
+}
+
 std::vector<ports::DailyCount> PgAnalyticsStore::daily_creation(Millis from, Millis to) {
   // An index range scan on created_at.
   return sql::daily_counts(from, to, [&](Millis begin, Millis end) {
@@ -338,7 +425,7 @@ ports::ProjectionRebuild PgAnalyticsStore::rebuild_projection() {
   };
   db_.write([&](Tx& tx) {
     renew(tx);
-    tx.exec_script("DELETE FROM analytics_tickets_next");
+    tx.exec_script("DELETE FROM analytics_tickets_next; DELETE FROM analytics_decisions_next");
   });
   try {
     // Phase 1: batches of tickets, each a short transaction; recording goes on between them.
@@ -353,7 +440,7 @@ ports::ProjectionRebuild PgAnalyticsStore::rebuild_projection() {
       after = batch.counts().rbegin()->first;
       db_.write([&](Tx& tx) {
         renew(tx);
-        store_projections(tx, batch.rows(), kUpsertNext);
+        store_next(tx, batch);
       });
       folded.insert(batch.counts().begin(), batch.counts().end());
     }
@@ -371,13 +458,17 @@ ports::ProjectionRebuild PgAnalyticsStore::rebuild_projection() {
       if (!grown.empty()) {
         sql::ProjectionFold again;
         fold_rows(tx.exec(kTicketEvents, array_of(grown)), again);
-        store_projections(tx, again.rows(), kUpsertNext);
+        store_next(tx, again);
       }
       r.kept = tx.exec(kKeepUnreplayable).affected_rows();
+      tx.exec(kKeepUnreplayableDecisions);
       tx.exec_script(
           "DELETE FROM analytics_tickets; INSERT INTO analytics_tickets (" ST_PROJECTION_COLUMNS
           ") SELECT " ST_PROJECTION_COLUMNS
-          " FROM analytics_tickets_next; DELETE FROM analytics_tickets_next");
+          " FROM analytics_tickets_next; DELETE FROM analytics_tickets_next; "
+          "DELETE FROM analytics_decisions; INSERT INTO analytics_decisions (" ST_DECISION_COLUMNS
+          ") SELECT " ST_DECISION_COLUMNS
+          " FROM analytics_decisions_next; DELETE FROM analytics_decisions_next");
       r.tickets = tx.exec("SELECT count(*) FROM analytics_tickets")[0][0].as<std::int64_t>();
       tx.exec(kReleaseLease, holder);
       return r;

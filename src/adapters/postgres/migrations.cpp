@@ -192,6 +192,23 @@ constexpr Migration kAnalytics[] = {
      "  expires_at bigint NOT NULL DEFAULT 0\n"
      ");\n"
      "INSERT INTO analytics_rebuild_lease (id) VALUES (1);\n"},
+    // Per ticket, the automatic routing decision and a person's latest verdict on it
+    // (sql/decision_projection.hpp), for GET /api/analytics/quality; and the rebuild's table
+    // of the same shape. Filled as events arrive; decisions recorded before this version
+    // appear after a rebuild (POST /api/admin/analytics/rebuild).
+    {5,
+     "CREATE TABLE analytics_decisions (\n"
+     "  ticket_id bigint PRIMARY KEY,\n"
+     "  decided_by text,\n"
+     "  department text,\n"
+     "  confidence_score integer,\n"
+     "  decided_at bigint,\n"
+     "  verdict_department text,\n"
+     "  verdict_at bigint\n"
+     ");\n"
+     "CREATE INDEX analytics_decisions_by_decided_at ON analytics_decisions (decided_at);\n"
+     "CREATE TABLE analytics_decisions_next (LIKE analytics_decisions INCLUDING DEFAULTS);\n"
+     "ALTER TABLE analytics_decisions_next ADD PRIMARY KEY (ticket_id);\n"},
 };
 
 // The categorizer's training examples, shared by every categorizer instance: a ticket's

@@ -62,12 +62,23 @@ void ProjectionFold::add(const StoredEvent& row) {
     return;
   }
   current = apply_event(current, *e);
+  const auto found = decisions_.find(row.ticket_id);
+  std::optional<DecisionRow> decision;
+  if (found != decisions_.end()) decision = found->second;
+  if (auto after = apply_decision_event(decision, *e)) decisions_[row.ticket_id] = *after;
 }
 
 std::vector<ProjectedTicket> ProjectionFold::rows() const {
   std::vector<ProjectedTicket> out;
   for (const auto& [ticket, row] : rows_)
     if (row && !unreplayable_.contains(ticket)) out.push_back(*row);
+  return out;
+}
+
+std::vector<DecisionRow> ProjectionFold::decision_rows() const {
+  std::vector<DecisionRow> out;
+  for (const auto& [ticket, row] : decisions_)
+    if (!unreplayable_.contains(ticket)) out.push_back(row);
   return out;
 }
 

@@ -14,6 +14,8 @@
 //  2. in one write transaction, with recording held off: folds again the tickets whose log
 //     grew meanwhile (their event counts differ from what was folded), keeps the rows of
 //     tickets with unreplayable events, and replaces analytics_tickets with the result.
+// The decisions projection (analytics_decisions, decision_projection.hpp) is folded in the
+// same pass into analytics_decisions_next and replaced in the same transaction.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -25,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/sql/analytics_projection.hpp"
+#include "adapters/sql/decision_projection.hpp"
 #include "domain/event.hpp"
 
 namespace st::adapters::sql {
@@ -55,12 +58,15 @@ class ProjectionFold {
   void add(const StoredEvent& row);
   // Rows of the tickets whose every event could be replayed.
   std::vector<ProjectedTicket> rows() const;
+  // Their analytics_decisions rows (tickets with a routing decision or a verdict).
+  std::vector<DecisionRow> decision_rows() const;
   // Events seen per ticket (replayable or not): what phase 2 compares with the log.
   const std::map<domain::TicketId, std::int64_t>& counts() const { return counts_; }
   std::int64_t events() const { return events_; }
 
  private:
   std::map<domain::TicketId, std::optional<ProjectedTicket>> rows_;
+  std::map<domain::TicketId, DecisionRow> decisions_;
   std::set<domain::TicketId> unreplayable_;
   std::map<domain::TicketId, std::int64_t> counts_;
   std::int64_t events_ = 0;

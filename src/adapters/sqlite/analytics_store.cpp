@@ -6,6 +6,7 @@
 
 #include "adapters/sql/analytics_projection.hpp"
 #include "adapters/sql/daily_counts.hpp"
+#include "adapters/sql/decision_projection.hpp"
 #include "adapters/sql/page_builder.hpp"
 #include "adapters/sql/projection_rebuild.hpp"
 #include "adapters/sql/row_decoders.hpp"
@@ -57,6 +58,31 @@ constexpr const char* kSwitch =
     ") SELECT " ST_PROJECTION_COLUMNS
     " FROM analytics_tickets_next; DELETE FROM analytics_tickets_next;";
 
+// The decisions projection (sql/decision_projection.hpp), live and rebuilt the same way.
+constexpr const char* kSelectDecision =
+    "SELECT " ST_DECISION_COLUMNS " FROM analytics_decisions WHERE ticket_id = ?";
+constexpr const char* kUpsertDecision = "INSERT INTO analytics_decisions (" ST_DECISION_COLUMNS
+                                        ") VALUES (?, ?, ?, ?, ?, ?, ?)" ST_DECISION_UPSERT;
+constexpr const char* kUpsertNextDecision =
+    "INSERT OR REPLACE INTO analytics_decisions_next (" ST_DECISION_COLUMNS
+    ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kKeepUnreplayableDecisions =
+    "INSERT OR REPLACE INTO analytics_decisions_next (" ST_DECISION_COLUMNS
+    ") SELECT " ST_DECISION_COLUMNS
+    " FROM analytics_decisions WHERE ticket_id IN "
+    "(SELECT ticket_id FROM analytics_events WHERE snapshot IS NULL)";
+constexpr const char* kSwitchDecisions =
+    "DELETE FROM analytics_decisions; INSERT INTO analytics_decisions (" ST_DECISION_COLUMNS
+    ") SELECT " ST_DECISION_COLUMNS
+    " FROM analytics_decisions_next; DELETE FROM analytics_decisions_next;";
+
+void store_decision(Connection& c, const char* upsert, const sql::DecisionRow& d) {
+  c.query(upsert)
+      .bind_all(d.ticket_id, d.decided_by, d.department, d.confidence_score, d.decided_at,
+                d.verdict_department, d.verdict_at)
+      .run();
+}
+
 sql::StoredEvent stored_event_from_row(const Query& q) {
   return {q.int64(0), q.text(1), q.text(2), q.int64(3), q.text(4), q.opt_text(5)};
 }
@@ -72,6 +98,11 @@ void store_next(Connection& c, const std::vector<ProjectedTicket>& rows) {
                   p.created_at, p.routed_at, p.resolved_at, p.status_version, p.status_event_at,
                   p.department_version, p.priority)
         .run();
+}
+
+void store_next(Connection& c, const sql::ProjectionFold& fold) {
+  store_next(c, fold.rows());
+  for (const auto& d : fold.decision_rows()) store_decision(c, kUpsertNextDecision, d);
 }
 
 std::optional<ProjectedTicket> load_projection(Connection& c, domain::TicketId id) {
@@ -133,6 +164,12 @@ bool SqliteAnalyticsStore::record_in(Connection& c, const Event& e) {
       .run();
   if (c.changes() == 0) return false;  // already recorded: a redelivery
   store_projection(c, apply_event(before, e));
+  if (sql::concerns_decisions(e)) {
+    const auto decision =
+        c.query(kSelectDecision).bind_all(e.ticket.id).first_row(sql::decision_from_row<Query>);
+    if (auto after = sql::apply_decision_event(decision, e))
+      store_decision(c, kUpsertDecision, *after);
+  }
   return true;
 }
 
@@ -233,6 +270,38 @@ ports::TicketAggregate SqliteAnalyticsStore::aggregate(const ports::AnalyticsFil
   });
 }
 
+std::vector<ports::DecisionTally> SqliteAnalyticsStore::decision_tallies(
+    const ports::DecisionFilter& f) {
+  std::string where;
+  std::vector<std::variant<std::int64_t, std::string>> params;
+  if (f.since) {
+    where += " AND decided_at >= ?";
+    params.emplace_back(*f.since);
+  }
+  if (f.until) {
+    where += " AND decided_at < ?";
+    params.emplace_back(*f.until);
+  }
+  if (f.department) {
+    where += " AND department = ?";
+    params.emplace_back(*f.department);
+  }
+  return db_.read([&](Connection& c) {
+    auto q = c.query(sql::decision_tally_query(where));
+    int index = 0;
+    for (const auto& p : params) std::visit([&](const auto& v) { q.bind(++index, v); }, p);
+    return q.rows([](const Query& r) {
+      return ports::DecisionTally{.decided_by = r.text(0),
+                                  .department = r.text(1),
+                                  .bin = static_cast<std::size_t>(r.int64(2)),
+                                  .decisions = r.int64(3),
+                                  .reviewed = r.int64(4),
+                                  .corrected = r.int64(5),
+                                  .reviewed_confidence_sum = r.int64(6)};
+    });
+  });
+}
+
 std::vector<ports::DailyCount> SqliteAnalyticsStore::daily_creation(Millis from, Millis to) {
   // An index range scan on created_at.
   return sql::daily_counts(from, to, [&](Millis begin, Millis end) {
@@ -247,7 +316,9 @@ std::vector<ports::DailyCount> SqliteAnalyticsStore::daily_creation(Millis from,
 ports::ProjectionRebuild SqliteAnalyticsStore::rebuild_projection() {
   std::unique_lock running(rebuild_mutex_, std::try_to_lock);  // one process owns the file
   if (!running) throw ports::RebuildRunning();
-  db_.write([](Connection& c) { c.exec("DELETE FROM analytics_tickets_next"); });
+  db_.write([](Connection& c) {
+    c.exec("DELETE FROM analytics_tickets_next; DELETE FROM analytics_decisions_next;");
+  });
 
   // Phase 1: batches of tickets, each read from a snapshot and written in a short write
   // transaction, so recording goes on between them.
@@ -262,7 +333,7 @@ ports::ProjectionRebuild SqliteAnalyticsStore::rebuild_projection() {
     });
     if (batch.counts().empty()) break;
     after = batch.counts().rbegin()->first;
-    db_.write([&](Connection& c) { store_next(c, batch.rows()); });
+    db_.write([&](Connection& c) { store_next(c, batch); });
     folded.insert(batch.counts().begin(), batch.counts().end());
   }
 
@@ -278,12 +349,14 @@ ports::ProjectionRebuild SqliteAnalyticsStore::rebuild_projection() {
       auto q = c.query(std::string(kStoredEventColumns) + kOneTicket);
       q.bind_all(ticket);
       fold_query(q, again);
-      store_next(c, again.rows());
+      store_next(c, again);
     }
     for (const auto& [ticket, count] : now) result.events += count;
     c.query(kKeepUnreplayable).run();
     result.kept = c.changes();
+    c.query(kKeepUnreplayableDecisions).run();
     c.exec(kSwitch);
+    c.exec(kSwitchDecisions);
     result.tickets = c.query("SELECT count(*) FROM analytics_tickets")
                          .first_row([](const Query& q) { return q.int64(0); })
                          .value_or(0);

@@ -222,6 +222,30 @@ constexpr Migration kAnalytics[] = {
      "  department_version INTEGER,\n"
      "  priority TEXT NOT NULL DEFAULT 'normal'\n"
      ");\n"},
+    // Per ticket, the automatic routing decision and a person's latest verdict on it
+    // (sql/decision_projection.hpp), for GET /api/analytics/quality; and the rebuild's table
+    // of the same shape. Filled as events arrive; decisions recorded before this version
+    // appear after a rebuild (POST /api/admin/analytics/rebuild).
+    {5,
+     "CREATE TABLE analytics_decisions (\n"
+     "  ticket_id INTEGER PRIMARY KEY,\n"
+     "  decided_by TEXT,\n"
+     "  department TEXT,\n"
+     "  confidence_score INTEGER,\n"
+     "  decided_at INTEGER,\n"
+     "  verdict_department TEXT,\n"
+     "  verdict_at INTEGER\n"
+     ");\n"
+     "CREATE INDEX analytics_decisions_by_decided_at ON analytics_decisions(decided_at);\n"
+     "CREATE TABLE analytics_decisions_next (\n"
+     "  ticket_id INTEGER PRIMARY KEY,\n"
+     "  decided_by TEXT,\n"
+     "  department TEXT,\n"
+     "  confidence_score INTEGER,\n"
+     "  decided_at INTEGER,\n"
+     "  verdict_department TEXT,\n"
+     "  verdict_at INTEGER\n"
+     ");\n"},
 };
 
 constexpr Migration kBus[] = {

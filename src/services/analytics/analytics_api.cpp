@@ -1,6 +1,7 @@
 #include "services/analytics/analytics_api.hpp"
 
 #include "domain/codec.hpp"
+#include "domain/time.hpp"
 #include "http/json_response.hpp"
 #include "services/common/page_params.hpp"
 #include "services/common/round2.hpp"
@@ -95,6 +96,48 @@ json to_json(const AnalyticsService::RebuildStatus& s) {
   return j;
 }
 
+// Calibration figures carry four decimals: an ECE of 0.0312, not 0.03.
+json round4(std::optional<double> v) {
+  if (!v) return nullptr;
+  return std::round(*v * 10'000.0) / 10'000.0;
+}
+
+json quality_json(const QualityFigures& f) {
+  json table = json::array();
+  for (const auto& row : f.calibration.table())
+    table.push_back({{"from", row.from},
+                     {"to", row.to},
+                     {"count", row.count},
+                     {"mean_confidence", round4(row.mean_confidence)},
+                     {"accuracy", round4(row.accuracy)}});
+  return {{"decisions", f.decisions},           {"reviewed", f.reviewed},
+          {"corrected", f.corrected},           {"accuracy", round4(f.accuracy())},
+          {"ece", round4(f.calibration.ece())}, {"reliability", std::move(table)}};
+}
+
+std::optional<domain::Millis> time_param(const RequestContext& ctx, const char* name) {
+  const auto text = ctx.query_param(name);
+  if (!text) return std::nullopt;
+  auto t = domain::parse_iso8601(*text);
+  if (!t)
+    throw ApiError::bad_request(
+        std::string(name) + " must be an ISO-8601 UTC time such as 2026-12-01T00:00:00Z", name);
+  return t;
+}
+
+ports::DecisionFilter decision_filter_of(const RequestContext& ctx) {
+  ports::DecisionFilter f;
+  f.since = time_param(ctx, "since");
+  f.until = time_param(ctx, "until");
+  if (f.since && f.until && *f.since >= *f.until)
+    throw ApiError::bad_request("since must be before until", "since");
+  if (auto d = ctx.query_param("department")) {
+    if (d->empty()) throw ApiError::bad_request("department must not be empty", "department");
+    f.department = std::string(*d);
+  }
+  return f;
+}
+
 }  // namespace
 
 void register_routes(http::Router& router, AnalyticsService& service) {
@@ -170,6 +213,29 @@ void register_routes(http::Router& router, AnalyticsService& service) {
                       a.median_time_to_route_ms ? json(std::llround(*a.median_time_to_route_ms))
                                                 : json(nullptr)},
                      {"time_to_route_distribution", route_time_distribution(a)}});
+  });
+
+  router.route(bhttp::verb::get, "/api/analytics/quality", [&](RequestContext& ctx) {
+    const auto filter = decision_filter_of(ctx);
+    json strategies = json::array();
+    for (const auto& s : service.decision_quality(filter)) {
+      json entry = quality_json(s.overall);
+      entry["strategy"] = s.strategy;
+      json departments = json::array();
+      for (const auto& d : s.departments) {
+        json row = quality_json(d.figures);
+        row["department"] = d.department;
+        departments.push_back(std::move(row));
+      }
+      entry["departments"] = std::move(departments);
+      strategies.push_back(std::move(entry));
+    }
+    return http::ok({{"success", true},
+                     {"since", time_or_null(filter.since)},
+                     {"until", time_or_null(filter.until)},
+                     {"department", filter.department ? json(*filter.department) : json(nullptr)},
+                     {"bins", domain::kCalibrationBins},
+                     {"strategies", std::move(strategies)}});
   });
 
   router.route(bhttp::verb::get, "/api/analytics/trends", [&](RequestContext& ctx) {

@@ -12,6 +12,7 @@
 #include "ports/analytics_store.hpp"
 #include "ports/clock.hpp"
 #include "ports/event_bus.hpp"
+#include "services/analytics/decision_quality.hpp"
 
 namespace st::services::analytics {
 
@@ -33,6 +34,10 @@ class AnalyticsService {
 
   ports::TicketAggregate aggregate(Period period, const std::optional<std::string>& department);
   std::vector<ports::DailyCount> daily_creation(int days);
+  // GET /api/analytics/quality: not cached, it reads a narrow per-ticket table once.
+  std::vector<StrategyQuality> decision_quality(const ports::DecisionFilter& filter) {
+    return analytics::decision_quality(store_.decision_tallies(filter));
+  }
   ports::Page<ports::AuditEntry> trail(domain::TicketId id, const ports::PageRequest& page) {
     return store_.trail(id, page);
   }

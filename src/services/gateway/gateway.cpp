@@ -262,6 +262,8 @@ void Gateway::register_routes(http::Router& router) {
       "resolution and categorization performance", forward_to(a));
   add(router, V::get, "/api/analytics/trends", Access::staff(), "daily ticket creation (days)",
       forward_to(a));
+  add(router, V::get, "/api/analytics/quality", Access::staff(),
+      "how often each strategy is right, by confidence (since, until, department)", forward_to(a));
   add(router, V::get, "/api/analytics/department/{name}", Access::staff(),
       "one department's analytics", [this](RequestContext& ctx) -> asio::awaitable<Response> {
         // Analytics counts whatever names events carry; whether a department exists is
