@@ -2,7 +2,7 @@
 // latency from the events' timestamps. bench/pipeline and bench/scaleout call it.
 //
 //   pipeline_load --port P [--key-file F] [--rate 500] [--duration 60] [--connections 32]
-//                 [--wait] [--settle 30] [--window-from 0]
+//                 [--wait] [--settle 30] [--window-from 0] [--trails]
 //
 // Request i is due at start + i/rate. A connection takes the next due request only when its
 // previous answer came back, so when the server falls behind, requests leave late; each
@@ -15,12 +15,15 @@
 // it waits (at most --settle seconds) for the routing of every accepted ticket, then reports
 // routed - created per ticket (the pipeline's latency, measured by the services' own clocks)
 // and how many of those tickets were routed per second between --window-from and the end of
-// the sending (the pipeline's throughput under this load).
+// the sending (the pipeline's throughput under this load). The trail (GET
+// /api/tickets/{id}/events) has the same events, but its created_at is whole seconds: with
+// --trails it is read back only to check that each ticket's trail recorded both.
 //
 // Prints a human summary and two machine-readable lines:
 //   RESULT sent=... accepted=... errors=... rps=... p50_ms=... p90_ms=... p99_ms=... max_ms=...
 //   PIPELINE routed=... missing=... p50_ms=... p90_ms=... p99_ms=... max_ms=... routed_rps=...
-//            by_claude=... stream_dropped=0|1
+//            by=claude:N,model:N,... stream_dropped=0|1
+//   TRAILS checked=... complete=...                          (with --trails)
 // Exit 0 when every request was accepted and every accepted ticket was seen routed.
 #include <CLI/CLI.hpp>
 
@@ -59,6 +62,7 @@ struct Options {
   bool wait_for_routing = false;
   double settle_s = 30;
   double window_from_s = 0;
+  bool check_trails = false;
 };
 
 // One realistic ticket per default department, so every stage has real work to do; the run
@@ -100,6 +104,11 @@ struct Run {
   std::map<std::int64_t, TicketEvents> events;  // by ticket id, every ticket the stream saw
   Millis first_due_wall_ms = 0;                 // the start, on the services' clock
   bool stream_dropped = false;
+  // --trails: each accepted ticket's audit trail read back after the run.
+  std::size_t next_trail = 0;
+  int trail_readers_left = 0;
+  std::int64_t trails_checked = 0;
+  std::int64_t trails_complete = 0;      // both ticket.created and ticket.routed recorded
   tcp::socket* stream_socket = nullptr;  // open while the reader reads
 };
 
@@ -253,7 +262,43 @@ bool all_routed(const Run& run) {
   });
 }
 
-// After the senders: wait (bounded) for the routing of every accepted ticket, then stop.
+// Reads the trails (GET /api/tickets/{id}/events) of the accepted tickets not yet taken.
+asio::awaitable<void> trail_reader(Run& run) {
+  auto ex = co_await asio::this_coro::executor;
+  beast::tcp_stream stream(ex);
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  stream.expires_after(std::chrono::seconds(30));
+  co_await stream.async_connect(run.server, asio::redirect_error(asio::use_awaitable, ec));
+  for (auto i = run.next_trail++; !ec && i < run.accepted_ids.size(); i = run.next_trail++) {
+    const auto target = "/api/tickets/" + std::to_string(run.accepted_ids[i]) + "/events";
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
+    req.set(bhttp::field::host, "127.0.0.1");
+    if (!run.options.key.empty()) req.set(bhttp::field::authorization, "Bearer " + run.options.key);
+    bhttp::response<bhttp::string_body> res;
+    stream.expires_after(std::chrono::seconds(30));
+    co_await bhttp::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec)
+      co_await bhttp::async_read(stream, buffer, res,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    ++run.trails_checked;
+    const auto trail = json::parse(res.body(), nullptr, false);
+    if (ec || res.result_int() != 200 || !trail.is_object() || !trail.contains("events") ||
+        !trail["events"].is_array())
+      continue;
+    bool created = false, routed = false;
+    for (const auto& e : trail["events"]) {
+      if (!e.is_object()) continue;
+      created = created || e.value("event_type", "") == "ticket.created";
+      routed = routed || e.value("event_type", "") == "ticket.routed";
+    }
+    if (created && routed) ++run.trails_complete;
+  }
+  --run.trail_readers_left;
+}
+
+// After the senders: wait (bounded) for the routing of every accepted ticket, read the trails
+// when asked, then stop.
 asio::awaitable<void> finisher(Run& run) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   beast::error_code ec;
@@ -272,6 +317,16 @@ asio::awaitable<void> finisher(Run& run) {
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
   if (run.stream_socket) run.stream_socket->close(ec);
+  if (!run.options.check_trails) co_return;
+  constexpr int kTrailConnections = 8;
+  run.trail_readers_left = kTrailConnections;
+  auto ex = co_await asio::this_coro::executor;
+  for (int c = 0; c < kTrailConnections; ++c) asio::co_spawn(ex, trail_reader(run), asio::detached);
+  // Bounded: each reader stops at its first failed request, and each request times out.
+  while (run.trail_readers_left > 0) {
+    timer.expires_after(std::chrono::milliseconds(100));
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
 }
 
 double percentile(std::vector<double> v, double p) {
@@ -330,8 +385,14 @@ int report(const Run& run) {
       percentile(pipeline, 90), percentile(pipeline, 99), percentile(pipeline, 100),
       static_cast<double>(in_window) / window_s, by_text.empty() ? "-" : by_text.c_str(),
       run.stream_dropped ? 1 : 0);
+  const auto accepted = static_cast<std::int64_t>(run.accepted_ids.size());
+  const bool trails_ok =
+      !o.check_trails || (run.trails_checked == accepted && run.trails_complete == accepted);
+  if (o.check_trails)
+    std::printf("TRAILS checked=%lld complete=%lld\n", static_cast<long long>(run.trails_checked),
+                static_cast<long long>(run.trails_complete));
   std::fflush(stdout);
-  return errors == 0 && missing == 0 && !run.stream_dropped ? 0 : 1;
+  return errors == 0 && missing == 0 && !run.stream_dropped && trails_ok ? 0 : 1;
 }
 
 int main_(int argc, char** argv) {
@@ -349,6 +410,8 @@ int main_(int argc, char** argv) {
   app.add_option("--window-from", o.window_from_s,
                  "routed/s counts routings from this many seconds after the start (a warm-up)")
       ->check(CLI::Range(0.0, 3600.0));
+  app.add_flag("--trails", o.check_trails,
+               "read back each accepted ticket's trail: ticket.created and ticket.routed recorded");
   CLI11_PARSE(app, argc, argv);
   if (o.window_from_s >= o.duration_s) {
     std::cerr << "pipeline_load: --window-from must be less than --duration\n";
