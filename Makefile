@@ -8,7 +8,8 @@ JOBS           ?= $(shell nproc)
 CMAKE_FLAGS    ?=
 
 .PHONY: all setup build run test test-unit test-e2e test-deploy test-browser test-cluster test-asan \
-  asan-configure fuzz-configure fuzz-build test-fuzz fuzz bench format clean
+  asan-configure fuzz-configure fuzz-build test-fuzz fuzz bench bench-cluster bench-pipeline \
+  bench-scaleout format clean
 
 all: build
 
@@ -103,6 +104,18 @@ fuzz: fuzz-build
 
 bench: build
 	@bench/run $(BUILD_DIR)
+
+# The same workloads through a throwaway local cluster's gateway (bench/cluster).
+bench-cluster: build
+	@bench/run --cluster $(BUILD_DIR)
+
+# Created -> routed under a steady load (RATE, DURATION), one process then a cluster.
+bench-pipeline: build
+	@bench/pipeline --both $(BUILD_DIR)
+
+# Routed/s with 1, 2, 4 categorizer processes and Claude (a fake) answering in 300 ms.
+bench-scaleout: build
+	@bench/scaleout $(BUILD_DIR)
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
