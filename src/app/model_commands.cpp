@@ -122,7 +122,7 @@ int eval(const ModelCommandArgs& a, const Config& config) {
       ++by_model;
     else
       c = keywords.classify(request);
-    evaluation.add(r.label, c->department);
+    evaluation.add(r.label, c->department, c->confidence);
   }
   evaluation.print(std::cout);
   if (model && a.min_confidence >= 0)

@@ -80,16 +80,16 @@ struct DecisionFilter {
   std::optional<std::string> department;
 };
 
-// The automatic routing decisions of one strategy to one department in one confidence bin
-// (domain::calibration_bin), and what people made of them.
+// The automatic routing decisions of one strategy to one department at one confidence score,
+// and what people made of them. (By score rather than by calibration bin: the stores then
+// group along an index, and the bins are the domain's to draw, domain/calibration.hpp.)
 struct DecisionTally {
   std::string decided_by;  // claude | model | keywords
   std::string department;  // where the strategy sent the tickets
-  std::size_t bin = 0;
+  int confidence_score = 0;
   std::int64_t decisions = 0;
-  std::int64_t reviewed = 0;                 // a person has said where the ticket belongs
-  std::int64_t corrected = 0;                // ... and it was another department
-  std::int64_t reviewed_confidence_sum = 0;  // of the reviewed decisions' scores (0-100 each)
+  std::int64_t reviewed = 0;   // a person has said where the ticket belongs
+  std::int64_t corrected = 0;  // ... and it was another department
 };
 
 // Another rebuild (of this or another instance) is running.
@@ -112,7 +112,7 @@ class AnalyticsStore {
   virtual TicketAggregate aggregate(const AnalyticsFilter& f) = 0;
   // Tickets created per UTC day in [from, to], days without tickets included as 0.
   virtual std::vector<DailyCount> daily_creation(domain::Millis from, domain::Millis to) = 0;
-  // The decisions matching `f`, tallied by strategy, department and confidence bin (in no
+  // The decisions matching `f`, tallied by strategy, department and confidence score (in no
   // particular order; empty groups left out). Read from a projection of the log kept current
   // as events arrive (one row per ticket), so its cost grows with the tickets, not the events.
   virtual std::vector<DecisionTally> decision_tallies(const DecisionFilter& f) = 0;

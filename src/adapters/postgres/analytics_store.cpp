@@ -395,11 +395,10 @@ std::vector<ports::DecisionTally> PgAnalyticsStore::decision_tallies(
       const RowReader r(row);
       out.push_back({.decided_by = r.text(0),
                      .department = r.text(1),
-                     .bin = static_cast<std::size_t>(r.int64(2)),
+                     .confidence_score = r.int32(2),
                      .decisions = r.int64(3),
                      .reviewed = r.int64(4),
-                     .corrected = r.int64(5),
-                     .reviewed_confidence_sum = r.int64(6)});
+                     .corrected = r.int64(5)});
     }
     return out;
   });

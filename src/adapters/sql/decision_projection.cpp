@@ -62,15 +62,11 @@ std::optional<DecisionRow> apply_decision_event(const std::optional<DecisionRow>
 }
 
 std::string decision_tally_query(const std::string& where) {
-  // The bin is domain::calibration_bin() in SQL (100 joins 90-99).
-  return "SELECT decided_by, department, CASE WHEN confidence_score >= 90 THEN 9 "
-         "WHEN confidence_score < 0 THEN 0 ELSE confidence_score / 10 END AS bin, count(*), "
-         "count(verdict_department), "
-         "sum(CASE WHEN verdict_department <> department THEN 1 ELSE 0 END), "
-         "coalesce(sum(CASE WHEN verdict_department IS NOT NULL THEN confidence_score END), 0) "
+  return "SELECT decided_by, department, confidence_score, count(*), count(verdict_department), "
+         "sum(CASE WHEN verdict_department <> department THEN 1 ELSE 0 END) "
          "FROM analytics_decisions WHERE decided_by IS NOT NULL AND department IS NOT NULL AND "
          "confidence_score IS NOT NULL" +
-         where + " GROUP BY decided_by, department, bin";
+         where + " GROUP BY decided_by, department, confidence_score";
 }
 
 }  // namespace st::adapters::sql

@@ -61,9 +61,10 @@ DecisionRow decision_from_row(const Row& r) {
           .verdict_at = r.opt_int64(6)};
 }
 
-// The store's decision_tallies() statement: decided_by, department, bin, decisions, reviewed,
-// corrected, reviewed_confidence_sum per group, over the rows `where` (" AND ..." conditions
-// in the store's own placeholders; may be empty) selects. The same SQL on both stores.
+// The store's decision_tallies() statement: decided_by, department, confidence_score,
+// decisions, reviewed, corrected per group, over the rows `where` (" AND ..." conditions in
+// the store's own placeholders; may be empty) selects. The same SQL on both stores; it groups
+// in the order of the analytics_decisions_by_strategy index, which covers it.
 std::string decision_tally_query(const std::string& where);
 
 }  // namespace st::adapters::sql

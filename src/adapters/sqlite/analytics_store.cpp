@@ -293,11 +293,10 @@ std::vector<ports::DecisionTally> SqliteAnalyticsStore::decision_tallies(
     return q.rows([](const Query& r) {
       return ports::DecisionTally{.decided_by = r.text(0),
                                   .department = r.text(1),
-                                  .bin = static_cast<std::size_t>(r.int64(2)),
+                                  .confidence_score = r.int32(2),
                                   .decisions = r.int64(3),
                                   .reviewed = r.int64(4),
-                                  .corrected = r.int64(5),
-                                  .reviewed_confidence_sum = r.int64(6)};
+                                  .corrected = r.int64(5)};
     });
   });
 }

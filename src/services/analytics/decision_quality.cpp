@@ -10,9 +10,10 @@ void add(QualityFigures& f, const ports::DecisionTally& t) {
   f.decisions += t.decisions;
   f.reviewed += t.reviewed;
   f.corrected += t.corrected;
-  f.calibration.add_tally(t.bin, {.count = t.reviewed,
-                                  .correct = t.reviewed - t.corrected,
-                                  .confidence_sum = t.reviewed_confidence_sum});
+  f.calibration.add_tally(domain::calibration_bin(t.confidence_score),
+                          {.count = t.reviewed,
+                           .correct = t.reviewed - t.corrected,
+                           .confidence_sum = t.reviewed * t.confidence_score});
 }
 
 }  // namespace
@@ -23,7 +24,7 @@ std::vector<StrategyQuality> decision_quality(const std::vector<ports::DecisionT
     StrategyQuality s{.strategy = strategy, .overall = {}, .departments = {}};
     std::map<std::string, QualityFigures> by_department;
     for (const auto& t : tallies) {
-      if (t.decided_by != strategy || t.bin >= domain::kCalibrationBins) continue;
+      if (t.decided_by != strategy) continue;
       add(s.overall, t);
       add(by_department[t.department], t);
     }

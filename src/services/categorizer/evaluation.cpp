@@ -1,6 +1,7 @@
 #include "services/categorizer/evaluation.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace st::services::categorizer {
@@ -24,6 +25,11 @@ void Evaluation::add(const std::string& truth, const std::string& predicted) {
   ++matrix_[t][p];
   ++total_;
   if (t == p) ++correct_;
+}
+
+void Evaluation::add(const std::string& truth, const std::string& predicted, int confidence_score) {
+  add(truth, predicted);
+  calibration_.add(confidence_score, truth == predicted);
 }
 
 double Evaluation::accuracy() const {
@@ -89,6 +95,49 @@ void Evaluation::print(std::ostream& out) const {
       out << buf;
     }
     out << '\n';
+  }
+  if (calibration_.count() > 0) {
+    out << '\n';
+    print_reliability(out, calibration_);
+  }
+}
+
+namespace {
+
+constexpr int kDiagramWidth = 20;  // characters for 0 to 1
+
+std::string diagram(double accuracy, double confidence) {
+  const auto at = [](double v) {
+    return std::clamp(static_cast<int>(std::lround(v * kDiagramWidth)), 0, kDiagramWidth);
+  };
+  std::string line(static_cast<std::size_t>(at(accuracy)), '#');
+  line.resize(kDiagramWidth + 1, ' ');
+  line[static_cast<std::size_t>(at(confidence))] = '|';
+  line.erase(line.find_last_not_of(' ') + 1);
+  return line;
+}
+
+}  // namespace
+
+void print_reliability(std::ostream& out, const domain::Calibration& calibration) {
+  char buf[256];
+  const auto ece = calibration.ece();
+  std::snprintf(buf, sizeof buf, "ece %.3f\n\n", ece.value_or(0.0));
+  out << buf;
+  out << "reliability (# accuracy, | mean confidence, on a 0-1 scale)\n";
+  std::snprintf(buf, sizeof buf, "%-10s %7s %10s %9s\n", "confidence", "count", "mean conf",
+                "accuracy");
+  out << buf;
+  for (const auto& row : calibration.table()) {
+    const auto bin = std::to_string(row.from) + "-" + std::to_string(row.to);
+    if (row.count == 0) {
+      std::snprintf(buf, sizeof buf, "%-10s %7d %10s %9s\n", bin.c_str(), 0, "-", "-");
+    } else {
+      std::snprintf(buf, sizeof buf, "%-10s %7lld %10.3f %9.3f  %s\n", bin.c_str(),
+                    static_cast<long long>(row.count), *row.mean_confidence, *row.accuracy,
+                    diagram(*row.accuracy, *row.mean_confidence).c_str());
+    }
+    out << buf;
   }
 }
 

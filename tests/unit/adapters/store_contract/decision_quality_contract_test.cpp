@@ -90,9 +90,8 @@ void append(std::vector<Event>& to, std::vector<Event> more) {
   for (auto& e : more) to.push_back(std::move(e));
 }
 
-// decided_by, department, bin, decisions, reviewed, corrected, reviewed_confidence_sum
-using Row = std::tuple<std::string, std::string, std::size_t, std::int64_t, std::int64_t,
-                       std::int64_t, std::int64_t>;
+// decided_by, department, confidence_score, decisions, reviewed, corrected
+using Row = std::tuple<std::string, std::string, int, std::int64_t, std::int64_t, std::int64_t>;
 
 template <class Backend>
 class DecisionQualityContract : public ::testing::Test {
@@ -124,10 +123,11 @@ class DecisionQualityContract : public ::testing::Test {
     return events;
   }
   static std::vector<Row> expected() {
-    return {{"claude", "HR", 9, 1, 0, 0, 0},
-            {"keywords", "Billing", 7, 1, 1, 1, 72},
-            {"model", "IT Support", 4, 1, 1, 1, 45},
-            {"model", "IT Support", 8, 2, 1, 0, 85}};
+    return {{"claude", "HR", 95, 1, 0, 0},
+            {"keywords", "Billing", 72, 1, 1, 1},
+            {"model", "IT Support", 45, 1, 1, 1},
+            {"model", "IT Support", 85, 1, 1, 0},
+            {"model", "IT Support", 88, 1, 0, 0}};
   }
   void record(const std::vector<Event>& events) {
     const auto recorded = store->record_batch(events);
@@ -137,8 +137,8 @@ class DecisionQualityContract : public ::testing::Test {
   std::vector<Row> tallies(const ports::DecisionFilter& f = {}) {
     std::vector<Row> out;
     for (const auto& t : store->decision_tallies(f))
-      out.emplace_back(t.decided_by, t.department, t.bin, t.decisions, t.reviewed, t.corrected,
-                       t.reviewed_confidence_sum);
+      out.emplace_back(t.decided_by, t.department, t.confidence_score, t.decisions, t.reviewed,
+                       t.corrected);
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -171,22 +171,23 @@ TYPED_TEST(DecisionQualityContract, TheLatestVerdictStands) {
   std::vector<Event> events{t.routed(kDay0 + 10, "IT Support", 55, CategorizedBy::model)};
   append(events, t.review(kDay0 + 1000, "HR"));
   this->record(events);
-  EXPECT_EQ(this->tallies(), (std::vector<Row>{{"model", "IT Support", 5, 1, 1, 1, 55}}));
+  EXPECT_EQ(this->tallies(), (std::vector<Row>{{"model", "IT Support", 55, 1, 1, 1}}));
 
   // A second look moves it back: the decision was right after all.
   this->record(t.reroute(kDay0 + 2000, "IT Support"));
-  EXPECT_EQ(this->tallies(), (std::vector<Row>{{"model", "IT Support", 5, 1, 1, 0, 55}}));
+  EXPECT_EQ(this->tallies(), (std::vector<Row>{{"model", "IT Support", 55, 1, 1, 0}}));
 }
 
 TYPED_TEST(DecisionQualityContract, FiltersByWhenTheDecisionWasMadeAndItsDepartment) {
   this->record(this->workload());
   // Decisions of tickets 2 and 3 only (made at hour 2 and hour 3).
   EXPECT_EQ(this->tallies({kDay0 + 2 * kHour, kDay0 + 4 * kHour, std::nullopt}),
-            (std::vector<Row>{{"keywords", "Billing", 7, 1, 1, 1, 72},
-                              {"model", "IT Support", 4, 1, 1, 1, 45}}));
+            (std::vector<Row>{{"keywords", "Billing", 72, 1, 1, 1},
+                              {"model", "IT Support", 45, 1, 1, 1}}));
   EXPECT_EQ(this->tallies({std::nullopt, std::nullopt, "IT Support"}),
-            (std::vector<Row>{{"model", "IT Support", 4, 1, 1, 1, 45},
-                              {"model", "IT Support", 8, 2, 1, 0, 85}}));
+            (std::vector<Row>{{"model", "IT Support", 45, 1, 1, 1},
+                              {"model", "IT Support", 85, 1, 1, 0},
+                              {"model", "IT Support", 88, 1, 0, 0}}));
   EXPECT_TRUE(this->tallies({std::nullopt, std::nullopt, "Nowhere"}).empty());
   EXPECT_TRUE(this->tallies({kDay0 + 7 * kHour, std::nullopt, std::nullopt}).empty());
 }

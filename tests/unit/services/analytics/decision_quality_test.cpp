@@ -20,14 +20,13 @@ TEST(DecisionQuality, EveryScoredStrategyIsListedEvenWithoutDecisions) {
 }
 
 TEST(DecisionQuality, SumsBinsIntoDepartmentsAndTheOverallRowOfEachStrategy) {
-  // The model: IT Support 3 decisions at 80-89 (2 reviewed, one corrected, scores 85 + 81) and
-  // 1 at 40-49 (reviewed, corrected, 45); HR 4 at 90-100, none reviewed. A manual tally is
-  // not scored.
+  // The model: IT Support 3 decisions at 80-89 (85: reviewed and right; 81: two, one reviewed
+  // and corrected) and 1 at 45 (reviewed, corrected); HR 4 at 95, none reviewed. A manual
+  // tally is not scored.
   const std::vector<ports::DecisionTally> tallies{
-      {"model", "IT Support", 8, 3, 2, 1, 166},
-      {"model", "IT Support", 4, 1, 1, 1, 45},
-      {"model", "HR", 9, 4, 0, 0, 0},
-      {"manual", "HR", 9, 7, 7, 0, 700},
+      {"model", "IT Support", 85, 1, 1, 0}, {"model", "IT Support", 81, 2, 1, 1},
+      {"model", "IT Support", 45, 1, 1, 1}, {"model", "HR", 95, 4, 0, 0},
+      {"manual", "HR", 100, 7, 7, 0},
   };
   const auto q = decision_quality(tallies);
   const auto& model = q[1];

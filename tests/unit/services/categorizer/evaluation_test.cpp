@@ -48,5 +48,44 @@ TEST(Evaluation, EmptyIsZeroNotNaN) {
   EXPECT_EQ(e.precision("X"), 0.0);
 }
 
+// By hand: at 95, 95, 92 (wrong) and 100, 3 of 4 right at a mean confidence of 0.955; at 55,
+// one right; at 45, one wrong. ECE = (0.82 + 0.45 + 0.45) / 6 = 0.287.
+TEST(Evaluation, PrintsTheCalibrationOfDecisionsGivenWithAConfidence) {
+  Evaluation e;
+  e.add("HR", "HR", 95);
+  e.add("HR", "HR", 95);
+  e.add("IT", "HR", 92);
+  e.add("IT", "IT", 55);
+  e.add("IT", "HR", 45);
+  e.add("HR", "HR", 100);
+  EXPECT_NEAR(e.accuracy(), 4.0 / 6, 1e-9);
+  EXPECT_EQ(e.calibration().count(), 6);
+  EXPECT_NEAR(*e.calibration().ece(), 1.72 / 6, 1e-12);
+  std::ostringstream out;
+  e.print(out);
+  const auto text = out.str();
+  EXPECT_NE(text.find("ece 0.287\n"), std::string::npos) << text;
+  // Accuracy 0.75 is 15 of 20 characters; the mean confidence 0.955 is at 19.
+  EXPECT_NE(text.find("90-100           4      0.955     0.750  ###############    |\n"),
+            std::string::npos)
+      << text;
+  // Under-confident: the mark falls inside the bar (0.55 at 11, accuracy 1 fills 20).
+  EXPECT_NE(text.find("50-59            1      0.550     1.000  ###########|########\n"),
+            std::string::npos)
+      << text;
+  // Nothing right: no bar, the mark alone (0.45 at 9).
+  EXPECT_NE(text.find("40-49            1      0.450     0.000           |\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("0-9              0          -         -\n"), std::string::npos) << text;
+}
+
+TEST(Evaluation, WithoutConfidencesThereIsNoCalibrationSection) {
+  Evaluation e;
+  e.add("HR", "HR");
+  std::ostringstream out;
+  e.print(out);
+  EXPECT_EQ(out.str().find("ece"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace st::services::categorizer
