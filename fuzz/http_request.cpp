@@ -117,7 +117,7 @@ class MemoryTicketStore final : public ports::TicketStore {
     const auto it = tickets_.find(id);
     if (it == tickets_.end()) return std::nullopt;
     domain::Comment c{next_comment_id_++, id, comment.body, comment.is_public, author, now};
-    publish(events(it->second, c));
+    publish(events(it->second, c));  // (it may change the ticket: its SLA clock)
     comments_.push_back(c);
     if (comments_.size() > kMaxTickets) comments_.erase(comments_.begin());
     return c;
@@ -142,6 +142,16 @@ class MemoryTicketStore final : public ports::TicketStore {
   void set_assignment_mode(const std::string&, domain::AssignmentMode) override {}
   std::map<std::string, domain::AssignmentMode> assignment_modes() override { return {}; }
   std::vector<domain::TicketId> open_tickets_of(std::string_view) override { return {}; }
+  std::map<domain::Priority, domain::SlaPolicy> sla_policies() override {
+    std::lock_guard lock(mutex_);
+    return sla_policies_;
+  }
+  void put_sla_policies(const std::map<domain::Priority, domain::SlaPolicy>& policies) override {
+    std::lock_guard lock(mutex_);
+    for (const auto& [priority, p] : policies) sla_policies_[priority] = p;
+  }
+  // The fuzzed requests never run the sweeper.
+  std::vector<domain::TicketId> overdue_sla(domain::Millis, int) override { return {}; }
 
  private:
   void reset() {
@@ -170,6 +180,7 @@ class MemoryTicketStore final : public ports::TicketStore {
   domain::TicketId next_id_ = 1;
   std::vector<domain::Comment> comments_;  // oldest first, the last kMaxTickets
   domain::CommentId next_comment_id_ = 1;
+  std::map<domain::Priority, domain::SlaPolicy> sla_policies_;
 };
 
 class FixedClock final : public ports::Clock {

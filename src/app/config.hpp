@@ -26,6 +26,8 @@ struct Config {
   int create_timeout_ms = 5000;
   // How long a ticket text search (q=) may run before it answers 503 search_timeout.
   int search_timeout_ms = 2000;
+  // How often the tickets service's sweeper looks for SLA clocks past their due.
+  int sla_check_interval_ms = 1000;
   // GET /api/events/stream (docs/api.md): subscribers in all and per caller, the bytes one
   // may leave unread before it is disconnected, a write's deadline, the idle heartbeat.
   int event_stream_max = 1000;

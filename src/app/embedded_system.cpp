@@ -91,7 +91,8 @@ struct EmbeddedSystem::Parts {
         webhook_store(db),
         bus(queue_store, adapters::inproc::InProcBus::Options{.paused = c.pause_pipeline}),
         tickets(ticket_store, ticket_store, idempotency_store, clock,
-                std::chrono::milliseconds(c.search_timeout_ms)),
+                std::chrono::milliseconds(c.search_timeout_ms),
+                std::chrono::milliseconds(c.sla_check_interval_ms)),
         routing(routing_store, routing_store, tickets.service(), idempotency_store, clock,
                 c.review_below_confidence),
         // Claude -> learned model -> keywords; the model keeps its training examples in the

@@ -26,6 +26,22 @@ Millis time_field(const json& j, const char* name) {
   return *t;
 }
 
+json nullable_time(const std::optional<Millis>& t) {
+  return t ? json(format_iso8601(*t)) : json(nullptr);
+}
+
+// The ticket's "sla" object (docs/api.md, "SLA clocks"); its state as of `now`.
+json sla_json(const Ticket& t, Millis now) {
+  const auto& c = t.sla;
+  return json{{"policy", to_string(t.priority)},
+              {"first_response_due", nullable_time(c.first_response_due)},
+              {"first_response_at", nullable_time(c.first_response_at)},
+              {"resolution_due", nullable_time(c.resolution_due)},
+              {"resolved_at", nullable_time(c.resolved_at)},
+              {"paused", c.paused_at.has_value()},
+              {"state", to_string(sla_state(c, t.created_at, now))}};
+}
+
 }  // namespace
 
 json to_json(const Ticket& t) {
@@ -47,6 +63,12 @@ json to_json(const Ticket& t) {
               {"needs_review", t.needs_review},
               {"assignee", t.assignee ? json{{"id", t.assignee->id}, {"name", t.assignee->name}}
                                       : json(nullptr)}};
+}
+
+json to_json(const Ticket& t, Millis now) {
+  json j = to_json(t);
+  j["sla"] = sla_json(t, now);
+  return j;
 }
 
 Ticket ticket_from_json(const json& j) {

@@ -17,7 +17,12 @@ struct CodecError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A ticket as an event's snapshot carries it: without its SLA clocks, whose breach and pause
+// bookkeeping only the tickets store holds (ticket_from_json reads back all there is, and the
+// ticket.sla.* events carry what their consumers need).
 nlohmann::json to_json(const Ticket& t);
+// A ticket as the API shows it: the above and its "sla" object, its state as of `now`.
+nlohmann::json to_json(const Ticket& t, Millis now);
 Ticket ticket_from_json(const nlohmann::json& j);
 
 nlohmann::json to_json(const Department& d);

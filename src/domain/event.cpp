@@ -20,8 +20,10 @@ static_assert(alternative_is<EventType::priority_updated, payload::PriorityUpdat
 static_assert(alternative_is<EventType::assigned, payload::Assigned>);
 static_assert(alternative_is<EventType::commented, payload::Commented>);
 static_assert(alternative_is<EventType::reviewed, payload::Reviewed>);
+static_assert(alternative_is<EventType::sla_met, payload::SlaMet>);
+static_assert(alternative_is<EventType::sla_breached, payload::SlaBreached>);
 
-constexpr util::EnumNames<EventType, 9> kRoutingKeys{{
+constexpr util::EnumNames<EventType, 11> kRoutingKeys{{
     {EventType::created, "ticket.created"},
     {EventType::categorized, "ticket.categorized"},
     {EventType::routed, "ticket.routed"},
@@ -31,6 +33,8 @@ constexpr util::EnumNames<EventType, 9> kRoutingKeys{{
     {EventType::assigned, "ticket.assigned"},
     {EventType::commented, "ticket.commented"},
     {EventType::reviewed, "ticket.reviewed"},
+    {EventType::sla_met, "ticket.sla.met"},
+    {EventType::sla_breached, "ticket.sla.breached"},
 }};
 static_assert(kRoutingKeys.size() == kAllEventTypes.size());
 

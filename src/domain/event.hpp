@@ -23,13 +23,16 @@ enum class EventType {
   priority_updated,
   assigned,
   commented,
-  reviewed
+  reviewed,
+  sla_met,
+  sla_breached
 };
 
-inline constexpr std::array<EventType, 9> kAllEventTypes{
+inline constexpr std::array<EventType, 11> kAllEventTypes{
     EventType::created,        EventType::categorized,        EventType::routed,
     EventType::status_updated, EventType::department_updated, EventType::priority_updated,
-    EventType::assigned,       EventType::commented,          EventType::reviewed};
+    EventType::assigned,       EventType::commented,          EventType::reviewed,
+    EventType::sla_met,        EventType::sla_breached};
 
 // The routing key, e.g. "ticket.status.updated".
 std::string_view routing_key(EventType t);
@@ -39,7 +42,7 @@ std::optional<EventType> parse_event_type(std::string_view routing_key);
 using EventPayload =
     std::variant<payload::Created, payload::Categorized, payload::Routed, payload::StatusUpdated,
                  payload::DepartmentUpdated, payload::PriorityUpdated, payload::Assigned,
-                 payload::Commented, payload::Reviewed>;
+                 payload::Commented, payload::Reviewed, payload::SlaMet, payload::SlaBreached>;
 static_assert(std::variant_size_v<EventPayload> == kAllEventTypes.size());
 
 struct Event {

@@ -126,6 +126,43 @@ payload::Reviewed reviewed_from_json(const json& j) {
   return p;
 }
 
+Millis time_of(const json& j, const char* name) {
+  const auto t = parse_iso8601(f::get(j, name, f::string));
+  if (!t) throw CodecError(std::string("field '") + name + "' is not an ISO-8601 UTC time");
+  return *t;
+}
+
+SlaClock clock_of(const json& j) {
+  const auto c = parse_sla_clock(f::get(j, "clock", f::string));
+  if (!c) throw CodecError("field 'clock' must be first_response or resolution");
+  return *c;
+}
+
+json to_json(const payload::SlaMet& p) {
+  return json{{"clock", to_string(p.clock)},
+              {"due_at", format_iso8601(p.due_at)},
+              {"met_at", format_iso8601(p.met_at)},
+              {"priority", to_string(p.priority)}};
+}
+
+payload::SlaMet sla_met_from_json(const json& j) {
+  return {clock_of(j), time_of(j, "due_at"), time_of(j, "met_at"),
+          f::get(j, "priority", f::priority)};
+}
+
+json to_json(const payload::SlaBreached& p) {
+  return json{{"clock", to_string(p.clock)},
+              {"due_at", format_iso8601(p.due_at)},
+              {"priority", to_string(p.priority)},
+              {"escalation", to_string(p.escalation)}};
+}
+
+payload::SlaBreached sla_breached_from_json(const json& j) {
+  const auto escalation = parse_escalation(f::get(j, "escalation", f::string));
+  if (!escalation) throw CodecError("field 'escalation' is not an escalation");
+  return {clock_of(j), time_of(j, "due_at"), f::get(j, "priority", f::priority), *escalation};
+}
+
 // Categorized and Routed messages written before priorities existed lack it.
 Priority optional_priority(const json& j) {
   return f::get_optional(j, "priority", f::priority).value_or(Priority::normal);
@@ -188,6 +225,10 @@ EventPayload read_payload(EventType type, const json& j) {
       return commented_from_json(j);
     case EventType::reviewed:
       return reviewed_from_json(j);
+    case EventType::sla_met:
+      return sla_met_from_json(j);
+    case EventType::sla_breached:
+      return sla_breached_from_json(j);
   }
   throw CodecError("unknown event type");
 }

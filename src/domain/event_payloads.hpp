@@ -13,6 +13,7 @@
 
 #include "domain/explanation.hpp"
 #include "domain/priority.hpp"
+#include "domain/sla.hpp"
 #include "domain/status.hpp"
 
 namespace st::domain::payload {
@@ -120,6 +121,29 @@ struct Reviewed {
   bool was_flagged = false;  // optional ("flagged"): the ticket was in the review queue
 
   bool operator==(const Reviewed&) const = default;
+};
+
+// ticket.sla.met: a clock stopped in time (a public reply by an agent, the ticket resolved);
+// written in the transaction of that change. All fields required.
+struct SlaMet {
+  SlaClock clock = SlaClock::first_response;
+  Millis due_at = 0;  // "due_at", ISO-8601 like every time on the wire
+  Millis met_at = 0;
+  Priority priority = Priority::normal;  // the ticket's priority when it was met
+
+  bool operator==(const SlaMet&) const = default;
+};
+
+// ticket.sla.breached: the sweeper found a running clock past its due; `escalation` is what
+// the policy of the ticket's priority did about it (its own events follow: notify's is this
+// one). All fields required.
+struct SlaBreached {
+  SlaClock clock = SlaClock::first_response;
+  Millis due_at = 0;
+  Priority priority = Priority::normal;  // the priority whose policy breached
+  Escalation escalation = Escalation::none;
+
+  bool operator==(const SlaBreached&) const = default;
 };
 
 }  // namespace st::domain::payload

@@ -6,6 +6,7 @@
 #include "domain/assignment.hpp"
 #include "domain/explanation.hpp"
 #include "domain/priority.hpp"
+#include "domain/sla.hpp"
 #include "domain/status.hpp"
 #include "domain/ticket_id.hpp"
 #include "domain/time.hpp"
@@ -21,6 +22,9 @@ struct NewTicket {
   // Set by the tickets service, not the requester: the language detected in the text. The
   // initializer lets a NewTicket be braced from the four fields above (no warning).
   std::optional<std::string> language{};
+  // Set by the tickets service too: the due times of its SLA clocks (domain/sla.hpp).
+  std::optional<Millis> first_response_due{};
+  std::optional<Millis> resolution_due{};
 };
 
 struct Ticket {
@@ -49,6 +53,8 @@ struct Ticket {
   bool needs_review = false;
   // The agent who works it (domain/assignment.hpp); unset: nobody yet.
   std::optional<Assignee> assignee;
+  // Its SLA clocks (domain/sla.hpp); no due times for a ticket stored before they existed.
+  SlaClocks sla;
 
   bool operator==(const Ticket&) const = default;
 };

@@ -246,4 +246,62 @@ std::variant<NewComment, ValidationError> validate_new_comment(const json& body)
   return comment;
 }
 
+namespace {
+
+// One priority's object of a PUT /api/sla/policies body, over `policy`.
+std::optional<ValidationError> read_sla_policy(const nlohmann::json& j, const std::string& name,
+                                               SlaPolicy& policy) {
+  if (!j.is_object())
+    return ValidationError{name, name +
+                                     " must be an object of first_response_seconds, "
+                                     "resolution_seconds and escalation"};
+  for (const auto& [key, value] : j.items()) {
+    const std::string field = name + "." + key.substr(0, 50);
+    if (key == "first_response_seconds" || key == "resolution_seconds") {
+      if (!value.is_number_integer() || value.get<long long>() < kMinSlaSeconds ||
+          value.get<long long>() > kMaxSlaSeconds)
+        return ValidationError{field, field + " must be a whole number of seconds from 1 to " +
+                                          std::to_string(kMaxSlaSeconds)};
+      (key == "first_response_seconds" ? policy.first_response_seconds
+                                       : policy.resolution_seconds) = value.get<std::int64_t>();
+    } else if (key == "escalation") {
+      const auto e = value.is_null()     ? std::optional(Escalation::none)
+                     : value.is_string() ? parse_escalation(value.get_ref<const std::string&>())
+                                         : std::nullopt;
+      if (!e)
+        return ValidationError{
+            field, field + " must be one of: " + std::string(kEscalationChoices) + " (or null)"};
+      policy.escalation = *e;
+    } else {
+      return ValidationError{field, "unknown field " + field +
+                                        " (first_response_seconds, resolution_seconds, "
+                                        "escalation)"};
+    }
+  }
+  if (policy.first_response_seconds > policy.resolution_seconds)
+    return ValidationError{name + ".first_response_seconds",
+                           name + ": the first response cannot be due after the resolution"};
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<SlaPolicyChanges, ValidationError> validate_sla_policies(const nlohmann::json& body,
+                                                                      const SlaPolicies& current) {
+  if (!body.is_object() || body.empty())
+    return ValidationError{"", "the body must be an object naming at least one priority (" +
+                                   std::string(kPriorityChoices) + ")"};
+  SlaPolicyChanges out;
+  for (const auto& [name, value] : body.items()) {
+    const auto priority = parse_priority(name);
+    if (!priority)
+      return ValidationError{name, "unknown priority '" + name.substr(0, 50) +
+                                       "' (one of: " + std::string(kPriorityChoices) + ")"};
+    SlaPolicy policy = current.of(*priority);
+    if (auto error = read_sla_policy(value, name, policy)) return *error;
+    out[*priority] = policy;
+  }
+  return out;
+}
+
 }  // namespace st::domain

@@ -2,6 +2,7 @@
 // The rules a new ticket (and other client input) must pass. Pure functions: no I/O.
 // Lengths are counted in Unicode code points after trimming ASCII/Unicode whitespace.
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/comment.hpp"
+#include "domain/sla.hpp"
 #include "domain/ticket.hpp"
 
 namespace st::domain {
@@ -38,6 +40,13 @@ std::variant<NewTicket, ValidationError> validate_new_ticket(const nlohmann::jso
 // Validates the JSON body of POST /api/tickets/{id}/comments: {body, public?}. `public`
 // missing or null is true (a reply). Unknown fields are ignored.
 std::variant<NewComment, ValidationError> validate_new_comment(const nlohmann::json& body);
+// Validates the JSON body of PUT /api/sla/policies: {"<priority>": {first_response_seconds?,
+// resolution_seconds?, escalation?}, ...}, at least one priority. A field left out keeps its
+// value in `current`; escalation null is none. Unknown priorities or fields are refused, as
+// is a first response due after the resolution. Answers the named priorities' new policies.
+using SlaPolicyChanges = std::map<Priority, SlaPolicy>;
+std::variant<SlaPolicyChanges, ValidationError> validate_sla_policies(const nlohmann::json& body,
+                                                                      const SlaPolicies& current);
 
 // Trims leading/trailing whitespace (ASCII and the common Unicode spaces).
 std::string trim(std::string_view s);

@@ -105,8 +105,10 @@ struct TicketView {
 };
 
 // The events a new comment emits, built from its ticket and the comment as stored (its id).
+// It may change the ticket (a reply meets its first-response clock): the ticket is then
+// written in the comment's transaction, as update_batch would.
 using CommentEvents =
-    std::function<std::vector<domain::Event>(const domain::Ticket&, const domain::Comment&)>;
+    std::function<std::vector<domain::Event>(domain::Ticket&, const domain::Comment&)>;
 
 // The tickets service's own tables (tickets, their comments, its outbox).
 class TicketStore {
@@ -164,6 +166,15 @@ class TicketStore {
   virtual std::map<std::string, domain::AssignmentMode> assignment_modes() = 0;
   // The ids of the tickets assigned to the agent that are not resolved.
   virtual std::vector<domain::TicketId> open_tickets_of(std::string_view agent_id) = 0;
+
+  // The SLA policies stored so far, by priority; a priority not listed has the default.
+  virtual std::map<domain::Priority, domain::SlaPolicy> sla_policies() = 0;
+  // Stores these priorities' policies (replacing theirs), in one transaction.
+  virtual void put_sla_policies(const std::map<domain::Priority, domain::SlaPolicy>& policies) = 0;
+  // Up to `limit` tickets with a running, unpaused SLA clock due at or before `now`, the most
+  // overdue first. Only candidates: the breach is decided again inside the write transaction
+  // (update_batch_assigning locks the ticket), so sweepers racing mark it once.
+  virtual std::vector<domain::TicketId> overdue_sla(domain::Millis now, int limit) = 0;
 };
 
 }  // namespace st::ports

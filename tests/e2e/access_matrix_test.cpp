@@ -178,6 +178,22 @@ TEST_F(AccessMatrix, EveryPublicRouteAnswersEachRoleAsDocumented) {
        [] { return "/api/departments/HR/tickets"; },
        no_body,
        {401, 403, 200, 200}},
+      {"GET",
+       "/api/sla/policies",
+       [] { return "/api/sla/policies"; },
+       no_body,
+       {401, 403, 200, 200}},
+      // Sets the low policy to its defaults: harmless for the other tests on this server.
+      {"PUT",
+       "/api/sla/policies",
+       [] { return "/api/sla/policies"; },
+       [] {
+         return std::optional<json>(json{{"low",
+                                          {{"first_response_seconds", 86400},
+                                           {"resolution_seconds", 604800},
+                                           {"escalation", "none"}}}});
+       },
+       {401, 403, 403, 200}},
       {"POST",
        "/api/categorize",
        [] { return "/api/categorize"; },

@@ -206,6 +206,11 @@ const CASES = [
   { op: 'PUT /api/departments/{name}', path: '/api/departments/HR', as: 'admin', body: { assignment: 'fastest' }, status: 400 },
   { op: 'GET /api/departments/{name}/tickets', path: '/api/departments/HR/tickets?status=pending&limit=5', as: 'agent', status: 200 },
   { op: 'GET /api/departments/{name}/tickets', path: '/api/departments/No%20Such/tickets', as: 'agent', status: 400 },
+  { op: 'GET /api/sla/policies', path: '/api/sla/policies', as: 'agent', status: 200 },
+  { op: 'GET /api/sla/policies', path: '/api/sla/policies', as: 'requester', status: 403 },
+  { op: 'PUT /api/sla/policies', path: '/api/sla/policies', as: 'admin', body: { low: { escalation: 'notify' } }, status: 200 },
+  { op: 'PUT /api/sla/policies', path: '/api/sla/policies', as: 'admin', body: { low: { first_response_seconds: 0 } }, status: 400 },
+  { op: 'PUT /api/sla/policies', path: '/api/sla/policies', as: 'agent', body: { low: { escalation: 'notify' } }, status: 403 },
 
   // Categorizing and routing.
   { op: 'POST /api/categorize', path: '/api/categorize', as: 'agent', body: { title: 'Printer jam', description: 'The printer on floor 2 is jammed.' }, status: 200 },

@@ -109,6 +109,26 @@ constexpr Migration kTickets[] = {
     {9,
      "ALTER TABLE tickets ADD COLUMN needs_review boolean NOT NULL DEFAULT false;\n"
      "CREATE INDEX tickets_needing_review ON tickets (id) WHERE needs_review;\n"},
+    // (10 is SQLite's ticket id floor, which PostgreSQL's sequence makes unnecessary.)
+    // SLA clocks (issue 17 §4, domain/sla.hpp): each ticket's due, met and breach times and
+    // its pause bookkeeping, and the policies per priority (a priority without a row uses the
+    // default). The partial indexes are the sweeper's: running clocks by due time.
+    {11,
+     "ALTER TABLE tickets ADD COLUMN first_response_due bigint, "
+     "ADD COLUMN first_response_at bigint, ADD COLUMN first_response_breached_at bigint, "
+     "ADD COLUMN resolution_due bigint, ADD COLUMN sla_resolved_at bigint, "
+     "ADD COLUMN resolution_breached_at bigint, ADD COLUMN sla_paused_at bigint, "
+     "ADD COLUMN sla_paused_ms bigint NOT NULL DEFAULT 0;\n"
+     "CREATE INDEX tickets_first_response_running ON tickets (first_response_due) "
+     "WHERE first_response_at IS NULL AND first_response_breached_at IS NULL;\n"
+     "CREATE INDEX tickets_resolution_running ON tickets (resolution_due) "
+     "WHERE sla_resolved_at IS NULL AND resolution_breached_at IS NULL;\n"
+     "CREATE TABLE sla_policies (\n"
+     "  priority text PRIMARY KEY,\n"
+     "  first_response_seconds bigint NOT NULL,\n"
+     "  resolution_seconds bigint NOT NULL,\n"
+     "  escalation text NOT NULL\n"
+     ");\n"},
 };
 
 constexpr Migration kRouting[] = {

@@ -1,6 +1,7 @@
 #include "adapters/postgres/ticket_store.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -14,6 +15,7 @@
 #include "adapters/sql/page_builder.hpp"
 #include "adapters/sql/priority_rank.hpp"
 #include "adapters/sql/row_decoders.hpp"
+#include "adapters/sql/sla_queries.hpp"
 
 namespace st::adapters::postgres {
 namespace {
@@ -42,10 +44,12 @@ constexpr const char* kNextIds =
 
 constexpr const char* kInsert =
     "INSERT INTO tickets (id, title, description, user_name, user_email, status, created_at, "
-    "updated_at, language) SELECT id, title, description, user_name, user_email, 'pending', "
-    "$6, $6, language "
-    "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $7::text[]) "
-    "AS r(id, title, description, user_name, user_email, language)";
+    "updated_at, language, first_response_due, resolution_due) SELECT id, title, description, "
+    "user_name, user_email, 'pending', $6, $6, language, first_response_due, resolution_due "
+    "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $7::text[], "
+    "$8::bigint[], $9::bigint[]) "
+    "AS r(id, title, description, user_name, user_email, language, first_response_due, "
+    "resolution_due)";
 
 // Keys this transaction took (RETURNING lists only those; the others are held already).
 constexpr const char* kClaimCreateKeys =
@@ -60,13 +64,20 @@ constexpr const char* kUpdate =
     "confidence_score = r.confidence_score, categorized_by = r.categorized_by, "
     "status = r.status, created_at = r.created_at, updated_at = r.updated_at, "
     "priority = r.priority, explanation = r.explanation, assignee_id = r.assignee_id, "
-    "assignee_name = r.assignee_name, needs_review = r.needs_review "
+    "assignee_name = r.assignee_name, needs_review = r.needs_review, "
+    "first_response_due = r.first_response_due, first_response_at = r.first_response_at, "
+    "first_response_breached_at = r.first_response_breached_at, "
+    "resolution_due = r.resolution_due, sla_resolved_at = r.sla_resolved_at, "
+    "resolution_breached_at = r.resolution_breached_at, sla_paused_at = r.sla_paused_at, "
+    "sla_paused_ms = r.sla_paused_ms "
     "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
     "$7::integer[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], "
-    "$13::text[], $14::text[], $15::text[], $16::boolean[]) "
+    "$13::text[], $14::text[], $15::text[], $16::boolean[], $17::bigint[], $18::bigint[], "
+    "$19::bigint[], $20::bigint[], $21::bigint[], $22::bigint[], $23::bigint[], "
+    "$24::bigint[]) "
     "AS r(id, title, description, user_name, user_email, department, confidence_score, "
     "categorized_by, status, created_at, updated_at, priority, explanation, assignee_id, "
-    "assignee_name, needs_review) WHERE t.id = r.id";
+    "assignee_name, needs_review, " ST_TICKET_SLA_COLUMNS ") WHERE t.id = r.id";
 
 constexpr const char* kInsertComment =
     "INSERT INTO ticket_comments (ticket_id, body, is_public, author_type, author_id, "
@@ -83,7 +94,17 @@ void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
   if (tickets.empty()) return;
   ArrayLiteral id, title, description, user_name, user_email, department, confidence, by, status,
       created_at, updated_at, priority, explanation, assignee_id, assignee_name, needs_review;
+  std::array<ArrayLiteral, 8> sla;  // ST_TICKET_SLA_COLUMNS
   for (const Ticket* t : tickets) {
+    const auto& c = t->sla;
+    sla[0].add(c.first_response_due);
+    sla[1].add(c.first_response_at);
+    sla[2].add(c.first_response_breached_at);
+    sla[3].add(c.resolution_due);
+    sla[4].add(c.resolved_at);
+    sla[5].add(c.resolution_breached_at);
+    sla[6].add(c.paused_at);
+    sla[7].add(c.paused_ms);
     id.add(t->id);
     title.add(t->title);
     description.add(t->description);
@@ -104,7 +125,8 @@ void store_tickets(Tx& tx, const std::vector<const Ticket*>& tickets) {
   tx.exec(kUpdate, id.str(), title.str(), description.str(), user_name.str(), user_email.str(),
           department.str(), confidence.str(), by.str(), status.str(), created_at.str(),
           updated_at.str(), priority.str(), explanation.str(), assignee_id.str(),
-          assignee_name.str(), needs_review.str());
+          assignee_name.str(), needs_review.str(), sla[0].str(), sla[1].str(), sla[2].str(),
+          sla[3].str(), sla[4].str(), sla[5].str(), sla[6].str(), sla[7].str());
 }
 
 // Takes each create's key for the id drawn for it. For a key stored already (by an earlier
@@ -202,8 +224,8 @@ std::optional<domain::Comment> PgTicketStore::add_comment(domain::TicketId id,
                                                           const ports::CommentEvents& events) {
   std::size_t appended = 0;
   auto stored = db_.write([&](Tx& tx) -> std::optional<domain::Comment> {
-    // FOR SHARE: the events carry this snapshot, so it may not change before the commit.
-    const auto rows = tx.exec(kSelectById + " FOR SHARE", id);
+    // FOR UPDATE: the events carry this snapshot, and the comment may change the ticket.
+    const auto rows = tx.exec(kSelectById + " FOR UPDATE", id);
     if (rows.empty()) return std::nullopt;
     const Ticket ticket = ticket_from_row(rows[0]);
     domain::Comment out{0, id, comment.body, comment.is_public, author, now};
@@ -212,7 +234,13 @@ std::optional<domain::Comment> PgTicketStore::add_comment(domain::TicketId id,
         tx.exec(kInsertComment, id, out.body, out.is_public, std::string(to_string(author.type)),
                 author_id, author.name, sql::author_role_column(author), now);
     out.id = inserted[0][0].as<std::int64_t>();
-    if (events) appended = outbox_.append(tx, events(ticket, out));
+    if (events) {
+      Ticket edited = ticket;
+      const auto emitted = events(edited, out);
+      edited.id = id;
+      if (edited != ticket) store_tickets(tx, {&edited});
+      appended = outbox_.append(tx, emitted);
+    }
     return out;
   });
   if (appended > 0) outbox_.notify();
@@ -283,6 +311,35 @@ std::vector<domain::TicketId> PgTicketStore::open_tickets_of(std::string_view ag
   });
 }
 
+std::map<domain::Priority, domain::SlaPolicy> PgTicketStore::sla_policies() {
+  return db_.read([&](Tx& tx) {
+    std::map<domain::Priority, domain::SlaPolicy> out;
+    for (const auto& row : tx.exec(sql::kSelectSlaPolicies))
+      out.insert(sql::sla_policy_from_row(RowReader(row)));
+    return out;
+  });
+}
+
+void PgTicketStore::put_sla_policies(
+    const std::map<domain::Priority, domain::SlaPolicy>& policies) {
+  db_.write([&](Tx& tx) {
+    for (const auto& [priority, p] : policies)
+      tx.exec(sql::numbered_placeholders(sql::kUpsertSlaPolicy),
+              std::string(domain::to_string(priority)), p.first_response_seconds,
+              p.resolution_seconds, std::string(domain::to_string(p.escalation)));
+  });
+}
+
+std::vector<domain::TicketId> PgTicketStore::overdue_sla(domain::Millis now, int limit) {
+  return db_.read([&](Tx& tx) {
+    std::vector<domain::TicketId> out;
+    for (const auto& r :
+         tx.exec(sql::numbered_placeholders(sql::kOverdueSla), now, std::int64_t{limit}))
+      out.push_back(r[0].as<std::int64_t>());
+    return out;
+  });
+}
+
 PgTicketStore::PgTicketStore(Database& db) : OutboxPort(db, "tickets_outbox"), db_(db) {
   migrate_tickets(db_);
 }
@@ -301,7 +358,8 @@ std::vector<Ticket> PgTicketStore::create_batch(const std::vector<ports::TicketC
 
     std::vector<Ticket> out(tickets.size());
     std::vector<domain::Event> events;
-    ArrayLiteral id, title, description, user_name, user_email, language;
+    ArrayLiteral id, title, description, user_name, user_email, language, first_response_due,
+        resolution_due;
     for (std::size_t i = 0; i < tickets.size(); ++i) {
       if (stored[i]) continue;  // a repeat: filled in below
       Ticket t = sql::pending_ticket(tickets[i].ticket, now);
@@ -317,10 +375,12 @@ std::vector<Ticket> PgTicketStore::create_batch(const std::vector<ports::TicketC
       user_name.add(t.user_name);
       user_email.add(t.user_email);
       language.add(t.language);
+      first_response_due.add(t.sla.first_response_due);
+      resolution_due.add(t.sla.resolution_due);
       out[i] = std::move(t);
     }
     tx.exec(kInsert, id.str(), title.str(), description.str(), user_name.str(), user_email.str(),
-            now, language.str());
+            now, language.str(), first_response_due.str(), resolution_due.str());
     appended = outbox_.append(tx, events);
     for (std::size_t i = 0; i < tickets.size(); ++i)
       if (stored[i]) out[i] = read_created(tx, *stored[i], out);

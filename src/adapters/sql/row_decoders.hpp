@@ -26,7 +26,11 @@
 #define ST_TICKET_COLUMNS                                                             \
   "id, title, description, user_name, user_email, department, confidence_score, "     \
   "categorized_by, status, created_at, updated_at, language, priority, explanation, " \
-  "assignee_id, assignee_name, needs_review"
+  "assignee_id, assignee_name, needs_review, " ST_TICKET_SLA_COLUMNS
+// The SLA clocks (domain::SlaClocks), in its order; also the order both stores write them in.
+#define ST_TICKET_SLA_COLUMNS                                                           \
+  "first_response_due, first_response_at, first_response_breached_at, resolution_due, " \
+  "sla_resolved_at, resolution_breached_at, sla_paused_at, sla_paused_ms"
 #define ST_PROJECTION_COLUMNS                                                                \
   "ticket_id, department, status, confidence_score, categorized_by, created_at, routed_at, " \
   "resolved_at, status_version, status_event_at, department_version, priority"
@@ -61,6 +65,8 @@ inline domain::Ticket pending_ticket(const domain::NewTicket& n, domain::Millis 
   t.user_name = n.user_name;
   t.user_email = n.user_email;
   t.language = n.language;
+  t.sla.first_response_due = n.first_response_due;
+  t.sla.resolution_due = n.resolution_due;
   t.status = domain::Status::pending;
   t.created_at = now;
   t.updated_at = now;
@@ -106,6 +112,21 @@ inline std::vector<std::string> departments_from_column(const std::string& text)
   return out;
 }
 
+// The ST_TICKET_SLA_COLUMNS from column `first` on.
+template <class Row>
+domain::SlaClocks sla_from_row(const Row& r, int first) {
+  domain::SlaClocks c;
+  c.first_response_due = r.opt_int64(first);
+  c.first_response_at = r.opt_int64(first + 1);
+  c.first_response_breached_at = r.opt_int64(first + 2);
+  c.resolution_due = r.opt_int64(first + 3);
+  c.resolved_at = r.opt_int64(first + 4);
+  c.resolution_breached_at = r.opt_int64(first + 5);
+  c.paused_at = r.opt_int64(first + 6);
+  c.paused_ms = r.int64(first + 7);
+  return c;
+}
+
 // What ticket_from_row does with the explanation column: parse it into the ticket (what a
 // change that writes the ticket back needs), or leave it out (lists, which never show it,
 // and views, which pass its text through: parsing the JSON and building it again cost a
@@ -144,6 +165,7 @@ domain::Ticket ticket_from_row(const Row& r,
   if (auto assignee = r.opt_text(14))
     t.assignee = domain::Assignee{*assignee, r.opt_text(15).value_or("")};
   t.needs_review = r.flag(16);
+  t.sla = sla_from_row(r, 17);
   return t;
 }
 

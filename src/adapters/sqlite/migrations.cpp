@@ -117,6 +117,28 @@ constexpr Migration kTickets[] = {
     // must never hand out again the ids of tickets created after its snapshot, whose tokens
     // (an HMAC of the id) their requesters still hold. IF NOT EXISTS: restore may have made it.
     {10, TICKET_ID_FLOOR_TABLE},
+    // SLA clocks (issue 17 §4, domain/sla.hpp): each ticket's due, met and breach times and
+    // its pause bookkeeping, and the policies per priority (a priority without a row uses the
+    // default). The partial indexes are the sweeper's: running clocks by due time.
+    {11,
+     "ALTER TABLE tickets ADD COLUMN first_response_due INTEGER;\n"
+     "ALTER TABLE tickets ADD COLUMN first_response_at INTEGER;\n"
+     "ALTER TABLE tickets ADD COLUMN first_response_breached_at INTEGER;\n"
+     "ALTER TABLE tickets ADD COLUMN resolution_due INTEGER;\n"
+     "ALTER TABLE tickets ADD COLUMN sla_resolved_at INTEGER;\n"
+     "ALTER TABLE tickets ADD COLUMN resolution_breached_at INTEGER;\n"
+     "ALTER TABLE tickets ADD COLUMN sla_paused_at INTEGER;\n"
+     "ALTER TABLE tickets ADD COLUMN sla_paused_ms INTEGER NOT NULL DEFAULT 0;\n"
+     "CREATE INDEX tickets_first_response_running ON tickets(first_response_due) "
+     "WHERE first_response_at IS NULL AND first_response_breached_at IS NULL;\n"
+     "CREATE INDEX tickets_resolution_running ON tickets(resolution_due) "
+     "WHERE sla_resolved_at IS NULL AND resolution_breached_at IS NULL;\n"
+     "CREATE TABLE sla_policies (\n"
+     "  priority TEXT PRIMARY KEY,\n"
+     "  first_response_seconds INTEGER NOT NULL,\n"
+     "  resolution_seconds INTEGER NOT NULL,\n"
+     "  escalation TEXT NOT NULL\n"
+     ");\n"},
 };
 
 constexpr Migration kRouting[] = {

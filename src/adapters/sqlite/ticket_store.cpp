@@ -10,6 +10,7 @@
 #include "adapters/sql/page_builder.hpp"
 #include "adapters/sql/priority_rank.hpp"
 #include "adapters/sql/row_decoders.hpp"
+#include "adapters/sql/sla_queries.hpp"
 #include "adapters/sqlite/migrations.hpp"
 #include "adapters/sqlite/progress_deadline.hpp"
 
@@ -28,14 +29,17 @@ const std::string kSelectById = std::string("SELECT ") + kColumns + " FROM ticke
 // restore set (migration 10).
 constexpr const char* kInsert =
     "INSERT INTO tickets (id, title, description, user_name, user_email, status, created_at, "
-    "updated_at, language) VALUES (max(coalesce((SELECT max(id) FROM tickets), 0) + 1, "
-    "coalesce((SELECT next_id FROM ticket_id_floor), 1)), ?, ?, ?, ?, ?, ?, ?, ?)";
+    "updated_at, language, first_response_due, resolution_due) VALUES (max(coalesce((SELECT "
+    "max(id) FROM tickets), 0) + 1, coalesce((SELECT next_id FROM ticket_id_floor), 1)), ?, ?, "
+    "?, ?, ?, ?, ?, ?, ?, ?)";
 
 constexpr const char* kUpdate =
     "UPDATE tickets SET title = ?, description = ?, user_name = ?, user_email = ?, "
     "department = ?, confidence_score = ?, categorized_by = ?, status = ?, created_at = ?, "
     "updated_at = ?, priority = ?, explanation = ?, assignee_id = ?, assignee_name = ?, "
-    "needs_review = ? WHERE id = ?";
+    "needs_review = ?, first_response_due = ?, first_response_at = ?, "
+    "first_response_breached_at = ?, resolution_due = ?, sla_resolved_at = ?, "
+    "resolution_breached_at = ?, sla_paused_at = ?, sla_paused_ms = ? WHERE id = ?";
 
 constexpr const char* kSelectByCreateKey =
     "SELECT ticket_id FROM ticket_create_keys WHERE create_key = ?";
@@ -107,8 +111,7 @@ std::optional<domain::Comment> SqliteTicketStore::add_comment(domain::TicketId i
                                                               const ports::CommentEvents& events) {
   std::size_t appended = 0;
   auto stored = db_.write([&](Connection& c) -> std::optional<domain::Comment> {
-    const auto ticket = select_by_id(c, id);
-    if (!ticket) return std::nullopt;
+    if (!select_by_id(c, id)) return std::nullopt;
     domain::Comment out{0, id, comment.body, comment.is_public, author, now};
     c.query(kInsertComment)
         .bind_all(id, out.body, std::int64_t{out.is_public}, domain::to_string(author.type),
@@ -116,7 +119,11 @@ std::optional<domain::Comment> SqliteTicketStore::add_comment(domain::TicketId i
                   sql::author_role_column(author), now)
         .run();
     out.id = c.last_insert_rowid();
-    if (events) appended += outbox_.append(c, events(*ticket, out));
+    if (events) {
+      // The ticket's change (its first-response clock) goes the way of any other.
+      SqliteTicketStore::update_in(
+          c, id, [&](Ticket& t, ports::AssignmentScope&) { return events(t, out); }, appended);
+    }
     return out;
   });
   if (appended > 0) outbox_.notify();
@@ -184,6 +191,34 @@ std::vector<domain::TicketId> SqliteTicketStore::open_tickets_of(std::string_vie
   });
 }
 
+std::map<domain::Priority, domain::SlaPolicy> SqliteTicketStore::sla_policies() {
+  const auto rows = db_.read([&](Connection& c) {
+    return c.query(sql::kSelectSlaPolicies).rows([](const Query& q) {
+      return sql::sla_policy_from_row(q);
+    });
+  });
+  return {rows.begin(), rows.end()};
+}
+
+void SqliteTicketStore::put_sla_policies(
+    const std::map<domain::Priority, domain::SlaPolicy>& policies) {
+  db_.write([&](Connection& c) {
+    for (const auto& [priority, p] : policies)
+      c.query(sql::kUpsertSlaPolicy)
+          .bind_all(domain::to_string(priority), p.first_response_seconds, p.resolution_seconds,
+                    domain::to_string(p.escalation))
+          .run();
+  });
+}
+
+std::vector<domain::TicketId> SqliteTicketStore::overdue_sla(domain::Millis now, int limit) {
+  return db_.read([&](Connection& c) {
+    return c.query(sql::kOverdueSla).bind_all(now, std::int64_t{limit}).rows([](const Query& q) {
+      return q.int64(0);
+    });
+  });
+}
+
 SqliteTicketStore::SqliteTicketStore(Database& db) : OutboxPort(db, "tickets_outbox"), db_(db) {
   migrate_tickets(db_);
   outbox_.release_all_claims();
@@ -201,7 +236,8 @@ Ticket SqliteTicketStore::insert_in(Connection& c, const ports::TicketCreate& cr
   Ticket t = sql::pending_ticket(create.ticket, now);
   c.query(kInsert)
       .bind_all(t.title, t.description, t.user_name, t.user_email, domain::to_string(t.status),
-                t.created_at, t.updated_at, t.language)
+                t.created_at, t.updated_at, t.language, t.sla.first_response_due,
+                t.sla.resolution_due)
       .run();
   t.id = c.last_insert_rowid();
   if (!create.create_key.empty()) c.query(kInsertCreateKey).bind_all(create.create_key, t.id).run();
@@ -316,7 +352,10 @@ std::optional<Ticket> SqliteTicketStore::update_in(Connection& c, domain::Ticket
                   domain::to_string(edited.priority), sql::explanation_column(edited.explanation),
                   edited.assignee ? std::optional(edited.assignee->id) : std::nullopt,
                   edited.assignee ? std::optional(edited.assignee->name) : std::nullopt,
-                  edited.needs_review, id)
+                  edited.needs_review, edited.sla.first_response_due, edited.sla.first_response_at,
+                  edited.sla.first_response_breached_at, edited.sla.resolution_due,
+                  edited.sla.resolved_at, edited.sla.resolution_breached_at, edited.sla.paused_at,
+                  edited.sla.paused_ms, id)
         .run();
   }
   appended += outbox_.append(c, events);

@@ -37,6 +37,9 @@ class SqliteTicketStore final : public ports::TicketStore, public sql::OutboxPor
   void set_assignment_mode(const std::string& department, domain::AssignmentMode mode) override;
   std::map<std::string, domain::AssignmentMode> assignment_modes() override;
   std::vector<domain::TicketId> open_tickets_of(std::string_view agent_id) override;
+  std::map<domain::Priority, domain::SlaPolicy> sla_policies() override;
+  void put_sla_policies(const std::map<domain::Priority, domain::SlaPolicy>& policies) override;
+  std::vector<domain::TicketId> overdue_sla(domain::Millis now, int limit) override;
 
  private:
   domain::Ticket insert_in(Connection& c, const ports::TicketCreate& create, domain::Millis now,

@@ -29,7 +29,6 @@ void full_or_normal(const std::string& key, const std::string& v) {
   if (v != "full" && v != "normal")
     throw std::invalid_argument(key + " must be full or normal, got '" + v + "'");
 }
-
 void text_or_json(const std::string& key, const std::string& v) {
   if (v != "text" && v != "json")
     throw std::invalid_argument(key + " must be text or json, got '" + v + "'");
@@ -56,12 +55,6 @@ void http_url(const std::string& key, const std::string& v) {
 
 std::string listen_port(const Config& c) {
   return std::to_string(c.listen_port());
-}
-std::string model_file(const Config& c) {
-  return model_file_of(c);
-}
-std::string cold_start_file(const Config& c) {
-  return cold_start_file_of(c);
 }
 
 // URLs that may hold a password are shown with it masked.
@@ -150,6 +143,13 @@ const std::vector<Setting>& settings() {
                "limit",
        .min = 0,
        .max = 600'000},
+      {.key = "sla_check_interval_ms",
+       .flag = "--sla-check-interval-ms",
+       .env = {"SMARTTICKET_SLA_CHECK_INTERVAL_MS"},
+       .member = &Config::sla_check_interval_ms,
+       .help = "how often the tickets service marks SLA clocks past their due breached",
+       .min = 10,
+       .max = 3'600'000},
       {.key = "event_stream_max",
        .flag = "--event-stream-max",
        .env = {"SMARTTICKET_EVENT_STREAM_MAX"},
@@ -336,7 +336,7 @@ const std::vector<Setting>& settings() {
        .env = {"SMARTTICKET_MODEL_FILE"},
        .member = &Config::model_file,
        .help = "the learned model's file",
-       .show = model_file,
+       .show = model_file_of,
        .default_doc = "<data_dir>/categorizer.model"},
       {.key = "model_min_confidence",
        .flag = "--model-min-confidence",
@@ -379,7 +379,7 @@ const std::vector<Setting>& settings() {
        .env = {"SMARTTICKET_MODEL_COLD_START_FILE"},
        .member = &Config::model_cold_start_file,
        .help = "labeled tickets the first model is trained on (default: the shipped set)",
-       .show = cold_start_file,
+       .show = cold_start_file_of,
        .default_doc = "models/cold_start/train.csv"},
       // PostgreSQL (distributed mode). The URL and the password are secrets: env or file only.
       {.key = "database_url",

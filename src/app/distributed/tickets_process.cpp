@@ -13,8 +13,8 @@ struct TicketsTarget : PostgresStore<adapters::postgres::PgTicketStore> {
   TicketsTarget(const Config& c, ports::EventBus& /*bus*/, const ports::Clock& clock)
       : PostgresStore(c),
         requests(open_store<adapters::postgres::PgIdempotencyStore>(*db)),
-        component(*store, *store, *requests, clock,
-                  std::chrono::milliseconds(c.search_timeout_ms)) {}
+        component(*store, *store, *requests, clock, std::chrono::milliseconds(c.search_timeout_ms),
+                  std::chrono::milliseconds(c.sla_check_interval_ms)) {}
 
   // The answers to the gateway's calls, kept so that its retry records nothing twice.
   std::unique_ptr<adapters::postgres::PgIdempotencyStore> requests;

@@ -223,6 +223,10 @@ void Gateway::register_routes(http::Router& router) {
       "assign a ticket to an agent, or to nobody", forward_to(t));
   add(router, V::post, "/api/tickets/{id}/review", Access::staff(),
       "confirm or correct a ticket's department; clears needs_review", forward_to(r));
+  add(router, V::get, "/api/sla/policies", Access::staff(),
+      "SLA targets and escalation of every priority", forward_to(t));
+  add(router, V::put, "/api/sla/policies", Access::admins(),
+      "set SLA targets and escalation per priority", forward_to(t));
   register_history_routes(router);  // comment_routes.cpp: the trail and the conversation
   const auto department_route = [this](RequestContext& ctx) { return forward_department(ctx); };
   add(router, V::get, "/api/departments", Access::staff(), "active departments", department_route);

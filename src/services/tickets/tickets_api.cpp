@@ -224,6 +224,19 @@ ports::DepartmentSetter::Decision decision_from(const json& body, domain::Ticket
 
 constexpr std::size_t kMaxDecisionsPerCall = 1000;
 
+// {"urgent": {first_response_seconds, resolution_seconds, escalation}, ...}: every priority.
+json policies_json(const domain::SlaPolicies& policies) {
+  json out = json::object();
+  for (const auto priority : domain::kAllPriorities) {
+    const auto& p = policies.of(priority);
+    out[std::string(domain::to_string(priority))] = {
+        {"first_response_seconds", p.first_response_seconds},
+        {"resolution_seconds", p.resolution_seconds},
+        {"escalation", domain::to_string(p.escalation)}};
+  }
+  return out;
+}
+
 // The gateway's create key (kCreateKeyHeader): a SHA-256 in hex, or empty when none was sent.
 std::string create_key_of(const RequestContext& ctx) {
   const auto key = ctx.header(kCreateKeyHeader);
@@ -249,27 +262,28 @@ void register_routes(http::Router& router, TicketsService& service,
     return http::ok({{"success", true}, {"statuses", std::move(statuses)}});
   });
 
-  router.route_async(bhttp::verb::post, "/api/tickets",
-                     [&service](RequestContext& ctx) -> http::asio::awaitable<Response> {
-                       auto checked = domain::validate_new_ticket(ctx.json_body());
-                       if (auto* err = std::get_if<domain::ValidationError>(&checked))
-                         throw ApiError::bad_request(err->message, err->field);
-                       auto ticket = co_await service.create_async(
-                           std::get<domain::NewTicket>(checked), ctx.trace_id, actor_of(ctx),
-                           create_key_of(ctx));
-                       co_return http::json_response(bhttp::status::created,
-                                                     {{"success", true},
-                                                      {"ticket_id", ticket.id},
-                                                      {"status", to_string(ticket.status)},
-                                                      {"ticket", domain::to_json(ticket)}});
-                     });
+  router.route_async(
+      bhttp::verb::post, "/api/tickets",
+      [&service](RequestContext& ctx) -> http::asio::awaitable<Response> {
+        auto checked = domain::validate_new_ticket(ctx.json_body());
+        if (auto* err = std::get_if<domain::ValidationError>(&checked))
+          throw ApiError::bad_request(err->message, err->field);
+        auto ticket = co_await service.create_async(
+            std::get<domain::NewTicket>(checked), ctx.trace_id, actor_of(ctx), create_key_of(ctx));
+        co_return http::json_response(bhttp::status::created,
+                                      {{"success", true},
+                                       {"ticket_id", ticket.id},
+                                       {"status", to_string(ticket.status)},
+                                       {"ticket", domain::to_json(ticket, service.now())}});
+      });
 
   router.route(bhttp::verb::get, "/api/tickets", [&service, search_budget](RequestContext& ctx) {
     auto query = query_from(ctx);
     query.search_budget = search_budget;
     auto page = list_within_budget(service, query);
     json tickets = json::array();
-    for (const auto& t : page.tickets) tickets.push_back(domain::to_json(t));
+    const auto now = service.now();
+    for (const auto& t : page.tickets) tickets.push_back(domain::to_json(t, now));
     auto next = page.next_before_id;
     if (next && query.by_priority)
       *next |= std::int64_t{domain::rank(page.tickets.back().priority)} << kRankShift;
@@ -285,7 +299,8 @@ void register_routes(http::Router& router, TicketsService& service,
     // The gateway takes the explanation out for a requester (Gateway::read_ticket). The
     // stored explanation text goes into the answer as it is (ports::TicketView): the ticket's
     // object is closed after it instead of before.
-    auto ticket = domain::to_json(v->ticket).dump(-1, ' ', false, json::error_handler_t::replace);
+    auto ticket = domain::to_json(v->ticket, service.now())
+                      .dump(-1, ' ', false, json::error_handler_t::replace);
     ticket.pop_back();  // its '}'
     std::string body = R"({"success":true,"ticket":)";
     body.reserve(body.size() + ticket.size() + 32 + v->explanation_json.value_or("").size());
@@ -303,7 +318,7 @@ void register_routes(http::Router& router, TicketsService& service,
     if (!t) throw ticket_not_found();
     return http::ok({{"success", true},
                      {"message", "Ticket status updated to " + std::string(to_string(status))},
-                     {"ticket", domain::to_json(*t)}});
+                     {"ticket", domain::to_json(*t, service.now())}});
   };
   router.route(bhttp::verb::put, "/api/tickets/{id}/status",
                requests ? once_per_gateway_request(*requests, std::move(update_status))
@@ -316,7 +331,7 @@ void register_routes(http::Router& router, TicketsService& service,
     if (!t) throw ticket_not_found();
     return http::ok({{"success", true},
                      {"message", "Ticket priority updated to " + std::string(to_string(priority))},
-                     {"ticket", domain::to_json(*t)}});
+                     {"ticket", domain::to_json(*t, service.now())}});
   };
   router.route(bhttp::verb::put, "/api/tickets/{id}/priority",
                requests ? once_per_gateway_request(*requests, std::move(update_priority))
@@ -335,7 +350,7 @@ void register_routes(http::Router& router, TicketsService& service,
     return http::ok({{"success", true},
                      {"message", t->assignee ? "Ticket assigned to " + t->assignee->name
                                              : std::string("Ticket unassigned")},
-                     {"ticket", domain::to_json(*t)}});
+                     {"ticket", domain::to_json(*t, service.now())}});
   };
   router.route(bhttp::verb::put, "/api/tickets/{id}/assignee",
                requests ? once_per_gateway_request(*requests, std::move(update_assignee))
@@ -369,6 +384,18 @@ void register_routes(http::Router& router, TicketsService& service,
                      {"count", comments.size()},
                      {"comments", std::move(comments)},
                      {"next_cursor", next_cursor_json(page.next_after)}});
+  });
+
+  // SLA policies (docs/api.md, "SLA clocks"): every priority's, defaults included.
+  router.route(bhttp::verb::get, "/api/sla/policies", [&service](RequestContext&) {
+    return http::ok({{"success", true}, {"policies", policies_json(service.sla_policies())}});
+  });
+  router.route(bhttp::verb::put, "/api/sla/policies", [&service](RequestContext& ctx) {
+    auto checked = domain::validate_sla_policies(ctx.json_body(), service.sla_policies());
+    if (auto* err = std::get_if<domain::ValidationError>(&checked))
+      throw ApiError::bad_request(err->message, err->field);
+    const auto all = service.put_sla_policies(std::get<domain::SlaPolicyChanges>(checked));
+    return http::ok({{"success", true}, {"policies", policies_json(all)}});
   });
 
   // Internal: the gateway publishes an agent (its key's departments, availability, whether

@@ -1,7 +1,8 @@
 #pragma once
 // The tickets service: owns the tickets table, the ticket lifecycle and the events
 // ticket.created / ticket.status.updated / ticket.department.updated / ticket.priority.updated /
-// ticket.assigned / ticket.commented (through its outbox), and each ticket's comments.
+// ticket.assigned / ticket.commented / ticket.sla.met / ticket.sla.breached (through its
+// outbox), each ticket's comments and SLA clocks (domain/sla.hpp) and the SLA policies.
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -38,6 +39,8 @@ class TicketsService final : public ports::DepartmentSetter {
   // Stores the creates still queued; later creates fail. Call once requests have drained.
   void stop() { batcher_.stop(); }
   std::optional<domain::Ticket> get(domain::TicketId id);
+  // The time a ticket's SLA state is told at.
+  domain::Millis now() const { return clock_.now(); }
   // The ticket to show, its explanation as stored JSON text (ports::TicketView).
   std::optional<ports::TicketView> view(domain::TicketId id) { return store_.view(id); }
   TicketPage list(const ports::TicketQuery& q);
@@ -89,8 +92,25 @@ class TicketsService final : public ports::DepartmentSetter {
     return store_.assignment_modes();
   }
 
+  // The SLA policy of every priority: the stored ones over the defaults (domain/sla.hpp).
+  // Read from the store each time: several instances share it.
+  domain::SlaPolicies sla_policies();
+  // Stores the given priorities' policies (validated by the caller); answers them all.
+  domain::SlaPolicies put_sla_policies(
+      const std::map<domain::Priority, domain::SlaPolicy>& changed);
+  // The sweeper's turn: marks up to `limit` tickets' overdue clocks breached, each with its
+  // ticket.sla.breached event and its policy's escalation, in one transaction. Safe to run
+  // from several instances at once (the store locks each ticket; the breach is decided on
+  // the locked row). Returns how many clocks it marked.
+  std::size_t check_sla(int limit = 100);
+
  private:
-  ports::AssigningChange department_change(const Decision& a, domain::Millis now) const;
+  ports::AssigningChange department_change(const Decision& a, domain::Millis now,
+                                           const domain::SlaPolicies& policies) const;
+  // What a breach's escalation does to its ticket (inside the breach's transaction).
+  static std::vector<domain::Event> escalate(domain::Ticket& t, domain::Escalation escalation,
+                                             ports::AssignmentScope& scope, domain::Millis now,
+                                             const domain::SlaPolicies& policies);
   // The store writes in batches; one change is a batch of one.
   std::optional<domain::Ticket> update_one(domain::TicketId id, const ports::TicketChange& change);
 

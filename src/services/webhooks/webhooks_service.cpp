@@ -29,7 +29,7 @@ void check_events(const std::vector<std::string>& events) {
           "events: unknown event type '" + e.substr(0, 100) +
               "' (ticket.created, ticket.categorized, ticket.routed, ticket.status.updated, "
               "ticket.department.updated, ticket.priority.updated, ticket.assigned, "
-              "ticket.commented, ticket.reviewed, or *)",
+              "ticket.commented, ticket.reviewed, ticket.sla.met, ticket.sla.breached, or *)",
           "events");
 }
 

@@ -174,6 +174,9 @@ TEST(EventCodec, RoundTripsEveryType) {
       payload::Assigned{"0123456789abcdef", "Kim Agent", std::nullopt, "routed"},
       payload::Commented{12, false},
       payload::Reviewed{"Finance", false, "HR", CategorizedBy::keywords, 41, true},
+      payload::SlaMet{SlaClock::resolution, 1795636295000, 1795636200000, Priority::urgent},
+      payload::SlaBreached{SlaClock::first_response, 1795636295000, Priority::normal,
+                           Escalation::notify},
   };
   ASSERT_EQ(payloads.size(), kAllEventTypes.size());
   for (const auto& p : payloads) {

@@ -118,6 +118,21 @@ std::vector<WireCase> wire_cases() {
        payload::Reviewed{"HR", true},
        {{"department", "HR"}, {"confirmed", true}, {"flagged", false}},
        {"department", "confirmed"}},
+      {EventType::sla_met,
+       payload::SlaMet{SlaClock::first_response, 1795636295000, 1795636200000, Priority::high},
+       {{"clock", "first_response"},
+        {"due_at", "2026-11-25T19:51:35Z"},
+        {"met_at", "2026-11-25T19:50:00Z"},
+        {"priority", "high"}},
+       {"clock", "due_at", "met_at", "priority"}},
+      {EventType::sla_breached,
+       payload::SlaBreached{SlaClock::resolution, 1795636295000, Priority::low,
+                            Escalation::raise_priority},
+       {{"clock", "resolution"},
+        {"due_at", "2026-11-25T19:51:35Z"},
+        {"priority", "low"},
+        {"escalation", "raise_priority"}},
+       {"clock", "due_at", "priority", "escalation"}},
       {EventType::categorized,
        payload::Categorized{"HR", 70, CategorizedBy::claude, "payroll", "", Priority::normal,
                             std::nullopt, Candidate{"Finance", 64}},
@@ -273,6 +288,24 @@ TEST(EventPayloadCodec, AFieldOfTheWrongTypeIsADecodeError) {
         routed("model_version", 3), routed("priority", "critical"), routed("priority", 2)})
     EXPECT_THROW(payload_from_json(EventType::routed, data), CodecError) << data;
   EXPECT_THROW(payload_from_json(EventType::status_updated, {{"status", "closed"}}), CodecError);
+  const json met{{"clock", "first_response"},
+                 {"due_at", "2026-11-25T19:51:35Z"},
+                 {"met_at", "2026-11-25T19:50:00Z"},
+                 {"priority", "high"}};
+  for (const auto& [key, value] :
+       std::vector<std::pair<const char*, json>>{{"clock", "lunch"},
+                                                 {"due_at", 1795636295000},
+                                                 {"met_at", "yesterday"},
+                                                 {"priority", "critical"}}) {
+    json data = met;
+    data[key] = value;
+    EXPECT_THROW(payload_from_json(EventType::sla_met, data), CodecError) << data;
+  }
+  EXPECT_THROW(payload_from_json(EventType::sla_breached, {{"clock", "resolution"},
+                                                           {"due_at", "2026-11-25T19:51:35Z"},
+                                                           {"priority", "low"},
+                                                           {"escalation", "page"}}),
+               CodecError);
   EXPECT_THROW(payload_from_json(EventType::status_updated,
                                  {{"status", "pending"}, {"previous_status", "closed"}}),
                CodecError);

@@ -24,3 +24,21 @@ class ManualSteadyClock {
 };
 
 }  // namespace st::testing_support
+
+#include "ports/clock.hpp"
+
+namespace st::testing_support {
+
+// A ports::Clock (wall time, domain milliseconds) that moves only when the test says so.
+class ManualClock final : public ports::Clock {
+ public:
+  explicit ManualClock(domain::Millis start) : now_(start) {}
+  domain::Millis now() const override { return now_.load(); }
+  void set(domain::Millis t) { now_ = t; }
+  void advance(domain::Millis ms) { now_ += ms; }
+
+ private:
+  std::atomic<domain::Millis> now_;
+};
+
+}  // namespace st::testing_support

@@ -84,20 +84,21 @@ TEST(PgMigrations, EachServiceCreatesOnlyItsOwnTables) {
   auto db = schema.open();
   migrate_tickets(*db);
   EXPECT_EQ(tables_of(schema), (std::vector<std::string>{
-                                   "department_assignment", "schema_migrations",
+                                   "department_assignment", "schema_migrations", "sla_policies",
                                    "ticket_agent_departments", "ticket_agents", "ticket_comments",
                                    "ticket_create_keys", "tickets", "tickets_outbox"}));
   migrate_routing(*db);
   migrate_analytics(*db);
-  EXPECT_EQ(tables_of(schema),
-            (std::vector<std::string>{
-                "analytics_events", "analytics_rebuild_lease", "analytics_tickets",
-                "analytics_tickets_next", "department_assignment", "departments", "routing_outbox",
-                "schema_migrations", "ticket_agent_departments", "ticket_agents", "ticket_comments",
-                "ticket_create_keys", "ticket_routing", "tickets", "tickets_outbox"}));
+  EXPECT_EQ(
+      tables_of(schema),
+      (std::vector<std::string>{
+          "analytics_events", "analytics_rebuild_lease", "analytics_tickets",
+          "analytics_tickets_next", "department_assignment", "departments", "routing_outbox",
+          "schema_migrations", "sla_policies", "ticket_agent_departments", "ticket_agents",
+          "ticket_comments", "ticket_create_keys", "ticket_routing", "tickets", "tickets_outbox"}));
   // 2: requester index, 3: create keys, 4: language, 5: priority, 6: explanation, 7: agents,
-  // 8: comments, 9: needs_review
-  EXPECT_EQ(schema_version(*db, "tickets"), 9);
+  // 8: comments, 9: needs_review, 11: SLA clocks (10 is SQLite's id floor)
+  EXPECT_EQ(schema_version(*db, "tickets"), 11);
   // 2: ticket_routing.model_version, 3: departments.review_below_confidence
   EXPECT_EQ(schema_version(*db, "routing"), 3);
   EXPECT_EQ(schema_version(*db, "analytics"),
@@ -109,7 +110,7 @@ TEST(PgMigrations, EachServiceCreatesOnlyItsOwnTables) {
                 "analytics_events", "analytics_rebuild_lease", "analytics_tickets",
                 "analytics_tickets_next", "categorizer_examples", "categorizer_label_watermark",
                 "department_assignment", "departments", "routing_outbox", "schema_migrations",
-                "ticket_agent_departments", "ticket_agents", "ticket_comments",
+                "sla_policies", "ticket_agent_departments", "ticket_agents", "ticket_comments",
                 "ticket_create_keys", "ticket_routing", "tickets", "tickets_outbox"}));
   EXPECT_EQ(schema_version(*db, "categorizer"), 1);
 }
@@ -122,7 +123,7 @@ TEST(PgMigrations, RunningThemAgainIsANoOpAndKeepsTheData) {
   PgTicketStore second(*db);  // a restart: migrates again
   EXPECT_EQ(second.get(t.id), t);
   EXPECT_EQ(migrate(*db, "tickets", {}), 0);
-  EXPECT_EQ(count_rows(schema, "schema_migrations"), 9);  // tickets 1 to 9
+  EXPECT_EQ(count_rows(schema, "schema_migrations"), 10);  // tickets 1 to 9 and 11
 }
 
 TEST(PgMigrations, NewerStepsRunInOrderAndAFailedStepLeavesNothing) {
@@ -173,7 +174,8 @@ TEST(PgMigrations, ConcurrentStartsOfEveryServiceApplyEachStepOnce) {
   }
   for (auto& t : instances) t.join();
   EXPECT_EQ(failures, 0);
-  EXPECT_EQ(count_rows(schema, "schema_migrations"), 16);  // tickets 9, routing 3, analytics 4
+  // tickets 10 (1-9, 11), routing 3, analytics 4
+  EXPECT_EQ(count_rows(schema, "schema_migrations"), 17);
   EXPECT_EQ(count_rows(schema, "departments"),
             static_cast<std::int64_t>(domain::default_departments().size()))
       << "the defaults are inserted once";

@@ -386,7 +386,7 @@ TEST_F(SqliteMigrations, ServiceMigrationsAreIdempotent) {
   EXPECT_EQ(schema_version(db, "routing"), 3);
   // 2: requester index, 3: create keys, 4: language, 5: priority, 6: explanation, 7: agents,
   // 8: comments, 9: needs_review, 10: the id floor a restore sets
-  EXPECT_EQ(schema_version(db, "tickets"), 10);
+  EXPECT_EQ(schema_version(db, "tickets"), 11);
   EXPECT_EQ(schema_version(db, "analytics"),
             4);  // 2: analytics_events.actor, 3: priority, 4: snapshots for rebuilds
   for (const char* table :

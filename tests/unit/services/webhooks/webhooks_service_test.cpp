@@ -179,6 +179,28 @@ TEST_F(WebhooksServiceTest, ConsumerRecordsOnceAndDeadLettersMalformedEvents) {
   EXPECT_EQ(page.items[0].event_id, e.event_id);
 }
 
+// A breach with escalation notify is delivered by this consumer: that is the notification.
+TEST_F(WebhooksServiceTest, TheSlaEventsAreSubscribedToAndDelivered) {
+  auto in = input();
+  in.events = std::vector<std::string>{"ticket.sla.breached", "ticket.sla.met"};
+  const auto w = service.create(in);
+  domain::Ticket t;
+  t.id = 7;
+  t.title = "Printer jam";
+  const auto breached = domain::make_event(
+      domain::payload::SlaBreached{domain::SlaClock::first_response, 1000, domain::Priority::high,
+                                   domain::Escalation::notify},
+      t, 2000, "");
+  const auto met = domain::make_event(
+      domain::payload::SlaMet{domain::SlaClock::resolution, 5000, 4000, domain::Priority::high}, t,
+      4000, "");
+  EXPECT_EQ(
+      service.on_events({delivery_of(breached), delivery_of(met), delivery_of(routed_event())}),
+      (std::vector<ports::Disposition>(3, ports::Disposition::ack)));
+  const auto page = store.deliveries(w.id, {});
+  ASSERT_EQ(page.items.size(), 2u);
+}
+
 TEST_F(WebhooksServiceTest, AnAttemptPostsTheEventSignedWithTheSecret) {
   service.create(input());
   const auto e = routed_event();
