@@ -1,6 +1,7 @@
 // The console's shell: who is signed in and what their role may see (session.js), the
 // sign-in dialog, hash routes (#/submit, #/tickets, #/tickets?assignee=me (an agent's own),
-// #/tickets/7, #/review, #/dashboard, #/departments, #/keys) and the live-connection indicator.
+// #/tickets/7, #/review, #/dashboard, #/quality, #/departments, #/keys) and the live-connection
+// indicator.
 import { apiKey, setApiKey } from './api-key.js';
 import { forgetDepartments, setUnauthorizedHandler } from './api.js';
 import { clear, toast } from './dom.js';
@@ -15,6 +16,7 @@ import * as dashboardPage from './pages/dashboard.js';
 import * as departmentsPage from './pages/departments.js';
 import * as keysPage from './pages/keys.js';
 import * as reviewPage from './pages/review.js';
+import * as qualityPage from './pages/quality.js';
 
 // `right`: what the session must be allowed (session.js) to open the page.
 const routes = [
@@ -23,6 +25,7 @@ const routes = [
   { pattern: /^\/tickets\/(\d+)$/, page: ticketPage, nav: 'tickets', right: 'read-tickets' },
   { pattern: /^\/review$/, page: reviewPage, nav: 'review', right: 'work-tickets' },
   { pattern: /^\/dashboard$/, page: dashboardPage, nav: 'dashboard', right: 'dashboard' },
+  { pattern: /^\/quality$/, page: qualityPage, nav: 'dashboard', right: 'dashboard' },
   { pattern: /^\/departments$/, page: departmentsPage, nav: 'departments', right: 'departments' },
   { pattern: /^\/keys$/, page: keysPage, nav: 'keys', right: 'keys' },
 ];

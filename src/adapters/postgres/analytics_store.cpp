@@ -231,11 +231,13 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
       projection.emplace(p.ticket_id, std::move(p));
     }
 
+    // Most events (created, categorized, status changes) leave the decisions alone.
     std::map<domain::TicketId, sql::DecisionRow> decisions;
-    for (const auto& row : tx.exec(kSelectDecisions, ticket_array)) {
-      auto d = sql::decision_from_row(RowReader(row));
-      decisions.emplace(d.ticket_id, std::move(d));
-    }
+    if (std::any_of(events.begin(), events.end(), sql::concerns_decisions))
+      for (const auto& row : tx.exec(kSelectDecisions, ticket_array)) {
+        auto d = sql::decision_from_row(RowReader(row));
+        decisions.emplace(d.ticket_id, std::move(d));
+      }
 
     std::vector<bool> out;
     std::map<domain::TicketId, ProjectedTicket> changed;

@@ -28,8 +28,8 @@ void migrate_tickets(Database& db);
 // departments + ticket_routing (its unique cause_event_id: the processed event ids) +
 // routing_outbox.
 void migrate_routing(Database& db);
-// analytics_events (unique event_id: the processed event ids) + the analytics_tickets
-// projection.
+// analytics_events (unique event_id: the processed event ids) + the analytics_tickets and
+// analytics_decisions projections.
 void migrate_analytics(Database& db);
 // categorizer_examples (the learned model's training examples, shared by every instance) +
 // the categorizer_label_watermark counter.

@@ -30,7 +30,7 @@ void migrate_tickets(Database& db);
 extern const char* const kTicketIdFloorTable;
 // departments + ticket_routing + routing_outbox.
 void migrate_routing(Database& db);
-// analytics_events + the analytics_tickets projection.
+// analytics_events + the analytics_tickets and analytics_decisions projections.
 void migrate_analytics(Database& db);
 // categorizer_examples (the learned model's training examples).
 void migrate_categorizer(Database& db);

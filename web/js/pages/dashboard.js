@@ -50,6 +50,7 @@ export function render(main) {
   const updated = h('p', { class: 'hint updated' });
   main.append(
     h('h1', {}, 'Dashboard'),
+    h('p', { class: 'hint' }, h('a', { href: '#/quality' }, 'Decision quality: how often each strategy is right')),
     message,
     h('div', { class: 'kpis' }, Object.values(kpis).map((k) => k.el)),
     h('div', { class: 'charts' }, Object.values(slots)),

@@ -387,8 +387,8 @@ TEST_F(SqliteMigrations, ServiceMigrationsAreIdempotent) {
   // 2: requester index, 3: create keys, 4: language, 5: priority, 6: explanation, 7: agents,
   // 8: comments, 9: needs_review, 10: the id floor a restore sets
   EXPECT_EQ(schema_version(db, "tickets"), 11);
-  EXPECT_EQ(schema_version(db, "analytics"),
-            4);  // 2: analytics_events.actor, 3: priority, 4: snapshots for rebuilds
+  // 2: analytics_events.actor, 3: priority, 4: snapshots for rebuilds, 5: decisions, 6: SLA
+  EXPECT_EQ(schema_version(db, "analytics"), 6);
   for (const char* table :
        {"tickets", "tickets_outbox", "departments", "ticket_routing", "routing_outbox",
         "analytics_events", "analytics_tickets", "ticket_create_keys", "categorizer_examples",
