@@ -63,6 +63,24 @@ struct DailyCount {
   std::int64_t count = 0;
 };
 
+// SLA clocks that concluded (ticket.sla.met / ticket.sla.breached), one per ticket and clock:
+// a clock breached once counts as breached even if it was met later.
+struct SlaTally {
+  std::int64_t met = 0;
+  std::int64_t breached = 0;
+  bool operator==(const SlaTally&) const = default;
+};
+
+// The clocks of the tickets now in `department` whose policy was `priority`'s when they
+// concluded.
+struct SlaAttainment {
+  std::optional<std::string> department;  // unset: tickets not routed yet
+  domain::Priority priority = domain::Priority::normal;
+  SlaTally first_response;
+  SlaTally resolution;
+  bool operator==(const SlaAttainment&) const = default;
+};
+
 // What a rebuild of the projection did.
 struct ProjectionRebuild {
   std::int64_t events = 0;   // events of the log read
@@ -99,7 +117,8 @@ class RebuildRunning : public std::runtime_error {
 };
 
 // The analytics service's own tables: analytics_events (the event log, JSON metadata)
-// and the per-ticket projections derived from it (analytics_tickets, analytics_decisions).
+// and what is derived from it: the per-ticket projections (analytics_tickets,
+// analytics_decisions) and analytics_sla (each ticket's concluded SLA clocks).
 class AnalyticsStore {
  public:
   virtual ~AnalyticsStore() = default;
@@ -116,10 +135,13 @@ class AnalyticsStore {
   // particular order; empty groups left out). Read from a projection of the log kept current
   // as events arrive (one row per ticket), so its cost grows with the tickets, not the events.
   virtual std::vector<DecisionTally> decision_tallies(const DecisionFilter& f) = 0;
-  // Rebuilds the projections (the per-ticket one and the decisions behind decision_tallies)
-  // from the event log while events keep being recorded, then replaces them in one transaction
-  // (readers see the old projection or the new one). Throws RebuildRunning when another rebuild
-  // holds the store.
+  // SLA attainment by department (routed ones by name, then the unrouted) and priority (most
+  // urgent first); only pairs with a concluded clock are listed.
+  virtual std::vector<SlaAttainment> sla_attainment() = 0;
+  // Rebuilds the projections (the per-ticket one, the decisions behind decision_tallies and
+  // analytics_sla) from the event log while events keep being recorded, then replaces them in
+  // one transaction (readers see the old projection or the new one). Throws RebuildRunning
+  // when another rebuild holds the store.
   virtual ProjectionRebuild rebuild_projection() = 0;
 };
 

@@ -113,10 +113,26 @@ TEST_F(Sla, ATicketShowsItsClocksAndThePoliciesHaveDefaults) {
   EXPECT_EQ(http().get("/api/sla/policies").json, policies.json);
 }
 
+// The dashboard's SLA attainment row of (department, priority): {first_response, resolution}
+// tallies, zeros when it has no row.
+json attainment_row(HttpClient& http, const std::string& department, const std::string& priority) {
+  const Response r = http.get("/api/dashboard/sla");
+  EXPECT_TRUE(IsSuccess(r, 200)) << r.describe();
+  const json zero{{"met", 0}, {"breached", 0}};
+  for (const auto& row : r.json["sla"]["rows"])
+    if (row["department"] == department && row["priority"] == priority) return row;
+  return {{"first_response", zero}, {"resolution", zero}};
+}
+
 TEST_F(SlaShared, APublicReplyMeetsTheFirstResponseWhileAnUnansweredTicketBreaches) {
   if (!keys()) GTEST_SKIP() << "the open mode has no agents to reply";
   const std::string answered = new_ticket();
   const std::string unanswered = new_ticket();
+  const std::string department = ticket(answered)["department"].get<std::string>();
+  const std::string priority = ticket(answered)["priority"].get<std::string>();
+  ASSERT_NE(priority, "urgent") << "the sample is not urgent, so the two rows differ";
+  const json answered_before = attainment_row(http(), department, priority);
+  const json urgent_before = attainment_row(http(), department, "urgent");
   const Response reply = http().post_json("/api/tickets/" + answered + "/comments",
                                           {{"body", "We are on it"}, {"public", true}});
   ASSERT_TRUE(IsSuccess(reply, 201)) << reply.describe();
@@ -136,6 +152,24 @@ TEST_F(SlaShared, APublicReplyMeetsTheFirstResponseWhileAnUnansweredTicketBreach
   EXPECT_EQ(ticket(unanswered)["sla"]["state"], "breached");
   // The answered ticket's reply stands.
   EXPECT_TRUE(is_iso8601_utc(ticket(answered)["sla"]["first_response_at"]));
+
+  // The dashboard counts both, by the tickets' department and the priority whose policy
+  // applied (analytics records the events a moment later).
+  const auto delta = [](const json& after, const json& before, const char* clock,
+                        const char* outcome) {
+    return after[clock][outcome].get<int>() - before[clock][outcome].get<int>();
+  };
+  json answered_after, urgent_after;
+  EXPECT_TRUE(eventually([&] {
+    answered_after = attainment_row(http(), department, priority);
+    urgent_after = attainment_row(http(), department, "urgent");
+    return delta(answered_after, answered_before, "first_response", "met") == 1 &&
+           delta(urgent_after, urgent_before, "resolution", "breached") == 1;
+  })) << answered_after.dump()
+      << " " << urgent_after.dump();
+  EXPECT_EQ(delta(answered_after, answered_before, "first_response", "breached"), 0);
+  EXPECT_EQ(delta(urgent_after, urgent_before, "first_response", "breached"), 1);
+  EXPECT_EQ(delta(urgent_after, urgent_before, "first_response", "met"), 0);
 }
 
 TEST_F(Sla, WaitingOnCustomerHoldsTheBreachOffUntilItEnds) {

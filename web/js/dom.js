@@ -64,6 +64,21 @@ export function priorityBadge(priority) {
     priorityLabel(priority));
 }
 
+// A ticket's SLA clocks (its `sla`): breached wins, then met (both clocks), at risk (a running
+// clock has under a quarter of its target left), on track. A paused clock says so.
+const SLA_LABELS = { ok: 'On track', at_risk: 'At risk', breached: 'Breached', met: 'Met' };
+export const SLA_STATES = Object.keys(SLA_LABELS);
+export function slaLabel(state) {
+  return SLA_LABELS[state] ?? String(state ?? '—');
+}
+
+export function slaBadge(sla) {
+  if (!sla) return h('span', { class: 'hint' }, '—');
+  const state = SLA_STATES.includes(sla.state) ? sla.state : 'unknown';
+  return h('span', { class: `badge sla-${state}`, 'data-sla-state': state },
+    slaLabel(sla.state), sla.paused && state !== 'met' ? ' · paused' : '');
+}
+
 const CATEGORIZER_LABELS = { claude: 'Claude', model: 'Learned model', keywords: 'Keywords', manual: 'Manual' };
 export const CATEGORIZERS = Object.keys(CATEGORIZER_LABELS);
 export function categorizerLabel(by) {

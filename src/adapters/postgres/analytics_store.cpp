@@ -15,6 +15,7 @@
 #include "adapters/sql/page_builder.hpp"
 #include "adapters/sql/projection_rebuild.hpp"
 #include "adapters/sql/row_decoders.hpp"
+#include "adapters/sql/sla_attainment.hpp"
 #include "domain/codec.hpp"
 
 namespace st::adapters::postgres {
@@ -123,6 +124,28 @@ constexpr const char* kKeepUnreplayable =
     "WHERE snapshot IS NULL)" ST_PROJECTION_UPSERT;
 // SHARE: recording (an INSERT) waits until the switch commits; reads go on.
 constexpr const char* kHoldRecording = "LOCK TABLE analytics_events IN SHARE MODE";
+
+// analytics_sla (sql/sla_attainment.hpp): a breach is never overwritten by a met. One row
+// per statement: a batch may conclude one clock twice, which one multi-row upsert refuses.
+constexpr const char* kUpsertSla =
+    "INSERT INTO analytics_sla (ticket_id, clock, outcome, priority) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT (ticket_id, clock) DO UPDATE SET outcome = excluded.outcome, "
+    "priority = excluded.priority WHERE analytics_sla.outcome <> 'breached'";
+// The same from the log, for a rebuild: of a clock's events, a breach if there is one.
+constexpr const char* kRebuildSla =
+    "DELETE FROM analytics_sla; "
+    "INSERT INTO analytics_sla (ticket_id, clock, outcome, priority) "
+    "SELECT DISTINCT ON (ticket_id, metadata->>'clock') ticket_id, metadata->>'clock', "
+    "CASE WHEN event_type = 'ticket.sla.breached' THEN 'breached' ELSE 'met' END, "
+    "metadata->>'priority' FROM analytics_events "
+    "WHERE event_type IN ('ticket.sla.met', 'ticket.sla.breached') "
+    "AND metadata->>'clock' IS NOT NULL AND metadata->>'priority' IS NOT NULL "
+    "ORDER BY ticket_id, metadata->>'clock', event_type = 'ticket.sla.breached' DESC, id";
+constexpr const char* kSlaCounts =
+    "SELECT t.department, s.priority, s.clock, count(*) FILTER (WHERE s.outcome = 'met'), "
+    "count(*) FILTER (WHERE s.outcome = 'breached') FROM analytics_sla s "
+    "LEFT JOIN analytics_tickets t ON t.ticket_id = s.ticket_id "
+    "GROUP BY t.department, s.priority, s.clock";
 
 void fold_rows(const pqxx::result& rows, sql::ProjectionFold& fold) {
   for (const auto& row : rows) {
@@ -240,6 +263,7 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
       }
 
     std::vector<bool> out;
+    std::vector<std::pair<domain::TicketId, sql::SlaOutcome>> concluded;
     std::map<domain::TicketId, ProjectedTicket> changed;
     std::map<domain::TicketId, sql::DecisionRow> changed_decisions;
     ArrayLiteral event_id, type, ticket, department, status, confidence, metadata, created_at,
@@ -272,6 +296,7 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
           changed_decisions.insert_or_assign(e.ticket.id, std::move(*next));
         }
       }
+      if (auto sla = sql::sla_outcome(e)) concluded.emplace_back(e.ticket.id, std::move(*sla));
       out.push_back(true);
     }
     if (!changed.empty()) {
@@ -283,6 +308,8 @@ std::vector<bool> PgAnalyticsStore::record_batch(const std::vector<Event>& event
       for (auto& [ticket, d] : changed_decisions) decision_rows.push_back(std::move(d));
       store_decisions(tx, decision_rows);
     }
+    for (const auto& [id, sla] : concluded)
+      tx.exec(kUpsertSla, id, sla.clock, sla.outcome, sla.priority);
     return out;
   });
 }
@@ -418,6 +445,17 @@ std::vector<ports::DailyCount> PgAnalyticsStore::daily_creation(Millis from, Mil
   });
 }
 
+std::vector<ports::SlaAttainment> PgAnalyticsStore::sla_attainment() {
+  return db_.read([&](Tx& tx) {
+    std::vector<sql::SlaCountRow> rows;
+    for (const auto& row : tx.exec(kSlaCounts)) {
+      const RowReader r(row);
+      rows.push_back({r.opt_text(0), r.text(1), r.text(2), r.int64(3), r.int64(4)});
+    }
+    return sql::sla_attainment_from(rows);
+  });
+}
+
 ports::ProjectionRebuild PgAnalyticsStore::rebuild_projection() {
   // Several instances share the tables: a lease row lets one rebuild at a time.
   const std::string holder = domain::new_event_id();
@@ -470,6 +508,7 @@ ports::ProjectionRebuild PgAnalyticsStore::rebuild_projection() {
           "DELETE FROM analytics_decisions; INSERT INTO analytics_decisions (" ST_DECISION_COLUMNS
           ") SELECT " ST_DECISION_COLUMNS
           " FROM analytics_decisions_next; DELETE FROM analytics_decisions_next");
+      tx.exec_script(kRebuildSla);
       r.tickets = tx.exec("SELECT count(*) FROM analytics_tickets")[0][0].as<std::int64_t>();
       tx.exec(kReleaseLease, holder);
       return r;

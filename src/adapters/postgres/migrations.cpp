@@ -232,6 +232,16 @@ constexpr Migration kAnalytics[] = {
      "department, confidence_score, verdict_department);\n"
      "CREATE TABLE analytics_decisions_next (LIKE analytics_decisions INCLUDING DEFAULTS);\n"
      "ALTER TABLE analytics_decisions_next ADD PRIMARY KEY (ticket_id);\n"},
+    // Each ticket's concluded SLA clocks (sql/sla_attainment.hpp), for the attainment the
+    // dashboard shows.
+    {6,
+     "CREATE TABLE analytics_sla (\n"
+     "  ticket_id bigint NOT NULL,\n"
+     "  clock text NOT NULL,\n"
+     "  outcome text NOT NULL,\n"
+     "  priority text NOT NULL,\n"
+     "  PRIMARY KEY (ticket_id, clock)\n"
+     ");\n"},
 };
 
 // The categorizer's training examples, shared by every categorizer instance: a ticket's

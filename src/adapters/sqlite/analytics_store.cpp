@@ -10,6 +10,7 @@
 #include "adapters/sql/page_builder.hpp"
 #include "adapters/sql/projection_rebuild.hpp"
 #include "adapters/sql/row_decoders.hpp"
+#include "adapters/sql/sla_attainment.hpp"
 #include "adapters/sqlite/migrations.hpp"
 #include "domain/codec.hpp"
 
@@ -82,6 +83,23 @@ void store_decision(Connection& c, const char* upsert, const sql::DecisionRow& d
                 d.verdict_department, d.verdict_at)
       .run();
 }
+
+// analytics_sla (sql/sla_attainment.hpp): a breach is never overwritten by a met.
+constexpr const char* kUpsertSla =
+    "INSERT INTO analytics_sla (ticket_id, clock, outcome, priority) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (ticket_id, clock) DO UPDATE SET outcome = excluded.outcome, "
+    "priority = excluded.priority WHERE analytics_sla.outcome <> 'breached'";
+// The same from the log, for a rebuild. Of a clock's events a breach is taken if there is one
+// (SQLite takes the bare columns from the row max() chose).
+constexpr const char* kRebuildSla =
+    "DELETE FROM analytics_sla; "
+    "INSERT INTO analytics_sla (ticket_id, clock, outcome, priority) "
+    "SELECT ticket_id, clock, CASE WHEN breached THEN 'breached' ELSE 'met' END, priority FROM "
+    "(SELECT ticket_id, json_extract(metadata, '$.clock') AS clock, "
+    "max(event_type = 'ticket.sla.breached') AS breached, "
+    "json_extract(metadata, '$.priority') AS priority FROM analytics_events "
+    "WHERE event_type IN ('ticket.sla.met', 'ticket.sla.breached') GROUP BY ticket_id, clock) "
+    "WHERE clock IS NOT NULL AND priority IS NOT NULL;";
 
 sql::StoredEvent stored_event_from_row(const Query& q) {
   return {q.int64(0), q.text(1), q.text(2), q.int64(3), q.text(4), q.opt_text(5)};
@@ -170,6 +188,8 @@ bool SqliteAnalyticsStore::record_in(Connection& c, const Event& e) {
     if (auto after = sql::apply_decision_event(decision, e))
       store_decision(c, kUpsertDecision, *after);
   }
+  if (auto sla = sql::sla_outcome(e))
+    c.query(kUpsertSla).bind_all(e.ticket.id, sla->clock, sla->outcome, sla->priority).run();
   return true;
 }
 
@@ -312,6 +332,20 @@ std::vector<ports::DailyCount> SqliteAnalyticsStore::daily_creation(Millis from,
   });
 }
 
+std::vector<ports::SlaAttainment> SqliteAnalyticsStore::sla_attainment() {
+  return db_.read([&](Connection& c) {
+    return sql::sla_attainment_from(
+        c.query("SELECT t.department, s.priority, s.clock, "
+                "count(*) FILTER (WHERE s.outcome = 'met'), "
+                "count(*) FILTER (WHERE s.outcome = 'breached') FROM analytics_sla s "
+                "LEFT JOIN analytics_tickets t ON t.ticket_id = s.ticket_id "
+                "GROUP BY t.department, s.priority, s.clock")
+            .rows([](const Query& q) {
+              return sql::SlaCountRow{q.opt_text(0), q.text(1), q.text(2), q.int64(3), q.int64(4)};
+            }));
+  });
+}
+
 ports::ProjectionRebuild SqliteAnalyticsStore::rebuild_projection() {
   std::unique_lock running(rebuild_mutex_, std::try_to_lock);  // one process owns the file
   if (!running) throw ports::RebuildRunning();
@@ -356,6 +390,7 @@ ports::ProjectionRebuild SqliteAnalyticsStore::rebuild_projection() {
     c.query(kKeepUnreplayableDecisions).run();
     c.exec(kSwitch);
     c.exec(kSwitchDecisions);
+    c.exec(kRebuildSla);
     result.tickets = c.query("SELECT count(*) FROM analytics_tickets")
                          .first_row([](const Query& q) { return q.int64(0); })
                          .value_or(0);

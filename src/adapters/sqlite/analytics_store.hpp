@@ -21,6 +21,7 @@ class SqliteAnalyticsStore final : public ports::AnalyticsStore {
   ports::TicketAggregate aggregate(const ports::AnalyticsFilter& f) override;
   std::vector<ports::DailyCount> daily_creation(domain::Millis from, domain::Millis to) override;
   std::vector<ports::DecisionTally> decision_tallies(const ports::DecisionFilter& f) override;
+  std::vector<ports::SlaAttainment> sla_attainment() override;
   ports::ProjectionRebuild rebuild_projection() override;
 
  private:

@@ -271,6 +271,16 @@ constexpr Migration kAnalytics[] = {
      "  verdict_department TEXT,\n"
      "  verdict_at INTEGER\n"
      ");\n"},
+    // Each ticket's concluded SLA clocks (sql/sla_attainment.hpp), for the attainment the
+    // dashboard shows.
+    {6,
+     "CREATE TABLE analytics_sla (\n"
+     "  ticket_id INTEGER NOT NULL,\n"
+     "  clock TEXT NOT NULL,\n"
+     "  outcome TEXT NOT NULL,\n"
+     "  priority TEXT NOT NULL,\n"
+     "  PRIMARY KEY (ticket_id, clock)\n"
+     ");\n"},
 };
 
 constexpr Migration kBus[] = {

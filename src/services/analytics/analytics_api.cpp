@@ -81,6 +81,34 @@ json priority_counts(const ports::TicketAggregate& a) {
   return by;
 }
 
+// {met, breached, attainment}: attainment is the percentage met of the concluded clocks, null
+// before any concluded.
+json sla_tally(const ports::SlaTally& t) {
+  const auto concluded = t.met + t.breached;
+  return {{"met", t.met},
+          {"breached", t.breached},
+          {"attainment",
+           concluded ? round2(100.0 * double(t.met) / double(concluded)) : json(nullptr)}};
+}
+
+json sla_attainment(const std::vector<ports::SlaAttainment>& rows) {
+  json out = json::array();
+  ports::SlaTally first_response, resolution;
+  for (const auto& r : rows) {
+    out.push_back({{"department", r.department ? json(*r.department) : json(nullptr)},
+                   {"priority", to_string(r.priority)},
+                   {"first_response", sla_tally(r.first_response)},
+                   {"resolution", sla_tally(r.resolution)}});
+    first_response.met += r.first_response.met;
+    first_response.breached += r.first_response.breached;
+    resolution.met += r.resolution.met;
+    resolution.breached += r.resolution.breached;
+  }
+  return {{"rows", out},
+          {"overall",
+           {{"first_response", sla_tally(first_response)}, {"resolution", sla_tally(resolution)}}}};
+}
+
 json time_or_null(const std::optional<domain::Millis>& t) {
   return t ? json(domain::format_iso8601(*t)) : json(nullptr);
 }
@@ -180,6 +208,10 @@ void register_routes(http::Router& router, AnalyticsService& service) {
                        {"department_percentages", percentages(all.by_department)},
                        {"average_confidence", round2(all.average_confidence)},
                        {"total_routed", routed_total(all)}}}});
+  });
+
+  router.route(bhttp::verb::get, "/api/dashboard/sla", [&](RequestContext&) {
+    return http::ok({{"success", true}, {"sla", sla_attainment(service.sla_attainment())}});
   });
 
   router.route(bhttp::verb::get, "/api/analytics/tickets", [&](RequestContext& ctx) {

@@ -38,6 +38,9 @@ class AnalyticsService {
   std::vector<StrategyQuality> decision_quality(const ports::DecisionFilter& filter) {
     return analytics::decision_quality(store_.decision_tallies(filter));
   }
+  // Not cached: it reads analytics_sla, one row per concluded clock, not the projection scan
+  // the aggregates are.
+  std::vector<ports::SlaAttainment> sla_attainment() { return store_.sla_attainment(); }
   ports::Page<ports::AuditEntry> trail(domain::TicketId id, const ports::PageRequest& page) {
     return store_.trail(id, page);
   }

@@ -260,6 +260,8 @@ void Gateway::register_routes(http::Router& router) {
       forward_to(a));
   add(router, V::get, "/api/dashboard/routing", Access::staff(), "routing dashboard",
       forward_to(a));
+  add(router, V::get, "/api/dashboard/sla", Access::staff(),
+      "SLA attainment by department and priority", forward_to(a));
   add(router, V::get, "/api/analytics/tickets", Access::staff(),
       "ticket counts (period, department)", forward_to(a));
   add(router, V::get, "/api/analytics/performance", Access::staff(),

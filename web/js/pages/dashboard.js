@@ -2,7 +2,7 @@
 // when the event stream reports pipeline activity, plus a feed of the latest events.
 import { get } from '../api.js';
 import { barChart, columnChart, shareChart } from '../charts.js';
-import { CATEGORIZERS, categorizerLabel, debounce, formatDuration, h, STATUSES, statusLabel, throttle, timeElement } from '../dom.js';
+import { CATEGORIZERS, categorizerLabel, debounce, formatDuration, h, priorityLabel, STATUSES, statusLabel, throttle, timeElement } from '../dom.js';
 import * as live from '../live.js';
 import { formMessage, showMessage } from './form.js';
 
@@ -14,6 +14,8 @@ const EVENT_WORDS = {
   'ticket.status.updated': 'status changed',
   'ticket.department.updated': 'rerouted',
   'ticket.priority.updated': 'priority changed',
+  'ticket.sla.met': 'SLA met',
+  'ticket.sla.breached': 'SLA breached',
 };
 
 function kpi(label, testid) {
@@ -25,6 +27,26 @@ function shortDate(iso) {
   // "2026-11-25" → "25 Nov", in UTC like the API's days.
   const d = new Date(`${iso}T00:00:00Z`);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+}
+
+// "92 % (12 of 13)": the share of concluded clocks that were met; "—" before any concluded.
+function attainment(clock) {
+  const concluded = (clock?.met ?? 0) + (clock?.breached ?? 0);
+  if (!concluded || clock.attainment === null || clock.attainment === undefined) return '—';
+  return `${Math.round(clock.attainment)} % (${clock.met} of ${concluded})`;
+}
+
+// SLA attainment per department and priority (GET /api/dashboard/sla).
+function slaTable(sla) {
+  const rows = sla?.rows ?? [];
+  if (!rows.length) return h('p', { class: 'empty' }, 'No SLA clock has been met or breached yet.');
+  return h('table', { class: 'sla-table', 'data-testid': 'sla-attainment' },
+    h('thead', {}, h('tr', {}, ['Department', 'Priority', 'First response', 'Resolution'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, rows.map((r) => h('tr', { dataset: { department: r.department ?? '', priority: r.priority } },
+      h('td', { 'data-label': 'Department' }, r.department ?? 'Not routed'),
+      h('td', { 'data-label': 'Priority' }, priorityLabel(r.priority)),
+      h('td', { 'data-label': 'First response', 'data-clock': 'first_response' }, attainment(r.first_response)),
+      h('td', { 'data-label': 'Resolution', 'data-clock': 'resolution' }, attainment(r.resolution))))));
 }
 
 function routeBandLabel(b) {
@@ -46,6 +68,7 @@ export function render(main) {
   for (const name of ['department', 'status', 'trend', 'confidence', 'categorizer', 'routeTime']) {
     slots[name] = h('div', { class: `chart-slot card slot-${name}`, 'data-chart': name });
   }
+  const slaSlot = h('div', {}, h('p', { class: 'hint' }, '…'));
   const feed = h('ol', { class: 'feed', 'aria-live': 'polite', 'aria-relevant': 'additions' });
   const updated = h('p', { class: 'hint updated' });
   main.append(
@@ -54,6 +77,10 @@ export function render(main) {
     message,
     h('div', { class: 'kpis' }, Object.values(kpis).map((k) => k.el)),
     h('div', { class: 'charts' }, Object.values(slots)),
+    h('section', { class: 'card', 'aria-labelledby': 'sla-title' },
+      h('h2', { id: 'sla-title' }, 'SLA attainment'),
+      h('p', { class: 'hint' }, 'Clocks met on time, of those met or breached, by the tickets\' department and priority.'),
+      slaSlot),
     h('section', { class: 'card', 'aria-labelledby': 'feed-title' },
       h('h2', { id: 'feed-title' }, 'Latest events'), feed),
     updated);
@@ -64,11 +91,13 @@ export function render(main) {
   const load = async () => {
     const seq = ++loadSeq;
     try {
-      const [summary, performance, trends] = await Promise.all([
-        get('/api/dashboard/summary'), get('/api/analytics/performance'), get('/api/analytics/trends?days=30')]);
+      const [summary, performance, trends, sla] = await Promise.all([
+        get('/api/dashboard/summary'), get('/api/analytics/performance'), get('/api/analytics/trends?days=30'),
+        get('/api/dashboard/sla')]);
       if (!alive || seq !== loadSeq) return;
       showMessage(message, '');
       draw(summary.summary, performance, trends.daily_ticket_creation);
+      slaSlot.replaceChildren(slaTable(sla.sla));
       updated.replaceChildren('Updated ', timeElement(new Date().toISOString()), '.');
     } catch (e) {
       if (alive && seq === loadSeq) showMessage(message, e.message);
@@ -84,7 +113,7 @@ export function render(main) {
 
     const byDepartment = Object.entries(summary.by_department).map(([label, value]) => ({ label, value }));
     slots.department.replaceChildren(barChart({ title: 'Tickets by department', data: byDepartment }));
-    const statusClass = { pending: 1, in_progress: 0, resolved: 2 };  // amber, blue, green
+    const statusClass = { pending: 1, in_progress: 0, waiting_on_customer: 3, resolved: 2 };  // amber, blue, grey, green
     slots.status.replaceChildren(barChart({
       title: 'Tickets by status',
       data: STATUSES.map((s) => ({ label: statusLabel(s), value: summary.by_status[s] ?? 0, key: s })),

@@ -2,7 +2,7 @@
 // conversation and the audit trail, kept current by the live stream. A requester (their own ticket only) sees the fields,
 // the public replies (and may reply) and the trail, without the forms their role may not use.
 import { departments, get, put, segment } from '../api.js';
-import { categorizerLabel, h, PRIORITIES, priorityBadge, priorityLabel, STATUSES, statusBadge, statusLabel, timeElement, toast, debounce, throttle } from '../dom.js';
+import { categorizerLabel, h, PRIORITIES, priorityBadge, priorityLabel, slaBadge, STATUSES, statusBadge, statusLabel, timeElement, toast, debounce, throttle } from '../dom.js';
 import * as live from '../live.js';
 import { can, session } from '../session.js';
 import { conversation } from './conversation.js';
@@ -18,7 +18,22 @@ const EVENT_LABELS = {
   'ticket.assigned': 'Assigned',
   'ticket.commented': 'Commented',
   'ticket.reviewed': 'Reviewed',
+  'ticket.sla.met': 'SLA met',
+  'ticket.sla.breached': 'SLA breached',
 };
+
+const SLA_CLOCKS = { first_response: 'First response', resolution: 'Resolution' };
+
+// The SLA line of the details: the state, then each clock's due time, or when it was met.
+function slaFacts(sla) {
+  if (!sla) return [];
+  const clock = (label, due, at, testid) => h('span', { class: 'sla-clock', 'data-testid': testid },
+    `${label} `, at ? ['met ', timeElement(at)] : due ? ['due ', timeElement(due)] : '—');
+  return [h('dt', {}, 'SLA'),
+    h('dd', { 'data-testid': 'ticket-sla' }, slaBadge(sla), ' ',
+      clock('First response', sla.first_response_due, sla.first_response_at, 'sla-first-response'), ' · ',
+      clock('Resolution', sla.resolution_due, sla.resolved_at, 'sla-resolution'))];
+}
 
 // "Why here": who decided, with what, the departments weighed and the evidence. Agents and
 // admins get the ticket's explanation; a requester's ticket has none, and shows nothing.
@@ -98,6 +113,7 @@ export function render(main, { params }) {
         h('dt', {}, 'Status'), h('dd', { 'data-testid': 'ticket-status' }, statusBadge(t.status)),
         h('dt', {}, 'Department'), h('dd', { 'data-testid': 'ticket-department' }, t.department ?? 'Routing…'),
         h('dt', {}, 'Priority'), h('dd', { 'data-testid': 'ticket-priority' }, priorityBadge(t.priority)),
+        slaFacts(t.sla),
         mayWork ? h('dt', {}, 'Assignee') : null,
         mayWork ? h('dd', { 'data-testid': 'ticket-assignee' }, t.assignee?.name ?? h('span', { class: 'hint' }, 'Nobody')) : null,
         h('dt', {}, 'Confidence'), h('dd', {}, t.confidence_score === null ? '—' : `${t.confidence_score} %`),
@@ -133,6 +149,9 @@ export function render(main, { params }) {
         facts.push(e.metadata?.assignee_id ? (e.metadata.assignee_name ?? e.metadata.assignee_id) : 'Nobody');
       } else if (e.event_type === 'ticket.commented') {
         facts.push(e.metadata?.public === false ? 'Internal note' : 'Reply');
+      } else if (e.event_type === 'ticket.sla.met' || e.event_type === 'ticket.sla.breached') {
+        facts.push(SLA_CLOCKS[e.metadata?.clock] ?? e.metadata?.clock ?? '');
+        if (e.metadata?.escalation && e.metadata.escalation !== 'none') facts.push(`escalation: ${e.metadata.escalation.replace('_', ' ')}`);
       } else if (e.event_type === 'ticket.reviewed') {
         const from = e.metadata?.previous_department;
         facts.push(e.metadata?.confirmed ? `Confirmed ${e.metadata?.department ?? ''}` : `${from ?? '—'} → ${e.metadata?.department ?? ''}`);

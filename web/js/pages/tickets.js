@@ -3,7 +3,7 @@
 // assignee filter (their role may not read departments) and no event stream, so a Refresh
 // button instead. An agent's "My tickets" is this list with assignee=me.
 import { departments, get, withQuery } from '../api.js';
-import { h, PRIORITIES, priorityBadge, priorityLabel, STATUSES, statusBadge, statusLabel, timeElement, debounce, throttle, categorizerLabel } from '../dom.js';
+import { h, PRIORITIES, priorityBadge, priorityLabel, slaBadge, STATUSES, statusBadge, statusLabel, timeElement, debounce, throttle, categorizerLabel } from '../dom.js';
 import * as live from '../live.js';
 import { can } from '../session.js';
 import { field, formMessage, showMessage } from './form.js';
@@ -45,7 +45,7 @@ export function render(main, { query }) {
   const tbody = h('tbody');
   const table = h('table', { class: 'tickets' },
     h('caption', { class: 'sr-only' }, all ? 'Tickets, newest first' : 'Your tickets, newest first'),
-    h('thead', {}, h('tr', {}, ['#', 'Title', 'Department', 'Status', 'Priority', ...(all ? ['Assignee'] : []), 'Confidence', 'Created'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('thead', {}, h('tr', {}, ['#', 'Title', 'Department', 'Status', 'Priority', ...(all ? ['Assignee', 'SLA'] : []), 'Confidence', 'Created'].map((c) => h('th', { scope: 'col' }, c)))),
     tbody);
   const newer = h('button', { type: 'button', onclick: () => go(state.previous.pop() ?? '', false) }, '← Newer');
   const older = h('button', { type: 'button' }, 'Older →');
@@ -83,7 +83,7 @@ export function render(main, { query }) {
         const none = state.assignee === 'me' && !state.status && !state.priority && !state.department && !state.q
           ? 'Nobody has assigned you a ticket yet.'
           : all || state.status || state.priority || state.q ? 'No tickets match.' : 'You have no tickets yet. Submit one and it shows here.';
-        tbody.append(h('tr', {}, h('td', { colspan: all ? 8 : 7, class: 'empty' }, none)));
+        tbody.append(h('tr', {}, h('td', { colspan: all ? 9 : 7, class: 'empty' }, none)));
       }
       const filtered = state.status || state.priority || state.department || state.assignee || state.q;
       count.textContent = `${page.count} ticket${page.count === 1 ? '' : 's'} on this page${filtered ? ' (filtered)' : ''}.`;
@@ -150,6 +150,7 @@ function row(t, all) {
     h('td', { 'data-label': 'Status' }, statusBadge(t.status)),
     h('td', { 'data-label': 'Priority' }, priorityBadge(t.priority)),
     all ? h('td', { 'data-label': 'Assignee', 'data-testid': 'assignee' }, t.assignee?.name ?? h('span', { class: 'hint' }, 'Nobody')) : null,
+    all ? h('td', { 'data-label': 'SLA', 'data-testid': 'sla' }, slaBadge(t.sla)) : null,
     h('td', { 'data-label': 'Confidence' }, t.confidence_score === null || t.confidence_score === undefined ? '—' : `${t.confidence_score} %`,
       t.categorized_by ? h('span', { class: 'hint' }, ` ${categorizerLabel(t.categorized_by)}`) : null),
     h('td', { 'data-label': 'Created' }, timeElement(t.created_at)));
