@@ -232,6 +232,7 @@ const CASES = [
   // Analytics and the event stream.
   { op: 'GET /api/dashboard/summary', path: '/api/dashboard/summary', as: 'agent', status: 200 },
   { op: 'GET /api/dashboard/routing', path: '/api/dashboard/routing', as: 'agent', status: 200 },
+  { op: 'GET /api/dashboard/sla', path: '/api/dashboard/sla', as: 'agent', status: 200 },
   { op: 'GET /api/analytics/tickets', path: '/api/analytics/tickets?period=week&department=HR', as: 'agent', status: 200 },
   { op: 'GET /api/analytics/tickets', path: '/api/analytics/tickets?period=year', as: 'agent', status: 400 },
   { op: 'GET /api/analytics/performance', path: '/api/analytics/performance', as: 'agent', status: 200 },
