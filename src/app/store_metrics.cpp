@@ -31,15 +31,19 @@ void export_database_metrics(metrics::Registry& registry, adapters::postgres::Da
 void export_database_metrics(metrics::Registry& registry, adapters::sqlite::Database& db) {
   auto& writes = registry.counter("smartticket_sqlite_writes_total",
                                   "Write transactions on the embedded store's one writer");
+  auto& commits = registry.counter(
+      "smartticket_sqlite_commits_total",
+      "Commits of the embedded store's writer; under load several write transactions share one");
   auto& queued = registry.gauge("smartticket_sqlite_writer_queue",
                                 "Write transactions waiting for the writer now");
   auto& waits = registry.counter("smartticket_sqlite_writer_waits_total",
                                  "Write transactions that found the writer busy and queued");
   auto& waited = registry.gauge("smartticket_sqlite_writer_wait_seconds",
                                 "Time write transactions spent queued for the writer, in all");
-  registry.add_collector([&db, &writes, &queued, &waits, &waited] {
+  registry.add_collector([&db, &writes, &commits, &queued, &waits, &waited] {
     const auto s = db.writer_stats();
     writes.advance_to(s.writes);
+    commits.advance_to(s.commits);
     queued.set(static_cast<double>(s.queued));
     waits.advance_to(s.waits);
     waited.set(s.wait_seconds);

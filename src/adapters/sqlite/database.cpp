@@ -31,7 +31,7 @@ Database::~Database() {
     std::lock_guard lock(readers_mutex_);
     idle_readers_.clear();
   }
-  std::lock_guard lock(write_mutex_);
+  take_writer();
   try {
     // Folds the WAL back into the main file so the data file alone is complete.
     writer_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -68,38 +68,162 @@ void Database::release_reader(std::unique_ptr<Connection> c) {
   // Pool full: `c` closes here, outside the lock.
 }
 
-WriteTransaction::WriteTransaction(Database& db)
-    : lock_(db.write_mutex_, std::try_to_lock), conn_(*db.writer_) {
-  // The clock is read only when the writer is taken: the uncontended path stays as cheap.
-  if (!lock_.owns_lock()) {
-    const auto started = std::chrono::steady_clock::now();
-    db.writer_queue_.fetch_add(1, std::memory_order_relaxed);
-    lock_.lock();
-    db.writer_queue_.fetch_sub(1, std::memory_order_relaxed);
-    db.writer_waits_.fetch_add(1, std::memory_order_relaxed);
-    db.writer_wait_ns_.fetch_add(
-        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                       std::chrono::steady_clock::now() - started)
-                                       .count()),
-        std::memory_order_relaxed);
+void Database::count_wait(std::chrono::steady_clock::time_point queued_at) {
+  writer_queue_.fetch_sub(1, std::memory_order_relaxed);
+  writer_waits_.fetch_add(1, std::memory_order_relaxed);
+  writer_wait_ns_.fetch_add(
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::steady_clock::now() - queued_at)
+                                     .count()),
+      std::memory_order_relaxed);
+}
+
+void Database::submit(PendingWrite& w) {
+  writes_.fetch_add(1, std::memory_order_relaxed);
+  std::unique_lock lock(group_mutex_);
+  if (writer_busy_) {
+    // The clock is read only when the writer is taken: the uncontended path stays as cheap.
+    w.queued = true;
+    w.queued_at = std::chrono::steady_clock::now();
+    writer_queue_.fetch_add(1, std::memory_order_relaxed);
   }
-  db.writes_.fetch_add(1, std::memory_order_relaxed);
-  // IMMEDIATE takes the write lock up front, so the transaction cannot fail half-way with
-  // SQLITE_BUSY when it first writes (only matters if another process shares the file).
-  conn_.query("BEGIN IMMEDIATE").run();
+  pending_.push_back(&w);
+  while (!w.done) {
+    if (writer_busy_) {
+      group_cv_.wait(lock);
+      continue;
+    }
+    // Leader: everything queued so far (this call included) goes into one transaction.
+    writer_busy_ = true;
+    std::vector<PendingWrite*> group;
+    group.swap(pending_);
+    lock.unlock();
+    for (auto* g : group)
+      if (g->queued) count_wait(g->queued_at);
+    run_group(group);
+    lock.lock();
+    for (auto* g : group) g->done = true;
+    writer_busy_ = false;
+    group_cv_.notify_all();
+  }
+  lock.unlock();
+  if (w.error) std::rethrow_exception(w.error);
+}
+
+void Database::run_group(const std::vector<PendingWrite*>& group) noexcept {
+  Connection& c = *writer_;
+  // A call alone needs no savepoint: its transaction is its own.
+  const bool shared = group.size() > 1;
+  bool open = false;
+  std::size_t first = 0;  // the open transaction's first call
+  // SQLite ended the transaction itself (a full disk, an I/O error): the calls before the
+  // failing one lost their changes too, so they fail with its error rather than report a
+  // commit that did not happen.
+  const auto lost = [&](std::size_t to, const std::exception_ptr& error) {
+    for (std::size_t k = first; k < to; ++k)
+      if (!group[k]->error) group[k]->error = error;
+    open = false;
+  };
+  const auto roll_back = [&] {
+    try {
+      if (!c.autocommit()) c.query("ROLLBACK").run();
+    } catch (const std::exception& e) {
+      spdlog::error("sqlite: rollback failed: {}", e.what());
+    }
+  };
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    PendingWrite& w = *group[i];
+    if (!open) {
+      try {
+        // IMMEDIATE takes the write lock up front, so the transaction cannot fail half-way
+        // with SQLITE_BUSY when it first writes (only if another process shares the file).
+        c.query("BEGIN IMMEDIATE").run();
+        open = true;
+        first = i;
+      } catch (...) {
+        w.error = std::current_exception();
+        continue;
+      }
+    }
+    try {
+      if (shared) c.query("SAVEPOINT group_write").run();
+      w.call(w.context, c);
+      if (shared) c.query("RELEASE group_write").run();
+    } catch (...) {
+      w.error = std::current_exception();
+      if (c.autocommit()) {
+        lost(i, w.error);
+        continue;
+      }
+      if (!shared) {
+        roll_back();
+        open = false;
+        continue;
+      }
+      try {
+        c.query("ROLLBACK TO group_write").run();
+        c.query("RELEASE group_write").run();
+      } catch (...) {
+        roll_back();
+        lost(i, w.error);
+      }
+    }
+  }
+  if (!open) return;
+  try {
+    c.query("COMMIT").run();
+    commits_.fetch_add(1, std::memory_order_relaxed);
+  } catch (...) {
+    const auto error = std::current_exception();
+    roll_back();
+    lost(group.size(), error);
+  }
+}
+
+void Database::take_writer() {
+  std::unique_lock lock(group_mutex_);
+  if (writer_busy_) {
+    const auto queued_at = std::chrono::steady_clock::now();
+    writer_queue_.fetch_add(1, std::memory_order_relaxed);
+    group_cv_.wait(lock, [this] { return !writer_busy_; });
+    count_wait(queued_at);
+  }
+  writer_busy_ = true;
+}
+
+void Database::give_back_writer() {
+  {
+    std::lock_guard lock(group_mutex_);
+    writer_busy_ = false;
+  }
+  group_cv_.notify_all();
+}
+
+WriteTransaction::WriteTransaction(Database& db) : db_(db), conn_(*db.writer_) {
+  db_.take_writer();
+  db_.writes_.fetch_add(1, std::memory_order_relaxed);
+  try {
+    conn_.query("BEGIN IMMEDIATE").run();
+  } catch (...) {
+    db_.give_back_writer();
+    throw;
+  }
 }
 
 WriteTransaction::~WriteTransaction() {
-  if (done_ || conn_.autocommit()) return;  // committed, or SQLite already rolled back
-  try {
-    conn_.query("ROLLBACK").run();
-  } catch (const std::exception& e) {
-    spdlog::error("sqlite: rollback failed: {}", e.what());
+  if (!done_ && !conn_.autocommit()) {  // not committed, and SQLite has not rolled back
+    try {
+      conn_.query("ROLLBACK").run();
+    } catch (const std::exception& e) {
+      spdlog::error("sqlite: rollback failed: {}", e.what());
+    }
   }
+  db_.give_back_writer();
 }
 
 void WriteTransaction::commit() {
   conn_.query("COMMIT").run();
+  db_.commits_.fetch_add(1, std::memory_order_relaxed);
   done_ = true;
 }
 
@@ -120,6 +244,7 @@ ports::Probe Database::probe() noexcept {
 Database::WriterStats Database::writer_stats() const {
   return {
       .writes = writes_.load(std::memory_order_relaxed),
+      .commits = commits_.load(std::memory_order_relaxed),
       .queued = writer_queue_.load(std::memory_order_relaxed),
       .waits = writer_waits_.load(std::memory_order_relaxed),
       .wait_seconds = static_cast<double>(writer_wait_ns_.load(std::memory_order_relaxed)) / 1e9};

@@ -2,10 +2,17 @@
 // One SQLite data file in WAL mode, shared by every embedded store of the process.
 //
 // Writes: SQLite allows one writer at a time anyway, so there is exactly one writer
-// connection, guarded by a mutex; a WriteTransaction holds it for BEGIN IMMEDIATE..COMMIT.
-// (Group commit, several writers' transactions sharing one COMMIT, was measured and left
-// out: on a 2-core machine the extra thread hand-offs cost as much CPU as the shared
-// commits saved. Keep write transactions short instead.)
+// connection. Calls of write() that find it busy queue up and then share one transaction
+// (group commit): the first caller to find the writer free becomes the leader, runs every
+// queued call in one BEGIN IMMEDIATE..COMMIT, each inside its own SAVEPOINT (a call that
+// throws rolls back only its own changes), commits once and wakes the others, whose write()
+// then returns or throws as if it had run alone, and only once the commit is on disk. With
+// synchronous=FULL every COMMIT is an fsync; one writer mutex made each call pay its own
+// while every other writer waited (the writer was the create path's bottleneck), a group pays
+// it once and writes a page its calls share (a queue's rows, an index leaf) once. There is
+// no extra thread: the leader is one of the callers, so an uncontended write costs what it
+// did. (Measured before durability=full was the default, with a dedicated commit thread,
+// group commit saved nothing; docs/benchmarks.md has the figures with it.)
 //
 // Reads: a pool of reader connections. In WAL mode readers see the last committed state and
 // never block the writer or each other, so a read takes a connection from the pool (or opens
@@ -15,10 +22,13 @@
 // SQLite's file lock (busy-waiting) instead of on the writer mutex.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -69,8 +79,10 @@ class Database final : public ports::HealthCheck {
   ports::Probe probe() noexcept override;
 
   // Runs `f(Connection&)` inside BEGIN IMMEDIATE..COMMIT on the writer connection and
-  // returns its result. If `f` throws, the transaction is rolled back and the exception
-  // propagates. Must not be nested (the writer mutex is not recursive).
+  // returns its result once committed. If `f` throws, its changes are rolled back and the
+  // exception propagates. Under load `f` runs on another caller's thread, in a transaction
+  // shared with other calls (see above): it must not rely on thread-local state, take a lock
+  // its caller holds, or call write() (nesting would wait for itself).
   template <class F>
   std::invoke_result_t<F&, Connection&> write(F&& f);
 
@@ -87,7 +99,8 @@ class Database final : public ports::HealthCheck {
   // that found the writer taken, and the time they waited for it, in all.
   struct WriterStats {
     std::uint64_t writes = 0;
-    std::uint64_t queued = 0;  // write transactions waiting for the writer now
+    std::uint64_t commits = 0;  // fewer than writes when calls shared a commit
+    std::uint64_t queued = 0;   // write transactions waiting for the writer now
     std::uint64_t waits = 0;
     double wait_seconds = 0;
   };
@@ -97,6 +110,27 @@ class Database final : public ports::HealthCheck {
   friend class WriteTransaction;
   friend class ReaderLease;
 
+  // One queued write() call: `call(context, writer)` runs it.
+  struct PendingWrite {
+    void (*call)(void*, Connection&) = nullptr;
+    void* context = nullptr;
+    std::exception_ptr error;
+    bool done = false;    // guarded by group_mutex_
+    bool queued = false;  // found the writer busy
+    std::chrono::steady_clock::time_point queued_at;
+  };
+  template <class G>
+  void run_write(G& g);
+  // Queues `w` and returns once it ran and its transaction committed (or failed).
+  void submit(PendingWrite& w);
+  // The leader's work: runs `group` in one transaction, recording each call's error.
+  void run_group(const std::vector<PendingWrite*>& group) noexcept;
+  // For a WriteTransaction: waits until no group runs, then keeps the writer to itself.
+  void take_writer();
+  void give_back_writer();
+  // Stats for calls that found the writer busy, counted when their turn comes.
+  void count_wait(std::chrono::steady_clock::time_point queued_at);
+
   const char* vfs() const { return options_.exclusive_process ? "unix-excl" : nullptr; }
   std::unique_ptr<Connection> acquire_reader();
   void release_reader(std::unique_ptr<Connection> c);
@@ -104,17 +138,22 @@ class Database final : public ports::HealthCheck {
   std::string path_;
   DatabaseOptions options_;
 
-  std::mutex write_mutex_;
+  // Guards the queue and the busy flag only; SQL runs outside it.
+  std::mutex group_mutex_;
+  std::condition_variable group_cv_;
+  std::vector<PendingWrite*> pending_;
+  bool writer_busy_ = false;
   std::unique_ptr<Connection> writer_;
-  std::atomic<std::uint64_t> writes_{0}, writer_waits_{0}, writer_wait_ns_{0}, writer_queue_{0};
+  std::atomic<std::uint64_t> writes_{0}, commits_{0}, writer_waits_{0}, writer_wait_ns_{0},
+      writer_queue_{0};
   std::unique_ptr<Checkpointer> checkpointer_;
 
   std::mutex readers_mutex_;  // guards only the free list, never held while SQL runs
   std::vector<std::unique_ptr<Connection>> idle_readers_;
 };
 
-// Holds the writer for one BEGIN IMMEDIATE transaction; rolls back unless commit() was
-// called (so an exception anywhere in between leaves nothing written).
+// Holds the writer for one BEGIN IMMEDIATE transaction of its own (no group); rolls back
+// unless commit() was called (so an exception anywhere in between leaves nothing written).
 class WriteTransaction {
  public:
   explicit WriteTransaction(Database& db);
@@ -126,7 +165,7 @@ class WriteTransaction {
   void commit();
 
  private:
-  std::unique_lock<std::mutex> lock_;
+  Database& db_;
   Connection& conn_;
   bool done_ = false;
 };
@@ -146,17 +185,25 @@ class ReaderLease {
   std::unique_ptr<Connection> conn_;
 };
 
+template <class G>
+void Database::run_write(G& g) {
+  PendingWrite w;
+  w.context = &g;
+  w.call = [](void* context, Connection& c) { (*static_cast<G*>(context))(c); };
+  submit(w);
+}
+
 template <class F>
 std::invoke_result_t<F&, Connection&> Database::write(F&& f) {
   using R = std::invoke_result_t<F&, Connection&>;
-  WriteTransaction tx(*this);
   if constexpr (std::is_void_v<R>) {
-    f(tx.connection());
-    tx.commit();
+    auto call = [&f](Connection& c) { f(c); };
+    run_write(call);
   } else {
-    R result = f(tx.connection());
-    tx.commit();
-    return result;
+    std::optional<R> result;
+    auto call = [&f, &result](Connection& c) { result.emplace(f(c)); };
+    run_write(call);
+    return std::move(*result);
   }
 }
 
