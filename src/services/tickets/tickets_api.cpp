@@ -390,6 +390,9 @@ void register_routes(http::Router& router, TicketsService& service,
   router.route(bhttp::verb::get, "/api/sla/policies", [&service](RequestContext&) {
     return http::ok({{"success", true}, {"policies", policies_json(service.sla_policies())}});
   });
+  // Validated against the stored policies, never a cached copy (a field left out keeps its
+  // stored value). This instance uses the new policies at once; other instances (distributed
+  // mode) create and route with them within TicketsService::kSlaPoliciesTtl.
   router.route(bhttp::verb::put, "/api/sla/policies", [&service](RequestContext& ctx) {
     auto checked = domain::validate_sla_policies(ctx.json_body(), service.sla_policies());
     if (auto* err = std::get_if<domain::ValidationError>(&checked))

@@ -52,7 +52,7 @@ http::asio::awaitable<Ticket> TicketsService::create_async(domain::NewTicket t,
 std::vector<Ticket> TicketsService::create_batch(const std::vector<CreateBatcher::Item>& items) {
   const auto now = clock_.now();
   // A new ticket is normal until routing sets its priority (which moves its due times).
-  const auto clocks = domain::start_sla(now, sla_policies().of(domain::Priority::normal));
+  const auto clocks = domain::start_sla(now, recent_sla_policies().of(domain::Priority::normal));
   std::vector<ports::TicketCreate> writes;
   writes.reserve(items.size());
   for (const auto& item : items) {
@@ -276,9 +276,31 @@ domain::SlaPolicies TicketsService::sla_policies() {
   return policies;
 }
 
+domain::SlaPolicies TicketsService::recent_sla_policies() {
+  const auto now = clock_.now();
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard lock(sla_cache_mutex_);
+    // A clock set back counts as expired rather than keeping the copy longer.
+    if (sla_cache_ && now >= sla_cache_->read_at && now - sla_cache_->read_at < kSlaPoliciesTtl)
+      return sla_cache_->policies;
+    generation = sla_cache_generation_;
+  }
+  auto policies = sla_policies();  // outside the lock: a database read
+  std::lock_guard lock(sla_cache_mutex_);
+  if (generation == sla_cache_generation_) sla_cache_ = CachedSlaPolicies{policies, now};
+  return policies;
+}
+
 domain::SlaPolicies TicketsService::put_sla_policies(
     const std::map<domain::Priority, domain::SlaPolicy>& changed) {
   store_.put_sla_policies(changed);
+  {
+    // After the commit: this instance's next create or routing reads the new policies.
+    std::lock_guard lock(sla_cache_mutex_);
+    sla_cache_.reset();
+    ++sla_cache_generation_;
+  }
   return sla_policies();
 }
 
@@ -344,7 +366,7 @@ std::vector<Event> TicketsService::escalate(Ticket& t, domain::Escalation escala
 std::vector<std::optional<Ticket>> TicketsService::set_departments(
     const std::vector<Decision>& batch) {
   const auto now = clock_.now();
-  const auto policies = sla_policies();
+  const auto policies = recent_sla_policies();
   std::vector<std::pair<domain::TicketId, ports::AssigningChange>> changes;
   changes.reserve(batch.size());
   for (const auto& a : batch) changes.emplace_back(a.id, department_change(a, now, policies));

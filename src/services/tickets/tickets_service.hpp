@@ -3,6 +3,8 @@
 // ticket.created / ticket.status.updated / ticket.department.updated / ticket.priority.updated /
 // ticket.assigned / ticket.commented / ticket.sla.met / ticket.sla.breached (through its
 // outbox), each ticket's comments and SLA clocks (domain/sla.hpp) and the SLA policies.
+#include <cstdint>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -93,8 +95,12 @@ class TicketsService final : public ports::DepartmentSetter {
   }
 
   // The SLA policy of every priority: the stored ones over the defaults (domain/sla.hpp).
-  // Read from the store each time: several instances share it.
+  // Read from the store each time (GET and PUT /api/sla/policies, a change of priority, the
+  // sweeper): several instances share it.
   domain::SlaPolicies sla_policies();
+  // How long creates and routing keep the policies they read (recent_sla_policies): another
+  // instance's change is seen within it (docs/api.md, "SLA clocks").
+  static constexpr domain::Millis kSlaPoliciesTtl = 1000;
   // Stores the given priorities' policies (validated by the caller); answers them all.
   domain::SlaPolicies put_sla_policies(
       const std::map<domain::Priority, domain::SlaPolicy>& changed);
@@ -115,10 +121,25 @@ class TicketsService final : public ports::DepartmentSetter {
   std::optional<domain::Ticket> update_one(domain::TicketId id, const ports::TicketChange& change);
 
   std::vector<domain::Ticket> create_batch(const std::vector<CreateBatcher::Item>& items);
+  // sla_policies() as read at most kSlaPoliciesTtl ago (by the clock port), for the hot
+  // paths: each create batch and each routing batch. This instance's put_sla_policies drops
+  // the copy at once.
+  domain::SlaPolicies recent_sla_policies();
 
   ports::TicketStore& store_;
   const ports::Clock& clock_;
   const ports::LanguageDetector* languages_;
+
+  // recent_sla_policies()'s copy; the batcher's thread, the routing consumer and the
+  // handlers share it. A put bumps the generation, so a read that began before the put
+  // (and may hold the old policies) is not kept after it.
+  struct CachedSlaPolicies {
+    domain::SlaPolicies policies;
+    domain::Millis read_at = 0;
+  };
+  std::mutex sla_cache_mutex_;
+  std::optional<CachedSlaPolicies> sla_cache_;
+  std::uint64_t sla_cache_generation_ = 0;
   CreateBatcher batcher_;  // last: its thread uses the members above
 };
 

@@ -56,7 +56,10 @@ class WebhooksService {
   // 404 for an unknown webhook or delivery, 409 for one still pending.
   void replay(std::int64_t id, std::int64_t delivery_id);
 
-  // Consumer of ticket.# (its own queue): one transaction per batch.
+  // Consumer of ticket.# (its own queue): one transaction per batch. A batch no webhook
+  // subscribes to (by the deliveries' routing keys) is acked whole, unparsed, after one
+  // read of the subscriptions; otherwise each event is decoded (a malformed one is
+  // dead-lettered) and recorded.
   std::vector<ports::Disposition> on_events(const std::vector<ports::Delivery>& batch);
 
   // nullopt when a delivery may connect to `address` now (the transport asks, per address
@@ -75,6 +78,8 @@ class WebhooksService {
   // The validated webhook: `base` with the input applied.
   ports::Webhook validated(ports::Webhook base, const WebhookInput& input);
   void check_url(const std::string& url);
+  // Whether any webhook, as stored now, wants any delivery of `batch`.
+  bool anyone_subscribes_to(const std::vector<ports::Delivery>& batch);
   void wake() {
     if (wake_) wake_();
   }

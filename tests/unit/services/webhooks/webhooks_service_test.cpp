@@ -1,7 +1,7 @@
 // The webhooks service on a real SQLite store with a scripted transport: validation of what
 // admins subscribe, the consumer (one delivery per subscribed webhook, redeliveries absorbed,
-// malformed events dead-lettered) and what one delivery attempt comes to (signed, retried
-// with backoff, kept as failed).
+// malformed events dead-lettered, a batch nobody subscribes to acked unparsed) and what one
+// delivery attempt comes to (signed, retried with backoff, kept as failed).
 #include "services/webhooks/webhooks_service.hpp"
 
 #include <gtest/gtest.h>
@@ -53,6 +53,52 @@ class ScriptedTransport final : public ports::WebhookTransport {
   std::vector<ports::WebhookPost> sent;
 };
 
+// The SQLite store, counting the calls the consumer makes: how often it reads the
+// subscriptions and records events.
+class CountingWebhookStore final : public ports::WebhookStore {
+ public:
+  explicit CountingWebhookStore(ports::WebhookStore& inner) : inner_(inner) {}
+
+  ports::Webhook create(const ports::Webhook& w, domain::Millis now) override {
+    return inner_.create(w, now);
+  }
+  std::vector<ports::Webhook> list() override {
+    ++lists;
+    return inner_.list();
+  }
+  std::optional<ports::Webhook> find(std::int64_t id) override { return inner_.find(id); }
+  bool update(const ports::Webhook& w, domain::Millis now) override {
+    return inner_.update(w, now);
+  }
+  bool remove(std::int64_t id) override { return inner_.remove(id); }
+  std::vector<bool> record_events(const std::vector<ports::WebhookEvent>& events,
+                                  domain::Millis now) override {
+    ++records;
+    return inner_.record_events(events, now);
+  }
+  std::vector<ports::DueDelivery> claim_due(domain::Millis now, domain::Millis lease_until,
+                                            std::size_t limit) override {
+    return inner_.claim_due(now, lease_until, limit);
+  }
+  void record_attempt(const ports::AttemptResult& r) override { inner_.record_attempt(r); }
+  std::optional<domain::Millis> next_due() override { return inner_.next_due(); }
+  ports::Page<ports::WebhookDelivery> deliveries(std::int64_t id,
+                                                 const ports::PageRequest& page) override {
+    return inner_.deliveries(id, page);
+  }
+  ports::ReplayOutcome replay(std::int64_t id, std::int64_t delivery_id,
+                              domain::Millis now) override {
+    return inner_.replay(id, delivery_id, now);
+  }
+  std::size_t failed_count() override { return inner_.failed_count(); }
+
+  int lists = 0;
+  int records = 0;
+
+ private:
+  ports::WebhookStore& inner_;
+};
+
 ports::Delivery delivery_of(const domain::Event& e) {
   ports::Delivery d;
   d.queue = "webhooks";
@@ -92,6 +138,7 @@ class WebhooksServiceTest : public ::testing::Test {
   testing_support::TempDir dir;
   adapters::sqlite::Database db{dir.file("st.db")};
   adapters::sqlite::SqliteWebhookStore store{db};
+  CountingWebhookStore counting{store};
   ScriptedTransport transport;
   ManualClock clock;
   WebhookSettings settings{.allow_private = false,
@@ -99,7 +146,7 @@ class WebhooksServiceTest : public ::testing::Test {
                            .max_attempts = 3,
                            .retry_base = 1000ms,
                            .retry_max = 60'000ms};
-  WebhooksService service{store, transport, clock, settings};
+  WebhooksService service{counting, transport, clock, settings};
   DeliveryWorker worker{service, {}};
 };
 
@@ -177,6 +224,58 @@ TEST_F(WebhooksServiceTest, ConsumerRecordsOnceAndDeadLettersMalformedEvents) {
   const auto page = store.deliveries(w.id, {});
   ASSERT_EQ(page.items.size(), 1u);
   EXPECT_EQ(page.items[0].event_id, e.event_id);
+}
+
+// With no webhook, the consumer acks a batch after one read of the subscriptions, without
+// decoding it: even a malformed body is acked, and nothing is recorded (not even as consumed).
+TEST_F(WebhooksServiceTest, WithNoSubscriptionABatchIsAckedUnparsedAndNothingRecorded) {
+  const auto e = routed_event();
+  auto bad = delivery_of(e);
+  bad.event_id = "bad";
+  bad.body = "not json";
+  EXPECT_EQ(service.on_events({delivery_of(e), bad}),
+            (std::vector<ports::Disposition>(2, ports::Disposition::ack)));
+  EXPECT_EQ(counting.lists, 1);
+  EXPECT_EQ(counting.records, 0);
+
+  // Not recorded as consumed: subscribed now, the same event (redelivered) is delivered.
+  const auto w = service.create(input());
+  EXPECT_EQ(service.on_events({delivery_of(e)}), std::vector{ports::Disposition::ack});
+  const auto page = store.deliveries(w.id, {});
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].event_id, e.event_id);
+}
+
+// A subscription to other event types leaves a batch unparsed too.
+TEST_F(WebhooksServiceTest, ASubscriptionToOtherEventsLeavesTheBatchUnrecorded) {
+  auto in = input();
+  in.events = std::vector<std::string>{"ticket.sla.breached"};
+  const auto w = service.create(in);
+  auto bad = delivery_of(routed_event());
+  bad.body = "not json";
+  EXPECT_EQ(service.on_events({delivery_of(routed_event()), bad}),
+            (std::vector<ports::Disposition>(2, ports::Disposition::ack)));
+  EXPECT_EQ(counting.records, 0);
+  EXPECT_TRUE(store.deliveries(w.id, {}).items.empty());
+}
+
+// The subscriptions are read per batch: a webhook created between two batches gets the
+// second one's events, and a malformed event is dead-lettered again once anyone listens.
+TEST_F(WebhooksServiceTest, ASubscriptionMadeBeforeABatchRecordsIt) {
+  const auto before = routed_event();
+  EXPECT_EQ(service.on_events({delivery_of(before)}), std::vector{ports::Disposition::ack});
+  const auto w = service.create(input());
+  const auto after = routed_event();
+  auto bad = delivery_of(after);
+  bad.event_id = "bad";
+  bad.body = "not json";
+  EXPECT_EQ(
+      service.on_events({delivery_of(after), bad}),
+      (std::vector<ports::Disposition>{ports::Disposition::ack, ports::Disposition::dead_letter}));
+  EXPECT_EQ(counting.lists, 2);  // one read of the subscriptions per batch
+  const auto page = store.deliveries(w.id, {});
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].event_id, after.event_id);
 }
 
 // A breach with escalation notify is delivered by this consumer: that is the notification.
