@@ -9,7 +9,7 @@ CMAKE_FLAGS    ?=
 
 .PHONY: all setup build run test test-unit test-e2e test-deploy test-browser test-cluster test-asan \
   asan-configure fuzz-configure fuzz-build test-fuzz fuzz bench bench-cluster bench-pipeline \
-  bench-scaleout format clean
+  bench-scaleout bench-memory format clean
 
 all: build
 
@@ -116,6 +116,10 @@ bench-pipeline: build
 # Routed/s with 1, 2, 4 categorizer processes and Claude (a fake) answering in 300 ms.
 bench-scaleout: build
 	@bench/scaleout $(BUILD_DIR)
+
+# Resident set of every process idle and after TICKETS (100,000) tickets, both modes.
+bench-memory: build
+	@bench/memory --both $(BUILD_DIR)
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
