@@ -83,9 +83,11 @@ class ModelCategorizer final : public ports::Categorizer, public ports::LearnedM
   static constexpr std::size_t kMaxTermsMeasured = 5;
   static constexpr std::size_t kMaxTellingTerms = 3;
   static constexpr double kMinTermEffect = 0.05;
-  static std::vector<TellingTerm> telling_terms(const TextModel& model, std::string_view text,
-                                                const std::string& department,
-                                                const std::vector<double>* with = nullptr);
+  // `how` (tests and benchmarks) chooses how fastText's answers without each term are computed.
+  static std::vector<TellingTerm> telling_terms(
+      const TextModel& model, std::string_view text, const std::string& department,
+      const std::vector<double>* with = nullptr,
+      TextModel::LeaveOneOut how = TextModel::LeaveOneOut::one_pass);
 
  private:
   // The allowed departments (every label when `departments` is empty), as the request
