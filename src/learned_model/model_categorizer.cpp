@@ -156,24 +156,11 @@ std::vector<ModelCategorizer::TellingTerm> ModelCategorizer::telling_terms(
       if (i != label) sum += p[i];
     return sum;
   };
-  std::string without;
   const auto whole = with ? *with : model.probabilities(text);
   const double others_with = others(whole);
-  std::vector<std::pair<double, TellingTerm>> measured;
-  // A term is named when the (whole) model's answer without it moves enough.
-  const auto measure = [&](std::string_view term, const std::vector<double>& p) {
-    const double others_without = others(p);
-    if (others_without > others_with * (1.0 + kMinTermEffect))
-      measured.push_back(
-          {rise_of(others_with, others_without), {std::string(term), whole[label], p[label]}});
-  };
-  // fastText's answer without each term, from one pass over the text.
-  const auto quick_without = model.fasttext_probabilities_without(text, terms, how);
-  if (!model.stacked()) {
-    // fastText is the whole model: its answers measure every term.
-    for (std::size_t i = 0; i < terms.size(); ++i) measure(terms[i], quick_without[i]);
-  } else {
-    // Pass 1: fastText alone ranks every term.
+  if (model.stacked()) {
+    // Pass 1: fastText alone ranks every term; the whole model measures the best of them.
+    const auto quick_without = model.fasttext_probabilities_without(text, terms, how);
     const double quick_with = others(model.fasttext_probabilities(text));
     std::vector<std::pair<double, std::string_view>> by_quick_rise;
     for (std::size_t i = 0; i < terms.size(); ++i)
@@ -181,11 +168,17 @@ std::vector<ModelCategorizer::TellingTerm> ModelCategorizer::telling_terms(
     std::stable_sort(by_quick_rise.begin(), by_quick_rise.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
     if (by_quick_rise.size() > kMaxTermsMeasured) by_quick_rise.resize(kMaxTermsMeasured);
-    // Pass 2: the whole model measures the best of them.
-    for (const auto& ranked_term : by_quick_rise) {
-      text_without(text, ranked_term.second, without);
-      measure(ranked_term.second, model.probabilities(without));
-    }
+    terms.clear();
+    for (const auto& ranked_term : by_quick_rise) terms.push_back(ranked_term.second);
+  }
+  // A term is named when the (whole) model's answer without it moves enough.
+  const auto without = model.probabilities_without(text, terms, how);
+  std::vector<std::pair<double, TellingTerm>> measured;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    const double others_without = others(without[i]);
+    if (others_without > others_with * (1.0 + kMinTermEffect))
+      measured.push_back({rise_of(others_with, others_without),
+                          {std::string(terms[i]), whole[label], without[i][label]}});
   }
   std::stable_sort(measured.begin(), measured.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });

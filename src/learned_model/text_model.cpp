@@ -219,21 +219,38 @@ std::vector<double> TextModel::fasttext_probabilities(std::string_view normalize
 std::vector<std::vector<double>> TextModel::fasttext_probabilities_without(
     std::string_view normalized_text, const std::vector<std::string_view>& terms,
     LeaveOneOut how) const {
-  std::optional<std::vector<std::vector<double>>> out;
+  std::optional<std::vector<std::vector<double>>> log_p;
   if (how == LeaveOneOut::one_pass)
-    out = engine_->log_probabilities_without(label_of_output_, info_.labels.size(), normalized_text,
-                                             terms);
-  if (out) {
-    for (auto& p : *out) p = soften(p, info_.temperature);
-    return std::move(*out);
-  }
-  out.emplace();
+    log_p = engine_->log_probabilities_without(label_of_output_, info_.labels.size(),
+                                               normalized_text, terms);
+  std::vector<std::vector<double>> out;
   std::string without;
-  for (const auto term : terms) {
-    text_without(normalized_text, term, without);
-    out->push_back(fasttext_probabilities(without));
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (log_p) {
+      out.push_back(soften((*log_p)[i], info_.temperature));
+    } else {
+      text_without(normalized_text, terms[i], without);
+      out.push_back(fasttext_probabilities(without));
+    }
   }
-  return std::move(*out);
+  return out;
+}
+
+std::vector<std::vector<double>> TextModel::probabilities_without(
+    std::string_view normalized_text, const std::vector<std::string_view>& terms,
+    LeaveOneOut how) const {
+  if (!stack_) return fasttext_probabilities_without(normalized_text, terms, how);
+  std::optional<std::vector<std::vector<double>>> log_p;
+  if (how == LeaveOneOut::one_pass)
+    log_p = engine_->log_probabilities_without(label_of_output_, info_.labels.size(),
+                                               normalized_text, terms);
+  std::vector<std::vector<double>> out;
+  std::string without;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    text_without(normalized_text, terms[i], without);
+    out.push_back(log_p ? stack_->probabilities((*log_p)[i], without) : probabilities(without));
+  }
+  return out;
 }
 
 std::string TextModel::parts() const {

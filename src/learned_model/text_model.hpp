@@ -106,6 +106,11 @@ class TextModel {
   std::vector<std::vector<double>> fasttext_probabilities_without(
       std::string_view normalized_text, const std::vector<std::string_view>& terms,
       LeaveOneOut how = LeaveOneOut::one_pass) const;
+  // probabilities() of the text without each of `terms`: fastText's part as above, the
+  // stack's parts (when stacked) reading each variant.
+  std::vector<std::vector<double>> probabilities_without(
+      std::string_view normalized_text, const std::vector<std::string_view>& terms,
+      LeaveOneOut how = LeaveOneOut::one_pass) const;
   // Whether the model has more than fastText (then fasttext_probabilities() is only a proxy).
   bool stacked() const { return stack_ != nullptr; }
   // "fasttext", or "fasttext+svm+neighbours" for a stacked model: what the model is made of.

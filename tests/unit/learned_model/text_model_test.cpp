@@ -106,7 +106,7 @@ TEST(StackedTextModel, ARewordingOfARememberedTicketGoesWhereTheAgentSentIt) {
 }
 
 // fastText's answers without each term, from one pass over the text, equal predicting each
-// variant (softened by the model's temperature), stacked or not.
+// variant (softened by the model's temperature), and so do the whole model's, stacked or not.
 TEST(StackedTextModel, LeavingTermsOutInOnePassEqualsPredictingEachVariant) {
   auto calibrated = options();
   calibrated.stack_folds = 0;
@@ -130,15 +130,24 @@ TEST(StackedTextModel, LeavingTermsOutInOnePassEqualsPredictingEachVariant) {
       const auto one_pass = model->fasttext_probabilities_without(t, terms);
       const auto each =
           model->fasttext_probabilities_without(t, terms, TextModel::LeaveOneOut::predict_each);
+      const auto whole_one_pass = model->probabilities_without(t, terms);
+      const auto whole_each =
+          model->probabilities_without(t, terms, TextModel::LeaveOneOut::predict_each);
       ASSERT_EQ(one_pass.size(), terms.size());
       ASSERT_EQ(each.size(), terms.size());
+      ASSERT_EQ(whole_one_pass.size(), terms.size());
       std::string without;
       for (std::size_t i = 0; i < terms.size(); ++i) {
         text_without(t, terms[i], without);
         EXPECT_EQ(each[i], model->fasttext_probabilities(without));
+        EXPECT_EQ(whole_each[i], model->probabilities(without));
         ASSERT_EQ(one_pass[i].size(), 3u);
-        for (std::size_t k = 0; k < 3; ++k)
+        ASSERT_EQ(whole_one_pass[i].size(), 3u);
+        for (std::size_t k = 0; k < 3; ++k) {
           EXPECT_NEAR(one_pass[i][k], each[i][k], 1e-6) << raw << " without " << terms[i];
+          EXPECT_NEAR(whole_one_pass[i][k], whole_each[i][k], 1e-6)
+              << raw << " without " << terms[i];
+        }
       }
     }
 }
