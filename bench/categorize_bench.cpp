@@ -71,6 +71,42 @@ void BM_ModelCategorize(benchmark::State& state) {
 }
 BENCHMARK(BM_ModelCategorize)->ArgName("stacked")->Arg(1)->Arg(0);
 
+// The explanation's share of the above: the telling terms of each ticket's best department,
+// with fastText's answers without each term from one pass over the text (one_pass 1, what
+// categorize does) or from predicting each variant (one_pass 0, the way before).
+void BM_ModelTellingTerms(benchmark::State& state) {
+  using st::learned_model::ModelCategorizer;
+  using st::learned_model::TextModel;
+  const auto text_model = model(state.range(0) != 0).current();
+  const auto how =
+      state.range(1) != 0 ? TextModel::LeaveOneOut::one_pass : TextModel::LeaveOneOut::predict_each;
+  struct Ticket {
+    std::string text, department;
+    std::vector<double> with;
+  };
+  std::vector<Ticket> tickets;
+  const auto normalize = st::app::model_options(st::app::Config{}).normalize;
+  for (const auto& r : requests()) {
+    Ticket t{normalize(r.title, r.description), "", {}};
+    t.with = text_model->probabilities(t.text);
+    t.department = ModelCategorizer::best_of(*text_model, t.text, {})->department;
+    tickets.push_back(std::move(t));
+  }
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto& t = tickets[i++ % tickets.size()];
+    auto terms = ModelCategorizer::telling_terms(*text_model, t.text, t.department, &t.with, how);
+    benchmark::DoNotOptimize(terms);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ModelTellingTerms)
+    ->ArgNames({"stacked", "one_pass"})
+    ->Args({1, 1})
+    ->Args({1, 0})
+    ->Args({0, 1})
+    ->Args({0, 0});
+
 // The stacked model with a realistic memory: trained on the 2,360 long e-mails of the
 // support-queues split (docs/categorization.md's recommended settings), asked about the
 // other 590. Skipped when the shared data set is absent.

@@ -123,21 +123,6 @@ std::optional<ports::Categorization> ModelCategorizer::categorize(
 
 namespace {
 
-// `text` without any occurrence of `term` (space-separated words).
-void text_without(std::string_view text, std::string_view term, std::string& out) {
-  out.clear();
-  for (std::size_t at = 0; at < text.size();) {
-    auto end = text.find(' ', at);
-    if (end == std::string_view::npos) end = text.size();
-    const auto word = text.substr(at, end - at);
-    if (word != term) {
-      if (!out.empty()) out += ' ';
-      out += word;
-    }
-    at = end + 1;
-  }
-}
-
 // How many times removing a term multiplied the other departments' share.
 double rise_of(double others_with, double others_without) {
   return others_with > 0.0 ? others_without / others_with : others_without;
@@ -147,7 +132,7 @@ double rise_of(double others_with, double others_without) {
 
 std::vector<ModelCategorizer::TellingTerm> ModelCategorizer::telling_terms(
     const TextModel& model, std::string_view text, const std::string& department,
-    const std::vector<double>* with) {
+    const std::vector<double>* with, TextModel::LeaveOneOut how) {
   std::size_t label = model.info().labels.size();
   for (std::size_t i = 0; i < model.info().labels.size(); ++i)
     if (same_name(model.info().labels[i], department)) label = i;
@@ -171,40 +156,29 @@ std::vector<ModelCategorizer::TellingTerm> ModelCategorizer::telling_terms(
       if (i != label) sum += p[i];
     return sum;
   };
-  std::string without;
   const auto whole = with ? *with : model.probabilities(text);
   const double others_with = others(whole);
-  std::vector<std::pair<double, TellingTerm>> measured;
-  // A term is named when the (whole) model's answer without it moves enough.
-  const auto measure = [&](std::string_view term, const std::vector<double>& p) {
-    const double others_without = others(p);
-    if (others_without > others_with * (1.0 + kMinTermEffect))
-      measured.push_back(
-          {rise_of(others_with, others_without), {std::string(term), whole[label], p[label]}});
-  };
-  if (!model.stacked()) {
-    // fastText is the whole model: one pass measures every term.
-    for (const auto term : terms) {
-      text_without(text, term, without);
-      measure(term, model.probabilities(without));
-    }
-  } else {
-    // Pass 1: fastText alone ranks every term.
+  if (model.stacked()) {
+    // Pass 1: fastText alone ranks every term; the whole model measures the best of them.
+    const auto quick_without = model.fasttext_probabilities_without(text, terms, how);
     const double quick_with = others(model.fasttext_probabilities(text));
     std::vector<std::pair<double, std::string_view>> by_quick_rise;
-    for (const auto term : terms) {
-      text_without(text, term, without);
-      by_quick_rise.emplace_back(rise_of(quick_with, others(model.fasttext_probabilities(without))),
-                                 term);
-    }
+    for (std::size_t i = 0; i < terms.size(); ++i)
+      by_quick_rise.emplace_back(rise_of(quick_with, others(quick_without[i])), terms[i]);
     std::stable_sort(by_quick_rise.begin(), by_quick_rise.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
     if (by_quick_rise.size() > kMaxTermsMeasured) by_quick_rise.resize(kMaxTermsMeasured);
-    // Pass 2: the whole model measures the best of them.
-    for (const auto& ranked_term : by_quick_rise) {
-      text_without(text, ranked_term.second, without);
-      measure(ranked_term.second, model.probabilities(without));
-    }
+    terms.clear();
+    for (const auto& ranked_term : by_quick_rise) terms.push_back(ranked_term.second);
+  }
+  // A term is named when the (whole) model's answer without it moves enough.
+  const auto without = model.probabilities_without(text, terms, how);
+  std::vector<std::pair<double, TellingTerm>> measured;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    const double others_without = others(without[i]);
+    if (others_without > others_with * (1.0 + kMinTermEffect))
+      measured.push_back({rise_of(others_with, others_without),
+                          {std::string(terms[i]), whole[label], without[i][label]}});
   }
   std::stable_sort(measured.begin(), measured.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });

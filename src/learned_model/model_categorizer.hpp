@@ -69,11 +69,13 @@ class ModelCategorizer final : public ports::Categorizer, public ports::LearnedM
   // most kMaxTellingTerms; one that raises it by less than kMinTermEffect (relative) is not
   // named. Measured on the others' share, not on the department's probability: a model sure
   // of its answer gives 1.0 with or without a term, while the others' small probabilities
-  // still move. A stacked model takes two passes, because a prediction of the whole model
-  // (fastText, the SVM and the remembered tickets) costs tens of microseconds and a ticket has up
-  // to kMaxTermsTried distinct terms (the title's first): fastText alone, a fraction of that, ranks
-  // the terms; then the whole model measures the kMaxTermsMeasured best of them, and its figures
-  // decide and are quoted. `with` is the whole model's answer for `text` (computed when not given).
+  // still move. fastText's answers without each term come from one pass over the text
+  // (TextModel::fasttext_probabilities_without), not a prediction per term. A stacked model
+  // takes two passes, because the stack's parts (the SVM and the remembered tickets) read each
+  // variant again, tens of microseconds each, and a ticket has up to kMaxTermsTried distinct
+  // terms (the title's first): fastText alone ranks the terms; then the whole model measures
+  // the kMaxTermsMeasured best of them, and its figures decide and are quoted. `with` is the
+  // whole model's answer for `text` (computed when not given).
   struct TellingTerm {
     std::string text;      // as the model reads it (normalized: a stem)
     double with = 0.0;     // the department's probability with the whole text
@@ -83,9 +85,11 @@ class ModelCategorizer final : public ports::Categorizer, public ports::LearnedM
   static constexpr std::size_t kMaxTermsMeasured = 5;
   static constexpr std::size_t kMaxTellingTerms = 3;
   static constexpr double kMinTermEffect = 0.05;
-  static std::vector<TellingTerm> telling_terms(const TextModel& model, std::string_view text,
-                                                const std::string& department,
-                                                const std::vector<double>* with = nullptr);
+  // `how` (tests and benchmarks) chooses how fastText's answers without each term are computed.
+  static std::vector<TellingTerm> telling_terms(
+      const TextModel& model, std::string_view text, const std::string& department,
+      const std::vector<double>* with = nullptr,
+      TextModel::LeaveOneOut how = TextModel::LeaveOneOut::one_pass);
 
  private:
   // The allowed departments (every label when `departments` is empty), as the request

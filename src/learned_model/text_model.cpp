@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -153,6 +154,20 @@ TrainingOptions options_from(const json& j) {
 
 }  // namespace
 
+void text_without(std::string_view text, std::string_view term, std::string& out) {
+  out.clear();
+  for (std::size_t at = 0; at < text.size();) {
+    auto end = text.find(' ', at);
+    if (end == std::string_view::npos) end = text.size();
+    const auto word = text.substr(at, end - at);
+    if (word != term) {
+      if (!out.empty()) out += ' ';
+      out += word;
+    }
+    at = end + 1;
+  }
+}
+
 TextModel::TextModel(std::unique_ptr<Engine> engine, ModelInfo info,
                      std::unique_ptr<const Stack> stack)
     : engine_(std::move(engine)), info_(std::move(info)), stack_(std::move(stack)) {
@@ -199,6 +214,43 @@ std::vector<double> TextModel::probabilities(std::string_view normalized_text) c
 std::vector<double> TextModel::fasttext_probabilities(std::string_view normalized_text) const {
   return soften(log_probabilities(*engine_, label_of_output_, info_.labels.size(), normalized_text),
                 info_.temperature);
+}
+
+std::vector<std::vector<double>> TextModel::fasttext_probabilities_without(
+    std::string_view normalized_text, const std::vector<std::string_view>& terms,
+    LeaveOneOut how) const {
+  std::optional<std::vector<std::vector<double>>> log_p;
+  if (how == LeaveOneOut::one_pass)
+    log_p = engine_->log_probabilities_without(label_of_output_, info_.labels.size(),
+                                               normalized_text, terms);
+  std::vector<std::vector<double>> out;
+  std::string without;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (log_p) {
+      out.push_back(soften((*log_p)[i], info_.temperature));
+    } else {
+      text_without(normalized_text, terms[i], without);
+      out.push_back(fasttext_probabilities(without));
+    }
+  }
+  return out;
+}
+
+std::vector<std::vector<double>> TextModel::probabilities_without(
+    std::string_view normalized_text, const std::vector<std::string_view>& terms,
+    LeaveOneOut how) const {
+  if (!stack_) return fasttext_probabilities_without(normalized_text, terms, how);
+  std::optional<std::vector<std::vector<double>>> log_p;
+  if (how == LeaveOneOut::one_pass)
+    log_p = engine_->log_probabilities_without(label_of_output_, info_.labels.size(),
+                                               normalized_text, terms);
+  std::vector<std::vector<double>> out;
+  std::string without;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    text_without(normalized_text, terms[i], without);
+    out.push_back(log_p ? stack_->probabilities((*log_p)[i], without) : probabilities(without));
+  }
+  return out;
 }
 
 std::string TextModel::parts() const {

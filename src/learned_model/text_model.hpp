@@ -74,6 +74,9 @@ struct ModelInfo {
   TrainingOptions options;
 };
 
+// `text` without any occurrence of the space-separated word `term`, into `out`.
+void text_without(std::string_view text, std::string_view term, std::string& out);
+
 class TextModel {
  public:
   // Trains on `examples` (labels index info.labels). info.version, temperature and examples
@@ -94,6 +97,20 @@ class TextModel {
   // text where only their order matters (ModelCategorizer::telling_terms). The same as
   // probabilities() for a model that is fastText alone.
   std::vector<double> fasttext_probabilities(std::string_view normalized_text) const;
+  // fasttext_probabilities() of the text without each of `terms` (text_without()), in the
+  // order of `terms`. One pass leaves each term out of fastText's hidden vector instead of
+  // predicting each variant (the same to rounding, ~1e-7; a model or text that pass cannot
+  // read, such as a quantized model, is predicted variant by variant). predict_each is the
+  // reference the pass is tested and measured against.
+  enum class LeaveOneOut { one_pass, predict_each };
+  std::vector<std::vector<double>> fasttext_probabilities_without(
+      std::string_view normalized_text, const std::vector<std::string_view>& terms,
+      LeaveOneOut how = LeaveOneOut::one_pass) const;
+  // probabilities() of the text without each of `terms`: fastText's part as above, the
+  // stack's parts (when stacked) reading each variant.
+  std::vector<std::vector<double>> probabilities_without(
+      std::string_view normalized_text, const std::vector<std::string_view>& terms,
+      LeaveOneOut how = LeaveOneOut::one_pass) const;
   // Whether the model has more than fastText (then fasttext_probabilities() is only a proxy).
   bool stacked() const { return stack_ != nullptr; }
   // "fasttext", or "fasttext+svm+neighbours" for a stacked model: what the model is made of.

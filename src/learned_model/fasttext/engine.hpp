@@ -5,6 +5,7 @@
 #include <fasttext/fasttext.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,16 @@ namespace st::learned_model::detail {
 class Engine : public ::fasttext::FastText {
  public:
   bool read_signature(std::istream& in) { return checkModel(in); }
+
+  // log_probabilities() of `text` without each of `terms` (every space-separated word equal
+  // to the term left out, as text_without() does), in the order of `terms`, from one pass over
+  // the text (leave_one_out.cpp). Equal to predicting each variant up to rounding (this sums
+  // in double, fastText in float). nullopt when the model or the text is outside what it
+  // reproduces (not a softmax classifier, quantized, a text with separators other than
+  // spaces): then the caller predicts each variant.
+  std::optional<std::vector<std::vector<double>>> log_probabilities_without(
+      const std::vector<std::size_t>& label_of_output, std::size_t labels, std::string_view text,
+      const std::vector<std::string_view>& terms) const;
 };
 
 // A file in the temp directory, removed when the object goes.

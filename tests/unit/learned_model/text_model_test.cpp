@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <numeric>
@@ -102,6 +103,53 @@ TEST(StackedTextModel, ARewordingOfARememberedTicketGoesWhereTheAgentSentIt) {
   const auto p =
       model->probabilities(text("vpn invoice printer budget refund laptop payment email!!"));
   EXPECT_EQ(best(p), 1u) << p[0] << " " << p[1] << " " << p[2];
+}
+
+// fastText's answers without each term, from one pass over the text, equal predicting each
+// variant (softened by the model's temperature), and so do the whole model's, stacked or not.
+TEST(StackedTextModel, LeavingTermsOutInOnePassEqualsPredictingEachVariant) {
+  auto calibrated = options();
+  calibrated.stack_folds = 0;
+  calibrated.calibrate = true;
+  auto many = examples();
+  for (int copy = 0; copy < 2; ++copy) many.insert(many.end(), many.begin(), many.begin() + 40);
+  const auto alone = TextModel::train(many, calibrated, info());
+  ASSERT_NE(alone->info().temperature, 1.0);  // the temperature is part of what must agree
+  const auto stacked = TextModel::train(examples(), options(), info());
+  for (const auto& model : {alone, stacked})
+    for (const char* raw : {"my laptop password is locked, the laptop", "heating broken", "refund",
+                            "zzz qqq invoice", "Rechnung für das Büro"}) {
+      const auto t = text(raw);
+      std::vector<std::string_view> terms;
+      for (std::size_t at = 0; at < t.size();) {
+        const auto end = std::min(t.find(' ', at), t.size());
+        terms.push_back(std::string_view(t).substr(at, end - at));
+        at = end + 1;
+      }
+      terms.push_back("absent");
+      const auto one_pass = model->fasttext_probabilities_without(t, terms);
+      const auto each =
+          model->fasttext_probabilities_without(t, terms, TextModel::LeaveOneOut::predict_each);
+      const auto whole_one_pass = model->probabilities_without(t, terms);
+      const auto whole_each =
+          model->probabilities_without(t, terms, TextModel::LeaveOneOut::predict_each);
+      ASSERT_EQ(one_pass.size(), terms.size());
+      ASSERT_EQ(each.size(), terms.size());
+      ASSERT_EQ(whole_one_pass.size(), terms.size());
+      std::string without;
+      for (std::size_t i = 0; i < terms.size(); ++i) {
+        text_without(t, terms[i], without);
+        EXPECT_EQ(each[i], model->fasttext_probabilities(without));
+        EXPECT_EQ(whole_each[i], model->probabilities(without));
+        ASSERT_EQ(one_pass[i].size(), 3u);
+        ASSERT_EQ(whole_one_pass[i].size(), 3u);
+        for (std::size_t k = 0; k < 3; ++k) {
+          EXPECT_NEAR(one_pass[i][k], each[i][k], 1e-6) << raw << " without " << terms[i];
+          EXPECT_NEAR(whole_one_pass[i][k], whole_each[i][k], 1e-6)
+              << raw << " without " << terms[i];
+        }
+      }
+    }
 }
 
 TEST(StackedTextModel, SavedAndLoadedItPredictsExactlyTheSame) {
