@@ -138,15 +138,7 @@ std::vector<ModelCategorizer::TellingTerm> ModelCategorizer::telling_terms(
     if (same_name(model.info().labels[i], department)) label = i;
   if (label == model.info().labels.size()) return {};
   // The distinct terms, in order of first appearance (the title's first).
-  std::vector<std::string_view> terms;
-  for (std::size_t at = 0; at < text.size() && terms.size() < kMaxTermsTried;) {
-    auto end = text.find(' ', at);
-    if (end == std::string_view::npos) end = text.size();
-    const auto term = text.substr(at, end - at);
-    if (!term.empty() && std::find(terms.begin(), terms.end(), term) == terms.end())
-      terms.push_back(term);
-    at = end + 1;
-  }
+  auto terms = distinct_terms(text, kMaxTermsTried);
   if (terms.size() < 2) return {};  // without its only term the text says nothing
   // The other departments' share, summed from their own (small, exact) probabilities rather
   // than as 1 - p: a model sure of itself rounds p to 1, never the others to 0.

@@ -154,6 +154,19 @@ TrainingOptions options_from(const json& j) {
 
 }  // namespace
 
+std::vector<std::string_view> distinct_terms(std::string_view text, std::size_t limit) {
+  std::vector<std::string_view> terms;
+  for (std::size_t at = 0; at < text.size() && terms.size() < limit;) {
+    auto end = text.find(' ', at);
+    if (end == std::string_view::npos) end = text.size();
+    const auto term = text.substr(at, end - at);
+    if (!term.empty() && std::find(terms.begin(), terms.end(), term) == terms.end())
+      terms.push_back(term);
+    at = end + 1;
+  }
+  return terms;
+}
+
 void text_without(std::string_view text, std::string_view term, std::string& out) {
   out.clear();
   for (std::size_t at = 0; at < text.size();) {
@@ -216,13 +229,18 @@ std::vector<double> TextModel::fasttext_probabilities(std::string_view normalize
                 info_.temperature);
 }
 
+std::optional<std::vector<std::vector<double>>> TextModel::one_pass_log_probabilities(
+    std::string_view normalized_text, const std::vector<std::string_view>& terms,
+    LeaveOneOut how) const {
+  if (how != LeaveOneOut::one_pass) return std::nullopt;
+  return engine_->log_probabilities_without(label_of_output_, info_.labels.size(), normalized_text,
+                                            terms);
+}
+
 std::vector<std::vector<double>> TextModel::fasttext_probabilities_without(
     std::string_view normalized_text, const std::vector<std::string_view>& terms,
     LeaveOneOut how) const {
-  std::optional<std::vector<std::vector<double>>> log_p;
-  if (how == LeaveOneOut::one_pass)
-    log_p = engine_->log_probabilities_without(label_of_output_, info_.labels.size(),
-                                               normalized_text, terms);
+  const auto log_p = one_pass_log_probabilities(normalized_text, terms, how);
   std::vector<std::vector<double>> out;
   std::string without;
   for (std::size_t i = 0; i < terms.size(); ++i) {
@@ -240,10 +258,7 @@ std::vector<std::vector<double>> TextModel::probabilities_without(
     std::string_view normalized_text, const std::vector<std::string_view>& terms,
     LeaveOneOut how) const {
   if (!stack_) return fasttext_probabilities_without(normalized_text, terms, how);
-  std::optional<std::vector<std::vector<double>>> log_p;
-  if (how == LeaveOneOut::one_pass)
-    log_p = engine_->log_probabilities_without(label_of_output_, info_.labels.size(),
-                                               normalized_text, terms);
+  const auto log_p = one_pass_log_probabilities(normalized_text, terms, how);
   std::vector<std::vector<double>> out;
   std::string without;
   for (std::size_t i = 0; i < terms.size(); ++i) {

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -76,6 +77,9 @@ struct ModelInfo {
 
 // `text` without any occurrence of the space-separated word `term`, into `out`.
 void text_without(std::string_view text, std::string_view term, std::string& out);
+// The distinct space-separated words of `text` in order of first appearance, at most `limit`:
+// the terms a leave-one-out tries (ModelCategorizer::telling_terms).
+std::vector<std::string_view> distinct_terms(std::string_view text, std::size_t limit);
 
 class TextModel {
  public:
@@ -122,6 +126,11 @@ class TextModel {
   ~TextModel();
 
  private:
+  // The engine's one-pass answers without each term (log, before the temperature); nullopt
+  // when `how` asks for predictions or the engine cannot reproduce this model or text.
+  std::optional<std::vector<std::vector<double>>> one_pass_log_probabilities(
+      std::string_view normalized_text, const std::vector<std::string_view>& terms,
+      LeaveOneOut how) const;
   std::unique_ptr<detail::Engine> engine_;
   ModelInfo info_;
   std::vector<std::size_t> label_of_output_;    // fastText's label id -> index into info_.labels

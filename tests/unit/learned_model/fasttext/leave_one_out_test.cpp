@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "learned_model/fasttext/engine.hpp"
+#include "learned_model/text_model.hpp"
 
 namespace st::learned_model::detail {
 namespace {
@@ -53,18 +55,9 @@ std::unique_ptr<Engine> trained(int word_ngrams, int minn, int maxn) {
   return train_engine(pointers, o);
 }
 
-// The distinct space-separated words of `text`, in order (as ModelCategorizer tries them).
+// Every distinct term, as ModelCategorizer tries them (without its cap).
 std::vector<std::string_view> terms_of(std::string_view text) {
-  std::vector<std::string_view> terms;
-  for (std::size_t at = 0; at < text.size();) {
-    auto end = text.find(' ', at);
-    if (end == std::string_view::npos) end = text.size();
-    const auto term = text.substr(at, end - at);
-    if (!term.empty() && std::find(terms.begin(), terms.end(), term) == terms.end())
-      terms.push_back(term);
-    at = end + 1;
-  }
-  return terms;
+  return distinct_terms(text, std::numeric_limits<std::size_t>::max());
 }
 
 const std::vector<std::string> kTexts{
