@@ -36,16 +36,16 @@ void TimedProbe::run(std::uint64_t number) {
   const ports::Probe answer = check_.probe();  // noexcept
   const Result result{answer, std::chrono::duration_cast<std::chrono::milliseconds>(
                                   std::chrono::steady_clock::now() - began)};
-  std::vector<std::shared_ptr<Waiter>> wake;
-  {
-    std::lock_guard lock(mutex_);
-    in_flight_ = false;
-    last_ = result;
-    last_number_ = number;
-    wake.swap(waiters_);
-    for (auto& w : wake) w->result = result;
-  }
-  http::wake_waiters(wake);
+  std::lock_guard lock(mutex_);
+  in_flight_ = false;
+  last_ = result;
+  last_number_ = number;
+  for (auto& w : waiters_) w->result = result;
+  // Posted under the lock: a waiter whose budget ran out takes itself out of waiters_ under it
+  // too, so each waiter still listed here is still awaiting on a live executor. Posting after
+  // the unlock raced with one that had just given up and whose io_context was then destroyed
+  // (a use after free seen in TimedProbe.AfterAHungProbeReturnsTheNextRequestProbesAnew).
+  http::wake_waiters(waiters_);
 }
 
 asio::awaitable<TimedProbe::Result> TimedProbe::result(std::uint64_t started) {
